@@ -41,7 +41,7 @@ public final class TestDatabase implements AutoCloseable {
 
     /** H2 in file mode in {@code directory}; the lock timeout leaves room for the concurrency tests. */
     public static TestDatabase h2(Path directory) {
-        String url = "jdbc:h2:file:" + directory.resolve("totpguard").toAbsolutePath() + ";LOCK_TIMEOUT=10000";
+        String url = "jdbc:h2:file:" + directory.resolve("totpguard").toAbsolutePath();
         return new TestDatabase(JdbcCredentialStore.Database.H2, url, "sa", "");
     }
 
