@@ -71,6 +71,23 @@ class BenchmarkSetupTest {
         assertEquals(10, benchmark.generateTen().size());
     }
 
+    @ParameterizedTest
+    @EnumSource(TwoFactorServiceBenchmark.StoreKind.class)
+    void everyServiceOperationAcceptsTheNextStepsCode(TwoFactorServiceBenchmark.StoreKind store) throws Exception {
+        TwoFactorServiceBenchmark benchmark = new TwoFactorServiceBenchmark();
+        benchmark.store = store;
+        benchmark.setUp();
+        try {
+            TwoFactorServiceBenchmark.Login login = new TwoFactorServiceBenchmark.Login();
+            login.enroll(benchmark);
+            for (int i = 0; i < 3; i++) {
+                assertTrue(benchmark.verify(login).isAccepted());
+            }
+        } finally {
+            benchmark.tearDown();
+        }
+    }
+
     private static TotpVerifyBenchmark verifyBenchmark(TotpCase totpCase, CodeCase codeCase) throws Exception {
         TotpVerifyBenchmark benchmark = new TotpVerifyBenchmark();
         benchmark.totpCase = totpCase;
