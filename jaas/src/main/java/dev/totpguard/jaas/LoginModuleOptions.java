@@ -47,7 +47,7 @@ final class LoginModuleOptions {
     private final boolean debug;
     private final Map<String, String> serviceSettings;
 
-    private LoginModuleOptions(Map<String, ?> options) {
+    private LoginModuleOptions(Map<String, ?> options, boolean verifierGiven) {
         mode = choice(options, JaasSettings.MODE, Mode.class, Mode.STANDALONE);
         codeSource = choice(options, JaasSettings.CODE_SOURCE, CodeSource.class, CodeSource.CALLBACK);
         codeField = text(options, JaasSettings.CODE_FIELD, "j_totp");
@@ -72,7 +72,9 @@ final class LoginModuleOptions {
         firstPass = use ? FirstPass.USE : tryFirst ? FirstPass.TRY : FirstPass.NONE;
 
         String source = text(options, JaasSettings.PASSWORD_SOURCE, "");
-        if (mode == Mode.STANDALONE) {
+        if (mode == Mode.STANDALONE && verifierGiven && source.isEmpty()) {
+            passwordSource = null;
+        } else if (mode == Mode.STANDALONE) {
             if (source.isEmpty()) {
                 throw bad(JaasSettings.PASSWORD_SOURCE, "'properties' or 'jdbc' in standalone mode (or set "
                         + JaasSettings.MODE + "=stacked behind another password module)");
@@ -120,14 +122,19 @@ final class LoginModuleOptions {
      * @throws IllegalArgumentException naming the first bad option and what it expects
      */
     static LoginModuleOptions parse(Map<String, ?> options) {
-        return new LoginModuleOptions(options == null ? Map.of() : options);
+        return parse(options, false);
+    }
+
+    /** As {@link #parse(Map)}; {@code verifierGiven}: a PasswordVerifier instance replaces the password source. */
+    static LoginModuleOptions parse(Map<String, ?> options, boolean verifierGiven) {
+        return new LoginModuleOptions(options == null ? Map.of() : options, verifierGiven);
     }
 
     Mode mode() {
         return mode;
     }
 
-    /** {@code null} in stacked mode. */
+    /** {@code null} in stacked mode, or when a PasswordVerifier instance was given. */
     PasswordSource passwordSource() {
         return passwordSource;
     }
