@@ -1,5 +1,6 @@
 package dev.totpguard.jaas;
 
+import dev.totpguard.TotpGuardSettings;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -22,11 +23,11 @@ final class LoginModuleOptions {
 
     enum PasswordSource { PROPERTIES, JDBC }
 
-    private static final Set<String> KNOWN_JAAS_KEYS = Set.of(JaasSettings.MODE, JaasSettings.PASSWORD_SOURCE,
-            JaasSettings.PASSWORD_FILE, JaasSettings.PASSWORD_ITERATIONS, JaasSettings.USERS_JNDI,
-            JaasSettings.USERS_TABLE, JaasSettings.USERS_NAME_COLUMN, JaasSettings.USERS_PASSWORD_COLUMN,
-            JaasSettings.ROLES_TABLE, JaasSettings.ROLES_COLUMN, JaasSettings.CODE_SOURCE, JaasSettings.CODE_FIELD,
-            JaasSettings.CODE_SEPARATOR, JaasSettings.FORWARD_PASS, JaasSettings.NOT_ENROLLED);
+    private static final Set<String> KNOWN_JAAS_KEYS = Set.of(TotpGuardSettings.JAAS_MODE, TotpGuardSettings.JAAS_PASSWORD_SOURCE,
+            TotpGuardSettings.JAAS_PASSWORD_FILE, TotpGuardSettings.JAAS_PASSWORD_ITERATIONS, TotpGuardSettings.JAAS_USERS_JNDI,
+            TotpGuardSettings.JAAS_USERS_TABLE, TotpGuardSettings.JAAS_USERS_NAME_COLUMN, TotpGuardSettings.JAAS_USERS_PASSWORD_COLUMN,
+            TotpGuardSettings.JAAS_ROLES_TABLE, TotpGuardSettings.JAAS_ROLES_COLUMN, TotpGuardSettings.JAAS_CODE_SOURCE, TotpGuardSettings.JAAS_CODE_FIELD,
+            TotpGuardSettings.JAAS_CODE_SEPARATOR, TotpGuardSettings.JAAS_FORWARD_PASS, TotpGuardSettings.JAAS_NOT_ENROLLED);
 
     private final Mode mode;
     private final PasswordSource passwordSource;
@@ -48,20 +49,20 @@ final class LoginModuleOptions {
     private final Map<String, String> serviceSettings;
 
     private LoginModuleOptions(Map<String, ?> options, boolean verifierGiven) {
-        mode = choice(options, JaasSettings.MODE, Mode.class, Mode.STANDALONE);
-        codeSource = choice(options, JaasSettings.CODE_SOURCE, CodeSource.class, CodeSource.CALLBACK);
-        codeField = text(options, JaasSettings.CODE_FIELD, "j_totp");
+        mode = choice(options, TotpGuardSettings.JAAS_MODE, Mode.class, Mode.STANDALONE);
+        codeSource = choice(options, TotpGuardSettings.JAAS_CODE_SOURCE, CodeSource.class, CodeSource.CALLBACK);
+        codeField = text(options, TotpGuardSettings.JAAS_CODE_FIELD, "j_totp");
         if (codeField.isEmpty() || codeField.length() > 64) {
-            throw bad(JaasSettings.CODE_FIELD, "a request parameter name of 1 to 64 characters");
+            throw bad(TotpGuardSettings.JAAS_CODE_FIELD, "a request parameter name of 1 to 64 characters");
         }
-        String separator = text(options, JaasSettings.CODE_SEPARATOR, ":");
+        String separator = text(options, TotpGuardSettings.JAAS_CODE_SEPARATOR, ":");
         codeSeparator = separator.equalsIgnoreCase("none") ? "" : separator;
         if (codeSeparator.length() > 8 || codeSeparator.chars().anyMatch(c -> c >= '0' && c <= '9')) {
-            throw bad(JaasSettings.CODE_SEPARATOR, "up to 8 characters without digits, or 'none' for the bare"
+            throw bad(TotpGuardSettings.JAAS_CODE_SEPARATOR, "up to 8 characters without digits, or 'none' for the bare"
                     + " last digits");
         }
-        forwardPass = bool(options, JaasSettings.FORWARD_PASS, false);
-        notEnrolled = choice(options, JaasSettings.NOT_ENROLLED, NotEnrolled.class, NotEnrolled.REFUSE);
+        forwardPass = bool(options, TotpGuardSettings.JAAS_FORWARD_PASS, false);
+        notEnrolled = choice(options, TotpGuardSettings.JAAS_NOT_ENROLLED, NotEnrolled.class, NotEnrolled.REFUSE);
         debug = bool(options, JaasSettings.DEBUG, false);
         boolean use = bool(options, JaasSettings.USE_FIRST_PASS, false);
         boolean tryFirst = bool(options, JaasSettings.TRY_FIRST_PASS, false);
@@ -71,35 +72,35 @@ final class LoginModuleOptions {
         }
         firstPass = use ? FirstPass.USE : tryFirst ? FirstPass.TRY : FirstPass.NONE;
 
-        String source = text(options, JaasSettings.PASSWORD_SOURCE, "");
+        String source = text(options, TotpGuardSettings.JAAS_PASSWORD_SOURCE, "");
         if (mode == Mode.STANDALONE && verifierGiven && source.isEmpty()) {
             passwordSource = null;
         } else if (mode == Mode.STANDALONE) {
             if (source.isEmpty()) {
-                throw bad(JaasSettings.PASSWORD_SOURCE, "'properties' or 'jdbc' in standalone mode (or set "
-                        + JaasSettings.MODE + "=stacked behind another password module)");
+                throw bad(TotpGuardSettings.JAAS_PASSWORD_SOURCE, "'properties' or 'jdbc' in standalone mode (or set "
+                        + TotpGuardSettings.JAAS_MODE + "=stacked behind another password module)");
             }
-            passwordSource = choice(options, JaasSettings.PASSWORD_SOURCE, PasswordSource.class, null);
+            passwordSource = choice(options, TotpGuardSettings.JAAS_PASSWORD_SOURCE, PasswordSource.class, null);
         } else {
             if (!source.isEmpty()) {
-                throw bad(JaasSettings.PASSWORD_SOURCE, "unset in stacked mode, where another module checks the"
+                throw bad(TotpGuardSettings.JAAS_PASSWORD_SOURCE, "unset in stacked mode, where another module checks the"
                         + " password");
             }
             passwordSource = null;
         }
-        passwordFile = text(options, JaasSettings.PASSWORD_FILE, "");
+        passwordFile = text(options, TotpGuardSettings.JAAS_PASSWORD_FILE, "");
         if (passwordSource == PasswordSource.PROPERTIES && passwordFile.isEmpty()) {
-            throw bad(JaasSettings.PASSWORD_FILE, "the path of the users file when "
-                    + JaasSettings.PASSWORD_SOURCE + "=properties");
+            throw bad(TotpGuardSettings.JAAS_PASSWORD_FILE, "the path of the users file when "
+                    + TotpGuardSettings.JAAS_PASSWORD_SOURCE + "=properties");
         }
-        passwordIterations = integer(options, JaasSettings.PASSWORD_ITERATIONS, PasswordHash.OWASP_ITERATIONS,
+        passwordIterations = integer(options, TotpGuardSettings.JAAS_PASSWORD_ITERATIONS, PasswordHash.OWASP_ITERATIONS,
                 PasswordHash.MIN_ITERATIONS, PasswordHash.MAX_ITERATIONS);
-        usersJndi = text(options, JaasSettings.USERS_JNDI, "");
-        usersTable = identifier(options, JaasSettings.USERS_TABLE, "totpguard_user");
-        usersNameColumn = identifier(options, JaasSettings.USERS_NAME_COLUMN, "username");
-        usersPasswordColumn = identifier(options, JaasSettings.USERS_PASSWORD_COLUMN, "password_hash");
-        rolesTable = identifier(options, JaasSettings.ROLES_TABLE, "totpguard_user_role");
-        rolesColumn = identifier(options, JaasSettings.ROLES_COLUMN, "role");
+        usersJndi = text(options, TotpGuardSettings.JAAS_USERS_JNDI, "");
+        usersTable = identifier(options, TotpGuardSettings.JAAS_USERS_TABLE, "totpguard_user");
+        usersNameColumn = identifier(options, TotpGuardSettings.JAAS_USERS_NAME_COLUMN, "username");
+        usersPasswordColumn = identifier(options, TotpGuardSettings.JAAS_USERS_PASSWORD_COLUMN, "password_hash");
+        rolesTable = identifier(options, TotpGuardSettings.JAAS_ROLES_TABLE, "totpguard_user_role");
+        rolesColumn = identifier(options, TotpGuardSettings.JAAS_ROLES_COLUMN, "role");
 
         Map<String, String> service = new TreeMap<>();
         for (Map.Entry<String, ?> entry : options.entrySet()) {
@@ -109,7 +110,8 @@ final class LoginModuleOptions {
                     throw new IllegalArgumentException("Unknown JAAS option " + key + " (check the spelling; the"
                             + " options are listed in the README of totpguard-jaas)");
                 }
-            } else if (key.startsWith("totpguard.") && entry.getValue() instanceof String) {
+            } else if (key.startsWith("totpguard.") && !key.startsWith("totpguard.sam.")
+                    && !key.startsWith("totpguard.filter.") && entry.getValue() instanceof String) {
                 service.put(key, ((String) entry.getValue()).trim());
             }
         }
@@ -201,7 +203,7 @@ final class LoginModuleOptions {
         return debug;
     }
 
-    /** The {@code totpguard.*} store and policy keys (not {@code totpguard.jaas.*}), for the service. */
+    /** The {@code totpguard.*} store and policy keys (not {@code .jaas.*}, {@code .sam.*}, {@code .filter.*}), for the service. */
     Map<String, String> serviceSettings() {
         return serviceSettings;
     }

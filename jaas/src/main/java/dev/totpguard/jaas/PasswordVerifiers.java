@@ -41,7 +41,7 @@ final class PasswordVerifiers {
             try {
                 return PropertiesPasswordVerifier.load(Path.of(options.passwordFile()), hasher);
             } catch (PasswordStoreException e) {
-                throw new IllegalArgumentException("JAAS option " + JaasSettings.PASSWORD_FILE + ": "
+                throw new IllegalArgumentException("JAAS option " + TotpGuardSettings.JAAS_PASSWORD_FILE + ": "
                         + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), e);
             }
         }
@@ -57,7 +57,7 @@ final class PasswordVerifiers {
         String jndi = !options.usersJndi().isEmpty() ? options.usersJndi()
                 : settings.getOrDefault(TotpGuardSettings.JNDI_DATASOURCE, "");
         if (!jndi.isEmpty()) {
-            String key = !options.usersJndi().isEmpty() ? JaasSettings.USERS_JNDI : TotpGuardSettings.JNDI_DATASOURCE;
+            String key = !options.usersJndi().isEmpty() ? TotpGuardSettings.JAAS_USERS_JNDI : TotpGuardSettings.JNDI_DATASOURCE;
             try {
                 Object found = new InitialContext().lookup(jndi);
                 if (found instanceof DataSource) {

@@ -115,19 +115,8 @@ public final class TotpLoginModule implements LoginModule {
             Object serviceInstance = plain.remove(SERVICE_OPTION);
             Object verifierInstance = plain.remove(VERIFIER_OPTION);
             this.options = LoginModuleOptions.parse(plain, verifierInstance != null);
-            if (serviceInstance != null && !(serviceInstance instanceof TwoFactorService)) {
-                throw new IllegalArgumentException("JAAS option " + SERVICE_OPTION + " must be a TwoFactorService");
-            }
-            if (verifierInstance != null && !(verifierInstance instanceof PasswordVerifier)) {
-                throw new IllegalArgumentException("JAAS option " + VERIFIER_OPTION + " must be a PasswordVerifier");
-            }
-            TwoFactorService service = serviceInstance != null ? (TwoFactorService) serviceInstance
-                    : SharedServices.service(this.options.serviceSettings());
-            PasswordVerifier verifier = null;
-            if (this.options.mode() == LoginModuleOptions.Mode.STANDALONE) {
-                verifier = verifierInstance != null ? (PasswordVerifier) verifierInstance
-                        : PasswordVerifiers.forOptions(this.options);
-            }
+            TwoFactorService service = TwoFactorLogin.serviceFrom(serviceInstance, this.options);
+            PasswordVerifier verifier = TwoFactorLogin.verifierFrom(verifierInstance, this.options);
             this.twoFactorLogin = new TwoFactorLogin(service, verifier,
                     this.options.notEnrolled() == LoginModuleOptions.NotEnrolled.ENROLL, clock);
             this.configurationError = null;

@@ -1,5 +1,6 @@
 package dev.totpguard.jaas;
 
+import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.Verification;
@@ -11,6 +12,8 @@ import java.lang.System.Logger.Level;
 import java.nio.CharBuffer;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -69,6 +72,52 @@ public final class TwoFactorLogin {
         this.verifier = verifier;
         this.letUnenrolledIn = letUnenrolledIn;
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The decision configured by JAAS-style options, as the Jakarta Authentication module reads them: the
+     * {@code totpguard.*} store and policy keys, the {@code totpguard.jaas.password.*}, {@code users.*},
+     * {@code roles.*} and {@code not-enrolled} keys, and optionally instances under
+     * {@link TotpLoginModule#SERVICE_OPTION} and {@link TotpLoginModule#VERIFIER_OPTION}. Services and users
+     * sources are shared per option set (see {@link TotpLoginModule#closeSharedServices()}).
+     *
+     * @throws IllegalArgumentException naming the bad or missing option
+     */
+    public static TwoFactorLogin fromOptions(Map<String, ?> options) {
+        Map<String, Object> plain = new HashMap<>(options);
+        Object serviceInstance = plain.remove(TotpLoginModule.SERVICE_OPTION);
+        Object verifierInstance = plain.remove(TotpLoginModule.VERIFIER_OPTION);
+        LoginModuleOptions parsed = LoginModuleOptions.parse(plain, verifierInstance != null);
+        if (parsed.mode() != LoginModuleOptions.Mode.STANDALONE) {
+            throw new IllegalArgumentException("Option " + TotpGuardSettings.JAAS_MODE + " must be standalone here:"
+                    + " this module checks the password itself");
+        }
+        return new TwoFactorLogin(serviceFrom(serviceInstance, parsed),
+                verifierFrom(verifierInstance, parsed), parsed.notEnrolled() == LoginModuleOptions.NotEnrolled.ENROLL,
+                Clock.systemUTC());
+    }
+
+    static TwoFactorService serviceFrom(Object instance, LoginModuleOptions options) {
+        if (instance == null) {
+            return SharedServices.service(options.serviceSettings());
+        }
+        if (!(instance instanceof TwoFactorService)) {
+            throw new IllegalArgumentException("Option " + TotpLoginModule.SERVICE_OPTION + " must be a TwoFactorService");
+        }
+        return (TwoFactorService) instance;
+    }
+
+    static PasswordVerifier verifierFrom(Object instance, LoginModuleOptions options) {
+        if (options.mode() != LoginModuleOptions.Mode.STANDALONE) {
+            return null;
+        }
+        if (instance == null) {
+            return PasswordVerifiers.forOptions(options);
+        }
+        if (!(instance instanceof PasswordVerifier)) {
+            throw new IllegalArgumentException("Option " + TotpLoginModule.VERIFIER_OPTION + " must be a PasswordVerifier");
+        }
+        return (PasswordVerifier) instance;
     }
 
     /** Digits of a TOTP code under the service's policy. */
