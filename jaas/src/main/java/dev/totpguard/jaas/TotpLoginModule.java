@@ -121,7 +121,8 @@ public final class TotpLoginModule implements LoginModule {
                     this.options.notEnrolled() == LoginModuleOptions.NotEnrolled.ENROLL, clock);
             this.configurationError = null;
             this.state = State.READY;
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // A bad option (IllegalArgumentException) or a store that cannot be set up (IllegalStateException).
             // JAAS would wrap an exception from initialize() into a LoginException whose message is a stack
             // trace; keep the named option's message and report it from login() instead.
             this.configurationError = e.getMessage();
