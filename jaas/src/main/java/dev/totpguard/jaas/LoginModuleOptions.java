@@ -64,8 +64,9 @@ final class LoginModuleOptions {
         forwardPass = bool(options, TotpGuardSettings.JAAS_FORWARD_PASS, false);
         notEnrolled = choice(options, TotpGuardSettings.JAAS_NOT_ENROLLED, NotEnrolled.class, NotEnrolled.REFUSE);
         debug = bool(options, JaasSettings.DEBUG, false);
-        boolean use = bool(options, JaasSettings.USE_FIRST_PASS, false);
-        boolean tryFirst = bool(options, JaasSettings.TRY_FIRST_PASS, false);
+        // The JDK's own modules spell them useFirstPass / tryFirstPass: both spellings are accepted.
+        boolean use = bool(options, JaasSettings.USE_FIRST_PASS, false) | bool(options, "useFirstPass", false);
+        boolean tryFirst = bool(options, JaasSettings.TRY_FIRST_PASS, false) | bool(options, "tryFirstPass", false);
         if (use && tryFirst) {
             throw new IllegalArgumentException("JAAS options " + JaasSettings.USE_FIRST_PASS + " and "
                     + JaasSettings.TRY_FIRST_PASS + " exclude each other: set one of them");
