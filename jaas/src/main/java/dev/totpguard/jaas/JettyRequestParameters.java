@@ -14,7 +14,7 @@ import org.eclipse.jetty.server.Request;
 /**
  * The only class that touches Jetty: reads a form field and the client address through the callbacks of
  * Jetty 12's {@code JAASLoginService} ({@code org.eclipse.jetty.security.jaas.callback}). It is loaded only
- * after {@link CodeReader#isJettyHandler} saw Jetty's handler class by name, so the module still loads in
+ * after {@link CallbackInput#isJettyHandler} saw Jetty's handler class by name, so the module still loads in
  * Tomcat or a plain JVM where Jetty's classes are absent.
  */
 final class JettyRequestParameters {
