@@ -1,5 +1,6 @@
 package dev.totpguard.jaas;
 
+import dev.totpguard.TotpEnrollmentRequiredPrincipal;
 import dev.totpguard.TotpVerifiedPrincipal;
 import dev.totpguard.TwoFactorService;
 import java.lang.System.Logger.Level;

@@ -3,7 +3,7 @@ package dev.totpguard.jaspic;
 import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TotpVerifiedPrincipal;
 import dev.totpguard.jaas.PasswordStoreException;
-import dev.totpguard.jaas.TotpEnrollmentRequiredPrincipal;
+import dev.totpguard.TotpEnrollmentRequiredPrincipal;
 import dev.totpguard.jaas.TwoFactorLogin;
 import jakarta.security.auth.message.AuthException;
 import jakarta.security.auth.message.AuthStatus;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.TotpEnrollmentRequiredPrincipal;
 import dev.totpguard.TotpVerifiedPrincipal;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.store.JdbcCredentialStore;

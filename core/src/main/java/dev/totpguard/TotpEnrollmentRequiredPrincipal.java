@@ -1,14 +1,14 @@
-package dev.totpguard.jaas;
+package dev.totpguard;
 
 import java.io.Serializable;
 import java.security.Principal;
 import java.util.Objects;
 
 /**
- * Marks a login that {@link TotpLoginModule} let in although the user has no active TOTP yet (option
+ * Marks a login that TOTP Guard's JAAS login module let in although the user has no active TOTP yet (option
  * {@code totpguard.jaas.not-enrolled=enroll}): the password was checked, no code was. The application or the
  * TOTP Guard filter must send such a user to enrollment before any protected page. It is never a
- * {@link dev.totpguard.TotpVerifiedPrincipal}. Immutable.
+ * {@link TotpVerifiedPrincipal}. Immutable.
  */
 public final class TotpEnrollmentRequiredPrincipal implements Principal, Serializable {
 
