@@ -1,0 +1,83 @@
+package dev.totpguard;
+
+/**
+ * The one set of configuration keys of TOTP Guard, read alike from servlet init-params and context params,
+ * JAAS login-module options and Jakarta Authentication module options. Every key is optional and has the
+ * documented default; a value of the wrong form makes start-up fail with an {@link IllegalArgumentException}
+ * that names the key and the expected form.
+ *
+ * <p>Policy keys are read by {@link TwoFactorPolicy#fromMap}, store and key keys by
+ * {@link TwoFactorService#fromSettings}. The adapter modules add their own keys here
+ * ({@code totpguard.filter.*}, {@code totpguard.jaas.*}, {@code totpguard.sam.*}).
+ */
+public final class TotpGuardSettings {
+
+    // ---- policy
+
+    /** Issuer shown in authenticator apps. Default {@code TOTP Guard}; must not contain a colon. */
+    public static final String ISSUER = "totpguard.issuer";
+    /** {@code OPTIONAL} (users without a second factor pass) or {@code REQUIRED} (they must enroll). Default {@code OPTIONAL}. */
+    public static final String ENFORCEMENT = "totpguard.enforcement";
+    /** HMAC function for new enrollments: {@code SHA1}, {@code SHA256} or {@code SHA512}. Default {@code SHA1}. */
+    public static final String ALGORITHM = "totpguard.algorithm";
+    /** Code length for new enrollments: 6, 7 or 8. Default 6. */
+    public static final String DIGITS = "totpguard.digits";
+    /** Time step for new enrollments in seconds, 1 to 3600. Default 30. */
+    public static final String PERIOD = "totpguard.period";
+    /** Steps accepted before and after the current one, 0 to 10. Default 1 (RFC 6238 section 5.2). */
+    public static final String WINDOW = "totpguard.window";
+    /** Steps accepted before the current one; overrides {@link #WINDOW} for that side. */
+    public static final String WINDOW_BACK = "totpguard.window.back";
+    /** Steps accepted after the current one; overrides {@link #WINDOW} for that side. */
+    public static final String WINDOW_AHEAD = "totpguard.window.ahead";
+    /** Secret size in bytes, 16 to 128. Default 20 (160 bits, RFC 4226 section 4). */
+    public static final String SECRET_BYTES = "totpguard.secret.bytes";
+    /** Recovery codes per set, 1 to 50. Default 10. */
+    public static final String RECOVERY_COUNT = "totpguard.recovery.count";
+    /** Consecutive failures that lock the second factor, 1 to 100. Default 5. */
+    public static final String LOCKOUT_FAILURES = "totpguard.lockout.failures";
+    /** First lock duration, ISO-8601 ({@code PT1M}); each further failure doubles it. Default {@code PT1M}. */
+    public static final String LOCKOUT_BASE = "totpguard.lockout.base";
+    /** Longest lock duration, ISO-8601. Default {@code PT1H}. */
+    public static final String LOCKOUT_MAX = "totpguard.lockout.max";
+    /** Attempts one client address may fail within {@link #ADDRESS_WINDOW}, 0 (no limit) to 100000. Default 50. */
+    public static final String ADDRESS_FAILURES = "totpguard.address.failures";
+    /** Window of the per-address limit, ISO-8601. Default {@code PT15M}. */
+    public static final String ADDRESS_WINDOW = "totpguard.address.window";
+
+    // ---- store
+
+    /** JDBC URL of the credential store. Default {@link #DEFAULT_JDBC_URL}. */
+    public static final String JDBC_URL = "totpguard.jdbc.url";
+    /** Database user. Default none ({@code sa} for the default H2 database). */
+    public static final String JDBC_USER = "totpguard.jdbc.user";
+    /** Database password. Default empty. */
+    public static final String JDBC_PASSWORD = "totpguard.jdbc.password";
+    /** Connection pool size, 1 to 200. Default 10. */
+    public static final String JDBC_POOL_SIZE = "totpguard.jdbc.pool-size";
+    /** Table name prefix, a lower-case SQL identifier start. Default {@code totpguard_}. */
+    public static final String JDBC_TABLE_PREFIX = "totpguard.jdbc.table-prefix";
+    /** JNDI name of a container-managed {@code DataSource}; wins over {@link #JDBC_URL}. */
+    public static final String JNDI_DATASOURCE = "totpguard.jndi.datasource";
+    /** Create missing tables at start: {@code true} or {@code false}. Default {@code true} for H2, {@code false} otherwise. */
+    public static final String SCHEMA_CREATE = "totpguard.schema.create";
+
+    // ---- keys that encrypt secrets at rest (one of the three is required)
+
+    /** Path of the key file (created once with {@code KeyRing.generateKeyFile}, mode 0600). */
+    public static final String KEY_FILE = "totpguard.key.file";
+    /** Name of an environment variable holding the base64 key(s). */
+    public static final String KEY_ENV = "totpguard.key.env";
+    /** Path of a PKCS12 key store holding AES-256 secret keys. */
+    public static final String KEYSTORE_FILE = "totpguard.keystore.file";
+    /** Password of {@link #KEYSTORE_FILE}. */
+    public static final String KEYSTORE_PASSWORD = "totpguard.keystore.password";
+    /** Alias of the current key in {@link #KEYSTORE_FILE}. Default {@code totpguard}. */
+    public static final String KEYSTORE_ALIAS = "totpguard.keystore.alias";
+
+    /** The embedded default: an H2 database file under {@code ./totpguard-data}, no server needed. */
+    public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./totpguard-data/totpguard";
+
+    private TotpGuardSettings() {
+    }
+}
