@@ -1,5 +1,6 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.TotpGuardSettings;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
@@ -16,32 +17,20 @@ import java.util.Set;
  */
 final class FilterSettings {
 
-    /** Comma-separated servlet URL patterns that need the second factor. Default {@code /admin/*}. */
-    static final String PROTECTED = "totpguard.filter.protected";
-    /** Comma-separated URL patterns inside the protected ones that pass without it. Default none. */
-    static final String EXEMPT = "totpguard.filter.exempt";
-    /** Patterns that need a code entered within {@link #STEP_UP_MAX_AGE}, even in a verified session. */
-    static final String STEP_UP_PATHS = "totpguard.filter.step-up.paths";
-    /** ISO-8601 duration for {@link #STEP_UP_PATHS} and for re-enrollment. Default {@code PT5M}. */
-    static final String STEP_UP_MAX_AGE = "totpguard.filter.step-up.max-age";
-    /** Path prefix of the filter's own pages. Default {@code /totpguard}. */
-    static final String PAGES = "totpguard.filter.pages";
-    /** Where to go after the code when no original page was saved. Default {@code /admin/}. */
-    static final String DEFAULT_TARGET = "totpguard.filter.default-target";
-    /** Where to send a browser that must sign in (again). Default: the default target. */
-    static final String LOGIN = "totpguard.filter.login";
-    /** Where to go after "Sign out". Default: the login path. */
-    static final String LOGOUT_TARGET = "totpguard.filter.logout-target";
-    /** ISO-8601 duration a signed-in user has to enter the code. Default {@code PT5M}. */
-    static final String HALF_AUTH_TIMEOUT = "totpguard.filter.half-auth.timeout";
-    /** ISO-8601 duration after which a verified session asks again; {@code PT0S} (default) means never. */
-    static final String MAX_AGE = "totpguard.filter.max-age";
-    /** Base name of the ResourceBundle with the pages' texts. Default {@code dev.totpguard.filter.messages}. */
-    static final String MESSAGES = "totpguard.filter.messages";
-    /** Class name of a {@link UserResolver} with a public no-argument constructor. Default: remote user. */
-    static final String USER_RESOLVER = "totpguard.filter.user-resolver";
-    /** Prefix of the keys that replace a built-in page by an application path, e.g. {@code ...page.token}. */
-    static final String PAGE_PREFIX = "totpguard.filter.page.";
+    // The keys live in TotpGuardSettings with the rest of TOTP Guard's configuration; short names here.
+    static final String PROTECTED = TotpGuardSettings.FILTER_PROTECTED;
+    static final String EXEMPT = TotpGuardSettings.FILTER_EXEMPT;
+    static final String STEP_UP_PATHS = TotpGuardSettings.FILTER_STEP_UP_PATHS;
+    static final String STEP_UP_MAX_AGE = TotpGuardSettings.FILTER_STEP_UP_MAX_AGE;
+    static final String PAGES = TotpGuardSettings.FILTER_PAGES;
+    static final String DEFAULT_TARGET = TotpGuardSettings.FILTER_DEFAULT_TARGET;
+    static final String LOGIN = TotpGuardSettings.FILTER_LOGIN;
+    static final String LOGOUT_TARGET = TotpGuardSettings.FILTER_LOGOUT_TARGET;
+    static final String HALF_AUTH_TIMEOUT = TotpGuardSettings.FILTER_HALF_AUTH_TIMEOUT;
+    static final String MAX_AGE = TotpGuardSettings.FILTER_MAX_AGE;
+    static final String MESSAGES = TotpGuardSettings.FILTER_MESSAGES;
+    static final String USER_RESOLVER = TotpGuardSettings.FILTER_USER_RESOLVER;
+    static final String PAGE_PREFIX = TotpGuardSettings.FILTER_PAGE_PREFIX;
 
     static final String FILTER_PREFIX = "totpguard.filter.";
 
