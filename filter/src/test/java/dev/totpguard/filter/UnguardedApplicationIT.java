@@ -54,7 +54,7 @@ class UnguardedApplicationIT {
         Response page = browser.follow(back);
         assertEquals(200, page.status(), page::toString);
         assertTrue(page.body().contains(AdminServlet.MARKER + " GET /admin/x for user01"), page::toString);
-        Response file = browser.get("/admin/secret.txt");
+        Response file = browser.get("/ops/secret.txt");
         assertTrue(file.body().contains(AdminServlet.MARKER), file::toString);
     }
 
