@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Properties;
+import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.apache.catalina.Context;
@@ -59,11 +61,36 @@ final class TomcatContainer implements WebContainer {
         if (deployment.initializer() != null) {
             context.addServletContainerInitializer(deployment.initializer(), null);
         }
-        tomcat.start();
+        // Tomcat reports a filter that fails in init() only in its log; keep those records for the exception.
+        StringBuilder startupErrors = new StringBuilder();
+        Handler collector = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                    startupErrors.append(record.getMessage()).append(": ").append(record.getThrown()).append('\n');
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger contextLog = Logger.getLogger("org.apache.catalina.core");
+        contextLog.addHandler(collector);
+        try {
+            tomcat.start();
+        } finally {
+            contextLog.removeHandler(collector);
+        }
         if (context.getState() != LifecycleState.STARTED) {
             tomcat.stop();
             tomcat.destroy();
-            throw new IllegalStateException("Tomcat could not start the web application: " + context.getState());
+            throw new IllegalStateException("Tomcat could not start the web application (" + context.getState() + "):\n"
+                    + startupErrors);
         }
         int port = tomcat.getConnector().getLocalPort();
         return new TomcatContainer(tomcat, baseDir, URI.create("http://127.0.0.1:" + port + CONTEXT_PATH));
