@@ -178,25 +178,35 @@ abstract class TotpFilterContract {
     }
 
     @Test
-    void theSessionIdChangesWhenTheCodeIsAcceptedAndTheOldOneIsWorthless() throws Exception {
+    void theSessionIdChangesAfterThePasswordAndAgainAfterTheCode() throws Exception {
         String user = newUser();
         fixture.enroll(user);
         Browser browser = browser();
-        passwordOnly(browser, user, "/admin/x");
-        String beforeCode = browser.cookie("JSESSIONID");
-        assertNotNull(beforeCode);
+        Response challenge = browser.get("/admin/x");
+        Response form = challenge.isRedirect() ? browser.follow(challenge) : challenge;
+        assertTrue(form.body().contains(LoginPageServlet.LOGIN_MARKER), form::toString);
+        String beforePassword = browser.cookie("JSESSIONID");
+        assertNotNull(beforePassword);
+        Response back = browser.post("/j_security_check", Map.of("j_username", user, "j_password", Login.passwordOf(user)));
+        String afterPassword = browser.cookie("JSESSIONID");
+        assertNotEquals(beforePassword, afterPassword, "the container renews the id at the password step");
+        assertRedirectsTo(TOKEN, browser.follow(back));
+
         Response accepted = submitCode(browser, fixture.code(user));
         assertRedirectsTo("/admin/x", accepted);
         String afterCode = browser.cookie("JSESSIONID");
-        assertNotEquals(beforeCode, afterCode);
+        assertNotEquals(afterPassword, afterCode, "the filter renews the id at the code step");
         assertAdminContent(browser.follow(accepted));
 
-        Browser attacker = browser();
-        attacker.setCookie("JSESSIONID", beforeCode);
-        Response withOldId = attacker.get("/admin/x");
-        assertGuarded(withOldId);
-        assertFalse(withOldId.isRedirect() && withOldId.location().getPath().endsWith(TOKEN),
-                "an old session id must not even be half-authenticated: " + withOldId);
+        // A fixed or stolen earlier id is worth nothing: not verified, not even half-authenticated.
+        for (String oldId : List.of(beforePassword, afterPassword)) {
+            Browser attacker = browser();
+            attacker.setCookie("JSESSIONID", oldId);
+            Response withOldId = attacker.get("/admin/x");
+            assertGuarded(withOldId);
+            assertFalse(withOldId.isRedirect() && withOldId.location().getPath().endsWith(TOKEN),
+                    "an old session id must not even be half-authenticated: " + withOldId);
+        }
     }
 
     @Test
