@@ -118,6 +118,12 @@ final class FilterCore {
 
     /** Invalidate the session (which ends a container FORM login) and send the browser to sign in. */
     void signOutAndGoToLogin(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        signOut(request);
+        redirect(request, response, request.getContextPath() + settings.loginPath());
+    }
+
+    /** Ends the container login and the session, whichever of the two the container ties to the other. */
+    void signOut(HttpServletRequest request) {
         try {
             request.logout();
         } catch (ServletException e) {
@@ -131,12 +137,14 @@ final class FilterCore {
                 // nothing left to end
             }
         }
-        redirect(request, response, request.getContextPath() + settings.loginPath());
     }
 
     /** 302 after a GET, 303 after anything else, so that a POST is never repeated by the browser. */
     static void redirect(HttpServletRequest request, HttpServletResponse response, String location)
             throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
         response.resetBuffer();
         Pages.protectiveHeaders(response);
         String method = request.getMethod();

@@ -49,6 +49,12 @@ final class PageRoutes {
         if (type == DispatcherType.INCLUDE) {
             return;
         }
+        if (type != DispatcherType.REQUEST && type != DispatcherType.FORWARD) {
+            // An error page or async dispatch into the filter's pages is a configuration mistake, not a form.
+            core.message(request, response, HttpServletResponse.SC_NOT_FOUND, "message.not.found.title",
+                    "message.not.found.text");
+            return;
+        }
         if (type == DispatcherType.REQUEST && !UriFirewall.isClean(request.getRequestURI())) {
             core.message(request, response, HttpServletResponse.SC_BAD_REQUEST, "message.bad.request.title",
                     "message.bad.request.text");
@@ -391,15 +397,7 @@ final class PageRoutes {
     }
 
     private void logout(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        try {
-            request.logout();
-        } catch (ServletException e) {
-            FilterCore.LOG.log(Level.DEBUG, "logout failed; the session is invalidated anyway", e);
-        }
-        HttpSession session = request.getSession(false);
-        if (session != null) {
-            session.invalidate();
-        }
+        core.signOut(request);
         FilterCore.redirect(request, response, request.getContextPath() + core.settings.logoutTarget());
     }
 

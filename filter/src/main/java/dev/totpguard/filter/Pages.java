@@ -98,6 +98,10 @@ final class Pages {
 
     void render(HttpServletRequest request, HttpServletResponse response, Page page, Context context)
             throws IOException, ServletException {
+        if (response.isCommitted()) {
+            // Part of another response is already on its way (an error page after output): add nothing to it.
+            return;
+        }
         ResourceBundle bundle = bundle(request);
         String nonce = nonce();
         response.resetBuffer();
