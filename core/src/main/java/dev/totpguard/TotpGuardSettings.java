@@ -107,6 +107,48 @@ public final class TotpGuardSettings {
      */
     public static final String FILTER_PAGE_PREFIX = "totpguard.filter.page.";
 
+    // ---- JAAS login module and Jakarta Authentication module (totpguard-jaas)
+
+    /** {@code standalone} (default: password and code) or {@code stacked} (code only, after another module). */
+    public static final String JAAS_MODE = "totpguard.jaas.mode";
+    /** Where passwords are checked in standalone mode and by the Jakarta Authentication module: {@code properties} or {@code jdbc}. */
+    public static final String JAAS_PASSWORD_SOURCE = "totpguard.jaas.password.source";
+    /** The users file of {@code password.source=properties}: {@code user = pbkdf2-sha256$...[, role ...]} lines. */
+    public static final String JAAS_PASSWORD_FILE = "totpguard.jaas.password.file";
+    /** PBKDF2 iterations of the dummy hash for unknown users; default 600000 (OWASP). Use your hashes' count. */
+    public static final String JAAS_PASSWORD_ITERATIONS = "totpguard.jaas.password.iterations";
+    /** JNDI name of the users DataSource of {@code password.source=jdbc}; default: the store's DataSource. */
+    public static final String JAAS_USERS_JNDI = "totpguard.jaas.users.jndi";
+    /** User table of {@code password.source=jdbc}; default {@code totpguard_user}. */
+    public static final String JAAS_USERS_TABLE = "totpguard.jaas.users.table";
+    /** User name column, in the user and the role table; default {@code username}. */
+    public static final String JAAS_USERS_NAME_COLUMN = "totpguard.jaas.users.name-column";
+    /** Password hash column; default {@code password_hash}. */
+    public static final String JAAS_USERS_PASSWORD_COLUMN = "totpguard.jaas.users.password-column";
+    /** Role table; default {@code totpguard_user_role}. */
+    public static final String JAAS_ROLES_TABLE = "totpguard.jaas.roles.table";
+    /** Role column; default {@code role}. */
+    public static final String JAAS_ROLES_COLUMN = "totpguard.jaas.roles.role-column";
+    /** {@code callback} (default: TotpCallback, or Jetty's request parameter) or {@code appended} (end of the password). */
+    public static final String JAAS_CODE_SOURCE = "totpguard.jaas.code.source";
+    /** Request parameter holding the code under Jetty's JAASLoginService; default {@code j_totp}. */
+    public static final String JAAS_CODE_FIELD = "totpguard.jaas.code.field";
+    /** Appended mode: text between password and code, default {@code :}; {@code none}: the bare last N digits. */
+    public static final String JAAS_CODE_SEPARATOR = "totpguard.jaas.code.separator";
+    /** {@code true}: put the user name and the password without the code into the JAAS shared state. Default false. */
+    public static final String JAAS_FORWARD_PASS = "totpguard.jaas.forward-pass";
+    /** A right password without an active TOTP: {@code refuse} (default) or {@code enroll} (let in, marked for enrollment). */
+    public static final String JAAS_NOT_ENROLLED = "totpguard.jaas.not-enrolled";
+
+    /** Jakarta Authentication module: {@code two-step} (password page, then code page; default) or {@code one-page}. */
+    public static final String SAM_FLOW = "totpguard.sam.flow";
+    /** Path prefix (in the application) of the module's own pages; default {@code /totpguard}. */
+    public static final String SAM_PATH = "totpguard.sam.path";
+    /** Where to go after login when no page was asked for; a path in the application, default {@code /}. */
+    public static final String SAM_LANDING = "totpguard.sam.landing";
+    /** How long the code step may follow the password step (ISO-8601 duration); default {@code PT5M}. */
+    public static final String SAM_PENDING_TIMEOUT = "totpguard.sam.pending-timeout";
+
     /** The embedded default: an H2 database file under {@code ./totpguard-data}, no server needed. */
     public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./totpguard-data/totpguard";
 

@@ -122,7 +122,9 @@ public final class TwoFactorService implements AutoCloseable {
         } else {
             String url = read.string(TotpGuardSettings.JDBC_URL, TotpGuardSettings.DEFAULT_JDBC_URL);
             if (!url.startsWith("jdbc:")) {
-                throw SettingsReader.bad(TotpGuardSettings.JDBC_URL, url, "a JDBC URL such as jdbc:postgresql://db:5432/app");
+                // The value is not repeated: a URL may carry a password.
+                throw new IllegalArgumentException("Setting " + TotpGuardSettings.JDBC_URL
+                        + " is invalid: expected a JDBC URL such as jdbc:postgresql://db:5432/app");
             }
             h2 = url.startsWith("jdbc:h2:");
             HikariConfig config = new HikariConfig();
@@ -138,8 +140,8 @@ public final class TwoFactorService implements AutoCloseable {
             try {
                 pool = new HikariDataSource(config);
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("Setting " + TotpGuardSettings.JDBC_URL + " = '" + url
-                        + "' cannot be used (is its driver on the class path?): " + e.getMessage(), e);
+                throw new IllegalArgumentException("Setting " + TotpGuardSettings.JDBC_URL
+                        + " cannot be used (is the database's JDBC driver on the class path?): " + e.getMessage(), e);
             }
             storeBuilder = JdbcCredentialStore.builder(pool);
         }

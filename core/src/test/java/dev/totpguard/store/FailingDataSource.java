@@ -17,21 +17,21 @@ import javax.sql.DataSource;
  * would: the {@code occurrence}-th execution of a statement whose SQL contains {@code fragment} throws an
  * {@link SQLException} instead of running. Everything else reaches the real database.
  */
-final class FailingDataSource implements DataSource {
+public final class FailingDataSource implements DataSource {
 
     private final DataSource real;
     private final String fragment;
     private final int occurrence;
     private final AtomicInteger seen = new AtomicInteger();
 
-    FailingDataSource(DataSource real, String fragment, int occurrence) {
+    public FailingDataSource(DataSource real, String fragment, int occurrence) {
         this.real = real;
         this.fragment = fragment;
         this.occurrence = occurrence;
     }
 
     /** How many matching statements were executed or refused so far. */
-    int matchingExecutions() {
+    public int matchingExecutions() {
         return seen.get();
     }
 

@@ -2,7 +2,7 @@ package dev.totpguard.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.totpguard.ExternalRequirement;
+import dev.totpguard.testsupport.ExternalRequirement;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -41,7 +41,7 @@ public final class TestDatabase implements AutoCloseable {
 
     /** H2 in file mode in {@code directory}; the lock timeout leaves room for the concurrency tests. */
     public static TestDatabase h2(Path directory) {
-        String url = "jdbc:h2:file:" + directory.resolve("totpguard").toAbsolutePath() + ";LOCK_TIMEOUT=10000";
+        String url = "jdbc:h2:file:" + directory.resolve("totpguard").toAbsolutePath();
         return new TestDatabase(JdbcCredentialStore.Database.H2, url, "sa", "");
     }
 

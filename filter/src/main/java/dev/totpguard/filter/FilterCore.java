@@ -48,6 +48,11 @@ final class FilterCore {
         return service.policy().enforcement() == TwoFactorPolicy.Enforcement.REQUIRED;
     }
 
+    /** A user without a second factor must enroll: policy REQUIRED, or the login said so. */
+    boolean mustEnroll(HttpServletRequest request, String user) {
+        return isRequired() || LoginPrincipals.enrollmentRequired(request, user);
+    }
+
     /**
      * The session's verified marker if it belongs to {@code user} and is not older than the maximum age;
      * otherwise {@code null}. Step-up freshness is checked separately, per path.

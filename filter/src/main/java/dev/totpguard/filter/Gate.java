@@ -24,8 +24,9 @@ import java.io.IOException;
  *       access.</li>
  *   <li>The login carried a {@link TotpVerifiedPrincipal} for this user (the JAAS module checked a code):
  *       mark the session verified and pass.</li>
- *   <li>Otherwise ask the store: enrolled -> the token page; not enrolled and policy REQUIRED -> the
- *       enrollment page; not enrolled and OPTIONAL -> pass. A store failure -> 503, never a pass.</li>
+ *   <li>Otherwise ask the store: enrolled -> the token page; not enrolled and policy REQUIRED (or a login
+ *       marked with {@code TotpEnrollmentRequiredPrincipal}) -> the enrollment page; not enrolled and
+ *       OPTIONAL -> pass. A store failure -> 503, never a pass.</li>
  * </ol>
  *
  * Every dispatcher type goes through here: a forward, an include, an error page or an async dispatch to
@@ -86,7 +87,7 @@ final class Gate {
                 session.removeAttribute(SessionState.REENROLL);
             }
         }
-        TotpVerifiedPrincipal principal = VerifiedPrincipals.find(request, user);
+        TotpVerifiedPrincipal principal = LoginPrincipals.verified(request, user);
         if (principal != null && isFresh(principal.verifiedAt().toEpochMilli(), servletPath, pathInfo)) {
             request.getSession().setAttribute(SessionState.VERIFIED,
                     new SessionState.Verified(user, principal.verifiedAt()));
@@ -104,7 +105,7 @@ final class Gate {
         }
         if (status.isActive()) {
             sendToSecondFactor(request, response, type, user, Pages.TOKEN);
-        } else if (core.isRequired()) {
+        } else if (core.mustEnroll(request, user)) {
             sendToSecondFactor(request, response, type, user, Pages.ENROLL);
         } else {
             chain.doFilter(request, response);

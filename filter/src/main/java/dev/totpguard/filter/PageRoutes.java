@@ -153,7 +153,7 @@ final class PageRoutes {
             return;
         }
         if (!status.isActive()) {
-            FilterCore.redirect(request, response, core.isRequired()
+            FilterCore.redirect(request, response, core.mustEnroll(request, user)
                     ? core.pages.url(request, Pages.ENROLL) : core.takeReturnTarget(request));
             return;
         }
@@ -215,7 +215,7 @@ final class PageRoutes {
                         core.verifiedMarker(session, user) != null ? Pages.MANAGE : Pages.TOKEN));
                 return;
             }
-            if (!status.isActive() && core.isRequired() && core.halfAuthExpired(session, user)) {
+            if (!status.isActive() && core.mustEnroll(request, user) && core.halfAuthExpired(session, user)) {
                 core.signOutAndGoToLogin(request, response);
                 return;
             }
@@ -243,7 +243,7 @@ final class PageRoutes {
                     "message.forbidden.reenroll");
             return;
         }
-        if (!reenroll && core.isRequired() && core.halfAuthExpired(session, user)) {
+        if (!reenroll && core.mustEnroll(request, user) && core.halfAuthExpired(session, user)) {
             core.signOutAndGoToLogin(request, response);
             return;
         }

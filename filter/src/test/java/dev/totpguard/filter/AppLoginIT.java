@@ -166,6 +166,24 @@ class AppLoginIT {
         Browser tooOld = new Browser(containers.get(kind).base());
         signIn(tooOld, user, "&verifiedAs=" + user + "&verifiedAt=" + (now - Duration.ofHours(9).toMillis()));
         assertTokenPage(tooOld.get("/admin/x"));
+
+        // Tomcat's JAASRealm with userClassNames="dev.totpguard.TotpVerifiedPrincipal,...": the user principal itself.
+        Browser direct = new Browser(containers.get(kind).base());
+        signIn(direct, user, "&verifiedAs=" + user + "&verifiedAt=" + now + "&shape=direct");
+        assertAdminContent(direct.get("/admin/x"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "tomcat"})
+    void aLoginMarkedForEnrollmentMustEnrollEvenUnderPolicyOptional(String kind) {
+        for (String shape : new String[] {"subject", "direct"}) {
+            Browser browser = new Browser(containers.get(kind).base());
+            signIn(browser, newUser(), "&mustEnroll=true&shape=" + shape);
+            Response response = browser.get("/admin/x");
+            assertTrue(response.isRedirect(), response::toString);
+            assertEquals(WebContainer.CONTEXT_PATH + "/totpguard/enroll", response.location().getPath());
+            assertEquals(200, browser.follow(response).status());
+        }
     }
 
     @ParameterizedTest

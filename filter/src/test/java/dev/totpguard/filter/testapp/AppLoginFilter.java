@@ -1,5 +1,6 @@
 package dev.totpguard.filter.testapp;
 
+import dev.totpguard.TotpEnrollmentRequiredPrincipal;
 import dev.totpguard.TotpVerifiedPrincipal;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -19,13 +20,18 @@ import javax.security.auth.Subject;
  * An application's own login, as many applications have one: the signed-in user is a session attribute,
  * and the request is wrapped so that the rest of the application sees it as the user principal. When the
  * session says so, the principal carries a JAAS {@link Subject} with a {@link TotpVerifiedPrincipal}, the
- * way TOTP Guard's JAAS login module leaves it after checking a code at login.
+ * way TOTP Guard's JAAS login module leaves it after checking a code at login (or a
+ * {@link TotpEnrollmentRequiredPrincipal} for a user it let in to enroll); with shape "direct" that
+ * principal is the user principal itself, as Tomcat's JAASRealm makes it when {@code userClassNames} names it.
  */
 public final class AppLoginFilter implements Filter {
 
     public static final String USER = "app.user";
     public static final String VERIFIED_AS = "app.verifiedAs";
     public static final String VERIFIED_AT = "app.verifiedAt";
+    /** "subject" (default: Jetty's JAASUserPrincipal shape) or "direct" (Tomcat JAASRealm with userClassNames). */
+    public static final String SHAPE = "app.shape";
+    public static final String MUST_ENROLL = "app.mustEnroll";
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
@@ -39,20 +45,32 @@ public final class AppLoginFilter implements Filter {
         }
         Subject subject = new Subject();
         Object verifiedAs = session.getAttribute(VERIFIED_AS);
+        Principal principal = new JaasStylePrincipal((String) user, subject);
         if (verifiedAs instanceof String) {
-            subject.getPrincipals().add(new TotpVerifiedPrincipal((String) verifiedAs,
-                    (Instant) session.getAttribute(VERIFIED_AT)));
+            TotpVerifiedPrincipal verified = new TotpVerifiedPrincipal((String) verifiedAs,
+                    (Instant) session.getAttribute(VERIFIED_AT));
+            subject.getPrincipals().add(verified);
+            if ("direct".equals(session.getAttribute(SHAPE))) {
+                principal = verified;
+            }
         }
-        JaasStylePrincipal principal = new JaasStylePrincipal((String) user, subject);
+        if (Boolean.TRUE.equals(session.getAttribute(MUST_ENROLL))) {
+            TotpEnrollmentRequiredPrincipal mustEnroll = new TotpEnrollmentRequiredPrincipal((String) user);
+            subject.getPrincipals().add(mustEnroll);
+            if ("direct".equals(session.getAttribute(SHAPE))) {
+                principal = mustEnroll;
+            }
+        }
+        Principal userPrincipal = principal;
         chain.doFilter(new HttpServletRequestWrapper(request) {
             @Override
             public String getRemoteUser() {
-                return principal.getName();
+                return (String) user;
             }
 
             @Override
             public Principal getUserPrincipal() {
-                return principal;
+                return userPrincipal;
             }
 
             @Override

@@ -34,6 +34,8 @@ public final class AppLoginServlet extends HttpServlet {
                     session.removeAttribute(AppLoginFilter.VERIFIED_AS);
                     session.removeAttribute(AppLoginFilter.VERIFIED_AT);
                 }
+                session.setAttribute(AppLoginFilter.SHAPE, request.getParameter("shape"));
+                session.setAttribute(AppLoginFilter.MUST_ENROLL, "true".equals(request.getParameter("mustEnroll")));
                 response.getWriter().print("SIGNED IN " + request.getParameter("user"));
                 return;
             case "/signout":
