@@ -75,6 +75,38 @@ public final class TotpGuardSettings {
     /** Alias of the current key in {@link #KEYSTORE_FILE}. Default {@code totpguard}. */
     public static final String KEYSTORE_ALIAS = "totpguard.keystore.alias";
 
+    // ---- servlet filter (module filter, dev.totpguard.filter.TotpFilter)
+
+    /** Comma-separated servlet URL patterns that need the second factor. Default {@code /admin/*}. */
+    public static final String FILTER_PROTECTED = "totpguard.filter.protected";
+    /** Comma-separated URL patterns inside the protected ones that pass without it. Default none. */
+    public static final String FILTER_EXEMPT = "totpguard.filter.exempt";
+    /** URL patterns that need a code entered within {@link #FILTER_STEP_UP_MAX_AGE}, even in a verified session. Default none. */
+    public static final String FILTER_STEP_UP_PATHS = "totpguard.filter.step-up.paths";
+    /** ISO-8601 duration for step-up paths and for setting up a new authenticator. Default {@code PT5M}. */
+    public static final String FILTER_STEP_UP_MAX_AGE = "totpguard.filter.step-up.max-age";
+    /** Path prefix of the filter's own pages. Default {@code /totpguard}. */
+    public static final String FILTER_PAGES = "totpguard.filter.pages";
+    /** Where to go after the code when no original page was saved. Default {@code /admin/}. */
+    public static final String FILTER_DEFAULT_TARGET = "totpguard.filter.default-target";
+    /** Where to send a browser that must sign in (again); a path behind the container login. Default: the default target. */
+    public static final String FILTER_LOGIN = "totpguard.filter.login";
+    /** Where to go after the filter's "Sign out". Default: the login path. */
+    public static final String FILTER_LOGOUT_TARGET = "totpguard.filter.logout-target";
+    /** ISO-8601 duration a user signed in with a password has to enter the code. Default {@code PT5M}. */
+    public static final String FILTER_HALF_AUTH_TIMEOUT = "totpguard.filter.half-auth.timeout";
+    /** ISO-8601 duration after which a verified session asks for a code again; {@code PT0S} (default) means never. */
+    public static final String FILTER_MAX_AGE = "totpguard.filter.max-age";
+    /** Base name of the ResourceBundle with the pages' texts. Default {@code dev.totpguard.filter.messages}. */
+    public static final String FILTER_MESSAGES = "totpguard.filter.messages";
+    /** Class name of a {@code dev.totpguard.filter.UserResolver} with a public no-argument constructor. Default: the remote user. */
+    public static final String FILTER_USER_RESOLVER = "totpguard.filter.user-resolver";
+    /**
+     * Prefix of the keys that replace a built-in page by an application path, followed by {@code token},
+     * {@code recovery}, {@code enroll}, {@code codes}, {@code manage}, {@code unavailable} or {@code message}.
+     */
+    public static final String FILTER_PAGE_PREFIX = "totpguard.filter.page.";
+
     // ---- JAAS login module and Jakarta Authentication module (totpguard-jaas)
 
     /** {@code standalone} (default: password and code) or {@code stacked} (code only, after another module). */
