@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs every TOTP Guard benchmark in one JMH run and draws the chart from its results.
 #
-#   benchmarks/run.sh                      # everything, about 6 minutes on 2 cores
+#   benchmarks/run.sh                      # everything, about 7 minutes on 2 cores
 #   benchmarks/run.sh TotpVerifyBenchmark  # only benchmarks whose name matches (JMH regexp);
 #                                          # any other JMH option may follow too
 #
 # Writes to benchmarks/results/ (or $RESULTS_DIR): results.json (JMH), results.txt (JMH's console
 # output), results.md (table), chart.png (ratios to TOTP Guard), machine.txt (CPU, JDK, load).
-# Every benchmark runs in one fork with the same JVM flags, 2 x 1 s warm-up and 3 x 2 s measurement,
+# Every benchmark runs in one fork with the same JVM flags, 2 x 2 s warm-up and 3 x 2 s measurement,
 # with -prof gc for bytes allocated per operation. -foe stops the run if a set-up check fails, e.g. when
 # the libraries disagree on whether a code is valid.
 set -euo pipefail
@@ -19,7 +19,7 @@ mkdir -p "$out"
 
 ./mvnw -q -B package -DskipTests -pl benchmarks -am
 
-jmh_options=(-f 1 -wi 2 -w 1s -i 3 -r 2s -prof gc -foe true)
+jmh_options=(-f 1 -wi 2 -w 2s -i 3 -r 2s -prof gc -foe true)
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: $(uname -srm), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
