@@ -4,6 +4,7 @@
 #   benchmarks/run.sh                      # everything, about 7 minutes on 2 cores
 #   benchmarks/run.sh TotpVerifyBenchmark  # only benchmarks whose name matches (JMH regexp);
 #                                          # any other JMH option may follow too
+#   JMH_TIMES="-wi 1 -w 1s -i 1 -r 1s" benchmarks/run.sh   # a quick smoke run (about 2.5 minutes)
 #
 # Writes to benchmarks/results/ (or $RESULTS_DIR): results.json (JMH), results.txt (JMH's console
 # output), results.md (table), chart.png (ratios to TOTP Guard), machine.txt (CPU, JDK, load).
@@ -19,7 +20,8 @@ mkdir -p "$out"
 
 ./mvnw -q -B package -DskipTests -pl benchmarks -am
 
-jmh_options=(-f 1 -wi 2 -w 2s -i 3 -r 2s -prof gc -foe true)
+read -r -a times <<< "${JMH_TIMES:--wi 2 -w 2s -i 3 -r 2s}"
+jmh_options=(-f 1 "${times[@]}" -prof gc -foe true)
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: $(uname -srm), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
