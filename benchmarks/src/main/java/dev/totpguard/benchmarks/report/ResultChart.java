@@ -7,6 +7,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +50,7 @@ public final class ResultChart {
             String group = reference.map(r -> r.className() + "  " + r.variant()).orElse(result.className());
             (reference.isPresent() ? compared : absolute).computeIfAbsent(group, g -> new ArrayList<>()).add(result);
         }
-        // The reference first in each group, then the rest in the order JMH ran them.
-        compared.values().forEach(rows -> rows.sort((a, b) -> Boolean.compare(!isReference(references, a), !isReference(references, b))));
+        compared.values().forEach(rows -> rows.sort(Comparator.comparingInt(row -> rank(references, row))));
 
         int height = MARGIN + 30 + panelHeight(compared) + panelHeight(absolute) + MARGIN;
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
@@ -78,8 +78,10 @@ public final class ResultChart {
         return image;
     }
 
-    private static boolean isReference(References references, BenchmarkResult result) {
-        return references.referenceOf(result).map(r -> r == result).orElse(false);
+    /** The reference first, then the other methods of its class, then baselines from other classes. */
+    private static int rank(References references, BenchmarkResult result) {
+        BenchmarkResult reference = references.referenceOf(result).orElseThrow();
+        return reference == result ? 0 : reference.className().equals(result.className()) ? 1 : 2;
     }
 
     private static int panelHeight(Map<String, List<BenchmarkResult>> groups) {
@@ -100,8 +102,8 @@ public final class ResultChart {
                 max = Math.max(max, value.applyAsDouble(row));
             }
         }
-        double lo = Math.pow(10, Math.floor(Math.log10(min / 1.2)));
-        double hi = Math.pow(10, Math.ceil(Math.log10(max * 1.2)));
+        double lo = niceBelow(min / 1.1);
+        double hi = niceAbove(max * 1.1);
         LogScale scale = new LogScale(lo, hi);
 
         g.setColor(Color.BLACK);
@@ -111,21 +113,38 @@ public final class ResultChart {
         int plotTop = y;
         int plotBottom = y + groups.size() * GROUP_HEADER + groups.values().stream().mapToInt(List::size).sum() * ROW;
 
-        // Grid lines at 1, 2 and 5 of every decade, drawn under the bars.
+        // Grid lines at 1, 2 and 5 of every decade, drawn under the bars; labels where they fit, decades first.
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        for (double decade = lo; decade < hi * 1.0001; decade *= 10) {
+        List<Double> ticks = new ArrayList<>();
+        for (double decade = Math.pow(10, Math.floor(Math.log10(lo))); decade <= hi; decade *= 10) {
             for (int step : new int[] {1, 2, 5}) {
                 double tick = decade * step;
-                if (tick > hi * 1.0001) {
-                    break;
+                if (tick >= lo * 0.999 && tick <= hi * 1.001) {
+                    ticks.add(tick);
+                }
+            }
+        }
+        List<int[]> labelled = new ArrayList<>();
+        for (int pass = 0; pass < 2; pass++) {
+            for (double tick : ticks) {
+                boolean decade = Math.abs(Math.log10(tick) - Math.rint(Math.log10(tick))) < 1e-9;
+                if (decade != (pass == 0)) {
+                    continue;
                 }
                 int x = scale.x(tick);
-                g.setColor(GRID);
-                g.drawLine(x, plotTop, x, plotBottom);
-                g.setColor(Color.DARK_GRAY);
-                String label = ratios ? Units.ratio(tick) : Units.time(tick);
-                g.drawString(label, x - g.getFontMetrics().stringWidth(label) / 2, plotBottom + 16);
+                String label = ratios ? Units.tickRatio(tick) : Units.time(tick);
+                int width = g.getFontMetrics().stringWidth(label);
+                int[] span = {x - width / 2 - 6, x + width / 2 + 6};
+                if (labelled.stream().noneMatch(other -> span[0] < other[1] && other[0] < span[1])) {
+                    labelled.add(span);
+                    g.setColor(Color.DARK_GRAY);
+                    g.drawString(label, x - width / 2, plotBottom + 16);
+                }
             }
+        }
+        for (double tick : ticks) {
+            g.setColor(GRID);
+            g.drawLine(scale.x(tick), plotTop, scale.x(tick), plotBottom);
         }
 
         for (Map.Entry<String, List<BenchmarkResult>> group : groups.entrySet()) {
@@ -172,6 +191,28 @@ public final class ResultChart {
             return REFERENCE_BAR;
         }
         return reference.className().equals(row.className()) ? OTHER_BAR : BASELINE_BAR;
+    }
+
+    /** The largest 1, 2 or 5 times a power of ten at or below {@code value}. */
+    static double niceBelow(double value) {
+        double decade = Math.pow(10, Math.floor(Math.log10(value)));
+        for (int step : new int[] {5, 2, 1}) {
+            if (decade * step <= value) {
+                return decade * step;
+            }
+        }
+        return decade;
+    }
+
+    /** The smallest 1, 2 or 5 times a power of ten at or above {@code value}. */
+    static double niceAbove(double value) {
+        double decade = Math.pow(10, Math.floor(Math.log10(value)));
+        for (int step : new int[] {1, 2, 5, 10}) {
+            if (decade * step >= value) {
+                return decade * step;
+            }
+        }
+        return decade * 10;
     }
 
     /** Maps a positive value to an x pixel between the plot's edges, logarithmically. */

@@ -50,6 +50,11 @@ final class Units {
                 : String.format(Locale.ROOT, "%.2fx", ratio);
     }
 
+    /** An axis label: {@code 0.001x}, {@code 0.5x}, {@code 1x}, {@code 20x}, {@code 1000x}. */
+    static String tickRatio(double ratio) {
+        return new java.math.BigDecimal(ratio).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString() + "x";
+    }
+
     private static String format(double value, String unit) {
         String pattern = value >= 100 ? "%.0f %s" : value >= 10 ? "%.1f %s" : "%.2f %s";
         return String.format(Locale.ROOT, pattern, value, unit);
