@@ -1,0 +1,254 @@
+package dev.totpguard.qr;
+
+import com.google.zxing.BarcodeFormat;
+import com.google.zxing.EncodeHintType;
+import com.google.zxing.WriterException;
+import com.google.zxing.common.BitMatrix;
+import com.google.zxing.qrcode.QRCodeWriter;
+import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/**
+ * Renders text, typically an otpauth:// key URI, as a QR code (ISO/IEC 18004) for an authenticator app to
+ * scan: PNG bytes, standalone SVG text or a {@code data:image/png;base64,...} URI to inline in a page.
+ *
+ * <p>Error correction level M (about 15 % of the symbol may be damaged) is fixed: it is what authenticator
+ * apps and other TOTP issuers use, and it keeps a key URI small enough to scan from a laptop screen.
+ * Every module is drawn as a whole number of pixels, centred in a square image of {@code size} pixels
+ * (larger only when the symbol and its quiet zone need more), so the quiet zone is at least {@code margin}
+ * modules wide.
+ *
+ * <p>The content usually holds a TOTP secret: it is rendered in memory only (never through an ImageIO
+ * temporary file) and never appears in an exception message. Instances are immutable and thread-safe.
+ */
+public final class QrCode {
+
+    /** Default image width and height in pixels. */
+    public static final int DEFAULT_SIZE = 250;
+    /** Default quiet zone in modules: the 4 modules ISO/IEC 18004 asks for. */
+    public static final int DEFAULT_MARGIN = 4;
+    /** Largest image side accepted, to bound memory per request. */
+    public static final int MAX_SIZE = 4096;
+    /** Largest quiet zone accepted, in modules. */
+    public static final int MAX_MARGIN = 40;
+
+    private static final ErrorCorrectionLevel ERROR_CORRECTION = ErrorCorrectionLevel.M;
+
+    private final int size;
+    private final int margin;
+    private final Map<EncodeHintType, Object> asciiHints;
+    private final Map<EncodeHintType, Object> utf8Hints;
+
+    private QrCode(Builder builder) {
+        this.size = builder.size;
+        this.margin = builder.margin;
+        Map<EncodeHintType, Object> hints = new EnumMap<>(EncodeHintType.class);
+        hints.put(EncodeHintType.ERROR_CORRECTION, ERROR_CORRECTION);
+        hints.put(EncodeHintType.MARGIN, margin);
+        this.asciiHints = Collections.unmodifiableMap(new EnumMap<>(hints));
+        // Only non-ASCII text gets a character set: naming one makes zxing write an ECI header, which some
+        // older scanners do not understand, and an otpauth URI is ASCII (its label is percent-encoded).
+        hints.put(EncodeHintType.CHARACTER_SET, StandardCharsets.UTF_8.name());
+        this.utf8Hints = Collections.unmodifiableMap(hints);
+        // Fail at start-up, not at the first enrollment, on a runtime without a PNG writer.
+        pngWriter().dispose();
+    }
+
+    /** A builder with {@link #DEFAULT_SIZE} pixels and a {@link #DEFAULT_MARGIN}-module quiet zone. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The requested image width and height in pixels. */
+    public int size() {
+        return size;
+    }
+
+    /** The quiet zone in modules. */
+    public int margin() {
+        return margin;
+    }
+
+    /**
+     * The QR code as a PNG image, black modules on white, {@code size} pixels square (or the smallest
+     * size that holds one pixel per module if that is larger).
+     *
+     * @throws IllegalArgumentException if {@code content} is empty or too long for a QR code
+     */
+    public byte[] png(String content) {
+        BitMatrix modules = modules(content);
+        int side = modules.getWidth();
+        int scale = Math.max(1, size / side);
+        int imageSide = Math.max(size, side * scale);
+        int offset = (imageSide - side * scale) / 2;
+
+        BufferedImage image = new BufferedImage(imageSide, imageSide, BufferedImage.TYPE_BYTE_BINARY);
+        WritableRaster raster = image.getRaster();
+        int[] row = new int[imageSide];
+        for (int y = 0; y < imageSide; y++) {
+            int moduleY = y - offset;
+            Arrays.fill(row, 1);
+            if (moduleY >= 0 && moduleY < side * scale) {
+                for (int moduleX = 0; moduleX < side; moduleX++) {
+                    if (modules.get(moduleX, moduleY / scale)) {
+                        int start = offset + moduleX * scale;
+                        Arrays.fill(row, start, start + scale, 0);
+                    }
+                }
+            }
+            raster.setSamples(0, y, imageSide, 1, 0, row);
+        }
+        return encodePng(image);
+    }
+
+    /**
+     * The QR code as a standalone SVG document: a white background and all dark modules as one
+     * {@code <path>}, in a {@code viewBox} of one unit per module, displayed at {@code size} pixels.
+     *
+     * @throws IllegalArgumentException if {@code content} is empty or too long for a QR code
+     */
+    public String svg(String content) {
+        BitMatrix modules = modules(content);
+        int side = modules.getWidth();
+        StringBuilder path = new StringBuilder(side * side);
+        for (int y = 0; y < side; y++) {
+            int x = 0;
+            while (x < side) {
+                if (!modules.get(x, y)) {
+                    x++;
+                    continue;
+                }
+                int start = x;
+                while (x < side && modules.get(x, y)) {
+                    x++;
+                }
+                // One rectangle per horizontal run of dark modules keeps the path short.
+                path.append('M').append(start).append(' ').append(y)
+                        .append('h').append(x - start).append("v1h-").append(x - start).append('z');
+            }
+        }
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\""
+                + " width=\"" + size + "\" height=\"" + size + "\""
+                + " viewBox=\"0 0 " + side + ' ' + side + "\" shape-rendering=\"crispEdges\">"
+                + "<rect width=\"" + side + "\" height=\"" + side + "\" fill=\"#ffffff\"/>"
+                + "<path fill=\"#000000\" d=\"" + path + "\"/>"
+                + "</svg>";
+    }
+
+    /**
+     * The PNG as a {@code data:image/png;base64,...} URI for an {@code <img src>}, so the QR code is served
+     * inline with the page and never from a URL that could be cached, logged or sent to a third party.
+     *
+     * @throws IllegalArgumentException if {@code content} is empty or too long for a QR code
+     */
+    public String pngDataUri(String content) {
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png(content));
+    }
+
+    @Override
+    public String toString() {
+        return "QrCode[" + size + " px, margin " + margin + ", error correction " + ERROR_CORRECTION + "]";
+    }
+
+    /** The symbol with its quiet zone, one bit per module. */
+    private BitMatrix modules(String content) {
+        Objects.requireNonNull(content, "content");
+        if (content.isEmpty()) {
+            throw new IllegalArgumentException("QR code content must not be empty");
+        }
+        try {
+            // Width and height 0 ask zxing for one pixel per module: the scaling is done here, so every
+            // module has the same whole number of pixels and scanners see sharp edges.
+            return new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, 0, 0, isAscii(content) ? asciiHints : utf8Hints);
+        } catch (WriterException e) {
+            // The content is usually a key URI with the secret in it: the message must not repeat it.
+            throw new IllegalArgumentException("QR code content of " + content.length()
+                    + " characters cannot be encoded at error correction level M (too long?)", e);
+        }
+    }
+
+    private static boolean isAscii(String content) {
+        for (int i = 0; i < content.length(); i++) {
+            if (content.charAt(i) > 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] encodePng(BufferedImage image) {
+        ImageWriter writer = pngWriter();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
+        // ImageIO.write would buffer through a temporary file when ImageIO's cache is on (the default),
+        // leaving the secret on disk; a memory-cached stream keeps it in the heap.
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(image, null, null), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("PNG encoding to memory failed", e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static ImageWriter pngWriter() {
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+        if (!writers.hasNext()) {
+            throw new IllegalStateException("This Java runtime has no javax.imageio PNG writer");
+        }
+        return writers.next();
+    }
+
+    /** Builds a {@link QrCode}; each setter refuses a bad value at once, naming it. */
+    public static final class Builder {
+        private int size = DEFAULT_SIZE;
+        private int margin = DEFAULT_MARGIN;
+
+        private Builder() {
+        }
+
+        /**
+         * Image width and height in pixels (1 to {@value QrCode#MAX_SIZE}); default {@value QrCode#DEFAULT_SIZE}.
+         * The symbol is scaled to the largest whole number of pixels per module that fits.
+         */
+        public Builder size(int pixels) {
+            if (pixels < 1 || pixels > MAX_SIZE) {
+                throw new IllegalArgumentException("QR code size must be from 1 to " + MAX_SIZE + " pixels, not " + pixels);
+            }
+            this.size = pixels;
+            return this;
+        }
+
+        /** Quiet zone around the symbol in modules (0 to {@value QrCode#MAX_MARGIN}); default {@value QrCode#DEFAULT_MARGIN}. */
+        public Builder margin(int modules) {
+            if (modules < 0 || modules > MAX_MARGIN) {
+                throw new IllegalArgumentException("QR code margin must be from 0 to " + MAX_MARGIN + " modules, not " + modules);
+            }
+            this.margin = modules;
+            return this;
+        }
+
+        /** @throws IllegalStateException if the runtime cannot write PNG images */
+        public QrCode build() {
+            return new QrCode(this);
+        }
+    }
+}
