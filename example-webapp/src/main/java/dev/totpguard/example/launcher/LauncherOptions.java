@@ -36,6 +36,8 @@ final class LauncherOptions {
             "",
             "Options:",
             "  --port N             HTTP port (default 8080; 0 picks a free port)",
+            "  --host ADDRESS       network address to listen on (default 127.0.0.1, this machine only;",
+            "                       0.0.0.0 for every interface, behind a TLS proxy)",
             "  --data DIR           data directory: the H2 database and the key file (default ./totpguard-data)",
             "  --jdbc-url URL       use this database instead of H2, e.g. jdbc:postgresql://db:5432/app",
             "                       or jdbc:mariadb://db:3306/app",
@@ -50,7 +52,10 @@ final class LauncherOptions {
             "Passwords asked for are read from the console, or from standard input when there is none.",
             "");
 
+    static final String DEFAULT_HOST = "127.0.0.1";
+
     private final int port;
+    private final String host;
     private final Path dataDir;
     private final Optional<String> jdbcUrl;
     private final Optional<String> jdbcUser;
@@ -61,10 +66,11 @@ final class LauncherOptions {
     private final Optional<String> email;
     private final List<String> command;
 
-    private LauncherOptions(int port, Path dataDir, Optional<String> jdbcUrl, Optional<String> jdbcUser,
+    private LauncherOptions(int port, String host, Path dataDir, Optional<String> jdbcUrl, Optional<String> jdbcUser,
                             Optional<String> jdbcPassword, Path keyFile, boolean help, Optional<String> name,
                             Optional<String> email, List<String> command) {
         this.port = port;
+        this.host = host;
         this.dataDir = dataDir;
         this.jdbcUrl = jdbcUrl;
         this.jdbcUser = jdbcUser;
@@ -82,6 +88,7 @@ final class LauncherOptions {
      */
     static LauncherOptions parse(String[] args, Map<String, String> environment) throws UsageException {
         int port = DEFAULT_PORT;
+        String host = DEFAULT_HOST;
         String data = null;
         String jdbcUrl = null;
         String jdbcUser = null;
@@ -111,7 +118,7 @@ final class LauncherOptions {
                 help = true;
                 continue;
             }
-            if (!List.of("--port", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", "--name", "--email")
+            if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", "--name", "--email")
                     .contains(flag)) {
                 throw new UsageException("Unknown option " + flag + ". Run with --help to see the options.");
             }
@@ -123,6 +130,7 @@ final class LauncherOptions {
             }
             switch (flag) {
                 case "--port" -> port = parsePort(value);
+                case "--host" -> host = nonEmpty(flag, value);
                 case "--data" -> data = nonEmpty(flag, value);
                 case "--jdbc-url" -> jdbcUrl = parseJdbcUrl(value);
                 case "--jdbc-user" -> jdbcUser = value;
@@ -138,7 +146,7 @@ final class LauncherOptions {
         }
         Path dataDir = Path.of(data == null ? DEFAULT_DATA_DIR : data).toAbsolutePath().normalize();
         Path key = keyFile == null ? dataDir.resolve(KEY_FILE_NAME) : Path.of(keyFile).toAbsolutePath().normalize();
-        LauncherOptions options = new LauncherOptions(port, dataDir, Optional.ofNullable(jdbcUrl), Optional.ofNullable(jdbcUser),
+        LauncherOptions options = new LauncherOptions(port, host, dataDir, Optional.ofNullable(jdbcUrl), Optional.ofNullable(jdbcUser),
                 Optional.ofNullable(jdbcPassword), key, help, Optional.ofNullable(name), Optional.ofNullable(email), command);
         if (!help) {
             options.checkCommand();
@@ -194,13 +202,17 @@ final class LauncherOptions {
 
     private static String nonEmpty(String flag, String value) throws UsageException {
         if (value.isBlank()) {
-            throw new UsageException(flag + " expects a path, not an empty value.");
+            throw new UsageException(flag + " expects a value, not an empty one.");
         }
         return value;
     }
 
     int port() {
         return port;
+    }
+
+    String host() {
+        return host;
     }
 
     Path dataDir() {
