@@ -57,10 +57,11 @@ final class ExampleServer {
             try {
                 // Bound before the server starts, so a busy port is one clear message rather than Jetty's log.
                 connector.open();
-            } catch (BindException e) {
-                throw new StartupException("Port " + options.port() + " on " + options.host() + " is already in use. Stop the other program, "
-                        + "or pass --port N (--port 0 picks a free port).", e);
             } catch (IOException e) {
+                if (isBindFailure(e)) {
+                    throw new StartupException("Port " + options.port() + " on " + options.host() + " is already in use. Stop the other "
+                            + "program, or pass --port N (--port 0 picks a free port).", e);
+                }
                 throw new StartupException("Cannot listen on " + options.host() + ":" + options.port() + ": " + DataSources.rootMessage(e), e);
             }
             try {
@@ -131,6 +132,16 @@ final class ExampleServer {
             Files.copy(in, war, StandardCopyOption.REPLACE_EXISTING);
         }
         return war;
+    }
+
+    /** Jetty wraps the JDK's BindException in an IOException of its own. */
+    private static boolean isBindFailure(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void stopQuietly(Server server) {

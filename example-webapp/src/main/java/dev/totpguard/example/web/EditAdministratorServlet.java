@@ -101,7 +101,7 @@ final class EditAdministratorServlet extends HttpServlet {
                 case INVALID, REPLAYED -> page(request, response, HttpServletResponse.SC_BAD_REQUEST, administrator, name, email,
                         Optional.empty(), Optional.of("That token code is not right, so nothing was saved. Check that your phone sets its time "
                                 + "automatically, then type the code the app shows now. The QR code and key below stay the same."));
-                case LOCKED -> page(request, response, HttpServletResponse.SC_TOO_MANY_REQUESTS, administrator, name, email,
+                case LOCKED -> page(request, response, ErrorPages.TOO_MANY_REQUESTS, administrator, name, email,
                         Optional.empty(), Optional.of(Notices.locked(result.verification().retryAfter())));
                 case NOT_ENROLLED -> page(request, response, HttpServletResponse.SC_BAD_REQUEST, administrator, name, email,
                         Optional.empty(), Optional.of("Choose \"Time-based Tokens (TOTP)\" first, then scan the QR code and type the token code."));

@@ -11,6 +11,9 @@ import java.lang.System.Logger.Level;
  */
 final class ErrorPages {
 
+    /** RFC 6585; the Servlet API has no constant for it. */
+    static final int TOO_MANY_REQUESTS = 429;
+
     private static final System.Logger LOG = System.getLogger(ErrorPages.class.getName());
 
     private ErrorPages() {

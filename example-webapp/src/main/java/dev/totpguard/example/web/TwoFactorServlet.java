@@ -22,6 +22,7 @@ import java.util.Optional;
  *       token code, not only the session (NIST SP 800-63B 6.1.2.1, security requirement 23).</li>
  *   <li>{@code reset} (GET asks for confirmation, POST does it) and {@code unlock}: another administrator's factor.</li>
  * </ul>
+ * The {@code TwoFactorService} reports each of these changes to the audit log itself.
  */
 final class TwoFactorServlet extends HttpServlet {
 
@@ -74,13 +75,11 @@ final class TwoFactorServlet extends HttpServlet {
                         return;
                     }
                     app.twoFactor().startEnrollment(self);
-                    app.audit(request, self, "TOTP_SETUP_STARTED", null);
                     response.sendRedirect(Paths.editTwoFactor(context, self));
                 }
                 case "/recovery-codes" -> {
                     if (ownCodeAccepted(request, response, "make new recovery codes")) {
                         List<String> codes = app.twoFactor().regenerateRecoveryCodes(self);
-                        app.audit(request, self, "RECOVERY_CODES_REGENERATED", null);
                         RecoveryCodesPage.show(app, request, response, "New recovery codes",
                                 "New recovery codes were made; the old ones no longer work.", codes);
                     }
@@ -88,7 +87,6 @@ final class TwoFactorServlet extends HttpServlet {
                 case "/disable" -> {
                     if (ownCodeAccepted(request, response, "turn two-factor authentication off")) {
                         app.twoFactor().disable(self);
-                        app.audit(request, self, "TOTP_DISABLED", null);
                         response.sendRedirect(Paths.edit(context, self) + "&notice=" + Notices.DISABLED + "#" + Paths.TWO_FACTOR_ANCHOR);
                     }
                 }
@@ -96,7 +94,6 @@ final class TwoFactorServlet extends HttpServlet {
                     Optional<Administrator> target = other(request, response);
                     if (target.isPresent()) {
                         app.twoFactor().reset(target.get().username(), self);
-                        app.audit(request, target.get().username(), "TOTP_RESET", "by another administrator");
                         response.sendRedirect(Paths.edit(context, target.get().username()) + "&notice=" + Notices.RESET + "#" + Paths.TWO_FACTOR_ANCHOR);
                     }
                 }
@@ -104,7 +101,6 @@ final class TwoFactorServlet extends HttpServlet {
                     Optional<Administrator> target = other(request, response);
                     if (target.isPresent()) {
                         app.twoFactor().unlock(target.get().username(), self);
-                        app.audit(request, target.get().username(), "TOTP_UNLOCKED", null);
                         response.sendRedirect(Paths.edit(context, target.get().username()) + "&notice=" + Notices.UNLOCKED + "#" + Paths.TWO_FACTOR_ANCHOR);
                     }
                 }
@@ -131,7 +127,7 @@ final class TwoFactorServlet extends HttpServlet {
             case ACCEPTED:
                 return true;
             case LOCKED:
-                refuse(request, response, 429, Notices.locked(verification.retryAfter()));
+                refuse(request, response, ErrorPages.TOO_MANY_REQUESTS, Notices.locked(verification.retryAfter()));
                 return false;
             case STORE_UNAVAILABLE:
                 ErrorPages.unavailable(app.layout(), request, response, new IllegalStateException("credential store unavailable"));
