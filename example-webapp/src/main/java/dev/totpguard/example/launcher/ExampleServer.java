@@ -1,7 +1,11 @@
 package dev.totpguard.example.launcher;
 
 import dev.totpguard.example.data.DataSources;
+import dev.totpguard.example.login.PasswordLoginModule;
 import dev.totpguard.example.web.ExampleWebApp;
+import dev.totpguard.jaas.JdbcPasswordVerifier;
+import dev.totpguard.jaas.RolePrincipal;
+import dev.totpguard.jaas.TotpLoginModule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
@@ -35,7 +39,7 @@ final class ExampleServer {
     static final String WAR_RESOURCE = "/webapp/totpguard-example.war";
     static final String REALM = "TOTP Guard";
     static final String JAAS_ENTRY = "totpguard";
-    static final String LOGIN_MODULE = "dev.totpguard.jaas.TotpLoginModule";
+    static final String LOGIN_MODULE = TotpLoginModule.class.getName();
 
     private ExampleServer() {
     }
@@ -104,19 +108,29 @@ final class ExampleServer {
 
         JAASLoginService loginService = new JAASLoginService(REALM);
         loginService.setLoginModuleName(JAAS_ENTRY);
-        loginService.setConfiguration(jaasConfiguration(installation.loginModuleOptions()));
+        loginService.setConfiguration(jaasConfiguration(installation));
+        loginService.setRoleClassNames(new String[] {RolePrincipal.class.getName()});
         webApp.getSecurityHandler().setLoginService(loginService);
         return webApp;
     }
 
-    /** The JAAS configuration entry {@value #JAAS_ENTRY}: TOTP Guard's login module, password and code. */
-    private static Configuration jaasConfiguration(Map<String, String> moduleOptions) {
-        AppConfigurationEntry entry = new AppConfigurationEntry(LOGIN_MODULE,
-                AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, Map.copyOf(moduleOptions));
+    /**
+     * The JAAS configuration entry {@value #JAAS_ENTRY}, in code (no {@code jaas.conf} file): the password step
+     * ({@link PasswordLoginModule}, REQUISITE) and TOTP Guard's {@code TotpLoginModule} in stacked mode, OPTIONAL.
+     * Without {@code j_totp} the login is password-only and the filter asks for the code next (two steps); with a
+     * right {@code j_totp} the module marks the subject verified and the filter asks nothing more.
+     */
+    private static Configuration jaasConfiguration(Installation installation) {
+        AppConfigurationEntry password = new AppConfigurationEntry(PasswordLoginModule.class.getName(),
+                AppConfigurationEntry.LoginModuleControlFlag.REQUISITE,
+                Map.of(PasswordLoginModule.VERIFIER_OPTION, JdbcPasswordVerifier.builder(installation.dataSource()).build()));
+        AppConfigurationEntry code = new AppConfigurationEntry(LOGIN_MODULE,
+                AppConfigurationEntry.LoginModuleControlFlag.OPTIONAL, installation.loginModuleOptions());
+        AppConfigurationEntry[] entries = {password, code};
         return new Configuration() {
             @Override
             public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-                return JAAS_ENTRY.equals(name) ? new AppConfigurationEntry[] {entry} : null;
+                return JAAS_ENTRY.equals(name) ? entries.clone() : null;
             }
         };
     }

@@ -11,6 +11,7 @@ import dev.totpguard.example.data.DataAccessException;
 import dev.totpguard.example.data.DataSources;
 import dev.totpguard.example.data.ExampleSchema;
 import dev.totpguard.jaas.PasswordHash;
+import dev.totpguard.jaas.TotpLoginModule;
 import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.store.KeyRing;
 import dev.totpguard.store.StoreException;
@@ -204,10 +205,14 @@ final class Installation implements AutoCloseable {
         return sharedSettings();
     }
 
-    /** The options of the JAAS login module. */
-    Map<String, String> loginModuleOptions() {
-        Map<String, String> settings = new LinkedHashMap<>(sharedSettings());
-        settings.put("totpguard.jaas.password.source", "jdbc");
+    /**
+     * The options of TOTP Guard's JAAS login module: stacked after the password step, with this installation's
+     * service (one pool, the audit listener) instead of building its own from settings.
+     */
+    Map<String, Object> loginModuleOptions() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put(TotpGuardSettings.JAAS_MODE, "stacked");
+        settings.put(TotpLoginModule.SERVICE_OPTION, twoFactor);
         return settings;
     }
 

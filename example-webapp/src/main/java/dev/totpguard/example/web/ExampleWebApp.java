@@ -96,7 +96,7 @@ public final class ExampleWebApp implements ServletContextListener {
     private void register(ServletContext context, App app, Map<String, String> settings) {
         Layout layout = app.layout();
         addFilter(context, "security-headers", new SecurityHeadersFilter(), "/*");
-        SecondFactorFilter.register(context, settings, ALL_DISPATCHES);
+        SecondFactorFilter.register(context, app.twoFactor(), settings, app.clock());
         addFilter(context, "enforcement", new EnforcementFilter(app.twoFactor(), app.settings(), layout), "/admin/*");
 
         List<String> formServlets = new ArrayList<>();
