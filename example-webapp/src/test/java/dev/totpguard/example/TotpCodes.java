@@ -39,7 +39,11 @@ public final class TotpCodes {
     public static TotpCodes scan(WebClient.Page page) throws IOException, NotFoundException {
         Element image = page.document().select("img[alt*=QR code]").first();
         assertNotNull(image, "no <img> with alt text 'QR code' on " + page.uri());
-        String source = image.attr("src");
+        return fromImageSource(image.attr("src"));
+    }
+
+    /** Decodes the QR code of an {@code <img src="data:image/png;base64,...">}. */
+    public static TotpCodes fromImageSource(String source) throws IOException, NotFoundException {
         String prefix = "data:image/png;base64,";
         assertEquals(prefix, source.substring(0, prefix.length()), "the QR code is inline PNG, never an outside URL");
         BufferedImage picture = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(source.substring(prefix.length()))));

@@ -57,6 +57,7 @@ final class EnforcementFilter extends HttpFilter {
             return;
         }
         request.setAttribute(TWO_FACTOR_ACTIVE, active);
+        BackForwardCacheGuard.markSignedIn(request, response);
         if (required && !isEnrollmentStep(request, user)) {
             response.sendRedirect(Paths.editTwoFactor(request.getContextPath(), user));
             return;

@@ -25,7 +25,9 @@ final class RecoveryCodesPage {
         for (String code : codes) {
             body.append("<li><code>").append(Html.escape(code)).append("</code></li>\n");
         }
-        body.append("</ul>\n<p><a class=\"button\" href=\"").append(Html.escape(Paths.editTwoFactor(request.getContextPath(), request.getRemoteUser())))
+        // A URL other than the form's own, so the browser really loads it instead of only jumping to the anchor.
+        String next = Paths.edit(request.getContextPath(), request.getRemoteUser()) + "&saved=1#" + Paths.TWO_FACTOR_ANCHOR;
+        body.append("</ul>\n<p><a class=\"button\" href=\"").append(Html.escape(next))
                 .append("\">I have saved my recovery codes</a></p>\n");
         app.layout().adminPage(request, response, HttpServletResponse.SC_OK, title, body.toString());
     }
