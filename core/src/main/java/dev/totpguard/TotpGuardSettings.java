@@ -1,0 +1,157 @@
+package dev.totpguard;
+
+/**
+ * The one set of configuration keys of TOTP Guard, read alike from servlet init-params and context params,
+ * JAAS login-module options and Jakarta Authentication module options. Every key is optional and has the
+ * documented default; a value of the wrong form makes start-up fail with an {@link IllegalArgumentException}
+ * that names the key and the expected form.
+ *
+ * <p>Policy keys are read by {@link TwoFactorPolicy#fromMap}, store and key keys by
+ * {@link TwoFactorService#fromSettings}. The adapter modules add their own keys here
+ * ({@code totpguard.filter.*}, {@code totpguard.jaas.*}, {@code totpguard.sam.*}).
+ */
+public final class TotpGuardSettings {
+
+    // ---- policy
+
+    /** Issuer shown in authenticator apps. Default {@code TOTP Guard}; must not contain a colon. */
+    public static final String ISSUER = "totpguard.issuer";
+    /** {@code OPTIONAL} (users without a second factor pass) or {@code REQUIRED} (they must enroll). Default {@code OPTIONAL}. */
+    public static final String ENFORCEMENT = "totpguard.enforcement";
+    /** HMAC function for new enrollments: {@code SHA1}, {@code SHA256} or {@code SHA512}. Default {@code SHA1}. */
+    public static final String ALGORITHM = "totpguard.algorithm";
+    /** Code length for new enrollments: 6, 7 or 8. Default 6. */
+    public static final String DIGITS = "totpguard.digits";
+    /** Time step for new enrollments in seconds, 1 to 3600. Default 30. */
+    public static final String PERIOD = "totpguard.period";
+    /** Steps accepted before and after the current one, 0 to 10. Default 1 (RFC 6238 section 5.2). */
+    public static final String WINDOW = "totpguard.window";
+    /** Steps accepted before the current one; overrides {@link #WINDOW} for that side. */
+    public static final String WINDOW_BACK = "totpguard.window.back";
+    /** Steps accepted after the current one; overrides {@link #WINDOW} for that side. */
+    public static final String WINDOW_AHEAD = "totpguard.window.ahead";
+    /** Secret size in bytes, 16 to 128. Default 20 (160 bits, RFC 4226 section 4). */
+    public static final String SECRET_BYTES = "totpguard.secret.bytes";
+    /** Recovery codes per set, 1 to 50. Default 10. */
+    public static final String RECOVERY_COUNT = "totpguard.recovery.count";
+    /** Consecutive failures that lock the second factor, 1 to 100. Default 5. */
+    public static final String LOCKOUT_FAILURES = "totpguard.lockout.failures";
+    /** First lock duration, ISO-8601 ({@code PT1M}); each further failure doubles it. Default {@code PT1M}. */
+    public static final String LOCKOUT_BASE = "totpguard.lockout.base";
+    /** Longest lock duration, ISO-8601. Default {@code PT1H}. */
+    public static final String LOCKOUT_MAX = "totpguard.lockout.max";
+    /** Attempts one client address may fail within {@link #ADDRESS_WINDOW}, 0 (no limit) to 100000. Default 50. */
+    public static final String ADDRESS_FAILURES = "totpguard.address.failures";
+    /** Window of the per-address limit, ISO-8601. Default {@code PT15M}. */
+    public static final String ADDRESS_WINDOW = "totpguard.address.window";
+
+    // ---- store
+
+    /** JDBC URL of the credential store. Default {@link #DEFAULT_JDBC_URL}. */
+    public static final String JDBC_URL = "totpguard.jdbc.url";
+    /** Database user. Default none ({@code sa} for the default H2 database). */
+    public static final String JDBC_USER = "totpguard.jdbc.user";
+    /** Database password. Default empty. */
+    public static final String JDBC_PASSWORD = "totpguard.jdbc.password";
+    /** Connection pool size, 1 to 200. Default 10. */
+    public static final String JDBC_POOL_SIZE = "totpguard.jdbc.pool-size";
+    /** Table name prefix, a lower-case SQL identifier start. Default {@code totpguard_}. */
+    public static final String JDBC_TABLE_PREFIX = "totpguard.jdbc.table-prefix";
+    /** JNDI name of a container-managed {@code DataSource}; wins over {@link #JDBC_URL}. */
+    public static final String JNDI_DATASOURCE = "totpguard.jndi.datasource";
+    /** Create missing tables at start: {@code true} or {@code false}. Default {@code true} for H2, {@code false} otherwise. */
+    public static final String SCHEMA_CREATE = "totpguard.schema.create";
+
+    // ---- keys that encrypt secrets at rest (one of the three is required)
+
+    /** Path of the key file (created once with {@code KeyRing.generateKeyFile}, mode 0600). */
+    public static final String KEY_FILE = "totpguard.key.file";
+    /** Name of an environment variable holding the base64 key(s). */
+    public static final String KEY_ENV = "totpguard.key.env";
+    /** Path of a PKCS12 key store holding AES-256 secret keys. */
+    public static final String KEYSTORE_FILE = "totpguard.keystore.file";
+    /** Password of {@link #KEYSTORE_FILE}. */
+    public static final String KEYSTORE_PASSWORD = "totpguard.keystore.password";
+    /** Alias of the current key in {@link #KEYSTORE_FILE}. Default {@code totpguard}. */
+    public static final String KEYSTORE_ALIAS = "totpguard.keystore.alias";
+
+    // ---- servlet filter (module filter, dev.totpguard.filter.TotpFilter)
+
+    /** Comma-separated servlet URL patterns that need the second factor. Default {@code /admin/*}. */
+    public static final String FILTER_PROTECTED = "totpguard.filter.protected";
+    /** Comma-separated URL patterns inside the protected ones that pass without it. Default none. */
+    public static final String FILTER_EXEMPT = "totpguard.filter.exempt";
+    /** URL patterns that need a code entered within {@link #FILTER_STEP_UP_MAX_AGE}, even in a verified session. Default none. */
+    public static final String FILTER_STEP_UP_PATHS = "totpguard.filter.step-up.paths";
+    /** ISO-8601 duration for step-up paths and for setting up a new authenticator. Default {@code PT5M}. */
+    public static final String FILTER_STEP_UP_MAX_AGE = "totpguard.filter.step-up.max-age";
+    /** Path prefix of the filter's own pages. Default {@code /totpguard}. */
+    public static final String FILTER_PAGES = "totpguard.filter.pages";
+    /** Where to go after the code when no original page was saved. Default {@code /admin/}. */
+    public static final String FILTER_DEFAULT_TARGET = "totpguard.filter.default-target";
+    /** Where to send a browser that must sign in (again); a path behind the container login. Default: the default target. */
+    public static final String FILTER_LOGIN = "totpguard.filter.login";
+    /** Where to go after the filter's "Sign out". Default: the login path. */
+    public static final String FILTER_LOGOUT_TARGET = "totpguard.filter.logout-target";
+    /** ISO-8601 duration a user signed in with a password has to enter the code. Default {@code PT5M}. */
+    public static final String FILTER_HALF_AUTH_TIMEOUT = "totpguard.filter.half-auth.timeout";
+    /** ISO-8601 duration after which a verified session asks for a code again; {@code PT0S} (default) means never. */
+    public static final String FILTER_MAX_AGE = "totpguard.filter.max-age";
+    /** Base name of the ResourceBundle with the pages' texts. Default {@code dev.totpguard.filter.messages}. */
+    public static final String FILTER_MESSAGES = "totpguard.filter.messages";
+    /** Class name of a {@code dev.totpguard.filter.UserResolver} with a public no-argument constructor. Default: the remote user. */
+    public static final String FILTER_USER_RESOLVER = "totpguard.filter.user-resolver";
+    /**
+     * Prefix of the keys that replace a built-in page by an application path, followed by {@code token},
+     * {@code recovery}, {@code enroll}, {@code codes}, {@code manage}, {@code unavailable} or {@code message}.
+     */
+    public static final String FILTER_PAGE_PREFIX = "totpguard.filter.page.";
+
+    // ---- JAAS login module and Jakarta Authentication module (totpguard-jaas)
+
+    /** {@code standalone} (default: password and code) or {@code stacked} (code only, after another module). */
+    public static final String JAAS_MODE = "totpguard.jaas.mode";
+    /** Where passwords are checked in standalone mode and by the Jakarta Authentication module: {@code properties} or {@code jdbc}. */
+    public static final String JAAS_PASSWORD_SOURCE = "totpguard.jaas.password.source";
+    /** The users file of {@code password.source=properties}: {@code user = pbkdf2-sha256$...[, role ...]} lines. */
+    public static final String JAAS_PASSWORD_FILE = "totpguard.jaas.password.file";
+    /** PBKDF2 iterations of the dummy hash for unknown users; default 600000 (OWASP). Use your hashes' count. */
+    public static final String JAAS_PASSWORD_ITERATIONS = "totpguard.jaas.password.iterations";
+    /** JNDI name of the users DataSource of {@code password.source=jdbc}; default: the store's DataSource. */
+    public static final String JAAS_USERS_JNDI = "totpguard.jaas.users.jndi";
+    /** User table of {@code password.source=jdbc}; default {@code totpguard_user}. */
+    public static final String JAAS_USERS_TABLE = "totpguard.jaas.users.table";
+    /** User name column, in the user and the role table; default {@code username}. */
+    public static final String JAAS_USERS_NAME_COLUMN = "totpguard.jaas.users.name-column";
+    /** Password hash column; default {@code password_hash}. */
+    public static final String JAAS_USERS_PASSWORD_COLUMN = "totpguard.jaas.users.password-column";
+    /** Role table; default {@code totpguard_user_role}. */
+    public static final String JAAS_ROLES_TABLE = "totpguard.jaas.roles.table";
+    /** Role column; default {@code role}. */
+    public static final String JAAS_ROLES_COLUMN = "totpguard.jaas.roles.role-column";
+    /** {@code callback} (default: TotpCallback, or Jetty's request parameter) or {@code appended} (end of the password). */
+    public static final String JAAS_CODE_SOURCE = "totpguard.jaas.code.source";
+    /** Request parameter holding the code under Jetty's JAASLoginService; default {@code j_totp}. */
+    public static final String JAAS_CODE_FIELD = "totpguard.jaas.code.field";
+    /** Appended mode: text between password and code, default {@code :}; {@code none}: the bare last N digits. */
+    public static final String JAAS_CODE_SEPARATOR = "totpguard.jaas.code.separator";
+    /** {@code true}: put the user name and the password without the code into the JAAS shared state. Default false. */
+    public static final String JAAS_FORWARD_PASS = "totpguard.jaas.forward-pass";
+    /** A right password without an active TOTP: {@code refuse} (default) or {@code enroll} (let in, marked for enrollment). */
+    public static final String JAAS_NOT_ENROLLED = "totpguard.jaas.not-enrolled";
+
+    /** Jakarta Authentication module: {@code two-step} (password page, then code page; default) or {@code one-page}. */
+    public static final String SAM_FLOW = "totpguard.sam.flow";
+    /** Path prefix (in the application) of the module's own pages; default {@code /totpguard}. */
+    public static final String SAM_PATH = "totpguard.sam.path";
+    /** Where to go after login when no page was asked for; a path in the application, default {@code /}. */
+    public static final String SAM_LANDING = "totpguard.sam.landing";
+    /** How long the code step may follow the password step (ISO-8601 duration); default {@code PT5M}. */
+    public static final String SAM_PENDING_TIMEOUT = "totpguard.sam.pending-timeout";
+
+    /** The embedded default: an H2 database file under {@code ./totpguard-data}, no server needed. */
+    public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./totpguard-data/totpguard";
+
+    private TotpGuardSettings() {
+    }
+}

@@ -1,0 +1,137 @@
+package dev.totpguard;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One audited second-factor event: what happened, to which user, by whom (for administrative actions), from
+ * which client address and when, with an optional detail such as the refusal reason.
+ *
+ * <p>Never carries a secret, a code, a recovery code or a password. Immutable.
+ */
+public final class TwoFactorEvent {
+
+    /** What happened. */
+    public enum Type {
+        /** A new (pending) enrollment was started. */
+        ENROLLMENT_STARTED,
+        /** An enrollment was confirmed with a correct code and is now active. */
+        ENROLLMENT_CONFIRMED,
+        /** A code confirming an enrollment was refused (detail: the reason). */
+        ENROLLMENT_REFUSED,
+        /** A login code was accepted. */
+        CODE_ACCEPTED,
+        /** A login code was refused (detail: invalid, not enrolled, locked, address limit). */
+        CODE_REFUSED,
+        /** A correct but already used code was refused. */
+        REPLAY_REFUSED,
+        /** Too many failures: the second factor is now locked (detail: until when). */
+        LOCKED_OUT,
+        /** A recovery code was used to log in (detail: how many remain). */
+        RECOVERY_CODE_USED,
+        /** A recovery code was refused (detail: the reason). */
+        RECOVERY_CODE_REFUSED,
+        /** New recovery codes replaced the old ones. */
+        RECOVERY_CODES_REGENERATED,
+        /** The user turned their own second factor off. */
+        DISABLED,
+        /** An administrator removed the user's second factor (actor: who). */
+        RESET,
+        /** An administrator cleared the user's lock (actor: who). */
+        UNLOCKED,
+        /** The user's secrets were re-encrypted with the current key. */
+        SECRET_RESEALED,
+        /** The credential store failed; the request was refused (detail: the operation). */
+        STORE_UNAVAILABLE
+    }
+
+    private final Type type;
+    private final String user;
+    private final String actor;
+    private final String clientAddress;
+    private final Instant time;
+    private final String detail;
+
+    private TwoFactorEvent(Builder builder) {
+        this.type = builder.type;
+        this.user = builder.user;
+        this.actor = builder.actor;
+        this.clientAddress = builder.clientAddress;
+        this.time = builder.time;
+        this.detail = builder.detail;
+    }
+
+    public static Builder builder(Type type, String user, Instant time) {
+        return new Builder(type, user, time);
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    /** The user the event is about. */
+    public String user() {
+        return user;
+    }
+
+    /** Who did it, when that is not the user (an administrator). */
+    public Optional<String> actor() {
+        return Optional.ofNullable(actor);
+    }
+
+    public Optional<String> clientAddress() {
+        return Optional.ofNullable(clientAddress);
+    }
+
+    public Instant time() {
+        return time;
+    }
+
+    /** A short reason or fact, e.g. "invalid code" or "locked until 2024-01-01T00:01:00Z"; never a secret. */
+    public Optional<String> detail() {
+        return Optional.ofNullable(detail);
+    }
+
+    @Override
+    public String toString() {
+        return "TwoFactorEvent[" + type + ", user " + user + (actor != null ? ", by " + actor : "")
+                + (clientAddress != null ? ", from " + clientAddress : "") + ", " + time
+                + (detail != null ? ", " + detail : "") + "]";
+    }
+
+    /** Builds a {@link TwoFactorEvent}. */
+    public static final class Builder {
+        private final Type type;
+        private final String user;
+        private final Instant time;
+        private String actor;
+        private String clientAddress;
+        private String detail;
+
+        private Builder(Type type, String user, Instant time) {
+            this.type = Objects.requireNonNull(type, "type");
+            this.user = Objects.requireNonNull(user, "user");
+            this.time = Objects.requireNonNull(time, "time");
+        }
+
+        public Builder actor(String actor) {
+            this.actor = actor;
+            return this;
+        }
+
+        public Builder clientAddress(String clientAddress) {
+            this.clientAddress = clientAddress;
+            return this;
+        }
+
+        public Builder detail(String detail) {
+            this.detail = detail;
+            return this;
+        }
+
+        public TwoFactorEvent build() {
+            return new TwoFactorEvent(this);
+        }
+    }
+}

@@ -1,0 +1,370 @@
+package dev.totpguard;
+
+import dev.totpguard.otp.HmacAlgorithm;
+import dev.totpguard.otp.Secret;
+import dev.totpguard.otp.Totp;
+import dev.totpguard.otp.TotpParameters;
+import dev.totpguard.recovery.RecoveryCodes;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * How TOTP Guard enrolls and checks second factors: parameters for new enrollments (RFC 6238: SHA-1, 6 digits,
+ * 30 s by default), the look-around window, issuer, secret size, recovery code count, whether a second factor
+ * is required, and the brute-force limits.
+ *
+ * <p>Brute-force limits (RFC 4226 section 7.3, NIST SP 800-63B section 5.2.2): after {@link #maxFailures()}
+ * consecutive failures the user's second factor locks for {@link #lockoutBase()}; every further failure locks
+ * it again for twice as long, up to {@link #lockoutMax()}; a success resets the count. Separately, one client
+ * address may fail {@link #maxFailuresPerAddress()} times per {@link #addressWindow()}, across all accounts.
+ *
+ * <p>Immutable and thread-safe. Built with {@link #builder()} or from settings with
+ * {@link #fromMap(Map)} / {@link #fromProperties(Properties)} (keys in {@link TotpGuardSettings}).
+ */
+public final class TwoFactorPolicy {
+
+    /** Whether users without a second factor may pass. */
+    public enum Enforcement {
+        /** Users who enrolled must give a code; others pass with the password alone. */
+        OPTIONAL,
+        /** Every user must give a code; users who have not enrolled are sent to enrollment. */
+        REQUIRED
+    }
+
+    /** NIST SP 800-63B section 5.2.2 allows no more than 100 consecutive failed attempts. */
+    public static final int MAX_FAILURES_LIMIT = 100;
+
+    private static final TwoFactorPolicy DEFAULTS = builder().build();
+
+    private final TotpParameters parameters;
+    private final int stepsBack;
+    private final int stepsAhead;
+    private final String issuer;
+    private final int secretBytes;
+    private final int recoveryCodeCount;
+    private final Enforcement enforcement;
+    private final int maxFailures;
+    private final Duration lockoutBase;
+    private final Duration lockoutMax;
+    private final int maxFailuresPerAddress;
+    private final Duration addressWindow;
+
+    private TwoFactorPolicy(Builder builder) {
+        this.parameters = builder.parameters;
+        this.stepsBack = builder.stepsBack;
+        this.stepsAhead = builder.stepsAhead;
+        this.issuer = builder.issuer;
+        this.secretBytes = builder.secretBytes;
+        this.recoveryCodeCount = builder.recoveryCodeCount;
+        this.enforcement = builder.enforcement;
+        this.maxFailures = builder.maxFailures;
+        this.lockoutBase = builder.lockoutBase;
+        this.lockoutMax = builder.lockoutMax;
+        this.maxFailuresPerAddress = builder.maxFailuresPerAddress;
+        this.addressWindow = builder.addressWindow;
+    }
+
+    /** SHA-1, 6 digits, 30 s, window 1 back and 1 ahead, 160-bit secrets, 10 recovery codes, OPTIONAL, 5 failures,
+     * 1 minute doubling up to 1 hour, 50 failures per address per 15 minutes. */
+    public static TwoFactorPolicy defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this policy's values. */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.parameters = parameters;
+        builder.stepsBack = stepsBack;
+        builder.stepsAhead = stepsAhead;
+        builder.issuer = issuer;
+        builder.secretBytes = secretBytes;
+        builder.recoveryCodeCount = recoveryCodeCount;
+        builder.enforcement = enforcement;
+        builder.maxFailures = maxFailures;
+        builder.lockoutBase = lockoutBase;
+        builder.lockoutMax = lockoutMax;
+        builder.maxFailuresPerAddress = maxFailuresPerAddress;
+        builder.addressWindow = addressWindow;
+        return builder;
+    }
+
+    /**
+     * Reads a policy from settings (servlet init-params, JAAS options, ...) with the keys of
+     * {@link TotpGuardSettings}; absent keys keep their defaults and other keys are ignored.
+     *
+     * @throws IllegalArgumentException naming the key and the expected form when a value is malformed or out
+     *     of range
+     */
+    public static TwoFactorPolicy fromMap(Map<String, String> settings) {
+        Objects.requireNonNull(settings, "settings");
+        SettingsReader read = new SettingsReader(settings);
+        Builder builder = builder();
+        String algorithm = read.string(TotpGuardSettings.ALGORITHM);
+        TotpParameters.Builder parameters = TotpParameters.builder();
+        if (algorithm != null) {
+            try {
+                parameters.algorithm(HmacAlgorithm.fromName(algorithm));
+            } catch (IllegalArgumentException e) {
+                throw SettingsReader.bad(TotpGuardSettings.ALGORITHM, algorithm, "SHA1, SHA256 or SHA512");
+            }
+        }
+        parameters.digits(read.integer(TotpGuardSettings.DIGITS, 6, TotpParameters.MIN_DIGITS, TotpParameters.MAX_DIGITS));
+        parameters.periodSeconds(read.integer(TotpGuardSettings.PERIOD, 30, 1, 3600));
+        builder.parameters(parameters.build());
+        int window = read.integer(TotpGuardSettings.WINDOW, 1, 0, Totp.MAX_WINDOW);
+        builder.window(read.integer(TotpGuardSettings.WINDOW_BACK, window, 0, Totp.MAX_WINDOW),
+                read.integer(TotpGuardSettings.WINDOW_AHEAD, window, 0, Totp.MAX_WINDOW));
+        String issuer = read.string(TotpGuardSettings.ISSUER);
+        if (issuer != null) {
+            try {
+                builder.issuer(issuer);
+            } catch (IllegalArgumentException e) {
+                throw SettingsReader.bad(TotpGuardSettings.ISSUER, issuer, "a name of 1 to 256 characters without a colon");
+            }
+        }
+        builder.secretBytes(read.integer(TotpGuardSettings.SECRET_BYTES, Secret.DEFAULT_BYTES, Secret.MIN_BYTES, Secret.MAX_BYTES));
+        builder.recoveryCodeCount(read.integer(TotpGuardSettings.RECOVERY_COUNT, RecoveryCodes.DEFAULT_COUNT, 1, RecoveryCodes.MAX_COUNT));
+        String enforcement = read.string(TotpGuardSettings.ENFORCEMENT);
+        if (enforcement != null) {
+            try {
+                builder.enforcement(Enforcement.valueOf(enforcement.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw SettingsReader.bad(TotpGuardSettings.ENFORCEMENT, enforcement, "OPTIONAL or REQUIRED");
+            }
+        }
+        builder.maxFailures(read.integer(TotpGuardSettings.LOCKOUT_FAILURES, 5, 1, MAX_FAILURES_LIMIT));
+        Duration base = read.duration(TotpGuardSettings.LOCKOUT_BASE, Duration.ofMinutes(1));
+        Duration max = read.duration(TotpGuardSettings.LOCKOUT_MAX, Duration.ofHours(1));
+        if (max.compareTo(base) < 0) {
+            throw SettingsReader.bad(TotpGuardSettings.LOCKOUT_MAX, settings.get(TotpGuardSettings.LOCKOUT_MAX),
+                    "a duration at least as long as " + TotpGuardSettings.LOCKOUT_BASE + " (" + base + ")");
+        }
+        builder.lockout(base, max);
+        builder.addressLimit(read.integer(TotpGuardSettings.ADDRESS_FAILURES, 50, 0, 100_000),
+                read.duration(TotpGuardSettings.ADDRESS_WINDOW, Duration.ofMinutes(15)));
+        return builder.build();
+    }
+
+    /** The same as {@link #fromMap(Map)} for {@link Properties} (string values only). */
+    public static TwoFactorPolicy fromProperties(Properties properties) {
+        Objects.requireNonNull(properties, "properties");
+        Map<String, String> settings = new HashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            settings.put(name, properties.getProperty(name));
+        }
+        return fromMap(settings);
+    }
+
+    /** Parameters given to new enrollments; enrolled credentials keep the ones they were created with. */
+    public TotpParameters parameters() {
+        return parameters;
+    }
+
+    public int stepsBack() {
+        return stepsBack;
+    }
+
+    public int stepsAhead() {
+        return stepsAhead;
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    public int secretBytes() {
+        return secretBytes;
+    }
+
+    public int recoveryCodeCount() {
+        return recoveryCodeCount;
+    }
+
+    public Enforcement enforcement() {
+        return enforcement;
+    }
+
+    public int maxFailures() {
+        return maxFailures;
+    }
+
+    public Duration lockoutBase() {
+        return lockoutBase;
+    }
+
+    public Duration lockoutMax() {
+        return lockoutMax;
+    }
+
+    /** Failures one client address may have per {@link #addressWindow()}; 0 means no per-address limit. */
+    public int maxFailuresPerAddress() {
+        return maxFailuresPerAddress;
+    }
+
+    public Duration addressWindow() {
+        return addressWindow;
+    }
+
+    /**
+     * How long the second factor is locked once {@code failures} consecutive attempts failed: nothing below
+     * {@link #maxFailures()}, then {@code lockoutBase * 2^(failures - maxFailures)}, capped at {@link #lockoutMax()}.
+     */
+    public Optional<Duration> lockoutAfter(int failures) {
+        if (failures < maxFailures) {
+            return Optional.empty();
+        }
+        int doublings = failures - maxFailures;
+        Duration lock = lockoutBase;
+        for (int i = 0; i < doublings && lock.compareTo(lockoutMax) < 0; i++) {
+            lock = lock.multipliedBy(2);
+        }
+        return Optional.of(lock.compareTo(lockoutMax) > 0 ? lockoutMax : lock);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof TwoFactorPolicy)) {
+            return false;
+        }
+        TwoFactorPolicy that = (TwoFactorPolicy) o;
+        return parameters.equals(that.parameters) && stepsBack == that.stepsBack && stepsAhead == that.stepsAhead
+                && issuer.equals(that.issuer) && secretBytes == that.secretBytes && recoveryCodeCount == that.recoveryCodeCount
+                && enforcement == that.enforcement && maxFailures == that.maxFailures && lockoutBase.equals(that.lockoutBase)
+                && lockoutMax.equals(that.lockoutMax) && maxFailuresPerAddress == that.maxFailuresPerAddress
+                && addressWindow.equals(that.addressWindow);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(parameters, stepsBack, stepsAhead, issuer, enforcement, maxFailures);
+    }
+
+    @Override
+    public String toString() {
+        return "TwoFactorPolicy[" + parameters + ", window -" + stepsBack + "/+" + stepsAhead + ", issuer " + issuer
+                + ", " + secretBytes * 8 + "-bit secrets, " + recoveryCodeCount + " recovery codes, " + enforcement
+                + ", lock after " + maxFailures + " failures for " + lockoutBase + " doubling to " + lockoutMax
+                + ", " + maxFailuresPerAddress + " failures per address per " + addressWindow + "]";
+    }
+
+    /** Builds a {@link TwoFactorPolicy}; every setter validates at once and names the bad value. */
+    public static final class Builder {
+        private TotpParameters parameters = TotpParameters.DEFAULT;
+        private int stepsBack = 1;
+        private int stepsAhead = 1;
+        private String issuer = "TOTP Guard";
+        private int secretBytes = Secret.DEFAULT_BYTES;
+        private int recoveryCodeCount = RecoveryCodes.DEFAULT_COUNT;
+        private Enforcement enforcement = Enforcement.OPTIONAL;
+        private int maxFailures = 5;
+        private Duration lockoutBase = Duration.ofMinutes(1);
+        private Duration lockoutMax = Duration.ofHours(1);
+        private int maxFailuresPerAddress = 50;
+        private Duration addressWindow = Duration.ofMinutes(15);
+
+        private Builder() {
+        }
+
+        /** Parameters for new enrollments; T0 must be the Unix epoch, as in every authenticator app. */
+        public Builder parameters(TotpParameters parameters) {
+            Objects.requireNonNull(parameters, "parameters");
+            if (parameters.t0EpochSeconds() != 0) {
+                throw new IllegalArgumentException("T0 must be the Unix epoch: authenticator apps know no other");
+            }
+            this.parameters = parameters;
+            return this;
+        }
+
+        /** The same window on both sides (0 to 10 steps). */
+        public Builder window(int steps) {
+            return window(steps, steps);
+        }
+
+        /** Steps accepted before and after the current one (0 to 10 each). */
+        public Builder window(int stepsBack, int stepsAhead) {
+            checkRange("stepsBack", stepsBack, 0, Totp.MAX_WINDOW);
+            checkRange("stepsAhead", stepsAhead, 0, Totp.MAX_WINDOW);
+            this.stepsBack = stepsBack;
+            this.stepsAhead = stepsAhead;
+            return this;
+        }
+
+        /** Issuer shown in authenticator apps: 1 to 256 characters, no colon, no control characters. */
+        public Builder issuer(String issuer) {
+            Objects.requireNonNull(issuer, "issuer");
+            if (issuer.isBlank() || issuer.length() > 256 || issuer.indexOf(':') >= 0 || issuer.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException("issuer must have 1 to 256 characters and no colon or control character");
+            }
+            this.issuer = issuer;
+            return this;
+        }
+
+        /** Secret size in bytes: at least 16 (128 bits, RFC 4226 R6), at most 128. */
+        public Builder secretBytes(int secretBytes) {
+            checkRange("secretBytes", secretBytes, Secret.MIN_BYTES, Secret.MAX_BYTES);
+            this.secretBytes = secretBytes;
+            return this;
+        }
+
+        public Builder recoveryCodeCount(int count) {
+            checkRange("recoveryCodeCount", count, 1, RecoveryCodes.MAX_COUNT);
+            this.recoveryCodeCount = count;
+            return this;
+        }
+
+        public Builder enforcement(Enforcement enforcement) {
+            this.enforcement = Objects.requireNonNull(enforcement, "enforcement");
+            return this;
+        }
+
+        /** Consecutive failures before the first lock: 1 to 100. */
+        public Builder maxFailures(int maxFailures) {
+            checkRange("maxFailures", maxFailures, 1, MAX_FAILURES_LIMIT);
+            this.maxFailures = maxFailures;
+            return this;
+        }
+
+        /** First lock duration and the cap of its doubling; both positive, {@code max >= base}. */
+        public Builder lockout(Duration base, Duration max) {
+            Objects.requireNonNull(base, "base");
+            Objects.requireNonNull(max, "max");
+            if (base.isNegative() || base.isZero() || max.compareTo(base) < 0) {
+                throw new IllegalArgumentException("lockout base must be positive and max at least base, not " + base + " / " + max);
+            }
+            this.lockoutBase = base;
+            this.lockoutMax = max;
+            return this;
+        }
+
+        /** Failures per client address per window (0 for none, up to 100000) and the window length. */
+        public Builder addressLimit(int maxFailures, Duration window) {
+            checkRange("maxFailuresPerAddress", maxFailures, 0, 100_000);
+            Objects.requireNonNull(window, "window");
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("address window must be positive, not " + window);
+            }
+            this.maxFailuresPerAddress = maxFailures;
+            this.addressWindow = window;
+            return this;
+        }
+
+        public TwoFactorPolicy build() {
+            return new TwoFactorPolicy(this);
+        }
+
+        private static void checkRange(String name, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ", not " + value);
+            }
+        }
+    }
+}

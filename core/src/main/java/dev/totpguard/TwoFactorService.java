@@ -1,0 +1,794 @@
+package dev.totpguard;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.totpguard.otp.OtpAuthUri;
+import dev.totpguard.otp.Secret;
+import dev.totpguard.otp.Totp;
+import dev.totpguard.otp.TotpParameters;
+import dev.totpguard.qr.QrCode;
+import dev.totpguard.recovery.RecoveryCodes;
+import dev.totpguard.store.CredentialStore;
+import dev.totpguard.store.JdbcCredentialStore;
+import dev.totpguard.store.KeyRing;
+import dev.totpguard.store.RecoveryCodeHash;
+import dev.totpguard.store.SealedSecret;
+import dev.totpguard.store.SecretCipher;
+import dev.totpguard.store.SecretRecord;
+import dev.totpguard.store.StoreException;
+import dev.totpguard.store.StoredCredential;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+
+/**
+ * The one facade for two-factor authentication with TOTP (RFC 6238): enrollment with QR code and recovery
+ * codes, verification of login codes and recovery codes, and management. The servlet filter, the JAAS and
+ * Jakarta Authentication modules and the example application all go through it.
+ *
+ * <p>Verification of a code: load the credential, refuse if locked, count the attempt as a failure in the
+ * store <em>before</em> evaluating it (atomic, so parallel guesses cannot outrun the limit, unlike Keycloak
+ * CVE-2024-4629), decrypt the secret, check the code against the window refusing steps at or below the last
+ * used one, then compare-and-set the last used step in the store — which also ends the run of failures. Of
+ * several nodes accepting the same code at once, exactly one succeeds (RFC 6238 section 5.2). A wrong code
+ * stays counted; at the threshold the second factor locks with a growing delay ({@link TwoFactorPolicy}).
+ *
+ * <p>Error contract: a wrong, malformed or replayed code is a {@link Verification} result, never an exception;
+ * {@link #verify}, {@link #useRecoveryCode} and {@link #confirmEnrollment} never throw for bad input or a
+ * failing store — they return {@link Verification.Outcome#STORE_UNAVAILABLE} and callers fail closed.
+ * Management methods throw {@link StoreException}. Every outcome is reported to the {@link TwoFactorListener}.
+ *
+ * <p>Thread-safe; build one per application and share it. {@link #close()} closes only what
+ * {@link #fromSettings(Map)} created.
+ */
+public final class TwoFactorService implements AutoCloseable {
+
+    /** Longest user name accepted (the store's column width). */
+    public static final int MAX_USER_LENGTH = 255;
+    /** Longest client address kept; longer ones are cut (IPv6 with a zone id fits). */
+    public static final int MAX_ADDRESS_LENGTH = 64;
+
+    private static final System.Logger LOG = System.getLogger(TwoFactorService.class.getName());
+    /** Bound on compare-and-set retries; each lost race means another request made progress. */
+    private static final int MAX_RACES = 64;
+
+    private final CredentialStore store;
+    private final SecretCipher cipher;
+    private final TwoFactorPolicy policy;
+    private final Clock clock;
+    private final TwoFactorListener listener;
+    private final SecureRandom random;
+    private final RecoveryCodes recoveryCodes;
+    private final QrCode qrCode;
+    private final AutoCloseable ownedResource;
+    private final ConcurrentHashMap<TotpParameters, Totp> totps = new ConcurrentHashMap<>();
+    private final AtomicLong nextAddressPurge = new AtomicLong(Long.MIN_VALUE);
+
+    private TwoFactorService(Builder builder) {
+        this.store = Objects.requireNonNull(builder.store, "store");
+        this.random = builder.random != null ? builder.random : new SecureRandom();
+        this.cipher = new SecretCipher(Objects.requireNonNull(builder.keyRing, "keyRing"), random);
+        this.policy = builder.policy;
+        this.clock = builder.clock;
+        this.listener = builder.listener;
+        this.recoveryCodes = RecoveryCodes.builder().count(policy.recoveryCodeCount()).random(random)
+                .iterations(builder.recoveryCodeIterations).build();
+        this.qrCode = builder.qrCode != null ? builder.qrCode : QrCode.builder().build();
+        this.ownedResource = builder.ownedResource;
+    }
+
+    /** Requires {@code store} and {@code keyRing}; the rest has defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a ready service from settings (keys of {@link TotpGuardSettings}): the policy, the key ring (key
+     * file, environment variable or PKCS12 key store — one is required) and the JDBC store (a container
+     * {@code DataSource} from JNDI, or a HikariCP pool over {@code totpguard.jdbc.url}, by default an embedded
+     * H2 file). Missing tables are created when {@code totpguard.schema.create} says so (default: for H2 only).
+     *
+     * @throws IllegalArgumentException naming the key and the expected form when a setting is wrong or missing,
+     *     e.g. a key file that does not exist
+     * @throws IllegalStateException if the tables were to be created and the database refused or was unreachable
+     */
+    public static TwoFactorService fromSettings(Map<String, String> settings) {
+        Objects.requireNonNull(settings, "settings");
+        SettingsReader read = new SettingsReader(settings);
+        TwoFactorPolicy policy = TwoFactorPolicy.fromMap(settings);
+        KeyRing keyRing = keyRingFrom(read);
+        String prefix = read.string(TotpGuardSettings.JDBC_TABLE_PREFIX, JdbcCredentialStore.DEFAULT_TABLE_PREFIX);
+        JdbcCredentialStore.Builder storeBuilder;
+        HikariDataSource pool = null;
+        String jndiName = read.string(TotpGuardSettings.JNDI_DATASOURCE);
+        boolean h2;
+        if (jndiName != null) {
+            storeBuilder = JdbcCredentialStore.builder(lookUp(jndiName));
+            h2 = false;
+        } else {
+            String url = read.string(TotpGuardSettings.JDBC_URL, TotpGuardSettings.DEFAULT_JDBC_URL);
+            if (!url.startsWith("jdbc:")) {
+                // The value is not repeated: a URL may carry a password.
+                throw new IllegalArgumentException("Setting " + TotpGuardSettings.JDBC_URL
+                        + " is invalid: expected a JDBC URL such as jdbc:postgresql://db:5432/app");
+            }
+            h2 = url.startsWith("jdbc:h2:");
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(url);
+            config.setUsername(read.string(TotpGuardSettings.JDBC_USER, h2 ? "sa" : null));
+            config.setPassword(settings.getOrDefault(TotpGuardSettings.JDBC_PASSWORD, ""));
+            config.setMaximumPoolSize(read.integer(TotpGuardSettings.JDBC_POOL_SIZE, 10, 1, 200));
+            config.setPoolName("totpguard");
+            // A login waits at most this long for a dead database before it is refused (fail closed, quickly).
+            config.setConnectionTimeout(5_000);
+            // Start even while the database is down; requests fail closed until it is back.
+            config.setInitializationFailTimeout(-1);
+            try {
+                pool = new HikariDataSource(config);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("Setting " + TotpGuardSettings.JDBC_URL
+                        + " cannot be used (is the database's JDBC driver on the class path?): " + e.getMessage(), e);
+            }
+            storeBuilder = JdbcCredentialStore.builder(pool);
+        }
+        try {
+            storeBuilder.tablePrefix(prefix);
+        } catch (IllegalArgumentException e) {
+            closeQuietly(pool);
+            throw SettingsReader.bad(TotpGuardSettings.JDBC_TABLE_PREFIX, prefix, "a lower-case letter followed by up to 30 letters, digits or underscores");
+        }
+        boolean createSchema;
+        try {
+            createSchema = read.bool(TotpGuardSettings.SCHEMA_CREATE, h2);
+        } catch (IllegalArgumentException e) {
+            closeQuietly(pool);
+            throw e;
+        }
+        JdbcCredentialStore store;
+        try {
+            store = storeBuilder.createSchemaIfMissing(createSchema).build();
+        } catch (StoreException e) {
+            closeQuietly(pool);
+            throw new IllegalStateException("Cannot create the TOTP Guard tables (" + TotpGuardSettings.SCHEMA_CREATE
+                    + " = true): " + e.getMessage(), e);
+        }
+        Builder builder = builder().store(store).keyRing(keyRing).policy(policy);
+        builder.ownedResource = pool;
+        return builder.build();
+    }
+
+    public TwoFactorPolicy policy() {
+        return policy;
+    }
+
+    // ---- enrollment
+
+    /**
+     * Starts an enrollment: a new secret, stored encrypted as PENDING, replacing an older pending one. An
+     * active second factor stays active until the new one is confirmed. The caller must have re-authenticated
+     * the user (an enrolled user must give a current code first; CVE-2023-3597).
+     *
+     * @throws IllegalArgumentException if {@code user} is empty, longer than 255 characters or has control characters
+     */
+    public Enrollment startEnrollment(String user) throws StoreException {
+        return startEnrollment(user, null);
+    }
+
+    /**
+     * Starts an enrollment with a device label shown in the user's settings (e.g. "work phone").
+     *
+     * @param deviceLabel up to 255 characters, or {@code null}
+     * @see #startEnrollment(String)
+     */
+    public Enrollment startEnrollment(String user, String deviceLabel) throws StoreException {
+        checkUser(user);
+        Instant now = clock.instant();
+        Secret secret = Secret.generate(random, policy.secretBytes());
+        SecretRecord pending = SecretRecord.of(cipher.seal(user, secret), policy.parameters(), deviceLabel, now);
+        try {
+            store.savePending(user, pending);
+        } catch (StoreException e) {
+            fire(event(TwoFactorEvent.Type.STORE_UNAVAILABLE, user, now).detail("start enrollment"));
+            throw e;
+        }
+        fire(event(TwoFactorEvent.Type.ENROLLMENT_STARTED, user, now));
+        return enrollment(user, secret, policy.parameters());
+    }
+
+    /** The pending enrollment again (same secret), e.g. to show the QR code once more after a wrong code. */
+    public Optional<Enrollment> pendingEnrollment(String user) throws StoreException {
+        checkUser(user);
+        Optional<SecretRecord> pending = store.find(user).flatMap(StoredCredential::pending);
+        if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        Secret secret = cipher.open(user, pending.get().sealed());
+        return Optional.of(enrollment(user, secret, pending.get().parameters()));
+    }
+
+    /**
+     * Confirms the pending enrollment with a code from the app. On success, in one transaction: the new secret
+     * becomes active (replacing an older one), the code's step counts as used, failures are cleared and fresh
+     * recovery codes replace the old ones; the codes are returned to be shown once. Wrong codes count against the
+     * same limits as login codes.
+     *
+     * @return NOT_ENROLLED when there is no pending enrollment; never throws for bad input or a failing store
+     */
+    public EnrollmentResult confirmEnrollment(String user, CharSequence code, String clientAddress) {
+        String address = address(clientAddress);
+        Instant now = clock.instant();
+        if (!isValidUser(user)) {
+            return EnrollmentResult.refused(Verification.invalid());
+        }
+        try {
+            StoredCredential credential = store.find(user).orElse(null);
+            if (credential == null || credential.pending().isEmpty()) {
+                fire(event(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, now).clientAddress(address).detail("no pending enrollment"));
+                return EnrollmentResult.refused(Verification.notEnrolled());
+            }
+            Attempt attempt = reserve(credential, user, address, now, TwoFactorEvent.Type.ENROLLMENT_REFUSED);
+            if (attempt.refusal != null) {
+                return EnrollmentResult.refused(attempt.refusal);
+            }
+            SecretRecord pending = credential.pending().get();
+            OptionalLong step = check(user, pending, code, Totp.NO_STEP_USED);
+            if (step.isEmpty()) {
+                refused(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, address, now, "invalid code", attempt);
+                return EnrollmentResult.refused(Verification.invalid());
+            }
+            List<String> codes = recoveryCodes.generate();
+            List<String> hashes = hashAll(codes);
+            if (!store.activate(user, pending, step.getAsLong(), hashes, now)) {
+                // A concurrent confirm won, or a newer enrollment replaced this one: this code does not count twice.
+                boolean confirmedMeanwhile = store.find(user).flatMap(StoredCredential::active).map(pending::equals).orElse(false);
+                refused(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, address, now,
+                        confirmedMeanwhile ? "already confirmed" : "enrollment replaced meanwhile", attempt);
+                return EnrollmentResult.refused(confirmedMeanwhile ? Verification.replayed() : Verification.invalid());
+            }
+            release(address);
+            fire(event(TwoFactorEvent.Type.ENROLLMENT_CONFIRMED, user, now).clientAddress(address));
+            return EnrollmentResult.accepted(codes);
+        } catch (StoreException | RuntimeException e) {
+            return EnrollmentResult.refused(storeFailure(user, address, now, "confirm enrollment", e));
+        }
+    }
+
+    // ---- login
+
+    /**
+     * Checks a login code. ACCEPTED uses the code up; INVALID and REPLAYED should be shown to the user as the
+     * same generic message; LOCKED carries the time until codes are evaluated again; NOT_ENROLLED means the user
+     * has no active second factor; STORE_UNAVAILABLE means refuse and fail closed.
+     *
+     * @param code the code as typed ({@code null}, malformed or huge input is simply INVALID)
+     * @param clientAddress the client's address for the per-address limit, or {@code null} if unknown
+     */
+    public Verification verify(String user, CharSequence code, String clientAddress) {
+        String address = address(clientAddress);
+        Instant now = clock.instant();
+        if (!isValidUser(user)) {
+            return Verification.invalid();
+        }
+        try {
+            StoredCredential credential = store.find(user).orElse(null);
+            if (credential == null || !credential.isActive()) {
+                fire(event(TwoFactorEvent.Type.CODE_REFUSED, user, now).clientAddress(address).detail("not enrolled"));
+                return Verification.notEnrolled();
+            }
+            Attempt attempt = reserve(credential, user, address, now, TwoFactorEvent.Type.CODE_REFUSED);
+            if (attempt.refusal != null) {
+                return attempt.refusal;
+            }
+            SecretRecord active = credential.active().get();
+            long lastUsed = credential.lastUsedStep();
+            byte[] key = open(user, active.sealed());
+            try {
+                Totp totp = totp(active.parameters());
+                for (int race = 0; race < MAX_RACES; race++) {
+                    OptionalLong step = totp.verify(key, code, lastUsed);
+                    if (step.isEmpty()) {
+                        // Only after a non-match, and only to word the outcome: a right code of a used step is a replay.
+                        boolean replay = lastUsed != Totp.NO_STEP_USED && totp.verify(key, code).isPresent();
+                        refused(replay ? TwoFactorEvent.Type.REPLAY_REFUSED : TwoFactorEvent.Type.CODE_REFUSED, user, address, now,
+                                replay ? "code already used" : "invalid code", attempt);
+                        return replay ? Verification.replayed() : Verification.invalid();
+                    }
+                    // The compare-and-set in the store is what makes the code one-time across nodes.
+                    if (store.advanceLastUsedStep(user, lastUsed, step.getAsLong())) {
+                        release(address);
+                        fire(event(TwoFactorEvent.Type.CODE_ACCEPTED, user, now).clientAddress(address));
+                        return Verification.accepted();
+                    }
+                    StoredCredential current = store.find(user).orElse(null);
+                    if (current == null || !current.active().map(active::equals).orElse(false)) {
+                        refused(TwoFactorEvent.Type.CODE_REFUSED, user, address, now, "second factor changed meanwhile", attempt);
+                        return Verification.invalid();
+                    }
+                    lastUsed = current.lastUsedStep();
+                }
+                throw new StoreException("Lost the race for the last used step " + MAX_RACES + " times");
+            } finally {
+                Arrays.fill(key, (byte) 0);
+            }
+        } catch (StoreException | RuntimeException e) {
+            return storeFailure(user, address, now, "verify a code", e);
+        }
+    }
+
+    /**
+     * Logs in with a recovery code instead of a TOTP code, using it up. Codes may be used in any order; they
+     * count against the same failure limits as login codes.
+     */
+    public Verification useRecoveryCode(String user, CharSequence code, String clientAddress) {
+        String address = address(clientAddress);
+        Instant now = clock.instant();
+        if (!isValidUser(user)) {
+            return Verification.invalid();
+        }
+        try {
+            StoredCredential credential = store.find(user).orElse(null);
+            if (credential == null || !credential.isActive()) {
+                fire(event(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, user, now).clientAddress(address).detail("not enrolled"));
+                return Verification.notEnrolled();
+            }
+            Attempt attempt = reserve(credential, user, address, now, TwoFactorEvent.Type.RECOVERY_CODE_REFUSED);
+            if (attempt.refusal != null) {
+                return attempt.refusal;
+            }
+            List<RecoveryCodeHash> stored = store.recoveryCodes(user);
+            List<String> hashes = new ArrayList<>(stored.size());
+            for (RecoveryCodeHash hash : stored) {
+                hashes.add(hash.hash());
+            }
+            // Used codes are matched too (every hash is derived anyway), to tell a reused code from a wrong one.
+            int index = recoveryCodes.match(code, hashes);
+            if (index < 0) {
+                refused(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, user, address, now, "invalid recovery code", attempt);
+                return Verification.invalid();
+            }
+            // "used_at IS NULL" in the store decides, so a code used concurrently on another node is accepted once.
+            if (stored.get(index).isUsed() || !store.consumeRecoveryCode(user, hashes.get(index), now)) {
+                refused(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, user, address, now, "recovery code already used", attempt);
+                return Verification.replayed();
+            }
+            release(address);
+            long remaining = stored.stream().filter(hash -> !hash.isUsed()).count() - 1;
+            fire(event(TwoFactorEvent.Type.RECOVERY_CODE_USED, user, now).clientAddress(address).detail(remaining + " remaining"));
+            return Verification.accepted();
+        } catch (StoreException | RuntimeException e) {
+            return storeFailure(user, address, now, "use a recovery code", e);
+        }
+    }
+
+    // ---- management
+
+    /**
+     * New recovery codes for a user with an active second factor; the old ones stop working in the same
+     * transaction. Show the returned codes once.
+     *
+     * @throws IllegalStateException if the user has no active second factor
+     */
+    public List<String> regenerateRecoveryCodes(String user) throws StoreException {
+        checkUser(user);
+        Instant now = clock.instant();
+        List<String> codes = recoveryCodes.generate();
+        if (!store.replaceRecoveryCodes(user, hashAll(codes))) {
+            throw new IllegalStateException("User '" + user + "' has no active second factor");
+        }
+        fire(event(TwoFactorEvent.Type.RECOVERY_CODES_REGENERATED, user, now));
+        return codes;
+    }
+
+    /**
+     * The user turns their own second factor off: secret, pending enrollment and recovery codes are removed.
+     * The caller must have re-checked a current code or the password (NIST SP 800-63B; OWASP MFA).
+     */
+    public void disable(String user) throws StoreException {
+        checkUser(user);
+        Instant now = clock.instant();
+        if (store.delete(user)) {
+            fire(event(TwoFactorEvent.Type.DISABLED, user, now));
+        }
+    }
+
+    /** An administrator ({@code actor}) removes another user's second factor, e.g. after a lost phone. */
+    public void reset(String user, String actor) throws StoreException {
+        checkUser(user);
+        Objects.requireNonNull(actor, "actor");
+        Instant now = clock.instant();
+        if (store.delete(user)) {
+            fire(event(TwoFactorEvent.Type.RESET, user, now).actor(actor));
+        }
+    }
+
+    /** An administrator ({@code actor}) clears a user's failure count and lock. */
+    public void unlock(String user, String actor) throws StoreException {
+        checkUser(user);
+        Objects.requireNonNull(actor, "actor");
+        Instant now = clock.instant();
+        store.resetFailures(user);
+        fire(event(TwoFactorEvent.Type.UNLOCKED, user, now).actor(actor));
+    }
+
+    public TwoFactorStatus status(String user) throws StoreException {
+        checkUser(user);
+        Instant now = clock.instant();
+        StoredCredential credential = store.find(user).orElse(null);
+        if (credential == null) {
+            return TwoFactorStatus.none();
+        }
+        Instant lockedUntil = credential.isLockedAt(now) ? credential.lockedUntil().get() : null;
+        if (!credential.isActive()) {
+            return TwoFactorStatus.of(TwoFactorStatus.State.PENDING, true, null, lockedUntil, 0, credential.failures());
+        }
+        int remaining = (int) store.recoveryCodes(user).stream().filter(code -> !code.isUsed()).count();
+        return TwoFactorStatus.of(TwoFactorStatus.State.ACTIVE, credential.pending().isPresent(),
+                credential.confirmedAt().get(), lockedUntil, remaining, credential.failures());
+    }
+
+    /**
+     * Re-encrypts every stored secret (active and pending) that is not sealed with the key ring's current key.
+     * Run it after adding a new current key on every node; afterwards the old key can be dropped.
+     *
+     * @return how many credentials were re-encrypted
+     * @throws StoreException if the store fails or a secret cannot be opened with any key of the ring
+     */
+    public int rotateKeys() throws StoreException {
+        int count = 0;
+        for (String user : store.listUsers()) {
+            for (int race = 0; ; race++) {
+                StoredCredential credential = store.find(user).orElse(null);
+                if (credential == null) {
+                    break;
+                }
+                SealedSecret active = credential.active().map(SecretRecord::sealed).orElse(null);
+                SealedSecret pending = credential.pending().map(SecretRecord::sealed).orElse(null);
+                boolean stale = (active != null && cipher.needsResealing(active)) || (pending != null && cipher.needsResealing(pending));
+                if (!stale) {
+                    break;
+                }
+                SealedSecret newActive = active == null ? null : reseal(user, active);
+                SealedSecret newPending = pending == null ? null : reseal(user, pending);
+                if (store.updateSealedSecrets(user, active, newActive, pending, newPending)) {
+                    count++;
+                    fire(event(TwoFactorEvent.Type.SECRET_RESEALED, user, clock.instant()).detail("key " + cipher.keyRing().currentKeyId()));
+                    break;
+                }
+                if (race == MAX_RACES) {
+                    throw new StoreException("The credential of user '" + user + "' kept changing during key rotation");
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Closes the connection pool that {@link #fromSettings(Map)} created; a service built otherwise owns nothing. */
+    @Override
+    public void close() {
+        closeQuietly(ownedResource);
+    }
+
+    @Override
+    public String toString() {
+        return "TwoFactorService[" + store + ", " + policy + "]";
+    }
+
+    // ---- internals
+
+    /** The outcome of reserving an attempt: a refusal, or the lock the reservation set (if any). */
+    private static final class Attempt {
+        final Verification refusal;
+        final Instant lockSet;
+
+        Attempt(Verification refusal, Instant lockSet) {
+            this.refusal = refusal;
+            this.lockSet = lockSet;
+        }
+    }
+
+    /**
+     * Counts the attempt before it is evaluated: the per-address limit, then the user's failure count as a
+     * compare-and-set (retried on lost races, each of which means another attempt was counted).
+     */
+    private Attempt reserve(StoredCredential credential, String user, String address, Instant now, TwoFactorEvent.Type refusedType)
+            throws StoreException {
+        if (credential.isLockedAt(now)) {
+            fire(event(refusedType, user, now).clientAddress(address).detail("locked"));
+            return new Attempt(Verification.locked(Duration.between(now, credential.lockedUntil().get())), null);
+        }
+        if (address != null && policy.maxFailuresPerAddress() > 0) {
+            purgeAddressCounters(now);
+            if (!store.reserveAddressAttempt(address, policy.maxFailuresPerAddress(), policy.addressWindow(), now)) {
+                fire(event(refusedType, user, now).clientAddress(address).detail("too many failures from this address"));
+                return new Attempt(Verification.locked(policy.addressWindow()), null);
+            }
+        }
+        StoredCredential current = credential;
+        for (int race = 0; race < MAX_RACES; race++) {
+            int failures = current.failures();
+            Instant lock = policy.lockoutAfter(failures + 1).map(now::plus).orElse(null);
+            // The lock is set together with the count that reaches the threshold, before this attempt is checked:
+            // parallel attempts see it at once. A success clears it again.
+            if (store.recordFailure(user, failures, lock, now)) {
+                return new Attempt(null, lock);
+            }
+            current = store.find(user).orElse(null);
+            if (current == null) {
+                fire(event(refusedType, user, now).clientAddress(address).detail("not enrolled"));
+                return new Attempt(Verification.notEnrolled(), null);
+            }
+            if (current.isLockedAt(now)) {
+                fire(event(refusedType, user, now).clientAddress(address).detail("locked"));
+                return new Attempt(Verification.locked(Duration.between(now, current.lockedUntil().get())), null);
+            }
+        }
+        fire(event(refusedType, user, now).clientAddress(address).detail("locked"));
+        return new Attempt(Verification.locked(policy.lockoutBase()), null);
+    }
+
+    private void refused(TwoFactorEvent.Type type, String user, String address, Instant now, String detail, Attempt attempt) {
+        fire(event(type, user, now).clientAddress(address).detail(detail));
+        if (attempt.lockSet != null) {
+            fire(event(TwoFactorEvent.Type.LOCKED_OUT, user, now).clientAddress(address).detail("locked until " + attempt.lockSet));
+        }
+    }
+
+    private OptionalLong check(String user, SecretRecord record, CharSequence code, long lastUsedStep) throws StoreException {
+        byte[] key = open(user, record.sealed());
+        try {
+            return totp(record.parameters()).verify(key, code, lastUsedStep);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    private byte[] open(String user, SealedSecret sealed) throws StoreException {
+        Secret secret = cipher.open(user, sealed);
+        try {
+            return secret.bytes();
+        } finally {
+            secret.destroy();
+        }
+    }
+
+    private SealedSecret reseal(String user, SealedSecret sealed) throws StoreException {
+        if (!cipher.needsResealing(sealed)) {
+            return sealed;
+        }
+        Secret secret = cipher.open(user, sealed);
+        try {
+            return cipher.seal(user, secret);
+        } finally {
+            secret.destroy();
+        }
+    }
+
+    private Totp totp(TotpParameters parameters) {
+        return totps.computeIfAbsent(parameters, p -> Totp.builder().parameters(p)
+                .window(policy.stepsBack(), policy.stepsAhead()).clock(clock).build());
+    }
+
+    private Enrollment enrollment(String user, Secret secret, TotpParameters parameters) {
+        // The otpauth label format reserves the colon; the stored user name is unchanged.
+        String account = user.replace(':', '_');
+        return new Enrollment(user, OtpAuthUri.of(policy.issuer(), account, secret, parameters), qrCode);
+    }
+
+    private List<String> hashAll(List<String> codes) {
+        List<String> hashes = new ArrayList<>(codes.size());
+        for (String code : codes) {
+            hashes.add(recoveryCodes.hash(code));
+        }
+        return hashes;
+    }
+
+    private void release(String address) {
+        if (address == null || policy.maxFailuresPerAddress() == 0) {
+            return;
+        }
+        try {
+            store.releaseAddressAttempt(address);
+        } catch (StoreException e) {
+            // The code was already accepted; a failed release only leaves the address one attempt short.
+            LOG.log(System.Logger.Level.WARNING, "Could not release an address attempt: " + e.getMessage());
+        }
+    }
+
+    private void purgeAddressCounters(Instant now) throws StoreException {
+        long due = nextAddressPurge.get();
+        long nowMillis = now.toEpochMilli();
+        // At most once per window per service instance, by whichever request wins the compare-and-set.
+        if (nowMillis >= due && nextAddressPurge.compareAndSet(due, nowMillis + policy.addressWindow().toMillis())) {
+            store.purgeAddressCounters(now.minus(policy.addressWindow()));
+        }
+    }
+
+    private Verification storeFailure(String user, String address, Instant now, String operation, Exception e) {
+        fire(event(TwoFactorEvent.Type.STORE_UNAVAILABLE, user, now).clientAddress(address).detail(operation));
+        LOG.log(System.Logger.Level.ERROR, "Credential store failed to " + operation + " for a user; refusing: " + e, e);
+        return Verification.storeUnavailable();
+    }
+
+    private TwoFactorEvent.Builder event(TwoFactorEvent.Type type, String user, Instant now) {
+        return TwoFactorEvent.builder(type, user, now);
+    }
+
+    private void fire(TwoFactorEvent.Builder event) {
+        try {
+            listener.onEvent(event.build());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Audit listener failed: " + e, e);
+        }
+    }
+
+    private static String address(String clientAddress) {
+        if (clientAddress == null) {
+            return null;
+        }
+        String address = clientAddress.strip();
+        if (address.isEmpty()) {
+            return null;
+        }
+        return address.length() > MAX_ADDRESS_LENGTH ? address.substring(0, MAX_ADDRESS_LENGTH) : address;
+    }
+
+    private static boolean isValidUser(String user) {
+        if (user == null || user.isEmpty() || user.length() > MAX_USER_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < user.length(); i++) {
+            if (Character.isISOControl(user.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkUser(String user) {
+        Objects.requireNonNull(user, "user");
+        if (!isValidUser(user)) {
+            throw new IllegalArgumentException("A user name has 1 to " + MAX_USER_LENGTH + " characters and no control characters");
+        }
+    }
+
+    private static KeyRing keyRingFrom(SettingsReader read) {
+        String file = read.string(TotpGuardSettings.KEY_FILE);
+        String env = read.string(TotpGuardSettings.KEY_ENV);
+        String keyStore = read.string(TotpGuardSettings.KEYSTORE_FILE);
+        try {
+            if (file != null) {
+                return KeyRing.fromKeyFile(Path.of(file));
+            }
+            if (env != null) {
+                return KeyRing.fromEnvironment(env);
+            }
+            if (keyStore != null) {
+                String password = read.string(TotpGuardSettings.KEYSTORE_PASSWORD);
+                if (password == null) {
+                    throw new IllegalArgumentException("Setting " + TotpGuardSettings.KEYSTORE_PASSWORD + " is missing: "
+                            + TotpGuardSettings.KEYSTORE_FILE + " needs the key store password");
+                }
+                return KeyRing.fromKeyStore(Path.of(keyStore), password.toCharArray(), read.string(TotpGuardSettings.KEYSTORE_ALIAS, "totpguard"));
+            }
+        } catch (StoreException e) {
+            String key = file != null ? TotpGuardSettings.KEY_FILE : env != null ? TotpGuardSettings.KEY_ENV : TotpGuardSettings.KEYSTORE_FILE;
+            throw new IllegalArgumentException("Setting " + key + " does not give a usable key ring: " + e.getMessage(), e);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("Setting " + (file != null ? TotpGuardSettings.KEY_FILE : TotpGuardSettings.KEYSTORE_FILE)
+                    + " is not a valid path: expected a file path", e);
+        }
+        throw new IllegalArgumentException("No key for encrypting TOTP secrets is configured: set " + TotpGuardSettings.KEY_FILE
+                + " (a key file created once with KeyRing.generateKeyFile, mode 0600), " + TotpGuardSettings.KEY_ENV
+                + " (the name of an environment variable holding a base64 AES-256 key) or " + TotpGuardSettings.KEYSTORE_FILE
+                + " (a PKCS12 key store)");
+    }
+
+    private static DataSource lookUp(String jndiName) {
+        try {
+            Object found = new InitialContext().lookup(jndiName);
+            if (found instanceof DataSource) {
+                return (DataSource) found;
+            }
+            throw SettingsReader.bad(TotpGuardSettings.JNDI_DATASOURCE, jndiName, "the JNDI name of a javax.sql.DataSource");
+        } catch (NamingException e) {
+            throw new IllegalArgumentException("Setting " + TotpGuardSettings.JNDI_DATASOURCE + " = '" + jndiName
+                    + "' cannot be looked up: expected the JNDI name of a DataSource, e.g. java:comp/env/jdbc/totpguard", e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "Closing " + resource + " failed: " + e);
+        }
+    }
+
+    /** Configures a {@link TwoFactorService}. */
+    public static final class Builder {
+        private CredentialStore store;
+        private KeyRing keyRing;
+        private TwoFactorPolicy policy = TwoFactorPolicy.defaults();
+        private Clock clock = Clock.systemUTC();
+        private TwoFactorListener listener = new LoggingTwoFactorListener();
+        private SecureRandom random;
+        private QrCode qrCode;
+        private int recoveryCodeIterations = RecoveryCodes.DEFAULT_ITERATIONS;
+        private AutoCloseable ownedResource;
+
+        private Builder() {
+        }
+
+        /** Where credentials live (required). */
+        public Builder store(CredentialStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** The keys that encrypt secrets at rest (required). */
+        public Builder keyRing(KeyRing keyRing) {
+            this.keyRing = Objects.requireNonNull(keyRing, "keyRing");
+            return this;
+        }
+
+        public Builder policy(TwoFactorPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** The clock for time steps, locks and events (default: the system UTC clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Receives the audit events (default: {@link LoggingTwoFactorListener}). */
+        public Builder listener(TwoFactorListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Source of secrets, nonces and recovery codes (default: a new {@link SecureRandom}). */
+        public Builder random(SecureRandom random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** How enrollment QR codes are rendered (default: 250 px, 4-module margin). */
+        public Builder qrCode(QrCode qrCode) {
+            this.qrCode = Objects.requireNonNull(qrCode, "qrCode");
+            return this;
+        }
+
+        /** PBKDF2 iterations for new recovery code hashes (default {@link RecoveryCodes#DEFAULT_ITERATIONS}). */
+        public Builder recoveryCodeIterations(int iterations) {
+            this.recoveryCodeIterations = iterations;
+            return this;
+        }
+
+        /**
+         * @throws NullPointerException if the store or the key ring is missing
+         * @throws IllegalArgumentException if the recovery code iterations are out of range
+         */
+        public TwoFactorService build() {
+            return new TwoFactorService(this);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.totpguard.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable second-factor state: the operations a correct TOTP verifier needs, each atomic on its own, so that
+ * several application nodes sharing one store accept a code once (RFC 6238 section 5.2) and enforce one
+ * failure limit (RFC 4226 section 7.3: "across login sessions", i.e. across nodes and parallel requests).
+ *
+ * <p>Every method is atomic: it happens completely or not at all, and a crash leaves the old state or the
+ * new one. The conditional methods ({@code boolean} results) are compare-and-set operations: they change
+ * nothing and return {@code false} when the stored state is no longer what the caller read, and the caller
+ * re-reads and decides. Times come from the caller's clock (one UTC clock for all nodes, as TOTP itself
+ * requires), never from the store.
+ *
+ * <p>Implementations hold secrets only sealed ({@link SealedSecret}) and recovery codes only hashed. They
+ * are thread-safe. Any failure of the underlying storage is a {@link StoreException} with the cause chained;
+ * callers fail closed on it. User names are compared exactly (case-sensitive).
+ */
+public interface CredentialStore {
+
+    /** The user's credential, or empty if the user never enrolled or was reset. */
+    Optional<StoredCredential> find(String user) throws StoreException;
+
+    /**
+     * Stores a new pending enrollment, replacing an older pending one. An active secret, the last used step
+     * and the failure count stay as they are: the active secret keeps working until the pending one is
+     * confirmed, and starting an enrollment never clears a lock. Creates the credential if there is none.
+     */
+    void savePending(String user, SecretRecord pending) throws StoreException;
+
+    /**
+     * Confirms the pending enrollment, in one transaction: the pending secret becomes the active one with
+     * {@code lastUsedStep} (the step of the code that confirmed it, which is thereby used), the confirmation
+     * time is {@code now}, failures and lock are cleared, and the recovery codes are replaced by
+     * {@code recoveryCodeHashes} (all unused). Nothing of this is visible unless all of it is.
+     *
+     * @param expectedPending the pending record the caller verified the code against
+     * @return {@code false}, changing nothing, if the pending record is no longer {@code expectedPending}
+     *     (replaced by a new enrollment, confirmed concurrently, or the user was reset)
+     */
+    boolean activate(String user, SecretRecord expectedPending, long lastUsedStep, List<String> recoveryCodeHashes, Instant now)
+            throws StoreException;
+
+    /**
+     * Compare-and-set of the last used time step: sets it to {@code to} only if the credential is active and
+     * its last used step is still {@code from}; in the same atomic step the failure count and lock are
+     * cleared, since an accepted code ends a run of failures. Of several nodes that accept the same code at
+     * the same moment, exactly one gets {@code true}.
+     *
+     * @throws IllegalArgumentException unless {@code to > from}: the last used step only moves forward
+     */
+    boolean advanceLastUsedStep(String user, long from, long to) throws StoreException;
+
+    /**
+     * Counts one attempt as failed <em>before</em> its code is evaluated, so that parallel guesses cannot
+     * outrun the limit (Keycloak CVE-2024-4629 counted after checking): only if the failure count is still
+     * {@code expectedFailures} and the credential is not locked at {@code now}, sets the count to
+     * {@code expectedFailures + 1} and the lock to {@code lockUntil}. A success later clears both
+     * ({@link #advanceLastUsedStep}, {@link #consumeRecoveryCode}); nothing else but {@link #resetFailures}
+     * lowers the count.
+     *
+     * @param lockUntil the lock to set with this count, {@code null} for none (below the threshold)
+     * @return {@code true} if this attempt was counted and may be evaluated; {@code false} if the count
+     *     changed meanwhile (re-read and retry) or the lock holds (refuse); also {@code false} for an unknown user
+     */
+    boolean recordFailure(String user, int expectedFailures, Instant lockUntil, Instant now) throws StoreException;
+
+    /** Clears the failure count and the lock (an administrator's unlock). Does nothing for an unknown user. */
+    void resetFailures(String user) throws StoreException;
+
+    /** The user's recovery code hashes in their stored order, used ones included; empty for an unknown user. */
+    List<RecoveryCodeHash> recoveryCodes(String user) throws StoreException;
+
+    /**
+     * Marks one recovery code used, once: only if a code with exactly this hash exists for the user and is
+     * still unused. In the same transaction the failure count and lock are cleared. Of concurrent uses of one
+     * code, exactly one gets {@code true}.
+     */
+    boolean consumeRecoveryCode(String user, String hash, Instant now) throws StoreException;
+
+    /**
+     * Replaces all recovery codes of an active credential with new unused ones, in one transaction: the old
+     * codes stop working exactly when the new ones start.
+     *
+     * @return {@code false}, changing nothing, if the user has no active credential
+     */
+    boolean replaceRecoveryCodes(String user, List<String> hashes) throws StoreException;
+
+    /**
+     * Replaces the sealing of a user's secrets (key rotation), only if both are still the ones the caller
+     * read: {@code expectedActive} and {@code expectedPending} ({@code null} where there is none).
+     *
+     * @param newActive the re-sealed active secret, {@code null} if there is none
+     * @param newPending the re-sealed pending secret, {@code null} if there is none
+     */
+    boolean updateSealedSecrets(String user, SealedSecret expectedActive, SealedSecret newActive,
+            SealedSecret expectedPending, SealedSecret newPending) throws StoreException;
+
+    /**
+     * Removes the user's credential, pending enrollment and recovery codes, in one transaction.
+     *
+     * @return {@code false} if there was nothing to remove
+     */
+    boolean delete(String user) throws StoreException;
+
+    /** Every user with a credential (active or pending), sorted; for key rotation and administration. */
+    List<String> listUsers() throws StoreException;
+
+    /**
+     * Counts one attempt from a client address before it is evaluated, within a fixed window: starts a new
+     * window of length {@code window} at {@code now} when the address has none or its window has ended,
+     * and refuses when the address already has {@code limit} attempts in its window. Atomic, like
+     * {@link #recordFailure}, so parallel requests from one address cannot exceed the limit.
+     *
+     * @return {@code true} if the attempt was counted and may be evaluated
+     */
+    boolean reserveAddressAttempt(String address, int limit, Duration window, Instant now) throws StoreException;
+
+    /** Gives back one attempt of the address (it succeeded); the count never drops below zero. */
+    void releaseAddressAttempt(String address) throws StoreException;
+
+    /** Removes address counters whose window started at or before {@code startedBefore}; returns how many. */
+    int purgeAddressCounters(Instant startedBefore) throws StoreException;
+}

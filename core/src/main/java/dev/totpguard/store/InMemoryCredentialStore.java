@@ -1,0 +1,251 @@
+package dev.totpguard.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link CredentialStore} in the heap of one JVM: for a single node, tests, benchmarks and demos. Its state
+ * is lost on restart and is not shared between nodes; use {@link JdbcCredentialStore} for a cluster.
+ *
+ * <p>Thread-safe without a global lock: each user's state is one immutable value in a
+ * {@link ConcurrentHashMap}, replaced with {@code compute}, so every operation is atomic for that user and
+ * different users never wait for each other. Holds secrets sealed and recovery codes hashed, like any store.
+ */
+public final class InMemoryCredentialStore implements CredentialStore {
+
+    /** A user's whole state, replaced as a unit. */
+    private static final class Entry {
+        final StoredCredential credential;
+        final List<RecoveryCodeHash> codes;
+
+        Entry(StoredCredential credential, List<RecoveryCodeHash> codes) {
+            this.credential = credential;
+            this.codes = List.copyOf(codes);
+        }
+    }
+
+    /** One address's window. */
+    private static final class AddressWindow {
+        final Instant start;
+        final int attempts;
+
+        AddressWindow(Instant start, int attempts) {
+            this.start = start;
+            this.attempts = attempts;
+        }
+    }
+
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AddressWindow> addresses = new ConcurrentHashMap<>();
+
+    public InMemoryCredentialStore() {
+    }
+
+    @Override
+    public Optional<StoredCredential> find(String user) {
+        Entry entry = entries.get(Objects.requireNonNull(user, "user"));
+        return entry == null ? Optional.empty() : Optional.of(entry.credential);
+    }
+
+    @Override
+    public void savePending(String user, SecretRecord pending) {
+        Objects.requireNonNull(pending, "pending");
+        entries.compute(Objects.requireNonNull(user, "user"), (name, entry) -> entry == null
+                ? new Entry(StoredCredential.builder(name).pending(pending).build(), List.of())
+                : new Entry(entry.credential.toBuilder().pending(pending).build(), entry.codes));
+    }
+
+    @Override
+    public boolean activate(String user, SecretRecord expectedPending, long lastUsedStep, List<String> recoveryCodeHashes, Instant now) {
+        Objects.requireNonNull(expectedPending, "expectedPending");
+        Objects.requireNonNull(now, "now");
+        List<RecoveryCodeHash> codes = unused(recoveryCodeHashes);
+        AtomicBoolean done = new AtomicBoolean();
+        entries.computeIfPresent(user, (name, entry) -> {
+            if (!expectedPending.equals(entry.credential.pending().orElse(null))) {
+                return entry;
+            }
+            done.set(true);
+            StoredCredential activated = entry.credential.toBuilder()
+                    .active(expectedPending, now).pending(null).lastUsedStep(lastUsedStep).failures(0).lockedUntil(null)
+                    .build();
+            return new Entry(activated, codes);
+        });
+        return done.get();
+    }
+
+    @Override
+    public boolean advanceLastUsedStep(String user, long from, long to) {
+        if (to <= from) {
+            throw new IllegalArgumentException("The last used step only moves forward: " + from + " -> " + to);
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        entries.computeIfPresent(user, (name, entry) -> {
+            StoredCredential credential = entry.credential;
+            if (!credential.isActive() || credential.lastUsedStep() != from) {
+                return entry;
+            }
+            done.set(true);
+            return new Entry(credential.toBuilder().lastUsedStep(to).failures(0).lockedUntil(null).build(), entry.codes);
+        });
+        return done.get();
+    }
+
+    @Override
+    public boolean recordFailure(String user, int expectedFailures, Instant lockUntil, Instant now) {
+        Objects.requireNonNull(now, "now");
+        AtomicBoolean done = new AtomicBoolean();
+        entries.computeIfPresent(user, (name, entry) -> {
+            StoredCredential credential = entry.credential;
+            if (credential.failures() != expectedFailures || credential.isLockedAt(now)) {
+                return entry;
+            }
+            done.set(true);
+            return new Entry(credential.toBuilder().failures(expectedFailures + 1).lockedUntil(lockUntil).build(), entry.codes);
+        });
+        return done.get();
+    }
+
+    @Override
+    public void resetFailures(String user) {
+        entries.computeIfPresent(user, (name, entry) ->
+                new Entry(entry.credential.toBuilder().failures(0).lockedUntil(null).build(), entry.codes));
+    }
+
+    @Override
+    public List<RecoveryCodeHash> recoveryCodes(String user) {
+        Entry entry = entries.get(Objects.requireNonNull(user, "user"));
+        return entry == null ? List.of() : entry.codes;
+    }
+
+    @Override
+    public boolean consumeRecoveryCode(String user, String hash, Instant now) {
+        Objects.requireNonNull(hash, "hash");
+        Objects.requireNonNull(now, "now");
+        AtomicBoolean done = new AtomicBoolean();
+        entries.computeIfPresent(user, (name, entry) -> {
+            List<RecoveryCodeHash> codes = new ArrayList<>(entry.codes);
+            for (int i = 0; i < codes.size(); i++) {
+                RecoveryCodeHash code = codes.get(i);
+                if (code.hash().equals(hash) && !code.isUsed()) {
+                    codes.set(i, RecoveryCodeHash.of(hash, now));
+                    done.set(true);
+                    return new Entry(entry.credential.toBuilder().failures(0).lockedUntil(null).build(), codes);
+                }
+            }
+            return entry;
+        });
+        return done.get();
+    }
+
+    @Override
+    public boolean replaceRecoveryCodes(String user, List<String> hashes) {
+        List<RecoveryCodeHash> codes = unused(hashes);
+        AtomicBoolean done = new AtomicBoolean();
+        entries.computeIfPresent(user, (name, entry) -> {
+            if (!entry.credential.isActive()) {
+                return entry;
+            }
+            done.set(true);
+            return new Entry(entry.credential, codes);
+        });
+        return done.get();
+    }
+
+    @Override
+    public boolean updateSealedSecrets(String user, SealedSecret expectedActive, SealedSecret newActive,
+            SealedSecret expectedPending, SealedSecret newPending) {
+        AtomicBoolean done = new AtomicBoolean();
+        entries.computeIfPresent(user, (name, entry) -> {
+            StoredCredential credential = entry.credential;
+            SecretRecord active = credential.active().orElse(null);
+            SecretRecord pending = credential.pending().orElse(null);
+            if (!Objects.equals(expectedActive, active == null ? null : active.sealed())
+                    || !Objects.equals(expectedPending, pending == null ? null : pending.sealed())
+                    || (active == null) != (newActive == null) || (pending == null) != (newPending == null)) {
+                return entry;
+            }
+            done.set(true);
+            StoredCredential.Builder builder = credential.toBuilder();
+            if (active != null) {
+                builder.active(active.withSealed(newActive), credential.confirmedAt().orElseThrow());
+            }
+            if (pending != null) {
+                builder.pending(pending.withSealed(newPending));
+            }
+            return new Entry(builder.build(), entry.codes);
+        });
+        return done.get();
+    }
+
+    @Override
+    public boolean delete(String user) {
+        return entries.remove(Objects.requireNonNull(user, "user")) != null;
+    }
+
+    @Override
+    public List<String> listUsers() {
+        List<String> users = new ArrayList<>(entries.keySet());
+        users.sort(null);
+        return users;
+    }
+
+    @Override
+    public boolean reserveAddressAttempt(String address, int limit, Duration window, Instant now) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(now, "now");
+        AtomicBoolean reserved = new AtomicBoolean();
+        addresses.compute(address, (key, current) -> {
+            if (current == null || !current.start.plus(window).isAfter(now)) {
+                reserved.set(limit > 0);
+                return new AddressWindow(now, reserved.get() ? 1 : 0);
+            }
+            if (current.attempts >= limit) {
+                return current;
+            }
+            reserved.set(true);
+            return new AddressWindow(current.start, current.attempts + 1);
+        });
+        return reserved.get();
+    }
+
+    @Override
+    public void releaseAddressAttempt(String address) {
+        addresses.computeIfPresent(Objects.requireNonNull(address, "address"),
+                (key, current) -> current.attempts > 0 ? new AddressWindow(current.start, current.attempts - 1) : current);
+    }
+
+    @Override
+    public int purgeAddressCounters(Instant startedBefore) {
+        Objects.requireNonNull(startedBefore, "startedBefore");
+        AtomicInteger removed = new AtomicInteger();
+        addresses.forEach((address, current) -> {
+            if (!current.start.isAfter(startedBefore) && addresses.remove(address, current)) {
+                removed.incrementAndGet();
+            }
+        });
+        return removed.get();
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryCredentialStore[" + entries.size() + " users]";
+    }
+
+    private static List<RecoveryCodeHash> unused(List<String> hashes) {
+        Objects.requireNonNull(hashes, "hashes");
+        List<RecoveryCodeHash> codes = new ArrayList<>(hashes.size());
+        for (String hash : hashes) {
+            codes.add(RecoveryCodeHash.unused(hash));
+        }
+        return codes;
+    }
+}

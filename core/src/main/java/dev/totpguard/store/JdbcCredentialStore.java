@@ -1,0 +1,769 @@
+package dev.totpguard.store;
+
+import dev.totpguard.otp.HmacAlgorithm;
+import dev.totpguard.otp.TotpParameters;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * A {@link CredentialStore} in a relational database reached through any {@link DataSource}: H2 (embedded, the
+ * default that needs no setup), PostgreSQL or MariaDB (for several application nodes). Plain JDBC, no ORM.
+ *
+ * <p>The schema ships as one SQL file per database under {@code META-INF/totpguard/sql/} ({@code h2.sql},
+ * {@code postgresql.sql}, {@code mariadb.sql}); a DBA applies it, or {@link Builder#createSchemaIfMissing(boolean)}
+ * runs it at start-up. Table names start with a configurable prefix ({@code totpguard_} by default).
+ *
+ * <p>Every operation of the {@link CredentialStore} contract is one SQL statement in auto-commit mode or one
+ * transaction, so it is atomic across all nodes sharing the database: compare-and-set updates
+ * ({@code UPDATE ... WHERE last_used_step = ?}, {@code ... WHERE failures = ?}, {@code ... WHERE used_at IS NULL})
+ * carry the decisions that must happen once. Times are stored as UTC epoch milliseconds.
+ *
+ * <p>Thread-safe; holds no state but its configuration. Any {@link SQLException} becomes a
+ * {@link StoreException} naming the operation and the user, with the cause chained.
+ */
+public final class JdbcCredentialStore implements CredentialStore {
+
+    /** The databases whose schema ships with TOTP Guard. */
+    public enum Database {
+        H2("h2.sql"),
+        POSTGRESQL("postgresql.sql"),
+        MARIADB("mariadb.sql");
+
+        private final String schemaFile;
+
+        Database(String schemaFile) {
+            this.schemaFile = schemaFile;
+        }
+
+        /** The class-path resource of this database's schema, e.g. {@code META-INF/totpguard/sql/h2.sql}. */
+        public String schemaResource() {
+            return "META-INF/totpguard/sql/" + schemaFile;
+        }
+
+        /**
+         * Recognises a database from its JDBC product name (MySQL counts as MariaDB: same dialect).
+         *
+         * @throws IllegalArgumentException for any other database
+         */
+        public static Database fromProductName(String productName) {
+            String name = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
+            if (name.contains("h2")) {
+                return H2;
+            }
+            if (name.contains("postgres")) {
+                return POSTGRESQL;
+            }
+            if (name.contains("mariadb") || name.contains("mysql")) {
+                return MARIADB;
+            }
+            throw new IllegalArgumentException("No TOTP Guard schema for database '" + productName
+                    + "': supported are H2, PostgreSQL and MariaDB");
+        }
+    }
+
+    /** The prefix in the shipped schema files. */
+    public static final String DEFAULT_TABLE_PREFIX = "totpguard_";
+
+    private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,30}");
+    private static final String ACTIVE = "ACTIVE";
+    private static final String PENDING = "PENDING";
+    private static final String CREDENTIAL_COLUMNS = "user_id, status, secret_key_id, secret_ciphertext, algorithm, digits, "
+            + "period_seconds, device_label, created_at, confirmed_at, last_used_step, pending_key_id, pending_ciphertext, "
+            + "pending_algorithm, pending_digits, pending_period_seconds, pending_device_label, pending_created_at, "
+            + "failures, locked_until";
+
+    private final DataSource dataSource;
+    private final String prefix;
+    private final String credential;
+    private final String recoveryCode;
+    private final String addressFailure;
+    private final Database database;
+
+    private JdbcCredentialStore(Builder builder) {
+        this.dataSource = builder.dataSource;
+        this.prefix = builder.tablePrefix;
+        this.credential = prefix + "credential";
+        this.recoveryCode = prefix + "recovery_code";
+        this.addressFailure = prefix + "address_failure";
+        this.database = builder.database;
+    }
+
+    /** A builder for a store over {@code dataSource}; nothing touches the database until {@link Builder#build()}. */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /**
+     * The DDL for a database with a table prefix: the shipped schema file with {@code totpguard_} replaced.
+     *
+     * @throws IllegalArgumentException if the prefix is not a lower-case SQL identifier of at most 31 characters
+     */
+    public static String schemaSql(Database database, String tablePrefix) {
+        checkPrefix(tablePrefix);
+        String resource = database.schemaResource();
+        try (InputStream in = JdbcCredentialStore.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Schema resource " + resource + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace(DEFAULT_TABLE_PREFIX, tablePrefix);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read " + resource, e);
+        }
+    }
+
+    /**
+     * Creates the tables and indexes that do not exist yet ({@code CREATE ... IF NOT EXISTS}); existing tables
+     * and their rows are left alone.
+     *
+     * @throws StoreException if the database cannot be reached, is not supported, or refuses the DDL
+     */
+    public void createSchemaIfMissing() throws StoreException {
+        try (Connection connection = dataSource.getConnection()) {
+            Database target = database != null ? database : detect(connection.getMetaData());
+            try (Statement statement = connection.createStatement()) {
+                for (String sql : statements(schemaSql(target, prefix))) {
+                    statement.execute(sql);
+                }
+            }
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot create the TOTP Guard tables (prefix " + prefix + "): " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException(e.getMessage(), e);
+        }
+    }
+
+    public String tablePrefix() {
+        return prefix;
+    }
+
+    @Override
+    public Optional<StoredCredential> find(String user) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        String sql = "SELECT " + CREDENTIAL_COLUMNS + " FROM " + credential + " WHERE user_id = ?";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, user);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(readCredential(row)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("read the credential", user, e);
+        }
+    }
+
+    @Override
+    public void savePending(String user, SecretRecord pending) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(pending, "pending");
+        String update = "UPDATE " + credential + " SET pending_key_id = ?, pending_ciphertext = ?, pending_algorithm = ?, "
+                + "pending_digits = ?, pending_period_seconds = ?, pending_device_label = ?, pending_created_at = ? "
+                + "WHERE user_id = ?";
+        String insert = "INSERT INTO " + credential + " (user_id, status, created_at, last_used_step, failures, pending_key_id, "
+                + "pending_ciphertext, pending_algorithm, pending_digits, pending_period_seconds, pending_device_label, "
+                + "pending_created_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)";
+        try (Connection connection = autoCommit(dataSource.getConnection())) {
+            // Update-else-insert in portable SQL; a concurrent first enrollment makes the insert hit the primary
+            // key, and the retried update then wins. Each statement is atomic on its own.
+            for (int attempt = 0; attempt < 3; attempt++) {
+                try (PreparedStatement statement = connection.prepareStatement(update)) {
+                    bindSecret(statement, 1, pending);
+                    statement.setString(8, user);
+                    if (statement.executeUpdate() == 1) {
+                        return;
+                    }
+                }
+                try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                    statement.setString(1, user);
+                    statement.setString(2, PENDING);
+                    statement.setLong(3, pending.createdAt().toEpochMilli());
+                    statement.setLong(4, dev.totpguard.otp.Totp.NO_STEP_USED);
+                    bindSecret(statement, 5, pending);
+                    statement.executeUpdate();
+                    return;
+                } catch (SQLException e) {
+                    if (!isIntegrityViolation(e)) {
+                        throw e;
+                    }
+                }
+            }
+            throw new StoreException("Could not save the pending enrollment of user '" + user + "': it changed concurrently");
+        } catch (SQLException e) {
+            throw failure("save the pending enrollment", user, e);
+        }
+    }
+
+    @Override
+    public boolean activate(String user, SecretRecord expectedPending, long lastUsedStep, List<String> recoveryCodeHashes, Instant now)
+            throws StoreException {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(expectedPending, "expectedPending");
+        Objects.requireNonNull(now, "now");
+        checkHashes(recoveryCodeHashes);
+        String activate = "UPDATE " + credential + " SET status = ?, secret_key_id = ?, secret_ciphertext = ?, algorithm = ?, "
+                + "digits = ?, period_seconds = ?, device_label = ?, created_at = ?, confirmed_at = ?, last_used_step = ?, "
+                + "failures = 0, locked_until = NULL, pending_key_id = NULL, pending_ciphertext = NULL, pending_algorithm = NULL, "
+                + "pending_digits = NULL, pending_period_seconds = NULL, pending_device_label = NULL, pending_created_at = NULL "
+                + "WHERE user_id = ? AND pending_key_id = ? AND pending_ciphertext = ?";
+        try (Connection connection = dataSource.getConnection()) {
+            return inTransaction(connection, () -> {
+                try (PreparedStatement statement = connection.prepareStatement(activate)) {
+                    statement.setString(1, ACTIVE);
+                    bindSecret(statement, 2, expectedPending);
+                    statement.setLong(9, now.toEpochMilli());
+                    statement.setLong(10, lastUsedStep);
+                    statement.setString(11, user);
+                    statement.setString(12, expectedPending.sealed().keyId());
+                    statement.setBytes(13, expectedPending.sealed().ciphertextUnsafe());
+                    // The compare-and-set on the pending ciphertext: a newer enrollment or a concurrent confirm
+                    // makes this match nothing, and the whole transaction is rolled back.
+                    if (statement.executeUpdate() != 1) {
+                        return false;
+                    }
+                }
+                writeRecoveryCodes(connection, user, recoveryCodeHashes);
+                return true;
+            });
+        } catch (SQLException e) {
+            throw failure("activate the enrollment", user, e);
+        }
+    }
+
+    @Override
+    public boolean advanceLastUsedStep(String user, long from, long to) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        if (to <= from) {
+            throw new IllegalArgumentException("The last used step only moves forward: " + from + " -> " + to);
+        }
+        // The compare-and-set that makes a code one-time across nodes: of two nodes that both verified the same
+        // code, the database lets only one update match "last_used_step = from".
+        String sql = "UPDATE " + credential + " SET last_used_step = ?, failures = 0, locked_until = NULL "
+                + "WHERE user_id = ? AND status = ? AND last_used_step = ?";
+        try (Connection connection = autoCommit(dataSource.getConnection());
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, to);
+            statement.setString(2, user);
+            statement.setString(3, ACTIVE);
+            statement.setLong(4, from);
+            return statement.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure("advance the last used step", user, e);
+        }
+    }
+
+    @Override
+    public boolean recordFailure(String user, int expectedFailures, Instant lockUntil, Instant now) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(now, "now");
+        // Counted before the code is evaluated, as a compare-and-set on the count: of N parallel guesses only as
+        // many as the limit allows get a "1 row updated" and go on to be evaluated (CVE-2024-4629).
+        String sql = "UPDATE " + credential + " SET failures = ?, locked_until = ? "
+                + "WHERE user_id = ? AND failures = ? AND (locked_until IS NULL OR locked_until <= ?)";
+        try (Connection connection = autoCommit(dataSource.getConnection());
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setInt(1, Math.addExact(expectedFailures, 1));
+            setInstant(statement, 2, lockUntil);
+            statement.setString(3, user);
+            statement.setInt(4, expectedFailures);
+            statement.setLong(5, now.toEpochMilli());
+            return statement.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure("count a failed attempt", user, e);
+        }
+    }
+
+    @Override
+    public void resetFailures(String user) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        String sql = "UPDATE " + credential + " SET failures = 0, locked_until = NULL WHERE user_id = ?";
+        try (Connection connection = autoCommit(dataSource.getConnection());
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, user);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("reset the failure count", user, e);
+        }
+    }
+
+    @Override
+    public List<RecoveryCodeHash> recoveryCodes(String user) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        String sql = "SELECT code_hash, used_at FROM " + recoveryCode + " WHERE user_id = ? ORDER BY code_index";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, user);
+            List<RecoveryCodeHash> codes = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    codes.add(RecoveryCodeHash.of(row.getString(1), getInstant(row, 2)));
+                }
+            }
+            return codes;
+        } catch (SQLException e) {
+            throw failure("read the recovery codes", user, e);
+        }
+    }
+
+    @Override
+    public boolean consumeRecoveryCode(String user, String hash, Instant now) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(hash, "hash");
+        Objects.requireNonNull(now, "now");
+        // "used_at IS NULL" is the compare-and-set that makes a recovery code single-use under concurrency.
+        String consume = "UPDATE " + recoveryCode + " SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL";
+        String reset = "UPDATE " + credential + " SET failures = 0, locked_until = NULL WHERE user_id = ?";
+        try (Connection connection = dataSource.getConnection()) {
+            return inTransaction(connection, () -> {
+                try (PreparedStatement statement = connection.prepareStatement(consume)) {
+                    statement.setLong(1, now.toEpochMilli());
+                    statement.setString(2, user);
+                    statement.setString(3, hash);
+                    if (statement.executeUpdate() != 1) {
+                        return false;
+                    }
+                }
+                try (PreparedStatement statement = connection.prepareStatement(reset)) {
+                    statement.setString(1, user);
+                    statement.executeUpdate();
+                }
+                return true;
+            });
+        } catch (SQLException e) {
+            throw failure("use a recovery code", user, e);
+        }
+    }
+
+    @Override
+    public boolean replaceRecoveryCodes(String user, List<String> hashes) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        checkHashes(hashes);
+        String lock = "SELECT status FROM " + credential + " WHERE user_id = ? FOR UPDATE";
+        try (Connection connection = dataSource.getConnection()) {
+            return inTransaction(connection, () -> {
+                try (PreparedStatement statement = connection.prepareStatement(lock)) {
+                    statement.setString(1, user);
+                    try (ResultSet row = statement.executeQuery()) {
+                        if (!row.next() || !ACTIVE.equals(row.getString(1))) {
+                            return false;
+                        }
+                    }
+                }
+                writeRecoveryCodes(connection, user, hashes);
+                return true;
+            });
+        } catch (SQLException e) {
+            throw failure("replace the recovery codes", user, e);
+        }
+    }
+
+    @Override
+    public boolean updateSealedSecrets(String user, SealedSecret expectedActive, SealedSecret newActive,
+            SealedSecret expectedPending, SealedSecret newPending) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        if ((expectedActive == null) != (newActive == null) || (expectedPending == null) != (newPending == null)) {
+            throw new IllegalArgumentException("A secret is re-sealed, never added or removed, by updateSealedSecrets");
+        }
+        StringBuilder sql = new StringBuilder("UPDATE ").append(credential)
+                .append(" SET secret_key_id = ?, secret_ciphertext = ?, pending_key_id = ?, pending_ciphertext = ? WHERE user_id = ?");
+        sql.append(expectedActive == null ? " AND secret_ciphertext IS NULL" : " AND secret_key_id = ? AND secret_ciphertext = ?");
+        sql.append(expectedPending == null ? " AND pending_ciphertext IS NULL" : " AND pending_key_id = ? AND pending_ciphertext = ?");
+        try (Connection connection = autoCommit(dataSource.getConnection());
+                PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            int at = 1;
+            statement.setString(at++, newActive == null ? null : newActive.keyId());
+            setBytes(statement, at++, newActive == null ? null : newActive.ciphertextUnsafe());
+            statement.setString(at++, newPending == null ? null : newPending.keyId());
+            setBytes(statement, at++, newPending == null ? null : newPending.ciphertextUnsafe());
+            statement.setString(at++, user);
+            if (expectedActive != null) {
+                statement.setString(at++, expectedActive.keyId());
+                statement.setBytes(at++, expectedActive.ciphertextUnsafe());
+            }
+            if (expectedPending != null) {
+                statement.setString(at++, expectedPending.keyId());
+                statement.setBytes(at, expectedPending.ciphertextUnsafe());
+            }
+            return statement.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure("re-seal the secrets", user, e);
+        }
+    }
+
+    @Override
+    public boolean delete(String user) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        String codes = "DELETE FROM " + recoveryCode + " WHERE user_id = ?";
+        String row = "DELETE FROM " + credential + " WHERE user_id = ?";
+        try (Connection connection = dataSource.getConnection()) {
+            return inTransaction(connection, () -> {
+                try (PreparedStatement statement = connection.prepareStatement(codes)) {
+                    statement.setString(1, user);
+                    statement.executeUpdate();
+                }
+                try (PreparedStatement statement = connection.prepareStatement(row)) {
+                    statement.setString(1, user);
+                    return statement.executeUpdate() == 1;
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("delete the credential", user, e);
+        }
+    }
+
+    @Override
+    public List<String> listUsers() throws StoreException {
+        String sql = "SELECT user_id FROM " + credential + " ORDER BY user_id";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet row = statement.executeQuery()) {
+            List<String> users = new ArrayList<>();
+            while (row.next()) {
+                users.add(row.getString(1));
+            }
+            return users;
+        } catch (SQLException e) {
+            throw new StoreException("Credential store could not list the users: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean reserveAddressAttempt(String address, int limit, Duration window, Instant now) throws StoreException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(now, "now");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        long nowMillis = now.toEpochMilli();
+        long windowStartedAfter = nowMillis - window.toMillis();
+        // Each statement is a conditional update evaluated atomically by the database, so parallel requests from
+        // one address cannot push its count past the limit.
+        String count = "UPDATE " + addressFailure + " SET failures = failures + 1 "
+                + "WHERE address = ? AND window_start > ? AND failures < ?";
+        String restart = "UPDATE " + addressFailure + " SET failures = 1, window_start = ? WHERE address = ? AND window_start <= ?";
+        String insert = "INSERT INTO " + addressFailure + " (address, window_start, failures) VALUES (?, ?, 1)";
+        try (Connection connection = autoCommit(dataSource.getConnection())) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                try (PreparedStatement statement = connection.prepareStatement(count)) {
+                    statement.setString(1, address);
+                    statement.setLong(2, windowStartedAfter);
+                    statement.setInt(3, limit);
+                    if (statement.executeUpdate() == 1) {
+                        return true;
+                    }
+                }
+                try (PreparedStatement statement = connection.prepareStatement(restart)) {
+                    statement.setLong(1, nowMillis);
+                    statement.setString(2, address);
+                    statement.setLong(3, windowStartedAfter);
+                    if (statement.executeUpdate() == 1) {
+                        return true;
+                    }
+                }
+                if (exists(connection, address)) {
+                    // A current window at its limit: refuse.
+                    return false;
+                }
+                try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                    statement.setString(1, address);
+                    statement.setLong(2, nowMillis);
+                    statement.executeUpdate();
+                    return true;
+                } catch (SQLException e) {
+                    if (!isIntegrityViolation(e)) {
+                        throw e;
+                    }
+                }
+            }
+            // Lost the race three times in a row to other requests from this address: count it as refused.
+            return false;
+        } catch (SQLException e) {
+            throw new StoreException("Credential store could not count an attempt from a client address: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void releaseAddressAttempt(String address) throws StoreException {
+        Objects.requireNonNull(address, "address");
+        String sql = "UPDATE " + addressFailure + " SET failures = failures - 1 WHERE address = ? AND failures > 0";
+        try (Connection connection = autoCommit(dataSource.getConnection());
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, address);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("Credential store could not release an attempt of a client address: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int purgeAddressCounters(Instant startedBefore) throws StoreException {
+        Objects.requireNonNull(startedBefore, "startedBefore");
+        String sql = "DELETE FROM " + addressFailure + " WHERE window_start <= ?";
+        try (Connection connection = autoCommit(dataSource.getConnection());
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, startedBefore.toEpochMilli());
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("Credential store could not purge address counters: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcCredentialStore[" + prefix + "*]";
+    }
+
+    // ---- helpers
+
+    private interface TransactionBody {
+        boolean run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code body} as one transaction: committed if it returns {@code true}, rolled back if it returns
+     * {@code false} or throws, so a failure in the middle leaves the old state.
+     */
+    private static boolean inTransaction(Connection connection, TransactionBody body) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            boolean result = body.run();
+            if (result) {
+                connection.commit();
+            } else {
+                connection.rollback();
+            }
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        } finally {
+            try {
+                connection.setAutoCommit(autoCommit);
+            } catch (SQLException ignored) {
+                // The connection is broken; the pool discards it.
+            }
+        }
+    }
+
+    private static Connection autoCommit(Connection connection) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        return connection;
+    }
+
+    private void writeRecoveryCodes(Connection connection, String user, List<String> hashes) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + recoveryCode + " WHERE user_id = ?")) {
+            statement.setString(1, user);
+            statement.executeUpdate();
+        }
+        String insert = "INSERT INTO " + recoveryCode + " (user_id, code_index, code_hash, used_at) VALUES (?, ?, ?, NULL)";
+        try (PreparedStatement statement = connection.prepareStatement(insert)) {
+            for (int i = 0; i < hashes.size(); i++) {
+                statement.setString(1, user);
+                statement.setInt(2, i);
+                statement.setString(3, hashes.get(i));
+                statement.executeUpdate();
+            }
+        }
+    }
+
+    private boolean exists(Connection connection, String address) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + addressFailure + " WHERE address = ?")) {
+            statement.setString(1, address);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    private static void bindSecret(PreparedStatement statement, int first, SecretRecord record) throws SQLException {
+        statement.setString(first, record.sealed().keyId());
+        statement.setBytes(first + 1, record.sealed().ciphertextUnsafe());
+        statement.setString(first + 2, record.parameters().algorithm().name());
+        statement.setInt(first + 3, record.parameters().digits());
+        statement.setInt(first + 4, record.parameters().periodSeconds());
+        statement.setString(first + 5, record.deviceLabel().orElse(null));
+        statement.setLong(first + 6, record.createdAt().toEpochMilli());
+    }
+
+    private static StoredCredential readCredential(ResultSet row) throws SQLException {
+        StoredCredential.Builder builder = StoredCredential.builder(row.getString("user_id"));
+        if (ACTIVE.equals(row.getString("status"))) {
+            SecretRecord active = readSecret(row, "secret_key_id", "secret_ciphertext", "algorithm", "digits", "period_seconds",
+                    "device_label", "created_at");
+            builder.active(active, getInstant(row, "confirmed_at"));
+        }
+        if (row.getBytes("pending_ciphertext") != null) {
+            builder.pending(readSecret(row, "pending_key_id", "pending_ciphertext", "pending_algorithm", "pending_digits",
+                    "pending_period_seconds", "pending_device_label", "pending_created_at"));
+        }
+        builder.lastUsedStep(row.getLong("last_used_step"));
+        builder.failures(row.getInt("failures"));
+        builder.lockedUntil(getInstant(row, "locked_until"));
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("Inconsistent credential row: " + e.getMessage(), e);
+        }
+    }
+
+    private static SecretRecord readSecret(ResultSet row, String keyId, String ciphertext, String algorithm, String digits,
+            String period, String label, String created) throws SQLException {
+        try {
+            TotpParameters parameters = TotpParameters.builder()
+                    .algorithm(HmacAlgorithm.valueOf(row.getString(algorithm)))
+                    .digits(row.getInt(digits))
+                    .periodSeconds(row.getInt(period))
+                    .build();
+            return SecretRecord.of(SealedSecret.of(row.getString(keyId), row.getBytes(ciphertext)), parameters,
+                    row.getString(label), Instant.ofEpochMilli(row.getLong(created)));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new SQLException("Malformed secret columns in the credential row: " + e.getMessage(), e);
+        }
+    }
+
+    private static Instant getInstant(ResultSet row, String column) throws SQLException {
+        long millis = row.getLong(column);
+        return row.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static Instant getInstant(ResultSet row, int column) throws SQLException {
+        long millis = row.getLong(column);
+        return row.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static void setInstant(PreparedStatement statement, int index, Instant value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value.toEpochMilli());
+        }
+    }
+
+    private static void setBytes(PreparedStatement statement, int index, byte[] value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARBINARY);
+        } else {
+            statement.setBytes(index, value);
+        }
+    }
+
+    private static void checkHashes(List<String> hashes) {
+        Objects.requireNonNull(hashes, "hashes");
+        for (String hash : hashes) {
+            RecoveryCodeHash.unused(hash);
+        }
+    }
+
+    /** SQLState class 23: integrity constraint violation (a duplicate primary key here), the same in all three. */
+    private static boolean isIntegrityViolation(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("23");
+    }
+
+    private static StoreException failure(String operation, String user, SQLException e) {
+        return new StoreException("Credential store could not " + operation + " of user '" + user + "': " + e.getMessage(), e);
+    }
+
+    private static Database detect(DatabaseMetaData metaData) throws SQLException {
+        return Database.fromProductName(metaData.getDatabaseProductName());
+    }
+
+    static List<String> statements(String script) {
+        StringBuilder withoutComments = new StringBuilder();
+        for (String line : script.split("\n")) {
+            if (!line.strip().startsWith("--")) {
+                withoutComments.append(line).append('\n');
+            }
+        }
+        List<String> statements = new ArrayList<>();
+        for (String statement : withoutComments.toString().split(";")) {
+            if (!statement.isBlank()) {
+                statements.add(statement.strip());
+            }
+        }
+        return statements;
+    }
+
+    private static String checkPrefix(String prefix) {
+        Objects.requireNonNull(prefix, "tablePrefix");
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("Table prefix must be a lower-case letter followed by up to 30 letters, "
+                    + "digits or underscores, not '" + prefix + "'");
+        }
+        return prefix;
+    }
+
+    /** Configures a {@link JdbcCredentialStore}. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private String tablePrefix = DEFAULT_TABLE_PREFIX;
+        private Database database;
+        private boolean createSchema;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /** Prefix of the three table names (default {@code totpguard_}): a lower-case SQL identifier start. */
+        public Builder tablePrefix(String tablePrefix) {
+            this.tablePrefix = checkPrefix(tablePrefix);
+            return this;
+        }
+
+        /** The database, for schema creation; by default detected from the connection's metadata. */
+        public Builder database(Database database) {
+            this.database = Objects.requireNonNull(database, "database");
+            return this;
+        }
+
+        /** Whether {@link #build()} creates missing tables (default {@code false}: a DBA applies the DDL). */
+        public Builder createSchemaIfMissing(boolean createSchema) {
+            this.createSchema = createSchema;
+            return this;
+        }
+
+        /**
+         * Builds the store; connects only to create missing tables when asked to.
+         *
+         * @throws StoreException if the tables were to be created and that failed
+         */
+        public JdbcCredentialStore build() throws StoreException {
+            JdbcCredentialStore store = new JdbcCredentialStore(this);
+            if (createSchema) {
+                store.createSchemaIfMissing();
+            }
+            return store;
+        }
+    }
+}

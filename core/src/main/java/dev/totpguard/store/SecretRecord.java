@@ -1,0 +1,82 @@
+package dev.totpguard.store;
+
+import dev.totpguard.otp.TotpParameters;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One enrolled TOTP secret as a {@link CredentialStore} keeps it: the sealed secret, the parameters the
+ * authenticator app was given (kept per credential, so a later policy change never breaks an enrolled
+ * user), an optional device label and the creation time. Immutable; holds no plaintext.
+ */
+public final class SecretRecord {
+
+    /** Longest device label a store must hold. */
+    public static final int MAX_LABEL_LENGTH = 255;
+
+    private final SealedSecret sealed;
+    private final TotpParameters parameters;
+    private final String deviceLabel;
+    private final Instant createdAt;
+
+    private SecretRecord(SealedSecret sealed, TotpParameters parameters, String deviceLabel, Instant createdAt) {
+        this.sealed = Objects.requireNonNull(sealed, "sealed");
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
+        if (deviceLabel != null && deviceLabel.length() > MAX_LABEL_LENGTH) {
+            throw new IllegalArgumentException("Device label is longer than " + MAX_LABEL_LENGTH + " characters");
+        }
+        if (parameters.t0EpochSeconds() != 0) {
+            throw new IllegalArgumentException("Stored credentials use T0 = 0 (the Unix epoch), as every authenticator app does");
+        }
+        this.deviceLabel = deviceLabel;
+        this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** @param deviceLabel may be {@code null} */
+    public static SecretRecord of(SealedSecret sealed, TotpParameters parameters, String deviceLabel, Instant createdAt) {
+        return new SecretRecord(sealed, parameters, deviceLabel, createdAt);
+    }
+
+    public SealedSecret sealed() {
+        return sealed;
+    }
+
+    public TotpParameters parameters() {
+        return parameters;
+    }
+
+    public Optional<String> deviceLabel() {
+        return Optional.ofNullable(deviceLabel);
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** The same record with another sealing of the secret (key rotation). */
+    public SecretRecord withSealed(SealedSecret resealed) {
+        return new SecretRecord(resealed, parameters, deviceLabel, createdAt);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof SecretRecord)) {
+            return false;
+        }
+        SecretRecord that = (SecretRecord) o;
+        return sealed.equals(that.sealed) && parameters.equals(that.parameters)
+                && Objects.equals(deviceLabel, that.deviceLabel) && createdAt.equals(that.createdAt);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(sealed, parameters, createdAt);
+    }
+
+    @Override
+    public String toString() {
+        return "SecretRecord[" + sealed + ", " + parameters + (deviceLabel == null ? "" : ", device " + deviceLabel)
+                + ", created " + createdAt + "]";
+    }
+}

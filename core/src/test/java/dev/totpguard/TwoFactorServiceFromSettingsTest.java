@@ -1,0 +1,103 @@
+package dev.totpguard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.totpguard.Verification.Outcome;
+import dev.totpguard.otp.Totp;
+import dev.totpguard.store.KeyRing;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Building the service from the shared settings keys, as the filter and the JAAS module do. */
+class TwoFactorServiceFromSettingsTest {
+
+    @TempDir
+    Path directory;
+
+    Map<String, String> settings() throws Exception {
+        Path keyFile = directory.resolve("totpguard.key");
+        if (!Files.exists(keyFile)) {
+            KeyRing.generateKeyFile(keyFile);
+        }
+        Map<String, String> settings = new HashMap<>();
+        settings.put(TotpGuardSettings.JDBC_URL, "jdbc:h2:file:" + directory.resolve("db").toAbsolutePath());
+        settings.put(TotpGuardSettings.KEY_FILE, keyFile.toString());
+        settings.put(TotpGuardSettings.ISSUER, "Acme");
+        return settings;
+    }
+
+    @Test
+    void embeddedDefaultWorksEndToEndAndSurvivesARestart() throws Exception {
+        Enrollment enrollment;
+        try (TwoFactorService service = TwoFactorService.fromSettings(settings())) {
+            assertEquals("Acme", service.policy().issuer());
+            enrollment = service.startEnrollment("alice");
+            String code = Totp.builder().build().generate(enrollment.otpAuthUri().secret().bytes());
+            assertTrue(service.confirmEnrollment("alice", code, "192.0.2.1").isAccepted());
+        }
+        try (TwoFactorService restarted = TwoFactorServices.fromSettings(settings())) {
+            assertTrue(restarted.status("alice").isActive(), "the H2 file keeps the credential");
+            assertEquals(10, restarted.status("alice").recoveryCodesRemaining());
+        }
+    }
+
+    @Test
+    void missingKeyFileIsAStartUpErrorNamingTheKey() throws Exception {
+        Map<String, String> settings = settings();
+        settings.put(TotpGuardSettings.KEY_FILE, directory.resolve("absent.key").toString());
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorService.fromSettings(settings));
+
+        assertTrue(error.getMessage().contains(TotpGuardSettings.KEY_FILE), error.getMessage());
+        assertTrue(error.getMessage().contains("does not exist"), error.getMessage());
+        assertFalse(Files.exists(directory.resolve("absent.key")), "a key file is never created implicitly");
+    }
+
+    @Test
+    void noKeySourceIsAStartUpErrorListingTheOptions() throws Exception {
+        Map<String, String> settings = settings();
+        settings.remove(TotpGuardSettings.KEY_FILE);
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorService.fromSettings(settings));
+
+        assertTrue(error.getMessage().contains(TotpGuardSettings.KEY_FILE), error.getMessage());
+        assertTrue(error.getMessage().contains(TotpGuardSettings.KEY_ENV), error.getMessage());
+        assertTrue(error.getMessage().contains(TotpGuardSettings.KEYSTORE_FILE), error.getMessage());
+    }
+
+    @Test
+    void badStoreSettingsNameTheirKey() throws Exception {
+        for (Map.Entry<String, String> bad : Map.of(
+                TotpGuardSettings.JDBC_POOL_SIZE, "many",
+                TotpGuardSettings.SCHEMA_CREATE, "yes",
+                TotpGuardSettings.JDBC_TABLE_PREFIX, "drop table;",
+                TotpGuardSettings.JDBC_URL, "postgres://db/app",
+                TotpGuardSettings.KEY_ENV, "TOTPGUARD_TEST_SURELY_UNSET_VARIABLE").entrySet()) {
+            Map<String, String> settings = settings();
+            if (bad.getKey().equals(TotpGuardSettings.KEY_ENV)) {
+                settings.remove(TotpGuardSettings.KEY_FILE);
+            }
+            settings.put(bad.getKey(), bad.getValue());
+
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorService.fromSettings(settings));
+            assertTrue(error.getMessage().contains(bad.getKey()), error.getMessage());
+        }
+    }
+
+    @Test
+    void closedServiceFailsClosed() throws Exception {
+        TwoFactorService service = TwoFactorService.fromSettings(settings());
+        service.startEnrollment("alice");
+
+        service.close();
+
+        assertEquals(Outcome.STORE_UNAVAILABLE, service.verify("alice", "123456", null).outcome());
+    }
+}

@@ -1,0 +1,456 @@
+package dev.totpguard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.totpguard.Verification.Outcome;
+import dev.totpguard.otp.Totp;
+import dev.totpguard.otp.TotpParameters;
+import dev.totpguard.store.InMemoryCredentialStore;
+import dev.totpguard.store.KeyRing;
+import dev.totpguard.store.StoredCredential;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The service's behaviour on the in-memory store: enrollment, verification, limits, recovery, management. */
+class TwoFactorServiceTest {
+
+    static final Instant START = Instant.parse("2024-03-01T10:00:05Z");
+    static final String ADDRESS = "192.0.2.10";
+
+    final MutableClock clock = new MutableClock(START);
+    final RecordingListener events = new RecordingListener();
+    final InMemoryCredentialStore store = new InMemoryCredentialStore();
+    final String oldKey = KeyRing.generateEncodedKey();
+    final KeyRing keyRing = ring(oldKey);
+    TwoFactorService service = newService(TwoFactorPolicy.defaults());
+
+    TwoFactorService newService(TwoFactorPolicy policy) {
+        return TwoFactorService.builder().store(store).keyRing(keyRing).policy(policy).clock(clock)
+                .listener(events).recoveryCodeIterations(1000).build();
+    }
+
+    /** The code the user's app shows {@code offset} steps from now. */
+    String code(Enrollment enrollment, int offset) {
+        Totp totp = Totp.builder().parameters(enrollment.otpAuthUri().parameters()).clock(clock).build();
+        return totp.generateAtStep(enrollment.otpAuthUri().secret().bytes(), totp.currentStep() + offset);
+    }
+
+    /** Enrolls {@code user}, confirming with the current code; returns the enrollment and leaves the clock one step on. */
+    Enrollment enrolled(String user) throws Exception {
+        Enrollment enrollment = service.startEnrollment(user);
+        assertTrue(service.confirmEnrollment(user, code(enrollment, 0), ADDRESS).isAccepted());
+        clock.advance(Duration.ofSeconds(30));
+        return enrollment;
+    }
+
+    @Test
+    void enrollmentGivesUriKeyAndQrForThePendingSecret() throws Exception {
+        Enrollment enrollment = service.startEnrollment("alice@example.com");
+
+        assertEquals("TOTP Guard", enrollment.issuer());
+        assertEquals("alice@example.com", enrollment.account());
+        assertTrue(enrollment.otpAuthUri().toUriString().startsWith("otpauth://totp/TOTP%20Guard:alice%40example.com?secret="));
+        assertEquals(32 + 7, enrollment.groupedKey().length(), "160 bits: 32 Base32 characters in 8 groups");
+        assertTrue(enrollment.qrPngDataUri().startsWith("data:image/png;base64,"));
+        assertTrue(enrollment.qrSvg().contains("<svg"));
+        assertFalse(enrollment.toString().contains(enrollment.otpAuthUri().secret().toBase32()));
+        TwoFactorStatus status = service.status("alice@example.com");
+        assertEquals(TwoFactorStatus.State.PENDING, status.state());
+        assertFalse(status.isActive());
+        assertEquals(enrollment.groupedKey(), service.pendingEnrollment("alice@example.com").orElseThrow().groupedKey());
+    }
+
+    @Test
+    void confirmingActivatesAndReturnsRecoveryCodesOnce() throws Exception {
+        Enrollment enrollment = service.startEnrollment("alice");
+
+        EnrollmentResult result = service.confirmEnrollment("alice", code(enrollment, 0), ADDRESS);
+
+        assertTrue(result.isAccepted());
+        assertEquals(10, result.recoveryCodes().size());
+        assertFalse(result.toString().contains(result.recoveryCodes().get(0)));
+        TwoFactorStatus status = service.status("alice");
+        assertTrue(status.isActive());
+        assertEquals(START, status.confirmedAt().orElseThrow());
+        assertEquals(10, status.recoveryCodesRemaining());
+        assertTrue(service.pendingEnrollment("alice").isEmpty());
+        assertEquals(List.of(TwoFactorEvent.Type.ENROLLMENT_STARTED, TwoFactorEvent.Type.ENROLLMENT_CONFIRMED), events.types());
+    }
+
+    @Test
+    void theConfirmingCodeIsUsedUp() throws Exception {
+        Enrollment enrollment = service.startEnrollment("alice");
+        String confirming = code(enrollment, 0);
+        service.confirmEnrollment("alice", confirming, ADDRESS);
+
+        assertEquals(Outcome.REPLAYED, service.verify("alice", confirming, ADDRESS).outcome());
+    }
+
+    @Test
+    void wrongConfirmationCodeKeepsThePendingSecret() throws Exception {
+        Enrollment enrollment = service.startEnrollment("alice");
+        String right = code(enrollment, 0);
+        String wrong = right.equals("000000") ? "111111" : "000000";
+
+        assertEquals(Outcome.INVALID, service.confirmEnrollment("alice", wrong, ADDRESS).verification().outcome());
+        assertEquals(TwoFactorStatus.State.PENDING, service.status("alice").state());
+        assertEquals(1, service.status("alice").failureCount());
+        assertTrue(service.confirmEnrollment("alice", right, ADDRESS).isAccepted());
+        assertEquals(0, service.status("alice").failureCount());
+    }
+
+    @Test
+    void confirmingWithoutPendingEnrollmentIsNotEnrolled() {
+        assertEquals(Outcome.NOT_ENROLLED, service.confirmEnrollment("nobody", "123456", ADDRESS).verification().outcome());
+    }
+
+    @Test
+    void validCodeIsAcceptedOnceThenReplayed() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String current = code(enrollment, 0);
+
+        assertEquals(Verification.accepted(), service.verify("alice", current, ADDRESS));
+        assertEquals(Verification.replayed(), service.verify("alice", current, "198.51.100.1"));
+        assertEquals(TwoFactorEvent.Type.REPLAY_REFUSED, events.types().get(events.types().size() - 1));
+    }
+
+    @Test
+    void olderCodeIsRefusedAfterANewerOneWasUsed() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String previous = code(enrollment, -1);
+
+        assertTrue(service.verify("alice", code(enrollment, 0), ADDRESS).isAccepted());
+        assertEquals(Outcome.REPLAYED, service.verify("alice", previous, ADDRESS).outcome());
+    }
+
+    @Test
+    void codesWithinTheWindowAreAcceptedAndOutsideRefused() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        clock.advance(Duration.ofSeconds(60));
+        String twoBack = code(enrollment, -2);
+        String twoAhead = code(enrollment, 2);
+
+        assertEquals(Outcome.INVALID, service.verify("alice", twoBack, ADDRESS).outcome());
+        assertEquals(Outcome.INVALID, service.verify("alice", twoAhead, ADDRESS).outcome());
+        assertTrue(service.verify("alice", code(enrollment, -1), ADDRESS).isAccepted());
+        assertTrue(service.verify("alice", code(enrollment, 1), ADDRESS).isAccepted());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "12345", "1234567", "+12345", "١٢٣٤٥٦", "１２３４５６", "12345x", "123 4567"})
+    void malformedCodesAreInvalidNotErrors(String input) throws Exception {
+        enrolled("alice");
+
+        assertEquals(Outcome.INVALID, service.verify("alice", input, ADDRESS).outcome());
+    }
+
+    @Test
+    void nullAndHugeInputAreInvalid() throws Exception {
+        enrolled("alice");
+
+        assertEquals(Outcome.INVALID, service.verify("alice", null, ADDRESS).outcome());
+        assertEquals(Outcome.INVALID, service.verify("alice", "1".repeat(10_000), ADDRESS).outcome());
+        assertEquals(Outcome.INVALID, service.useRecoveryCode("alice", "x".repeat(10_000), ADDRESS).outcome());
+        assertEquals(Outcome.INVALID, service.verify(null, "123456", ADDRESS).outcome());
+        assertEquals(Outcome.INVALID, service.verify("a\nb", "123456", ADDRESS).outcome());
+        assertEquals(Outcome.INVALID, service.verify("u".repeat(300), "123456", ADDRESS).outcome());
+    }
+
+    @Test
+    void userWithoutActiveSecondFactorIsNotEnrolled() throws Exception {
+        service.startEnrollment("pending");
+
+        assertEquals(Outcome.NOT_ENROLLED, service.verify("nobody", "123456", ADDRESS).outcome());
+        assertEquals(Outcome.NOT_ENROLLED, service.verify("pending", "123456", ADDRESS).outcome());
+        assertEquals(Outcome.NOT_ENROLLED, service.useRecoveryCode("pending", "abcde-fghjk", ADDRESS).outcome());
+        assertEquals(TwoFactorStatus.State.NONE, service.status("nobody").state());
+    }
+
+    @Test
+    void fiveFailuresLockAndEvenTheRightCodeIsThenRefused() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String wrong = wrongCode(enrollment);
+
+        for (int i = 0; i < 5; i++) {
+            assertEquals(Outcome.INVALID, service.verify("alice", wrong, ADDRESS).outcome(), "attempt " + (i + 1));
+        }
+        Verification locked = service.verify("alice", code(enrollment, 0), ADDRESS);
+
+        assertEquals(Outcome.LOCKED, locked.outcome());
+        assertEquals(Duration.ofMinutes(1), locked.retryAfter().orElseThrow());
+        assertEquals(1, events.count(TwoFactorEvent.Type.LOCKED_OUT));
+        assertEquals(START.plusSeconds(30).plus(Duration.ofMinutes(1)), service.status("alice").lockedUntil().orElseThrow());
+    }
+
+    @Test
+    void lockGrowsByDoublingUpToTheCapAndASuccessEndsIt() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String wrong = wrongCode(enrollment);
+        for (int i = 0; i < 5; i++) {
+            service.verify("alice", wrong, ADDRESS);
+        }
+        Duration expected = Duration.ofMinutes(1);
+        for (int round = 0; round < 8; round++) {
+            assertEquals(expected, service.verify("alice", wrong, ADDRESS).retryAfter().orElseThrow());
+            clock.advance(expected);
+            assertEquals(Outcome.INVALID, service.verify("alice", wrong(enrollment), ADDRESS).outcome(), "one attempt after each lock");
+            expected = expected.multipliedBy(2).compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : expected.multipliedBy(2);
+        }
+        assertEquals(Duration.ofHours(1), service.verify("alice", wrong, ADDRESS).retryAfter().orElseThrow());
+
+        clock.advance(Duration.ofHours(1));
+        assertTrue(service.verify("alice", code(enrollment, 0), ADDRESS).isAccepted());
+        assertEquals(0, service.status("alice").failureCount());
+        assertTrue(service.status("alice").lockedUntil().isEmpty());
+    }
+
+    @Test
+    void failureCountSurvivesEverythingButASecondFactorSuccess() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String wrong = wrongCode(enrollment);
+        for (int i = 0; i < 3; i++) {
+            service.verify("alice", wrong, "198.51.100." + i);
+        }
+
+        service.startEnrollment("alice");
+        service.pendingEnrollment("alice");
+        TwoFactorService otherNode = newService(TwoFactorPolicy.defaults());
+        assertEquals(3, otherNode.status("alice").failureCount(), "a new session, node or enrollment does not reset it");
+
+        otherNode.verify("alice", wrong, ADDRESS);
+        otherNode.verify("alice", wrong, ADDRESS);
+        assertEquals(Outcome.LOCKED, service.verify("alice", code(enrollment, 0), ADDRESS).outcome());
+    }
+
+    @Test
+    void oneAddressCannotSprayManyAccounts() throws Exception {
+        service = newService(TwoFactorPolicy.builder().addressLimit(3, Duration.ofMinutes(15)).build());
+        Enrollment alice = enrolled("alice");
+        enrolled("bob");
+        enrolled("carol");
+        Enrollment dave = enrolled("dave");
+        String attacker = "203.0.113.66";
+
+        service.verify("alice", wrongCode(alice), attacker);
+        service.verify("bob", wrongCode(alice), attacker);
+        service.verify("carol", wrongCode(alice), attacker);
+        Verification refused = service.verify("dave", code(dave, 0), attacker);
+
+        assertEquals(Outcome.LOCKED, refused.outcome());
+        assertEquals(Duration.ofMinutes(15), refused.retryAfter().orElseThrow());
+        assertTrue(service.verify("dave", code(dave, 0), "192.0.2.99").isAccepted(), "other addresses are not affected");
+        clock.advance(Duration.ofMinutes(15));
+        assertTrue(service.verify("alice", code(alice, 0), attacker).isAccepted(), "the window ends");
+    }
+
+    @Test
+    void successGivesTheAddressItsAttemptBack() throws Exception {
+        service = newService(TwoFactorPolicy.builder().addressLimit(2, Duration.ofMinutes(15)).build());
+        Enrollment alice = enrolled("alice");
+
+        for (int i = 0; i < 5; i++) {
+            assertTrue(service.verify("alice", code(alice, 0), ADDRESS).isAccepted(), "login " + i);
+            clock.advance(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void recoveryCodeWorksOnceInAnyOrder() throws Exception {
+        Enrollment enrollment = service.startEnrollment("alice");
+        List<String> codes = service.confirmEnrollment("alice", code(enrollment, 0), ADDRESS).recoveryCodes();
+
+        assertTrue(service.useRecoveryCode("alice", codes.get(7), ADDRESS).isAccepted());
+        assertTrue(service.useRecoveryCode("alice", codes.get(2).toUpperCase(java.util.Locale.ROOT).replace("-", " "), ADDRESS).isAccepted());
+        assertEquals(Outcome.REPLAYED, service.useRecoveryCode("alice", codes.get(7), ADDRESS).outcome());
+        assertEquals(Outcome.INVALID, service.useRecoveryCode("alice", "zzzzz-zzzzz", ADDRESS).outcome());
+        assertEquals(8, service.status("alice").recoveryCodesRemaining());
+        assertEquals(2, events.count(TwoFactorEvent.Type.RECOVERY_CODE_USED));
+    }
+
+    @Test
+    void recoveryCodesShareTheFailureLimit() throws Exception {
+        Enrollment enrollment = service.startEnrollment("alice");
+        List<String> codes = service.confirmEnrollment("alice", code(enrollment, 0), ADDRESS).recoveryCodes();
+        clock.advance(Duration.ofSeconds(30));
+        String wrong = wrongCode(enrollment);
+        for (int i = 0; i < 3; i++) {
+            service.verify("alice", wrong, ADDRESS);
+        }
+        service.useRecoveryCode("alice", "zzzzz-zzzzz", ADDRESS);
+        service.useRecoveryCode("alice", "yyyyy-yyyyy", ADDRESS);
+
+        assertEquals(Outcome.LOCKED, service.useRecoveryCode("alice", codes.get(0), ADDRESS).outcome());
+        clock.advance(Duration.ofMinutes(1));
+        assertTrue(service.useRecoveryCode("alice", codes.get(0), ADDRESS).isAccepted());
+        assertEquals(0, service.status("alice").failureCount(), "a recovery code is a second-factor success");
+    }
+
+    @Test
+    void regeneratedRecoveryCodesVoidTheOldOnes() throws Exception {
+        Enrollment enrollment = service.startEnrollment("alice");
+        List<String> old = service.confirmEnrollment("alice", code(enrollment, 0), ADDRESS).recoveryCodes();
+
+        List<String> fresh = service.regenerateRecoveryCodes("alice");
+
+        assertEquals(Outcome.INVALID, service.useRecoveryCode("alice", old.get(0), ADDRESS).outcome());
+        assertTrue(service.useRecoveryCode("alice", fresh.get(0), ADDRESS).isAccepted());
+        assertThrows(IllegalStateException.class, () -> service.regenerateRecoveryCodes("nobody"));
+    }
+
+    @Test
+    void reEnrollingKeepsTheOldSecretUntilTheNewOneIsConfirmed() throws Exception {
+        Enrollment first = enrolled("alice");
+        Enrollment second = service.startEnrollment("alice");
+
+        assertTrue(service.status("alice").isActive());
+        assertTrue(service.status("alice").hasPendingEnrollment());
+        assertTrue(service.verify("alice", code(first, 0), ADDRESS).isAccepted());
+        clock.advance(Duration.ofSeconds(30));
+
+        assertTrue(service.confirmEnrollment("alice", code(second, 0), ADDRESS).isAccepted());
+        clock.advance(Duration.ofSeconds(30));
+        assertNotEquals(code(first, 0), code(second, 0));
+        assertEquals(Outcome.INVALID, service.verify("alice", code(first, 0), ADDRESS).outcome());
+        assertTrue(service.verify("alice", code(second, 0), ADDRESS).isAccepted());
+    }
+
+    @Test
+    void enrolledCredentialKeepsItsParametersWhenThePolicyChanges() throws Exception {
+        service = newService(TwoFactorPolicy.builder()
+                .parameters(TotpParameters.builder().digits(8).periodSeconds(60).build()).build());
+        Enrollment eightDigits = enrolled("alice");
+
+        service = newService(TwoFactorPolicy.defaults());
+        clock.advance(Duration.ofSeconds(60));
+
+        assertEquals(8, code(eightDigits, 0).length());
+        assertTrue(service.verify("alice", code(eightDigits, 0), ADDRESS).isAccepted());
+    }
+
+    @Test
+    void disableResetAndUnlockAreAudited() throws Exception {
+        Enrollment alice = enrolled("alice");
+        enrolled("bob");
+        for (int i = 0; i < 5; i++) {
+            service.verify("alice", wrongCode(alice), ADDRESS);
+        }
+
+        service.unlock("alice", "admin");
+        assertTrue(service.verify("alice", code(alice, 0), ADDRESS).isAccepted());
+        service.disable("alice");
+        service.reset("bob", "admin");
+
+        assertEquals(TwoFactorStatus.State.NONE, service.status("alice").state());
+        assertEquals(TwoFactorStatus.State.NONE, service.status("bob").state());
+        TwoFactorEvent reset = events.events().stream().filter(e -> e.type() == TwoFactorEvent.Type.RESET).findFirst().orElseThrow();
+        assertEquals("bob", reset.user());
+        assertEquals("admin", reset.actor().orElseThrow());
+        assertEquals(1, events.count(TwoFactorEvent.Type.UNLOCKED));
+        assertEquals(1, events.count(TwoFactorEvent.Type.DISABLED));
+    }
+
+    @Test
+    void eventsNeverCarryASecretOrACode() throws Exception {
+        Enrollment enrollment = service.startEnrollment("alice");
+        String confirming = code(enrollment, 0);
+        List<String> codes = service.confirmEnrollment("alice", confirming, ADDRESS).recoveryCodes();
+        clock.advance(Duration.ofSeconds(30));
+        String next = code(enrollment, 0);
+        service.verify("alice", next, ADDRESS);
+        service.verify("alice", next, ADDRESS);
+        service.verify("alice", wrongCode(enrollment), ADDRESS);
+        service.useRecoveryCode("alice", codes.get(0), ADDRESS);
+
+        String secret = enrollment.otpAuthUri().secret().toBase32();
+        for (TwoFactorEvent event : events.events()) {
+            String line = event + " " + LoggingTwoFactorListener.format(event);
+            assertFalse(line.contains(secret), line);
+            assertFalse(line.contains(confirming), line);
+            assertFalse(line.contains(next), line);
+            assertFalse(line.contains(codes.get(0)), line);
+        }
+    }
+
+    @Test
+    void rotatedKeysReEncryptEverySecretAndOldRowsOpenBefore() throws Exception {
+        Enrollment alice = enrolled("alice");
+        service.startEnrollment("bob");
+        String newKey = KeyRing.generateEncodedKey();
+        KeyRing rotated = ring(newKey);
+        KeyRing both = ring(newKey, oldKey);
+        TwoFactorService newNode = TwoFactorService.builder().store(store).keyRing(both).clock(clock).listener(events).build();
+
+        assertTrue(newNode.verify("alice", code(alice, 0), ADDRESS).isAccepted(), "old rows open with the old key still in the ring");
+        assertEquals(2, newNode.rotateKeys());
+        assertEquals(0, newNode.rotateKeys(), "nothing left to re-encrypt");
+
+        StoredCredential row = store.find("alice").orElseThrow();
+        assertEquals(rotated.currentKeyId(), row.active().orElseThrow().sealed().keyId());
+        assertEquals(rotated.currentKeyId(), store.find("bob").orElseThrow().pending().orElseThrow().sealed().keyId());
+        TwoFactorService onlyNewKey = TwoFactorService.builder().store(store).keyRing(rotated).clock(clock).listener(events).build();
+        clock.advance(Duration.ofSeconds(30));
+        assertTrue(onlyNewKey.verify("alice", code(alice, 0), ADDRESS).isAccepted());
+        assertTrue(onlyNewKey.pendingEnrollment("bob").isPresent());
+    }
+
+    @Test
+    void secretSealedWithAMissingKeyFailsClosed() throws Exception {
+        Enrollment alice = enrolled("alice");
+        TwoFactorService wrongKey = TwoFactorService.builder().store(store).keyRing(KeyRing.generate(new SecureRandom()))
+                .clock(clock).listener(events).build();
+
+        assertEquals(Outcome.STORE_UNAVAILABLE, wrongKey.verify("alice", code(alice, 0), ADDRESS).outcome());
+        assertEquals(1, events.count(TwoFactorEvent.Type.STORE_UNAVAILABLE));
+    }
+
+    @Test
+    void throwingListenerDoesNotChangeTheOutcome() throws Exception {
+        Enrollment alice = enrolled("alice");
+        TwoFactorService noisy = TwoFactorService.builder().store(store).keyRing(keyRing).clock(clock)
+                .listener(event -> {
+                    throw new IllegalStateException("audit sink down");
+                }).build();
+
+        assertTrue(noisy.verify("alice", code(alice, 0), ADDRESS).isAccepted());
+    }
+
+    @Test
+    void managementRefusesMalformedUserNames() {
+        assertThrows(IllegalArgumentException.class, () -> service.startEnrollment(""));
+        assertThrows(IllegalArgumentException.class, () -> service.startEnrollment("a\r\nb"));
+        assertThrows(NullPointerException.class, () -> service.status(null));
+    }
+
+    /** A 6-digit code that is none of the window's codes. */
+    String wrongCode(Enrollment enrollment) {
+        return wrong(enrollment);
+    }
+
+    String wrong(Enrollment enrollment) {
+        List<String> window = List.of(code(enrollment, -1), code(enrollment, 0), code(enrollment, 1));
+        for (int candidate = 0; ; candidate++) {
+            String code = String.format("%06d", candidate);
+            if (!window.contains(code)) {
+                return code;
+            }
+        }
+    }
+
+    /** A ring of base64 keys, the first current. */
+    static KeyRing ring(String... encodedKeys) {
+        List<javax.crypto.SecretKey> keys = new java.util.ArrayList<>();
+        for (String encoded : encodedKeys) {
+            keys.add(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(encoded), "AES"));
+        }
+        return KeyRing.of(keys);
+    }
+}

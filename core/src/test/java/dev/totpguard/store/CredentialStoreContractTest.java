@@ -1,0 +1,410 @@
+package dev.totpguard.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.totpguard.otp.HmacAlgorithm;
+import dev.totpguard.otp.Secret;
+import dev.totpguard.otp.Totp;
+import dev.totpguard.otp.TotpParameters;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link CredentialStore} contract, run against every implementation: each subclass supplies two store
+ * instances over the same data (for the JDBC store: two connection pools, as two application nodes have).
+ */
+abstract class CredentialStoreContractTest {
+
+    static final Instant NOW = Instant.ofEpochMilli(1_700_000_000_123L);
+    static final SecretCipher CIPHER = new SecretCipher(KeyRing.generate(new SecureRandom()));
+
+    /** The store under test. */
+    abstract CredentialStore store() throws Exception;
+
+    /** A second store instance over the same data, as another node would use it. */
+    abstract CredentialStore otherNode() throws Exception;
+
+    static SecretRecord record(String user, TotpParameters parameters, String label, Instant created) {
+        return SecretRecord.of(CIPHER.seal(user, Secret.generate()), parameters, label, created);
+    }
+
+    static SecretRecord record(String user) {
+        return record(user, TotpParameters.DEFAULT, null, NOW);
+    }
+
+    static List<String> hashes(String tag, int count) {
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            hashes.add("pbkdf2-sha256$1000$" + tag + i + "$hash" + i);
+        }
+        return hashes;
+    }
+
+    /** Enrolls and confirms {@code user} at step 1000 with three recovery codes. */
+    SecretRecord enrolled(String user) throws Exception {
+        SecretRecord pending = record(user);
+        store().savePending(user, pending);
+        assertTrue(store().activate(user, pending, 1000, hashes(user, 3), NOW));
+        return pending;
+    }
+
+    @Test
+    void unknownUserHasNothing() throws Exception {
+        assertTrue(store().find("nobody").isEmpty());
+        assertEquals(List.of(), store().recoveryCodes("nobody"));
+        assertFalse(store().recordFailure("nobody", 0, null, NOW));
+        assertFalse(store().advanceLastUsedStep("nobody", 1, 2));
+        assertFalse(store().consumeRecoveryCode("nobody", "x", NOW));
+        assertFalse(store().delete("nobody"));
+    }
+
+    @Test
+    void pendingEnrollmentRoundTripsItsParametersAndLabel() throws Exception {
+        TotpParameters parameters = TotpParameters.builder().algorithm(HmacAlgorithm.SHA256).digits(8).periodSeconds(60).build();
+        SecretRecord pending = record("alice", parameters, "Pixel 8", NOW);
+
+        store().savePending("alice", pending);
+
+        StoredCredential found = otherNode().find("alice").orElseThrow();
+        assertEquals(StoredCredential.Status.PENDING, found.status());
+        assertEquals(pending, found.pending().orElseThrow());
+        assertTrue(found.active().isEmpty());
+        assertEquals(Totp.NO_STEP_USED, found.lastUsedStep());
+        assertEquals(0, found.failures());
+    }
+
+    @Test
+    void confirmingActivatesTheSecretUsesTheStepAndStoresTheCodes() throws Exception {
+        SecretRecord pending = record("alice");
+        store().savePending("alice", pending);
+        Instant confirmed = NOW.plusSeconds(40);
+
+        assertTrue(store().activate("alice", pending, 56_666_668L, hashes("a", 10), confirmed));
+
+        StoredCredential found = otherNode().find("alice").orElseThrow();
+        assertEquals(StoredCredential.Status.ACTIVE, found.status());
+        assertEquals(pending, found.active().orElseThrow());
+        assertEquals(confirmed, found.confirmedAt().orElseThrow());
+        assertEquals(56_666_668L, found.lastUsedStep());
+        assertTrue(found.pending().isEmpty());
+        List<RecoveryCodeHash> codes = otherNode().recoveryCodes("alice");
+        assertEquals(10, codes.size());
+        assertEquals(hashes("a", 10).get(3), codes.get(3).hash());
+        assertTrue(codes.stream().noneMatch(RecoveryCodeHash::isUsed));
+    }
+
+    @Test
+    void reEnrollingKeepsTheActiveSecretUntilTheNewOneIsConfirmed() throws Exception {
+        SecretRecord first = enrolled("alice");
+        SecretRecord second = record("alice", TotpParameters.DEFAULT, "new phone", NOW.plusSeconds(600));
+
+        store().savePending("alice", second);
+
+        StoredCredential found = store().find("alice").orElseThrow();
+        assertEquals(first, found.active().orElseThrow());
+        assertEquals(second, found.pending().orElseThrow());
+        assertEquals(1000, found.lastUsedStep());
+
+        assertTrue(store().activate("alice", second, 2000, hashes("b", 2), NOW.plusSeconds(660)));
+        StoredCredential replaced = store().find("alice").orElseThrow();
+        assertEquals(second, replaced.active().orElseThrow());
+        assertEquals(2000, replaced.lastUsedStep());
+        assertEquals(hashes("b", 2).get(1), store().recoveryCodes("alice").get(1).hash());
+        assertEquals(2, store().recoveryCodes("alice").size());
+    }
+
+    @Test
+    void confirmingAReplacedPendingSecretChangesNothing() throws Exception {
+        SecretRecord old = record("alice");
+        store().savePending("alice", old);
+        SecretRecord newer = record("alice");
+        otherNode().savePending("alice", newer);
+
+        assertFalse(store().activate("alice", old, 1000, hashes("a", 3), NOW));
+
+        StoredCredential found = store().find("alice").orElseThrow();
+        assertEquals(StoredCredential.Status.PENDING, found.status());
+        assertEquals(newer, found.pending().orElseThrow());
+        assertEquals(List.of(), store().recoveryCodes("alice"));
+    }
+
+    @Test
+    void lastUsedStepIsACompareAndSetThatOnlyMovesForward() throws Exception {
+        enrolled("alice");
+
+        assertFalse(store().advanceLastUsedStep("alice", 999, 1001), "stale 'from' must not match");
+        assertTrue(store().advanceLastUsedStep("alice", 1000, 1001));
+        assertFalse(otherNode().advanceLastUsedStep("alice", 1000, 1001), "the same step cannot be taken twice");
+        assertThrows(IllegalArgumentException.class, () -> store().advanceLastUsedStep("alice", 1001, 1001));
+        assertThrows(IllegalArgumentException.class, () -> store().advanceLastUsedStep("alice", 1001, 1000));
+        assertEquals(1001, otherNode().find("alice").orElseThrow().lastUsedStep());
+    }
+
+    @Test
+    void pendingOnlyCredentialHasNoStepToAdvance() throws Exception {
+        store().savePending("alice", record("alice"));
+
+        assertFalse(store().advanceLastUsedStep("alice", Totp.NO_STEP_USED, 5));
+    }
+
+    @Test
+    void failureCountIsACompareAndSetThatRespectsTheLock() throws Exception {
+        enrolled("alice");
+
+        assertTrue(store().recordFailure("alice", 0, null, NOW));
+        assertFalse(otherNode().recordFailure("alice", 0, null, NOW), "a stale count must not match");
+        Instant lockEnd = NOW.plusSeconds(60);
+        assertTrue(otherNode().recordFailure("alice", 1, lockEnd, NOW));
+
+        StoredCredential locked = store().find("alice").orElseThrow();
+        assertEquals(2, locked.failures());
+        assertEquals(lockEnd, locked.lockedUntil().orElseThrow());
+        assertTrue(locked.isLockedAt(NOW));
+        assertFalse(store().recordFailure("alice", 2, null, NOW.plusSeconds(59)), "no attempt while locked");
+        assertTrue(store().recordFailure("alice", 2, NOW.plusSeconds(180), lockEnd), "the lock ends at its instant");
+        assertEquals(3, store().find("alice").orElseThrow().failures());
+    }
+
+    @Test
+    void onlyASuccessOrAnUnlockClearsTheFailures() throws Exception {
+        enrolled("alice");
+        store().recordFailure("alice", 0, null, NOW);
+        store().recordFailure("alice", 1, NOW.plusSeconds(60), NOW);
+
+        store().savePending("alice", record("alice"));
+        assertEquals(2, store().find("alice").orElseThrow().failures(), "a new enrollment must not clear the count");
+
+        assertTrue(otherNode().advanceLastUsedStep("alice", 1000, 1001));
+        StoredCredential cleared = store().find("alice").orElseThrow();
+        assertEquals(0, cleared.failures());
+        assertTrue(cleared.lockedUntil().isEmpty());
+
+        store().recordFailure("alice", 0, NOW.plusSeconds(60), NOW);
+        store().resetFailures("alice");
+        assertEquals(0, store().find("alice").orElseThrow().failures());
+        assertTrue(store().find("alice").orElseThrow().lockedUntil().isEmpty());
+    }
+
+    @Test
+    void recoveryCodeIsUsedOnceAndClearsTheFailures() throws Exception {
+        enrolled("alice");
+        String hash = hashes("alice", 3).get(1);
+        store().recordFailure("alice", 0, NOW.plusSeconds(60), NOW);
+
+        assertTrue(store().consumeRecoveryCode("alice", hash, NOW.plusSeconds(5)));
+        assertFalse(otherNode().consumeRecoveryCode("alice", hash, NOW.plusSeconds(6)));
+        assertFalse(store().consumeRecoveryCode("bob", hash, NOW), "another user's code does not match");
+
+        List<RecoveryCodeHash> codes = store().recoveryCodes("alice");
+        assertEquals(NOW.plusSeconds(5), codes.get(1).usedAt().orElseThrow());
+        assertFalse(codes.get(0).isUsed());
+        assertEquals(0, store().find("alice").orElseThrow().failures());
+    }
+
+    @Test
+    void replacedRecoveryCodesVoidTheOldOnes() throws Exception {
+        enrolled("alice");
+        String old = hashes("alice", 3).get(0);
+
+        assertTrue(store().replaceRecoveryCodes("alice", hashes("new", 10)));
+
+        assertFalse(store().consumeRecoveryCode("alice", old, NOW));
+        assertEquals(10, store().recoveryCodes("alice").size());
+        assertTrue(store().consumeRecoveryCode("alice", hashes("new", 10).get(9), NOW));
+    }
+
+    @Test
+    void pendingOnlyCredentialGetsNoRecoveryCodes() throws Exception {
+        store().savePending("alice", record("alice"));
+
+        assertFalse(store().replaceRecoveryCodes("alice", hashes("x", 2)));
+        assertFalse(store().replaceRecoveryCodes("nobody", hashes("x", 2)));
+        assertEquals(List.of(), store().recoveryCodes("alice"));
+    }
+
+    @Test
+    void resealingIsACompareAndSet() throws Exception {
+        SecretRecord active = enrolled("alice");
+        SecretRecord pending = record("alice");
+        store().savePending("alice", pending);
+        SealedSecret newActive = CIPHER.seal("alice", Secret.generate());
+        SealedSecret newPending = CIPHER.seal("alice", Secret.generate());
+
+        assertFalse(store().updateSealedSecrets("alice", newActive, newActive, pending.sealed(), newPending));
+        assertTrue(store().updateSealedSecrets("alice", active.sealed(), newActive, pending.sealed(), newPending));
+
+        StoredCredential found = otherNode().find("alice").orElseThrow();
+        assertEquals(newActive, found.active().orElseThrow().sealed());
+        assertEquals(newPending, found.pending().orElseThrow().sealed());
+        assertEquals(active.parameters(), found.active().orElseThrow().parameters());
+        assertFalse(store().updateSealedSecrets("alice", active.sealed(), newActive, pending.sealed(), newPending));
+    }
+
+    @Test
+    void resealingAPendingOnlyCredential() throws Exception {
+        SecretRecord pending = record("carol");
+        store().savePending("carol", pending);
+        SealedSecret resealed = CIPHER.seal("carol", Secret.generate());
+
+        assertTrue(store().updateSealedSecrets("carol", null, null, pending.sealed(), resealed));
+
+        assertEquals(resealed, store().find("carol").orElseThrow().pending().orElseThrow().sealed());
+    }
+
+    @Test
+    void deleteRemovesCredentialAndCodes() throws Exception {
+        enrolled("alice");
+        enrolled("bob");
+
+        assertTrue(store().delete("alice"));
+
+        assertTrue(otherNode().find("alice").isEmpty());
+        assertEquals(List.of(), otherNode().recoveryCodes("alice"));
+        assertEquals(List.of("bob"), otherNode().listUsers());
+        assertEquals(3, otherNode().recoveryCodes("bob").size());
+    }
+
+    @Test
+    void userNamesAreCaseSensitive() throws Exception {
+        enrolled("alice");
+        store().savePending("Alice", record("Alice"));
+
+        assertEquals(StoredCredential.Status.ACTIVE, store().find("alice").orElseThrow().status());
+        assertEquals(StoredCredential.Status.PENDING, store().find("Alice").orElseThrow().status());
+        assertEquals(List.of("Alice", "alice"), store().listUsers());
+    }
+
+    @Test
+    void addressCounterRefusesBeyondTheLimitWithinItsWindow() throws Exception {
+        Duration window = Duration.ofMinutes(15);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(store().reserveAddressAttempt("192.0.2.1", 3, window, NOW.plusSeconds(i)));
+        }
+        assertFalse(otherNode().reserveAddressAttempt("192.0.2.1", 3, window, NOW.plusSeconds(10)));
+        assertTrue(store().reserveAddressAttempt("192.0.2.2", 3, window, NOW.plusSeconds(10)), "another address has its own count");
+
+        store().releaseAddressAttempt("192.0.2.1");
+        assertTrue(store().reserveAddressAttempt("192.0.2.1", 3, window, NOW.plusSeconds(11)));
+        assertFalse(store().reserveAddressAttempt("192.0.2.1", 3, window, NOW.plusSeconds(12)));
+
+        assertTrue(store().reserveAddressAttempt("192.0.2.1", 3, window, NOW.plus(window)), "a new window starts");
+        assertTrue(store().reserveAddressAttempt("192.0.2.1", 3, window, NOW.plus(window).plusSeconds(1)));
+    }
+
+    @Test
+    void oldAddressCountersArePurged() throws Exception {
+        Duration window = Duration.ofMinutes(15);
+        store().reserveAddressAttempt("192.0.2.1", 3, window, NOW);
+        store().reserveAddressAttempt("192.0.2.2", 3, window, NOW.plusSeconds(60));
+
+        assertEquals(1, store().purgeAddressCounters(NOW.plusSeconds(30)));
+        for (int i = 0; i < 3; i++) {
+            assertTrue(store().reserveAddressAttempt("192.0.2.1", 3, window, NOW.plusSeconds(61)));
+        }
+    }
+
+    @Test
+    void sameStepIsTakenExactlyOnceByFiftyConcurrentRequestsOnTwoNodes() throws Exception {
+        enrolled("alice");
+        CredentialStore[] nodes = {store(), otherNode()};
+
+        List<Boolean> results = concurrently(50, i -> nodes[i % 2].advanceLastUsedStep("alice", 1000, 1001));
+
+        assertEquals(1, results.stream().filter(Boolean::booleanValue).count());
+        assertEquals(1001, store().find("alice").orElseThrow().lastUsedStep());
+    }
+
+    @Test
+    void recoveryCodeIsConsumedExactlyOnceByFiftyConcurrentRequests() throws Exception {
+        enrolled("alice");
+        CredentialStore[] nodes = {store(), otherNode()};
+        String hash = hashes("alice", 3).get(2);
+
+        List<Boolean> results = concurrently(50, i -> nodes[i % 2].consumeRecoveryCode("alice", hash, NOW));
+
+        assertEquals(1, results.stream().filter(Boolean::booleanValue).count());
+    }
+
+    @Test
+    void twoHundredParallelAttemptsReserveAtMostTheLimit() throws Exception {
+        enrolled("alice");
+        CredentialStore[] nodes = {store(), otherNode()};
+        int limit = 5;
+
+        // What the service does for each attempt: read the count, reserve the next one, retry on a lost race.
+        List<Boolean> results = concurrently(200, i -> {
+            CredentialStore node = nodes[i % 2];
+            while (true) {
+                StoredCredential current = node.find("alice").orElseThrow();
+                if (current.isLockedAt(NOW)) {
+                    return false;
+                }
+                int next = current.failures() + 1;
+                Instant lock = next >= limit ? NOW.plusSeconds(60) : null;
+                if (node.recordFailure("alice", current.failures(), lock, NOW)) {
+                    return true;
+                }
+            }
+        });
+
+        assertEquals(limit, results.stream().filter(Boolean::booleanValue).count());
+        assertEquals(limit, store().find("alice").orElseThrow().failures());
+    }
+
+    @Test
+    void addressLimitHoldsUnderParallelRequests() throws Exception {
+        CredentialStore[] nodes = {store(), otherNode()};
+
+        List<Boolean> results = concurrently(120, i ->
+                nodes[i % 2].reserveAddressAttempt("198.51.100.7", 50, Duration.ofMinutes(15), NOW));
+
+        long reserved = results.stream().filter(Boolean::booleanValue).count();
+        assertTrue(reserved <= 50, reserved + " attempts reserved");
+        int more = 0;
+        while (store().reserveAddressAttempt("198.51.100.7", 50, Duration.ofMinutes(15), NOW)) {
+            more++;
+        }
+        assertEquals(50, reserved + more, "the window holds exactly the limit");
+    }
+
+    interface Attempt {
+        boolean run(int index) throws Exception;
+    }
+
+    /** Runs {@code count} attempts on as many threads, released together by a barrier. */
+    static List<Boolean> concurrently(int count, Attempt attempt) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(count);
+        try {
+            CyclicBarrier start = new CyclicBarrier(count);
+            List<Future<Boolean>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                Callable<Boolean> task = () -> {
+                    start.await();
+                    return attempt.run(index);
+                };
+                futures.add(threads.submit(task));
+            }
+            List<Boolean> results = new ArrayList<>();
+            for (Future<Boolean> future : futures) {
+                results.add(future.get(2, TimeUnit.MINUTES));
+            }
+            return results;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.totpguard.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.net.ServerSocket;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store contract plus what only a real database shows: transactions that roll back when a statement
+ * fails half-way, schema creation, and a database that is down.
+ */
+abstract class JdbcCredentialStoreContractTest extends CredentialStoreContractTest {
+
+    TestDatabase database;
+    HikariDataSource pool;
+    JdbcCredentialStore store;
+    JdbcCredentialStore otherNode;
+
+    /** A fresh database with its own table prefix. */
+    abstract TestDatabase openDatabase();
+
+    @BeforeEach
+    void openStores() throws Exception {
+        database = openDatabase();
+        pool = database.newPool(8);
+        store = database.newStore(pool);
+        otherNode = database.newStore(database.newPool(8));
+    }
+
+    @AfterEach
+    void dropTables() throws Exception {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Override
+    CredentialStore store() {
+        return store;
+    }
+
+    @Override
+    CredentialStore otherNode() {
+        return otherNode;
+    }
+
+    @Test
+    void creatingTheSchemaAgainKeepsTheRows() throws Exception {
+        enrolled("alice");
+
+        JdbcCredentialStore again = database.newStore(pool);
+
+        assertTrue(again.find("alice").isPresent());
+        assertEquals(3, again.recoveryCodes("alice").size());
+    }
+
+    @Test
+    void failedActivationLeavesTheOldCredentialAndCodes() throws Exception {
+        SecretRecord active = enrolled("alice");
+        SecretRecord pending = record("alice");
+        store.savePending("alice", pending);
+        FailingDataSource failing = new FailingDataSource(pool, "INSERT INTO " + database.prefix() + "recovery_code", 3);
+        JdbcCredentialStore breaking = JdbcCredentialStore.builder(failing).tablePrefix(database.prefix()).build();
+
+        StoreException error = assertThrows(StoreException.class,
+                () -> breaking.activate("alice", pending, 5000, hashes("new", 10), NOW.plusSeconds(90)));
+
+        assertTrue(error.getCause() instanceof SQLException);
+        assertEquals(3, failing.matchingExecutions());
+        StoredCredential after = otherNode.find("alice").orElseThrow();
+        assertEquals(active, after.active().orElseThrow(), "the old secret is still the active one");
+        assertEquals(pending, after.pending().orElseThrow(), "the new secret is still pending");
+        assertEquals(1000, after.lastUsedStep());
+        List<RecoveryCodeHash> codes = otherNode.recoveryCodes("alice");
+        assertEquals(hashes("alice", 3), codes.stream().map(RecoveryCodeHash::hash).collect(java.util.stream.Collectors.toList()));
+
+        assertTrue(store.activate("alice", pending, 5000, hashes("new", 10), NOW.plusSeconds(90)), "a retry succeeds");
+        assertEquals(10, otherNode.recoveryCodes("alice").size());
+    }
+
+    @Test
+    void failedFirstActivationLeavesThePendingEnrollment() throws Exception {
+        SecretRecord pending = record("bob");
+        store.savePending("bob", pending);
+        FailingDataSource failing = new FailingDataSource(pool, "INSERT INTO " + database.prefix() + "recovery_code", 1);
+        JdbcCredentialStore breaking = JdbcCredentialStore.builder(failing).tablePrefix(database.prefix()).build();
+
+        assertThrows(StoreException.class, () -> breaking.activate("bob", pending, 5000, hashes("b", 10), NOW));
+
+        StoredCredential after = otherNode.find("bob").orElseThrow();
+        assertEquals(StoredCredential.Status.PENDING, after.status());
+        assertEquals(pending, after.pending().orElseThrow());
+        assertEquals(List.of(), otherNode.recoveryCodes("bob"));
+    }
+
+    @Test
+    void failedRecoveryCodeUseLeavesTheCodeUnused() throws Exception {
+        enrolled("alice");
+        store.recordFailure("alice", 0, null, NOW);
+        FailingDataSource failing = new FailingDataSource(pool, "SET failures = 0", 1);
+        JdbcCredentialStore breaking = JdbcCredentialStore.builder(failing).tablePrefix(database.prefix()).build();
+        String hash = hashes("alice", 3).get(0);
+
+        assertThrows(StoreException.class, () -> breaking.consumeRecoveryCode("alice", hash, NOW));
+
+        assertFalse(otherNode.recoveryCodes("alice").get(0).isUsed());
+        assertEquals(1, otherNode.find("alice").orElseThrow().failures());
+        assertTrue(store.consumeRecoveryCode("alice", hash, NOW));
+    }
+
+    @Test
+    void failedDeleteKeepsCredentialAndCodes() throws Exception {
+        enrolled("alice");
+        FailingDataSource failing = new FailingDataSource(pool, "DELETE FROM " + database.prefix() + "credential", 1);
+        JdbcCredentialStore breaking = JdbcCredentialStore.builder(failing).tablePrefix(database.prefix()).build();
+
+        assertThrows(StoreException.class, () -> breaking.delete("alice"));
+
+        assertTrue(otherNode.find("alice").isPresent());
+        assertEquals(3, otherNode.recoveryCodes("alice").size());
+    }
+
+    @Test
+    void stoppedPoolIsAStoreExceptionWithTheCause() throws Exception {
+        enrolled("alice");
+        pool.close();
+
+        StoreException error = assertThrows(StoreException.class, () -> store.find("alice"));
+        assertTrue(error.getMessage().contains("read the credential"), error.getMessage());
+        assertTrue(error.getCause() instanceof SQLException);
+        assertThrows(StoreException.class, () -> store.advanceLastUsedStep("alice", 1000, 1001));
+        assertThrows(StoreException.class, () -> store.recordFailure("alice", 0, null, NOW));
+        assertEquals(1000, otherNode.find("alice").orElseThrow().lastUsedStep());
+    }
+
+    @Test
+    void deadPortIsAStoreException() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(database.kind() == JdbcCredentialStore.Database.MARIADB
+                ? "jdbc:mariadb://127.0.0.1:" + port + "/test"
+                : "jdbc:postgresql://127.0.0.1:" + port + "/test");
+        config.setUsername("nobody");
+        config.setConnectionTimeout(250);
+        config.setInitializationFailTimeout(-1);
+        try (HikariDataSource dead = new HikariDataSource(config)) {
+            JdbcCredentialStore unreachable = JdbcCredentialStore.builder(dead).tablePrefix(database.prefix()).build();
+
+            StoreException error = assertThrows(StoreException.class, () -> unreachable.find("alice"));
+            assertTrue(error.getCause() instanceof SQLException);
+            assertThrows(StoreException.class,
+                    () -> JdbcCredentialStore.builder(dead).tablePrefix(database.prefix()).createSchemaIfMissing(true).build());
+        }
+    }
+
+    @Test
+    void schemaFilesUseTheConfiguredPrefix() {
+        String ddl = JdbcCredentialStore.schemaSql(database.kind(), "acme_2fa_");
+
+        assertTrue(ddl.contains("CREATE TABLE IF NOT EXISTS acme_2fa_credential"));
+        assertFalse(ddl.contains(JdbcCredentialStore.DEFAULT_TABLE_PREFIX));
+        assertThrows(IllegalArgumentException.class, () -> JdbcCredentialStore.builder(pool).tablePrefix("x; DROP TABLE y"));
+        assertThrows(IllegalArgumentException.class, () -> JdbcCredentialStore.builder(pool).tablePrefix("Upper_"));
+    }
+}

@@ -1,0 +1,188 @@
+package dev.totpguard.filter;
+
+import dev.totpguard.TwoFactorPolicy;
+import dev.totpguard.TwoFactorService;
+import dev.totpguard.otp.TotpParameters;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * What {@link Gate} and {@link PageRoutes} share: the settings, the service, the clock, the pages, the
+ * CSRF guard and the session steps both of them take (start or expire the half-authenticated state,
+ * mark the session verified, redirect). Immutable and thread-safe.
+ */
+final class FilterCore {
+
+    static final System.Logger LOG = System.getLogger(TotpFilter.class.getName());
+
+    final FilterSettings settings;
+    final TwoFactorService service;
+    final UserResolver users;
+    final Clock clock;
+    final Pages pages;
+    final CsrfGuard csrf;
+    final long halfAuthTimeoutMillis;
+    final long maxAgeMillis;
+    final long stepUpMaxAgeMillis;
+
+    FilterCore(FilterSettings settings, TwoFactorService service, UserResolver users, Clock clock,
+            SecureRandom random, String renderingAttribute, Object renderingToken) {
+        this.settings = settings;
+        this.service = service;
+        this.users = users;
+        this.clock = clock;
+        this.pages = new Pages(settings, random, renderingAttribute, renderingToken);
+        this.csrf = new CsrfGuard(random);
+        this.halfAuthTimeoutMillis = settings.halfAuthTimeout().toMillis();
+        this.maxAgeMillis = settings.maxAge().toMillis();
+        this.stepUpMaxAgeMillis = settings.stepUpMaxAge().toMillis();
+    }
+
+    boolean isRequired() {
+        return service.policy().enforcement() == TwoFactorPolicy.Enforcement.REQUIRED;
+    }
+
+    /** A user without a second factor must enroll: policy REQUIRED, or the login said so. */
+    boolean mustEnroll(HttpServletRequest request, String user) {
+        return isRequired() || LoginPrincipals.enrollmentRequired(request, user);
+    }
+
+    /**
+     * The session's verified marker if it belongs to {@code user} and is not older than the maximum age;
+     * otherwise {@code null}. Step-up freshness is checked separately, per path.
+     */
+    SessionState.Verified verifiedMarker(HttpSession session, String user) {
+        if (session == null) {
+            return null;
+        }
+        Object marker = session.getAttribute(SessionState.VERIFIED);
+        if (!(marker instanceof SessionState.Verified)) {
+            return null;
+        }
+        SessionState.Verified verified = (SessionState.Verified) marker;
+        if (!verified.user().equals(user)) {
+            return null;
+        }
+        if (maxAgeMillis > 0 && clock.millis() - verified.verifiedAtMillis() > maxAgeMillis) {
+            return null;
+        }
+        return verified;
+    }
+
+    /**
+     * Starts the half-authenticated clock for {@code user}, or tells that it ran out. A session that was
+     * verified for this user before (and now only needs a fresh code) has no such limit.
+     *
+     * @return true if the user took longer than the half-auth timeout: the caller sends them to sign in
+     */
+    boolean halfAuthExpired(HttpSession session, String user) {
+        if (verifiedMarker(session, user) != null) {
+            return false;
+        }
+        long now = clock.millis();
+        Object pending = session.getAttribute(SessionState.PENDING);
+        if (!(pending instanceof SessionState.Pending) || !((SessionState.Pending) pending).user().equals(user)) {
+            session.setAttribute(SessionState.PENDING, new SessionState.Pending(user, now));
+            return false;
+        }
+        return now - ((SessionState.Pending) pending).millis() > halfAuthTimeoutMillis;
+    }
+
+    /**
+     * The second factor succeeded: a new session id first, then the marker. A session id that anyone saw
+     * before this moment (a fixation attempt, a log, a shared computer) is worth nothing afterwards
+     * (OWASP Session Management: renew the id on every privilege change; Shiro CVE-2026-43827).
+     */
+    void markVerified(HttpServletRequest request, String user) {
+        request.changeSessionId();
+        HttpSession session = request.getSession();
+        csrf.renew(session);
+        session.removeAttribute(SessionState.PENDING);
+        session.setAttribute(SessionState.VERIFIED, new SessionState.Verified(user, clock.instant()));
+    }
+
+    /** The saved same-origin return target (consumed), or the default target. */
+    String takeReturnTarget(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        Object saved = session == null ? null : session.getAttribute(SessionState.RETURN_TARGET);
+        if (session != null) {
+            session.removeAttribute(SessionState.RETURN_TARGET);
+        }
+        // Checked again on the way out: the session may come from another node or an older version.
+        if (saved instanceof String && ReturnTargets.isSafe((String) saved, request.getContextPath())) {
+            return (String) saved;
+        }
+        return request.getContextPath() + settings.defaultTarget();
+    }
+
+    /** Invalidate the session (which ends a container FORM login) and send the browser to sign in. */
+    void signOutAndGoToLogin(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        signOut(request);
+        redirect(request, response, request.getContextPath() + settings.loginPath());
+    }
+
+    /** Ends the container login and the session, whichever of the two the container ties to the other. */
+    void signOut(HttpServletRequest request) {
+        try {
+            request.logout();
+        } catch (ServletException e) {
+            LOG.log(Level.DEBUG, "logout failed; the session is invalidated anyway", e);
+        }
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            try {
+                session.invalidate();
+            } catch (IllegalStateException alreadyInvalid) {
+                // nothing left to end
+            }
+        }
+    }
+
+    /** 302 after a GET, 303 after anything else, so that a POST is never repeated by the browser. */
+    static void redirect(HttpServletRequest request, HttpServletResponse response, String location)
+            throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
+        Pages.protectiveHeaders(response);
+        String method = request.getMethod();
+        response.setStatus(method.equals("GET") || method.equals("HEAD")
+                ? HttpServletResponse.SC_FOUND : HttpServletResponse.SC_SEE_OTHER);
+        response.setHeader("Location", location);
+        response.setContentLength(0);
+    }
+
+    Pages.Context context(HttpServletRequest request, String user) {
+        HttpSession session = user == null ? request.getSession(false) : request.getSession();
+        String token = session == null ? null : csrf.token(session);
+        TotpParameters parameters = service.policy().parameters();
+        return new Pages.Context(user, token, parameters.digits(), parameters.periodSeconds(),
+                parameters.algorithm().uriName());
+    }
+
+    void render(HttpServletRequest request, HttpServletResponse response, Page page, String user)
+            throws IOException, ServletException {
+        pages.render(request, response, page, context(request, user));
+    }
+
+    /** The store could not be reached: a 503 page, never a pass. */
+    void unavailable(HttpServletRequest request, HttpServletResponse response, String user, Exception cause)
+            throws IOException, ServletException {
+        LOG.log(Level.WARNING, "Credential store unavailable; refusing the request (HTTP 503)", cause);
+        Page page = Page.of(PageKind.UNAVAILABLE).status(HttpServletResponse.SC_SERVICE_UNAVAILABLE).build();
+        response.setHeader("Retry-After", "60");
+        pages.render(request, response, page, context(request, user));
+    }
+
+    void message(HttpServletRequest request, HttpServletResponse response, int status, String titleKey,
+            String textKey) throws IOException, ServletException {
+        pages.render(request, response, Page.message(status, titleKey, textKey), context(request, null));
+    }
+}

@@ -1,0 +1,144 @@
+package dev.totpguard.filter;
+
+import dev.totpguard.TotpVerifiedPrincipal;
+import dev.totpguard.TwoFactorStatus;
+import dev.totpguard.store.StoreException;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+
+/**
+ * The decision for one request to a protected path (ARCHITECTURE.md, "The flow of one admin request"):
+ *
+ * <ol>
+ *   <li>A raw URI with anything ambiguous in it: 400 ({@link UriFirewall}).</li>
+ *   <li>No password login: 403. The container's own security constraint normally sends the browser to
+ *       its login page before the filter runs; reaching the filter without a user means that constraint
+ *       does not cover this path, and the filter fails closed.</li>
+ *   <li>The session was verified for this same user, within the maximum age and, on a step-up path,
+ *       within the step-up age: pass. This is the hot path: one session attribute read, no store
+ *       access.</li>
+ *   <li>The login carried a {@link TotpVerifiedPrincipal} for this user (the JAAS module checked a code):
+ *       mark the session verified and pass.</li>
+ *   <li>Otherwise ask the store: enrolled -> the token page; not enrolled and policy REQUIRED (or a login
+ *       marked with {@code TotpEnrollmentRequiredPrincipal}) -> the enrollment page; not enrolled and
+ *       OPTIONAL -> pass. A store failure -> 503, never a pass.</li>
+ * </ol>
+ *
+ * Every dispatcher type goes through here: a forward, an include, an error page or an async dispatch to
+ * a protected path is judged exactly like a request. Thread-safe.
+ */
+final class Gate {
+
+    private final FilterCore core;
+
+    Gate(FilterCore core) {
+        this.core = core;
+    }
+
+    void guard(HttpServletRequest request, HttpServletResponse response, FilterChain chain, DispatcherType type,
+            String servletPath, String pathInfo) throws IOException, ServletException {
+        if (type == DispatcherType.REQUEST && !UriFirewall.isClean(request.getRequestURI())) {
+            core.message(request, response, HttpServletResponse.SC_BAD_REQUEST, "message.bad.request.title",
+                    "message.bad.request.text");
+            return;
+        }
+        String user = core.users.user(request);
+        if (user == null) {
+            refuse(request, response, type, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.sign.in");
+            return;
+        }
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            Object marker = session.getAttribute(SessionState.VERIFIED);
+            if (marker instanceof SessionState.Verified) {
+                SessionState.Verified verified = (SessionState.Verified) marker;
+                if (verified.user().equals(user) && isFresh(verified.verifiedAtMillis(), servletPath, pathInfo)) {
+                    chain.doFilter(request, response);
+                    return;
+                }
+            }
+        }
+        decide(request, response, chain, type, servletPath, pathInfo, user, session);
+    }
+
+    /** Within the maximum age, and within the step-up age if this is a step-up path. Allocates nothing. */
+    private boolean isFresh(long verifiedAtMillis, String servletPath, String pathInfo) {
+        long age = core.clock.millis() - verifiedAtMillis;
+        if (core.maxAgeMillis > 0 && age > core.maxAgeMillis) {
+            return false;
+        }
+        return age <= core.stepUpMaxAgeMillis || core.settings.stepUpPaths().isEmpty()
+                || !core.settings.stepUpPaths().matches(servletPath, pathInfo);
+    }
+
+    private void decide(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+            DispatcherType type, String servletPath, String pathInfo, String user, HttpSession session)
+            throws IOException, ServletException {
+        if (session != null) {
+            Object marker = session.getAttribute(SessionState.VERIFIED);
+            if (marker instanceof SessionState.Verified && !((SessionState.Verified) marker).user().equals(user)) {
+                // Another user signed in within the same session: nothing the first one verified carries over.
+                session.removeAttribute(SessionState.VERIFIED);
+                session.removeAttribute(SessionState.REENROLL);
+            }
+        }
+        TotpVerifiedPrincipal principal = LoginPrincipals.verified(request, user);
+        if (principal != null && isFresh(principal.verifiedAt().toEpochMilli(), servletPath, pathInfo)) {
+            request.getSession().setAttribute(SessionState.VERIFIED,
+                    new SessionState.Verified(user, principal.verifiedAt()));
+            chain.doFilter(request, response);
+            return;
+        }
+        TwoFactorStatus status;
+        try {
+            status = core.service.status(user);
+        } catch (StoreException | RuntimeException e) {
+            if (type != DispatcherType.INCLUDE) {
+                core.unavailable(request, response, user, e);
+            }
+            return;
+        }
+        if (status.isActive()) {
+            sendToSecondFactor(request, response, type, user, Pages.TOKEN);
+        } else if (core.mustEnroll(request, user)) {
+            sendToSecondFactor(request, response, type, user, Pages.ENROLL);
+        } else {
+            chain.doFilter(request, response);
+        }
+    }
+
+    private void sendToSecondFactor(HttpServletRequest request, HttpServletResponse response, DispatcherType type,
+            String user, String page) throws IOException, ServletException {
+        if (type == DispatcherType.INCLUDE || response.isCommitted()) {
+            // An included resource cannot set a status or a header; the protected part is simply left out.
+            return;
+        }
+        HttpSession session = request.getSession();
+        if (core.halfAuthExpired(session, user)) {
+            core.signOutAndGoToLogin(request, response);
+            return;
+        }
+        if (type == DispatcherType.REQUEST && (request.getMethod().equals("GET") || request.getMethod().equals("HEAD"))) {
+            // Only the path and query of a GET are kept, server-side; a POST body is never replayed.
+            String target = ReturnTargets.fromRequest(request.getRequestURI(), request.getQueryString(),
+                    request.getContextPath());
+            if (target != null) {
+                session.setAttribute(SessionState.RETURN_TARGET, target);
+            }
+        }
+        FilterCore.redirect(request, response, core.pages.url(request, page));
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response, DispatcherType type, int status,
+            String textKey) throws IOException, ServletException {
+        if (type == DispatcherType.INCLUDE || response.isCommitted()) {
+            return;
+        }
+        core.message(request, response, status, "message.forbidden.title", textKey);
+    }
+}

@@ -1,0 +1,420 @@
+package dev.totpguard.filter;
+
+import dev.totpguard.Enrollment;
+import dev.totpguard.EnrollmentResult;
+import dev.totpguard.TwoFactorStatus;
+import dev.totpguard.Verification;
+import dev.totpguard.store.StoreException;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The filter's own pages under {@code totpguard.filter.pages} (default {@code /totpguard}):
+ *
+ * <pre>
+ * GET  /token      the code form                  POST /verify      check it (TwoFactorService.verify)
+ * GET  /recovery   the recovery-code form         POST /recover     check it (useRecoveryCode)
+ * GET  /enroll     QR code, key, first code       POST /confirm     activate; show the recovery codes once
+ * GET  /manage     the user's own settings        POST /reenroll    current code -> a new QR code
+ *                                                  POST /regenerate  current code -> new recovery codes
+ *                                                  POST /disable     current code -> 2FA off (OPTIONAL only)
+ *                                                  POST /logout      end the session
+ * </pre>
+ *
+ * Pages answer GET and HEAD only and actions POST only (anything else: 405). Every POST needs the
+ * session's CSRF token and a same-site origin (else 403 and nothing happens). A user name in a form is
+ * never used: the user is always the one the container (or the {@link UserResolver}) signed in. No page
+ * works without that password login; they send the browser to sign in instead. Thread-safe.
+ */
+final class PageRoutes {
+
+    /** Form fields that would name a user; the token form ignores them, other forms refuse a mismatch. */
+    private static final List<String> USER_FIELDS = List.of("user", "username", "userId", "account", "j_username");
+
+    private final FilterCore core;
+
+    PageRoutes(FilterCore core) {
+        this.core = core;
+    }
+
+    void handle(HttpServletRequest request, HttpServletResponse response, DispatcherType type, String route)
+            throws IOException, ServletException {
+        if (type == DispatcherType.INCLUDE) {
+            return;
+        }
+        if (type != DispatcherType.REQUEST && type != DispatcherType.FORWARD) {
+            // An error page or async dispatch into the filter's pages is a configuration mistake, not a form.
+            core.message(request, response, HttpServletResponse.SC_NOT_FOUND, "message.not.found.title",
+                    "message.not.found.text");
+            return;
+        }
+        if (type == DispatcherType.REQUEST && !UriFirewall.isClean(request.getRequestURI())) {
+            core.message(request, response, HttpServletResponse.SC_BAD_REQUEST, "message.bad.request.title",
+                    "message.bad.request.text");
+            return;
+        }
+        String method = request.getMethod();
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        boolean post = method.equals("POST");
+        switch (route) {
+            case Pages.TOKEN:
+            case Pages.RECOVERY:
+            case Pages.ENROLL:
+            case Pages.MANAGE:
+                if (!read) {
+                    methodNotAllowed(request, response, "GET, HEAD");
+                } else if (route.equals(Pages.MANAGE)) {
+                    manage(request, response);
+                } else if (route.equals(Pages.ENROLL)) {
+                    enroll(request, response);
+                } else {
+                    codeForm(request, response, route.equals(Pages.TOKEN) ? PageKind.TOKEN : PageKind.RECOVERY);
+                }
+                return;
+            case Pages.VERIFY:
+            case Pages.RECOVER:
+            case Pages.CONFIRM:
+            case Pages.REENROLL:
+            case Pages.REGENERATE:
+            case Pages.DISABLE:
+            case Pages.LOGOUT:
+                if (!post) {
+                    // A state-changing action never runs on a GET, which links, images and prefetches send.
+                    methodNotAllowed(request, response, "POST");
+                } else if (!core.csrf.isValid(request)) {
+                    core.message(request, response, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
+                            "message.forbidden.csrf");
+                } else {
+                    action(request, response, route);
+                }
+                return;
+            default:
+                core.message(request, response, HttpServletResponse.SC_NOT_FOUND, "message.not.found.title",
+                        "message.not.found.text");
+        }
+    }
+
+    private void action(HttpServletRequest request, HttpServletResponse response, String route)
+            throws IOException, ServletException {
+        if (route.equals(Pages.LOGOUT)) {
+            logout(request, response);
+            return;
+        }
+        String user = core.users.user(request);
+        if (user == null) {
+            core.signOutAndGoToLogin(request, response);
+            return;
+        }
+        switch (route) {
+            case Pages.VERIFY:
+                verify(request, response, user, false);
+                break;
+            case Pages.RECOVER:
+                verify(request, response, user, true);
+                break;
+            default:
+                if (namesAnotherUser(request, user)) {
+                    core.message(request, response, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
+                            "message.forbidden.user");
+                } else if (route.equals(Pages.CONFIRM)) {
+                    confirm(request, response, user);
+                } else {
+                    manageAction(request, response, user, route);
+                }
+        }
+    }
+
+    // ---- token and recovery code -------------------------------------------------------------------
+
+    private void codeForm(HttpServletRequest request, HttpServletResponse response, PageKind kind)
+            throws IOException, ServletException {
+        String user = core.users.user(request);
+        if (user == null) {
+            core.signOutAndGoToLogin(request, response);
+            return;
+        }
+        HttpSession session = request.getSession();
+        if (core.halfAuthExpired(session, user)) {
+            core.signOutAndGoToLogin(request, response);
+            return;
+        }
+        TwoFactorStatus status;
+        try {
+            status = core.service.status(user);
+        } catch (StoreException | RuntimeException e) {
+            core.unavailable(request, response, user, e);
+            return;
+        }
+        if (!status.isActive()) {
+            FilterCore.redirect(request, response, core.mustEnroll(request, user)
+                    ? core.pages.url(request, Pages.ENROLL) : core.takeReturnTarget(request));
+            return;
+        }
+        core.render(request, response, Page.of(kind).build(), user);
+    }
+
+    /** Token form and recovery form. Any user name in the form is ignored (attack case 17). */
+    private void verify(HttpServletRequest request, HttpServletResponse response, String user, boolean recovery)
+            throws IOException, ServletException {
+        HttpSession session = request.getSession();
+        if (core.halfAuthExpired(session, user)) {
+            core.signOutAndGoToLogin(request, response);
+            return;
+        }
+        String code = request.getParameter(Pages.CODE_PARAMETER);
+        Verification result = recovery
+                ? core.service.useRecoveryCode(user, code, request.getRemoteAddr())
+                : core.service.verify(user, code, request.getRemoteAddr());
+        PageKind kind = recovery ? PageKind.RECOVERY : PageKind.TOKEN;
+        switch (result.outcome()) {
+            case ACCEPTED:
+                core.markVerified(request, user);
+                FilterCore.redirect(request, response, core.takeReturnTarget(request));
+                return;
+            case STORE_UNAVAILABLE:
+                core.unavailable(request, response, user, null);
+                return;
+            case LOCKED:
+                core.render(request, response, locked(kind, result), user);
+                return;
+            default:
+                // INVALID, REPLAYED and NOT_ENROLLED look the same from outside: telling them apart would tell
+                // an attacker that a code was right a moment ago, or that an account has no second factor.
+                core.render(request, response, Page.of(kind)
+                        .message(recovery ? "recovery.invalid" : "token.invalid").build(), user);
+        }
+    }
+
+    private static Page locked(PageKind kind, Verification result) {
+        return Page.of(kind).status(429).message("token.locked", result.retryAfter().orElseThrow())
+                .retryAfter(result.retryAfter().orElseThrow()).build();
+    }
+
+    // ---- enrollment ------------------------------------------------------------------------------------
+
+    private void enroll(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ServletException {
+        String user = core.users.user(request);
+        if (user == null) {
+            core.signOutAndGoToLogin(request, response);
+            return;
+        }
+        HttpSession session = request.getSession();
+        try {
+            TwoFactorStatus status = core.service.status(user);
+            if (status.isActive() && !hasReenrollGrant(session, user)) {
+                // An enrolled user sees a QR code again only after entering a current code (CVE-2023-3597).
+                FilterCore.redirect(request, response, core.pages.url(request,
+                        core.verifiedMarker(session, user) != null ? Pages.MANAGE : Pages.TOKEN));
+                return;
+            }
+            if (!status.isActive() && core.mustEnroll(request, user) && core.halfAuthExpired(session, user)) {
+                core.signOutAndGoToLogin(request, response);
+                return;
+            }
+            Optional<Enrollment> pending = core.service.pendingEnrollment(user);
+            Enrollment enrollment = pending.isPresent() ? pending.get() : core.service.startEnrollment(user);
+            core.render(request, response, enrollmentPage(enrollment).build(), user);
+        } catch (StoreException | RuntimeException e) {
+            core.unavailable(request, response, user, e);
+        }
+    }
+
+    private void confirm(HttpServletRequest request, HttpServletResponse response, String user)
+            throws IOException, ServletException {
+        HttpSession session = request.getSession();
+        boolean reenroll;
+        try {
+            TwoFactorStatus status = core.service.status(user);
+            reenroll = status.isActive();
+        } catch (StoreException | RuntimeException e) {
+            core.unavailable(request, response, user, e);
+            return;
+        }
+        if (reenroll && !hasReenrollGrant(session, user)) {
+            core.message(request, response, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
+                    "message.forbidden.reenroll");
+            return;
+        }
+        if (!reenroll && core.mustEnroll(request, user) && core.halfAuthExpired(session, user)) {
+            core.signOutAndGoToLogin(request, response);
+            return;
+        }
+        EnrollmentResult result = core.service.confirmEnrollment(user, request.getParameter(Pages.CODE_PARAMETER),
+                request.getRemoteAddr());
+        Verification verification = result.verification();
+        switch (verification.outcome()) {
+            case ACCEPTED:
+                session.removeAttribute(SessionState.REENROLL);
+                core.markVerified(request, user);
+                String next = reenroll ? core.pages.url(request, Pages.MANAGE) : core.takeReturnTarget(request);
+                showRecoveryCodes(request, response, user, result.recoveryCodes(), next);
+                return;
+            case NOT_ENROLLED:
+                FilterCore.redirect(request, response, core.pages.url(request, Pages.ENROLL));
+                return;
+            case STORE_UNAVAILABLE:
+                core.unavailable(request, response, user, null);
+                return;
+            default:
+                try {
+                    Optional<Enrollment> pending = core.service.pendingEnrollment(user);
+                    if (pending.isEmpty()) {
+                        FilterCore.redirect(request, response, core.pages.url(request, Pages.ENROLL));
+                        return;
+                    }
+                    Page.Builder page = enrollmentPage(pending.get());
+                    if (verification.outcome() == Verification.Outcome.LOCKED) {
+                        page.status(429).message("token.locked", verification.retryAfter().orElseThrow())
+                                .retryAfter(verification.retryAfter().orElseThrow());
+                    } else {
+                        page.message("enroll.invalid");
+                    }
+                    core.render(request, response, page.build(), user);
+                } catch (StoreException | RuntimeException e) {
+                    core.unavailable(request, response, user, e);
+                }
+        }
+    }
+
+    private static Page.Builder enrollmentPage(Enrollment enrollment) {
+        return Page.of(PageKind.ENROLL).enrollment(enrollment.qrPngDataUri(), enrollment.groupedKey(),
+                enrollment.issuer(), enrollment.account());
+    }
+
+    private void showRecoveryCodes(HttpServletRequest request, HttpServletResponse response, String user,
+            List<String> codes, String next) throws IOException, ServletException {
+        // Rendered straight into this POST's response and kept nowhere else, so they are shown exactly once.
+        String issuer = core.service.policy().issuer();
+        core.render(request, response, Page.of(PageKind.CODES).enrollment(null, null, issuer, user)
+                .recoveryCodes(codes, next).build(), user);
+    }
+
+    private boolean hasReenrollGrant(HttpSession session, String user) {
+        Object grant = session.getAttribute(SessionState.REENROLL);
+        return grant instanceof SessionState.Pending && ((SessionState.Pending) grant).user().equals(user)
+                && core.clock.millis() <= ((SessionState.Pending) grant).millis();
+    }
+
+    // ---- the user's own settings -------------------------------------------------------------------------
+
+    private void manage(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ServletException {
+        String user = core.users.user(request);
+        if (user == null) {
+            core.signOutAndGoToLogin(request, response);
+            return;
+        }
+        TwoFactorStatus status;
+        try {
+            status = core.service.status(user);
+        } catch (StoreException | RuntimeException e) {
+            core.unavailable(request, response, user, e);
+            return;
+        }
+        HttpSession session = request.getSession();
+        if (status.isActive() && core.verifiedMarker(session, user) == null) {
+            session.setAttribute(SessionState.RETURN_TARGET, core.pages.url(request, Pages.MANAGE));
+            FilterCore.redirect(request, response, core.pages.url(request, Pages.TOKEN));
+            return;
+        }
+        core.render(request, response, managePage(status).build(), user);
+    }
+
+    private Page.Builder managePage(TwoFactorStatus status) {
+        return Page.of(PageKind.MANAGE).management(status.isActive(), status.recoveryCodesRemaining(),
+                !core.isRequired());
+    }
+
+    /** Re-enroll, regenerate, disable: each needs a verified session and a current code in the form. */
+    private void manageAction(HttpServletRequest request, HttpServletResponse response, String user, String route)
+            throws IOException, ServletException {
+        HttpSession session = request.getSession();
+        if (core.verifiedMarker(session, user) == null) {
+            FilterCore.redirect(request, response, core.pages.url(request, Pages.TOKEN));
+            return;
+        }
+        try {
+            TwoFactorStatus status = core.service.status(user);
+            if (!status.isActive()) {
+                FilterCore.redirect(request, response, core.pages.url(request, Pages.MANAGE));
+                return;
+            }
+            if (route.equals(Pages.DISABLE) && core.isRequired()) {
+                core.render(request, response, managePage(status).status(HttpServletResponse.SC_FORBIDDEN)
+                        .message("manage.required").build(), user);
+                return;
+            }
+            // The session alone is not enough to change the second factor (NIST SP 800-63B 6.1.2.1, OWASP MFA):
+            // a current code, checked and used up like any other, with the same lockout.
+            Verification check = core.service.verify(user, request.getParameter(Pages.CODE_PARAMETER),
+                    request.getRemoteAddr());
+            if (check.outcome() == Verification.Outcome.STORE_UNAVAILABLE) {
+                core.unavailable(request, response, user, null);
+                return;
+            }
+            if (!check.isAccepted()) {
+                Page.Builder page = managePage(status);
+                if (check.outcome() == Verification.Outcome.LOCKED) {
+                    page.status(429).message("token.locked", check.retryAfter().orElseThrow())
+                            .retryAfter(check.retryAfter().orElseThrow());
+                } else {
+                    page.message("manage.invalid");
+                }
+                core.render(request, response, page.build(), user);
+                return;
+            }
+            session.setAttribute(SessionState.VERIFIED, new SessionState.Verified(user, core.clock.instant()));
+            switch (route) {
+                case Pages.REENROLL:
+                    session.setAttribute(SessionState.REENROLL,
+                            new SessionState.Pending(user, core.clock.millis() + core.stepUpMaxAgeMillis));
+                    core.render(request, response, enrollmentPage(core.service.startEnrollment(user)).build(), user);
+                    return;
+                case Pages.REGENERATE:
+                    showRecoveryCodes(request, response, user, core.service.regenerateRecoveryCodes(user),
+                            core.pages.url(request, Pages.MANAGE));
+                    return;
+                case Pages.DISABLE:
+                    core.service.disable(user);
+                    FilterCore.LOG.log(Level.INFO, "User {0} turned off two-factor authentication", user);
+                    core.render(request, response, managePage(core.service.status(user))
+                            .message("manage.disable.done").build(), user);
+                    return;
+                default:
+                    throw new AssertionError("unknown action " + route);
+            }
+        } catch (StoreException | RuntimeException e) {
+            core.unavailable(request, response, user, e);
+        }
+    }
+
+    private void logout(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        core.signOut(request);
+        FilterCore.redirect(request, response, request.getContextPath() + core.settings.logoutTarget());
+    }
+
+    private static boolean namesAnotherUser(HttpServletRequest request, String user) {
+        for (String field : USER_FIELDS) {
+            String named = request.getParameter(field);
+            if (named != null && !named.equals(user)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void methodNotAllowed(HttpServletRequest request, HttpServletResponse response, String allow)
+            throws IOException, ServletException {
+        response.setHeader("Allow", allow);
+        core.message(request, response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "message.method.title",
+                "message.method.text");
+    }
+}

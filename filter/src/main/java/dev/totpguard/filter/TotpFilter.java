@@ -1,0 +1,389 @@
+package dev.totpguard.filter;
+
+import dev.totpguard.TwoFactorService;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+/**
+ * A Jakarta Servlet 6.0 filter that asks for a TOTP code (RFC 6238) after the password, for every request
+ * to a protected path (default {@code /admin/*}), whatever login set {@code getRemoteUser()}: container
+ * FORM or BASIC login with any realm, the TOTP Guard JAAS module, or an application's own login through a
+ * {@link UserResolver}.
+ *
+ * <p>Three ways to install it:
+ * <ul>
+ *   <li>Drop-in: put the jar in {@code WEB-INF/lib}; its {@code META-INF/web-fragment.xml} declares this
+ *       filter with the no-argument constructor. {@link #init(FilterConfig)} reads the
+ *       {@code totpguard.*} context parameters (init-params win) and builds the
+ *       {@link TwoFactorService} with {@code TwoFactorService.fromSettings}, closing it in
+ *       {@link #destroy()}.</li>
+ *   <li>web.xml: declare it yourself, mapped to {@code /*} for all five dispatcher types.</li>
+ *   <li>Embedded servers: {@code TotpFilter.builder().service(service)...build()} and
+ *       {@link #register(ServletContext, TotpFilter)} or {@link #initializer(TotpFilter)}.</li>
+ * </ul>
+ *
+ * <p>The filter must see every request ({@code /*}) and every dispatcher type (REQUEST, FORWARD, INCLUDE,
+ * ERROR, ASYNC): it decides by itself, on the container's decoded and normalised
+ * {@code servletPath + pathInfo}, which paths are protected and serves its own pages. {@code init} refuses
+ * a narrower URL mapping it can see. The request path is described in {@link Gate}, the pages in
+ * {@link PageRoutes}.
+ *
+ * <p>Thread-safe: after {@code init} the filter holds only immutable state; per-user state lives in the
+ * HTTP session and in the credential store.
+ */
+public final class TotpFilter implements Filter {
+
+    /** The name under which {@link #register} and the web fragment register the filter. */
+    public static final String NAME = "TotpGuard";
+
+    private static final String RENDERING_ATTRIBUTE = "dev.totpguard.filter.rendering";
+
+    /** Marks the filter's own forward to an application page; an object nobody else can hold. */
+    private final Object renderingToken = new Object();
+    private final boolean preconfigured;
+
+    private FilterCore core;
+    private Gate gate;
+    private PageRoutes routes;
+    private PathPatterns pagesPattern;
+    private int pagesPathLength;
+    private TwoFactorService ownedService;
+    private List<Driver> registeredDrivers = List.of();
+
+    /**
+     * For web.xml and the web fragment: everything is configured in {@link #init(FilterConfig)} from
+     * context parameters and init-params.
+     */
+    public TotpFilter() {
+        this.preconfigured = false;
+    }
+
+    private TotpFilter(Builder builder) {
+        this.preconfigured = true;
+        FilterSettings settings = FilterSettings.fromMap(builder.settings);
+        UserResolver users = builder.userResolver != null ? builder.userResolver
+                : userResolver(settings.userResolverClass(), TotpFilter.class.getClassLoader());
+        configure(settings, builder.service, users, builder.clock,
+                builder.random != null ? builder.random : new SecureRandom());
+    }
+
+    /** For embedded servers and frameworks that build their filters in code. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private void configure(FilterSettings settings, TwoFactorService service, UserResolver users, Clock clock,
+            SecureRandom random) {
+        this.core = new FilterCore(settings, service, users, clock, random, RENDERING_ATTRIBUTE, renderingToken);
+        this.gate = new Gate(core);
+        this.routes = new PageRoutes(core);
+        this.pagesPattern = PathPatterns.parse(settings.pagesPath() + "/*", false);
+        this.pagesPathLength = settings.pagesPath().length();
+    }
+
+    /**
+     * Reads the settings (unless built with {@link #builder()}) and checks the filter's mapping.
+     *
+     * @throws ServletException naming the key and the expected form of a bad setting, or explaining a
+     *     mapping that would leave paths or dispatches unguarded
+     */
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        checkMapping(config);
+        if (preconfigured) {
+            return;
+        }
+        Map<String, String> settings = settings(config);
+        FilterSettings filterSettings;
+        UserResolver users;
+        try {
+            filterSettings = FilterSettings.fromMap(settings);
+            users = userResolver(filterSettings.userResolverClass(), config.getServletContext().getClassLoader());
+        } catch (IllegalArgumentException e) {
+            throw new ServletException("TOTP Guard filter: " + e.getMessage(), e);
+        }
+        ClassLoader applicationLoader = config.getServletContext().getClassLoader();
+        registeredDrivers = registerApplicationJdbcDrivers(applicationLoader);
+        TwoFactorService service;
+        try {
+            service = TwoFactorService.fromSettings(settings);
+        } catch (IllegalArgumentException e) {
+            throw new ServletException("TOTP Guard filter: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new ServletException("TOTP Guard filter: cannot start the two-factor service: " + e.getMessage(), e);
+        }
+        ownedService = service;
+        configure(filterSettings, service, users, Clock.systemUTC(), new SecureRandom());
+        FilterCore.LOG.log(Level.INFO, "TOTP Guard filter started: {0}", filterSettings);
+    }
+
+    /** Context parameters named {@code totpguard.*}, overridden by the filter's own init-params. */
+    private static Map<String, String> settings(FilterConfig config) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        ServletContext context = config.getServletContext();
+        for (Enumeration<String> names = context.getInitParameterNames(); names.hasMoreElements();) {
+            String name = names.nextElement();
+            if (name.startsWith("totpguard.")) {
+                settings.put(name, context.getInitParameter(name));
+            }
+        }
+        for (Enumeration<String> names = config.getInitParameterNames(); names.hasMoreElements();) {
+            String name = names.nextElement();
+            settings.put(name, config.getInitParameter(name));
+        }
+        return settings;
+    }
+
+    /**
+     * Registers the JDBC drivers in the application's WEB-INF/lib with {@link DriverManager}. Tomcat (and any
+     * container that touches DriverManager before the application exists) initialises DriverManager with its
+     * own class loader, so a driver that only the application has is not found by its URL; loading the
+     * drivers through the application's class loader registers them, as DriverManager would have.
+     *
+     * @return the drivers this registered, to be deregistered in {@link #destroy()}
+     */
+    private static List<Driver> registerApplicationJdbcDrivers(ClassLoader loader) {
+        if (loader == null) {
+            return List.of();
+        }
+        Set<Driver> before = new HashSet<>(Collections.list(DriverManager.getDrivers()));
+        try {
+            for (Iterator<Driver> drivers = ServiceLoader.load(Driver.class, loader).iterator(); drivers.hasNext();) {
+                drivers.next();
+            }
+        } catch (ServiceConfigurationError e) {
+            FilterCore.LOG.log(Level.WARNING, "A JDBC driver of the application could not be loaded", e);
+        }
+        List<Driver> added = new ArrayList<>();
+        for (Driver driver : Collections.list(DriverManager.getDrivers())) {
+            if (!before.contains(driver) && driver.getClass().getClassLoader() == loader) {
+                added.add(driver);
+            }
+        }
+        return added;
+    }
+
+    private static void checkMapping(FilterConfig config) throws ServletException {
+        FilterRegistration registration;
+        try {
+            registration = config.getServletContext().getFilterRegistration(config.getFilterName());
+        } catch (UnsupportedOperationException e) {
+            return;
+        }
+        if (registration == null) {
+            return;
+        }
+        Collection<String> patterns = registration.getUrlPatternMappings();
+        if (!patterns.contains("/*")) {
+            throw new ServletException("TOTP Guard filter '" + config.getFilterName() + "' is mapped to " + patterns
+                    + "; map it to /* with the dispatcher types REQUEST, FORWARD, INCLUDE, ERROR and ASYNC. It picks"
+                    + " the protected paths itself (" + FilterSettings.PROTECTED + ") and serves its own pages.");
+        }
+    }
+
+    private static UserResolver userResolver(String className, ClassLoader loader) {
+        if (className == null) {
+            return UserResolver.remoteUser();
+        }
+        try {
+            Class<?> type = Class.forName(className, true, loader);
+            return (UserResolver) type.getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+            throw new IllegalArgumentException(FilterSettings.USER_RESOLVER + " must name a class that implements "
+                    + UserResolver.class.getName() + " with a public no-argument constructor, not '" + className
+                    + "' (" + e + ")", e);
+        }
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest) || !(res instanceof HttpServletResponse)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        if (request.getAttribute(RENDERING_ATTRIBUTE) == renderingToken) {
+            // The filter's own forward to an application page that replaces a built-in one.
+            chain.doFilter(request, response);
+            return;
+        }
+        DispatcherType type = request.getDispatcherType();
+        String servletPath;
+        String pathInfo;
+        if (type == DispatcherType.INCLUDE && request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH) != null) {
+            // During an include the request's own path methods still describe the including page; the path
+            // being included is only in these attributes (Servlet 6.0 section 9.3.1).
+            servletPath = (String) request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH);
+            pathInfo = (String) request.getAttribute(RequestDispatcher.INCLUDE_PATH_INFO);
+        } else {
+            servletPath = request.getServletPath();
+            pathInfo = request.getPathInfo();
+        }
+        if (servletPath == null) {
+            servletPath = "";
+        }
+        if (pagesPattern.matches(servletPath, pathInfo)) {
+            String path = pathInfo == null ? servletPath : servletPath + pathInfo;
+            routes.handle(request, response, type, path.substring(pagesPathLength));
+            return;
+        }
+        FilterSettings settings = core.settings;
+        if (!settings.protectedPaths().matches(servletPath, pathInfo)
+                || settings.exemptPaths().matches(servletPath, pathInfo)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        gate.guard(request, response, chain, type, servletPath, pathInfo);
+    }
+
+    /** Closes the service if {@link #init(FilterConfig)} created it; a service given to the builder stays open. */
+    @Override
+    public void destroy() {
+        if (ownedService != null) {
+            try {
+                ownedService.close();
+            } catch (Exception e) {
+                FilterCore.LOG.log(Level.WARNING, "Closing the two-factor service failed", e);
+            }
+            ownedService = null;
+        }
+        for (Driver driver : registeredDrivers) {
+            try {
+                DriverManager.deregisterDriver(driver);
+            } catch (SQLException | SecurityException e) {
+                FilterCore.LOG.log(Level.DEBUG, "Could not deregister a JDBC driver", e);
+            }
+        }
+        registeredDrivers = List.of();
+    }
+
+    /** The dispatcher types the filter must be mapped for: all five. A new set on each call. */
+    public static EnumSet<DispatcherType> dispatcherTypes() {
+        return EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE,
+                DispatcherType.ERROR, DispatcherType.ASYNC);
+    }
+
+    /**
+     * Registers {@code filter} in a starting context as {@value #NAME}: mapped to {@code /*} for all
+     * dispatcher types, after the filters of web.xml (so an application's own login filter runs first),
+     * async supported. Call it from a {@code ServletContainerInitializer} or a
+     * {@code ServletContextListener} declared in web.xml.
+     *
+     * @throws IllegalStateException if a filter named {@value #NAME} is already registered
+     */
+    public static FilterRegistration.Dynamic register(ServletContext context, TotpFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        FilterRegistration.Dynamic registration = context.addFilter(NAME, filter);
+        if (registration == null) {
+            throw new IllegalStateException("A filter named " + NAME + " is already registered in "
+                    + context.getContextPath() + "; TOTP Guard must be installed once (jar in WEB-INF/lib,"
+                    + " web.xml, or this method)");
+        }
+        registration.setAsyncSupported(true);
+        registration.addMappingForUrlPatterns(dispatcherTypes(), true, "/*");
+        return registration;
+    }
+
+    /**
+     * A {@link ServletContainerInitializer} that {@link #register registers} {@code filter}: for Jetty's
+     * {@code ServletContextHandler.addServletContainerInitializer(...)} and Tomcat's
+     * {@code Context.addServletContainerInitializer(..., null)}.
+     */
+    public static ServletContainerInitializer initializer(TotpFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        return (classes, context) -> register(context, filter);
+    }
+
+    /** Builds a {@link TotpFilter} around a ready {@link TwoFactorService}. Not thread-safe. */
+    public static final class Builder {
+        private TwoFactorService service;
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private UserResolver userResolver;
+        private Clock clock = Clock.systemUTC();
+        private SecureRandom random;
+
+        private Builder() {
+        }
+
+        /** The service to check codes with; required. The filter never closes it. */
+        public Builder service(TwoFactorService service) {
+            this.service = Objects.requireNonNull(service, "service");
+            return this;
+        }
+
+        /** One {@code totpguard.filter.*} setting, e.g. {@code setting("totpguard.filter.protected", "/ops/*")}. */
+        public Builder setting(String key, String value) {
+            settings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Several settings; keys outside {@code totpguard.filter.*} are ignored here. */
+        public Builder settings(Map<String, String> settings) {
+            settings.forEach(this::setting);
+            return this;
+        }
+
+        /** Who signed in, for applications with their own login. Default: {@code getRemoteUser()}. */
+        public Builder userResolver(UserResolver userResolver) {
+            this.userResolver = Objects.requireNonNull(userResolver, "userResolver");
+            return this;
+        }
+
+        /** The clock for session ages and timeouts; use the service's clock. Default: system UTC. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The source of CSRF tokens and CSP nonces. Default: a new {@link SecureRandom}. */
+        public Builder random(SecureRandom random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException if no service was given
+         * @throws IllegalArgumentException naming the key and expected form of a bad setting
+         */
+        public TotpFilter build() {
+            if (service == null) {
+                throw new IllegalStateException("TotpFilter.builder() needs a service(TwoFactorService)");
+            }
+            return new TotpFilter(this);
+        }
+    }
+}

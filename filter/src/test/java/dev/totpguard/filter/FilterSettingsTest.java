@@ -1,0 +1,75 @@
+package dev.totpguard.filter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FilterSettingsTest {
+
+    @Test
+    void everyKeyHasADefault() {
+        FilterSettings settings = FilterSettings.fromMap(Map.of());
+        assertTrue(settings.protectedPaths().matches("/admin/x", null));
+        assertTrue(settings.exemptPaths().isEmpty());
+        assertTrue(settings.stepUpPaths().isEmpty());
+        assertEquals(Duration.ofMinutes(5), settings.stepUpMaxAge());
+        assertEquals("/totpguard", settings.pagesPath());
+        assertEquals("/admin/", settings.defaultTarget());
+        assertEquals("/admin/", settings.loginPath());
+        assertEquals("/admin/", settings.logoutTarget());
+        assertEquals(Duration.ofMinutes(5), settings.halfAuthTimeout());
+        assertEquals(Duration.ZERO, settings.maxAge());
+        assertEquals("dev.totpguard.filter.messages", settings.messagesBundle());
+        assertNull(settings.userResolverClass());
+        for (PageKind kind : PageKind.values()) {
+            assertNull(settings.pageOverride(kind));
+        }
+    }
+
+    @Test
+    void valuesAreRead() {
+        FilterSettings settings = FilterSettings.fromMap(Map.of(
+                FilterSettings.PROTECTED, "/secure/*",
+                FilterSettings.STEP_UP_PATHS, "/secure/keys/*",
+                FilterSettings.MAX_AGE, "PT8H",
+                FilterSettings.DEFAULT_TARGET, "/secure/home?tab=1",
+                FilterSettings.LOGIN, "/login",
+                FilterSettings.PAGE_PREFIX + "token", "/WEB-INF/totp/token.jsp"));
+        assertTrue(settings.protectedPaths().matches("/secure", "/x"));
+        assertTrue(settings.stepUpPaths().matches("/secure/keys", null));
+        assertEquals(Duration.ofHours(8), settings.maxAge());
+        assertEquals("/secure/home?tab=1", settings.defaultTarget());
+        assertEquals("/login", settings.loginPath());
+        assertEquals("/login", settings.logoutTarget());
+        assertEquals("/WEB-INF/totp/token.jsp", settings.pageOverride(PageKind.TOKEN));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "totpguard.filter.protected|/admin/../x/*|comma-separated list",
+        "totpguard.filter.half-auth.timeout|5 minutes|ISO-8601 duration",
+        "totpguard.filter.half-auth.timeout|PT0S|positive",
+        "totpguard.filter.max-age|-PT1H|positive",
+        "totpguard.filter.step-up.max-age|PT0S|positive",
+        "totpguard.filter.default-target|//evil.example|path inside the application",
+        "totpguard.filter.login|https://evil.example/login|path inside the application",
+        "totpguard.filter.logout-target|/\\evil.example|path inside the application",
+        "totpguard.filter.pages|/totpguard/|path prefix",
+        "totpguard.filter.pages|totpguard|path prefix",
+        "totpguard.filter.page.token|token.jsp|application path",
+        "totpguard.filter.protcted|/admin/*|Unknown setting",
+    })
+    void aBadValueIsRefusedNamingTheKeyAndTheExpectedForm(String key, String value, String expected) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FilterSettings.fromMap(Map.of(key, value)));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}

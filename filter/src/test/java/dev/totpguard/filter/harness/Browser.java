@@ -1,0 +1,210 @@
+package dev.totpguard.filter.harness;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.HttpCookie;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * A cookie-keeping HTTP client that never follows redirects by itself, so a test sees and asserts every
+ * 302/303. Paths are relative to the container's context path. {@link #raw(String)} sends a request line
+ * exactly as given, for URIs that java.net.http would refuse or normalise.
+ */
+public final class Browser {
+
+    private final URI base;
+    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    private final HttpClient client;
+
+    public Browser(URI base) {
+        this.base = base;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public URI uri(String path) {
+        return URI.create(base + path);
+    }
+
+    public Response get(String path) {
+        return send("GET", uri(path), null, Map.of());
+    }
+
+    public Response get(URI uri) {
+        return send("GET", uri, null, Map.of());
+    }
+
+    public Response post(String path, Map<String, String> form) {
+        return post(path, form, Map.of());
+    }
+
+    public Response post(String path, Map<String, String> form, Map<String, String> headers) {
+        return send("POST", uri(path), form, headers);
+    }
+
+    public Response send(String method, String path) {
+        return send(method, uri(path), null, Map.of());
+    }
+
+    /** GETs the Location of a redirect. */
+    public Response follow(Response redirect) {
+        return get(redirect.location());
+    }
+
+    public Response send(String method, URI uri, Map<String, String> form, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20));
+        headers.forEach(request::header);
+        if (form != null) {
+            request.header("Content-Type", "application/x-www-form-urlencoded");
+            request.method(method, HttpRequest.BodyPublishers.ofString(encode(form)));
+        } else if (method.equals("GET")) {
+            request.GET();
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers(), response.body(), uri);
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + uri + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** The current value of a cookie the server set, or null. */
+    public String cookie(String name) {
+        for (HttpCookie cookie : cookies.getCookieStore().get(base)) {
+            if (cookie.getName().equals(name)) {
+                return cookie.getValue();
+            }
+        }
+        return null;
+    }
+
+    public List<HttpCookie> cookies() {
+        return new ArrayList<>(cookies.getCookieStore().get(base));
+    }
+
+    /** Forgets all cookies, like a new browser. */
+    public void clearCookies() {
+        cookies.getCookieStore().removeAll();
+    }
+
+    /** Sets a cookie as if the server had set it (a pre-fixed session id, attack case 18). */
+    public void setCookie(String name, String value) {
+        HttpCookie cookie = new HttpCookie(name, value);
+        cookie.setPath(base.getPath());
+        cookie.setVersion(0);
+        cookies.getCookieStore().add(base, cookie);
+    }
+
+    /**
+     * Sends {@code METHOD target HTTP/1.1} over a plain socket with this browser's cookies, exactly as
+     * written: no normalisation, no encoding.
+     */
+    public Response raw(String method, String target) {
+        StringJoiner cookieHeader = new StringJoiner("; ");
+        for (HttpCookie cookie : cookies.getCookieStore().get(base)) {
+            cookieHeader.add(cookie.getName() + "=" + cookie.getValue());
+        }
+        String request = method + " " + target + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                + "\r\n" + (cookieHeader.length() > 0 ? "Cookie: " + cookieHeader + "\r\n" : "")
+                + "Connection: close\r\n\r\n";
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            in.transferTo(bytes);
+            return parse(bytes.toString(StandardCharsets.ISO_8859_1), target);
+        } catch (IOException e) {
+            throw new AssertionError("raw " + method + " " + target + " failed", e);
+        }
+    }
+
+    private Response parse(String text, String target) {
+        int headerEnd = text.indexOf("\r\n\r\n");
+        String head = headerEnd < 0 ? text : text.substring(0, headerEnd);
+        String body = headerEnd < 0 ? "" : text.substring(headerEnd + 4);
+        String[] lines = head.split("\r\n");
+        if (lines.length == 0 || !lines[0].startsWith("HTTP/1.")) {
+            throw new AssertionError("not an HTTP response to " + target + ": " + text);
+        }
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) {
+                headers.computeIfAbsent(lines[i].substring(0, colon).strip(), k -> new ArrayList<>())
+                        .add(lines[i].substring(colon + 1).strip());
+            }
+        }
+        for (String line : lines) {
+            if (line.toLowerCase(java.util.Locale.ROOT).replace(" ", "").equals("transfer-encoding:chunked")) {
+                body = dechunk(body);
+            }
+        }
+        URI uri;
+        try {
+            uri = URI.create(base.getScheme() + "://" + base.getHost() + ":" + base.getPort() + target);
+        } catch (IllegalArgumentException e) {
+            uri = base;
+        }
+        return new Response(status, headers, body, uri);
+    }
+
+    private static String dechunk(String chunked) {
+        StringBuilder out = new StringBuilder();
+        int position = 0;
+        while (position < chunked.length()) {
+            int lineEnd = chunked.indexOf("\r\n", position);
+            if (lineEnd < 0) {
+                break;
+            }
+            String sizeText = chunked.substring(position, lineEnd).split(";")[0].strip();
+            int size = sizeText.isEmpty() ? 0 : Integer.parseInt(sizeText, 16);
+            if (size == 0) {
+                break;
+            }
+            int start = lineEnd + 2;
+            out.append(chunked, start, Math.min(chunked.length(), start + size));
+            position = start + size + 2;
+        }
+        return out.toString();
+    }
+
+    static String encode(Map<String, String> form) {
+        StringJoiner joined = new StringJoiner("&");
+        form.forEach((name, value) -> joined.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        return joined.toString();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.totpguard.jaas;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.CallbackHandler;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import org.eclipse.jetty.security.jaas.callback.RequestCallback;
+import org.eclipse.jetty.security.jaas.callback.RequestParameterCallback;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * The only class that touches Jetty: reads a form field and the client address through the callbacks of
+ * Jetty 12's {@code JAASLoginService} ({@code org.eclipse.jetty.security.jaas.callback}). It is loaded only
+ * after {@link CallbackInput#isJettyHandler} saw Jetty's handler class by name, so the module still loads in
+ * Tomcat or a plain JVM where Jetty's classes are absent.
+ */
+final class JettyRequestParameters {
+
+    private JettyRequestParameters() {
+    }
+
+    /** The first value of request parameter {@code field} as a fresh array, or {@code null} if absent. */
+    static char[] parameter(CallbackHandler handler, String field) throws IOException, UnsupportedCallbackException {
+        RequestParameterCallback callback = new RequestParameterCallback();
+        callback.setParameterName(field);
+        handler.handle(new Callback[] {callback});
+        List<?> values = callback.getParameterValues();
+        if (values == null || values.isEmpty() || !(values.get(0) instanceof String)) {
+            return null;
+        }
+        return ((String) values.get(0)).toCharArray();
+    }
+
+    /** The client's IP address, or {@code null} if Jetty's handler has no request. */
+    static String clientAddress(CallbackHandler handler) throws IOException, UnsupportedCallbackException {
+        RequestCallback callback = new RequestCallback();
+        handler.handle(new Callback[] {callback});
+        Request request = callback.getRequest();
+        if (request == null) {
+            return null;
+        }
+        SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+        return remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress().getHostAddress() : null;
+    }
+}

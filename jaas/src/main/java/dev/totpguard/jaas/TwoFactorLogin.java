@@ -1,0 +1,241 @@
+package dev.totpguard.jaas;
+
+import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.TwoFactorService;
+import dev.totpguard.TwoFactorStatus;
+import dev.totpguard.Verification;
+import dev.totpguard.otp.Totp;
+import dev.totpguard.recovery.RecoveryCodes;
+import dev.totpguard.store.StoreException;
+import java.io.Serializable;
+import java.lang.System.Logger.Level;
+import java.nio.CharBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The password-then-code decision shared by {@link TotpLoginModule} and
+ * {@code dev.totpguard.jaspic.TotpServerAuthModule}, so both follow the same rules (OWASP Authentication
+ * Cheat Sheet, "generic error messages"; RFC 4226 section 7.3 throttling via the service):
+ * <ol>
+ * <li>{@link #checkPassword} always does one full password hash, for unknown users against a dummy.</li>
+ * <li>{@link #checkCode} asks the {@link TwoFactorService} only if the password was right, so a wrong
+ *     password never consumes a code or counts toward the lockout. After a wrong password it reads the
+ *     second factor's status instead: the same kind of store round trip, no side effect, and a lockout is
+ *     reported whichever password was typed, so a locked account is no password oracle.</li>
+ * <li>Every wrong factor and every unknown user gives {@link Outcome#FAILED}; the store failing gives
+ *     {@link Outcome#UNAVAILABLE} (fail closed).</li>
+ * </ol>
+ * A code that is not TOTP-shaped but is a well-formed recovery code is checked as a recovery code.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class TwoFactorLogin {
+
+    /** What a login attempt comes to. Only {@link #ACCEPTED} and {@link #ENROLLMENT_REQUIRED} let anyone in. */
+    public enum Outcome {
+        /** Password and code right: the code is used up. */
+        ACCEPTED,
+        /** Password right, no active TOTP, and the configuration lets such users in to enroll. */
+        ENROLLMENT_REQUIRED,
+        /** Any wrong factor, a missing code, an unknown user: one answer for all. */
+        FAILED,
+        /** Too many wrong codes: the second factor is locked for a while. */
+        LOCKED,
+        /** The credential store or the users source failed: refuse. */
+        UNAVAILABLE
+    }
+
+    /** Longest user name looked up; longer ones are treated as unknown. */
+    public static final int MAX_USER_CHARS = 256;
+
+    private static final System.Logger LOG = System.getLogger(TwoFactorLogin.class.getName());
+
+    private final TwoFactorService service;
+    private final PasswordVerifier verifier;
+    private final boolean letUnenrolledIn;
+    private final Clock clock;
+
+    /**
+     * @param verifier {@code null} when another module checks passwords (only {@link #checkCode} with
+     *     {@link PasswordCheck#checkedElsewhere} is used then)
+     * @param letUnenrolledIn {@code true}: a right password without an active TOTP gives
+     *     {@link Outcome#ENROLLMENT_REQUIRED} instead of {@link Outcome#FAILED}
+     */
+    public TwoFactorLogin(TwoFactorService service, PasswordVerifier verifier, boolean letUnenrolledIn, Clock clock) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.verifier = verifier;
+        this.letUnenrolledIn = letUnenrolledIn;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The decision configured by JAAS-style options, as the Jakarta Authentication module reads them: the
+     * {@code totpguard.*} store and policy keys, the {@code totpguard.jaas.password.*}, {@code users.*},
+     * {@code roles.*} and {@code not-enrolled} keys, and optionally instances under
+     * {@link TotpLoginModule#SERVICE_OPTION} and {@link TotpLoginModule#VERIFIER_OPTION}. Services and users
+     * sources are shared per option set (see {@link TotpLoginModule#closeSharedServices()}).
+     *
+     * @throws IllegalArgumentException naming the bad or missing option
+     */
+    public static TwoFactorLogin fromOptions(Map<String, ?> options) {
+        Map<String, Object> plain = new HashMap<>(options);
+        Object serviceInstance = plain.remove(TotpLoginModule.SERVICE_OPTION);
+        Object verifierInstance = plain.remove(TotpLoginModule.VERIFIER_OPTION);
+        LoginModuleOptions parsed = LoginModuleOptions.parse(plain, verifierInstance != null);
+        if (parsed.mode() != LoginModuleOptions.Mode.STANDALONE) {
+            throw new IllegalArgumentException("Option " + TotpGuardSettings.JAAS_MODE + " must be standalone here:"
+                    + " this module checks the password itself");
+        }
+        return new TwoFactorLogin(serviceFrom(serviceInstance, parsed),
+                verifierFrom(verifierInstance, parsed), parsed.notEnrolled() == LoginModuleOptions.NotEnrolled.ENROLL,
+                Clock.systemUTC());
+    }
+
+    static TwoFactorService serviceFrom(Object instance, LoginModuleOptions options) {
+        if (instance == null) {
+            return SharedServices.service(options.serviceSettings());
+        }
+        if (!(instance instanceof TwoFactorService)) {
+            throw new IllegalArgumentException("Option " + TotpLoginModule.SERVICE_OPTION + " must be a TwoFactorService");
+        }
+        return (TwoFactorService) instance;
+    }
+
+    static PasswordVerifier verifierFrom(Object instance, LoginModuleOptions options) {
+        if (options.mode() != LoginModuleOptions.Mode.STANDALONE) {
+            return null;
+        }
+        if (instance == null) {
+            return PasswordVerifiers.forOptions(options);
+        }
+        if (!(instance instanceof PasswordVerifier)) {
+            throw new IllegalArgumentException("Option " + TotpLoginModule.VERIFIER_OPTION + " must be a PasswordVerifier");
+        }
+        return (PasswordVerifier) instance;
+    }
+
+    /** Digits of a TOTP code under the service's policy. */
+    public int digits() {
+        return service.policy().parameters().digits();
+    }
+
+    /**
+     * Checks the first factor. Never tells a wrong password from an unknown user; a {@code null} or oversized
+     * user or password costs the same hash and fails.
+     *
+     * @throws PasswordStoreException if the users source cannot be read (fail closed)
+     */
+    public PasswordCheck checkPassword(String user, char[] password) throws PasswordStoreException {
+        if (verifier == null) {
+            throw new IllegalStateException("No PasswordVerifier configured");
+        }
+        boolean wellFormed = user != null && !user.isEmpty() && user.length() <= MAX_USER_CHARS && password != null;
+        Optional<Set<String>> roles = verifier.verify(wellFormed ? user : "", password == null ? new char[0] : password);
+        return new PasswordCheck(wellFormed ? user : null, wellFormed && roles.isPresent(),
+                wellFormed ? roles.orElse(Set.of()) : Set.of());
+    }
+
+    /**
+     * Checks the second factor after {@link #checkPassword} (or {@link PasswordCheck#checkedElsewhere}).
+     *
+     * @param code the code as typed, or {@code null}; not modified
+     * @param clientAddress the client's IP address for the per-address limit, or {@code null}
+     */
+    public Outcome checkCode(PasswordCheck password, char[] code, String clientAddress) {
+        Objects.requireNonNull(password, "password");
+        String user = password.user();
+        if (!password.passed()) {
+            return refuseAfterWrongPassword(user);
+        }
+        Verification verification = looksLikeRecoveryCode(code)
+                ? service.useRecoveryCode(user, CharBuffer.wrap(code), clientAddress)
+                : service.verify(user, code == null ? null : CharBuffer.wrap(code), clientAddress);
+        switch (verification.outcome()) {
+            case ACCEPTED:
+                return Outcome.ACCEPTED;
+            case NOT_ENROLLED:
+                return letUnenrolledIn ? Outcome.ENROLLMENT_REQUIRED : Outcome.FAILED;
+            case LOCKED:
+                return Outcome.LOCKED;
+            case STORE_UNAVAILABLE:
+                LOG.log(Level.ERROR, "TOTP Guard store unavailable while checking a code for {0}", user);
+                return Outcome.UNAVAILABLE;
+            case INVALID:
+            case REPLAYED:
+            default:
+                return Outcome.FAILED;
+        }
+    }
+
+    private Outcome refuseAfterWrongPassword(String user) {
+        if (user == null) {
+            return Outcome.FAILED;
+        }
+        try {
+            TwoFactorStatus status = service.status(user);
+            Optional<Instant> lockedUntil = status.lockedUntil();
+            return lockedUntil.isPresent() && lockedUntil.get().isAfter(clock.instant()) ? Outcome.LOCKED : Outcome.FAILED;
+        } catch (StoreException e) {
+            LOG.log(Level.ERROR, "TOTP Guard store unavailable: {0}", e.getMessage());
+            return Outcome.UNAVAILABLE;
+        }
+    }
+
+    private boolean looksLikeRecoveryCode(char[] code) {
+        if (code == null || code.length > RecoveryCodes.MAX_INPUT_LENGTH) {
+            return false;
+        }
+        CharSequence typed = CharBuffer.wrap(code);
+        return Totp.parseCode(typed, digits()) < 0 && RecoveryCodes.normalise(typed) != null;
+    }
+
+    /**
+     * The result of the first factor, to hand to {@link #checkCode}. It says only whether the password
+     * matched; it never holds the password. Immutable; serializable so a two-step web flow can keep it in the
+     * session between the steps.
+     */
+    public static final class PasswordCheck implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String user;
+        private final boolean passed;
+        private final Set<String> roles;
+
+        private PasswordCheck(String user, boolean passed, Set<String> roles) {
+            this.user = user;
+            this.passed = passed;
+            this.roles = Set.copyOf(roles);
+        }
+
+        /** For stacked setups: another module has already accepted {@code user}'s password. */
+        public static PasswordCheck checkedElsewhere(String user) {
+            return new PasswordCheck(Objects.requireNonNull(user, "user"), true, Set.of());
+        }
+
+        /** The user name as typed, or {@code null} if it was missing or oversized. */
+        public String user() {
+            return user;
+        }
+
+        public boolean passed() {
+            return passed;
+        }
+
+        /** The user's roles if the password passed, else empty. */
+        public Set<String> roles() {
+            return roles;
+        }
+
+        @Override
+        public String toString() {
+            return "PasswordCheck[" + user + "]";
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.totpguard.jaspic;
+
+import jakarta.security.auth.message.MessageInfo;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes the responses {@link TotpServerAuthModule} sends itself (its pages, redirects, errors) with the
+ * headers every such page needs: {@code Cache-Control: no-store}, {@code Referrer-Policy: no-referrer}, a
+ * CSP with {@code frame-ancestors 'none'}, {@code nosniff}. Portable through the servlet API, with the
+ * Jetty 12 completion in {@link JettyResponses}. Stateless.
+ */
+final class Responses {
+
+    private static final String JETTY_MESSAGE_INFO = "org.eclipse.jetty.";
+
+    private Responses() {
+    }
+
+    static void page(MessageInfo messageInfo, int status, String html) throws IOException {
+        HttpServletResponse response = (HttpServletResponse) messageInfo.getResponseMessage();
+        response.setStatus(status);
+        response.setContentType("text/html;charset=UTF-8");
+        finish(messageInfo, response, html);
+    }
+
+    /** 303 See Other to a path this module built (never a URL taken from the request). */
+    static void redirect(MessageInfo messageInfo, String location) throws IOException {
+        HttpServletResponse response = (HttpServletResponse) messageInfo.getResponseMessage();
+        response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+        response.setHeader("Location", location);
+        finish(messageInfo, response, "");
+    }
+
+    private static void finish(MessageInfo messageInfo, HttpServletResponse response, String body) throws IOException {
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Pragma", "no-cache");
+        response.setHeader("Referrer-Policy", "no-referrer");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+        if (isJetty(messageInfo)) {
+            try {
+                JettyResponses.finish(messageInfo, body);
+                return;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new IOException("Cannot complete the response through Jetty", e);
+            }
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+        response.flushBuffer();
+    }
+
+    /** True for Jetty's {@code JaspiMessageInfo} (any EE level), recognised by name so nothing of Jetty loads. */
+    static boolean isJetty(MessageInfo messageInfo) {
+        String name = messageInfo.getClass().getName();
+        return name.startsWith(JETTY_MESSAGE_INFO) && name.endsWith(".JaspiMessageInfo");
+    }
+}

@@ -1,0 +1,65 @@
+package dev.totpguard.jaspic;
+
+import jakarta.security.auth.message.AuthException;
+import jakarta.security.auth.message.config.AuthConfigFactory;
+import jakarta.security.auth.message.config.AuthConfigProvider;
+import jakarta.security.auth.message.config.ClientAuthConfig;
+import jakarta.security.auth.message.config.ServerAuthConfig;
+import java.util.Map;
+import javax.security.auth.callback.CallbackHandler;
+
+/**
+ * Registers {@link TotpServerAuthModule} with a container's {@link AuthConfigFactory} (Jakarta Authentication
+ * 3.0, section 2.1.5 "AuthConfigProvider"). Declaratively, through the standard constructor taking the
+ * provider properties (the module's options) and the factory, e.g. in Tomcat's
+ * {@code jaspic-providers.xml}; or in code with {@link #register}. One module is built and initialized per
+ * application context, on first use; a bad option fails that context closed with a message naming it.
+ * Thread-safe.
+ */
+public final class TotpAuthConfigProvider implements AuthConfigProvider {
+
+    /** The message layer of the Servlet Container Profile. */
+    public static final String HTTP_SERVLET = "HttpServlet";
+
+    private final Map<String, ?> options;
+
+    /**
+     * The standard provider constructor.
+     *
+     * @param options the module's options; values are Strings, except the optional instances under
+     *     {@code dev.totpguard.jaas.TotpLoginModule#SERVICE_OPTION} and {@code VERIFIER_OPTION}
+     * @param factory if not {@code null}, the provider registers itself there for every HttpServlet context
+     */
+    public TotpAuthConfigProvider(Map<String, ?> options, AuthConfigFactory factory) {
+        this.options = options == null ? Map.of() : Map.copyOf(options);
+        if (factory != null) {
+            factory.registerConfigProvider(this, HTTP_SERVLET, null, "TOTP Guard");
+        }
+    }
+
+    /**
+     * Registers a provider with these options for one application context ({@code "<host> <context path>"},
+     * e.g. {@code "server /app"}, or {@code null} for all) and returns the registration id.
+     */
+    public static String register(AuthConfigFactory factory, String appContext, Map<String, ?> options) {
+        return factory.registerConfigProvider(new TotpAuthConfigProvider(options, null), HTTP_SERVLET, appContext,
+                "TOTP Guard password and TOTP login");
+    }
+
+    @Override
+    public ClientAuthConfig getClientAuthConfig(String layer, String appContext, CallbackHandler handler) {
+        return null;
+    }
+
+    @Override
+    public ServerAuthConfig getServerAuthConfig(String layer, String appContext, CallbackHandler handler)
+            throws AuthException {
+        TotpServerAuthModule module = new TotpServerAuthModule();
+        module.initialize(null, null, handler, options);
+        return new TotpServerAuthConfig(layer, appContext, module);
+    }
+
+    @Override
+    public void refresh() {
+    }
+}

@@ -1,0 +1,117 @@
+package dev.totpguard.jaas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class LoginModuleOptionsTest {
+
+    private static Map<String, Object> standalone() {
+        Map<String, Object> options = new HashMap<>();
+        options.put("totpguard.jaas.password.source", "properties");
+        options.put("totpguard.jaas.password.file", "/etc/app/users.properties");
+        return options;
+    }
+
+    @Test
+    void defaultsAreStandaloneCallbackCodeRefuseUnenrolled() {
+        LoginModuleOptions options = LoginModuleOptions.parse(standalone());
+        assertEquals(LoginModuleOptions.Mode.STANDALONE, options.mode());
+        assertEquals(LoginModuleOptions.PasswordSource.PROPERTIES, options.passwordSource());
+        assertEquals(LoginModuleOptions.CodeSource.CALLBACK, options.codeSource());
+        assertEquals("j_totp", options.codeField());
+        assertEquals(":", options.codeSeparator());
+        assertEquals(LoginModuleOptions.FirstPass.NONE, options.firstPass());
+        assertEquals(LoginModuleOptions.NotEnrolled.REFUSE, options.notEnrolled());
+        assertEquals(600_000, options.passwordIterations());
+        assertFalse(options.forwardPass());
+        assertEquals("totpguard_user", options.usersTable());
+    }
+
+    @Test
+    void stackedModeNeedsNoPasswordSource() {
+        LoginModuleOptions options = LoginModuleOptions.parse(Map.of("totpguard.jaas.mode", "Stacked",
+                "try_first_pass", "true", "totpguard.jaas.code.source", "appended",
+                "totpguard.jaas.code.separator", "none", "totpguard.jaas.forward-pass", "TRUE"));
+        assertEquals(LoginModuleOptions.Mode.STACKED, options.mode());
+        assertEquals(LoginModuleOptions.FirstPass.TRY, options.firstPass());
+        assertEquals("", options.codeSeparator());
+        assertTrue(options.forwardPass());
+    }
+
+    @Test
+    void storeAndPolicyKeysArePassedToTheServiceAndJaasKeysAreNot() {
+        Map<String, Object> raw = standalone();
+        raw.put("totpguard.jdbc.url", " jdbc:h2:mem:x ");
+        raw.put("totpguard.issuer", "Example");
+        raw.put("debug", "true");
+        raw.put("someOtherModulesOption", "x");
+        assertEquals(Map.of("totpguard.jdbc.url", "jdbc:h2:mem:x", "totpguard.issuer", "Example"),
+                LoginModuleOptions.parse(raw).serviceSettings());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "totpguard.jaas.mode|both|totpguard.jaas.mode must be standalone or stacked, not 'both'",
+            "totpguard.jaas.code.source|header|totpguard.jaas.code.source must be callback or appended",
+            "totpguard.jaas.not-enrolled|allow|totpguard.jaas.not-enrolled must be refuse or enroll",
+            "totpguard.jaas.forward-pass|yes|totpguard.jaas.forward-pass must be true or false, not 'yes'",
+            "use_first_pass|1|use_first_pass must be true or false",
+            "totpguard.jaas.password.iterations|600k|totpguard.jaas.password.iterations must be a whole number from 1000",
+            "totpguard.jaas.password.iterations|10|totpguard.jaas.password.iterations must be a whole number",
+            "totpguard.jaas.password.source|ldap|totpguard.jaas.password.source must be properties or jdbc",
+            "totpguard.jaas.users.table|users;drop|totpguard.jaas.users.table must be a plain SQL identifier",
+            "totpguard.jaas.code.separator|-1-|totpguard.jaas.code.separator must be up to 8 characters without digits",
+            "totpguard.jaas.code.field|''|totpguard.jaas.code.field must be a request parameter name",
+            "totpguard.jaas.pasword.file|x|Unknown JAAS option totpguard.jaas.pasword.file"})
+    void badValueIsRefusedWithAMessageNamingTheOption(String key, String value, String expected) {
+        Map<String, Object> raw = standalone();
+        raw.put(key, value);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoginModuleOptions.parse(raw));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void standaloneWithoutPasswordSourceSaysWhatToSet() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LoginModuleOptions.parse(Map.of()));
+        assertTrue(e.getMessage().contains("totpguard.jaas.password.source"), e.getMessage());
+        assertTrue(e.getMessage().contains("stacked"), e.getMessage());
+    }
+
+    @Test
+    void propertiesSourceNeedsAFile() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LoginModuleOptions.parse(Map.of("totpguard.jaas.password.source", "properties")));
+        assertTrue(e.getMessage().contains("totpguard.jaas.password.file"), e.getMessage());
+    }
+
+    @Test
+    void passwordSourceInStackedModeIsAMistake() {
+        assertThrows(IllegalArgumentException.class, () -> LoginModuleOptions.parse(Map.of(
+                "totpguard.jaas.mode", "stacked", "totpguard.jaas.password.source", "jdbc")));
+    }
+
+    @Test
+    void useAndTryFirstPassExcludeEachOther() {
+        Map<String, Object> raw = standalone();
+        raw.put("use_first_pass", "true");
+        raw.put("try_first_pass", "true");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoginModuleOptions.parse(raw));
+        assertTrue(e.getMessage().contains("use_first_pass"), e.getMessage());
+    }
+
+    @Test
+    void nonTextOptionValueIsRefused() {
+        Map<String, Object> raw = standalone();
+        raw.put("totpguard.jaas.mode", 42);
+        assertThrows(IllegalArgumentException.class, () -> LoginModuleOptions.parse(raw));
+    }
+}

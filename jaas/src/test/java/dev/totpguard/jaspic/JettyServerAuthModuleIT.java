@@ -1,0 +1,258 @@
+package dev.totpguard.jaspic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.TwoFactorService;
+import dev.totpguard.jaas.Browser;
+import dev.totpguard.jaas.PasswordVerifier;
+import dev.totpguard.jaas.TestStore;
+import dev.totpguard.jaas.TotpLoginModule;
+import dev.totpguard.store.JdbcCredentialStore;
+import dev.totpguard.store.KeyRing;
+import jakarta.security.auth.message.config.AuthConfigFactory;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.ee10.security.jaspi.DefaultAuthConfigFactory;
+import org.eclipse.jetty.ee10.security.jaspi.JaspiAuthenticatorFactory;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
+import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
+import org.eclipse.jetty.security.Constraint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link TotpServerAuthModule} on Jetty 12 (ee10 Jakarta Authentication) over real HTTP. Contexts:
+ * {@code /app} (two-step flow), {@code /one} (one page), {@code /down} (the store is unreachable) and
+ * {@code /boom} (the users source throws inside validateRequest).
+ */
+class JettyServerAuthModuleIT {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    @TempDir
+    static Path dir;
+    static TestStore store;
+    static Server server;
+    static String base;
+
+    @BeforeAll
+    static void startJetty() throws Exception {
+        store = TestStore.create(dir);
+        for (String user : new String[] {"alice", "bob", "carol", "dave"}) {
+            store.addUser(user, user + "-pw", "admin");
+        }
+        AuthConfigFactory.setFactory(new DefaultAuthConfigFactory());
+        AuthConfigFactory factory = AuthConfigFactory.getFactory();
+
+        Map<String, Object> app = new HashMap<>(store.standaloneOptions());
+        TotpAuthConfigProvider.register(factory, "server /app", app);
+
+        Map<String, Object> one = new HashMap<>(store.standaloneOptions());
+        one.put(TotpGuardSettings.SAM_FLOW, "one-page");
+        TotpAuthConfigProvider.register(factory, "server /one", one);
+
+        JdbcDataSource dead = new JdbcDataSource();
+        dead.setURL("jdbc:h2:mem:unreachable-store;IFEXISTS=TRUE");
+        TwoFactorService down = TwoFactorService.builder()
+                .store(JdbcCredentialStore.builder(dead).database(JdbcCredentialStore.Database.H2).build())
+                .keyRing(KeyRing.fromKeyFile(Path.of(store.settings().get(TotpGuardSettings.KEY_FILE)))).build();
+        Map<String, Object> downOptions = new HashMap<>(store.standaloneOptions());
+        downOptions.put(TotpLoginModule.SERVICE_OPTION, down);
+        TotpAuthConfigProvider.register(factory, "server /down", downOptions);
+
+        // A users source with a bug: the exception surfaces inside validateRequest.
+        PasswordVerifier broken = (user, password) -> {
+            throw new IllegalStateException("users source bug");
+        };
+        Map<String, Object> boom = new HashMap<>(store.settings());
+        boom.put(TotpLoginModule.VERIFIER_OPTION, broken);
+        TotpAuthConfigProvider.register(factory, "server /boom", boom);
+
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setPort(0);
+        server.addConnector(connector);
+        Handler.Sequence contexts = new Handler.Sequence();
+        for (String path : new String[] {"/app", "/one", "/down", "/boom"}) {
+            contexts.addHandler(context(path));
+        }
+        server.setHandler(contexts);
+        server.start();
+        base = "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    private static ServletContextHandler context(String path) {
+        ServletContextHandler context = new ServletContextHandler(path,
+                ServletContextHandler.SESSIONS | ServletContextHandler.SECURITY);
+        context.addServlet(new ServletHolder(new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                response.setContentType("text/plain");
+                response.getWriter().print("admin page for " + request.getRemoteUser() + " admin=" + request.isUserInRole("admin"));
+            }
+        }), "/*");
+        ConstraintSecurityHandler security = (ConstraintSecurityHandler) context.getSecurityHandler();
+        JaspiAuthenticatorFactory authenticators = new JaspiAuthenticatorFactory();
+        authenticators.setServerName("server");
+        security.setAuthenticatorFactory(authenticators);
+        ConstraintMapping everything = new ConstraintMapping();
+        everything.setPathSpec("/*");
+        everything.setConstraint(Constraint.from("admin"));
+        security.addConstraintMapping(everything);
+        return context;
+    }
+
+    @AfterAll
+    static void stopJetty() throws Exception {
+        server.stop();
+        store.close();
+        TotpLoginModule.closeSharedServices();
+    }
+
+    private static String csrf(HttpResponse<String> page) {
+        Matcher matcher = CSRF.matcher(page.body());
+        assertTrue(matcher.find(), page.body());
+        return matcher.group(1);
+    }
+
+    /** Password step; returns the response to the password POST. */
+    private static HttpResponse<String> password(Browser browser, String context, String user, String password)
+            throws Exception {
+        HttpResponse<String> page = browser.get(context + "/totpguard/login");
+        assertEquals(200, page.statusCode());
+        return browser.post(context + "/totpguard/login", "csrf", csrf(page), "j_username", user, "j_password", password);
+    }
+
+    private static HttpResponse<String> code(Browser browser, String context, String code) throws Exception {
+        HttpResponse<String> page = browser.get(context + "/totpguard/code");
+        assertEquals(200, page.statusCode(), page.body());
+        return browser.post(context + "/totpguard/code", "csrf", csrf(page), "j_totp", code);
+    }
+
+    @Test
+    void twoStepLoginRotatesTheSessionAfterEachStepAndReturnsToTheAskedPage() throws Exception {
+        TestStore.Enrolled alice = store.enroll("alice");
+        Browser browser = new Browser(base);
+        HttpResponse<String> challenge = browser.get("/app/admin/reports");
+        assertEquals(303, challenge.statusCode());
+        assertEquals("/app/totpguard/login", Browser.location(challenge));
+        HttpResponse<String> page = browser.get("/app/totpguard/login");
+        assertEquals("no-store", page.headers().firstValue("Cache-Control").orElse(""));
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+        String anonymous = browser.cookie("JSESSIONID");
+        assertNotNull(anonymous);
+
+        HttpResponse<String> afterPassword = browser.post("/app/totpguard/login", "csrf", csrf(page),
+                "j_username", "alice", "j_password", "alice-pw");
+        assertEquals("/app/totpguard/code", Browser.location(afterPassword));
+        String halfAuthenticated = browser.cookie("JSESSIONID");
+        assertNotEquals(anonymous, halfAuthenticated);
+        assertEquals(303, browser.get("/app/admin/reports").statusCode(), "password alone opens nothing");
+
+        HttpResponse<String> afterCode = code(browser, "/app", alice.nextCode());
+        assertEquals("/app/admin/reports", Browser.location(afterCode));
+        assertNotEquals(halfAuthenticated, browser.cookie("JSESSIONID"));
+        HttpResponse<String> admin = browser.get("/app/admin/reports");
+        assertEquals(200, admin.statusCode());
+        assertEquals("admin page for alice admin=true", admin.body());
+    }
+
+    @Test
+    void wrongPasswordWrongCodeAndUnknownUserEndInTheSameGenericFailure() throws Exception {
+        TestStore.Enrolled bob = store.enroll("bob");
+        String[][] attempts = {{"bob", "wrong-pw", bob.nextCode()}, {"bob", "bob-pw", bob.wrongCode()},
+                {"mallory", "bob-pw", bob.wrongCode()}};
+        String firstNotice = null;
+        for (String[] attempt : attempts) {
+            Browser browser = new Browser(base);
+            HttpResponse<String> afterPassword = password(browser, "/app", attempt[0], attempt[1]);
+            assertEquals("/app/totpguard/code", Browser.location(afterPassword), "the password step never tells");
+            HttpResponse<String> afterCode = code(browser, "/app", attempt[2]);
+            assertEquals("/app/totpguard/login", Browser.location(afterCode));
+            String notice = browser.get("/app/totpguard/login").body().replaceAll("value=\"[^\"]+\"", "");
+            assertTrue(notice.contains("Login failed: wrong user name, password or code."), notice);
+            if (firstNotice != null) {
+                assertEquals(firstNotice, notice);
+            }
+            firstNotice = notice;
+            assertEquals(303, browser.get("/app/admin/").statusCode());
+        }
+        // The code typed after the wrong password was not consumed.
+        Browser browser = new Browser(base);
+        password(browser, "/app", "bob", "bob-pw");
+        assertEquals("/app/", Browser.location(code(browser, "/app", bob.lastCode())));
+    }
+
+    @Test
+    void formsWithoutTheSessionsCsrfTokenAreForbidden() throws Exception {
+        Browser browser = new Browser(base);
+        browser.get("/app/totpguard/login");
+        HttpResponse<String> forged = browser.post("/app/totpguard/login", "csrf", "forged", "j_username", "carol",
+                "j_password", "carol-pw");
+        assertEquals(403, forged.statusCode());
+        assertEquals(403, new Browser(base).post("/app/totpguard/code", "j_totp", "123456").statusCode());
+    }
+
+    @Test
+    void codePageWithoutThePasswordStepSendsToLogin() throws Exception {
+        HttpResponse<String> response = new Browser(base).get("/app/totpguard/code");
+        assertEquals(303, response.statusCode());
+        assertEquals("/app/totpguard/login", Browser.location(response));
+    }
+
+    @Test
+    void onePageFlowTakesAllThreeFields() throws Exception {
+        TestStore.Enrolled carol = store.enroll("carol");
+        Browser browser = new Browser(base);
+        HttpResponse<String> page = browser.get("/one/totpguard/login");
+        assertTrue(page.body().contains("name=\"j_totp\""));
+        HttpResponse<String> response = browser.post("/one/totpguard/login", "csrf", csrf(page),
+                "j_username", "carol", "j_password", "carol-pw", "j_totp", carol.nextCode());
+        assertEquals("/one/", Browser.location(response));
+        assertEquals("admin page for carol admin=true", browser.get("/one/admin/").body());
+    }
+
+    @Test
+    void storeOutageGivesServiceUnavailableAndNoAccess() throws Exception {
+        TestStore.Enrolled dave = store.enroll("dave");
+        for (String password : new String[] {"dave-pw", "wrong"}) {
+            Browser browser = new Browser(base);
+            password(browser, "/down", "dave", password);
+            HttpResponse<String> response = code(browser, "/down", dave.nextCode());
+            assertEquals(503, response.statusCode());
+            assertFalse(response.body().contains("Exception"), response.body());
+            HttpResponse<String> admin = browser.get("/down/admin/");
+            assertEquals(303, admin.statusCode(), "never SUCCESS while the store is down");
+        }
+    }
+
+    @Test
+    void exceptionInsideTheModuleFailsClosed() throws Exception {
+        Browser browser = new Browser(base);
+        HttpResponse<String> response = password(browser, "/boom", "dave", "dave-pw");
+        assertEquals(500, response.statusCode());
+        assertFalse(response.body().contains("users source bug"), response.body());
+        assertEquals(303, browser.get("/boom/admin/").statusCode());
+    }
+}
