@@ -36,6 +36,9 @@ class AdminFlowIT {
     private LauncherProcess launcher;
     private TotpCodes aliceApp;
     private List<String> aliceRecoveryCodes;
+    private WebClient carol;
+    private TotpCodes carolApp;
+    private List<String> carolRecoveryCodes;
 
     @BeforeAll
     void startTheExample(@TempDir Path data) throws Exception {
@@ -257,7 +260,7 @@ class AdminFlowIT {
         assertEquals("/admin/setup/staff/administrators/edit", on.path(), "the setting applies at once, to admin too");
         assertEquals("user=admin", on.uri().getQuery());
 
-        WebClient carol = person();
+        carol = person();
         WebClient.Page first = carol.login("carol", COLLEAGUE_PASSWORD);
         assertEquals("/admin/setup/staff/administrators/edit", first.path());
         assertEquals("user=carol", first.uri().getQuery());
@@ -266,11 +269,35 @@ class AdminFlowIT {
         assertEquals("/admin/setup/staff/administrators/edit", carol.get("/admin/setup/staff/audit-log").path());
 
         WebClient.Page enroll = carol.press(first, "Time-based Tokens (TOTP)", Map.of());
-        TotpCodes carolApp = TotpCodes.scan(enroll);
+        carolApp = TotpCodes.scan(enroll);
         WebClient.Page saved = carol.press(enroll, "Save Changes", Map.of("token_code", carolApp.next()));
-        assertEquals(10, saved.document().select("ul.recovery-codes code").size(), saved.text());
+        carolRecoveryCodes = saved.document().select("ul.recovery-codes code").eachText();
+        assertEquals(10, carolRecoveryCodes.size(), saved.text());
         WebClient.Page token = carol.get("/admin/setup/staff/administrators");
         WebClient.Page administrators = carol.press(token, "Verify", Map.of(token.labelled("Token Code").attr("name"), carolApp.next()));
         assertEquals("/admin/setup/staff/administrators", administrators.path(), "after enrolling, every page is open");
+    }
+
+    @Test
+    @Order(8)
+    void anAdministratorMakesNewRecoveryCodesOnlyWithACurrentCode() throws Exception {
+        WebClient.Page edit = carol.get("/admin/setup/staff/administrators/edit?user=carol");
+        assertTrue(edit.text().contains("Recovery codes left: 10"), edit.text());
+        WebClient.Page refused = carol.press(edit, "Disable", Map.of("token_code", carolApp.wrong()));
+        assertEquals(400, refused.status());
+        assertTrue(refused.text().contains("That token code is not right, so nothing was changed"), refused.text());
+        assertTrue(carol.get("/admin/setup/staff/administrators/edit?user=carol").text().contains("Status: Enabled"));
+
+        WebClient.Page renewed = carol.press(edit, "Regenerate Recovery Codes", Map.of("token_code", carolApp.next()));
+        List<String> fresh = renewed.document().select("ul.recovery-codes code").eachText();
+        assertEquals(10, fresh.size(), renewed.text());
+        assertTrue(fresh.stream().noneMatch(carolRecoveryCodes::contains), "all codes are new");
+        assertEquals("no-store", renewed.header("Cache-Control").orElse(""));
+
+        WebClient other = person();
+        WebClient.Page token = other.login("carol", COLLEAGUE_PASSWORD);
+        WebClient.Page recovery = other.click(token, "Use a recovery code");
+        WebClient.Page old = other.press(recovery, "Verify", Map.of(recovery.labelled("Recovery code").attr("name"), carolRecoveryCodes.get(0)));
+        assertTrue(old.text().contains("Invalid recovery code"), "old recovery codes stop working: " + old.text());
     }
 }
