@@ -127,6 +127,42 @@ class LauncherIT {
     }
 
     @Test
+    void keysRotateKeepsSecretsReadableAndReset2faHelpsTheAdminWhoLostThePhone() throws Exception {
+        String data = temp.resolve("data").toString();
+        TotpCodes app;
+        try (LauncherProcess launcher = LauncherProcess.start(WITH_PASSWORD, "--port", "0", "--data", data)) {
+            WebClient admin = new WebClient(launcher.baseUrl());
+            admin.login("admin", PASSWORD);
+            WebClient.Page enroll = admin.press(admin.get("/admin/setup/staff/administrators/edit?user=admin"), "Time-based Tokens (TOTP)", Map.of());
+            app = TotpCodes.scan(enroll);
+            WebClient.Page saved = admin.press(enroll, "Save Changes", Map.of("token_code", app.next()));
+            assertTrue(saved.text().contains("Your recovery codes"), saved.text());
+        }
+        String keyBefore = Files.readString(Path.of(data, "totpguard.key"));
+        LauncherProcess rotate = LauncherProcess.runToEnd(Map.of(), null, "keys", "rotate", "--data", data);
+        assertEquals(0, rotate.exitStatus(), rotate.output());
+        assertTrue(rotate.output().contains("re-encrypted 1 secret"), rotate.output());
+        assertFalse(rotate.output().contains(app.base32()), "no secret on the console");
+        assertFalse(keyBefore.equals(Files.readString(Path.of(data, "totpguard.key"))), "the key file gained a key");
+        try (LauncherProcess launcher = LauncherProcess.start(Map.of(), "--port", "0", "--data", data)) {
+            WebClient admin = new WebClient(launcher.baseUrl());
+            WebClient.Page token = admin.login("admin", PASSWORD);
+            assertTrue(token.path().startsWith("/totpguard/"), token.path());
+            WebClient.Page in = admin.press(token, "Verify", Map.of(token.labelled("Token Code").attr("name"), app.next()));
+            assertEquals("/admin/", in.path(), "the secret still works after the rotation: " + in.text());
+        }
+        LauncherProcess reset = LauncherProcess.runToEnd(Map.of(), null, "admin", "reset-2fa", "admin", "--data", data);
+        assertEquals(0, reset.exitStatus(), reset.output());
+        assertTrue(reset.output().contains("Two-factor authentication of admin was removed"), reset.output());
+        try (LauncherProcess launcher = LauncherProcess.start(Map.of(), "--port", "0", "--data", data)) {
+            assertEquals("/admin/", new WebClient(launcher.baseUrl()).login("admin", PASSWORD).path(), "password alone again");
+            WebClient admin = new WebClient(launcher.baseUrl());
+            admin.login("admin", PASSWORD);
+            assertTrue(admin.get("/admin/setup/staff/audit-log").text().contains("RESET admin command line"), "the reset is audited");
+        }
+    }
+
+    @Test
     void commandsOnADirectoryWithoutDatabaseSaySoAndCreateNothing() throws Exception {
         Path empty = temp.resolve("empty");
         LauncherProcess list = LauncherProcess.runToEnd(Map.of(), null, "admin", "list", "--data", empty.toString());
