@@ -69,8 +69,8 @@ class ExternalDatabaseIT {
     }
 
     private static boolean reachable(String url, String user) {
-        try (Connection ignored = DriverManager.getConnection(url, user, "")) {
-            return true;
+        try (Connection connection = DriverManager.getConnection(url, user, "")) {
+            return connection.isValid(5);
         } catch (SQLException e) {
             return false;
         }

@@ -38,6 +38,8 @@ class LauncherIT {
             assertTrue(dashboard.text().contains("Welcome, admin"), dashboard.text());
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(data.resolve("totpguard.key"));
             assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), permissions, "key file is 0600");
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE),
+                    Files.getPosixFilePermissions(data), "data directory is 0700");
         }
         try (LauncherProcess again = LauncherProcess.start(Map.of(), "--port", "0", "--data", data.toString())) {
             assertFalse(again.output().contains("password:"), "the password is printed once only:\n" + again.output());

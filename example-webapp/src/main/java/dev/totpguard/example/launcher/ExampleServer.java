@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.Configuration;
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.security.jaas.JAASLoginService;
@@ -95,6 +96,11 @@ final class ExampleServer {
         webApp.setWar(war.toString());
         webApp.setTempDirectory(work.resolve("jetty").toFile());
         webApp.setThrowUnavailableOnStartupException(true);
+        // Error pages say what happened, never how: no stack traces in responses.
+        ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowMessageInTitle(false);
+        webApp.setErrorHandler(errors);
         // One copy of every TOTP Guard class, taken from the launcher: see the class comment.
         webApp.getProtectedClassMatcher().add("dev.totpguard.");
         for (Map.Entry<String, String> parameter : installation.webSettings().entrySet()) {

@@ -16,8 +16,10 @@ import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.store.KeyRing;
 import dev.totpguard.store.StoreException;
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -70,7 +72,7 @@ final class Installation implements AutoCloseable {
                         + "(java -jar totpguard-example.jar --data " + options.dataDir() + "), or pass the --data or --jdbc-url it uses.");
             }
             try {
-                Files.createDirectories(options.dataDir());
+                createPrivateDirectory(options.dataDir());
             } catch (IOException e) {
                 throw new StartupException("Cannot create the data directory " + options.dataDir() + ": " + DataSources.rootMessage(e), e);
             }
@@ -138,7 +140,7 @@ final class Installation implements AutoCloseable {
                     + "Refusing to start rather than lock every enrolled administrator out.");
         }
         try {
-            Files.createDirectories(keyFile.toAbsolutePath().getParent());
+            createPrivateDirectory(keyFile.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new StartupException("Cannot create the directory of the key file " + keyFile + ": " + DataSources.rootMessage(e), e);
         }
@@ -146,6 +148,25 @@ final class Installation implements AutoCloseable {
         terminal.out().println("Created the AES key file " + keyFile + " (readable by this user only). Back it up and keep it "
                 + "out of the database backups; every node of a cluster needs the same file.");
         return created;
+    }
+
+    /**
+     * Creates a missing directory readable by this user only (0700 where the file system has POSIX permissions):
+     * it holds the database with the password hashes and the key file. An existing directory is left as it is.
+     */
+    private static void createPrivateDirectory(Path directory) throws IOException {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        Path parent = directory.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+            Files.createDirectory(directory);
+        }
     }
 
     /** An empty database gets the administrator "admin", with the password from the environment or a random one. */
@@ -189,20 +210,17 @@ final class Installation implements AutoCloseable {
         return Map.of(TotpGuardSettings.ISSUER, ISSUER);
     }
 
-    /** The settings every TOTP Guard part built from settings gets: the same database and key file. */
-    Map<String, String> sharedSettings() {
+    /**
+     * The web application's context parameters. Under the launcher it uses the launcher's pool and service (see
+     * {@code ExampleWebApp}); these name the same database and key file for anyone reading the configuration, and
+     * leave the database password out.
+     */
+    Map<String, String> webSettings() {
         Map<String, String> settings = new LinkedHashMap<>(policySettings());
-        settings.put(TotpGuardSettings.JDBC_URL, options.effectiveJdbcUrl());
-        options.jdbcUser().ifPresent(user -> settings.put(TotpGuardSettings.JDBC_USER, user));
-        options.jdbcPassword().ifPresent(password -> settings.put(TotpGuardSettings.JDBC_PASSWORD, password));
+        settings.put(TotpGuardSettings.JDBC_URL, DataSources.redact(options.effectiveJdbcUrl()));
         settings.put(TotpGuardSettings.KEY_FILE, options.keyFile().toString());
         settings.put(TotpGuardSettings.SCHEMA_CREATE, "false");
         return settings;
-    }
-
-    /** The web application's context parameters. */
-    Map<String, String> webSettings() {
-        return sharedSettings();
     }
 
     /**

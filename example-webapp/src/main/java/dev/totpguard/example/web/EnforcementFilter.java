@@ -71,7 +71,6 @@ final class EnforcementFilter extends HttpFilter {
         if (path.equals(Paths.EDIT_ADMINISTRATOR)) {
             return user.equals(request.getParameter("user"));
         }
-        return path.equals(Paths.TWO_FACTOR + "start") || path.equals(Paths.TWO_FACTOR + "confirm")
-                || path.equals(Paths.HELP);
+        return path.equals(Paths.TWO_FACTOR + "start") || path.equals(Paths.HELP);
     }
 }
