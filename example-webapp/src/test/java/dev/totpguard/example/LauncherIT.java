@@ -165,6 +165,18 @@ class LauncherIT {
     }
 
     @Test
+    void aCommandWhileTheServerHoldsTheBuiltInDatabaseSaysToStopItFirst() throws Exception {
+        String data = temp.resolve("data").toString();
+        try (LauncherProcess launcher = LauncherProcess.start(WITH_PASSWORD, "--port", "0", "--data", data)) {
+            LauncherProcess list = LauncherProcess.runToEnd(Map.of(), null, "admin", "list", "--data", data);
+            assertEquals(2, list.exitStatus(), list.output());
+            assertTrue(list.output().contains("Stop it first"), list.output());
+            assertNoStackTrace(list);
+            assertTrue(launcher.port() > 0);
+        }
+    }
+
+    @Test
     void commandsOnADirectoryWithoutDatabaseSaySoAndCreateNothing() throws Exception {
         Path empty = temp.resolve("empty");
         LauncherProcess list = LauncherProcess.runToEnd(Map.of(), null, "admin", "list", "--data", empty.toString());

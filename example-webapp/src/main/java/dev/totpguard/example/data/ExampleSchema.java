@@ -19,14 +19,19 @@ public final class ExampleSchema {
     static final String ADMIN_TABLE = "tg_example_admin";
     static final String AUDIT_TABLE = "tg_example_audit";
     static final String SETTING_TABLE = "tg_example_setting";
+    /** The credential store's table of secrets, under its default prefix. */
+    static final String CREDENTIAL_TABLE = "totpguard_credential";
 
     private ExampleSchema() {
     }
 
-    /** True when the database holds none of the example's tables yet: a new installation. */
+    /**
+     * True when the database holds neither the example's tables nor TOTP Guard's credential table (default prefix)
+     * yet: a new installation, for which a new key may be made. A database with stored secrets is never "new".
+     */
     public static boolean isNew(DataSource dataSource) throws DataAccessException {
         try (Connection connection = dataSource.getConnection()) {
-            return !tableExists(connection, ADMIN_TABLE);
+            return !tableExists(connection, ADMIN_TABLE) && !tableExists(connection, CREDENTIAL_TABLE);
         } catch (SQLException e) {
             throw new DataAccessException("Could not read the database's table list", e);
         }

@@ -81,6 +81,11 @@ final class Installation implements AutoCloseable {
         try {
             dataSource = DataSources.open(options.effectiveJdbcUrl(), options.jdbcUser(), options.jdbcPassword(), POOL_SIZE);
         } catch (DataAccessException e) {
+            if (options.usesBuiltInDatabase()) {
+                // Embedded H2 lets one process open the file: most often the application is still running.
+                throw new StartupException(e.getMessage() + ". Is the application (or another command) still running on "
+                        + options.dataDir() + "? Stop it first; the built-in database serves one process at a time.", e);
+            }
             throw new StartupException(e.getMessage() + ". Check --jdbc-url, --jdbc-user and --jdbc-password, and that the database server is running.", e);
         }
         try {
