@@ -88,6 +88,26 @@ class BenchmarkSetupTest {
         }
     }
 
+    @Test
+    void filterBenchmarkSessionsGetTheAnswersTheyMeasure() throws Exception {
+        TotpFilterBenchmark benchmark = new TotpFilterBenchmark();
+        benchmark.setUp();
+        try {
+            assertTrue(benchmark.withFilter().startsWith("HTTP/1.1 200"));
+            assertTrue(benchmark.withFilter().endsWith("ok"));
+            assertTrue(benchmark.withoutFilter().endsWith("ok"));
+            String redirect = benchmark.unverifiedRedirect();
+            assertTrue(redirect.contains("/with/totpguard/token"), redirect);
+            for (int i = 0; i < 3; i++) {
+                String response = benchmark.tokenPageAndVerifyPost();
+                // No page was saved in this session, so the filter sends the user to its default target.
+                assertTrue(response.contains("/with/admin/"), response);
+            }
+        } finally {
+            benchmark.tearDown();
+        }
+    }
+
     private static TotpVerifyBenchmark verifyBenchmark(TotpCase totpCase, CodeCase codeCase) throws Exception {
         TotpVerifyBenchmark benchmark = new TotpVerifyBenchmark();
         benchmark.totpCase = totpCase;
