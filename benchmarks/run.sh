@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every TOTP Guard benchmark in one JMH run and draws the chart from its results.
 #
-#   benchmarks/run.sh                      # everything, about 7 minutes on 2 cores
+#   benchmarks/run.sh                      # everything (37 benchmarks), about 7-8 minutes on 2 cores
 #   benchmarks/run.sh TotpVerifyBenchmark  # only benchmarks whose name matches (JMH regexp);
 #                                          # any other JMH option may follow too
-#   JMH_TIMES="-wi 1 -w 1s -i 1 -r 1s" benchmarks/run.sh   # a quick smoke run (about 2.5 minutes)
+#   JMH_TIMES="-wi 1 -w 1s -i 1 -r 1s" benchmarks/run.sh   # a quick smoke run (about 3 minutes)
 #
 # Writes to benchmarks/results/ (or $RESULTS_DIR): results.json (JMH), results.txt (JMH's console
 # output), results.md (table), chart.png (ratios to TOTP Guard), machine.txt (CPU, JDK, load).
