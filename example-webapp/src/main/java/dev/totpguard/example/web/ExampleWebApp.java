@@ -39,9 +39,8 @@ import javax.sql.DataSource;
  * or from the {@code totpguard.*} context parameters when the WAR is deployed on its own), then the filters and
  * servlets with their dependencies passed in.
  *
- * <p>Filter order: security headers, the same-origin {@code Origin: null} fix ({@link NullOriginFilter}), TOTP
- * Guard's filter (the second factor), the enforcement setting on {@code /admin/*}, then the CSRF check on this
- * application's forms.
+ * <p>Filter order: security headers, TOTP Guard's filter (the second factor), the enforcement setting on
+ * {@code /admin/*}, then the CSRF check on this application's forms.
  */
 public final class ExampleWebApp implements ServletContextListener {
 
@@ -97,7 +96,6 @@ public final class ExampleWebApp implements ServletContextListener {
     private void register(ServletContext context, App app, Map<String, String> settings) {
         Layout layout = app.layout();
         addFilter(context, "security-headers", new SecurityHeadersFilter(), "/*");
-        addFilter(context, "null-origin", new NullOriginFilter(), "/*");
         SecondFactorFilter.register(context, app.twoFactor(), settings, app.clock());
         addFilter(context, "enforcement", new EnforcementFilter(app.twoFactor(), app.settings(), layout), "/admin/*");
 
