@@ -52,7 +52,7 @@ class BrowserIT {
                 typeInto(browser, "Username", "admin");
                 typeInto(browser, "Password", PASSWORD);
                 button(browser, "Login").click();
-                assertTrue(browser.getPageSource().contains("Welcome, admin"), "signed in");
+                waitForText(browser, "Welcome, admin", "signed in");
 
                 visibleLink(browser, "Setup").click();
                 visibleLink(browser, "Staff Management").click();
@@ -73,11 +73,11 @@ class BrowserIT {
                 assertEquals(10, codes.size(), browser.getPageSource());
 
                 visibleLink(browser, "I have saved my recovery codes").click();
-                assertTrue(path(browser).startsWith("/totpguard/"), "TOTP Guard's token page: " + browser.getCurrentUrl());
+                waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "TOTP Guard's token page");
                 save(browser, screenshots.resolve("token-page.png"));
                 typeInto(browser, "Token Code", app.next());
                 button(browser, "Verify").click();
-                assertTrue(browser.getPageSource().contains("Status: <strong class=\"status\">Enabled"), browser.getPageSource());
+                waitForText(browser, "Status: <strong class=\"status\">Enabled", "TOTP is enabled after the code");
 
                 button(browser, "Log Out").click();
                 waitForPath(browser, "/login", "Log Out leads to the login page");
@@ -114,6 +114,19 @@ class BrowserIT {
             new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> expected.equals(path(driver)));
         } catch (TimeoutException e) {
             assertEquals(expected, path(browser), why + "; the browser shows " + browser.getCurrentUrl());
+        }
+    }
+
+    /** Waits (up to 20 s) until the page holds {@code text}: a click that submits a form returns before the next page. */
+    private static void waitForText(WebDriver browser, String text, String why) {
+        waitUntil(browser, driver -> driver.getPageSource().contains(text), why);
+    }
+
+    private static void waitUntil(WebDriver browser, java.util.function.Predicate<WebDriver> condition, String why) {
+        try {
+            new WebDriverWait(browser, Duration.ofSeconds(20)).until(condition::test);
+        } catch (TimeoutException e) {
+            throw new AssertionError(why + "; the browser shows " + browser.getCurrentUrl() + ":\n" + browser.getPageSource(), e);
         }
     }
 
