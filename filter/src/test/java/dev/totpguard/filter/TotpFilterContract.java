@@ -426,10 +426,30 @@ abstract class TotpFilterContract {
         Response crossSite = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", code),
                 Map.of("Sec-Fetch-Site", "cross-site"));
         assertEquals(403, crossSite.status(), crossSite::toString);
+        Response opaqueOriginCrossSite = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", code),
+                Map.of("Origin", "null", "Sec-Fetch-Site", "cross-site"));
+        assertEquals(403, opaqueOriginCrossSite.status(), opaqueOriginCrossSite::toString);
+        Response opaqueOriginUnknownSite = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", code),
+                Map.of("Origin", "null"));
+        assertEquals(403, opaqueOriginUnknownSite.status(), opaqueOriginUnknownSite::toString);
         // Nothing was evaluated: the same code still works, from this origin.
         Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", code),
                 Map.of("Origin", container.base().getScheme() + "://" + container.base().getAuthority(),
                         "Sec-Fetch-Site", "same-origin"));
+        assertRedirectsTo("/admin/x", accepted);
+    }
+
+    @Test
+    void theFiltersOwnFormPostedByABrowserWithOriginNullIsAccepted() throws Exception {
+        // A browser posting a form from a page sent with "Referrer-Policy: no-referrer" sends "Origin: null" and,
+        // because the form is this server's own, "Sec-Fetch-Site: same-origin" (seen with Chromium).
+        String user = newUser();
+        fixture.enroll(user);
+        Browser browser = browser();
+        passwordOnly(browser, user, "/admin/x");
+        Response page = browser.get(TOKEN);
+        Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", fixture.code(user)),
+                Map.of("Origin", "null", "Sec-Fetch-Site", "same-origin"));
         assertRedirectsTo("/admin/x", accepted);
     }
 

@@ -1,0 +1,149 @@
+package dev.totpguard.example.data;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * The administrators' profiles (user name, full name, e-mail) in {@code tg_example_admin}. Input is validated
+ * here, so every caller (web page and command line) gets the same rules and the same clear messages.
+ * Thread-safe: every call takes its own connection.
+ */
+public final class AdminDirectory {
+
+    /** Letters, digits and {@code . _ @ -}, 1 to 64 characters: safe in URLs, logs and the JAAS user table. */
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+    private static final Pattern EMAIL = Pattern.compile("[^\\s@<>\"]{1,64}@[^\\s@<>\"]{1,189}");
+    private static final int MAX_NAME = 200;
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public AdminDirectory(DataSource dataSource, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Checks a user name typed by a person.
+     *
+     * @return an error message for the person, or empty when the name is acceptable
+     */
+    public static Optional<String> checkUsername(String username) {
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            return Optional.of("A user name has 1 to 64 characters: letters, digits, dot, dash, underscore or @.");
+        }
+        return Optional.empty();
+    }
+
+    /** @return an error message for the person, or empty when name and e-mail are acceptable */
+    public static Optional<String> checkProfile(String name, String email) {
+        if (name == null || name.isBlank() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
+            return Optional.of("Enter a name of 1 to " + MAX_NAME + " characters.");
+        }
+        if (email == null || !EMAIL.matcher(email).matches()) {
+            return Optional.of("Enter an e-mail address such as alice@example.com.");
+        }
+        return Optional.empty();
+    }
+
+    public List<Administrator> list() throws DataAccessException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT username, full_name, email, created_at_ms FROM " + ExampleSchema.ADMIN_TABLE + " ORDER BY username");
+             ResultSet rows = select.executeQuery()) {
+            List<Administrator> administrators = new ArrayList<>();
+            while (rows.next()) {
+                administrators.add(read(rows));
+            }
+            return administrators;
+        } catch (SQLException e) {
+            throw new DataAccessException("Could not list the administrators", e);
+        }
+    }
+
+    public Optional<Administrator> find(String username) throws DataAccessException {
+        if (checkUsername(username).isPresent()) {
+            return Optional.empty();
+        }
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT username, full_name, email, created_at_ms FROM " + ExampleSchema.ADMIN_TABLE + " WHERE username = ?")) {
+            select.setString(1, username);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException("Could not read administrator " + username, e);
+        }
+    }
+
+    public int count() throws DataAccessException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM " + ExampleSchema.ADMIN_TABLE);
+             ResultSet rows = select.executeQuery()) {
+            rows.next();
+            return rows.getInt(1);
+        } catch (SQLException e) {
+            throw new DataAccessException("Could not count the administrators", e);
+        }
+    }
+
+    /**
+     * Adds a profile on a connection the caller controls, so that the profile and the password row are
+     * written in one transaction.
+     *
+     * @throws IllegalArgumentException with a message for the person when a value is not acceptable
+     */
+    public Administrator add(Connection connection, String username, String name, String email) throws SQLException {
+        checkUsername(username).ifPresent(AdminDirectory::refuse);
+        checkProfile(name, email).ifPresent(AdminDirectory::refuse);
+        Administrator administrator = new Administrator(username, name.strip(), email.strip(), clock.instant());
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO " + ExampleSchema.ADMIN_TABLE + " (username, full_name, email, created_at_ms) VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, administrator.username());
+            insert.setString(2, administrator.name());
+            insert.setString(3, administrator.email());
+            insert.setLong(4, administrator.createdAt().toEpochMilli());
+            insert.executeUpdate();
+        }
+        return administrator;
+    }
+
+    /**
+     * Changes name and e-mail.
+     *
+     * @return false when there is no such administrator
+     * @throws IllegalArgumentException with a message for the person when a value is not acceptable
+     */
+    public boolean update(String username, String name, String email) throws DataAccessException {
+        checkProfile(name, email).ifPresent(AdminDirectory::refuse);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "UPDATE " + ExampleSchema.ADMIN_TABLE + " SET full_name = ?, email = ? WHERE username = ?")) {
+            update.setString(1, name.strip());
+            update.setString(2, email.strip());
+            update.setString(3, username);
+            return update.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new DataAccessException("Could not update administrator " + username, e);
+        }
+    }
+
+    private static Administrator read(ResultSet row) throws SQLException {
+        return new Administrator(row.getString(1), row.getString(2), row.getString(3),
+                java.time.Instant.ofEpochMilli(row.getLong(4)));
+    }
+
+    private static void refuse(String message) {
+        throw new IllegalArgumentException(message);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.totpguard.example.launcher;
+
+import dev.totpguard.example.data.DataSources;
+import dev.totpguard.example.login.PasswordLoginModule;
+import dev.totpguard.example.web.ExampleWebApp;
+import dev.totpguard.jaas.JdbcPasswordVerifier;
+import dev.totpguard.jaas.RolePrincipal;
+import dev.totpguard.jaas.TotpLoginModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.security.auth.login.AppConfigurationEntry;
+import javax.security.auth.login.Configuration;
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.security.jaas.JAASLoginService;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * Runs the example WAR on embedded Jetty 12 (ee10): opens the installation (database, key file, first
+ * administrator), binds the port, deploys the WAR that the launcher jar carries, and prints the ready line
+ * {@code TOTP Guard example running at http://localhost:PORT/}.
+ *
+ * <p>The container's FORM login is checked by TOTP Guard's JAAS login module through Jetty's
+ * {@link JAASLoginService}, configured here in code (no {@code jaas.conf} file). The web application's class
+ * loader takes every {@code dev.totpguard.} class from the launcher's class path (Jetty's "protected classes"),
+ * so the login module, the filter and the admin pages share one copy of each TOTP Guard class, one H2 engine and
+ * one connection pool.
+ */
+final class ExampleServer {
+
+    static final String WAR_RESOURCE = "/webapp/totpguard-example.war";
+    static final String REALM = "TOTP Guard";
+    static final String JAAS_ENTRY = "totpguard";
+    static final String LOGIN_MODULE = TotpLoginModule.class.getName();
+
+    private ExampleServer() {
+    }
+
+    static int run(LauncherOptions options, Terminal terminal) throws StartupException {
+        Path work = null;
+        Installation installation = Installation.open(options, terminal, true);
+        Server server = new Server();
+        try {
+            work = Files.createTempDirectory("totpguard-example");
+            Path war = extractWar(work);
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost(options.host());
+            connector.setPort(options.port());
+            server.addConnector(connector);
+            server.setHandler(webApp(options, installation, war, work));
+            server.setStopAtShutdown(true);
+            server.setStopTimeout(5_000);
+            try {
+                // Bound before the server starts, so a busy port is one clear message rather than Jetty's log.
+                connector.open();
+            } catch (IOException e) {
+                if (isBindFailure(e)) {
+                    throw new StartupException("Port " + options.port() + " on " + options.host() + " is already in use. Stop the other "
+                            + "program, or pass --port N (--port 0 picks a free port).", e);
+                }
+                throw new StartupException("Cannot listen on " + options.host() + ":" + options.port() + ": " + DataSources.rootMessage(e), e);
+            }
+            try {
+                server.start();
+            } catch (Exception e) {
+                throw new StartupException("The web application did not start: " + DataSources.rootMessage(e), e);
+            }
+            terminal.out().println("TOTP Guard example running at http://localhost:" + connector.getLocalPort() + "/");
+            terminal.out().flush();
+            server.join();
+            return Main.OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.OK;
+        } catch (IOException e) {
+            throw new StartupException("Cannot prepare the web application in a temporary directory: " + DataSources.rootMessage(e), e);
+        } finally {
+            stopQuietly(server);
+            installation.close();
+            deleteQuietly(work);
+        }
+    }
+
+    private static WebAppContext webApp(LauncherOptions options, Installation installation, Path war, Path work) {
+        WebAppContext webApp = new WebAppContext();
+        webApp.setContextPath("/");
+        webApp.setWar(war.toString());
+        webApp.setTempDirectory(work.resolve("jetty").toFile());
+        webApp.setThrowUnavailableOnStartupException(true);
+        // Error pages say what happened, never how: no stack traces in responses.
+        ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowMessageInTitle(false);
+        webApp.setErrorHandler(errors);
+        // One copy of every TOTP Guard class, taken from the launcher: see the class comment.
+        webApp.getProtectedClassMatcher().add("dev.totpguard.");
+        for (Map.Entry<String, String> parameter : installation.webSettings().entrySet()) {
+            webApp.setInitParameter(parameter.getKey(), parameter.getValue());
+        }
+        // The web application uses the launcher's pool and service (same classes: see the class comment).
+        webApp.setAttribute(ExampleWebApp.DATA_SOURCE_ATTRIBUTE, installation.dataSource());
+        webApp.setAttribute(ExampleWebApp.TWO_FACTOR_ATTRIBUTE, installation.twoFactor());
+        webApp.getSessionHandler().setSameSite(HttpCookie.SameSite.LAX);
+        webApp.getSessionHandler().setHttpOnly(true);
+
+        JAASLoginService loginService = new JAASLoginService(REALM);
+        loginService.setLoginModuleName(JAAS_ENTRY);
+        loginService.setConfiguration(jaasConfiguration(installation));
+        loginService.setRoleClassNames(new String[] {RolePrincipal.class.getName()});
+        webApp.getSecurityHandler().setLoginService(loginService);
+        return webApp;
+    }
+
+    /**
+     * The JAAS configuration entry {@value #JAAS_ENTRY}, in code (no {@code jaas.conf} file): the password step
+     * ({@link PasswordLoginModule}, REQUISITE) and TOTP Guard's {@code TotpLoginModule} in stacked mode, OPTIONAL.
+     * Without {@code j_totp} the login is password-only and the filter asks for the code next (two steps); with a
+     * right {@code j_totp} the module marks the subject verified and the filter asks nothing more.
+     */
+    private static Configuration jaasConfiguration(Installation installation) {
+        AppConfigurationEntry password = new AppConfigurationEntry(PasswordLoginModule.class.getName(),
+                AppConfigurationEntry.LoginModuleControlFlag.REQUISITE,
+                Map.of(PasswordLoginModule.VERIFIER_OPTION, JdbcPasswordVerifier.builder(installation.dataSource()).build()));
+        AppConfigurationEntry code = new AppConfigurationEntry(LOGIN_MODULE,
+                AppConfigurationEntry.LoginModuleControlFlag.OPTIONAL, installation.loginModuleOptions());
+        AppConfigurationEntry[] entries = {password, code};
+        return new Configuration() {
+            @Override
+            public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
+                return JAAS_ENTRY.equals(name) ? entries.clone() : null;
+            }
+        };
+    }
+
+    /** Copies the WAR out of the launcher jar: Jetty unpacks a WAR from a file, not from inside another jar. */
+    private static Path extractWar(Path work) throws IOException, StartupException {
+        Path war = work.resolve("totpguard-example.war");
+        try (InputStream in = ExampleServer.class.getResourceAsStream(WAR_RESOURCE)) {
+            if (in == null) {
+                throw new StartupException("This jar carries no web application (" + WAR_RESOURCE + "); build it with "
+                        + "./mvnw -q -B package -DskipTests and run example-webapp/target/totpguard-example.jar.");
+            }
+            Files.copy(in, war, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return war;
+    }
+
+    /** Jetty wraps the JDK's BindException in an IOException of its own. */
+    private static boolean isBindFailure(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            if (server.isStarted() || server.isStarting()) {
+                server.stop();
+            }
+        } catch (Exception e) {
+            // Already shutting down; nothing else to do.
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory left behind is harmless.
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package dev.totpguard.example.launcher;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.TwoFactorPolicy;
+import dev.totpguard.TwoFactorService;
+import dev.totpguard.example.data.AdminAccounts;
+import dev.totpguard.example.data.AuditListener;
+import dev.totpguard.example.data.AuditLog;
+import dev.totpguard.example.data.DataAccessException;
+import dev.totpguard.example.data.DataSources;
+import dev.totpguard.example.data.ExampleSchema;
+import dev.totpguard.jaas.PasswordHash;
+import dev.totpguard.jaas.TotpLoginModule;
+import dev.totpguard.store.JdbcCredentialStore;
+import dev.totpguard.store.KeyRing;
+import dev.totpguard.store.StoreException;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One installation of the example: the database (H2 file in the data directory, or PostgreSQL/MariaDB), the AES
+ * key file and the services on top of them, opened the same way by the server and by every admin command.
+ *
+ * <p>The key file is created only together with a new database. A database that already holds data but whose key
+ * file is missing is refused: a new key could not read the stored TOTP secrets, and silently starting over would
+ * lock every enrolled administrator out.
+ */
+final class Installation implements AutoCloseable {
+
+    static final String ADMIN_PASSWORD_ENV = "TOTPGUARD_ADMIN_PASSWORD";
+    static final String FIRST_ADMIN = "admin";
+    static final String ISSUER = "TOTP Guard example";
+    private static final int POOL_SIZE = 10;
+    private static final String PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    private final LauncherOptions options;
+    private final HikariDataSource dataSource;
+    private final JdbcCredentialStore store;
+    private final TwoFactorService twoFactor;
+    private final AdminAccounts accounts;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    private Installation(LauncherOptions options, HikariDataSource dataSource, JdbcCredentialStore store, TwoFactorService twoFactor, AdminAccounts accounts,
+                         AuditLog audit, Clock clock) {
+        this.options = options;
+        this.dataSource = dataSource;
+        this.store = store;
+        this.twoFactor = twoFactor;
+        this.accounts = accounts;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /**
+     * @param forServer true for the web server, which may create a new installation (database tables, key file,
+     *     first administrator); the admin commands only open an existing one
+     */
+    static Installation open(LauncherOptions options, Terminal terminal, boolean forServer) throws StartupException {
+        if (options.usesBuiltInDatabase()) {
+            Path databaseFile = options.dataDir().resolve("totpguard.mv.db");
+            if (!forServer && !Files.exists(databaseFile)) {
+                throw new StartupException("There is no database in " + options.dataDir() + " yet. Start the application once "
+                        + "(java -jar totpguard-example.jar --data " + options.dataDir() + "), or pass the --data or --jdbc-url it uses.");
+            }
+            try {
+                createPrivateDirectory(options.dataDir());
+            } catch (IOException e) {
+                throw new StartupException("Cannot create the data directory " + options.dataDir() + ": " + DataSources.rootMessage(e), e);
+            }
+        }
+        HikariDataSource dataSource;
+        try {
+            dataSource = DataSources.open(options.effectiveJdbcUrl(), options.jdbcUser(), options.jdbcPassword(), POOL_SIZE);
+        } catch (DataAccessException e) {
+            if (options.usesBuiltInDatabase()) {
+                // Embedded H2 lets one process open the file: most often the application is still running.
+                throw new StartupException(e.getMessage() + ". Is the application (or another command) still running on "
+                        + options.dataDir() + "? Stop it first; the built-in database serves one process at a time.", e);
+            }
+            throw new StartupException(e.getMessage() + ". Check --jdbc-url, --jdbc-user and --jdbc-password, and that the database server is running.", e);
+        }
+        try {
+            Clock clock = Clock.systemUTC();
+            boolean newDatabase = ExampleSchema.isNew(dataSource);
+            if (newDatabase && !forServer) {
+                throw new StartupException("The database at " + DataSources.redact(options.effectiveJdbcUrl())
+                        + " holds no TOTP Guard example data yet. Start the application once first.");
+            }
+            KeyRing keyRing = keyRing(options, terminal, newDatabase);
+            JdbcCredentialStore store = JdbcCredentialStore.builder(dataSource).createSchemaIfMissing(true).build();
+            AdminAccounts.createSchema(dataSource);
+            AuditLog audit = new AuditLog(dataSource);
+            TwoFactorService twoFactor = service(store, keyRing, audit, clock);
+            AdminAccounts accounts = new AdminAccounts(dataSource, PasswordHash.builder().build(), clock);
+            Installation installation = new Installation(options, dataSource, store, twoFactor, accounts, audit, clock);
+            if (forServer) {
+                installation.createFirstAdministrator(terminal);
+            }
+            return installation;
+        } catch (StartupException e) {
+            dataSource.close();
+            throw e;
+        } catch (DataAccessException | StoreException e) {
+            dataSource.close();
+            throw new StartupException(e.getMessage() + ": " + DataSources.rootMessage(e), e);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    private static TwoFactorService service(JdbcCredentialStore store, KeyRing keyRing, AuditLog audit, Clock clock) {
+        return TwoFactorService.builder()
+                .store(store)
+                .keyRing(keyRing)
+                .policy(TwoFactorPolicy.fromMap(policySettings()))
+                .clock(clock)
+                .listener(new AuditListener(audit))
+                .build();
+    }
+
+    /** The same service over another key ring (after {@code keys rotate} added a key). */
+    TwoFactorService twoFactorWith(KeyRing keyRing) {
+        return service(store, keyRing, audit, clock);
+    }
+
+    private static KeyRing keyRing(LauncherOptions options, Terminal terminal, boolean newDatabase) throws StartupException, StoreException {
+        Path keyFile = options.keyFile();
+        if (Files.exists(keyFile)) {
+            return KeyRing.fromKeyFile(keyFile);
+        }
+        if (!newDatabase) {
+            throw new StartupException("The key file " + keyFile + " is missing, but the database at "
+                    + DataSources.redact(options.effectiveJdbcUrl()) + " already holds TOTP Guard data whose secrets only that key can "
+                    + "read. Restore the key file from your backup (every node uses the same file), or pass --key-file PATH. "
+                    + "Refusing to start rather than lock every enrolled administrator out.");
+        }
+        try {
+            createPrivateDirectory(keyFile.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new StartupException("Cannot create the directory of the key file " + keyFile + ": " + DataSources.rootMessage(e), e);
+        }
+        KeyRing created = KeyRing.generateKeyFile(keyFile);
+        terminal.out().println("Created the AES key file " + keyFile + " (readable by this user only). Back it up and keep it "
+                + "out of the database backups; every node of a cluster needs the same file.");
+        return created;
+    }
+
+    /**
+     * Creates a missing directory readable by this user only (0700 where the file system has POSIX permissions):
+     * it holds the database with the password hashes and the key file. An existing directory is left as it is.
+     */
+    private static void createPrivateDirectory(Path directory) throws IOException {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        Path parent = directory.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+            Files.createDirectory(directory);
+        }
+    }
+
+    /** An empty database gets the administrator "admin", with the password from the environment or a random one. */
+    private void createFirstAdministrator(Terminal terminal) throws DataAccessException, StartupException {
+        if (accounts.directory().count() > 0) {
+            return;
+        }
+        String given = terminal.environment().get(ADMIN_PASSWORD_ENV);
+        char[] password;
+        boolean generated = given == null || given.isEmpty();
+        if (generated) {
+            password = randomPassword();
+        } else {
+            password = given.toCharArray();
+            var problem = AdminAccounts.checkPassword(password);
+            if (problem.isPresent()) {
+                throw new StartupException(ADMIN_PASSWORD_ENV + ": " + problem.get());
+            }
+        }
+        String shown = generated ? new String(password) : null;
+        accounts.add(FIRST_ADMIN, "Administrator", "admin@example.com", password);
+        if (generated) {
+            terminal.out().println("Created the administrator '" + FIRST_ADMIN + "' with password: " + shown);
+            terminal.out().println("This password is shown only now. Sign in, then set up two-factor authentication on your Edit page.");
+        } else {
+            terminal.out().println("Created the administrator '" + FIRST_ADMIN + "' with the password from " + ADMIN_PASSWORD_ENV + ".");
+        }
+    }
+
+    static char[] randomPassword() {
+        SecureRandom random = new SecureRandom();
+        char[] password = new char[20];
+        for (int i = 0; i < password.length; i++) {
+            password[i] = PASSWORD_ALPHABET.charAt(random.nextInt(PASSWORD_ALPHABET.length()));
+        }
+        return password;
+    }
+
+    /** The policy of this example: issuer shown in the authenticator app, defaults for everything else. */
+    static Map<String, String> policySettings() {
+        return Map.of(TotpGuardSettings.ISSUER, ISSUER);
+    }
+
+    /**
+     * The web application's context parameters. Under the launcher it uses the launcher's pool and service (see
+     * {@code ExampleWebApp}); these name the same database and key file for anyone reading the configuration, and
+     * leave the database password out.
+     */
+    Map<String, String> webSettings() {
+        Map<String, String> settings = new LinkedHashMap<>(policySettings());
+        settings.put(TotpGuardSettings.JDBC_URL, DataSources.redact(options.effectiveJdbcUrl()));
+        settings.put(TotpGuardSettings.KEY_FILE, options.keyFile().toString());
+        settings.put(TotpGuardSettings.SCHEMA_CREATE, "false");
+        return settings;
+    }
+
+    /**
+     * The options of TOTP Guard's JAAS login module: stacked after the password step, with this installation's
+     * service (one pool, the audit listener) instead of building its own from settings.
+     */
+    Map<String, Object> loginModuleOptions() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put(TotpGuardSettings.JAAS_MODE, "stacked");
+        settings.put(TotpLoginModule.SERVICE_OPTION, twoFactor);
+        return settings;
+    }
+
+    HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    TwoFactorService twoFactor() {
+        return twoFactor;
+    }
+
+    AdminAccounts accounts() {
+        return accounts;
+    }
+
+    AuditLog audit() {
+        return audit;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

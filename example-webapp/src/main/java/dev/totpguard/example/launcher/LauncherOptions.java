@@ -1,0 +1,266 @@
+package dev.totpguard.example.launcher;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The launcher's command line: flags ({@code --port 8080} or {@code --port=8080}) anywhere, and the words of a
+ * command ({@code admin add alice}) in order. Immutable.
+ */
+final class LauncherOptions {
+
+    static final int DEFAULT_PORT = 8080;
+    static final String DEFAULT_DATA_DIR = "totpguard-data";
+    static final String KEY_FILE_NAME = "totpguard.key";
+    /** Read when {@code --jdbc-password} is not given, so the password need not show up in the process list. */
+    static final String JDBC_PASSWORD_ENV = "TOTPGUARD_JDBC_PASSWORD";
+
+    static final String USAGE = String.join("\n",
+            "TOTP Guard example: an admin web application with TOTP two-factor authentication (RFC 6238).",
+            "",
+            "Usage:",
+            "  java -jar totpguard-example.jar [options]                      start the web application",
+            "  java -jar totpguard-example.jar [options] admin list           list the administrators",
+            "  java -jar totpguard-example.jar [options] admin add USER [--name NAME] [--email EMAIL]",
+            "                                                                 add an administrator (asks for the password)",
+            "  java -jar totpguard-example.jar [options] admin set-password USER",
+            "                                                                 set a new password (asks for it)",
+            "  java -jar totpguard-example.jar [options] admin reset-2fa USER remove USER's two-factor authentication",
+            "                                                                 (for the admin who lost the phone and every",
+            "                                                                 recovery code)",
+            "  java -jar totpguard-example.jar [options] keys rotate          add a new AES key to the key file and",
+            "                                                                 re-encrypt every TOTP secret with it",
+            "",
+            "Options:",
+            "  --port N             HTTP port (default 8080; 0 picks a free port)",
+            "  --host ADDRESS       network address to listen on (default 127.0.0.1, this machine only;",
+            "                       0.0.0.0 for every interface, behind a TLS proxy)",
+            "  --data DIR           data directory: the H2 database and the key file (default ./totpguard-data)",
+            "  --jdbc-url URL       use this database instead of H2, e.g. jdbc:postgresql://db:5432/app",
+            "                       or jdbc:mariadb://db:3306/app",
+            "  --jdbc-user USER     database user",
+            "  --jdbc-password PW   database password (or set " + JDBC_PASSWORD_ENV + ")",
+            "  --key-file PATH      AES key file for the TOTP secrets (default DATA/totpguard.key), created",
+            "                       on the first start; start every node of a cluster with the same file",
+            "  --help               show this text",
+            "",
+            "The first start with an empty database creates the administrator 'admin' with the password from",
+            "the environment variable TOTPGUARD_ADMIN_PASSWORD, or a random one printed once.",
+            "Passwords asked for are read from the console, or from standard input when there is none.",
+            "");
+
+    static final String DEFAULT_HOST = "127.0.0.1";
+
+    private final int port;
+    private final String host;
+    private final Path dataDir;
+    private final Optional<String> jdbcUrl;
+    private final Optional<String> jdbcUser;
+    private final Optional<String> jdbcPassword;
+    private final Path keyFile;
+    private final boolean help;
+    private final Optional<String> name;
+    private final Optional<String> email;
+    private final List<String> command;
+
+    private LauncherOptions(int port, String host, Path dataDir, Optional<String> jdbcUrl, Optional<String> jdbcUser,
+                            Optional<String> jdbcPassword, Path keyFile, boolean help, Optional<String> name,
+                            Optional<String> email, List<String> command) {
+        this.port = port;
+        this.host = host;
+        this.dataDir = dataDir;
+        this.jdbcUrl = jdbcUrl;
+        this.jdbcUser = jdbcUser;
+        this.jdbcPassword = jdbcPassword;
+        this.keyFile = keyFile;
+        this.help = help;
+        this.name = name;
+        this.email = email;
+        this.command = List.copyOf(command);
+    }
+
+    /**
+     * @param environment read for {@link #JDBC_PASSWORD_ENV}
+     * @throws UsageException naming the flag and the expected form
+     */
+    static LauncherOptions parse(String[] args, Map<String, String> environment) throws UsageException {
+        int port = DEFAULT_PORT;
+        String host = DEFAULT_HOST;
+        String data = null;
+        String jdbcUrl = null;
+        String jdbcUser = null;
+        String jdbcPassword = null;
+        String keyFile = null;
+        String name = null;
+        String email = null;
+        boolean help = false;
+        List<String> command = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                command.add(arg);
+                continue;
+            }
+            String flag = arg;
+            String value = null;
+            int equals = arg.indexOf('=');
+            if (equals > 0) {
+                flag = arg.substring(0, equals);
+                value = arg.substring(equals + 1);
+            }
+            if (flag.equals("--help")) {
+                if (value != null) {
+                    throw new UsageException("--help takes no value.");
+                }
+                help = true;
+                continue;
+            }
+            if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", "--name", "--email")
+                    .contains(flag)) {
+                throw new UsageException("Unknown option " + flag + ". Run with --help to see the options.");
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(flag + " needs a value. Run with --help to see the options.");
+                }
+                value = args[++i];
+            }
+            switch (flag) {
+                case "--port" -> port = parsePort(value);
+                case "--host" -> host = nonEmpty(flag, value);
+                case "--data" -> data = nonEmpty(flag, value);
+                case "--jdbc-url" -> jdbcUrl = parseJdbcUrl(value);
+                case "--jdbc-user" -> jdbcUser = value;
+                case "--jdbc-password" -> jdbcPassword = value;
+                case "--key-file" -> keyFile = nonEmpty(flag, value);
+                case "--name" -> name = value;
+                case "--email" -> email = value;
+                default -> throw new AssertionError("flag listed above but not handled: " + flag);
+            }
+        }
+        if (jdbcPassword == null) {
+            jdbcPassword = environment.get(JDBC_PASSWORD_ENV);
+        }
+        Path dataDir = Path.of(data == null ? DEFAULT_DATA_DIR : data).toAbsolutePath().normalize();
+        Path key = keyFile == null ? dataDir.resolve(KEY_FILE_NAME) : Path.of(keyFile).toAbsolutePath().normalize();
+        LauncherOptions options = new LauncherOptions(port, host, dataDir, Optional.ofNullable(jdbcUrl), Optional.ofNullable(jdbcUser),
+                Optional.ofNullable(jdbcPassword), key, help, Optional.ofNullable(name), Optional.ofNullable(email), command);
+        if (!help) {
+            options.checkCommand();
+        }
+        return options;
+    }
+
+    private void checkCommand() throws UsageException {
+        if ((name.isPresent() || email.isPresent()) && !(command.size() >= 2 && command.get(0).equals("admin") && command.get(1).equals("add"))) {
+            throw new UsageException("--name and --email belong to 'admin add USER'.");
+        }
+        if (command.isEmpty()) {
+            return;
+        }
+        String verb = command.get(0);
+        if (verb.equals("admin")) {
+            if (command.size() == 2 && command.get(1).equals("list")) {
+                return;
+            }
+            if (command.size() == 3 && List.of("add", "set-password", "reset-2fa").contains(command.get(1))) {
+                return;
+            }
+            throw new UsageException("Expected 'admin list', 'admin add USER', 'admin set-password USER' or 'admin reset-2fa USER', not '"
+                    + String.join(" ", command) + "'. Run with --help for details.");
+        }
+        if (verb.equals("keys")) {
+            if (command.size() == 2 && command.get(1).equals("rotate")) {
+                return;
+            }
+            throw new UsageException("Expected 'keys rotate', not '" + String.join(" ", command) + "'.");
+        }
+        throw new UsageException("Unknown command '" + verb + "'. Commands are 'admin' and 'keys'; run with --help for details.");
+    }
+
+    private static int parsePort(String value) throws UsageException {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new UsageException("--port expects a number from 0 to 65535 (0 picks a free port), not '" + value + "'.");
+    }
+
+    private static String parseJdbcUrl(String value) throws UsageException {
+        if (!value.startsWith("jdbc:")) {
+            throw new UsageException("--jdbc-url expects a JDBC URL such as jdbc:postgresql://localhost:5432/app, not '" + value + "'.");
+        }
+        return value;
+    }
+
+    private static String nonEmpty(String flag, String value) throws UsageException {
+        if (value.isBlank()) {
+            throw new UsageException(flag + " expects a value, not an empty one.");
+        }
+        return value;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String host() {
+        return host;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    /** The database to use: the given JDBC URL, else the H2 file database in the data directory. */
+    String effectiveJdbcUrl() {
+        return jdbcUrl.orElseGet(() -> "jdbc:h2:file:" + dataDir.resolve("totpguard").toString().replace('\\', '/'));
+    }
+
+    boolean usesBuiltInDatabase() {
+        return jdbcUrl.isEmpty();
+    }
+
+    Optional<String> jdbcUser() {
+        return jdbcUser;
+    }
+
+    Optional<String> jdbcPassword() {
+        return jdbcPassword;
+    }
+
+    Path keyFile() {
+        return keyFile;
+    }
+
+    boolean help() {
+        return help;
+    }
+
+    Optional<String> name() {
+        return name;
+    }
+
+    Optional<String> email() {
+        return email;
+    }
+
+    /** The command words, empty to start the web application. */
+    List<String> command() {
+        return command;
+    }
+
+    @Override
+    public String toString() {
+        // The JDBC password is left out on purpose.
+        return "LauncherOptions[port=" + port + ", data=" + dataDir + ", jdbcUrl=" + effectiveJdbcUrl() + ", keyFile=" + keyFile
+                + ", command=" + command + "]";
+    }
+}

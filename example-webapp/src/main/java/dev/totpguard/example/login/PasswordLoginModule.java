@@ -1,0 +1,159 @@
+package dev.totpguard.example.login;
+
+import dev.totpguard.jaas.PasswordStoreException;
+import dev.totpguard.jaas.PasswordVerifier;
+import dev.totpguard.jaas.RolePrincipal;
+import dev.totpguard.jaas.UserPrincipal;
+import java.io.IOException;
+import java.security.Principal;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import javax.security.auth.Subject;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.CallbackHandler;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.FailedLoginException;
+import javax.security.auth.login.LoginException;
+import javax.security.auth.spi.LoginModule;
+
+/**
+ * The password step of the example's JAAS entry (Java SE JAAS LoginModule Developer's Guide): checks user name and
+ * password with the JAAS module's {@link PasswordVerifier} (the {@code totpguard_user} table, PBKDF2 hashes) and
+ * on commit adds {@link UserPrincipal} and the {@link RolePrincipal}s. It is listed REQUIRED before
+ * {@code dev.totpguard.jaas.TotpLoginModule} in stacked mode, listed OPTIONAL:
+ * <ul>
+ *   <li>password only: this module succeeds, the TOTP module has no code and fails, which OPTIONAL allows; the
+ *       session is password-only and TOTP Guard's filter asks for the code on its token page (two steps);</li>
+ *   <li>password and {@code j_totp} on the login page: the TOTP module checks the code at commit and adds
+ *       {@code TotpVerifiedPrincipal}, which the filter accepts without asking again.</li>
+ * </ul>
+ * A wrong password fails the whole login with one generic message, and the TOTP module then never sees the code.
+ *
+ * <p>The verifier comes as the option {@value #VERIFIER_OPTION} (a programmatic JAAS configuration). Not
+ * thread-safe, as JAAS intends: one instance per login.
+ */
+public final class PasswordLoginModule implements LoginModule {
+
+    /** Option holding the {@link PasswordVerifier} instance. */
+    public static final String VERIFIER_OPTION = "dev.totpguard.example.password.verifier";
+
+    private static final String FAILED = "Login failed: wrong user name, password or code";
+    private static final String SHARED_NAME = "javax.security.auth.login.name";
+
+    private Subject subject;
+    private CallbackHandler handler;
+    private Map<String, Object> sharedState;
+    private PasswordVerifier verifier;
+    private String user;
+    private Set<String> roles;
+    private boolean succeeded;
+    private final Set<Principal> added = new LinkedHashSet<>();
+
+    /** Public no-argument constructor, as JAAS requires. */
+    public PasswordLoginModule() {
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void initialize(Subject subject, CallbackHandler callbackHandler, Map<String, ?> sharedState, Map<String, ?> options) {
+        this.subject = subject;
+        this.handler = callbackHandler;
+        this.sharedState = (Map<String, Object>) sharedState;
+        Object candidate = options.get(VERIFIER_OPTION);
+        this.verifier = candidate instanceof PasswordVerifier ? (PasswordVerifier) candidate : null;
+    }
+
+    @Override
+    public boolean login() throws LoginException {
+        succeeded = false;
+        if (verifier == null) {
+            throw new LoginException("Option " + VERIFIER_OPTION + " must hold a PasswordVerifier");
+        }
+        NameCallback name = new NameCallback("Username");
+        PasswordCallback password = new PasswordCallback("Password", false);
+        try {
+            handler.handle(new Callback[] {name, password});
+        } catch (IOException | UnsupportedCallbackException e) {
+            LoginException failure = new LoginException("Login failed: the login form could not be read");
+            failure.initCause(e);
+            throw failure;
+        }
+        char[] typed = password.getPassword();
+        password.clearPassword();
+        try {
+            String given = name.getName();
+            var result = verifier.verify(given == null ? "" : given, typed == null ? new char[0] : typed);
+            if (given == null || result.isEmpty()) {
+                throw new FailedLoginException(FAILED);
+            }
+            user = given;
+            roles = result.get();
+            // The TOTP module after this one takes the checked name from here rather than asking again.
+            sharedState.put(SHARED_NAME, user);
+            succeeded = true;
+            return true;
+        } catch (PasswordStoreException e) {
+            LoginException failure = new LoginException("Login failed: the user table cannot be read");
+            failure.initCause(e);
+            throw failure;
+        } finally {
+            if (typed != null) {
+                Arrays.fill(typed, '\0');
+            }
+        }
+    }
+
+    @Override
+    public boolean commit() throws LoginException {
+        if (!succeeded) {
+            clear();
+            return false;
+        }
+        if (subject.isReadOnly()) {
+            throw new LoginException("Cannot add principals to a read-only Subject");
+        }
+        Set<Principal> principals = new LinkedHashSet<>();
+        principals.add(new UserPrincipal(user));
+        for (String role : roles) {
+            principals.add(new RolePrincipal(role));
+        }
+        for (Principal principal : principals) {
+            if (subject.getPrincipals().add(principal)) {
+                added.add(principal);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean abort() {
+        boolean had = succeeded;
+        removeAdded();
+        clear();
+        return had;
+    }
+
+    @Override
+    public boolean logout() {
+        removeAdded();
+        clear();
+        return true;
+    }
+
+    private void removeAdded() {
+        if (subject != null && !subject.isReadOnly()) {
+            subject.getPrincipals().removeAll(added);
+        }
+        added.clear();
+    }
+
+    private void clear() {
+        succeeded = false;
+        user = null;
+        roles = null;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.totpguard.example.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+
+/**
+ * The pages shown when something outside the request failed: a plain message and a 503, never a stack trace.
+ * The cause goes to the log (messages of the store and of JDBC carry no secrets).
+ */
+final class ErrorPages {
+
+    /** RFC 6585; the Servlet API has no constant for it. */
+    static final int TOO_MANY_REQUESTS = 429;
+
+    private static final System.Logger LOG = System.getLogger(ErrorPages.class.getName());
+
+    private ErrorPages() {
+    }
+
+    static void unavailable(Layout layout, HttpServletRequest request, HttpServletResponse response, Exception cause) throws IOException {
+        LOG.log(Level.WARNING, "Database unavailable for " + request.getMethod() + " " + request.getServletPath(), cause);
+        response.setHeader("Retry-After", "30");
+        layout.plainPage(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Temporarily unavailable",
+                Layout.message("error", "The database cannot be reached right now, so nothing was changed. Please try again in a minute."));
+    }
+
+    static void notFound(Layout layout, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        layout.adminPage(request, response, HttpServletResponse.SC_NOT_FOUND, "Not found",
+                Layout.message("error", "There is no such administrator or page.")
+                        + "<p><a href=\"" + request.getContextPath() + Paths.ADMINISTRATORS + "\">Back to Administrators</a></p>");
+    }
+}

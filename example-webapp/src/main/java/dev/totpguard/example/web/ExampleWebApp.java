@@ -1,0 +1,161 @@
+package dev.totpguard.example.web;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.TwoFactorPolicy;
+import dev.totpguard.TwoFactorService;
+import dev.totpguard.example.data.AdminAccounts;
+import dev.totpguard.example.data.AuditListener;
+import dev.totpguard.example.data.AuditLog;
+import dev.totpguard.example.data.DataAccessException;
+import dev.totpguard.example.data.DataSources;
+import dev.totpguard.example.data.SiteSettings;
+import dev.totpguard.jaas.PasswordHash;
+import dev.totpguard.store.JdbcCredentialStore;
+import dev.totpguard.store.KeyRing;
+import dev.totpguard.store.StoreException;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Builds the admin web application when the context starts: the services (from the launcher's context attributes,
+ * or from the {@code totpguard.*} context parameters when the WAR is deployed on its own), then the filters and
+ * servlets with their dependencies passed in.
+ *
+ * <p>Filter order: security headers, TOTP Guard's filter (the second factor), the enforcement setting on
+ * {@code /admin/*}, then the CSRF check on this application's forms.
+ */
+public final class ExampleWebApp implements ServletContextListener {
+
+    /** Context attribute: the launcher's {@link DataSource}. */
+    public static final String DATA_SOURCE_ATTRIBUTE = "dev.totpguard.example.DataSource";
+    /** Context attribute: the launcher's {@link TwoFactorService}. */
+    public static final String TWO_FACTOR_ATTRIBUTE = "dev.totpguard.example.TwoFactorService";
+
+    private static final EnumSet<DispatcherType> ALL_DISPATCHES = EnumSet.allOf(DispatcherType.class);
+
+    private HikariDataSource ownDataSource;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Map<String, String> settings = settings(context);
+        Clock clock = Clock.systemUTC();
+        DataSource dataSource = (DataSource) context.getAttribute(DATA_SOURCE_ATTRIBUTE);
+        TwoFactorService twoFactor = (TwoFactorService) context.getAttribute(TWO_FACTOR_ATTRIBUTE);
+        try {
+            if (dataSource == null) {
+                ownDataSource = DataSources.open(settings.getOrDefault(TotpGuardSettings.JDBC_URL, TotpGuardSettings.DEFAULT_JDBC_URL),
+                        Optional.ofNullable(settings.get(TotpGuardSettings.JDBC_USER)),
+                        Optional.ofNullable(settings.get(TotpGuardSettings.JDBC_PASSWORD)), 10);
+                dataSource = ownDataSource;
+                AdminAccounts.createSchema(dataSource);
+            }
+            AuditLog audit = new AuditLog(dataSource);
+            if (twoFactor == null) {
+                twoFactor = TwoFactorService.builder()
+                        .store(JdbcCredentialStore.builder(dataSource).createSchemaIfMissing(true).build())
+                        .keyRing(KeyRing.fromKeyFile(Path.of(required(settings, TotpGuardSettings.KEY_FILE))))
+                        .policy(TwoFactorPolicy.fromMap(settings))
+                        .clock(clock)
+                        .listener(new AuditListener(audit))
+                        .build();
+            }
+            Csrf csrf = new Csrf(new SecureRandom());
+            Layout layout = new Layout(csrf);
+            SiteSettings siteSettings = new SiteSettings(dataSource);
+            App app = new App(twoFactor, new AdminAccounts(dataSource, PasswordHash.builder().build(), clock), audit, siteSettings, layout,
+                    new SessionSteps(), clock);
+            register(context, app, settings);
+        } catch (DataAccessException | StoreException e) {
+            closeOwn();
+            throw new IllegalStateException("TOTP Guard example cannot start: " + e.getMessage() + ": " + DataSources.rootMessage(e), e);
+        } catch (RuntimeException e) {
+            closeOwn();
+            throw e;
+        }
+    }
+
+    private void register(ServletContext context, App app, Map<String, String> settings) {
+        Layout layout = app.layout();
+        addFilter(context, "security-headers", new SecurityHeadersFilter(), "/*");
+        SecondFactorFilter.register(context, app.twoFactor(), settings, app.clock());
+        addFilter(context, "enforcement", new EnforcementFilter(app.twoFactor(), app.settings(), layout), "/admin/*");
+
+        List<String> formServlets = new ArrayList<>();
+        addServlet(context, "root", new RootServlet(), "", "/admin");
+        addServlet(context, "login", new LoginServlet(layout), Paths.LOGIN);
+        formServlets.add(addServlet(context, "logout", new LogoutServlet(), Paths.LOGOUT));
+        addServlet(context, "dashboard", new DashboardServlet(app), Paths.ADMIN);
+        addServlet(context, "menu", new MenuServlet(layout), Paths.SETUP, Paths.STAFF, "/admin/setup", "/admin/setup/staff");
+        addServlet(context, "administrators", new AdministratorsServlet(app), Paths.ADMINISTRATORS);
+        formServlets.add(addServlet(context, "new-administrator", new NewAdministratorServlet(app), Paths.NEW_ADMINISTRATOR));
+        formServlets.add(addServlet(context, "edit-administrator", new EditAdministratorServlet(app), Paths.EDIT_ADMINISTRATOR));
+        formServlets.add(addServlet(context, "two-factor", new TwoFactorServlet(app), Paths.TWO_FACTOR + "*"));
+        addServlet(context, "audit-log", new AuditLogServlet(app), Paths.AUDIT_LOG);
+        formServlets.add(addServlet(context, "security-settings", new SecuritySettingsServlet(app), Paths.SECURITY_SETTINGS));
+        addServlet(context, "help", new HelpServlet(layout), Paths.HELP);
+
+        FilterRegistration.Dynamic csrf = context.addFilter("csrf", new CsrfFilter(layout.csrf(), layout));
+        csrf.addMappingForServletNames(ALL_DISPATCHES, true, formServlets.toArray(String[]::new));
+    }
+
+    private static void addFilter(ServletContext context, String name, Filter filter, String... patterns) {
+        FilterRegistration.Dynamic registration = context.addFilter(name, filter);
+        registration.addMappingForUrlPatterns(ALL_DISPATCHES, true, patterns);
+    }
+
+    private static String addServlet(ServletContext context, String name, Servlet servlet, String... patterns) {
+        ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
+        registration.addMapping(patterns);
+        return name;
+    }
+
+    /** Every {@code totpguard.*} context parameter. */
+    private static Map<String, String> settings(ServletContext context) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String name : Collections.list(context.getInitParameterNames())) {
+            if (name.startsWith("totpguard.")) {
+                settings.put(name, context.getInitParameter(name));
+            }
+        }
+        return settings;
+    }
+
+    private static String required(Map<String, String> settings, String key) {
+        String value = settings.get(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("Context parameter " + key + " is missing: give the path of the AES key file");
+        }
+        return value;
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        closeOwn();
+    }
+
+    private void closeOwn() {
+        if (ownDataSource != null) {
+            ownDataSource.close();
+            ownDataSource = null;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.totpguard.example.web;
+
+import dev.totpguard.TwoFactorStatus;
+import dev.totpguard.Verification;
+import dev.totpguard.example.data.Administrator;
+import dev.totpguard.example.data.DataAccessException;
+import dev.totpguard.store.StoreException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The actions of the "Two-Factor Authentication" section, each a POST with the CSRF token (GET answers 405,
+ * except the confirmation page of "Disable"):
+ * <ul>
+ *   <li>{@code start}: "Time-based Tokens (TOTP)" was chosen; makes a new pending secret for the signed-in
+ *       administrator only, never for a user named in the form.</li>
+ *   <li>{@code recovery-codes}, {@code disable}: the signed-in administrator's own factor; both need a current
+ *       token code, not only the session (NIST SP 800-63B 6.1.2.1, security requirement 23).</li>
+ *   <li>{@code reset} (GET asks for confirmation, POST does it) and {@code unlock}: another administrator's factor.</li>
+ * </ul>
+ * The {@code TwoFactorService} reports each of these changes to the audit log itself.
+ */
+final class TwoFactorServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient App app;
+
+    TwoFactorServlet(App app) {
+        this.app = app;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!"/reset".equals(request.getPathInfo())) {
+            response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+            return;
+        }
+        try {
+            Optional<Administrator> target = other(request, response);
+            if (target.isEmpty()) {
+                return;
+            }
+            String username = target.get().username();
+            String context = request.getContextPath();
+            app.layout().adminPage(request, response, HttpServletResponse.SC_OK, "Disable two-factor authentication",
+                    "<p>Remove the two-factor authentication of <strong>" + Html.escape(username) + "</strong>? "
+                            + "Their authenticator app and recovery codes stop working at once. Until they set it up again, "
+                            + "their password alone signs them in.</p>\n"
+                            + "<form method=\"post\" action=\"" + context + Paths.TWO_FACTOR + "reset\">\n" + app.layout().csrf().field(request)
+                            + "\n<input type=\"hidden\" name=\"user\" value=\"" + Html.escape(username) + "\">\n"
+                            + "<button type=\"submit\" class=\"danger\">Disable two-factor authentication for " + Html.escape(username) + "</button>\n"
+                            + "<a href=\"" + Html.escape(Paths.editTwoFactor(context, username)) + "\">Cancel</a>\n</form>\n");
+        } catch (DataAccessException e) {
+            ErrorPages.unavailable(app.layout(), request, response, e);
+        }
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String action = request.getPathInfo() == null ? "" : request.getPathInfo();
+        String self = request.getRemoteUser();
+        String context = request.getContextPath();
+        try {
+            switch (action) {
+                case "/start" -> {
+                    if (app.twoFactor().status(self).isActive()) {
+                        // Replacing an active factor needs the old one first (CVE-2023-3597): disable, with a code.
+                        refuse(request, response, HttpServletResponse.SC_CONFLICT,
+                                "Two-factor authentication is already on. To move it to a new phone, disable it with a token code first.");
+                        return;
+                    }
+                    app.twoFactor().startEnrollment(self);
+                    response.sendRedirect(Paths.editTwoFactor(context, self));
+                }
+                case "/recovery-codes" -> {
+                    if (ownCodeAccepted(request, response, "make new recovery codes")) {
+                        List<String> codes = app.twoFactor().regenerateRecoveryCodes(self);
+                        RecoveryCodesPage.show(app, request, response, "New recovery codes",
+                                "New recovery codes were made; the old ones no longer work.", codes);
+                    }
+                }
+                case "/disable" -> {
+                    if (ownCodeAccepted(request, response, "turn two-factor authentication off")) {
+                        app.twoFactor().disable(self);
+                        response.sendRedirect(Paths.edit(context, self) + "&notice=" + Notices.DISABLED + "#" + Paths.TWO_FACTOR_ANCHOR);
+                    }
+                }
+                case "/reset" -> {
+                    Optional<Administrator> target = other(request, response);
+                    if (target.isPresent()) {
+                        app.twoFactor().reset(target.get().username(), self);
+                        response.sendRedirect(Paths.edit(context, target.get().username()) + "&notice=" + Notices.RESET + "#" + Paths.TWO_FACTOR_ANCHOR);
+                    }
+                }
+                case "/unlock" -> {
+                    Optional<Administrator> target = other(request, response);
+                    if (target.isPresent()) {
+                        app.twoFactor().unlock(target.get().username(), self);
+                        response.sendRedirect(Paths.edit(context, target.get().username()) + "&notice=" + Notices.UNLOCKED + "#" + Paths.TWO_FACTOR_ANCHOR);
+                    }
+                }
+                default -> ErrorPages.notFound(app.layout(), request, response);
+            }
+        } catch (StoreException | DataAccessException e) {
+            ErrorPages.unavailable(app.layout(), request, response, e);
+        }
+    }
+
+    /**
+     * Checks the signed-in administrator's current token code; on refusal writes the answer and returns false. The
+     * code's time step is used up like at login, so a code seen over a shoulder cannot be used again.
+     */
+    private boolean ownCodeAccepted(HttpServletRequest request, HttpServletResponse response, String what) throws IOException, StoreException {
+        String self = request.getRemoteUser();
+        TwoFactorStatus status = app.twoFactor().status(self);
+        if (!status.isActive()) {
+            refuse(request, response, HttpServletResponse.SC_CONFLICT, "Two-factor authentication is not on for your account.");
+            return false;
+        }
+        Verification verification = app.twoFactor().verify(self, request.getParameter("token_code"), request.getRemoteAddr());
+        switch (verification.outcome()) {
+            case ACCEPTED:
+                return true;
+            case LOCKED:
+                refuse(request, response, ErrorPages.TOO_MANY_REQUESTS, Notices.locked(verification.retryAfter()));
+                return false;
+            case STORE_UNAVAILABLE:
+                ErrorPages.unavailable(app.layout(), request, response, new IllegalStateException("credential store unavailable"));
+                return false;
+            default:
+                refuse(request, response, HttpServletResponse.SC_BAD_REQUEST,
+                        "That token code is not right, so nothing was changed. To " + what + ", type the code your app shows now.");
+                return false;
+        }
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String message) throws IOException {
+        app.layout().adminPage(request, response, status, "Two-Factor Authentication", Layout.message("error", message)
+                + "<p><a href=\"" + Html.escape(Paths.editTwoFactor(request.getContextPath(), request.getRemoteUser()))
+                + "\">Back to your Two-Factor Authentication settings</a></p>");
+    }
+
+    /** The administrator named in {@code user}, who must exist and must not be the signed-in one. */
+    private Optional<Administrator> other(HttpServletRequest request, HttpServletResponse response) throws IOException, DataAccessException {
+        Optional<Administrator> target = app.accounts().directory().find(request.getParameter("user"));
+        if (target.isEmpty()) {
+            ErrorPages.notFound(app.layout(), request, response);
+            return Optional.empty();
+        }
+        if (target.get().username().equals(request.getRemoteUser())) {
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN,
+                    "To turn off your own two-factor authentication, use the form with your token code.");
+            return Optional.empty();
+        }
+        return target;
+    }
+}

@@ -1,0 +1,303 @@
+package dev.totpguard.example;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admin flow of {@code shared/seed/admin-totp-flow.txt}, end to end over real HTTP against the launcher jar,
+ * as people would do it: follow "Setup" &gt; "Staff Management" &gt; "Administrators" &gt; "Edit", choose
+ * "Time-based Tokens (TOTP)", scan the QR code (zxing), type the "Token Code", "Save Changes", then log in with
+ * password and code. Each person is a {@link WebClient} with its own cookies; the tests run in order on one
+ * server because they share its administrators.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AdminFlowIT {
+
+    private static final String ADMIN_PASSWORD = "first-admin-password";
+    private static final String COLLEAGUE_PASSWORD = "colleague-password-1";
+
+    private LauncherProcess launcher;
+    private TotpCodes aliceApp;
+    private List<String> aliceRecoveryCodes;
+    private WebClient carol;
+    private TotpCodes carolApp;
+    private List<String> carolRecoveryCodes;
+
+    @BeforeAll
+    void startTheExample(@TempDir Path data) throws Exception {
+        launcher = LauncherProcess.start(Map.of("TOTPGUARD_ADMIN_PASSWORD", ADMIN_PASSWORD), "--port", "0", "--data", data.toString());
+    }
+
+    @AfterAll
+    void stopTheExample() throws Exception {
+        if (launcher != null) {
+            launcher.close();
+        }
+    }
+
+    private WebClient person() {
+        return new WebClient(launcher.baseUrl());
+    }
+
+    @Test
+    @Order(1)
+    void theFirstAdministratorFollowsTheMenuAndAddsColleagues() throws Exception {
+        WebClient admin = person();
+        WebClient.Page dashboard = admin.login("admin", ADMIN_PASSWORD);
+        assertEquals("/admin/", dashboard.path());
+        Element banner = dashboard.document().selectFirst(".banner a");
+        assertTrue(banner != null && banner.text().equals("Enable Two-Factor Authentication"), "banner for an admin without 2FA");
+        assertTrue(banner.attr("href").endsWith("/admin/setup/staff/administrators/edit?user=admin#two-factor"), banner.attr("href"));
+
+        WebClient.Page administrators = admin.click(admin.click(admin.click(dashboard, "Setup"), "Staff Management"), "Administrators");
+        assertEquals("/admin/setup/staff/administrators", administrators.path());
+        assertTrue(administrators.text().contains("admin Administrator admin@example.com Not enabled"), administrators.text());
+
+        for (String name : List.of("alice", "bob", "carol")) {
+            WebClient.Page form = admin.click(administrators, "Add New Administrator");
+            administrators = admin.press(form, "Add Administrator", Map.of("username", name, "name", name.toUpperCase() + " Example",
+                    "email", name + "@example.com", "password", COLLEAGUE_PASSWORD, "password_confirm", COLLEAGUE_PASSWORD));
+            assertEquals("/admin/setup/staff/administrators", administrators.path());
+            assertTrue(administrators.text().contains(name + " " + name.toUpperCase() + " Example " + name + "@example.com Not enabled"),
+                    administrators.text());
+        }
+
+        WebClient.Page duplicate = admin.press(admin.click(administrators, "Add New Administrator"), "Add Administrator",
+                Map.of("username", "alice", "name", "Other", "email", "o@example.com", "password", COLLEAGUE_PASSWORD,
+                        "password_confirm", COLLEAGUE_PASSWORD));
+        assertEquals(409, duplicate.status());
+        assertTrue(duplicate.text().contains("already an administrator with the user name alice"));
+        WebClient.Page shortPassword = admin.press(admin.click(administrators, "Add New Administrator"), "Add Administrator",
+                Map.of("username", "dave", "name", "<b>Dave</b>", "email", "d@example.com", "password", "short", "password_confirm", "short"));
+        assertEquals(400, shortPassword.status());
+        assertEquals("<b>Dave</b>", shortPassword.labelled("Name").val(), "typed values are kept, and escaped");
+        assertTrue(shortPassword.text().contains("at least 10 characters"));
+
+        HttpResponse<String> withoutToken = admin.raw("POST", "/admin/setup/staff/administrators/new",
+                "username=mallory&name=M&email=m%40example.com&password=mallory-password&password_confirm=mallory-password");
+        assertEquals(403, withoutToken.statusCode(), "a form without the CSRF token changes nothing");
+        assertEquals(405, admin.raw("GET", "/admin/setup/staff/administrators/two-factor/start", null).statusCode());
+        assertFalse(admin.get("/admin/setup/staff/administrators").text().contains("mallory"));
+    }
+
+    @Test
+    @Order(2)
+    void aliceEnablesTotpByScanningTheQrCodeAndSavingTheTokenCode() throws Exception {
+        WebClient alice = person();
+        WebClient.Page dashboard = alice.login("alice", COLLEAGUE_PASSWORD);
+        WebClient.Page administrators = alice.click(alice.click(alice.click(dashboard, "Setup"), "Staff Management"), "Administrators");
+        Element aliceRow = administrators.document().select("tr").stream().filter(row -> row.text().startsWith("alice ")).findFirst().orElseThrow();
+        WebClient.Page edit = alice.get(aliceRow.selectFirst("a:containsOwn(Edit)").absUrl("href"));
+        assertTrue(edit.document().selectFirst("#two-factor h2").text().equals("Two-Factor Authentication"));
+        assertTrue(edit.text().contains("Status: Not enabled"));
+
+        WebClient.Page enroll = alice.press(edit, "Time-based Tokens (TOTP)", Map.of());
+        assertEquals("no-store", enroll.header("Cache-Control").orElse(""), "the page with the secret is never cached");
+        assertEquals("no-referrer", enroll.header("Referrer-Policy").orElse(""));
+        for (String app : List.of("Google Authenticator", "Microsoft Authenticator", "Authy", "RFC 6238")) {
+            assertTrue(enroll.text().contains(app), "names " + app);
+        }
+        aliceApp = TotpCodes.scan(enroll);
+        assertEquals("TOTP Guard example", aliceApp.uri().issuer());
+        assertEquals("alice", aliceApp.uri().account());
+        assertEquals(aliceApp.base32(), enroll.document().selectFirst("code.key").text().replace(" ", ""), "manual key = QR secret");
+        assertEquals("token_code", enroll.labelled("Token Code").attr("name"));
+
+        WebClient.Page wrong = alice.press(enroll, "Save Changes", Map.of("token_code", aliceApp.wrong()));
+        assertEquals(400, wrong.status());
+        assertTrue(wrong.text().contains("That token code is not right"), wrong.text());
+        assertEquals(aliceApp.base32(), TotpCodes.scan(wrong).base32(), "a wrong code keeps the same secret");
+
+        String sessionBefore = alice.sessionId().orElseThrow();
+        WebClient.Page saved = alice.press(wrong, "Save Changes", Map.of("token_code", aliceApp.next()));
+        assertEquals(200, saved.status(), saved.text());
+        assertEquals("no-store", saved.header("Cache-Control").orElse(""));
+        aliceRecoveryCodes = saved.document().select("ul.recovery-codes code").eachText();
+        assertEquals(10, aliceRecoveryCodes.size(), saved.text());
+        assertNotEquals(sessionBefore, alice.sessionId().orElseThrow(), "the session id is renewed after the second factor");
+
+        // Next page: TOTP Guard's filter now asks this (so far password-only) session for a code; a recovery code works.
+        WebClient.Page token = alice.click(saved, "I have saved my recovery codes");
+        assertTrue(token.path().startsWith("/totpguard/"), token.path());
+        WebClient.Page recovery = alice.click(token, "Use a recovery code");
+        WebClient.Page back = alice.press(recovery, "Verify", Map.of(recovery.labelled("Recovery code").attr("name"), aliceRecoveryCodes.get(0)));
+        assertEquals("/admin/setup/staff/administrators/edit", back.path(), back.text());
+        assertTrue(back.text().contains("Status: Enabled"), back.text());
+        assertTrue(back.document().select(".banner").isEmpty(), "no banner once 2FA is on");
+        assertTrue(back.text().contains("Recovery codes left: 9"), back.text());
+        assertTrue(back.document().select("img[alt*=QR code]").isEmpty(), "the QR code is never shown again once active");
+    }
+
+    @Test
+    @Order(3)
+    void aliceLogsInWithPasswordThenCodeAndAReplayedCodeIsRefused() throws Exception {
+        WebClient alice = person();
+        WebClient.Page token = alice.login("alice", COLLEAGUE_PASSWORD);
+        assertTrue(token.path().startsWith("/totpguard/"), "password alone is not enough: " + token.path());
+        HttpResponse<String> halfAuthenticated = alice.raw("GET", "/admin/setup/staff/administrators", null);
+        assertEquals(302, halfAuthenticated.statusCode(), "admin pages redirect to the token page until the code is typed");
+
+        String code = aliceApp.next();
+        WebClient.Page dashboard = alice.press(token, "Verify", Map.of(token.labelled("Token Code").attr("name"), code));
+        assertEquals("/admin/setup/staff/administrators", dashboard.path(), "back to the page asked for last: " + dashboard.text());
+        WebClient.Page signedOut = alice.logout(dashboard);
+        assertEquals("/login", signedOut.path());
+        assertTrue(signedOut.text().contains("You have been logged out"));
+        assertEquals("/login", alice.get("/admin/").path(), "after logout the admin area needs a login again");
+
+        WebClient replay = person();
+        WebClient.Page again = replay.login("alice", COLLEAGUE_PASSWORD);
+        WebClient.Page refused = replay.press(again, "Verify", Map.of(again.labelled("Token Code").attr("name"), code));
+        assertTrue(refused.path().startsWith("/totpguard/"), "a used code is refused: " + refused.path());
+        assertTrue(refused.text().contains("Invalid code"), refused.text());
+
+        WebClient.Page recovery = replay.click(refused, "Use a recovery code");
+        WebClient.Page usedRecovery = replay.press(recovery, "Verify",
+                Map.of(recovery.labelled("Recovery code").attr("name"), aliceRecoveryCodes.get(0)));
+        assertTrue(usedRecovery.text().contains("Invalid recovery code"), "a recovery code works once: " + usedRecovery.text());
+        WebClient.Page withSecond = replay.press(usedRecovery, "Verify",
+                Map.of(usedRecovery.labelled("Recovery code").attr("name"), aliceRecoveryCodes.get(1).toUpperCase().replace("-", " ")));
+        assertEquals("/admin/", withSecond.path(), "another recovery code, typed loosely, works: " + withSecond.text());
+    }
+
+    @Test
+    @Order(4)
+    void theCodeMayAlsoBeTypedOnTheLoginPage() throws Exception {
+        WebClient alice = person();
+        WebClient.Page login = alice.get("/admin/");
+        WebClient.Page withCodeField = alice.click(login, "Enter it on this page instead");
+        assertEquals("j_totp", withCodeField.labelled("Token Code").attr("name"));
+        WebClient.Page dashboard = alice.press(withCodeField, "Login",
+                Map.of("j_username", "alice", "j_password", COLLEAGUE_PASSWORD, "j_totp", aliceApp.next()));
+        assertEquals("/admin/", dashboard.path(), "one step with the code on the login page: " + dashboard.text());
+        assertTrue(dashboard.text().contains("Welcome, alice"));
+    }
+
+    @Test
+    @Order(5)
+    void repeatedWrongCodesLockTheSecondFactorUntilAnotherAdministratorUnlocksIt() throws Exception {
+        WebClient bob = person();
+        WebClient.Page dashboard = bob.login("bob", COLLEAGUE_PASSWORD);
+        WebClient.Page enroll = bob.press(bob.click(dashboard, "Enable Two-Factor Authentication"), "Time-based Tokens (TOTP)", Map.of());
+        TotpCodes bobApp = TotpCodes.scan(enroll);
+        WebClient.Page saved = bob.press(enroll, "Save Changes", Map.of("token_code", bobApp.next()));
+        assertEquals(10, saved.document().select("ul.recovery-codes code").size());
+
+        WebClient.Page token = bob.click(saved, "I have saved my recovery codes");
+        String field = token.labelled("Token Code").attr("name");
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            token = bob.press(token, "Verify", Map.of(field, bobApp.wrong()));
+            assertTrue(token.path().startsWith("/totpguard/"));
+        }
+        WebClient.Page locked = bob.press(token, "Verify", Map.of(field, bobApp.next()));
+        assertTrue(locked.text().contains("Too many attempts"), "even the right code is refused while locked: " + locked.text());
+
+        WebClient admin = person();
+        admin.login("admin", ADMIN_PASSWORD);
+        WebClient.Page list = admin.get("/admin/setup/staff/administrators");
+        assertTrue(list.text().contains("bob BOB Example bob@example.com Enabled (Time-based Tokens), locked"), list.text());
+        WebClient.Page bobEdit = admin.get("/admin/setup/staff/administrators/edit?user=bob");
+        WebClient.Page unlocked = admin.press(bobEdit, "Unlock", Map.of());
+        assertTrue(unlocked.text().contains("The lock was lifted"), unlocked.text());
+
+        WebClient.Page retry = bob.get("/admin/");
+        WebClient.Page in = bob.press(retry, "Verify", Map.of(retry.labelled("Token Code").attr("name"), bobApp.next()));
+        assertEquals("/admin/", in.path(), in.text());
+    }
+
+    @Test
+    @Order(6)
+    void anotherAdministratorDisablesTwoFactorAfterConfirmingAndEverythingIsInTheAuditLog() throws Exception {
+        WebClient admin = person();
+        admin.login("admin", ADMIN_PASSWORD);
+        WebClient.Page bobEdit = admin.get("/admin/setup/staff/administrators/edit?user=bob");
+        WebClient.Page confirm = admin.click(bobEdit, "Disable");
+        assertTrue(confirm.text().contains("Remove the two-factor authentication of bob?"), confirm.text());
+        assertTrue(admin.get("/admin/setup/staff/administrators/edit?user=bob").text().contains("Status: Enabled"),
+                "asking for confirmation changed nothing");
+        WebClient.Page done = admin.press(confirm, "Disable two-factor authentication for bob", Map.of());
+        assertTrue(done.text().contains("Two-factor authentication was removed"), done.text());
+        assertTrue(done.text().contains("Status: Not enabled"), done.text());
+
+        WebClient.Page audit = admin.click(admin.click(admin.click(admin.get("/admin/"), "Setup"), "Staff Management"), "Audit Log");
+        String log = audit.text();
+        for (String expected : List.of("ADMIN_ADDED alice admin", "ENROLLMENT_CONFIRMED alice", "RECOVERY_CODE_USED alice",
+                "LOCKED_OUT bob", "UNLOCKED bob admin", "RESET bob admin")) {
+            assertTrue(log.contains(expected), "audit log has '" + expected + "':\n" + log);
+        }
+        for (String secret : aliceRecoveryCodes) {
+            assertFalse(log.contains(secret), "no recovery code in the audit log");
+        }
+        assertFalse(log.contains(aliceApp.base32()), "no secret in the audit log");
+    }
+
+    @Test
+    @Order(7)
+    void requiringTwoFactorSendsAnAdministratorWithoutItToEnrollmentFirst() throws Exception {
+        WebClient admin = person();
+        WebClient.Page dashboard = admin.login("admin", ADMIN_PASSWORD);
+        WebClient.Page settings = admin.click(admin.click(dashboard, "Setup"), "Security Settings");
+        assertTrue(settings.text().contains("Require two-factor authentication for all administrators"));
+        assertTrue(settings.text().contains("Now: Off"), "off on a new installation");
+        WebClient.Page on = admin.press(settings, "Turn on", Map.of());
+        assertEquals("/admin/setup/staff/administrators/edit", on.path(), "the setting applies at once, to admin too");
+        assertEquals("user=admin", on.uri().getQuery());
+
+        carol = person();
+        WebClient.Page first = carol.login("carol", COLLEAGUE_PASSWORD);
+        assertEquals("/admin/setup/staff/administrators/edit", first.path());
+        assertEquals("user=carol", first.uri().getQuery());
+        assertEquals("/admin/setup/staff/administrators/edit", carol.get("/admin/setup/staff/administrators").path(),
+                "no other admin page before enrolling");
+        assertEquals("/admin/setup/staff/administrators/edit", carol.get("/admin/setup/staff/audit-log").path());
+
+        WebClient.Page enroll = carol.press(first, "Time-based Tokens (TOTP)", Map.of());
+        carolApp = TotpCodes.scan(enroll);
+        WebClient.Page saved = carol.press(enroll, "Save Changes", Map.of("token_code", carolApp.next()));
+        carolRecoveryCodes = saved.document().select("ul.recovery-codes code").eachText();
+        assertEquals(10, carolRecoveryCodes.size(), saved.text());
+        WebClient.Page token = carol.get("/admin/setup/staff/administrators");
+        WebClient.Page administrators = carol.press(token, "Verify", Map.of(token.labelled("Token Code").attr("name"), carolApp.next()));
+        assertEquals("/admin/setup/staff/administrators", administrators.path(), "after enrolling, every page is open");
+    }
+
+    @Test
+    @Order(8)
+    void anAdministratorMakesNewRecoveryCodesOnlyWithACurrentCode() throws Exception {
+        WebClient.Page edit = carol.get("/admin/setup/staff/administrators/edit?user=carol");
+        assertTrue(edit.text().contains("Recovery codes left: 10"), edit.text());
+        WebClient.Page refused = carol.press(edit, "Disable", Map.of("token_code", carolApp.wrong()));
+        assertEquals(400, refused.status());
+        assertTrue(refused.text().contains("That token code is not right, so nothing was changed"), refused.text());
+        assertTrue(carol.get("/admin/setup/staff/administrators/edit?user=carol").text().contains("Status: Enabled"));
+
+        WebClient.Page renewed = carol.press(edit, "Regenerate Recovery Codes", Map.of("token_code", carolApp.next()));
+        List<String> fresh = renewed.document().select("ul.recovery-codes code").eachText();
+        assertEquals(10, fresh.size(), renewed.text());
+        assertTrue(fresh.stream().noneMatch(carolRecoveryCodes::contains), "all codes are new");
+        assertEquals("no-store", renewed.header("Cache-Control").orElse(""));
+
+        WebClient other = person();
+        WebClient.Page token = other.login("carol", COLLEAGUE_PASSWORD);
+        WebClient.Page recovery = other.click(token, "Use a recovery code");
+        WebClient.Page old = other.press(recovery, "Verify", Map.of(recovery.labelled("Recovery code").attr("name"), carolRecoveryCodes.get(0)));
+        assertTrue(old.text().contains("Invalid recovery code"), "old recovery codes stop working: " + old.text());
+    }
+}

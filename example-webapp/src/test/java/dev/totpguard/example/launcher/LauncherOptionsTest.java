@@ -1,0 +1,90 @@
+package dev.totpguard.example.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class LauncherOptionsTest {
+
+    private static LauncherOptions parse(String... args) throws UsageException {
+        return LauncherOptions.parse(args, Map.of());
+    }
+
+    @Test
+    void noArgumentsStartTheServerOnPort8080WithTheBuiltInDatabase() throws UsageException {
+        LauncherOptions options = parse();
+        assertEquals(8080, options.port());
+        assertEquals("127.0.0.1", options.host());
+        assertEquals(Path.of("totpguard-data").toAbsolutePath(), options.dataDir());
+        assertEquals(options.dataDir().resolve("totpguard.key"), options.keyFile());
+        assertTrue(options.usesBuiltInDatabase());
+        assertEquals("jdbc:h2:file:" + options.dataDir().resolve("totpguard"), options.effectiveJdbcUrl());
+        assertEquals(List.of(), options.command());
+    }
+
+    @Test
+    void flagsTakeTheirValueAfterASpaceOrAnEqualsSign() throws UsageException {
+        LauncherOptions options = parse("--port", "0", "--data=/tmp/x", "--key-file", "/etc/k.key");
+        assertEquals(0, options.port());
+        assertEquals(Path.of("/tmp/x"), options.dataDir());
+        assertEquals(Path.of("/etc/k.key"), options.keyFile());
+    }
+
+    @Test
+    void theKeyFileFollowsTheDataDirectory() throws UsageException {
+        assertEquals(Path.of("/srv/tg/totpguard.key"), parse("--data", "/srv/tg").keyFile());
+    }
+
+    @Test
+    void anExternalDatabaseReplacesH2AndItsPasswordMayComeFromTheEnvironment() throws UsageException {
+        LauncherOptions options = LauncherOptions.parse(new String[] {"--jdbc-url", "jdbc:postgresql://db/app", "--jdbc-user", "app"},
+                Map.of(LauncherOptions.JDBC_PASSWORD_ENV, "from-env"));
+        assertEquals("jdbc:postgresql://db/app", options.effectiveJdbcUrl());
+        assertEquals(Optional.of("app"), options.jdbcUser());
+        assertEquals(Optional.of("from-env"), options.jdbcPassword());
+        assertTrue(!options.toString().contains("from-env"), "toString leaves the password out");
+    }
+
+    @Test
+    void adminCommandsTakeTheirWordsInOrderWithFlagsAnywhere() throws UsageException {
+        LauncherOptions options = parse("admin", "--data", "/d", "add", "alice", "--name", "Alice Liddell", "--email", "alice@example.com");
+        assertEquals(List.of("admin", "add", "alice"), options.command());
+        assertEquals(Optional.of("Alice Liddell"), options.name());
+        assertEquals(Optional.of("alice@example.com"), options.email());
+        assertEquals(List.of("keys", "rotate"), parse("keys", "rotate").command());
+        assertEquals(List.of("admin", "reset-2fa", "bob"), parse("admin", "reset-2fa", "bob").command());
+    }
+
+    @Test
+    void helpWinsOverEverythingElse() throws UsageException {
+        assertTrue(parse("admin", "--help").help());
+        assertTrue(LauncherOptions.USAGE.contains("--port N"));
+        assertTrue(LauncherOptions.USAGE.contains("admin reset-2fa USER"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "65536", "http", "8080x", ""})
+    void aPortOutsideZeroTo65535IsAUsageError(String port) {
+        UsageException error = assertThrows(UsageException.class, () -> parse("--port", port));
+        assertTrue(error.getMessage().contains("--port expects a number from 0 to 65535"), error.getMessage());
+    }
+
+    @Test
+    void unknownFlagsMissingValuesAndUnknownCommandsAreNamed() {
+        assertTrue(assertThrows(UsageException.class, () -> parse("--prot", "80")).getMessage().contains("Unknown option --prot"));
+        assertTrue(assertThrows(UsageException.class, () -> parse("--port")).getMessage().contains("--port needs a value"));
+        assertTrue(assertThrows(UsageException.class, () -> parse("serve")).getMessage().contains("Unknown command 'serve'"));
+        assertTrue(assertThrows(UsageException.class, () -> parse("admin", "add")).getMessage().contains("admin add USER"));
+        assertTrue(assertThrows(UsageException.class, () -> parse("keys", "list")).getMessage().contains("keys rotate"));
+        assertTrue(assertThrows(UsageException.class, () -> parse("--jdbc-url", "postgres://x")).getMessage().contains("JDBC URL"));
+        assertTrue(assertThrows(UsageException.class, () -> parse("--name", "x")).getMessage().contains("admin add USER"));
+    }
+}
