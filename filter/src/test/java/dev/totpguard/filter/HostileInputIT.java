@@ -195,6 +195,10 @@ class HostileInputIT {
             fixture.service().unlock(user, "test");
         }
 
+        // The capture sees the server's records (so the leak check of @AfterEach can fail): the refusals were audited.
+        assertTrue(log.records().stream().anyMatch(r -> r.contains("CODE_REFUSED") && r.contains("\"" + user + "\"")),
+                () -> "no audit record captured for " + user);
+
         // Nothing above used up the step: the right code still gets in.
         Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", csrf, "code", right));
         assertEquals(303, accepted.status(), accepted::toString);
