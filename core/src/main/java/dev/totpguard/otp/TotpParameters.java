@@ -107,7 +107,12 @@ public final class TotpParameters {
 
     @Override
     public int hashCode() {
-        return Objects.hash(algorithm, digits, periodSeconds, t0EpochSeconds);
+        // Written out rather than Objects.hash: the service looks its Totp up by these parameters on every
+        // verify, and Objects.hash would allocate an array each time.
+        int result = algorithm.hashCode();
+        result = 31 * result + digits;
+        result = 31 * result + periodSeconds;
+        return 31 * result + Long.hashCode(t0EpochSeconds);
     }
 
     @Override
