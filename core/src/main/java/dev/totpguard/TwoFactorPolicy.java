@@ -145,7 +145,13 @@ public final class TwoFactorPolicy {
         Duration base = read.duration(TotpGuardSettings.LOCKOUT_BASE, Duration.ofMinutes(1));
         Duration max = read.duration(TotpGuardSettings.LOCKOUT_MAX, Duration.ofHours(1));
         if (max.compareTo(base) < 0) {
-            throw SettingsReader.bad(TotpGuardSettings.LOCKOUT_MAX, settings.get(TotpGuardSettings.LOCKOUT_MAX),
+            String maxValue = read.string(TotpGuardSettings.LOCKOUT_MAX);
+            // Blame the key that was set: a base above the default cap (found by fuzzing) has no max value.
+            if (maxValue == null) {
+                throw SettingsReader.bad(TotpGuardSettings.LOCKOUT_BASE, read.string(TotpGuardSettings.LOCKOUT_BASE),
+                        "a duration no longer than " + TotpGuardSettings.LOCKOUT_MAX + " (default " + max + ")");
+            }
+            throw SettingsReader.bad(TotpGuardSettings.LOCKOUT_MAX, maxValue,
                     "a duration at least as long as " + TotpGuardSettings.LOCKOUT_BASE + " (" + base + ")");
         }
         builder.lockout(base, max);

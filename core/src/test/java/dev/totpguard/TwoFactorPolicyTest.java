@@ -105,6 +105,14 @@ class TwoFactorPolicyTest {
         assertTrue(error.getMessage().contains(TotpGuardSettings.LOCKOUT_MAX), error.getMessage());
     }
 
+    @Test
+    void lockoutBaseAboveTheDefaultCapIsRefusedNamingTheBase() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorPolicy.fromMap(
+                Map.of(TotpGuardSettings.LOCKOUT_BASE, "PT2H")));
+
+        assertTrue(error.getMessage().contains(TotpGuardSettings.LOCKOUT_BASE), error.getMessage());
+    }
+
     @ParameterizedTest
     @CsvSource({"4, ", "5, PT1M", "6, PT2M", "7, PT4M", "10, PT32M", "11, PT1H", "12, PT1H", "1000, PT1H"})
     void lockGrowsByDoublingFromTheThresholdUpToTheCap(int failures, String expected) {

@@ -58,7 +58,15 @@ final class CsrfGuard {
         }
         HttpSession session = request.getSession(false);
         Object expected = session == null ? null : session.getAttribute(SESSION_ATTRIBUTE);
-        String given = request.getParameter(PARAMETER);
+        String given;
+        try {
+            given = request.getParameter(PARAMETER);
+        } catch (RuntimeException unparsable) {
+            // A body the container cannot parse (Jetty throws BadMessageException for a malformed form) carries no
+            // token: refuse it with the filter's plain 403 page instead of the container's error page, which
+            // shows the exception's stack trace by default (found by HostileInputIT).
+            return false;
+        }
         if (!(expected instanceof String) || given == null) {
             return false;
         }

@@ -97,6 +97,25 @@ public final class Browser {
         }
     }
 
+    /**
+     * POSTs a body exactly as given with the given content type (JSON, multipart, a form with repeated or
+     * raw-encoded parameters, bytes that are not UTF-8).
+     */
+    public Response postBody(String path, String contentType, byte[] body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers(), response.body(), uri(path));
+        } catch (IOException e) {
+            throw new AssertionError("POST " + path + " (" + contentType + ") failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** The current value of a cookie the server set, or null. */
     public String cookie(String name) {
         for (HttpCookie cookie : cookies.getCookieStore().get(base)) {

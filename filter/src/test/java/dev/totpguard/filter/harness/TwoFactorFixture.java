@@ -115,6 +115,11 @@ public final class TwoFactorFixture implements AutoCloseable {
         secrets.put(user, Secret.fromBase32(base32Key).bytes());
     }
 
+    /** The Base32 form of every secret this fixture enrolled or was told about, to look for in logs. */
+    public List<String> secretsBase32() {
+        return secrets.values().stream().map(bytes -> Secret.of(bytes).toBase32()).collect(java.util.stream.Collectors.toList());
+    }
+
     /** The user's current code. */
     public String code(String user) {
         byte[] secret = secrets.get(user);

@@ -1,0 +1,180 @@
+package dev.totpguard.example;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.totpguard.Enrollment;
+import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.TwoFactorService;
+import dev.totpguard.TwoFactorStatus;
+import dev.totpguard.otp.Totp;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The clustered deployment: two launcher processes (separate JVMs, separate connection pools) on two loopback
+ * ports, one PostgreSQL database (a schema of its own for this run, dropped afterwards). A code accepted on A
+ * is refused on B and the reverse; failures on A and B add up to one lockout that both enforce; a 2FA reset
+ * in the shared store is seen by B at its next login; and the same valid code posted to A and B at the same
+ * moment, round after round, is accepted exactly once. The second factor is enrolled and reset through a
+ * third {@link TwoFactorService} on the same database and key file (what the admin page and the
+ * {@code admin reset-2fa} command call), so each round has a fresh secret and a fresh code at once instead of
+ * waiting 30 seconds for the next time step.
+ */
+class TwoNodeIT {
+
+    private static final String PASSWORD = "two-node-admin-password";
+    private static final int RACE_ROUNDS = 8;
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void twoNodesShareReplayLockoutResetAndAcceptASimultaneousCodeOnce() throws Exception {
+        String schema = "tg_harden_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String server = "jdbc:postgresql://127.0.0.1:5432/test";
+        ExternalRequirement.assumeOrFail(reachable(server), "PostgreSQL on 127.0.0.1:5432 (database test, user postgres)");
+        execute(server, "CREATE SCHEMA " + schema);
+        try {
+            run(server + "?currentSchema=" + schema);
+        } finally {
+            execute(server, "DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    private void run(String jdbcUrl) throws Exception {
+        String keyFile = temp.resolve("shared.key").toString();
+        try (LauncherProcess a = LauncherProcess.start(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), "--port", "0",
+                "--data", temp.resolve("a").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile);
+             LauncherProcess b = LauncherProcess.start(Map.of(), "--port", "0",
+                     "--data", temp.resolve("b").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile);
+             TwoFactorService store = TwoFactorService.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl,
+                     TotpGuardSettings.JDBC_USER, "postgres", TotpGuardSettings.KEY_FILE, keyFile,
+                     TotpGuardSettings.JDBC_POOL_SIZE, "2"))) {
+            Totp totp = Totp.builder().build();
+            byte[] secret = enroll(store, totp);
+
+            // Replay across nodes, both ways: steps s and s+1 are both inside the window.
+            long s = totp.currentStep();
+            WebClient a1 = new WebClient(a.baseUrl());
+            assertEquals("/admin/", verify(a1, tokenPage(a1), totp.generateAtStep(secret, s)).path());
+            WebClient b1 = new WebClient(b.baseUrl());
+            WebClient.Page replayOnB = verify(b1, tokenPage(b1), totp.generateAtStep(secret, s));
+            assertNotEquals("/admin/", replayOnB.path(), "the code accepted on A was accepted again on B");
+            assertEquals("/admin/", verify(b1, replayOnB, totp.generateAtStep(secret, s + 1)).path());
+            WebClient a2 = new WebClient(a.baseUrl());
+            WebClient.Page onA = verify(a2, tokenPage(a2), totp.generateAtStep(secret, s + 1));
+            assertNotEquals("/admin/", onA.path(), "the code accepted on B was accepted again on A");
+            // B's acceptance reset the count; the replay on A is failure 1.
+            assertEquals(1, store.status("admin").failureCount(), "a replay counts as a failure");
+
+            // Failures on both nodes add up to one lock (5 by default), set here by A's last one, which B enforces.
+            WebClient b2 = new WebClient(b.baseUrl());
+            WebClient.Page onB = verify(b2, tokenPage(b2), "999999");
+            onA = verify(a2, onA, "000000");
+            onB = verify(b2, onB, "121212");
+            assertTrue(store.status("admin").lockedUntil().isEmpty(), "locked after 4 failures");
+            onA = verify(a2, onA, "123123");
+            assertTrue(store.status("admin").lockedUntil().isPresent(), "5 failures over two nodes lock the account");
+            WebClient.Page lockedOnB = verify(b2, onB, totp.generateAtStep(secret, totp.currentStep() + 1));
+            assertEquals(429, lockedOnB.status(), "the lock set on A holds on B: " + lockedOnB.text());
+            assertEquals(429, verify(a2, onA, "424242").status());
+
+            // A reset in the shared store: B's next login no longer asks for a code (enforcement is off by default).
+            store.reset("admin", "TwoNodeIT");
+            assertEquals(TwoFactorStatus.State.NONE, store.status("admin").state());
+            assertEquals("/admin/", new WebClient(b.baseUrl()).login("admin", PASSWORD).path(), "B still asks for the reset factor");
+
+            // The same valid code to A and B at the same moment: exactly one acceptance, every round.
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < RACE_ROUNDS; round++) {
+                    store.reset("admin", "TwoNodeIT");
+                    byte[] fresh = enroll(store, totp);
+                    List<WebClient> clients = List.of(new WebClient(a.baseUrl()), new WebClient(b.baseUrl()));
+                    List<WebClient.Page> pages = new ArrayList<>();
+                    for (WebClient client : clients) {
+                        WebClient.Page page = client.login("admin", PASSWORD);
+                        assertTrue(page.path().startsWith("/totpguard/"), page.path());
+                        pages.add(page);
+                    }
+                    String code = totp.generateAtStep(fresh, totp.currentStep());
+                    CyclicBarrier together = new CyclicBarrier(2);
+                    List<Future<WebClient.Page>> results = new ArrayList<>();
+                    for (int node = 0; node < 2; node++) {
+                        WebClient client = clients.get(node);
+                        WebClient.Page page = pages.get(node);
+                        results.add(pool.submit(() -> {
+                            together.await(10, TimeUnit.SECONDS);
+                            return verify(client, page, code);
+                        }));
+                    }
+                    int accepted = 0;
+                    for (Future<WebClient.Page> result : results) {
+                        WebClient.Page page = result.get(60, TimeUnit.SECONDS);
+                        assertTrue(page.status() < 500, page.text());
+                        accepted += page.path().equals("/admin/") ? 1 : 0;
+                    }
+                    assertEquals(1, accepted, "round " + round + ": one code, two nodes, one acceptance");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            System.out.printf("TwoNodeIT: replay refused both ways, 5 failures over 2 nodes locked both, reset seen by B, "
+                    + "%d simultaneous rounds with exactly one acceptance each%n", RACE_ROUNDS);
+        }
+    }
+
+    /** A new session signed in with the password: the token page. */
+    private static WebClient.Page tokenPage(WebClient client) throws Exception {
+        WebClient.Page page = client.login("admin", PASSWORD);
+        assertTrue(page.path().startsWith("/totpguard/"), "password alone is not enough: " + page.path());
+        return page;
+    }
+
+    private static WebClient.Page verify(WebClient client, WebClient.Page token, String code) throws Exception {
+        return client.press(token, "Verify", Map.of(token.labelled("Token Code").attr("name"), code));
+    }
+
+    /** Enrolls with the previous step's code, so the current step's code is still unused. */
+    private static byte[] enroll(TwoFactorService store, Totp totp) throws Exception {
+        Enrollment enrollment = store.startEnrollment("admin");
+        byte[] secret = enrollment.otpAuthUri().secret().bytes();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (store.confirmEnrollment("admin", totp.generateAtStep(secret, totp.currentStep() - 1), "127.0.0.1")
+                    .verification().isAccepted()) {
+                return secret;
+            }
+        }
+        throw new AssertionError("enrollment failed");
+    }
+
+    private static boolean reachable(String url) {
+        try (Connection connection = DriverManager.getConnection(url, "postgres", "")) {
+            return connection.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static void execute(String url, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url, "postgres", ""); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
