@@ -2,7 +2,9 @@ package dev.totpguard.filter;
 
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.otp.TotpParameters;
+import dev.totpguard.store.StoreException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -170,6 +172,20 @@ final class FilterCore {
     void render(HttpServletRequest request, HttpServletResponse response, Page page, String user)
             throws IOException, ServletException {
         pages.render(request, response, page, context(request, user));
+    }
+
+    /**
+     * The user's second-factor status, or {@code null} once the 503 page has been sent: a page that needs the
+     * status never goes on without it (fail closed).
+     */
+    TwoFactorStatus statusOrUnavailable(HttpServletRequest request, HttpServletResponse response, String user)
+            throws IOException, ServletException {
+        try {
+            return service.status(user);
+        } catch (StoreException | RuntimeException e) {
+            unavailable(request, response, user, e);
+            return null;
+        }
     }
 
     /** The store could not be reached: a 503 page, never a pass. */

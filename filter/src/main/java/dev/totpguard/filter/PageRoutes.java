@@ -145,11 +145,8 @@ final class PageRoutes {
             core.signOutAndGoToLogin(request, response);
             return;
         }
-        TwoFactorStatus status;
-        try {
-            status = core.service.status(user);
-        } catch (StoreException | RuntimeException e) {
-            core.unavailable(request, response, user, e);
+        TwoFactorStatus status = core.statusOrUnavailable(request, response, user);
+        if (status == null) {
             return;
         }
         if (!status.isActive()) {
@@ -230,14 +227,11 @@ final class PageRoutes {
     private void confirm(HttpServletRequest request, HttpServletResponse response, String user)
             throws IOException, ServletException {
         HttpSession session = request.getSession();
-        boolean reenroll;
-        try {
-            TwoFactorStatus status = core.service.status(user);
-            reenroll = status.isActive();
-        } catch (StoreException | RuntimeException e) {
-            core.unavailable(request, response, user, e);
+        TwoFactorStatus status = core.statusOrUnavailable(request, response, user);
+        if (status == null) {
             return;
         }
+        boolean reenroll = status.isActive();
         if (reenroll && !hasReenrollGrant(session, user)) {
             core.message(request, response, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
                     "message.forbidden.reenroll");
@@ -312,11 +306,8 @@ final class PageRoutes {
             core.signOutAndGoToLogin(request, response);
             return;
         }
-        TwoFactorStatus status;
-        try {
-            status = core.service.status(user);
-        } catch (StoreException | RuntimeException e) {
-            core.unavailable(request, response, user, e);
+        TwoFactorStatus status = core.statusOrUnavailable(request, response, user);
+        if (status == null) {
             return;
         }
         HttpSession session = request.getSession();
