@@ -10,6 +10,7 @@ import dev.totpguard.example.data.AuditLog;
 import dev.totpguard.example.data.DataAccessException;
 import dev.totpguard.example.data.DataSources;
 import dev.totpguard.example.data.SiteSettings;
+import dev.totpguard.filter.TotpFilter;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.store.KeyRing;
@@ -81,9 +82,10 @@ public final class ExampleWebApp implements ServletContextListener {
             Csrf csrf = new Csrf(new SecureRandom());
             Layout layout = new Layout(csrf);
             SiteSettings siteSettings = new SiteSettings(dataSource);
+            TotpFilter secondFactor = SecondFactorFilter.build(twoFactor, settings, clock);
             App app = new App(twoFactor, new AdminAccounts(dataSource, PasswordHash.builder().build(), clock), audit, siteSettings, layout,
-                    new SessionSteps(), clock);
-            register(context, app, settings);
+                    new SessionSteps(secondFactor), clock);
+            register(context, app, secondFactor);
         } catch (DataAccessException | StoreException e) {
             closeOwn();
             throw new IllegalStateException("TOTP Guard example cannot start: " + e.getMessage() + ": " + DataSources.rootMessage(e), e);
@@ -93,10 +95,10 @@ public final class ExampleWebApp implements ServletContextListener {
         }
     }
 
-    private void register(ServletContext context, App app, Map<String, String> settings) {
+    private void register(ServletContext context, App app, TotpFilter secondFactor) {
         Layout layout = app.layout();
         addFilter(context, "security-headers", new SecurityHeadersFilter(), "/*");
-        SecondFactorFilter.register(context, app.twoFactor(), settings, app.clock());
+        TotpFilter.register(context, secondFactor);
         addFilter(context, "enforcement", new EnforcementFilter(app.twoFactor(), app.settings(), layout), "/admin/*");
 
         List<String> formServlets = new ArrayList<>();
