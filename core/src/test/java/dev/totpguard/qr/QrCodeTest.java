@@ -200,7 +200,9 @@ class QrCodeTest {
 
     private static Result decode(BufferedImage image) throws NotFoundException, ChecksumException, FormatException {
         BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
-        return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE));
+        // PURE_BARCODE: these images are rendered symbols, not photos. zxing's finder-pattern search misses about 1 in 80
+        // of them with random secrets, even with TRY_HARDER; ZbarimgInteropTest covers a reader that searches the image.
+        return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE));
     }
 
     private static int viewBoxSide(String svg) {
