@@ -40,7 +40,8 @@ import javax.sql.DataSource;
  * servlets with their dependencies passed in.
  *
  * <p>Filter order: security headers, TOTP Guard's filter (the second factor), the enforcement setting on
- * {@code /admin/*}, then the CSRF check on this application's forms.
+ * {@code /admin/*}, then the CSRF check on this application's forms. TOTP Guard's filter is left out only when the
+ * launcher sets {@link #WITHOUT_TOTP_FILTER_ATTRIBUTE} (the HTTP benchmark's "filter off" run).
  */
 public final class ExampleWebApp implements ServletContextListener {
 
@@ -48,6 +49,13 @@ public final class ExampleWebApp implements ServletContextListener {
     public static final String DATA_SOURCE_ATTRIBUTE = "dev.totpguard.example.DataSource";
     /** Context attribute: the launcher's {@link TwoFactorService}. */
     public static final String TWO_FACTOR_ATTRIBUTE = "dev.totpguard.example.TwoFactorService";
+
+    /**
+     * Context attribute: {@link Boolean#TRUE} to leave TOTP Guard's filter out (the launcher's
+     * {@code --benchmark-without-totp-filter}, for the HTTP benchmark only). Only an attribute set in code, never a
+     * context parameter, so no {@code web.xml} or container setting can switch the second factor off.
+     */
+    public static final String WITHOUT_TOTP_FILTER_ATTRIBUTE = "dev.totpguard.example.benchmark.WithoutTotpFilter";
 
     private static final EnumSet<DispatcherType> ALL_DISPATCHES = EnumSet.allOf(DispatcherType.class);
 
@@ -96,7 +104,9 @@ public final class ExampleWebApp implements ServletContextListener {
     private void register(ServletContext context, App app, Map<String, String> settings) {
         Layout layout = app.layout();
         addFilter(context, "security-headers", new SecurityHeadersFilter(), "/*");
-        SecondFactorFilter.register(context, app.twoFactor(), settings, app.clock());
+        if (!Boolean.TRUE.equals(context.getAttribute(WITHOUT_TOTP_FILTER_ATTRIBUTE))) {
+            SecondFactorFilter.register(context, app.twoFactor(), settings, app.clock());
+        }
         addFilter(context, "enforcement", new EnforcementFilter(app.twoFactor(), app.settings(), layout), "/admin/*");
 
         List<String> formServlets = new ArrayList<>();
