@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>Starts both servers on fresh databases and signs the first administrator in on each, enrolling TOTP (with
  *       the filter, the session then passes its token page), so both serve the measured admin page to a signed-in
  *       session with TOTP on.</li>
- *   <li>Warms each server up with closed-loop load, then probes each for its saturation throughput (closed loop).</li>
+ *   <li>Warms each server up with closed-loop load, then with open-loop load near the rate to come until its CPU
+ *       share settles (not counted), then probes each for its saturation throughput (closed loop).</li>
  *   <li>Runs open-loop rounds at one fixed rate for both, {@code --rate-fraction} (half) of the filter-off
  *       saturation, alternating filter off, filter on, off, on ..., so slow drifts of the machine hit both alike.
  *       Latency counts from each request's intended send time.</li>
@@ -41,7 +42,11 @@ public final class HttpLoopbackBenchmark {
     private static final long QUIET_MAX_MILLIS = 5_000;
     private static final double QUIET_CPU_SHARE = 0.07;
     private static final double WARMUP_CHUNK_SECONDS = 3;
-    private static final double REHEARSAL_SECONDS = 2;
+    private static final double REHEARSAL_SECONDS = 1.5;
+    private static final int MAX_REHEARSALS = 8;
+    private static final int MAX_REHEARSALS_AT_RATE = 3;
+    private static final double REHEARSAL_BUSY = 0.9;
+    private static final double REHEARSAL_SETTLED = 0.1;
 
     private final HttpLoopbackOptions options;
     private static final long STARTED = System.nanoTime();
@@ -51,6 +56,10 @@ public final class HttpLoopbackBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help")) {
+            System.out.print(HttpLoopbackOptions.USAGE);
+            return;
+        }
         HttpLoopbackOptions options;
         try {
             options = HttpLoopbackOptions.parse(args);
@@ -92,9 +101,11 @@ public final class HttpLoopbackBenchmark {
             log("signed in on both with TOTP enrolled; the filter-on session passed the token page");
 
             List<ExampleProcess> servers = List.of(off, on);
-            for (Target target : List.of(offTarget, onTarget)) {
-                warmUp(target, servers);
-            }
+            double offWarmRate = warmUp(offTarget, servers);
+            warmUp(onTarget, servers);
+            rehearse(List.of(offTarget, onTarget), servers, options.rate() > 0 ? options.rate() : options.rateFraction() * offWarmRate,
+                    MAX_REHEARSALS);
+
             List<Probe> probes = new ArrayList<>();
             for (Target target : List.of(offTarget, onTarget)) {
                 waitForQuietServers(servers);
@@ -111,16 +122,9 @@ public final class HttpLoopbackBenchmark {
             double rate = options.rate() > 0 ? options.rate() : options.rateFraction() * probes.get(0).requestsPerSecond();
             log(String.format(Locale.ROOT, "open loop at %,.0f req/s for both, %d x %.0f s each, alternating", rate, options.rounds(),
                     options.roundSeconds()));
+            // The probe's load and the new rate can make the JIT compile again: settle at the rate of the rounds.
+            rehearse(List.of(offTarget, onTarget), servers, rate, MAX_REHEARSALS_AT_RATE);
 
-            // One pair at the measured rate first, not counted: the open-loop pattern still makes the JIT compile a
-            // little (a first round otherwise came out slower than the rest).
-            for (Target target : List.of(offTarget, onTarget)) {
-                waitForQuietServers(servers);
-                Round rehearsal = openLoopRound(target, 0, rate, Math.min(REHEARSAL_SECONDS, options.roundSeconds()));
-                if (rehearsal.non2xx() > 0 || rehearsal.failed() > 0) {
-                    throw new IOException("the rehearsal round of " + target.variant() + " got non-2xx responses or failures");
-                }
-            }
             List<Round> rounds = new ArrayList<>();
             for (int round = 1; round <= options.rounds(); round++) {
                 for (Target target : List.of(offTarget, onTarget)) {
@@ -145,11 +149,13 @@ public final class HttpLoopbackBenchmark {
      * many seconds, and the log shows whether it had levelled off. Between chunks the JIT compiler gets the core to
      * itself (see {@link #waitForQuietServers}): under closed-loop load it shares it with many busy request threads.
      */
-    private void warmUp(Target target, List<ExampleProcess> servers) throws IOException, InterruptedException {
+    private double warmUp(Target target, List<ExampleProcess> servers) throws IOException, InterruptedException {
         StringBuilder line = new StringBuilder("warm-up " + String.format(Locale.ROOT, "%-10s", target.variant()) + " req/s:");
+        double last = 0;
         for (double left = options.warmupSeconds(); left > 1e-9; left -= WARMUP_CHUNK_SECONDS) {
             waitForQuietServers(servers);
             LoadRun chunk = target.generator().closedLoop(options.probeThreads(), Math.min(WARMUP_CHUNK_SECONDS, left));
+            last = chunk.requestsPerSecond();
             line.append(String.format(Locale.ROOT, " %,.0f", chunk.requestsPerSecond()));
             if (!chunk.clean()) {
                 throw new IOException("the warm-up of " + target.variant() + " got non-2xx responses or failures: "
@@ -157,6 +163,37 @@ public final class HttpLoopbackBenchmark {
             }
         }
         log(line.toString());
+        return last;
+    }
+
+    /**
+     * Open-loop chunks of {@value #REHEARSAL_SECONDS} s at {@code rate}, not counted, until each server has settled:
+     * its CPU share is below {@value #REHEARSAL_BUSY} and fell by less than {@value #REHEARSAL_SETTLED} from the chunk
+     * before (at most {@code maxChunks} chunks each). A server JVM on one core compiles with the core it serves with;
+     * closed-loop load leaves code paths of an open-loop pattern cold (a connection that idles between requests makes
+     * Jetty's selector wake up for each one), and while the compiler works the server's share stays near 100 %:
+     * without this the first rounds came out slower, their server busy compiling.
+     */
+    private void rehearse(List<Target> targets, List<ExampleProcess> servers, double rate, int maxChunks)
+            throws IOException, InterruptedException {
+        for (Target target : targets) {
+            double previous = Double.NaN;
+            for (int chunk = 1; chunk <= maxChunks; chunk++) {
+                waitForQuietServers(servers);
+                Round rehearsal = openLoopRound(target, 0, rate, Math.min(REHEARSAL_SECONDS, options.roundSeconds()));
+                if (rehearsal.non2xx() > 0 || rehearsal.failed() > 0) {
+                    throw new IOException("the rehearsal of " + target.variant() + " got non-2xx responses or failures");
+                }
+                double cpu = rehearsal.serverCpuShare();
+                if (cpu < 0 || (chunk >= 2 && cpu < REHEARSAL_BUSY && cpu >= previous - REHEARSAL_SETTLED)) {
+                    break;
+                }
+                if (chunk == maxChunks) {
+                    log("the " + target.variant() + " server had not settled after " + maxChunks + " rehearsal chunks; going on");
+                }
+                previous = cpu;
+            }
+        }
     }
 
     /** One open-loop round; round 0 is the rehearsal, logged but not kept. */
@@ -173,7 +210,7 @@ public final class HttpLoopbackBenchmark {
         long serviceP50 = run.completed() == 0 ? -1 : Latencies.percentile(run.serviceNanos(), run.completed(), 50);
         Round result = new Round(target.variant(), round, rate, run.scheduled(), run.completed(), run.non2xx(), run.failed(), latency[0],
                 latency[1], latency[2], serviceP50, run.requestsPerSecond(), cpu, clientCpu, run.lastBodyBytes());
-        log(String.format(Locale.ROOT, (round == 0 ? "rehearsal, not counted: " : "") + "round %d %-10s p50 %s  p99 %s  max %s  %,7.0f req/s  server CPU %s  client CPU %s  non-2xx %d  failed %d%s", round,
+        log(String.format(Locale.ROOT, (round == 0 ? "rehearsal (not counted) " : "") + "round %d %-10s p50 %s  p99 %s  max %s  %,7.0f req/s  server CPU %s  client CPU %s  non-2xx %d  failed %d%s", round,
                 target.variant(), HttpLoopbackReport.micros(result.p50Nanos()), HttpLoopbackReport.micros(result.p99Nanos()),
                 HttpLoopbackReport.micros(result.maxNanos()), result.requestsPerSecond(), percent(cpu), percent(clientCpu), result.non2xx(), result.failed(),
                 run.firstProblem().map(p -> "  first problem: " + p).orElse("")));

@@ -21,7 +21,7 @@ public record HttpLoopbackOptions(Path jar, Path out, String path, int rounds, d
             "  --path PATH            the admin page to GET (default /admin/help)",
             "  --rounds N             open-loop rounds per variant, alternating off, on, off, on ... (default 4)",
             "  --round-seconds S      length of one round (default 3)",
-            "  --warmup-seconds S     closed-loop warm-up of each server (default 12)",
+            "  --warmup-seconds S     closed-loop warm-up of each server (default 6)",
             "  --probe-seconds S      closed-loop saturation probe of each server (default 3)",
             "  --probe-connections N  connections of the warm-up and the probe (default 8)",
             "  --connections N        connections (threads) of the open-loop rounds (default 16)",
@@ -36,7 +36,7 @@ public record HttpLoopbackOptions(Path jar, Path out, String path, int rounds, d
 
     public static HttpLoopbackOptions defaults() {
         return new HttpLoopbackOptions(Path.of("example-webapp/target/totpguard-example.jar"), Path.of("benchmarks/results"), "/admin/help",
-                4, 3, 12, 3, 8, 16, 0.5, 0, 0, 1, true, 10_000,
+                4, 3, 6, 3, 8, 16, 0.5, 0, 0, 1, true, 10_000,
                 HttpLoopbackBenchmark.SERVER_JVM_OPTIONS);
     }
 
