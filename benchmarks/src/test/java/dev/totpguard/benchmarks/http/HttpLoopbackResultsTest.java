@@ -53,6 +53,7 @@ class HttpLoopbackResultsTest {
         assertEquals(210.0 / 200.0, summary.offP50SpreadRatio(), 1e-12);
         assertEquals(1.01, summary.targetP50Ratio());
         assertTrue(summary.p50TargetMet());
+        assertFalse(summary.p50Resolvable(), "the filter-off rounds alone differ by 5 %, more than the 1 % asked");
         assertEquals(0, summary.non2xx());
     }
 
@@ -72,6 +73,18 @@ class HttpLoopbackResultsTest {
         assertFalse(refused.p50TargetMet(), "a run with a non-2xx response meets nothing, however fast");
         List<Probe> failedProbe = List.of(new Probe(FILTER_OFF, 8, 3, 17999, 0, 1, 6000, 0.99, 0.2));
         assertEquals(1, HttpLoopbackResults.of(SETUP, failedProbe, rounds()).summary().failed());
+    }
+
+    @Test
+    void aRunIsResolvableWhenTheFilterOffRoundsAgreeWithinTheMargin() {
+        List<Round> steady = List.of(round(FILTER_OFF, 1, 200_000, 2_000_000, 0), round(FILTER_ON, 1, 201_000, 2_200_000, 0),
+                round(FILTER_OFF, 2, 201_000, 4_000_000, 0), round(FILTER_ON, 2, 203_000, 3_000_000, 0));
+        HttpLoopbackResults.Summary summary = HttpLoopbackResults.of(SETUP, probes(), steady).summary();
+        assertTrue(summary.p50Resolvable());
+        assertTrue(summary.p50TargetMet());
+        assertEquals("met", HttpLoopbackReport.verdict(summary));
+        assertEquals("117.6 ms", HttpLoopbackReport.micros(117_611_500));
+        assertEquals("9,999.9 µs", HttpLoopbackReport.micros(9_999_900));
     }
 
     @Test
@@ -110,8 +123,11 @@ class HttpLoopbackResultsTest {
         assertTrue(lines.contains("| 1 | filter off | 9000 | 200.0 µs | 2,000.0 µs | 6,000.0 µs | 190.0 µs | 3,000 | 42 % | 20 % | 0 | 0 |"),
                 String.join("\n", lines));
         assertTrue(lines.contains("| p50 | 205.0 µs | 207.0 µs | 1.010 |"), String.join("\n", lines));
+        assertTrue(lines.get(0).endsWith("response body 6,123 B without the filter, 6,123 B with it."), lines.get(0));
         assertTrue(lines.contains("| filter off | 8 | 6,000 | 99 % | 22 % | 0 | 0 |"), String.join("\n", lines));
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("Target: p50 with the filter <= 1.01 x without: **met** (1.010; non-2xx 0")),
-                String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("Target: p50 with the filter <= 1.01 x without: **met by the number, but not "
+                + "resolvable: filter-off rounds varied 5 %** (1.010; non-2xx 0")), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("spread of the filter-off p50: 1.050 (largest / smallest): the same server varies by "
+                + "more than the target's margin")), String.join("\n", lines));
     }
 }
