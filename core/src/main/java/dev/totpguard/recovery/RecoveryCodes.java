@@ -1,19 +1,14 @@
 package dev.totpguard.recovery;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.totpguard.internal.Pbkdf2Format;
 import java.security.SecureRandom;
-import java.security.spec.InvalidKeySpecException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 
 /**
  * One-time recovery codes (NIST SP 800-63B section 5.1.2 "look-up secrets"): generated from a
@@ -27,7 +22,9 @@ import javax.crypto.spec.PBEKeySpec;
  * digits they resemble.
  *
  * <p>Stored hashes describe themselves: {@code pbkdf2-sha256$ITERATIONS$SALT$HASH} with Base64 salt and
- * hash, so the iteration count can be raised later without invalidating codes already issued.
+ * hash (unpadded when written, padding optional when read), so the iteration count can be raised later
+ * without invalidating codes already issued. A stored hash is read with a salt of 8 or more bytes and a
+ * hash of 16 to 64 bytes.
  * Instances are immutable and thread-safe.
  */
 public final class RecoveryCodes {
@@ -59,13 +56,16 @@ public final class RecoveryCodes {
     /** Longest typed input looked at; anything longer is refused before any work is done. */
     public static final int MAX_INPUT_LENGTH = 64;
 
-    private static final String SCHEME = "pbkdf2-sha256";
-    private static final String KDF = "PBKDF2WithHmacSHA256";
-    private static final int SALT_BYTES = 16;
-    private static final int HASH_BYTES = 32;
-    private static final int MIN_STORED_SALT_BYTES = 8;
-    private static final int MIN_STORED_HASH_BYTES = 16;
-    private static final int MAX_STORED_LENGTH = 256;
+    /**
+     * What a stored hash may be: the limits recovery code hashes have always been read with (salt 8+ bytes,
+     * hash 16 to 64 bytes; new ones have 16 and 32), so no stored code stops working.
+     */
+    private static final Pbkdf2Format FORMAT = Pbkdf2Format.builder()
+            .iterations(MIN_ITERATIONS, MAX_ITERATIONS)
+            .minSaltBytes(8)
+            .hashBytes(16, 64)
+            .maxEncodedLength(256)
+            .build();
 
     private final int count;
     private final int iterations;
@@ -75,8 +75,7 @@ public final class RecoveryCodes {
         this.count = builder.count;
         this.iterations = builder.iterations;
         this.random = builder.random != null ? builder.random : new SecureRandom();
-        // Fail at start-up, not when the first user needs a code, on a runtime without PBKDF2.
-        keyFactory();
+        Pbkdf2Format.requireRuntimeSupport();
     }
 
     /** Defaults: {@value #DEFAULT_COUNT} codes, {@value #DEFAULT_ITERATIONS} iterations, a new {@link SecureRandom}. */
@@ -133,14 +132,11 @@ public final class RecoveryCodes {
             throw new IllegalArgumentException("Not a recovery code: expected " + CODE_LENGTH
                     + " letters and digits, e.g. xxxxx-xxxxx");
         }
-        byte[] salt = new byte[SALT_BYTES];
-        random.nextBytes(salt);
-        byte[] derived = derive(canonical, salt, iterations, HASH_BYTES);
-        Arrays.fill(canonical, '\0');
-        Base64.Encoder base64 = Base64.getEncoder().withoutPadding();
-        String stored = SCHEME + '$' + iterations + '$' + base64.encodeToString(salt) + '$' + base64.encodeToString(derived);
-        Arrays.fill(derived, (byte) 0);
-        return stored;
+        try {
+            return FORMAT.hash(canonical, iterations, random);
+        } finally {
+            Arrays.fill(canonical, '\0');
+        }
     }
 
     /**
@@ -162,9 +158,10 @@ public final class RecoveryCodes {
         if (hashes.size() > MAX_COUNT) {
             throw new IllegalArgumentException("At most " + MAX_COUNT + " recovery code hashes can be checked, not " + hashes.size());
         }
-        StoredHash[] stored = new StoredHash[hashes.size()];
+        // All parsed before any is derived: a corrupt set fails closed without spending work on the rest.
+        Pbkdf2Format.StoredHash[] stored = new Pbkdf2Format.StoredHash[hashes.size()];
         for (int i = 0; i < stored.length; i++) {
-            stored[i] = StoredHash.parse(hashes.get(i), i);
+            stored[i] = FORMAT.parse(hashes.get(i), "Stored recovery code hash #" + i);
         }
         char[] canonical = canonical(typed);
         if (canonical == null) {
@@ -173,10 +170,8 @@ public final class RecoveryCodes {
         try {
             int matched = -1;
             for (int i = 0; i < stored.length; i++) {
-                byte[] derived = derive(canonical, stored[i].salt, stored[i].iterations, stored[i].hash.length);
-                // MessageDigest.isEqual takes the same time wherever the arrays differ.
-                int hit = MessageDigest.isEqual(derived, stored[i].hash) ? 1 : 0;
-                Arrays.fill(derived, (byte) 0);
+                // Constant-time comparison inside; the loop adds no early exit.
+                int hit = stored[i].matches(canonical) ? 1 : 0;
                 // Keep the first match without branching on it; the loop goes on over every hash.
                 int take = -(hit & (matched >>> 31));
                 matched = (i & take) | (matched & ~take);
@@ -206,7 +201,7 @@ public final class RecoveryCodes {
 
     @Override
     public String toString() {
-        return "RecoveryCodes[" + count + " codes, " + SCHEME + " x " + iterations + "]";
+        return "RecoveryCodes[" + count + " codes, " + Pbkdf2Format.SCHEME + " x " + iterations + "]";
     }
 
     private static char[] normaliseToChars(CharSequence typed) {
@@ -262,76 +257,6 @@ public final class RecoveryCodes {
         return chars;
     }
 
-    private static byte[] derive(char[] code, byte[] salt, int iterations, int bytes) {
-        PBEKeySpec spec = new PBEKeySpec(code, salt, iterations, bytes * 8);
-        try {
-            return keyFactory().generateSecret(spec).getEncoded();
-        } catch (InvalidKeySpecException e) {
-            throw new IllegalStateException(KDF + " refused its parameters", e);
-        } finally {
-            spec.clearPassword();
-        }
-    }
-
-    private static SecretKeyFactory keyFactory() {
-        try {
-            return SecretKeyFactory.getInstance(KDF);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("This Java runtime has no " + KDF, e);
-        }
-    }
-
-    /** A parsed {@code pbkdf2-sha256$ITERATIONS$SALT$HASH} value. */
-    private static final class StoredHash {
-        final int iterations;
-        final byte[] salt;
-        final byte[] hash;
-
-        private StoredHash(int iterations, byte[] salt, byte[] hash) {
-            this.iterations = iterations;
-            this.salt = salt;
-            this.hash = hash;
-        }
-
-        static StoredHash parse(String value, int index) {
-            if (value == null || value.length() > MAX_STORED_LENGTH) {
-                throw malformed(index);
-            }
-            String[] parts = value.split("\\$", -1);
-            if (parts.length != 4 || !SCHEME.equals(parts[0]) || parts[1].isEmpty() || parts[1].length() > 7) {
-                throw malformed(index);
-            }
-            int iterations = 0;
-            for (int i = 0; i < parts[1].length(); i++) {
-                char c = parts[1].charAt(i);
-                if (c < '0' || c > '9') {
-                    throw malformed(index);
-                }
-                iterations = iterations * 10 + (c - '0');
-            }
-            if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-                throw malformed(index);
-            }
-            byte[] salt;
-            byte[] hash;
-            try {
-                salt = Base64.getDecoder().decode(parts[2]);
-                hash = Base64.getDecoder().decode(parts[3]);
-            } catch (IllegalArgumentException e) {
-                throw malformed(index);
-            }
-            if (salt.length < MIN_STORED_SALT_BYTES || hash.length < MIN_STORED_HASH_BYTES || hash.length > 64) {
-                throw malformed(index);
-            }
-            return new StoredHash(iterations, salt, hash);
-        }
-
-        private static IllegalArgumentException malformed(int index) {
-            return new IllegalArgumentException("Stored recovery code hash #" + index + " is not of the form "
-                    + SCHEME + "$ITERATIONS$SALT$HASH with " + MIN_ITERATIONS + ".." + MAX_ITERATIONS + " iterations");
-        }
-    }
-
     /** Builds {@link RecoveryCodes}; each setter refuses a bad value at once, naming it. */
     public static final class Builder {
         private int count = DEFAULT_COUNT;
@@ -356,11 +281,7 @@ public final class RecoveryCodes {
          * already stored keep the count written in them.
          */
         public Builder iterations(int iterations) {
-            if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-                throw new IllegalArgumentException("PBKDF2 iterations must be from " + MIN_ITERATIONS + " to "
-                        + MAX_ITERATIONS + ", not " + iterations);
-            }
-            this.iterations = iterations;
+            this.iterations = FORMAT.requireIterations(iterations);
             return this;
         }
 

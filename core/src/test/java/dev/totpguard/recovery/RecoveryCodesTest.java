@@ -174,6 +174,21 @@ class RecoveryCodesTest {
         assertEquals(1, stronger.match(code, hashes));
     }
 
+    @Test
+    void hashesWrittenByEarlierReleasesStillMatch() {
+        // PBKDF2-HMAC-SHA256 of the canonical code "7k2mx9q4rt", computed outside Java: the written form
+        // (16-byte salt, 32-byte hash, unpadded), the same padded, and the shortest salt and hash ever read.
+        List<String> earlier = List.of(
+                "pbkdf2-sha256$1000$cmVjb3Zlcnktc2FsdC0xNg$+UA1gmruqv+TMcSX2E4llu4DIBUQRTG34KDDhHebtcA",
+                "pbkdf2-sha256$1000$cmVjb3Zlcnktc2FsdC0xNg==$+UA1gmruqv+TMcSX2E4llu4DIBUQRTG34KDDhHebtcA=",
+                "pbkdf2-sha256$1000$OGJ5dGVzYWw$Zc8iZ9ScR7bJnqh2eWSFAg");
+
+        for (int i = 0; i < earlier.size(); i++) {
+            assertEquals(0, CODES.match("7K2MX-9Q4RT", List.of(earlier.get(i))), earlier.get(i));
+            assertEquals(-1, CODES.match("7k2mx-9q4rv", List.of(earlier.get(i))), earlier.get(i));
+        }
+    }
+
     static Stream<String> malformedInput() {
         return Stream.of(
                 null,

@@ -73,11 +73,20 @@ class BrowserIT {
                 assertEquals(10, codes.size(), browser.getPageSource());
 
                 visibleLink(browser, "I have saved my recovery codes").click();
-                waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "TOTP Guard's token page");
+                // The code that turned TOTP on also passed the second factor for this session: no token page now.
+                waitForText(browser, "Status: <strong class=\"status\">Enabled", "TOTP is enabled after the code");
+                assertEquals("/admin/setup/staff/administrators/edit", path(browser));
+
+                button(browser, "Log Out").click();
+                waitForPath(browser, "/login", "Log Out leads to the login page");
+                typeInto(browser, "Username", "admin");
+                typeInto(browser, "Password", PASSWORD);
+                button(browser, "Login").click();
+                waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "TOTP Guard's token page after the password");
                 save(browser, screenshots.resolve("token-page.png"));
                 typeInto(browser, "Token Code", app.next());
                 button(browser, "Verify").click();
-                waitForText(browser, "Status: <strong class=\"status\">Enabled", "TOTP is enabled after the code");
+                waitForText(browser, "Welcome, admin", "signed in with the password and the code");
 
                 button(browser, "Log Out").click();
                 waitForPath(browser, "/login", "Log Out leads to the login page");

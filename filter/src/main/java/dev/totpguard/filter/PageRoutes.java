@@ -29,7 +29,8 @@ import java.util.Optional;
  * </pre>
  *
  * Pages answer GET and HEAD only and actions POST only (anything else: 405). Every POST needs the
- * session's CSRF token and a same-site origin (else 403 and nothing happens). A user name in a form is
+ * session's CSRF token and a same-site origin (else 403 and nothing happens), and a body that declares
+ * more than 16 KiB is refused unread (413). A user name in a form is
  * never used: the user is always the one the container (or the {@link UserResolver}) signed in. No page
  * works without that password login; they send the browser to sign in instead. Thread-safe.
  */
@@ -37,6 +38,9 @@ final class PageRoutes {
 
     /** Form fields that would name a user; the token form ignores them, other forms refuse a mismatch. */
     private static final List<String> USER_FIELDS = List.of("user", "username", "userId", "account", "j_username");
+
+    /** The largest body a POST to the filter's pages may declare; its forms need well under 1 KiB. */
+    static final long MAX_FORM_BYTES = 16 * 1024;
 
     private final FilterCore core;
 
@@ -88,6 +92,13 @@ final class PageRoutes {
                 if (!post) {
                     // A state-changing action never runs on a GET, which links, images and prefetches send.
                     methodNotAllowed(request, response, "POST");
+                } else if (request.getContentLengthLong() > MAX_FORM_BYTES) {
+                    // Every form of the filter holds a token and a code or two; a larger body is not one of them.
+                    // Refused on its declared length, before the container reads or parses it (Tomcat would parse
+                    // up to 2 MB), and the connection is closed because the unread body is still on it.
+                    response.setHeader("Connection", "close");
+                    core.message(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                            "message.too.large.title", "message.too.large.text");
                 } else if (!core.csrf.isValid(request)) {
                     core.message(request, response, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
                             "message.forbidden.csrf");

@@ -1,6 +1,8 @@
 package dev.totpguard.filter;
 
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.Verification;
+import dev.totpguard.store.StoreException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -289,6 +291,48 @@ public final class TotpFilter implements Filter {
             }
         }
         registeredDrivers = List.of();
+    }
+
+    /**
+     * Records that the user signed in on this request has just proved the second factor on one of the
+     * application's own pages, so the filter does not ask for a code again in this session. For applications
+     * that confirm an enrollment themselves ({@link TwoFactorService#confirmEnrollment}) or check a code on a
+     * page of their own ({@link TwoFactorService#verify}) instead of on the filter's pages; those pages do
+     * this by themselves.
+     *
+     * <p>Does what the filter's pages do after an accepted code: changes the session id (the session fixation
+     * defence after each authentication step), renews the filter's CSRF token and marks the session verified
+     * for the signed-in user at the filter's clock's current instant (so the maximum verified age counts from
+     * now). Call it only with the result of a check of this request's user's code; it refuses anything that
+     * cannot be one.
+     *
+     * @param request the request whose session passed the second factor, with its user signed in
+     * @param proof what {@code confirmEnrollment(user, code, ...).verification()} or {@code verify(user, code,
+     *     ...)} returned for that code
+     * @throws IllegalArgumentException if {@code proof} is not {@link Verification.Outcome#ACCEPTED accepted}
+     * @throws IllegalStateException if the filter is not initialised, no user is signed in on the request, or
+     *     that user has no active second factor in the store
+     * @throws StoreException if the store cannot tell whether the user has an active second factor; the session
+     *     is then left as it was
+     */
+    public void acceptSecondFactor(HttpServletRequest request, Verification proof) throws StoreException {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(proof, "proof");
+        if (proof.outcome() != Verification.Outcome.ACCEPTED) {
+            throw new IllegalArgumentException("Only an accepted code passes the second factor, not " + proof.outcome());
+        }
+        FilterCore initialised = core;
+        if (initialised == null) {
+            throw new IllegalStateException("The TOTP Guard filter is not initialised yet");
+        }
+        String user = initialised.users.user(request);
+        if (user == null) {
+            throw new IllegalStateException("No user is signed in on this request");
+        }
+        if (!initialised.service.status(user).isActive()) {
+            throw new IllegalStateException("The signed-in user has no active second factor");
+        }
+        initialised.markVerified(request, user);
     }
 
     /** The dispatcher types the filter must be mapped for: all five. A new set on each call. */

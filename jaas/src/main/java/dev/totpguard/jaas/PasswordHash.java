@@ -1,23 +1,22 @@
 package dev.totpguard.jaas;
 
+import dev.totpguard.internal.Pbkdf2Format;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Objects;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Salted PBKDF2-HMAC-SHA256 password hashes (RFC 8018 section 5.2) in a self-describing text form:
- * {@code pbkdf2-sha256$ITERATIONS$SALT$HASH}, salt and hash in standard Base64 with padding, 16-byte salt,
- * 32-byte hash. It is the same form TOTP Guard uses for recovery codes, so one tool reads both.
+ * {@code pbkdf2-sha256$ITERATIONS$SALT$HASH}, salt and hash in standard Base64, 16-byte salt, 32-byte hash.
+ * New hashes are written without Base64 padding; hashes with padding, as earlier releases wrote them, are
+ * read as well. It is the same form TOTP Guard uses for recovery codes, so one tool reads both. A stored
+ * hash must have 1,000 to 10,000,000 iterations, a salt of 16 or more bytes and a 32-byte hash; white space
+ * around it is ignored.
  *
  * <p>The default iteration count is {@value #OWASP_ITERATIONS}, OWASP's Password Storage Cheat Sheet figure
  * for PBKDF2-HMAC-SHA256. Verification always uses the count stored in the hash, so raising the default
@@ -41,24 +40,31 @@ public final class PasswordHash {
     /** Longest password accepted; longer input is refused before hashing (bounded cost). */
     public static final int MAX_PASSWORD_CHARS = 1024;
 
-    static final String PREFIX = "pbkdf2-sha256";
-    private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
-    private static final int SALT_BYTES = 16;
-    private static final int HASH_BYTES = 32;
+    /** Longest stored value looked at (after which nothing is spent on it). */
+    private static final int MAX_ENCODED_LENGTH = 512;
+    /**
+     * What a stored password hash may be. White space around it is tolerated because hashes are pasted
+     * into users files and may sit in fixed-width {@code CHAR} columns.
+     */
+    private static final Pbkdf2Format FORMAT = Pbkdf2Format.builder()
+            .iterations(MIN_ITERATIONS, MAX_ITERATIONS)
+            .minSaltBytes(Pbkdf2Format.SALT_BYTES)
+            .hashBytes(Pbkdf2Format.HASH_BYTES, Pbkdf2Format.HASH_BYTES)
+            .maxEncodedLength(MAX_ENCODED_LENGTH)
+            .trimWhitespace()
+            .build();
+    private static final String SUBJECT = "password hash";
     private static final char[] DUMMY_PASSWORD = "totpguard-dummy-password".toCharArray();
 
     private final int iterations;
     private final SecureRandom random;
-    private final byte[] dummySalt;
-    private final byte[] dummyHash;
+    private final Pbkdf2Format.StoredHash dummyHash;
 
     private PasswordHash(Builder builder) {
         this.iterations = builder.iterations;
         this.random = builder.random;
-        this.dummySalt = new byte[SALT_BYTES];
-        random.nextBytes(dummySalt);
         // Built at once, mostly to fail fast if the JCE lacks PBKDF2WithHmacSHA256.
-        this.dummyHash = derive(DUMMY_PASSWORD, dummySalt, iterations);
+        this.dummyHash = FORMAT.parse(FORMAT.hash(DUMMY_PASSWORD, iterations, random), SUBJECT);
     }
 
     /** Defaults: {@value #OWASP_ITERATIONS} iterations, a new {@link SecureRandom}. */
@@ -81,11 +87,7 @@ public final class PasswordHash {
         if (password.length == 0 || password.length > MAX_PASSWORD_CHARS) {
             throw new IllegalArgumentException("password must be 1 to " + MAX_PASSWORD_CHARS + " characters");
         }
-        byte[] salt = new byte[SALT_BYTES];
-        random.nextBytes(salt);
-        byte[] hash = derive(password, salt, iterations);
-        Base64.Encoder base64 = Base64.getEncoder();
-        return PREFIX + "$" + iterations + "$" + base64.encodeToString(salt) + "$" + base64.encodeToString(hash);
+        return FORMAT.hash(password, iterations, random);
     }
 
     /**
@@ -95,11 +97,10 @@ public final class PasswordHash {
      * @throws IllegalArgumentException if {@code encoded} is not a well-formed hash (see {@link #isWellFormed})
      */
     public boolean matches(char[] password, String encoded) {
-        Parsed parsed = parse(encoded);
-        boolean usable = password != null && password.length > 0 && password.length <= MAX_PASSWORD_CHARS;
-        byte[] actual = derive(usable ? password : DUMMY_PASSWORD, parsed.salt, parsed.iterations);
-        // MessageDigest.isEqual is constant-time for equal lengths (JDK 6u17+); `&` does not short-circuit.
-        return MessageDigest.isEqual(actual, parsed.hash) & usable;
+        Pbkdf2Format.StoredHash stored = FORMAT.parse(encoded, SUBJECT);
+        boolean usable = usable(password);
+        // The comparison is constant-time; `&` does not short-circuit, so an unusable password costs the same.
+        return stored.matches(usable ? password : DUMMY_PASSWORD) & usable;
     }
 
     /**
@@ -107,71 +108,18 @@ public final class PasswordHash {
      * verifier does for a user that does not exist, so the answer takes as long as for a wrong password.
      */
     public boolean matchesDummy(char[] password) {
-        boolean usable = password != null && password.length > 0 && password.length <= MAX_PASSWORD_CHARS;
-        byte[] actual = derive(usable ? password : DUMMY_PASSWORD, dummySalt, iterations);
-        // Compared like a real hash so the work is the same as in matches(); the answer is always "no".
-        MessageDigest.isEqual(actual, dummyHash);
+        // Checked like a real hash so the work is the same as in matches(); the answer is always "no".
+        dummyHash.matches(usable(password) ? password : DUMMY_PASSWORD);
         return false;
     }
 
     /** True if {@code encoded} is {@code pbkdf2-sha256$N$SALT$HASH} with a usable count, 16+ byte salt, 32-byte hash. */
     public static boolean isWellFormed(String encoded) {
-        try {
-            parse(encoded);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return FORMAT.isWellFormed(encoded);
     }
 
-    /** The iteration count inside a well-formed hash. */
-    static int iterationsOf(String encoded) {
-        return parse(encoded).iterations;
-    }
-
-    private static Parsed parse(String encoded) {
-        if (encoded == null || encoded.length() > 512) {
-            throw new IllegalArgumentException("not a pbkdf2-sha256 password hash");
-        }
-        String[] parts = encoded.trim().split("\\$", -1);
-        if (parts.length != 4 || !PREFIX.equals(parts[0])) {
-            throw new IllegalArgumentException("not a pbkdf2-sha256$ITERATIONS$SALT$HASH password hash");
-        }
-        int iterations;
-        try {
-            iterations = Integer.parseInt(parts[1]);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("password hash iteration count is not a number");
-        }
-        if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-            throw new IllegalArgumentException("password hash iteration count must be from " + MIN_ITERATIONS
-                    + " to " + MAX_ITERATIONS);
-        }
-        byte[] salt;
-        byte[] hash;
-        try {
-            salt = Base64.getDecoder().decode(parts[2]);
-            hash = Base64.getDecoder().decode(parts[3]);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("password hash salt or value is not Base64");
-        }
-        if (salt.length < SALT_BYTES || hash.length != HASH_BYTES) {
-            throw new IllegalArgumentException("password hash needs a salt of at least " + SALT_BYTES
-                    + " bytes and a " + HASH_BYTES + "-byte value");
-        }
-        return new Parsed(iterations, salt, hash);
-    }
-
-    private static byte[] derive(char[] password, byte[] salt, int iterations) {
-        PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, HASH_BYTES * 8);
-        try {
-            return SecretKeyFactory.getInstance(ALGORITHM).generateSecret(spec).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(ALGORITHM + " is not available in this JVM", e);
-        } finally {
-            // PBEKeySpec keeps its own copy of the password; clear it.
-            spec.clearPassword();
-        }
+    private static boolean usable(char[] password) {
+        return password != null && password.length > 0 && password.length <= MAX_PASSWORD_CHARS;
     }
 
     /**
@@ -206,18 +154,6 @@ public final class PasswordHash {
         }
     }
 
-    private static final class Parsed {
-        final int iterations;
-        final byte[] salt;
-        final byte[] hash;
-
-        Parsed(int iterations, byte[] salt, byte[] hash) {
-            this.iterations = iterations;
-            this.salt = salt;
-            this.hash = hash;
-        }
-    }
-
     /** Builds a {@link PasswordHash}; bad values are refused at once. */
     public static final class Builder {
         private int iterations = OWASP_ITERATIONS;
@@ -228,11 +164,7 @@ public final class PasswordHash {
 
         /** @throws IllegalArgumentException unless {@value #MIN_ITERATIONS}..{@value #MAX_ITERATIONS} */
         public Builder iterations(int iterations) {
-            if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-                throw new IllegalArgumentException("iterations must be from " + MIN_ITERATIONS + " to "
-                        + MAX_ITERATIONS + ", not " + iterations);
-            }
-            this.iterations = iterations;
+            this.iterations = FORMAT.requireIterations(iterations);
             return this;
         }
 

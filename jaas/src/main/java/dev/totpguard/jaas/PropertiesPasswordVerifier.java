@@ -21,7 +21,7 @@ import java.util.Set;
  * Jetty's and Tomcat's user files but with a hash where they allow a plain password:
  * <pre>
  * # user = hash[, role ...]      (hash lines come from: java dev.totpguard.jaas.PasswordHash)
- * alice = pbkdf2-sha256$600000$c2FsdHNhbHRzYWx0c2FsdA==$..., admin, user
+ * alice = pbkdf2-sha256$600000$c2FsdHNhbHRzYWx0c2FsdA$..., admin, user
  * </pre>
  * Every hash must be well formed ({@link PasswordHash#isWellFormed}); plain passwords are refused when the
  * file is read. The file is read at start and read again when its modification time or size changes; a

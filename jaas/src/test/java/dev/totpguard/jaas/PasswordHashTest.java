@@ -36,6 +36,23 @@ class PasswordHashTest {
     }
 
     @Test
+    void newHashesAreWrittenWithoutBase64Padding() {
+        assertTrue(FAST.hash("pw".toCharArray()).matches("pbkdf2-sha256\\$1000\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}"));
+    }
+
+    @Test
+    void hashesWrittenWithPaddingByEarlierReleasesStillVerify() {
+        // PBKDF2-HMAC-SHA256("correct horse", bytes 0..15, 1000, 32) with padded Base64, computed outside Java.
+        String earlier = "pbkdf2-sha256$1000$AAECAwQFBgcICQoLDA0ODw==$yRTMTwbMbo9G0VfjobWqerzuuxe7BETNTErBbKKumGQ=";
+
+        assertTrue(PasswordHash.isWellFormed(earlier));
+        assertTrue(FAST.matches("correct horse".toCharArray(), earlier));
+        assertTrue(FAST.matches("correct horse".toCharArray(), " " + earlier + " "), "surrounding white space is ignored");
+        assertTrue(FAST.matches("correct horse".toCharArray(), earlier.replace("=", "")), "and so is the padding");
+        assertFalse(FAST.matches("correct horsE".toCharArray(), earlier));
+    }
+
+    @Test
     void samePasswordGetsADifferentSaltEachTime() {
         assertNotEquals(FAST.hash("pw".toCharArray()), FAST.hash("pw".toCharArray()));
     }

@@ -23,24 +23,27 @@ import org.jsoup.nodes.Element;
 /**
  * Signs the first administrator in to one example server the way a person does, over HTTP: password login, then on
  * their own Edit page "Time-based Tokens (TOTP)", reads the key shown for typing in by hand, and confirms it with a
- * code computed by TOTP Guard's {@link Totp}, the administrator's authenticator app. With the filter installed, the
- * next admin page then asks for a code ({@code /totpguard/} token page), which it enters. Both variants therefore end
- * with the same data (one administrator with TOTP on), the same page and a session that may open it.
+ * code computed by TOTP Guard's {@link Totp}, the administrator's authenticator app. Then it signs in again in a new
+ * session: with the filter installed, the password leads to the filter's token page ({@code /totpguard/}), where it
+ * enters the next code. Both variants therefore end with the same data (one administrator with TOTP on), the same
+ * page and a session that may open it.
  *
- * <p>It also proves which variant it talks to: right after the enrollment, the measured page must redirect to the
- * token page with the filter and answer 200 without it. The key and codes are never printed.
+ * <p>It also proves which variant it talks to: after the password, the filter must ask for the code, and without it
+ * the admin area must open at once. The key and codes are never printed.
  */
 final class AdminBrowser {
 
     static final String ADMIN = "admin";
     private static final String EDIT_PAGE = "/admin/setup/staff/administrators/edit?user=" + ADMIN;
 
+    private final int port;
     private final String base;
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final HttpClient client;
     private final Totp totp = Totp.builder().build();
 
     AdminBrowser(int port) {
+        this.port = port;
         this.base = "http://127.0.0.1:" + port;
         this.client = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10)).build();
@@ -51,46 +54,54 @@ final class AdminBrowser {
     }
 
     /**
-     * Signs in, enrolls TOTP and, with the filter, passes the token page.
+     * Signs in, enrolls TOTP, then signs in anew as every later sign-in goes: the password, then with the filter its
+     * token page, which must be asked for (that proves the variant) and gets the next step's code; without the
+     * filter the password alone must open the admin area.
      *
-     * @return the {@code Cookie} header value of the signed-in (and with the filter: verified) session
+     * @return the {@code Cookie} header value of the second sign-in's session (with the filter: verified)
      */
     String signInWithTotp(String password, String measuredPath, boolean withFilter) throws IOException, InterruptedException {
-        Page login = get("/admin/");
-        require(login.uri().getPath().equals("/login"), "the admin area did not send an anonymous visitor to /login", login);
-        Page dashboard = press(login, "Login", Map.of("j_username", ADMIN, "j_password", password));
+        Page dashboard = login(password);
         require(dashboard.status() == 200 && dashboard.uri().getPath().equals("/admin/"), "the password login failed", dashboard);
-
         Page enroll = press(get(EDIT_PAGE), "Time-based Tokens (TOTP)", Map.of());
         Element key = enroll.document().selectFirst("code.key");
         require(key != null, "the enrollment page shows no key", enroll);
         byte[] secret = Secret.fromBase32(key.text().replace(" ", "")).bytes();
-        long step = totp.currentStep();
-        Page saved = press(enroll, "Save Changes", Map.of("token_code", totp.generateAtStep(secret, step)));
-        require(saved.status() == 200 && !saved.document().select("ul.recovery-codes code").isEmpty(),
-                "the token code did not turn TOTP on", saved);
+        try {
+            long step = totp.currentStep();
+            Page saved = press(enroll, "Save Changes", Map.of("token_code", totp.generateAtStep(secret, step)));
+            require(saved.status() == 200 && !saved.document().select("ul.recovery-codes code").isEmpty(),
+                    "the token code did not turn TOTP on", saved);
 
-        HttpResponse<String> next = send(HttpRequest.newBuilder(URI.create(base + measuredPath)).GET());
-        if (withFilter) {
-            String location = next.headers().firstValue("Location").orElse("");
-            require(next.statusCode() == 302 && URI.create(base).resolve(location).getPath().startsWith("/totpguard/"),
-                    "with the filter, " + measuredPath + " did not ask for the code after the enrollment (status " + next.statusCode() + ")", null);
-            Page token = follow(next);
-            String field = labelled(token, "Token Code").attr("name");
-            // The enrollment used this step; every step is accepted once, and the next is inside the window of +-1.
-            Page verified = press(token, "Verify", Map.of(field, totp.generateAtStep(secret, step + 1)));
-            require(verified.status() == 200 && verified.uri().getPath().equals(measuredPath), "the token page did not accept the code",
-                    verified);
-        } else {
-            require(next.statusCode() == 200, "without the filter, " + measuredPath + " did not answer 200 (status " + next.statusCode()
-                    + "): is the server really started with " + ExampleProcess.WITHOUT_FILTER_FLAG + "?", null);
+            AdminBrowser later = new AdminBrowser(port);
+            Page landed = later.login(password);
+            if (withFilter) {
+                require(landed.uri().getPath().startsWith("/totpguard/"), "with the filter, a password-only sign-in was not asked for "
+                        + "the code", landed);
+                String field = labelled(landed, "Token Code").attr("name");
+                // The enrollment used this step; every step is accepted once, and the next is inside the window of +-1.
+                Page verified = later.press(landed, "Verify", Map.of(field, totp.generateAtStep(secret, step + 1)));
+                require(verified.status() == 200 && verified.uri().getPath().equals("/admin/"), "the token page did not accept the code",
+                        verified);
+            } else {
+                require(landed.status() == 200 && landed.uri().getPath().equals("/admin/"), "without the filter, the password alone did "
+                        + "not open the admin area: is the server really started with " + ExampleProcess.WITHOUT_FILTER_FLAG + "?", landed);
+            }
+            Page measured = later.get(measuredPath);
+            require(measured.status() == 200 && measured.uri().getPath().equals(measuredPath), "the signed-in session cannot open "
+                    + measuredPath, measured);
+            return "JSESSIONID=" + later.cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID"))
+                    .map(HttpCookie::getValue).findFirst().orElseThrow(() -> new IOException("no session cookie"));
+        } finally {
+            java.util.Arrays.fill(secret, (byte) 0);
         }
-        java.util.Arrays.fill(secret, (byte) 0);
-        Page measured = get(measuredPath);
-        require(measured.status() == 200 && measured.uri().getPath().equals(measuredPath), "the signed-in session cannot open " + measuredPath,
-                measured);
-        return "JSESSIONID=" + cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID"))
-                .map(HttpCookie::getValue).findFirst().orElseThrow(() -> new IOException("no session cookie"));
+    }
+
+    /** Opens the admin area, lands on the login page and signs in with the password; the page after the redirects. */
+    private Page login(String password) throws IOException, InterruptedException {
+        Page login = get("/admin/");
+        require(login.uri().getPath().equals("/login"), "the admin area did not send an anonymous visitor to /login", login);
+        return press(login, "Login", Map.of("j_username", ADMIN, "j_password", password));
     }
 
     private Page get(String path) throws IOException, InterruptedException {

@@ -93,7 +93,7 @@ final class EditAdministratorServlet extends HttpServlet {
             switch (result.verification().outcome()) {
                 case ACCEPTED -> {
                     app.accounts().directory().update(administrator.username(), name, email);
-                    app.sessions().secondFactorPassed(request, self);
+                    app.sessions().secondFactorPassed(request, result.verification());
                     RecoveryCodesPage.show(app, request, response, "Two-factor authentication is on",
                             "Time-based Tokens (TOTP) are now enabled for your account. From your next sign-in you will be asked for a token code after your password.",
                             result.recoveryCodes());

@@ -10,6 +10,7 @@ import dev.totpguard.example.data.AuditLog;
 import dev.totpguard.example.data.DataAccessException;
 import dev.totpguard.example.data.DataSources;
 import dev.totpguard.example.data.SiteSettings;
+import dev.totpguard.filter.TotpFilter;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.store.KeyRing;
@@ -68,6 +69,7 @@ public final class ExampleWebApp implements ServletContextListener {
         Clock clock = Clock.systemUTC();
         DataSource dataSource = (DataSource) context.getAttribute(DATA_SOURCE_ATTRIBUTE);
         TwoFactorService twoFactor = (TwoFactorService) context.getAttribute(TWO_FACTOR_ATTRIBUTE);
+        boolean withoutFilter = Boolean.TRUE.equals(context.getAttribute(WITHOUT_TOTP_FILTER_ATTRIBUTE));
         try {
             if (dataSource == null) {
                 ownDataSource = DataSources.open(settings.getOrDefault(TotpGuardSettings.JDBC_URL, TotpGuardSettings.DEFAULT_JDBC_URL),
@@ -89,9 +91,10 @@ public final class ExampleWebApp implements ServletContextListener {
             Csrf csrf = new Csrf(new SecureRandom());
             Layout layout = new Layout(csrf);
             SiteSettings siteSettings = new SiteSettings(dataSource);
+            TotpFilter secondFactor = SecondFactorFilter.build(twoFactor, settings, clock);
             App app = new App(twoFactor, new AdminAccounts(dataSource, PasswordHash.builder().build(), clock), audit, siteSettings, layout,
-                    new SessionSteps(), clock);
-            register(context, app, settings);
+                    withoutFilter ? SessionSteps.withoutFilter() : new SessionSteps(secondFactor), clock);
+            register(context, app, secondFactor, withoutFilter);
         } catch (DataAccessException | StoreException e) {
             closeOwn();
             throw new IllegalStateException("TOTP Guard example cannot start: " + e.getMessage() + ": " + DataSources.rootMessage(e), e);
@@ -101,11 +104,11 @@ public final class ExampleWebApp implements ServletContextListener {
         }
     }
 
-    private void register(ServletContext context, App app, Map<String, String> settings) {
+    private void register(ServletContext context, App app, TotpFilter secondFactor, boolean withoutFilter) {
         Layout layout = app.layout();
         addFilter(context, "security-headers", new SecurityHeadersFilter(), "/*");
-        if (!Boolean.TRUE.equals(context.getAttribute(WITHOUT_TOTP_FILTER_ATTRIBUTE))) {
-            SecondFactorFilter.register(context, app.twoFactor(), settings, app.clock());
+        if (!withoutFilter) {
+            TotpFilter.register(context, secondFactor);
         }
         addFilter(context, "enforcement", new EnforcementFilter(app.twoFactor(), app.settings(), layout), "/admin/*");
 

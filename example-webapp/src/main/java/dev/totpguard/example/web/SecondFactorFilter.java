@@ -3,13 +3,12 @@ package dev.totpguard.example.web;
 import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.filter.TotpFilter;
-import jakarta.servlet.ServletContext;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Installs TOTP Guard's {@link TotpFilter} in this application, around the same {@link TwoFactorService} as the
+ * Builds TOTP Guard's {@link TotpFilter} for this application, around the same {@link TwoFactorService} as the
  * admin pages: every path under {@code /admin/} needs the second factor once the administrator has one; the
  * filter's token and recovery pages live under {@code /totpguard/}. The example's own enforcement setting is
  * applied by {@link EnforcementFilter} after it, so the filter runs with the service's policy (optional).
@@ -19,7 +18,7 @@ final class SecondFactorFilter {
     private SecondFactorFilter() {
     }
 
-    static void register(ServletContext context, TwoFactorService twoFactor, Map<String, String> contextSettings, Clock clock) {
+    static TotpFilter build(TwoFactorService twoFactor, Map<String, String> contextSettings, Clock clock) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put(TotpGuardSettings.FILTER_PROTECTED, "/admin/*");
         settings.put(TotpGuardSettings.FILTER_DEFAULT_TARGET, Paths.ADMIN);
@@ -31,7 +30,6 @@ final class SecondFactorFilter {
                 settings.put(key, value);
             }
         });
-        TotpFilter filter = TotpFilter.builder().service(twoFactor).settings(settings).clock(clock).build();
-        TotpFilter.register(context, filter);
+        return TotpFilter.builder().service(twoFactor).settings(settings).clock(clock).build();
     }
 }

@@ -28,6 +28,9 @@ import java.util.StringJoiner;
  */
 public final class Browser {
 
+    /** Bodies above this size are sent with {@code Expect: 100-continue}. */
+    private static final int LARGE_BODY = 64 * 1024;
+
     private final URI base;
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final HttpClient client;
@@ -79,8 +82,12 @@ public final class Browser {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20));
         headers.forEach(request::header);
         if (form != null) {
+            byte[] body = encode(form).getBytes(StandardCharsets.UTF_8);
+            if (body.length > LARGE_BODY) {
+                return sendExpectingContinue(method, uri, "application/x-www-form-urlencoded", body, headers);
+            }
             request.header("Content-Type", "application/x-www-form-urlencoded");
-            request.method(method, HttpRequest.BodyPublishers.ofString(encode(form)));
+            request.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         } else if (method.equals("GET")) {
             request.GET();
         } else {
@@ -102,6 +109,9 @@ public final class Browser {
      * raw-encoded parameters, bytes that are not UTF-8).
      */
     public Response postBody(String path, String contentType, byte[] body, Map<String, String> headers) {
+        if (body.length > LARGE_BODY) {
+            return sendExpectingContinue("POST", uri(path), contentType, body, headers);
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
@@ -166,6 +176,59 @@ public final class Browser {
             return parse(bytes.toString(StandardCharsets.ISO_8859_1), target);
         } catch (IOException e) {
             throw new AssertionError("raw " + method + " " + target + " failed", e);
+        }
+    }
+
+    /**
+     * Sends a large body the way a careful client does: headers first with {@code Expect: 100-continue}, the body
+     * only after the server's {@code 100 Continue}. A server may refuse a large body early (413) and close the
+     * connection while the client is still writing it (RFC 9112 section 9.6); a client that writes first then sees a
+     * reset instead of the answer, depending on timing. Over a plain socket because the JDK 17 client's
+     * {@code expectContinue} waits forever when the answer is not 100.
+     */
+    private Response sendExpectingContinue(String method, URI uri, String contentType, byte[] body,
+            Map<String, String> headers) {
+        StringJoiner cookieHeader = new StringJoiner("; ");
+        for (HttpCookie cookie : cookies.getCookieStore().get(base)) {
+            cookieHeader.add(cookie.getName() + "=" + cookie.getValue());
+        }
+        StringBuilder head = new StringBuilder(method).append(' ').append(uri.getRawPath())
+                .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
+                .append("Content-Type: ").append(contentType).append("\r\n")
+                .append("Content-Length: ").append(body.length).append("\r\n")
+                .append("Expect: 100-continue\r\nConnection: close\r\n");
+        if (cookieHeader.length() > 0) {
+            head.append("Cookie: ").append(cookieHeader).append("\r\n");
+        }
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("\r\n");
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream first = new ByteArrayOutputStream();
+            while (!first.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
+                int next = in.read();
+                if (next < 0) {
+                    throw new AssertionError(method + " " + uri + ": connection closed before an answer");
+                }
+                first.write(next);
+            }
+            String interim = first.toString(StandardCharsets.ISO_8859_1);
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            if (interim.startsWith("HTTP/1.1 100")) {
+                out.write(body);
+                out.flush();
+            } else {
+                answer.writeBytes(first.toByteArray());
+            }
+            in.transferTo(answer);
+            return parse(answer.toString(StandardCharsets.ISO_8859_1), uri.getRawPath());
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + uri + " (" + body.length + " bytes) failed", e);
         }
     }
 

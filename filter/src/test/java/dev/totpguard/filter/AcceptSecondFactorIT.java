@@ -1,0 +1,169 @@
+package dev.totpguard.filter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.totpguard.TwoFactorPolicy;
+import dev.totpguard.TwoFactorService;
+import dev.totpguard.Verification;
+import dev.totpguard.filter.harness.Browser;
+import dev.totpguard.filter.harness.Login;
+import dev.totpguard.filter.harness.Response;
+import dev.totpguard.filter.harness.TwoFactorFixture;
+import dev.totpguard.filter.harness.WebContainer;
+import dev.totpguard.filter.testapp.AdminServlet;
+import dev.totpguard.store.StoreException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link TotpFilter#acceptSecondFactor}: an application that checks a code on a page of its own (here
+ * {@code /own-code}, outside the filter's protected paths) tells the filter, and the session is then verified
+ * with a new session id, on Jetty 12 and Tomcat 11. Anything that is not an accepted check of the signed-in
+ * user's own active factor is refused and leaves the session asking for a code.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AcceptSecondFactorIT {
+
+    private static final String TOKEN = "/totpguard/token";
+
+    private TwoFactorFixture fixture;
+    private final Map<String, WebContainer> containers = new LinkedHashMap<>();
+    private final AtomicInteger nextUser = new AtomicInteger();
+
+    /**
+     * The application's own code page. {@code proof=forged} skips the check and hands the filter an accepted
+     * outcome nobody earned, as a careless application might, to show what the filter still refuses.
+     */
+    static final class OwnCodeServlet extends HttpServlet {
+        private final transient TotpFilter filter;
+        private final transient TwoFactorService service;
+
+        OwnCodeServlet(TotpFilter filter, TwoFactorService service) {
+            this.filter = filter;
+            this.service = service;
+        }
+
+        @Override
+        protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String user = request.getRemoteUser();
+            try {
+                Verification proof = "forged".equals(request.getParameter("proof")) ? Verification.accepted()
+                        : service.verify(user, request.getParameter("code"), request.getRemoteAddr());
+                filter.acceptSecondFactor(request, proof);
+                response.getWriter().write("passed");
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+                response.getWriter().write("refused: " + e.getMessage());
+            } catch (StoreException e) {
+                response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            }
+        }
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL);
+        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
+        for (String kind : List.of("jetty", "tomcat")) {
+            containers.put(kind, WebContainer.start(kind, new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
+                    .initializer((classes, context) -> {
+                        TotpFilter.initializer(filter).onStartup(classes, context);
+                        context.addServlet("own-code", new OwnCodeServlet(filter, fixture.service())).addMapping("/own-code");
+                    })));
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (WebContainer container : containers.values()) {
+            container.close();
+        }
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    private String user() {
+        return String.format("user%02d", nextUser.incrementAndGet());
+    }
+
+    /** Password login to an admin page: the filter asks for the code. */
+    private static Browser passwordOnly(WebContainer container, String user) {
+        Browser browser = new Browser(container.base());
+        Response toToken = browser.follow(Login.formLogin(browser, "/admin/x", user, Login.passwordOf(user)));
+        assertTrue(toToken.isRedirect() && toToken.location().getPath().endsWith(TOKEN), toToken::toString);
+        return browser;
+    }
+
+    private static void assertAsksForCode(Browser browser) {
+        Response admin = browser.get("/admin/x");
+        assertTrue(admin.isRedirect() && admin.location().getPath().endsWith(TOKEN), admin::toString);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "tomcat"})
+    void theApplicationsOwnAcceptedCheckVerifiesTheSessionWithANewId(String kind) throws Exception {
+        String user = user();
+        fixture.enroll(user);
+        Browser browser = passwordOnly(containers.get(kind), user);
+        String before = browser.cookie("JSESSIONID");
+
+        Response passed = browser.post("/own-code", Map.of("code", fixture.code(user)));
+        assertEquals(200, passed.status(), passed::toString);
+        assertNotEquals(before, browser.cookie("JSESSIONID"), "the session id changes after the second factor");
+
+        Response admin = browser.get("/admin/x");
+        assertEquals(200, admin.status(), admin::toString);
+        assertTrue(admin.body().contains(AdminServlet.MARKER), admin::toString);
+        fixture.nextStep();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "tomcat"})
+    void aRefusedCheckAForgedProofForAUserWithoutAFactorOrNoUserLeaveTheSessionUnverified(String kind) throws Exception {
+        WebContainer container = containers.get(kind);
+        String enrolled = user();
+        fixture.enroll(enrolled);
+        Browser browser = passwordOnly(container, enrolled);
+        String before = browser.cookie("JSESSIONID");
+        Response wrong = browser.post("/own-code", Map.of("code", fixture.wrongCode(enrolled)));
+        assertEquals(403, wrong.status(), wrong::toString);
+        assertTrue(wrong.body().contains("INVALID"), wrong::toString);
+        assertEquals(before, browser.cookie("JSESSIONID"), "nothing happened to the session");
+        assertAsksForCode(browser);
+
+        // An accepted outcome for a user without an active factor: no second factor was passed.
+        String notEnrolled = user();
+        Browser plain = new Browser(container.base());
+        Response in = plain.follow(Login.formLogin(plain, "/admin/x", notEnrolled, Login.passwordOf(notEnrolled)));
+        assertEquals(200, in.status(), "OPTIONAL policy: a user without a factor gets in with the password: " + in);
+        Response forged = plain.post("/own-code", Map.of("proof", "forged"));
+        assertEquals(403, forged.status(), forged::toString);
+        assertTrue(forged.body().contains("no active second factor"), forged::toString);
+
+        // No user signed in at all.
+        Response anonymous = new Browser(container.base()).post("/own-code", Map.of("proof", "forged"));
+        assertEquals(403, anonymous.status(), anonymous::toString);
+        assertTrue(anonymous.body().contains("No user is signed in"), anonymous::toString);
+
+        // The enrolled user's session still asks for a code, and the right one still works on the filter's page.
+        assertAsksForCode(browser);
+        Response page = browser.get(TOKEN);
+        Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", fixture.code(enrolled)));
+        assertEquals(303, accepted.status(), accepted::toString);
+        fixture.nextStep();
+    }
+}
