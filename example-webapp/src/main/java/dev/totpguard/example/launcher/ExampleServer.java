@@ -74,6 +74,9 @@ final class ExampleServer {
             } catch (Exception e) {
                 throw new StartupException("The web application did not start: " + DataSources.rootMessage(e), e);
             }
+            if (options.withoutTotpFilter()) {
+                warnWithoutTotpFilter(terminal);
+            }
             terminal.out().println("TOTP Guard example running at http://localhost:" + connector.getLocalPort() + "/");
             terminal.out().flush();
             server.join();
@@ -109,6 +112,9 @@ final class ExampleServer {
         // The web application uses the launcher's pool and service (same classes: see the class comment).
         webApp.setAttribute(ExampleWebApp.DATA_SOURCE_ATTRIBUTE, installation.dataSource());
         webApp.setAttribute(ExampleWebApp.TWO_FACTOR_ATTRIBUTE, installation.twoFactor());
+        if (options.withoutTotpFilter()) {
+            webApp.setAttribute(ExampleWebApp.WITHOUT_TOTP_FILTER_ATTRIBUTE, Boolean.TRUE);
+        }
         webApp.getSessionHandler().setSameSite(HttpCookie.SameSite.LAX);
         webApp.getSessionHandler().setHttpOnly(true);
 
@@ -139,6 +145,17 @@ final class ExampleServer {
                 return JAAS_ENTRY.equals(name) ? entries.clone() : null;
             }
         };
+    }
+
+    /** On standard error, where a person watching the console sees it next to the ready line. */
+    private static void warnWithoutTotpFilter(Terminal terminal) {
+        String rule = "*".repeat(100);
+        terminal.err().println(rule);
+        terminal.err().println("* WARNING: started with " + LauncherOptions.WITHOUT_TOTP_FILTER_FLAG + ": TOTP Guard's filter is NOT installed.");
+        terminal.err().println("* The admin pages need the password alone. This mode exists to measure what the filter costs per request");
+        terminal.err().println("* (benchmarks/run.sh); never use it for a real installation.");
+        terminal.err().println(rule);
+        terminal.err().flush();
     }
 
     /** Copies the WAR out of the launcher jar: Jetty unpacks a WAR from a file, not from inside another jar. */

@@ -17,6 +17,11 @@ final class LauncherOptions {
     static final String KEY_FILE_NAME = "totpguard.key";
     /** Read when {@code --jdbc-password} is not given, so the password need not show up in the process list. */
     static final String JDBC_PASSWORD_ENV = "TOTPGUARD_JDBC_PASSWORD";
+    /**
+     * Starts the server without TOTP Guard's filter, for the HTTP benchmark's "filter off" run only: the admin pages
+     * then need the password alone. Refused unless the server listens on a loopback address.
+     */
+    static final String WITHOUT_TOTP_FILTER_FLAG = "--benchmark-without-totp-filter";
 
     static final String USAGE = String.join("\n",
             "TOTP Guard example: an admin web application with TOTP two-factor authentication (RFC 6238).",
@@ -47,6 +52,12 @@ final class LauncherOptions {
             "                       on the first start; start every node of a cluster with the same file",
             "  --help               show this text",
             "",
+            "For benchmarks only (never for a real installation):",
+            "  " + WITHOUT_TOTP_FILTER_FLAG + "",
+            "                       start WITHOUT TOTP Guard's filter: the admin pages need the password alone.",
+            "                       Only with a loopback --host; prints a warning. For measuring what the filter",
+            "                       costs per request (benchmarks/run.sh), nothing else changes.",
+            "",
             "The first start with an empty database creates the administrator 'admin' with the password from",
             "the environment variable TOTPGUARD_ADMIN_PASSWORD, or a random one printed once.",
             "Passwords asked for are read from the console, or from standard input when there is none.",
@@ -62,13 +73,14 @@ final class LauncherOptions {
     private final Optional<String> jdbcPassword;
     private final Path keyFile;
     private final boolean help;
+    private final boolean withoutTotpFilter;
     private final Optional<String> name;
     private final Optional<String> email;
     private final List<String> command;
 
     private LauncherOptions(int port, String host, Path dataDir, Optional<String> jdbcUrl, Optional<String> jdbcUser,
-                            Optional<String> jdbcPassword, Path keyFile, boolean help, Optional<String> name,
-                            Optional<String> email, List<String> command) {
+                            Optional<String> jdbcPassword, Path keyFile, boolean help, boolean withoutTotpFilter,
+                            Optional<String> name, Optional<String> email, List<String> command) {
         this.port = port;
         this.host = host;
         this.dataDir = dataDir;
@@ -77,6 +89,7 @@ final class LauncherOptions {
         this.jdbcPassword = jdbcPassword;
         this.keyFile = keyFile;
         this.help = help;
+        this.withoutTotpFilter = withoutTotpFilter;
         this.name = name;
         this.email = email;
         this.command = List.copyOf(command);
@@ -97,6 +110,7 @@ final class LauncherOptions {
         String name = null;
         String email = null;
         boolean help = false;
+        boolean withoutTotpFilter = false;
         List<String> command = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -116,6 +130,13 @@ final class LauncherOptions {
                     throw new UsageException("--help takes no value.");
                 }
                 help = true;
+                continue;
+            }
+            if (flag.equals(WITHOUT_TOTP_FILTER_FLAG)) {
+                if (value != null) {
+                    throw new UsageException(WITHOUT_TOTP_FILTER_FLAG + " takes no value.");
+                }
+                withoutTotpFilter = true;
                 continue;
             }
             if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", "--name", "--email")
@@ -147,7 +168,7 @@ final class LauncherOptions {
         Path dataDir = Path.of(data == null ? DEFAULT_DATA_DIR : data).toAbsolutePath().normalize();
         Path key = keyFile == null ? dataDir.resolve(KEY_FILE_NAME) : Path.of(keyFile).toAbsolutePath().normalize();
         LauncherOptions options = new LauncherOptions(port, host, dataDir, Optional.ofNullable(jdbcUrl), Optional.ofNullable(jdbcUser),
-                Optional.ofNullable(jdbcPassword), key, help, Optional.ofNullable(name), Optional.ofNullable(email), command);
+                Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, Optional.ofNullable(name), Optional.ofNullable(email), command);
         if (!help) {
             options.checkCommand();
         }
@@ -155,6 +176,15 @@ final class LauncherOptions {
     }
 
     private void checkCommand() throws UsageException {
+        if (withoutTotpFilter) {
+            if (!command.isEmpty()) {
+                throw new UsageException(WITHOUT_TOTP_FILTER_FLAG + " belongs to starting the server, not to '" + String.join(" ", command) + "'.");
+            }
+            if (!isLoopback(host)) {
+                throw new UsageException(WITHOUT_TOTP_FILTER_FLAG + " is for benchmarks on this machine only: it needs a loopback --host "
+                        + "(127.0.0.1 or ::1), not '" + host + "'.");
+            }
+        }
         if ((name.isPresent() || email.isPresent()) && !(command.size() >= 2 && command.get(0).equals("admin") && command.get(1).equals("add"))) {
             throw new UsageException("--name and --email belong to 'admin add USER'.");
         }
@@ -179,6 +209,11 @@ final class LauncherOptions {
             throw new UsageException("Expected 'keys rotate', not '" + String.join(" ", command) + "'.");
         }
         throw new UsageException("Unknown command '" + verb + "'. Commands are 'admin' and 'keys'; run with --help for details.");
+    }
+
+    /** Literal loopback addresses only: a name such as localhost is resolved by the system, so it could be anything. */
+    static boolean isLoopback(String host) {
+        return host.equals("::1") || host.matches("127(\\.\\d{1,3}){3}");
     }
 
     private static int parsePort(String value) throws UsageException {
@@ -244,6 +279,11 @@ final class LauncherOptions {
         return help;
     }
 
+    /** Whether to start the server without TOTP Guard's filter ({@value #WITHOUT_TOTP_FILTER_FLAG}, benchmarks only). */
+    boolean withoutTotpFilter() {
+        return withoutTotpFilter;
+    }
+
     Optional<String> name() {
         return name;
     }
@@ -261,6 +301,6 @@ final class LauncherOptions {
     public String toString() {
         // The JDBC password is left out on purpose.
         return "LauncherOptions[port=" + port + ", data=" + dataDir + ", jdbcUrl=" + effectiveJdbcUrl() + ", keyFile=" + keyFile
-                + ", command=" + command + "]";
+                + (withoutTotpFilter ? ", withoutTotpFilter" : "") + ", command=" + command + "]";
     }
 }

@@ -41,7 +41,8 @@ import javax.sql.DataSource;
  * servlets with their dependencies passed in.
  *
  * <p>Filter order: security headers, TOTP Guard's filter (the second factor), the enforcement setting on
- * {@code /admin/*}, then the CSRF check on this application's forms.
+ * {@code /admin/*}, then the CSRF check on this application's forms. TOTP Guard's filter is left out only when the
+ * launcher sets {@link #WITHOUT_TOTP_FILTER_ATTRIBUTE} (the HTTP benchmark's "filter off" run).
  */
 public final class ExampleWebApp implements ServletContextListener {
 
@@ -49,6 +50,13 @@ public final class ExampleWebApp implements ServletContextListener {
     public static final String DATA_SOURCE_ATTRIBUTE = "dev.totpguard.example.DataSource";
     /** Context attribute: the launcher's {@link TwoFactorService}. */
     public static final String TWO_FACTOR_ATTRIBUTE = "dev.totpguard.example.TwoFactorService";
+
+    /**
+     * Context attribute: {@link Boolean#TRUE} to leave TOTP Guard's filter out (the launcher's
+     * {@code --benchmark-without-totp-filter}, for the HTTP benchmark only). Only an attribute set in code, never a
+     * context parameter, so no {@code web.xml} or container setting can switch the second factor off.
+     */
+    public static final String WITHOUT_TOTP_FILTER_ATTRIBUTE = "dev.totpguard.example.benchmark.WithoutTotpFilter";
 
     private static final EnumSet<DispatcherType> ALL_DISPATCHES = EnumSet.allOf(DispatcherType.class);
 
@@ -61,6 +69,7 @@ public final class ExampleWebApp implements ServletContextListener {
         Clock clock = Clock.systemUTC();
         DataSource dataSource = (DataSource) context.getAttribute(DATA_SOURCE_ATTRIBUTE);
         TwoFactorService twoFactor = (TwoFactorService) context.getAttribute(TWO_FACTOR_ATTRIBUTE);
+        boolean withoutFilter = Boolean.TRUE.equals(context.getAttribute(WITHOUT_TOTP_FILTER_ATTRIBUTE));
         try {
             if (dataSource == null) {
                 ownDataSource = DataSources.open(settings.getOrDefault(TotpGuardSettings.JDBC_URL, TotpGuardSettings.DEFAULT_JDBC_URL),
@@ -84,8 +93,8 @@ public final class ExampleWebApp implements ServletContextListener {
             SiteSettings siteSettings = new SiteSettings(dataSource);
             TotpFilter secondFactor = SecondFactorFilter.build(twoFactor, settings, clock);
             App app = new App(twoFactor, new AdminAccounts(dataSource, PasswordHash.builder().build(), clock), audit, siteSettings, layout,
-                    new SessionSteps(secondFactor), clock);
-            register(context, app, secondFactor);
+                    withoutFilter ? SessionSteps.withoutFilter() : new SessionSteps(secondFactor), clock);
+            register(context, app, secondFactor, withoutFilter);
         } catch (DataAccessException | StoreException e) {
             closeOwn();
             throw new IllegalStateException("TOTP Guard example cannot start: " + e.getMessage() + ": " + DataSources.rootMessage(e), e);
@@ -95,10 +104,12 @@ public final class ExampleWebApp implements ServletContextListener {
         }
     }
 
-    private void register(ServletContext context, App app, TotpFilter secondFactor) {
+    private void register(ServletContext context, App app, TotpFilter secondFactor, boolean withoutFilter) {
         Layout layout = app.layout();
         addFilter(context, "security-headers", new SecurityHeadersFilter(), "/*");
-        TotpFilter.register(context, secondFactor);
+        if (!withoutFilter) {
+            TotpFilter.register(context, secondFactor);
+        }
         addFilter(context, "enforcement", new EnforcementFilter(app.twoFactor(), app.settings(), layout), "/admin/*");
 
         List<String> formServlets = new ArrayList<>();

@@ -5,22 +5,38 @@ import dev.totpguard.filter.TotpFilter;
 import dev.totpguard.store.StoreException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What happens to the session when the admin pages themselves check a second factor (the first code of an
  * enrollment): TOTP Guard's filter is told, so it renews the session id, as after every authentication step
  * (OWASP session management, security requirement 18), and does not ask this session for another code.
+ * Started without the filter ({@code --benchmark-without-totp-filter}, benchmarks only) there is nobody to tell, and
+ * only the session id is renewed.
  */
 final class SessionSteps {
 
-    private final TotpFilter filter;
+    private final Optional<TotpFilter> filter;
 
     SessionSteps(TotpFilter filter) {
-        this.filter = Objects.requireNonNull(filter, "filter");
+        this.filter = Optional.of(Objects.requireNonNull(filter, "filter"));
+    }
+
+    private SessionSteps() {
+        this.filter = Optional.empty();
+    }
+
+    /** For the application started without TOTP Guard's filter (benchmarks only). */
+    static SessionSteps withoutFilter() {
+        return new SessionSteps();
     }
 
     /** @param proof the accepted outcome of checking the signed-in administrator's own code */
     void secondFactorPassed(HttpServletRequest request, Verification proof) throws StoreException {
-        filter.acceptSecondFactor(request, proof);
+        if (filter.isPresent()) {
+            filter.get().acceptSecondFactor(request, proof);
+        } else {
+            request.changeSessionId();
+        }
     }
 }

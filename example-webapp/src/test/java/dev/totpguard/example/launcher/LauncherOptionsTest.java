@@ -1,6 +1,7 @@
 package dev.totpguard.example.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,35 @@ class LauncherOptionsTest {
         assertTrue(parse("admin", "--help").help());
         assertTrue(LauncherOptions.USAGE.contains("--port N"));
         assertTrue(LauncherOptions.USAGE.contains("admin reset-2fa USER"));
+    }
+
+    @Test
+    void theServerRunsWithTotpGuardsFilterUnlessTheBenchmarkFlagIsGiven() throws UsageException {
+        assertFalse(parse().withoutTotpFilter());
+        assertFalse(parse("--port", "0").withoutTotpFilter());
+        LauncherOptions options = parse("--benchmark-without-totp-filter", "--port", "0");
+        assertTrue(options.withoutTotpFilter());
+        assertEquals(0, options.port(), "the other flags are read as usual");
+        assertTrue(options.toString().contains("withoutTotpFilter"), options.toString());
+        assertTrue(parse("--host", "127.0.0.2", "--benchmark-without-totp-filter").withoutTotpFilter());
+        assertTrue(parse("--host=::1", "--benchmark-without-totp-filter").withoutTotpFilter());
+        assertTrue(LauncherOptions.USAGE.contains("--benchmark-without-totp-filter"));
+        assertTrue(LauncherOptions.USAGE.contains("For benchmarks only"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "192.168.1.10", "localhost", "example.com", "127.0.0.1.example.com", "::"})
+    void theBenchmarkFlagIsRefusedUnlessTheServerListensOnALoopbackAddress(String host) {
+        UsageException error = assertThrows(UsageException.class, () -> parse("--host", host, "--benchmark-without-totp-filter"));
+        assertTrue(error.getMessage().contains("needs a loopback --host"), error.getMessage());
+    }
+
+    @Test
+    void theBenchmarkFlagTakesNoValueAndBelongsToTheServerOnly() {
+        UsageException withValue = assertThrows(UsageException.class, () -> parse("--benchmark-without-totp-filter=true"));
+        assertTrue(withValue.getMessage().contains("takes no value"), withValue.getMessage());
+        UsageException withCommand = assertThrows(UsageException.class, () -> parse("--benchmark-without-totp-filter", "admin", "list"));
+        assertTrue(withCommand.getMessage().contains("belongs to starting the server"), withCommand.getMessage());
     }
 
     @ParameterizedTest
