@@ -98,8 +98,15 @@ final class LoadAccounts {
         }
     }
 
-    /** What the server recorded for one load account: audit events by action, and the last used step. */
-    record ServerRecord(Map<String, Integer> events, long lastUsedStep) {
+    /** Audit actions a load account should never have; their details are kept to explain a mismatch. */
+    static final List<String> UNWANTED = List.of("CODE_REFUSED", "LOCKED_OUT", "STORE_UNAVAILABLE",
+            "RECOVERY_CODE_REFUSED");
+
+    /**
+     * What the server recorded for one load account: audit events by action, the last used step, and the details
+     * of any {@link #UNWANTED} event (the reason the server gave, never a code).
+     */
+    record ServerRecord(Map<String, Integer> events, long lastUsedStep, List<String> unwanted) {
 
         int count(String action) {
             return events.getOrDefault(action, 0);
@@ -168,6 +175,7 @@ final class LoadAccounts {
     /** The audit events and last used step of every load account, as the server stored them. */
     static Map<String, ServerRecord> read(String jdbcUrl, Optional<String> jdbcUser) throws Exception {
         Map<String, Map<String, Integer>> events = new HashMap<>();
+        Map<String, List<String>> unwanted = new HashMap<>();
         Map<String, ServerRecord> records = new HashMap<>();
         try (HikariDataSource dataSource = DataSources.open(jdbcUrl, jdbcUser, Optional.empty(), 1);
              Connection connection = dataSource.getConnection()) {
@@ -180,13 +188,24 @@ final class LoadAccounts {
                     }
                 }
             }
+            try (PreparedStatement query = connection.prepareStatement("SELECT subject_user, action, detail, client_address FROM "
+                    + AUDIT_TABLE + " WHERE subject_user LIKE ? AND action IN ('" + String.join("', '", UNWANTED) + "') ORDER BY id")) {
+                query.setString(1, PREFIX + "%");
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        unwanted.computeIfAbsent(rows.getString(1), user -> new ArrayList<>())
+                                .add(rows.getString(2) + " (" + rows.getString(3) + ", from " + rows.getString(4) + ")");
+                    }
+                }
+            }
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT user_id, last_used_step FROM totpguard_credential WHERE user_id LIKE ?")) {
                 query.setString(1, PREFIX + "%");
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         String user = rows.getString(1);
-                        records.put(user, new ServerRecord(Map.copyOf(events.getOrDefault(user, Map.of())), rows.getLong(2)));
+                        records.put(user, new ServerRecord(Map.copyOf(events.getOrDefault(user, Map.of())), rows.getLong(2),
+                                List.copyOf(unwanted.getOrDefault(user, List.of()))));
                     }
                 }
             }
