@@ -2,6 +2,7 @@ package dev.totpguard.example;
 
 import dev.totpguard.otp.Totp;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,9 +71,14 @@ final class LoadDriver {
         this.replayBudget = replayBudget;
     }
 
-    /** What one run measured. Latencies in nanoseconds, sorted. */
+    /**
+     * What one run measured. Latencies in nanoseconds, sorted. {@code loadAverage} is the machine's one-minute load
+     * average at the end (negative where the system does not report it): figures taken while other work ran on the
+     * machine are slower, and this says so.
+     */
     record Figures(int nodes, int virtualAdmins, int accounts, double seconds, int flows, int replays, int serverErrors,
-                   int unexpected, int replaysAccepted, List<String> problems, Map<String, long[]> steps, long[] flowLatencies) {
+                   int unexpected, int replaysAccepted, List<String> problems, Map<String, long[]> steps, long[] flowLatencies,
+                   double loadAverage) {
 
         double flowsPerSecond() {
             return flows / seconds;
@@ -100,6 +106,7 @@ final class LoadDriver {
             threads.shutdownNow();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double loadAverage = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         Recorder all = new Recorder();
         recorders.forEach(all::add);
         Map<String, long[]> steps = new LinkedHashMap<>();
@@ -108,7 +115,7 @@ final class LoadDriver {
         }
         int accounts = pools.stream().mapToInt(List::size).sum();
         return new Figures(nodes.size(), pools.size(), accounts, seconds, all.flows.size(), all.replays, all.serverErrors, all.unexpected,
-                all.replaysAccepted, List.copyOf(all.problems), steps, sorted(all.flows));
+                all.replaysAccepted, List.copyOf(all.problems), steps, sorted(all.flows), loadAverage);
     }
 
     /** Nearest-rank percentile of sorted values; 0 for none. */
