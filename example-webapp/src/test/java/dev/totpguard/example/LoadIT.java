@@ -82,11 +82,12 @@ class LoadIT {
         Sizes sizes = Sizes.fromSystemProperties();
         Instant started = Instant.now();
         List<Phase> phases = new ArrayList<>();
-        if (sizes.databases().contains("h2")) {
-            phases.add(onBuiltInDatabase(sizes));
-        }
-        if (sizes.databases().contains("postgresql")) {
-            try (PostgresSchema schema = PostgresSchema.create("tg_load")) {
+        // The schema first, so that a missing PostgreSQL skips or fails the run before any phase, not after the H2 one.
+        try (PostgresSchema schema = sizes.databases().contains("postgresql") ? PostgresSchema.create("tg_load") : null) {
+            if (sizes.databases().contains("h2")) {
+                phases.add(onBuiltInDatabase(sizes));
+            }
+            if (schema != null) {
                 phases.addAll(onPostgreSql(sizes, schema.jdbcUrl()));
             }
         }
