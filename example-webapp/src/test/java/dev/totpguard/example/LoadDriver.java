@@ -72,13 +72,14 @@ final class LoadDriver {
     }
 
     /**
-     * What one run measured. Latencies in nanoseconds, sorted. {@code loadAverage} is the machine's one-minute load
-     * average at the end (negative where the system does not report it): figures taken while other work ran on the
-     * machine are slower, and this says so.
+     * What one run measured. Latencies in nanoseconds, sorted. {@code stepWaitShare} is the share of the virtual
+     * admins' time spent waiting because no account of their pool had an unused time step (0 when the pools were
+     * big enough and the nodes set the pace). {@code loadAverage} is the machine's one-minute load average at the
+     * end, this run's own threads included (negative where the system does not report it).
      */
     record Figures(int nodes, int virtualAdmins, int accounts, double seconds, int flows, int replays, int serverErrors,
                    int unexpected, int replaysAccepted, List<String> problems, Map<String, long[]> steps, long[] flowLatencies,
-                   double loadAverage) {
+                   double stepWaitShare, double loadAverage) {
 
         double flowsPerSecond() {
             return flows / seconds;
@@ -115,7 +116,8 @@ final class LoadDriver {
         }
         int accounts = pools.stream().mapToInt(List::size).sum();
         return new Figures(nodes.size(), pools.size(), accounts, seconds, all.flows.size(), all.replays, all.serverErrors, all.unexpected,
-                all.replaysAccepted, List.copyOf(all.problems), steps, sorted(all.flows), loadAverage);
+                all.replaysAccepted, List.copyOf(all.problems), steps, sorted(all.flows),
+                all.waitedNanos / (seconds * 1e9 * pools.size()), loadAverage);
     }
 
     /** Nearest-rank percentile of sorted values; 0 for none. */
@@ -142,6 +144,7 @@ final class LoadDriver {
         int serverErrors;
         int unexpected;
         int replaysAccepted;
+        long waitedNanos;
 
         void step(String name, long nanos) {
             steps.computeIfAbsent(name, k -> new ArrayList<>()).add(nanos);
@@ -162,6 +165,7 @@ final class LoadDriver {
             serverErrors += other.serverErrors;
             unexpected += other.unexpected;
             replaysAccepted += other.replaysAccepted;
+            waitedNanos += other.waitedNanos;
         }
     }
 
@@ -249,7 +253,9 @@ final class LoadDriver {
             long until = Math.min(totp.parameters().stepStart(step).toEpochMilli() + 100 - System.currentTimeMillis(),
                     TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1);
             if (until > 0) {
+                long slept = System.nanoTime();
                 Thread.sleep(until);
+                recorder.waitedNanos += System.nanoTime() - slept;
             }
         }
 

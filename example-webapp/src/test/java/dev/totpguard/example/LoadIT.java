@@ -3,6 +3,7 @@ package dev.totpguard.example;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +96,8 @@ class LoadIT {
     void virtualAdminsRunFullFlowsOnOneNodeThenTwoWithExactCounters() throws Exception {
         Sizes sizes = Sizes.fromSystemProperties();
         Instant started = Instant.now();
+        // Before any node or client runs: other work on the machine.
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         List<Phase> phases = new ArrayList<>();
         // The schema first, so that a missing PostgreSQL skips or fails the run before any phase, not after the H2 one.
         try (PostgresSchema schema = sizes.databases().contains("postgresql") ? PostgresSchema.create("tg_load") : null) {
@@ -105,7 +108,7 @@ class LoadIT {
                 phases.addAll(onPostgreSql(sizes, schema.jdbcUrl()));
             }
         }
-        LoadResults.write(sizes, started, phases);
+        LoadResults.write(sizes, started, loadBefore, phases);
         for (Phase phase : phases) {
             System.out.printf(Locale.ROOT, "LoadIT %s: %d flows in %.1f s = %.2f flows/s, flow p50 %d ms p99 %d ms, %d replays refused, "
                             + "%d server errors, %d unexpected, %d counter mismatches%n",
@@ -205,10 +208,10 @@ class LoadIT {
             return Math.round(nanos / 1e6);
         }
 
-        static void write(Sizes sizes, Instant started, List<Phase> phases) throws IOException {
+        static void write(Sizes sizes, Instant started, double loadBefore, List<Phase> phases) throws IOException {
             Files.createDirectories(sizes.results());
-            Files.writeString(sizes.results().resolve("load-results.json"), json(sizes, started, phases), StandardCharsets.UTF_8);
-            Files.writeString(sizes.results().resolve("load-results.md"), markdown(sizes, started, phases), StandardCharsets.UTF_8);
+            Files.writeString(sizes.results().resolve("load-results.json"), json(sizes, started, loadBefore, phases), StandardCharsets.UTF_8);
+            Files.writeString(sizes.results().resolve("load-results.md"), markdown(sizes, started, loadBefore, phases), StandardCharsets.UTF_8);
         }
 
         private static String machine() {
@@ -224,10 +227,11 @@ class LoadIT {
                     + "); client and nodes share the machine";
         }
 
-        private static String json(Sizes sizes, Instant started, List<Phase> phases) {
+        private static String json(Sizes sizes, Instant started, double loadBefore, List<Phase> phases) {
             StringBuilder out = new StringBuilder("{\n");
             out.append("  \"started\": ").append(quote(started.toString())).append(",\n");
             out.append("  \"machine\": ").append(quote(machine())).append(",\n");
+            out.append("  \"loadAverageBefore\": ").append(String.format(Locale.ROOT, "%.2f", loadBefore)).append(",\n");
             out.append("  \"virtualAdmins\": ").append(sizes.virtualAdmins()).append(",\n");
             out.append("  \"accountsPerAdmin\": ").append(sizes.accountsPerAdmin()).append(",\n");
             out.append("  \"secondsPerPhase\": ").append(sizes.duration().toSeconds()).append(",\n");
@@ -245,6 +249,7 @@ class LoadIT {
                 out.append("      \"seconds\": ").append(String.format(Locale.ROOT, "%.1f", f.seconds())).append(",\n");
                 out.append("      \"flows\": ").append(f.flows()).append(",\n");
                 out.append("      \"flowsPerSecond\": ").append(String.format(Locale.ROOT, "%.2f", f.flowsPerSecond())).append(",\n");
+                out.append("      \"stepWaitShare\": ").append(String.format(Locale.ROOT, "%.3f", f.stepWaitShare())).append(",\n");
                 out.append("      \"loadAverageAtEnd\": ").append(String.format(Locale.ROOT, "%.2f", f.loadAverage())).append(",\n");
                 out.append("      \"flowMillis\": ").append(latency(f.flowLatencies())).append(",\n");
                 out.append("      \"stepMillis\": {\n");
@@ -273,7 +278,7 @@ class LoadIT {
                     millis(sorted.length == 0 ? 0 : sorted[sorted.length - 1]));
         }
 
-        private static String markdown(Sizes sizes, Instant started, List<Phase> phases) {
+        private static String markdown(Sizes sizes, Instant started, double loadBefore, List<Phase> phases) {
             StringBuilder out = new StringBuilder("# Load test results\n\n");
             out.append("Written by `LoadIT` (example-webapp); run with `example-webapp/load.sh`. Started ").append(started)
                     .append(".\n\n");
@@ -284,19 +289,22 @@ class LoadIT {
             out.append("- Flow: new session -> /admin/ -> login page -> password (PBKDF2, 600,000 iterations) -> token page -> "
                     + "TOTP code -> dashboard -> own Edit page -> Audit Log -> Help -> log out\n\n");
             out.append("| phase | nodes | flows | flows/s | flow p50 ms | flow p99 ms | replays refused | server errors | unexpected "
-                    + "| counters | load avg | verdict |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+                    + "| counters | waiting for a step | load avg | verdict |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
             for (Phase phase : phases) {
                 LoadDriver.Figures f = phase.figures();
-                out.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %d | %d | %d of %d | %d | %d | %s | %.1f | %s |%n", phase.name(), f.nodes(),
+                out.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %d | %d | %d of %d | %d | %d | %s | %.0f %% | %.1f | %s |%n", phase.name(), f.nodes(),
                         f.flows(), f.flowsPerSecond(), millis(LoadDriver.percentile(f.flowLatencies(), 0.5)),
                         millis(LoadDriver.percentile(f.flowLatencies(), 0.99)), f.replays() - f.replaysAccepted(), f.replays(), f.serverErrors(),
                         f.unexpected(), phase.counterMismatches().isEmpty() ? "exact" : phase.counterMismatches().size() + " mismatches",
-                        f.loadAverage(), phase.passed() ? "pass" : "FAIL"));
+                        100 * f.stepWaitShare(), f.loadAverage(), phase.passed() ? "pass" : "FAIL"));
             }
             out.append("\nThe client and every node share the machine's cores, so the two-node phase shows that flows, replays and "
                     + "counters stay right across nodes, not how a cluster scales. The password step (PBKDF2) is most of a flow's "
-                    + "time. \"load avg\" is the machine's one-minute load average at the end of the phase: above the core count, "
-                    + "other work was competing with the test, and phases run under different loads are not comparable.\n");
+                    + "time. \"waiting for a step\" is the share of the virtual admins' time spent waiting because every account "
+                    + "of their pool had used its current time step (near 0: the nodes, not the pools, set the pace). \"load avg\" "
+                    + "is the machine's one-minute load average at the end of the phase, this test's own threads included; "
+                    + "compare it between runs, not with the core count. Load average before the run: "
+                    + String.format(Locale.ROOT, "%.2f", loadBefore) + ".\n");
             out.append("\nPer step, milliseconds (p50 / p99):\n\n| step |");
             phases.forEach(phase -> out.append(' ').append(phase.name()).append(" |"));
             out.append("\n| --- |");
