@@ -61,7 +61,7 @@ class LoadIT {
             }
             // Two PostgreSQL phases of refused replays plus one attempt in flight per virtual admin, with a margin of 2.
             int room = (ADDRESS_LIMIT - 2 - admins) / 2;
-            Sizes sizes = new Sizes(admins, integer("load.accounts", 3), Duration.ofSeconds(integer("load.seconds", 3)),
+            Sizes sizes = new Sizes(admins, integer("load.accounts", 15), Duration.ofSeconds(integer("load.seconds", 3)),
                     integer("load.maxFlows", 100_000), Math.min(replays, room),
                     List.of(System.getProperty("load.databases", "postgresql").split(",")),
                     Path.of(System.getProperty("load.results", "target/load-results")));
