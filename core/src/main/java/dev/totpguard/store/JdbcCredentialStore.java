@@ -479,9 +479,14 @@ public final class JdbcCredentialStore implements CredentialStore {
                         return true;
                     }
                 }
-                if (exists(connection, address)) {
-                    // A current window at its limit: refuse.
-                    return false;
+                Boolean atLimit = currentWindowAtLimit(connection, address, windowStartedAfter, limit);
+                if (atLimit != null) {
+                    if (atLimit) {
+                        return false;
+                    }
+                    // The row appeared (or restarted) between the two updates above, from a parallel request of
+                    // this address: count again rather than take a lost race for a full window.
+                    continue;
                 }
                 try (PreparedStatement statement = connection.prepareStatement(insert)) {
                     statement.setString(1, address);
@@ -597,11 +602,16 @@ public final class JdbcCredentialStore implements CredentialStore {
         }
     }
 
-    private boolean exists(Connection connection, String address) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + addressFailure + " WHERE address = ?")) {
+    /** Null when the address has no row; else whether its row is a current window at the limit. */
+    private Boolean currentWindowAtLimit(Connection connection, String address, long windowStartedAfter, int limit) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT window_start, failures FROM " + addressFailure + " WHERE address = ?")) {
             statement.setString(1, address);
             try (ResultSet row = statement.executeQuery()) {
-                return row.next();
+                if (!row.next()) {
+                    return null;
+                }
+                return row.getLong(1) > windowStartedAfter && row.getInt(2) >= limit;
             }
         }
     }

@@ -10,14 +10,9 @@ import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.otp.Totp;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,16 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The clustered deployment: two launcher processes (separate JVMs, separate connection pools) on two loopback
  * ports, one PostgreSQL database (a schema of its own for this run, dropped afterwards). A code accepted on A
- * is refused on B and the reverse; failures on A and B add up to one lockout that both enforce; a 2FA reset
- * in the shared store is seen by B at its next login; and the same valid code posted to A and B at the same
- * moment, round after round, is accepted exactly once. The second factor is enrolled and reset through a
- * third {@link TwoFactorService} on the same database and key file (what the admin page and the
- * {@code admin reset-2fa} command call), so each round has a fresh secret and a fresh code at once instead of
+ * is refused on B and the reverse; failures on A and B add up to one lockout that both enforce; an operator's
+ * 2FA reset through A's admin pages ("Administrators" &gt; "Edit" &gt; "Disable" &gt; confirm) is seen by B at the
+ * next request of a session B already had, and at B's next login; and the same valid code posted to A and B at
+ * the same moment, round after round, is accepted exactly once. For the rounds, the second factor is enrolled
+ * and reset through a third {@link TwoFactorService} on the same database and key file (what the admin pages and
+ * the {@code admin reset-2fa} command call), so each round has a fresh secret and a fresh code at once instead of
  * waiting 30 seconds for the next time step.
  */
 class TwoNodeIT {
 
     private static final String PASSWORD = "two-node-admin-password";
+    private static final String OPERATOR_PASSWORD = "two-node-operator-password";
     private static final int RACE_ROUNDS = 8;
 
     @TempDir
@@ -46,14 +43,8 @@ class TwoNodeIT {
 
     @Test
     void twoNodesShareReplayLockoutResetAndAcceptASimultaneousCodeOnce() throws Exception {
-        String schema = "tg_harden_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String server = "jdbc:postgresql://127.0.0.1:5432/test";
-        ExternalRequirement.assumeOrFail(reachable(server), "PostgreSQL on 127.0.0.1:5432 (database test, user postgres)");
-        execute(server, "CREATE SCHEMA " + schema);
-        try {
-            run(server + "?currentSchema=" + schema);
-        } finally {
-            execute(server, "DROP SCHEMA " + schema + " CASCADE");
+        try (PostgresSchema schema = PostgresSchema.create("tg_harden")) {
+            run(schema.jdbcUrl());
         }
     }
 
@@ -66,6 +57,15 @@ class TwoNodeIT {
              TwoFactorService store = TwoFactorService.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl,
                      TotpGuardSettings.JDBC_USER, "postgres", TotpGuardSettings.KEY_FILE, keyFile,
                      TotpGuardSettings.JDBC_POOL_SIZE, "2"))) {
+            // Before admin has a second factor: admin adds a colleague on A, who will later reset admin's factor there.
+            WebClient adminOnA = new WebClient(a.baseUrl());
+            WebClient.Page administrators = adminOnA.click(adminOnA.click(adminOnA.click(adminOnA.login("admin", PASSWORD), "Setup"), "Staff Management"),
+                    "Administrators");
+            administrators = adminOnA.press(adminOnA.click(administrators, "Add New Administrator"), "Add Administrator", Map.of(
+                    "username", "operator", "name", "Operator", "email", "operator@example.com",
+                    "password", OPERATOR_PASSWORD, "password_confirm", OPERATOR_PASSWORD));
+            assertTrue(administrators.text().contains("operator Operator operator@example.com Not enabled"), administrators.text());
+
             Totp totp = Totp.builder().build();
             byte[] secret = enroll(store, totp);
 
@@ -95,9 +95,22 @@ class TwoNodeIT {
             assertEquals(429, lockedOnB.status(), "the lock set on A holds on B: " + lockedOnB.text());
             assertEquals(429, verify(a2, onA, "424242").status());
 
-            // A reset in the shared store: B's next login no longer asks for a code (enforcement is off by default).
-            store.reset("admin", "TwoNodeIT");
-            assertEquals(TwoFactorStatus.State.NONE, store.status("admin").state());
+            // The operator resets admin's second factor through A's admin pages. B's session that was waiting for
+            // admin's code lets admin in at its next request, and B's next login asks for no code (enforcement is
+            // off by default).
+            WebClient operator = new WebClient(a.baseUrl());
+            WebClient.Page staff = operator.click(operator.click(operator.login("operator", OPERATOR_PASSWORD), "Setup"), "Staff Management");
+            WebClient.Page adminRow = operator.click(staff, "Administrators");
+            assertTrue(adminRow.text().contains("admin Administrator admin@example.com Enabled (Time-based Tokens), locked"), adminRow.text());
+            WebClient.Page edit = operator.get(adminRow.document().select("tr").stream().filter(row -> row.text().startsWith("admin "))
+                    .findFirst().orElseThrow().selectFirst("a:containsOwn(Edit)").absUrl("href"));
+            WebClient.Page confirm = operator.click(edit, "Disable");
+            WebClient.Page done = operator.press(confirm, "Disable two-factor authentication for admin", Map.of());
+            assertTrue(done.text().contains("Two-factor authentication was removed"), done.text());
+            assertTrue(done.text().contains("Status: Not enabled"), done.text());
+            assertEquals(TwoFactorStatus.State.NONE, store.status("admin").state(), "A's admin page reset the shared store");
+            WebClient.Page nextOnB = b2.get("/admin/");
+            assertEquals("/admin/", nextOnB.path(), "B's waiting session, at its next request: " + nextOnB.text());
             assertEquals("/admin/", new WebClient(b.baseUrl()).login("admin", PASSWORD).path(), "B still asks for the reset factor");
 
             // The same valid code to A and B at the same moment: exactly one acceptance, every round.
@@ -135,7 +148,7 @@ class TwoNodeIT {
             } finally {
                 pool.shutdownNow();
             }
-            System.out.printf("TwoNodeIT: replay refused both ways, 5 failures over 2 nodes locked both, reset seen by B, "
+            System.out.printf("TwoNodeIT: replay refused both ways, 5 failures over 2 nodes locked both, reset on A's admin page seen by B, "
                     + "%d simultaneous rounds with exactly one acceptance each%n", RACE_ROUNDS);
         }
     }
@@ -162,19 +175,5 @@ class TwoNodeIT {
             }
         }
         throw new AssertionError("enrollment failed");
-    }
-
-    private static boolean reachable(String url) {
-        try (Connection connection = DriverManager.getConnection(url, "postgres", "")) {
-            return connection.isValid(5);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static void execute(String url, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url, "postgres", ""); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 }

@@ -158,6 +158,14 @@ public final class WebClient {
         return follow(send(request), new ArrayList<>());
     }
 
+    /**
+     * Forgets every cookie, as a new private browser window would: the next request starts a new session. Lets one
+     * client (and its connection pool) serve many sessions one after another, as the load test's virtual admins do.
+     */
+    public void newSession() {
+        cookies.getCookieStore().removeAll();
+    }
+
     /** The value of the session cookie, or empty. */
     public Optional<String> sessionId() {
         return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID")).map(HttpCookie::getValue).findFirst();
