@@ -93,6 +93,13 @@ class AdminFlowIT {
         HttpResponse<String> withoutToken = admin.raw("POST", "/admin/setup/staff/administrators/new",
                 "username=mallory&name=M&email=m%40example.com&password=mallory-password&password_confirm=mallory-password");
         assertEquals(403, withoutToken.statusCode(), "a form without the CSRF token changes nothing");
+        String token = admin.click(administrators, "Add New Administrator").document().select("input[name=_csrf]").val();
+        String forged = "_csrf=" + token + "&username=mallory&name=M&email=m%40example.com&password=mallory-password"
+                + "&password_confirm=mallory-password";
+        assertEquals(403, admin.raw("POST", "/admin/setup/staff/administrators/new", forged, Map.of("Sec-Fetch-Site", "cross-site"))
+                .statusCode(), "the right token from another site (Fetch Metadata) changes nothing");
+        assertEquals(403, admin.raw("POST", "/admin/setup/staff/administrators/new", forged, Map.of("Origin", "https://attacker.example"))
+                .statusCode(), "the right token with a foreign Origin changes nothing");
         assertEquals(405, admin.raw("GET", "/admin/setup/staff/administrators/two-factor/start", null).statusCode());
         assertFalse(admin.get("/admin/setup/staff/administrators").text().contains("mallory"));
     }

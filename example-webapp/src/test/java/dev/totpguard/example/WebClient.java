@@ -95,7 +95,14 @@ public final class WebClient {
 
     /** One request, no redirect followed. */
     public HttpResponse<String> raw(String method, String pathOrUrl, String formBody) throws IOException, InterruptedException {
+        return raw(method, pathOrUrl, formBody, Map.of());
+    }
+
+    /** {@link #raw(String, String, String)} with extra request headers, e.g. the ones a cross-site form post carries. */
+    public HttpResponse<String> raw(String method, String pathOrUrl, String formBody, Map<String, String> headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(resolve(pathOrUrl)).timeout(Duration.ofSeconds(30));
+        headers.forEach(request::header);
         if (formBody == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

@@ -28,7 +28,7 @@ final class FilterCore {
     final UserResolver users;
     final Clock clock;
     final Pages pages;
-    final CsrfGuard csrf;
+    final CsrfProtection csrf;
     final long halfAuthTimeoutMillis;
     final long maxAgeMillis;
     final long stepUpMaxAgeMillis;
@@ -40,7 +40,7 @@ final class FilterCore {
         this.users = users;
         this.clock = clock;
         this.pages = new Pages(settings, random, renderingAttribute, renderingToken);
-        this.csrf = new CsrfGuard(random);
+        this.csrf = new CsrfProtection(CsrfProtection.FILTER_SESSION_ATTRIBUTE, random);
         this.halfAuthTimeoutMillis = settings.halfAuthTimeout().toMillis();
         this.maxAgeMillis = settings.maxAge().toMillis();
         this.stepUpMaxAgeMillis = settings.stepUpMaxAge().toMillis();

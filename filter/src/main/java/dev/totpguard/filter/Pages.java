@@ -139,7 +139,7 @@ final class Pages {
         set(request, "messages", bundle);
         set(request, "urls", urls);
         set(request, "user", context.user());
-        set(request, "csrf.parameter", CsrfGuard.PARAMETER);
+        set(request, "csrf.parameter", CsrfProtection.PARAMETER);
         set(request, "csrf.token", context.csrfToken());
         set(request, "code.parameter", CODE_PARAMETER);
         set(request, "digits", context.digits());
@@ -350,7 +350,7 @@ final class Pages {
 
     private static void formStart(StringBuilder out, String action, Context context) {
         out.append("<form method=\"post\" action=\"").append(Html.escape(action)).append("\">\n")
-                .append("<input type=\"hidden\" name=\"").append(CsrfGuard.PARAMETER).append("\" value=\"")
+                .append("<input type=\"hidden\" name=\"").append(CsrfProtection.PARAMETER).append("\" value=\"")
                 .append(Html.escape(context.csrfToken())).append("\">\n");
     }
 

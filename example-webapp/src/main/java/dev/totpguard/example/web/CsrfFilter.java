@@ -6,12 +6,11 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.util.Objects;
 
 /**
  * Refuses (403) every state-changing request to this application's servlets that lacks the session's CSRF token
- * or comes with a foreign {@code Origin} (security requirement 23). GET and HEAD change nothing here, so they
+ * or comes from another site ({@link Csrf}; security requirement 23). GET and HEAD change nothing here, so they
  * pass; the servlets answer other methods they do not implement with 405.
  */
 final class CsrfFilter extends HttpFilter {
@@ -34,38 +33,12 @@ final class CsrfFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (!sameOrigin(request) || !csrf.matches(request)) {
+        if (!csrf.matches(request)) {
             layout.plainPage(request, response, HttpServletResponse.SC_FORBIDDEN, "Request refused",
                     Layout.message("error", "This form has expired or did not come from this site. Go back, reload the page and try again.")
                             + "<p><a href=\"" + request.getContextPath() + Paths.ADMIN + "\">Back to the dashboard</a></p>");
             return;
         }
         chain.doFilter(request, response);
-    }
-
-    /**
-     * Fetch Metadata first: a browser marks every cross-site request ({@code Sec-Fetch-Site}), and pages cannot
-     * forge it. Then a present Origin must be this site. No Origin (HTTP clients, older browsers) is left to the
-     * token, and so is the opaque {@code null} of a same-origin request: browsers send {@code Origin: null} for
-     * forms on pages with {@code Referrer-Policy: no-referrer}, which every page here has.
-     */
-    private static boolean sameOrigin(HttpServletRequest request) {
-        String fetchSite = request.getHeader("Sec-Fetch-Site");
-        if (fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none")) {
-            return false;
-        }
-        String origin = request.getHeader("Origin");
-        if (origin == null || (origin.equals("null") && "same-origin".equals(fetchSite))) {
-            return true;
-        }
-        try {
-            URI uri = URI.create(origin);
-            int port = uri.getPort() == -1 ? ("https".equals(uri.getScheme()) ? 443 : 80) : uri.getPort();
-            return request.getScheme().equalsIgnoreCase(uri.getScheme())
-                    && request.getServerName().equalsIgnoreCase(uri.getHost())
-                    && request.getServerPort() == port;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

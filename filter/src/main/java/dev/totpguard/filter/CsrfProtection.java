@@ -6,58 +6,73 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Objects;
 
 /**
- * Cross-site request forgery defence for the filter's forms (OWASP CSRF Prevention Cheat Sheet:
- * synchronizer token, plus the Fetch Metadata and Origin checks as defence in depth; NIST SP 800-63B
- * section 7.1: the verifier checks a session secret in the POST body).
+ * Cross-site request forgery defence (OWASP CSRF Prevention Cheat Sheet: synchronizer token, plus the Fetch
+ * Metadata and Origin checks as defence in depth; NIST SP 800-63B section 7.1: the verifier checks a session
+ * secret in the POST body). The filter protects its own forms with it; an application can protect the forms it
+ * shows next to them with the same checks, under a session attribute of its own.
  *
- * <p>One token per session, 256 bits from {@link SecureRandom}, kept in the session and renewed after each
- * successful second factor. A POST is accepted only if its {@value #PARAMETER} parameter equals the
- * session's token (compared in constant time), its {@code Origin} header, when present, names this
- * server, and its {@code Sec-Fetch-Site} header, when present, is {@code same-origin} or {@code none}.
- * Thread-safe.
+ * <p>One token per session, 256 bits from {@link SecureRandom}, kept in the session ({@link #renew} replaces it,
+ * as the filter does after each successful second factor). A state-changing request is accepted only if its
+ * {@value #PARAMETER} parameter equals the session's token (compared in constant time), its {@code Origin}
+ * header, when present, names this server, and its {@code Sec-Fetch-Site} header, when present, is
+ * {@code same-origin} or {@code none}. Immutable and thread-safe.
  */
-final class CsrfGuard {
+public final class CsrfProtection {
 
     /** The form field that carries the token. */
-    static final String PARAMETER = "_csrf";
+    public static final String PARAMETER = "_csrf";
 
-    static final String SESSION_ATTRIBUTE = "dev.totpguard.filter.csrf";
+    /** The session attribute under which the filter keeps the token of its own forms. */
+    static final String FILTER_SESSION_ATTRIBUTE = "dev.totpguard.filter.csrf";
 
     private static final int TOKEN_BYTES = 32;
 
+    private final String sessionAttribute;
     private final SecureRandom random;
 
-    CsrfGuard(SecureRandom random) {
-        this.random = random;
+    /**
+     * @param sessionAttribute where the token is kept in the session; one that no other code writes
+     * @param random the source of the tokens
+     */
+    public CsrfProtection(String sessionAttribute, SecureRandom random) {
+        this.sessionAttribute = Objects.requireNonNull(sessionAttribute, "sessionAttribute");
+        this.random = Objects.requireNonNull(random, "random");
+        if (sessionAttribute.isEmpty()) {
+            throw new IllegalArgumentException("The CSRF token's session attribute must have a name");
+        }
     }
 
-    /** The session's token, created on first use. */
-    String token(HttpSession session) {
-        Object token = session.getAttribute(SESSION_ATTRIBUTE);
+    /** The session's token, created on first use; write it into every form as {@value #PARAMETER}. */
+    public String token(HttpSession session) {
+        Object token = session.getAttribute(sessionAttribute);
         if (token instanceof String) {
             return (String) token;
         }
         return renew(session);
     }
 
-    /** Replaces the session's token, e.g. after the privilege level changed. */
-    String renew(HttpSession session) {
+    /** Replaces the session's token, e.g. after the privilege level changed; forms shown before stop working. */
+    public String renew(HttpSession session) {
         byte[] bytes = new byte[TOKEN_BYTES];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        session.setAttribute(SESSION_ATTRIBUTE, token);
+        session.setAttribute(sessionAttribute, token);
         return token;
     }
 
-    /** Whether a state-changing request carries this session's token and comes from this site. */
-    boolean isValid(HttpServletRequest request) {
+    /**
+     * Whether a state-changing request carries its session's token and comes from this site. A request without a
+     * session, or with a body the container cannot parse, is not valid.
+     */
+    public boolean isValid(HttpServletRequest request) {
         if (!isSameSite(request)) {
             return false;
         }
         HttpSession session = request.getSession(false);
-        Object expected = session == null ? null : session.getAttribute(SESSION_ATTRIBUTE);
+        Object expected = session == null ? null : session.getAttribute(sessionAttribute);
         String given;
         try {
             given = request.getParameter(PARAMETER);
