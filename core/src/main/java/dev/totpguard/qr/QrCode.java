@@ -1,10 +1,16 @@
 package dev.totpguard.qr;
 
 import com.google.zxing.BarcodeFormat;
+import com.google.zxing.ChecksumException;
 import com.google.zxing.EncodeHintType;
+import com.google.zxing.FormatException;
+import com.google.zxing.NotFoundException;
 import com.google.zxing.WriterException;
 import com.google.zxing.common.BitMatrix;
+import com.google.zxing.common.DetectorResult;
 import com.google.zxing.qrcode.QRCodeWriter;
+import com.google.zxing.qrcode.decoder.Decoder;
+import com.google.zxing.qrcode.detector.Detector;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
@@ -33,7 +39,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * apps and other TOTP issuers use, and it keeps a key URI small enough to scan from a laptop screen.
  * Every module is drawn as a whole number of pixels, centred in a square image of {@code size} pixels
  * (larger only when the symbol and its quiet zone need more), so the quiet zone is at least {@code margin}
- * modules wide.
+ * modules wide. The symbol is one that zxing's own detector finds: when the mask zxing chose makes data
+ * modules look like a finder pattern (about 1 symbol in 80), another mask is used, so scanners built on
+ * zxing read it as well as others do.
  *
  * <p>The content usually holds a TOTP secret: it is rendered in memory only (never through an ImageIO
  * temporary file) and never appears in an exception message. Instances are immutable and thread-safe.
@@ -50,6 +58,10 @@ public final class QrCode {
     public static final int MAX_MARGIN = 40;
 
     private static final ErrorCorrectionLevel ERROR_CORRECTION = ErrorCorrectionLevel.M;
+    /** ISO/IEC 18004 defines masks 0 to 7. */
+    private static final int MASK_PATTERNS = 8;
+    /** Pixels per module of the drawing the detector check reads. */
+    private static final int CHECK_SCALE = 4;
 
     private final int size;
     private final int margin;
@@ -173,14 +185,53 @@ public final class QrCode {
         if (content.isEmpty()) {
             throw new IllegalArgumentException("QR code content must not be empty");
         }
+        Map<EncodeHintType, Object> hints = isAscii(content) ? asciiHints : utf8Hints;
         try {
-            // Width and height 0 ask zxing for one pixel per module: the scaling is done here, so every
-            // module has the same whole number of pixels and scanners see sharp edges.
-            return new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, 0, 0, isAscii(content) ? asciiHints : utf8Hints);
+            BitMatrix symbol = encode(content, hints);
+            if (isFoundByZxing(symbol, content)) {
+                return symbol;
+            }
+            // zxing's own finder-pattern search misses about 1 in 80 symbols of key URIs with random secrets (data
+            // modules that look like a finder pattern), at every scale, where zbar reads them; readers built on
+            // zxing could then not scan the enrollment code. Another of the eight masks moves those modules.
+            for (int mask = 0; mask < MASK_PATTERNS; mask++) {
+                Map<EncodeHintType, Object> withMask = new EnumMap<>(hints);
+                withMask.put(EncodeHintType.QR_MASK_PATTERN, mask);
+                BitMatrix masked = encode(content, withMask);
+                if (isFoundByZxing(masked, content)) {
+                    return masked;
+                }
+            }
+            return symbol;
         } catch (WriterException e) {
             // The content is usually a key URI with the secret in it: the message must not repeat it.
             throw new IllegalArgumentException("QR code content of " + content.length()
                     + " characters cannot be encoded at error correction level M (too long?)", e);
+        }
+    }
+
+    private static BitMatrix encode(String content, Map<EncodeHintType, Object> hints) throws WriterException {
+        // Width and height 0 ask zxing for one pixel per module: the scaling is done here, so every
+        // module has the same whole number of pixels and scanners see sharp edges.
+        return new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, 0, 0, hints);
+    }
+
+    /** Whether zxing's detector finds the symbol, drawn at a few pixels per module, and decodes the content from it. */
+    private static boolean isFoundByZxing(BitMatrix symbol, String content) {
+        int side = symbol.getWidth();
+        BitMatrix drawn = new BitMatrix(side * CHECK_SCALE);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                if (symbol.get(x, y)) {
+                    drawn.setRegion(x * CHECK_SCALE, y * CHECK_SCALE, CHECK_SCALE, CHECK_SCALE);
+                }
+            }
+        }
+        try {
+            DetectorResult found = new Detector(drawn).detect();
+            return content.equals(new Decoder().decode(found.getBits()).getText());
+        } catch (NotFoundException | FormatException | ChecksumException e) {
+            return false;
         }
     }
 

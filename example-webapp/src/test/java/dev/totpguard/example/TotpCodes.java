@@ -51,10 +51,9 @@ public final class TotpCodes {
         String prefix = "data:image/png;base64,";
         assertEquals(prefix, source.substring(0, prefix.length()), "the QR code is inline PNG, never an outside URL");
         BufferedImage picture = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(source.substring(prefix.length()))));
-        // PURE_BARCODE: the page's image is a rendered symbol, not a photo. zxing's finder-pattern search misses about
-        // 1 in 80 such images with random secrets (even with TRY_HARDER), which zbarimg reads every time.
+        // Searching the image for the finder patterns, as a phone's scanner does (not PURE_BARCODE).
         String text = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(picture))),
-                Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE, DecodeHintType.POSSIBLE_FORMATS, List.of(BarcodeFormat.QR_CODE))).getText();
+                Map.of(DecodeHintType.POSSIBLE_FORMATS, List.of(BarcodeFormat.QR_CODE))).getText();
         return new TotpCodes(OtpAuthUri.parse(text));
     }
 
