@@ -34,11 +34,16 @@ import org.jsoup.nodes.Element;
 public final class WebClient {
 
     private final String base;
-    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    private final CookieManager cookies;
     private final HttpClient client;
 
     public WebClient(String base) {
+        this(base, new CookieManager(null, CookiePolicy.ACCEPT_ALL));
+    }
+
+    private WebClient(String base, CookieManager cookies) {
         this.base = base;
+        this.cookies = cookies;
         this.client = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
@@ -171,6 +176,23 @@ public final class WebClient {
      */
     public void newSession() {
         cookies.getCookieStore().removeAll();
+    }
+
+    /**
+     * The same browser (this cookie jar, shared from now on) talking to {@code otherBase}, as when a load balancer
+     * sends its next request to another node. Cookies without a {@code Domain} belong to the host, not the port, so
+     * another port on the same host name gets them, as in a browser.
+     */
+    public WebClient sameBrowserAt(String otherBase) {
+        return new WebClient(otherBase, cookies);
+    }
+
+    /** Puts a session cookie with this value into the jar for this client's host, as someone replaying an old one would. */
+    public void useSessionId(String sessionId) {
+        HttpCookie cookie = new HttpCookie("JSESSIONID", sessionId);
+        cookie.setPath("/");
+        cookie.setVersion(0);
+        cookies.getCookieStore().add(URI.create(base), cookie);
     }
 
     /** The value of the session cookie, or empty. */

@@ -23,6 +23,10 @@ import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.security.jaas.JAASLoginService;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.session.DatabaseAdaptor;
+import org.eclipse.jetty.session.DefaultSessionIdManager;
+import org.eclipse.jetty.session.JDBCSessionDataStoreFactory;
+import org.eclipse.jetty.session.NullSessionCacheFactory;
 
 /**
  * Runs the example WAR on embedded Jetty 12 (ee10): opens the installation (database, key file, first
@@ -34,6 +38,10 @@ import org.eclipse.jetty.server.ServerConnector;
  * loader takes every {@code dev.totpguard.} class from the launcher's class path (Jetty's "protected classes"),
  * so the login module, the filter and the admin pages share one copy of each TOTP Guard class, one H2 engine and
  * one connection pool.
+ *
+ * <p>With {@code --shared-sessions} the HTTP sessions are kept in the same database (Jetty's JDBC session store,
+ * without an in-memory cache), configured as the main README's "Running a cluster" shows, so that any node on that
+ * database carries on a session another node started.
  */
 final class ExampleServer {
 
@@ -56,6 +64,9 @@ final class ExampleServer {
             connector.setHost(options.host());
             connector.setPort(options.port());
             server.addConnector(connector);
+            if (options.sharedSessions()) {
+                shareSessions(server, options, installation);
+            }
             server.setHandler(webApp(options, installation, war, work));
             server.setStopAtShutdown(true);
             server.setStopTimeout(5_000);
@@ -76,6 +87,10 @@ final class ExampleServer {
             }
             if (options.withoutTotpFilter()) {
                 warnWithoutTotpFilter(terminal);
+            }
+            if (options.sharedSessions()) {
+                terminal.out().println("Sessions are shared: stored in the database's JettySessions table as node '" + options.nodeName()
+                        + "'; that table also holds each signed-in password (Jetty's FORM login), see SECURITY.md.");
             }
             terminal.out().println("TOTP Guard example running at http://localhost:" + connector.getLocalPort() + "/");
             terminal.out().flush();
@@ -124,6 +139,32 @@ final class ExampleServer {
         loginService.setRoleClassNames(new String[] {RolePrincipal.class.getName()});
         webApp.getSecurityHandler().setLoginService(loginService);
         return webApp;
+    }
+
+    /**
+     * Jetty's JDBC session store on the installation's pool, as the main README's "Running a cluster" shows: the web
+     * application's {@code SessionHandler} finds these beans on the server when it starts.
+     */
+    private static void shareSessions(Server server, LauncherOptions options, Installation installation) {
+        DefaultSessionIdManager ids = new DefaultSessionIdManager(server);
+        ids.setWorkerName(options.nodeName());
+        server.addBean(ids, true);
+
+        DatabaseAdaptor adaptor = new DatabaseAdaptor();
+        adaptor.setDatasource(installation.dataSource());
+        JDBCSessionDataStoreFactory store = new JDBCSessionDataStoreFactory();
+        store.setDatabaseAdaptor(adaptor);
+        // Every change is written at the end of its request, not only after some seconds.
+        store.setSavePeriodSec(0);
+        server.addBean(store);
+
+        // No cache: each request reads the session from the database, so this node never serves a copy older than
+        // what another node wrote (for example the step from half-authenticated to verified).
+        NullSessionCacheFactory cache = new NullSessionCacheFactory();
+        cache.setSaveOnCreate(true);
+        // Stored before the browser sees the response, so its next request may go to any node.
+        cache.setFlushOnResponseCommit(true);
+        server.addBean(cache);
     }
 
     /**

@@ -22,6 +22,15 @@ final class LauncherOptions {
      * then need the password alone. Refused unless the server listens on a loopback address.
      */
     static final String WITHOUT_TOTP_FILTER_FLAG = "--benchmark-without-totp-filter";
+    /**
+     * Stores the HTTP sessions in the {@code --jdbc-url} database (Jetty's JDBC session store), so that another node
+     * on the same database carries on a session, verified or half-authenticated. Off by default: sessions are then
+     * per node, in memory.
+     */
+    static final String SHARED_SESSIONS_FLAG = "--shared-sessions";
+    static final String NODE_NAME_FLAG = "--node-name";
+    /** Jetty's own default worker name, used when {@value #NODE_NAME_FLAG} is not given. */
+    static final String DEFAULT_NODE_NAME = "node0";
 
     static final String USAGE = String.join("\n",
             "TOTP Guard example: an admin web application with TOTP two-factor authentication (RFC 6238).",
@@ -50,6 +59,12 @@ final class LauncherOptions {
             "  --jdbc-password PW   database password (or set " + JDBC_PASSWORD_ENV + ")",
             "  --key-file PATH      AES key file for the TOTP secrets (default DATA/totpguard.key), created",
             "                       on the first start; start every node of a cluster with the same file",
+            "  " + SHARED_SESSIONS_FLAG + "    store the HTTP sessions in the --jdbc-url database (table JettySessions),",
+            "                       so a session signed in on one node continues on any other node started so;",
+            "                       the session table then holds each signed-in password (Java-serialized),",
+            "                       see SECURITY.md. Default: sessions stay in each node's memory",
+            "  " + NODE_NAME_FLAG + " NAME     with " + SHARED_SESSIONS_FLAG + ": this node's name, appended to session ids",
+            "                       (default " + DEFAULT_NODE_NAME + "; letters and digits, unique per node)",
             "  --help               show this text",
             "",
             "For benchmarks only (never for a real installation):",
@@ -74,13 +89,16 @@ final class LauncherOptions {
     private final Path keyFile;
     private final boolean help;
     private final boolean withoutTotpFilter;
+    private final boolean sharedSessions;
+    private final Optional<String> nodeName;
     private final Optional<String> name;
     private final Optional<String> email;
     private final List<String> command;
 
     private LauncherOptions(int port, String host, Path dataDir, Optional<String> jdbcUrl, Optional<String> jdbcUser,
                             Optional<String> jdbcPassword, Path keyFile, boolean help, boolean withoutTotpFilter,
-                            Optional<String> name, Optional<String> email, List<String> command) {
+                            boolean sharedSessions, Optional<String> nodeName, Optional<String> name, Optional<String> email,
+                            List<String> command) {
         this.port = port;
         this.host = host;
         this.dataDir = dataDir;
@@ -90,6 +108,8 @@ final class LauncherOptions {
         this.keyFile = keyFile;
         this.help = help;
         this.withoutTotpFilter = withoutTotpFilter;
+        this.sharedSessions = sharedSessions;
+        this.nodeName = nodeName;
         this.name = name;
         this.email = email;
         this.command = List.copyOf(command);
@@ -111,6 +131,8 @@ final class LauncherOptions {
         String email = null;
         boolean help = false;
         boolean withoutTotpFilter = false;
+        boolean sharedSessions = false;
+        String nodeName = null;
         List<String> command = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -139,7 +161,14 @@ final class LauncherOptions {
                 withoutTotpFilter = true;
                 continue;
             }
-            if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", "--name", "--email")
+            if (flag.equals(SHARED_SESSIONS_FLAG)) {
+                if (value != null) {
+                    throw new UsageException(SHARED_SESSIONS_FLAG + " takes no value.");
+                }
+                sharedSessions = true;
+                continue;
+            }
+            if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", NODE_NAME_FLAG, "--name", "--email")
                     .contains(flag)) {
                 throw new UsageException("Unknown option " + flag + ". Run with --help to see the options.");
             }
@@ -157,6 +186,7 @@ final class LauncherOptions {
                 case "--jdbc-user" -> jdbcUser = value;
                 case "--jdbc-password" -> jdbcPassword = value;
                 case "--key-file" -> keyFile = nonEmpty(flag, value);
+                case NODE_NAME_FLAG -> nodeName = parseNodeName(value);
                 case "--name" -> name = value;
                 case "--email" -> email = value;
                 default -> throw new AssertionError("flag listed above but not handled: " + flag);
@@ -168,7 +198,7 @@ final class LauncherOptions {
         Path dataDir = Path.of(data == null ? DEFAULT_DATA_DIR : data).toAbsolutePath().normalize();
         Path key = keyFile == null ? dataDir.resolve(KEY_FILE_NAME) : Path.of(keyFile).toAbsolutePath().normalize();
         LauncherOptions options = new LauncherOptions(port, host, dataDir, Optional.ofNullable(jdbcUrl), Optional.ofNullable(jdbcUser),
-                Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, Optional.ofNullable(name), Optional.ofNullable(email), command);
+                Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, sharedSessions, Optional.ofNullable(nodeName), Optional.ofNullable(name), Optional.ofNullable(email), command);
         if (!help) {
             options.checkCommand();
         }
@@ -183,6 +213,19 @@ final class LauncherOptions {
             if (!isLoopback(host)) {
                 throw new UsageException(WITHOUT_TOTP_FILTER_FLAG + " is for benchmarks on this machine only: it needs a loopback --host "
                         + "(127.0.0.1 or ::1), not '" + host + "'.");
+            }
+        }
+        if (nodeName.isPresent() && !sharedSessions) {
+            throw new UsageException(NODE_NAME_FLAG + " names this node's sessions; it belongs to " + SHARED_SESSIONS_FLAG + ".");
+        }
+        if (sharedSessions) {
+            if (!command.isEmpty()) {
+                throw new UsageException(SHARED_SESSIONS_FLAG + " belongs to starting the server, not to '" + String.join(" ", command) + "'.");
+            }
+            if (!isShareableDatabase(effectiveJdbcUrl())) {
+                throw new UsageException(SHARED_SESSIONS_FLAG + " needs a database that every node reaches: give --jdbc-url (PostgreSQL, "
+                        + "MariaDB, or an H2 server over tcp:), not " + (usesBuiltInDatabase() ? "the built-in H2 file database" : "an embedded H2 database")
+                        + ", which one process holds at a time.");
             }
         }
         if ((name.isPresent() || email.isPresent()) && !(command.size() >= 2 && command.get(0).equals("admin") && command.get(1).equals("add"))) {
@@ -214,6 +257,23 @@ final class LauncherOptions {
     /** Literal loopback addresses only: a name such as localhost is resolved by the system, so it could be anything. */
     static boolean isLoopback(String host) {
         return host.equals("::1") || host.matches("127(\\.\\d{1,3}){3}");
+    }
+
+    /** An embedded H2 database (a file or memory one) belongs to one process; an H2 server (tcp:, ssl:) or any other database can be shared. */
+    private static boolean isShareableDatabase(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:h2:")) {
+            return true;
+        }
+        String rest = jdbcUrl.substring("jdbc:h2:".length());
+        return rest.startsWith("tcp:") || rest.startsWith("ssl:");
+    }
+
+    /** Jetty appends the worker name to every session id after a dot, so it must not contain one (Jetty refuses it). */
+    private static String parseNodeName(String value) throws UsageException {
+        if (!value.matches("[A-Za-z0-9]{1,32}")) {
+            throw new UsageException(NODE_NAME_FLAG + " expects 1 to 32 letters and digits, such as node1, not '" + value + "'.");
+        }
+        return value;
     }
 
     private static int parsePort(String value) throws UsageException {
@@ -284,6 +344,16 @@ final class LauncherOptions {
         return withoutTotpFilter;
     }
 
+    /** Whether the HTTP sessions go to the shared database ({@value #SHARED_SESSIONS_FLAG}). */
+    boolean sharedSessions() {
+        return sharedSessions;
+    }
+
+    /** This node's name in session ids, with {@value #SHARED_SESSIONS_FLAG}. */
+    String nodeName() {
+        return nodeName.orElse(DEFAULT_NODE_NAME);
+    }
+
     Optional<String> name() {
         return name;
     }
@@ -301,6 +371,6 @@ final class LauncherOptions {
     public String toString() {
         // The JDBC password is left out on purpose.
         return "LauncherOptions[port=" + port + ", data=" + dataDir + ", jdbcUrl=" + effectiveJdbcUrl() + ", keyFile=" + keyFile
-                + (withoutTotpFilter ? ", withoutTotpFilter" : "") + ", command=" + command + "]";
+                + (withoutTotpFilter ? ", withoutTotpFilter" : "") + (sharedSessions ? ", sharedSessions, nodeName=" + nodeName() : "") + ", command=" + command + "]";
     }
 }

@@ -108,6 +108,39 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void sessionsStayPerNodeUnlessSharedSessionsIsGiven() throws UsageException {
+        LauncherOptions perNode = parse("--jdbc-url", "jdbc:postgresql://db/app");
+        assertFalse(perNode.sharedSessions());
+        LauncherOptions shared = parse("--jdbc-url", "jdbc:postgresql://db/app", "--shared-sessions");
+        assertTrue(shared.sharedSessions());
+        assertEquals("node0", shared.nodeName(), "Jetty's own default worker name");
+        assertEquals("node2", parse("--shared-sessions", "--node-name=node2", "--jdbc-url=jdbc:mariadb://db/app").nodeName());
+        assertTrue(parse("--shared-sessions", "--jdbc-url", "jdbc:h2:tcp://db:9092/app").sharedSessions(), "an H2 server is shared");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "jdbc:h2:file:/srv/tg/db", "jdbc:h2:mem:x", "jdbc:h2:~/tg"})
+    void sharedSessionsAreRefusedWithADatabaseOnlyThisProcessOpens(String jdbcUrl) {
+        String[] args = jdbcUrl.isEmpty() ? new String[] {"--shared-sessions"} : new String[] {"--shared-sessions", "--jdbc-url", jdbcUrl};
+        UsageException error = assertThrows(UsageException.class, () -> parse(args));
+        assertTrue(error.getMessage().contains("--shared-sessions needs a database that every node reaches"), error.getMessage());
+    }
+
+    @Test
+    void sharedSessionsTakeNoValueBelongToTheServerAndTheNodeNameBelongsToThem() {
+        assertTrue(assertThrows(UsageException.class, () -> parse("--shared-sessions=yes", "--jdbc-url", "jdbc:postgresql://db/app"))
+                .getMessage().contains("takes no value"));
+        assertTrue(assertThrows(UsageException.class, () -> parse("--shared-sessions", "--jdbc-url", "jdbc:postgresql://db/app", "admin", "list"))
+                .getMessage().contains("belongs to starting the server"));
+        assertTrue(assertThrows(UsageException.class, () -> parse("--node-name", "node1", "--jdbc-url", "jdbc:postgresql://db/app"))
+                .getMessage().contains("belongs to --shared-sessions"));
+        for (String bad : List.of("node.1", "", "a b", "x".repeat(33))) {
+            assertTrue(assertThrows(UsageException.class, () -> parse("--shared-sessions", "--jdbc-url", "jdbc:postgresql://db/app",
+                    "--node-name", bad)).getMessage().contains("letters and digits"), bad);
+        }
+    }
+
+    @Test
     void unknownFlagsMissingValuesAndUnknownCommandsAreNamed() {
         assertTrue(assertThrows(UsageException.class, () -> parse("--prot", "80")).getMessage().contains("Unknown option --prot"));
         assertTrue(assertThrows(UsageException.class, () -> parse("--port")).getMessage().contains("--port needs a value"));
