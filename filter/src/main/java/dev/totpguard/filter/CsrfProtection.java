@@ -68,13 +68,11 @@ public final class CsrfProtection {
      * session, or with a body the container cannot parse, is not valid.
      */
     public boolean isValid(HttpServletRequest request) {
-        if (!isSameSite(request)) {
-            return false;
-        }
-        HttpSession session = request.getSession(false);
-        Object expected = session == null ? null : session.getAttribute(sessionAttribute);
         String given;
         try {
+            // Read before the site checks, so a refused form's body is consumed too: Jetty closes a connection whose
+            // request body was left unread, after the response, and a client reusing it then sees no answer at all
+            // (found by HostileInputIT under CI load).
             given = request.getParameter(PARAMETER);
         } catch (RuntimeException unparsable) {
             // A body the container cannot parse (Jetty throws BadMessageException for a malformed form) carries no
@@ -82,6 +80,11 @@ public final class CsrfProtection {
             // shows the exception's stack trace by default (found by HostileInputIT).
             return false;
         }
+        if (!isSameSite(request)) {
+            return false;
+        }
+        HttpSession session = request.getSession(false);
+        Object expected = session == null ? null : session.getAttribute(sessionAttribute);
         if (!(expected instanceof String) || given == null) {
             return false;
         }

@@ -11,6 +11,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Optional;
@@ -100,6 +102,7 @@ final class PageRoutes {
                     core.message(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
                             "message.too.large.title", "message.too.large.text");
                 } else if (!core.csrf.isValid(request)) {
+                    discardBody(request);
                     core.message(request, response, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
                             "message.forbidden.csrf");
                 } else {
@@ -411,6 +414,24 @@ final class PageRoutes {
             }
         }
         return false;
+    }
+
+    /**
+     * Reads what is left of a refused body that was not a form (JSON, multipart), at most {@link #MAX_FORM_BYTES}, so
+     * the connection can carry the client's next request: Jetty closes a connection whose body was left unread.
+     */
+    private static void discardBody(HttpServletRequest request) {
+        try {
+            InputStream in = request.getInputStream();
+            byte[] sink = new byte[4096];
+            long left = MAX_FORM_BYTES;
+            int read;
+            while (left > 0 && (read = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+                left -= read;
+            }
+        } catch (IOException | IllegalStateException | UncheckedIOException e) {
+            // Then the container closes the connection instead; the refusal is the same.
+        }
     }
 
     private void methodNotAllowed(HttpServletRequest request, HttpServletResponse response, String allow)
