@@ -159,7 +159,7 @@ class AdminFlowIT {
         assertEquals(302, halfAuthenticated.statusCode(), "admin pages redirect to the token page until the code is typed");
 
         String code = aliceApp.next();
-        WebClient.Page dashboard = alice.press(token, "Verify", Map.of(token.labelled("Token Code").attr("name"), code));
+        WebClient.Page dashboard = alice.enterTokenCode(token, code);
         assertEquals("/admin/setup/staff/administrators", dashboard.path(), "back to the page asked for last: " + dashboard.text());
         WebClient.Page signedOut = alice.logout(dashboard);
         assertEquals("/login", signedOut.path());
@@ -168,7 +168,7 @@ class AdminFlowIT {
 
         WebClient replay = person();
         WebClient.Page again = replay.login("alice", COLLEAGUE_PASSWORD);
-        WebClient.Page refused = replay.press(again, "Verify", Map.of(again.labelled("Token Code").attr("name"), code));
+        WebClient.Page refused = replay.enterTokenCode(again, code);
         assertTrue(refused.path().startsWith("/totpguard/"), "a used code is refused: " + refused.path());
         assertTrue(refused.text().contains("Invalid code"), refused.text());
 
@@ -231,7 +231,7 @@ class AdminFlowIT {
         assertTrue(unlocked.text().contains("The lock was lifted"), unlocked.text());
 
         WebClient.Page retry = bob.get("/admin/");
-        WebClient.Page in = bob.press(retry, "Verify", Map.of(retry.labelled("Token Code").attr("name"), bobApp.next()));
+        WebClient.Page in = bob.enterTokenCode(retry, bobApp.next());
         assertEquals("/admin/", in.path(), in.text());
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.Enrollment;
 import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.otp.Totp;
@@ -67,13 +66,13 @@ class FailoverIT {
                 assertTrue(node.output().contains("Sessions are shared"), node.output());
             }
             Totp totp = Totp.builder().build();
-            byte[] secret = enroll(store, totp);
+            byte[] secret = TotpCodes.enrollThroughService(store, "admin", totp);
             // Enrolled with step s - 1, so steps s and s + 1 are unused and both inside the window.
             long s = totp.currentStep();
 
             // 1. Verified on A (password, then code s), then the same browser at B.
             WebClient onA = new WebClient(a.baseUrl());
-            WebClient.Page verified = verify(onA, tokenPage(onA), totp.generateAtStep(secret, s));
+            WebClient.Page verified = onA.enterTokenCode(onA.loginToTokenPage("admin", PASSWORD), totp.generateAtStep(secret, s));
             assertEquals("/admin/", verified.path(), verified.text());
             String idFromA = onA.sessionId().orElseThrow();
             assertTrue(idFromA.endsWith(".nodeA"), "A appends its node name: " + idFromA);
@@ -101,16 +100,16 @@ class FailoverIT {
 
             // 2. Half-authenticated on A (password only), asked for the code on B, let in after the code on B.
             WebClient halfOnA = new WebClient(a.baseUrl());
-            tokenPage(halfOnA);
+            halfOnA.loginToTokenPage("admin", PASSWORD);
             WebClient halfOnB = halfOnA.sameBrowserAt(b.baseUrl());
             WebClient.Page askedOnB = halfOnB.get("/admin/");
             assertTrue(askedOnB.path().startsWith("/totpguard/"), "B let a password-only session in: " + askedOnB.path());
-            WebClient.Page inOnB = verify(halfOnB, askedOnB, totp.generateAtStep(secret, s + 1));
+            WebClient.Page inOnB = halfOnB.enterTokenCode(askedOnB, totp.generateAtStep(secret, s + 1));
             assertEquals("/admin/", inOnB.path(), inOnB.text());
             WebClient.Page backOnA = halfOnA.get("/admin/");
             assertEquals("/admin/", backOnA.path(), "the code typed on B counts on A: " + backOnA.text());
             WebClient replay = new WebClient(a.baseUrl());
-            assertNotEquals("/admin/", verify(replay, tokenPage(replay), totp.generateAtStep(secret, s + 1)).path(),
+            assertNotEquals("/admin/", replay.enterTokenCode(replay.loginToTokenPage("admin", PASSWORD), totp.generateAtStep(secret, s + 1)).path(),
                     "B checked its code against the shared store: A refuses it as a replay");
 
             // 3. Logged out on A: the cookie from before is not let in on B (nor on A).
@@ -167,29 +166,5 @@ class FailoverIT {
             return i;
         }
         return -1;
-    }
-
-    /** A new session signed in with the password: the token page. */
-    private static WebClient.Page tokenPage(WebClient client) throws Exception {
-        WebClient.Page page = client.login("admin", PASSWORD);
-        assertTrue(page.path().startsWith("/totpguard/"), "password alone is not enough: " + page.path());
-        return page;
-    }
-
-    private static WebClient.Page verify(WebClient client, WebClient.Page token, String code) throws Exception {
-        return client.press(token, "Verify", Map.of(token.labelled("Token Code").attr("name"), code));
-    }
-
-    /** Enrolls with the previous step's code, so the current step's code is still unused. */
-    private static byte[] enroll(TwoFactorService store, Totp totp) throws Exception {
-        Enrollment enrollment = store.startEnrollment("admin");
-        byte[] secret = enrollment.otpAuthUri().secret().bytes();
-        for (int attempt = 0; attempt < 3; attempt++) {
-            if (store.confirmEnrollment("admin", totp.generateAtStep(secret, totp.currentStep() - 1), "127.0.0.1")
-                    .verification().isAccepted()) {
-                return secret;
-            }
-        }
-        throw new AssertionError("enrollment failed");
     }
 }

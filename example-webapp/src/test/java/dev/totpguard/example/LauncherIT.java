@@ -150,7 +150,7 @@ class LauncherIT {
             WebClient admin = new WebClient(launcher.baseUrl());
             WebClient.Page token = admin.login("admin", PASSWORD);
             assertTrue(token.path().startsWith("/totpguard/"), token.path());
-            WebClient.Page in = admin.press(token, "Verify", Map.of(token.labelled("Token Code").attr("name"), app.next()));
+            WebClient.Page in = admin.enterTokenCode(token, app.next());
             assertEquals("/admin/", in.path(), "the secret still works after the rotation: " + in.text());
         }
         LauncherProcess reset = LauncherProcess.runToEnd(Map.of(), null, "admin", "reset-2fa", "admin", "--data", data);

@@ -10,8 +10,11 @@ import com.google.zxing.MultiFormatReader;
 import com.google.zxing.NotFoundException;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
+import dev.totpguard.Enrollment;
+import dev.totpguard.TwoFactorService;
 import dev.totpguard.otp.OtpAuthUri;
 import dev.totpguard.otp.Totp;
+import dev.totpguard.store.StoreException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -55,6 +58,22 @@ public final class TotpCodes {
         String text = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(picture))),
                 Map.of(DecodeHintType.POSSIBLE_FORMATS, List.of(BarcodeFormat.QR_CODE))).getText();
         return new TotpCodes(OtpAuthUri.parse(text));
+    }
+
+    /**
+     * Enrolls {@code user} through the service directly (what the admin pages call), confirming with the previous
+     * step's code, so the current and the next step's codes are still unused and inside the window. Returns the secret.
+     */
+    public static byte[] enrollThroughService(TwoFactorService service, String user, Totp totp) throws StoreException {
+        Enrollment enrollment = service.startEnrollment(user);
+        byte[] secret = enrollment.otpAuthUri().secret().bytes();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (service.confirmEnrollment(user, totp.generateAtStep(secret, totp.currentStep() - 1), "127.0.0.1")
+                    .verification().isAccepted()) {
+                return secret;
+            }
+        }
+        throw new AssertionError("enrollment of " + user + " failed");
     }
 
     public OtpAuthUri uri() {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.Enrollment;
 import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
@@ -67,33 +66,33 @@ class TwoNodeIT {
             assertTrue(administrators.text().contains("operator Operator operator@example.com Not enabled"), administrators.text());
 
             Totp totp = Totp.builder().build();
-            byte[] secret = enroll(store, totp);
+            byte[] secret = TotpCodes.enrollThroughService(store, "admin", totp);
 
             // Replay across nodes, both ways: steps s and s+1 are both inside the window.
             long s = totp.currentStep();
             WebClient a1 = new WebClient(a.baseUrl());
-            assertEquals("/admin/", verify(a1, tokenPage(a1), totp.generateAtStep(secret, s)).path());
+            assertEquals("/admin/", a1.enterTokenCode(a1.loginToTokenPage("admin", PASSWORD), totp.generateAtStep(secret, s)).path());
             WebClient b1 = new WebClient(b.baseUrl());
-            WebClient.Page replayOnB = verify(b1, tokenPage(b1), totp.generateAtStep(secret, s));
+            WebClient.Page replayOnB = b1.enterTokenCode(b1.loginToTokenPage("admin", PASSWORD), totp.generateAtStep(secret, s));
             assertNotEquals("/admin/", replayOnB.path(), "the code accepted on A was accepted again on B");
-            assertEquals("/admin/", verify(b1, replayOnB, totp.generateAtStep(secret, s + 1)).path());
+            assertEquals("/admin/", b1.enterTokenCode(replayOnB, totp.generateAtStep(secret, s + 1)).path());
             WebClient a2 = new WebClient(a.baseUrl());
-            WebClient.Page onA = verify(a2, tokenPage(a2), totp.generateAtStep(secret, s + 1));
+            WebClient.Page onA = a2.enterTokenCode(a2.loginToTokenPage("admin", PASSWORD), totp.generateAtStep(secret, s + 1));
             assertNotEquals("/admin/", onA.path(), "the code accepted on B was accepted again on A");
             // B's acceptance reset the count; the replay on A is failure 1.
             assertEquals(1, store.status("admin").failureCount(), "a replay counts as a failure");
 
             // Failures on both nodes add up to one lock (5 by default), set here by A's last one, which B enforces.
             WebClient b2 = new WebClient(b.baseUrl());
-            WebClient.Page onB = verify(b2, tokenPage(b2), "999999");
-            onA = verify(a2, onA, "000000");
-            onB = verify(b2, onB, "121212");
+            WebClient.Page onB = b2.enterTokenCode(b2.loginToTokenPage("admin", PASSWORD), "999999");
+            onA = a2.enterTokenCode(onA, "000000");
+            onB = b2.enterTokenCode(onB, "121212");
             assertTrue(store.status("admin").lockedUntil().isEmpty(), "locked after 4 failures");
-            onA = verify(a2, onA, "123123");
+            onA = a2.enterTokenCode(onA, "123123");
             assertTrue(store.status("admin").lockedUntil().isPresent(), "5 failures over two nodes lock the account");
-            WebClient.Page lockedOnB = verify(b2, onB, totp.generateAtStep(secret, totp.currentStep() + 1));
+            WebClient.Page lockedOnB = b2.enterTokenCode(onB, totp.generateAtStep(secret, totp.currentStep() + 1));
             assertEquals(429, lockedOnB.status(), "the lock set on A holds on B: " + lockedOnB.text());
-            assertEquals(429, verify(a2, onA, "424242").status());
+            assertEquals(429, a2.enterTokenCode(onA, "424242").status());
 
             // The operator resets admin's second factor through A's admin pages. B's session that was waiting for
             // admin's code lets admin in at its next request, and B's next login asks for no code (enforcement is
@@ -118,7 +117,7 @@ class TwoNodeIT {
             try {
                 for (int round = 0; round < RACE_ROUNDS; round++) {
                     store.reset("admin", "TwoNodeIT");
-                    byte[] fresh = enroll(store, totp);
+                    byte[] fresh = TotpCodes.enrollThroughService(store, "admin", totp);
                     List<WebClient> clients = List.of(new WebClient(a.baseUrl()), new WebClient(b.baseUrl()));
                     List<WebClient.Page> pages = new ArrayList<>();
                     for (WebClient client : clients) {
@@ -134,7 +133,7 @@ class TwoNodeIT {
                         WebClient.Page page = pages.get(node);
                         results.add(pool.submit(() -> {
                             together.await(10, TimeUnit.SECONDS);
-                            return verify(client, page, code);
+                            return client.enterTokenCode(page, code);
                         }));
                     }
                     int accepted = 0;
@@ -151,29 +150,5 @@ class TwoNodeIT {
             System.out.printf("TwoNodeIT: replay refused both ways, 5 failures over 2 nodes locked both, reset on A's admin page seen by B, "
                     + "%d simultaneous rounds with exactly one acceptance each%n", RACE_ROUNDS);
         }
-    }
-
-    /** A new session signed in with the password: the token page. */
-    private static WebClient.Page tokenPage(WebClient client) throws Exception {
-        WebClient.Page page = client.login("admin", PASSWORD);
-        assertTrue(page.path().startsWith("/totpguard/"), "password alone is not enough: " + page.path());
-        return page;
-    }
-
-    private static WebClient.Page verify(WebClient client, WebClient.Page token, String code) throws Exception {
-        return client.press(token, "Verify", Map.of(token.labelled("Token Code").attr("name"), code));
-    }
-
-    /** Enrolls with the previous step's code, so the current step's code is still unused. */
-    private static byte[] enroll(TwoFactorService store, Totp totp) throws Exception {
-        Enrollment enrollment = store.startEnrollment("admin");
-        byte[] secret = enrollment.otpAuthUri().secret().bytes();
-        for (int attempt = 0; attempt < 3; attempt++) {
-            if (store.confirmEnrollment("admin", totp.generateAtStep(secret, totp.currentStep() - 1), "127.0.0.1")
-                    .verification().isAccepted()) {
-                return secret;
-            }
-        }
-        throw new AssertionError("enrollment failed");
     }
 }

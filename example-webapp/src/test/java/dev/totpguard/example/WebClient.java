@@ -1,5 +1,6 @@
 package dev.totpguard.example;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -121,6 +122,18 @@ public final class WebClient {
         Page login = get("/admin/");
         assertEquals("/login", login.path(), "an anonymous visitor is sent to the login page");
         return press(login, "Login", Map.of("j_username", user, "j_password", password));
+    }
+
+    /** {@link #login} for an administrator with a second factor: asserts that the password leads to the token page. */
+    public Page loginToTokenPage(String user, String password) throws IOException, InterruptedException {
+        Page page = login(user, password);
+        assertTrue(page.path().startsWith("/totpguard/"), "password alone is not enough: " + page.path());
+        return page;
+    }
+
+    /** Types {@code code} into the "Token Code" field of TOTP Guard's token page and presses "Verify". */
+    public Page enterTokenCode(Page tokenPage, String code) throws IOException, InterruptedException {
+        return press(tokenPage, "Verify", Map.of(tokenPage.labelled("Token Code").attr("name"), code));
     }
 
     /** Presses "Log Out" on an admin page. */
