@@ -7,12 +7,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -21,6 +21,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,8 @@ public final class KeyRing {
     private static final String AES = "AES";
     private static final byte[] KEY_ID_LABEL = "TOTP Guard key id".getBytes(StandardCharsets.US_ASCII);
     private static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.complementOf(EnumSet.of(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
     private static final String FILE_HEADER = String.join("\n",
             "# TOTP Guard key ring: AES-256 keys (base64) that encrypt TOTP secrets at rest.",
             "# The first key encrypts new secrets; every key here decrypts. Keep this file mode 0600, on every",
@@ -176,7 +179,7 @@ public final class KeyRing {
      * Reads a key file written by {@link #generateKeyFile(Path)} or {@link #rotateKeyFile(Path)}.
      *
      * @throws StoreException if the file does not exist (it is never created here: create it once with
-     *     {@link #generateKeyFile(Path)}), cannot be read, is writable by other users, or is malformed; the
+     *     {@link #generateKeyFile(Path)}), cannot be read, is readable or writable by other users, belongs to another user than this process's or root, or is malformed; the
      *     message names the file and the line but never repeats its content
      */
     public static KeyRing fromKeyFile(Path file) throws StoreException {
@@ -422,26 +425,34 @@ public final class KeyRing {
         }
     }
 
+    /**
+     * Refuses a key file that anyone but its owner can read, write or execute, or whose owner is neither this
+     * process's user nor root: the key opens every stored secret, so it gets the treatment ssh gives a private key.
+     * File systems without POSIX permissions (Windows) are not checked.
+     */
     private static void checkPermissions(Path file) throws StoreException {
-        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
         if (view == null || !Files.exists(file)) {
             return;
         }
-        Set<PosixFilePermission> permissions;
+        PosixFileAttributes attributes;
         try {
-            permissions = Files.getPosixFilePermissions(file);
+            attributes = view.readAttributes();
         } catch (IOException | UnsupportedOperationException e) {
-            return;
+            throw new StoreException("Cannot read the permissions of key file " + file + ": " + e, e);
         }
-        // Whoever can write the key file can swap in a key of their own; refuse it as ssh refuses such keys.
-        if (permissions.contains(PosixFilePermission.OTHERS_WRITE) || permissions.contains(PosixFilePermission.GROUP_WRITE)) {
-            throw new StoreException("Key file " + file + " is writable by other users (" + PosixFilePermissions.toString(permissions)
-                    + "); restrict it to the owner: chmod 600 " + file);
+        Set<PosixFilePermission> others = EnumSet.copyOf(attributes.permissions());
+        others.retainAll(GROUP_OR_OTHERS);
+        if (!others.isEmpty()) {
+            // Whoever can write the key can swap in their own; whoever can read it can open every secret.
+            throw new StoreException("Key file " + file + " is accessible to other users ("
+                    + PosixFilePermissions.toString(attributes.permissions()) + "); restrict it to its owner: chmod 600 " + file);
         }
-        if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
-            System.getLogger(KeyRing.class.getName()).log(System.Logger.Level.WARNING,
-                    "Key file {0} is readable by every local user ({1}); run chmod 600 on it", file,
-                    PosixFilePermissions.toString(permissions));
+        String owner = attributes.owner().getName();
+        String processUser = System.getProperty("user.name");
+        if (!owner.equals(processUser) && !owner.equals("root")) {
+            throw new StoreException("Key file " + file + " belongs to '" + owner + "', not to the user this process runs as ('"
+                    + processUser + "') or root; chown " + processUser + " " + file);
         }
     }
 }

@@ -1,5 +1,11 @@
 package dev.totpguard.store;
 
+import java.io.IOException;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -88,6 +94,37 @@ class KeyRingTest {
 
         StoreException error = assertThrows(StoreException.class, () -> KeyRing.fromKeyFile(file));
         assertTrue(error.getMessage().contains("chmod 600"), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rw-r--r--", "rw-r-----", "rw----r--", "rw---x---", "rw------x"})
+    void keyFileReadableOrUsableByOthersIsRefusedLikeAnSshPrivateKey(String mode) throws Exception {
+        Path file = dir.resolve("totpguard.key");
+        KeyRing.generateKeyFile(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+
+        StoreException error = assertThrows(StoreException.class, () -> KeyRing.fromKeyFile(file));
+        assertTrue(error.getMessage().contains("chmod 600"), error.getMessage());
+        assertTrue(error.getMessage().contains(mode), error.getMessage());
+    }
+
+    @Test
+    void keyFileOfAnotherUserIsRefused() throws Exception {
+        Path file = dir.resolve("totpguard.key");
+        KeyRing.generateKeyFile(file);
+        UserPrincipalLookupService users = file.getFileSystem().getUserPrincipalLookupService();
+        UserPrincipal nobody;
+        try {
+            nobody = users.lookupPrincipalByName("nobody");
+            Files.setOwner(file, nobody);
+        } catch (IOException e) {
+            // Changing a file's owner needs root; the check itself is exercised wherever the tests run as root (CI).
+            Assumptions.abort("cannot give a file to the user nobody here: " + e);
+            return;
+        }
+
+        StoreException error = assertThrows(StoreException.class, () -> KeyRing.fromKeyFile(file));
+        assertTrue(error.getMessage().contains("belongs to 'nobody'"), error.getMessage());
     }
 
     @Test

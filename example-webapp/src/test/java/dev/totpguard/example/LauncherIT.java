@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class LauncherIT {
             WebClient.Page dashboard = person.login("admin", password);
             assertEquals("/admin/", dashboard.path());
             assertTrue(dashboard.text().contains("Welcome, admin"), dashboard.text());
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(data.resolve("totpguard.key"));
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(keyFileOf(data));
             assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), permissions, "key file is 0600");
             assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE),
                     Files.getPosixFilePermissions(data), "data directory is 0700");
@@ -65,11 +66,11 @@ class LauncherIT {
         try (LauncherProcess launcher = LauncherProcess.start(WITH_PASSWORD, "--port", "0", "--data", data.toString())) {
             assertTrue(launcher.port() > 0);
         }
-        Files.delete(data.resolve("totpguard.key"));
+        Files.delete(keyFileOf(data));
         LauncherProcess refused = LauncherProcess.runToEnd(WITH_PASSWORD, null, "--port", "0", "--data", data.toString());
         assertEquals(2, refused.exitStatus(), refused.output());
-        assertTrue(refused.output().contains("key file " + data.resolve("totpguard.key") + " is missing"), refused.output());
-        assertFalse(Files.exists(data.resolve("totpguard.key")), "no new key was made for the old database");
+        assertTrue(refused.output().contains("key file " + keyFileOf(data) + " is missing"), refused.output());
+        assertFalse(Files.exists(keyFileOf(data)), "no new key was made for the old database");
         assertNoStackTrace(refused);
     }
 
@@ -140,12 +141,12 @@ class LauncherIT {
             WebClient.Page saved = admin.press(enroll, "Save Changes", Map.of("token_code", app.next()));
             assertTrue(saved.text().contains("Your recovery codes"), saved.text());
         }
-        String keyBefore = Files.readString(Path.of(data, "totpguard.key"));
+        String keyBefore = Files.readString(keyFileOf(Path.of(data)));
         LauncherProcess rotate = LauncherProcess.runToEnd(Map.of(), null, "keys", "rotate", "--data", data);
         assertEquals(0, rotate.exitStatus(), rotate.output());
         assertTrue(rotate.output().contains("re-encrypted 1 secret"), rotate.output());
         assertFalse(rotate.output().contains(app.base32()), "no secret on the console");
-        assertFalse(keyBefore.equals(Files.readString(Path.of(data, "totpguard.key"))), "the key file gained a key");
+        assertFalse(keyBefore.equals(Files.readString(keyFileOf(Path.of(data)))), "the key file gained a key");
         try (LauncherProcess launcher = LauncherProcess.start(Map.of(), "--port", "0", "--data", data)) {
             WebClient admin = new WebClient(launcher.baseUrl());
             WebClient.Page token = admin.login("admin", PASSWORD);
@@ -188,5 +189,46 @@ class LauncherIT {
     static void assertNoStackTrace(LauncherProcess process) {
         assertFalse(process.output().contains("\tat "), "a plain message, no stack trace:\n" + process.output());
         assertTrue(process.output().contains("Error: "), process.output());
+    }
+
+    /** Where the launcher keeps the key of a --data directory by default: beside it, never inside it. */
+    private static Path keyFileOf(Path data) {
+        return data.resolveSibling(data.getFileName() + "-keys").resolve("totpguard.key");
+    }
+
+    @Test
+    void theKeyIsKeptOutsideTheDataDirectoryAndTheDatabaseFilesAreOwnerOnly() throws Exception {
+        Path data = temp.resolve("data");
+        try (LauncherProcess launcher = LauncherProcess.start(WITH_PASSWORD, "--port", "0", "--data", data.toString())) {
+            assertTrue(launcher.port() > 0);
+        }
+        assertTrue(Files.exists(keyFileOf(data)), "key beside the data directory");
+        assertFalse(Files.exists(data.resolve("totpguard.key")), "no key inside the data directory, so a backup of it holds no key");
+        try (var files = Files.list(data)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(file),
+                        file + " is 0600");
+            }
+        }
+    }
+
+    @Test
+    void aDataDirectoryOthersCanEnterOrAGroupReadableKeyRefusesToStart() throws Exception {
+        Path data = temp.resolve("open");
+        Files.createDirectory(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        LauncherProcess refused = LauncherProcess.runToEnd(WITH_PASSWORD, null, "--port", "0", "--data", data.toString());
+        assertEquals(2, refused.exitStatus(), refused.output());
+        assertTrue(refused.output().contains("chmod 700 " + data), refused.output());
+        assertNoStackTrace(refused);
+
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        try (LauncherProcess launcher = LauncherProcess.start(WITH_PASSWORD, "--port", "0", "--data", data.toString())) {
+            assertTrue(launcher.port() > 0);
+        }
+        Files.setPosixFilePermissions(keyFileOf(data), PosixFilePermissions.fromString("rw-r-----"));
+        LauncherProcess groupReadable = LauncherProcess.runToEnd(WITH_PASSWORD, null, "--port", "0", "--data", data.toString());
+        assertEquals(2, groupReadable.exitStatus(), groupReadable.output());
+        assertTrue(groupReadable.output().contains("chmod 600 " + keyFileOf(data)), groupReadable.output());
+        assertNoStackTrace(groupReadable);
     }
 }

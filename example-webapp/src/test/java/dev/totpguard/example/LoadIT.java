@@ -133,7 +133,7 @@ class LoadIT {
             assertTrue(first.output().contains("Created the administrator 'admin'"), first.output());
         }
         String jdbcUrl = "jdbc:h2:file:" + data.resolve("totpguard");
-        List<LoadAccounts.Account> accounts = LoadAccounts.create(jdbcUrl, Optional.empty(), data.resolve("totpguard.key"), sizes.accounts(), PASSWORD);
+        List<LoadAccounts.Account> accounts = LoadAccounts.create(jdbcUrl, Optional.empty(), data.resolveSibling(data.getFileName() + "-keys").resolve("totpguard.key"), sizes.accounts(), PASSWORD);
         LoadDriver.Figures figures;
         try (LauncherProcess node = LauncherProcess.start(Map.of(), flags)) {
             figures = drive(sizes, List.of(node.baseUrl()), accounts);

@@ -18,12 +18,15 @@ import dev.totpguard.store.StoreException;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One installation of the example: the database (H2 file in the data directory, or PostgreSQL/MariaDB), the AES
@@ -39,6 +42,8 @@ final class Installation implements AutoCloseable {
     static final String FIRST_ADMIN = "admin";
     static final String ISSUER = "TOTP Guard example";
     private static final int POOL_SIZE = 10;
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
     private static final String PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
     private final LauncherOptions options;
@@ -72,7 +77,7 @@ final class Installation implements AutoCloseable {
                         + "(java -jar totpguard-example.jar --data " + options.dataDir() + "), or pass the --data or --jdbc-url it uses.");
             }
             try {
-                createPrivateDirectory(options.dataDir());
+                createPrivateDirectory(options.dataDir(), true);
             } catch (IOException e) {
                 throw new StartupException("Cannot create the data directory " + options.dataDir() + ": " + DataSources.rootMessage(e), e);
             }
@@ -98,6 +103,9 @@ final class Installation implements AutoCloseable {
             KeyRing keyRing = keyRing(options, terminal, newDatabase);
             JdbcCredentialStore store = JdbcCredentialStore.builder(dataSource).createSchemaIfMissing(true).build();
             AdminAccounts.createSchema(dataSource);
+            if (options.usesBuiltInDatabase()) {
+                restrictToOwner(options.dataDir());
+            }
             AuditLog audit = new AuditLog(dataSource);
             TwoFactorService twoFactor = service(store, keyRing, audit, clock);
             AdminAccounts accounts = new AdminAccounts(dataSource, PasswordHash.builder().build(), clock);
@@ -138,6 +146,13 @@ final class Installation implements AutoCloseable {
         if (Files.exists(keyFile)) {
             return KeyRing.fromKeyFile(keyFile);
         }
+        Path legacy = LauncherOptions.legacyKeyFile(options.dataDir());
+        if (keyFile.equals(LauncherOptions.defaultKeyFile(options.dataDir())) && Files.exists(legacy)) {
+            terminal.err().println("Warning: the key file " + legacy + " lies inside the data directory, so every backup of the "
+                    + "database holds the key that opens its secrets. Move it to " + keyFile + " (or pass --key-file) and keep it "
+                    + "out of the database backups.");
+            return KeyRing.fromKeyFile(legacy);
+        }
         if (!newDatabase) {
             throw new StartupException("The key file " + keyFile + " is missing, but the database at "
                     + DataSources.redact(options.effectiveJdbcUrl()) + " already holds TOTP Guard data whose secrets only that key can "
@@ -145,7 +160,7 @@ final class Installation implements AutoCloseable {
                     + "Refusing to start rather than lock every enrolled administrator out.");
         }
         try {
-            createPrivateDirectory(keyFile.toAbsolutePath().getParent());
+            createPrivateDirectory(keyFile.toAbsolutePath().getParent(), false);
         } catch (IOException e) {
             throw new StartupException("Cannot create the directory of the key file " + keyFile + ": " + DataSources.rootMessage(e), e);
         }
@@ -156,11 +171,21 @@ final class Installation implements AutoCloseable {
     }
 
     /**
-     * Creates a missing directory readable by this user only (0700 where the file system has POSIX permissions):
-     * it holds the database with the password hashes and the key file. An existing directory is left as it is.
+     * Creates a missing directory readable by this user only (0700 where the file system has POSIX permissions): it
+     * holds the database with the password hashes, or the key file. With {@code refuseOpen}, an existing directory
+     * that group or others may use is refused, as ssh refuses a {@code ~/.ssh} that others can read (the data
+     * directory; the key file's own mode is checked by {@link KeyRing}, so its directory may be a shared one).
      */
-    private static void createPrivateDirectory(Path directory) throws IOException {
+    private static void createPrivateDirectory(Path directory, boolean refuseOpen) throws IOException, StartupException {
         if (Files.isDirectory(directory)) {
+            if (refuseOpen && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
+                if (!OWNER_ONLY_DIRECTORY.containsAll(permissions)) {
+                    throw new StartupException("The directory " + directory + " is open to other users ("
+                            + PosixFilePermissions.toString(permissions) + "); it holds password hashes, TOTP secrets or "
+                            + "their key. Restrict it: chmod 700 " + directory);
+                }
+            }
             return;
         }
         Path parent = directory.toAbsolutePath().getParent();
@@ -168,9 +193,29 @@ final class Installation implements AutoCloseable {
             Files.createDirectories(parent);
         }
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
         } else {
             Files.createDirectory(directory);
+        }
+    }
+
+    /**
+     * Makes every file H2 created in {@code directory} readable and writable by this user only (0600). H2 creates its
+     * files with the process's umask (often 0644); the 0700 directory already keeps others out, and this keeps a copy
+     * of the files that preserves modes (a backup, {@code cp -p}) private too.
+     */
+    private static void restrictToOwner(Path directory) throws StartupException {
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        try (var files = Files.list(directory)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+                }
+            }
+        } catch (IOException e) {
+            throw new StartupException("Cannot restrict the files in " + directory + " to their owner: " + DataSources.rootMessage(e), e);
         }
     }
 

@@ -15,6 +15,7 @@ final class LauncherOptions {
     static final int DEFAULT_PORT = 8080;
     static final String DEFAULT_DATA_DIR = "totpguard-data";
     static final String KEY_FILE_NAME = "totpguard.key";
+    static final String KEY_DIRECTORY_SUFFIX = "-keys";
     /** Read when {@code --jdbc-password} is not given, so the password need not show up in the process list. */
     static final String JDBC_PASSWORD_ENV = "TOTPGUARD_JDBC_PASSWORD";
     /**
@@ -52,12 +53,13 @@ final class LauncherOptions {
             "  --port N             HTTP port (default 8080; 0 picks a free port)",
             "  --host ADDRESS       network address to listen on (default 127.0.0.1, this machine only;",
             "                       0.0.0.0 for every interface, behind a TLS proxy)",
-            "  --data DIR           data directory: the H2 database and the key file (default ./totpguard-data)",
+            "  --data DIR           data directory of the H2 database (default ./totpguard-data)",
             "  --jdbc-url URL       use this database instead of H2, e.g. jdbc:postgresql://db:5432/app",
             "                       or jdbc:mariadb://db:3306/app",
             "  --jdbc-user USER     database user",
             "  --jdbc-password PW   database password (or set " + JDBC_PASSWORD_ENV + ")",
-            "  --key-file PATH      AES key file for the TOTP secrets (default DATA/totpguard.key), created",
+            "  --key-file PATH      AES key file for the TOTP secrets (default DATA-keys/totpguard.key, beside,",
+            "                       not inside, the data directory, so a backup of one never holds both), created",
             "                       on the first start; start every node of a cluster with the same file",
             "  " + SHARED_SESSIONS_FLAG + "    store the HTTP sessions in the --jdbc-url database (table JettySessions),",
             "                       so a session signed in on one node continues on any other node started so;",
@@ -196,7 +198,7 @@ final class LauncherOptions {
             jdbcPassword = environment.get(JDBC_PASSWORD_ENV);
         }
         Path dataDir = Path.of(data == null ? DEFAULT_DATA_DIR : data).toAbsolutePath().normalize();
-        Path key = keyFile == null ? dataDir.resolve(KEY_FILE_NAME) : Path.of(keyFile).toAbsolutePath().normalize();
+        Path key = keyFile == null ? defaultKeyFile(dataDir) : Path.of(keyFile).toAbsolutePath().normalize();
         LauncherOptions options = new LauncherOptions(port, host, dataDir, Optional.ofNullable(jdbcUrl), Optional.ofNullable(jdbcUser),
                 Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, sharedSessions, Optional.ofNullable(nodeName), Optional.ofNullable(name), Optional.ofNullable(email), command);
         if (!help) {
@@ -308,6 +310,19 @@ final class LauncherOptions {
 
     String host() {
         return host;
+    }
+
+    /**
+     * The key file's default place: a directory of its own beside the data directory ({@code ./totpguard-data-keys}),
+     * never inside it, so a copy or backup of the database does not carry the key that opens its secrets.
+     */
+    static Path defaultKeyFile(Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + KEY_DIRECTORY_SUFFIX).resolve(KEY_FILE_NAME);
+    }
+
+    /** Where versions before 0.1 kept the key by default: inside the data directory. */
+    static Path legacyKeyFile(Path dataDir) {
+        return dataDir.resolve(KEY_FILE_NAME);
     }
 
     Path dataDir() {

@@ -25,7 +25,7 @@ class LauncherOptionsTest {
         assertEquals(8080, options.port());
         assertEquals("127.0.0.1", options.host());
         assertEquals(Path.of("totpguard-data").toAbsolutePath(), options.dataDir());
-        assertEquals(options.dataDir().resolve("totpguard.key"), options.keyFile());
+        assertEquals(Path.of("totpguard-data-keys", "totpguard.key").toAbsolutePath(), options.keyFile(), "beside, not inside, the data");
         assertTrue(options.usesBuiltInDatabase());
         assertEquals("jdbc:h2:file:" + options.dataDir().resolve("totpguard"), options.effectiveJdbcUrl());
         assertEquals(List.of(), options.command());
@@ -41,7 +41,7 @@ class LauncherOptionsTest {
 
     @Test
     void theKeyFileFollowsTheDataDirectory() throws UsageException {
-        assertEquals(Path.of("/srv/tg/totpguard.key"), parse("--data", "/srv/tg").keyFile());
+        assertEquals(Path.of("/srv/tg-keys/totpguard.key"), parse("--data", "/srv/tg").keyFile());
     }
 
     @Test
