@@ -271,12 +271,14 @@ public final class TotpFilter implements Filter {
         }
         if (pagesPattern.matches(servletPath, pathInfo)) {
             String path = pathInfo == null ? servletPath : servletPath + pathInfo;
+            core.forgetEndedLogin(request);
             routes.handle(request, response, type, path.substring(pagesPathLength));
             return;
         }
         FilterSettings settings = core.settings;
         if (!settings.protectedPaths().matches(servletPath, pathInfo)
                 || settings.exemptPaths().matches(servletPath, pathInfo)) {
+            core.forgetEndedLogin(request);
             chain.doFilter(request, response);
             return;
         }
