@@ -56,8 +56,9 @@ final class FilterCore {
     }
 
     /**
-     * The session's verified marker if it belongs to {@code user} and is not older than the maximum age;
-     * otherwise {@code null}. Step-up freshness is checked separately, per path.
+     * The session's verified marker if it belongs to {@code user}'s current login (same user, same session id,
+     * see {@link SessionState.Verified}) and is not older than the maximum age; otherwise {@code null}.
+     * Step-up freshness is checked separately, per path.
      */
     SessionState.Verified verifiedMarker(HttpSession session, String user) {
         if (session == null) {
@@ -68,7 +69,7 @@ final class FilterCore {
             return null;
         }
         SessionState.Verified verified = (SessionState.Verified) marker;
-        if (!verified.user().equals(user)) {
+        if (!verified.belongsTo(user, session.getId())) {
             return null;
         }
         if (maxAgeMillis > 0 && clock.millis() - verified.verifiedAtMillis() > maxAgeMillis) {
@@ -106,7 +107,27 @@ final class FilterCore {
         HttpSession session = request.getSession();
         csrf.renew(session);
         session.removeAttribute(SessionState.PENDING);
-        session.setAttribute(SessionState.VERIFIED, new SessionState.Verified(user, clock.instant()));
+        session.setAttribute(SessionState.VERIFIED, new SessionState.Verified(user, clock.instant(), session.getId()));
+    }
+
+    /**
+     * Drops what the code proved if the session's login has ended: a request (to any path, of any dispatcher
+     * type) in a session that holds a verified marker but has no signed-in user. That is a
+     * {@code request.logout()} without invalidation, or a container login that ended while the session lived
+     * on; the next login in this session, even by the same user and even one that keeps the session id, must
+     * pass the code again. Reads one session attribute, and the user only when a marker is there.
+     */
+    void forgetEndedLogin(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        if (session != null && session.getAttribute(SessionState.VERIFIED) != null && users.user(request) == null) {
+            forgetVerification(session);
+        }
+    }
+
+    /** Removes the verified marker and the grant to set up a new authenticator that a current code gave. */
+    static void forgetVerification(HttpSession session) {
+        session.removeAttribute(SessionState.VERIFIED);
+        session.removeAttribute(SessionState.REENROLL);
     }
 
     /** The saved same-origin return target (consumed), or the default target. */

@@ -19,9 +19,9 @@ import java.io.IOException;
  *   <li>No password login: 403. The container's own security constraint normally sends the browser to
  *       its login page before the filter runs; reaching the filter without a user means that constraint
  *       does not cover this path, and the filter fails closed.</li>
- *   <li>The session was verified for this same user, within the maximum age and, on a step-up path,
- *       within the step-up age: pass. This is the hot path: one session attribute read, no store
- *       access.</li>
+ *   <li>The session was verified for this same user's current login (the same session id, see
+ *       {@link SessionState.Verified}), within the maximum age and, on a step-up path, within the step-up
+ *       age: pass. This is the hot path: one session attribute read, no store access, no allocation.</li>
  *   <li>The login carried a {@link TotpVerifiedPrincipal} for this user (the JAAS module checked a code):
  *       mark the session verified and pass.</li>
  *   <li>Otherwise ask the store: enrolled -> the token page; not enrolled and policy REQUIRED (or a login
@@ -49,6 +49,7 @@ final class Gate {
         }
         String user = core.users.user(request);
         if (user == null) {
+            core.forgetEndedLogin(request);
             refuse(request, response, type, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.sign.in");
             return;
         }
@@ -57,7 +58,8 @@ final class Gate {
             Object marker = session.getAttribute(SessionState.VERIFIED);
             if (marker instanceof SessionState.Verified) {
                 SessionState.Verified verified = (SessionState.Verified) marker;
-                if (verified.user().equals(user) && isFresh(verified.verifiedAtMillis(), servletPath, pathInfo)) {
+                // Same user, same login (the session id the code was accepted under): see SessionState.Verified.
+                if (verified.belongsTo(user, session.getId()) && isFresh(verified.verifiedAtMillis(), servletPath, pathInfo)) {
                     chain.doFilter(request, response);
                     return;
                 }
@@ -81,16 +83,18 @@ final class Gate {
             throws IOException, ServletException {
         if (session != null) {
             Object marker = session.getAttribute(SessionState.VERIFIED);
-            if (marker instanceof SessionState.Verified && !((SessionState.Verified) marker).user().equals(user)) {
-                // Another user signed in within the same session: nothing the first one verified carries over.
-                session.removeAttribute(SessionState.VERIFIED);
-                session.removeAttribute(SessionState.REENROLL);
+            if (marker instanceof SessionState.Verified
+                    && !((SessionState.Verified) marker).belongsTo(user, session.getId())) {
+                // Another user, or a new login of the same user, within the same session: nothing the first
+                // login verified carries over.
+                FilterCore.forgetVerification(session);
             }
         }
         TotpVerifiedPrincipal principal = LoginPrincipals.verified(request, user);
         if (principal != null && isFresh(principal.verifiedAt().toEpochMilli(), servletPath, pathInfo)) {
-            request.getSession().setAttribute(SessionState.VERIFIED,
-                    new SessionState.Verified(user, principal.verifiedAt()));
+            HttpSession current = request.getSession();
+            current.setAttribute(SessionState.VERIFIED,
+                    new SessionState.Verified(user, principal.verifiedAt(), current.getId()));
             chain.doFilter(request, response);
             return;
         }

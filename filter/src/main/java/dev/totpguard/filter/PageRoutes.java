@@ -376,7 +376,8 @@ final class PageRoutes {
                 core.render(request, response, page.build(), user);
                 return;
             }
-            session.setAttribute(SessionState.VERIFIED, new SessionState.Verified(user, core.clock.instant()));
+            session.setAttribute(SessionState.VERIFIED,
+                    new SessionState.Verified(user, core.clock.instant(), session.getId()));
             switch (route) {
                 case Pages.REENROLL:
                     session.setAttribute(SessionState.REENROLL,

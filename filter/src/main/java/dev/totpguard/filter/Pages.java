@@ -1,5 +1,6 @@
 package dev.totpguard.filter;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -69,7 +70,7 @@ final class Pages {
     /**
      * @param renderingAttribute the request attribute that marks the filter's own forward to an
      *     application page, so that the filter lets that one dispatch through
-     * @param renderingToken the unforgeable value of that attribute
+     * @param renderingToken the unforgeable object that a {@link Rendering} in that attribute must carry
      */
     Pages(FilterSettings settings, SecureRandom random, String renderingAttribute, Object renderingToken) {
         this.settings = settings;
@@ -159,11 +160,44 @@ final class Pages {
             throw new ServletException("No dispatcher for the page " + path + " set by "
                     + FilterSettings.PAGE_PREFIX + page.kind().key());
         }
-        request.setAttribute(renderingAttribute, renderingToken);
+        request.setAttribute(renderingAttribute, new Rendering(renderingToken, path));
         try {
             dispatcher.forward(request, response);
         } finally {
             request.removeAttribute(renderingAttribute);
+        }
+    }
+
+    /**
+     * The value of the rendering attribute during the filter's forward to a replacement page: it lets through
+     * exactly one dispatch, the FORWARD to {@code path}, and only once (the filter removes it when it sees it).
+     * A nested include or forward from within the replacement page (a layout that includes a fragment, a
+     * controller that forwards on) is judged like any other dispatch, so a page that reaches into a protected
+     * path while a password-only user looks at it shows nothing of it. Immutable.
+     */
+    static final class Rendering {
+        private final Object token;
+        private final String path;
+
+        Rendering(Object token, String path) {
+            this.token = token;
+            int query = path.indexOf('?');
+            // The container matches the forward on the path alone; a query string is not part of it.
+            this.path = query < 0 ? path : path.substring(0, query);
+        }
+
+        /**
+         * Whether this is {@code token}'s marker and the dispatch the filter sees is the forward it was set for:
+         * type FORWARD, and {@code servletPath + pathInfo} the configured page's path.
+         */
+        boolean admits(Object token, DispatcherType type, String servletPath, String pathInfo) {
+            if (this.token != token || type != DispatcherType.FORWARD) {
+                return false;
+            }
+            int split = servletPath.length();
+            return pathInfo == null ? path.equals(servletPath)
+                    : path.length() == split + pathInfo.length() && path.startsWith(servletPath)
+                            && path.startsWith(pathInfo, split);
         }
     }
 

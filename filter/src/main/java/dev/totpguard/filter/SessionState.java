@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * The filter's values in the {@code HttpSession}. All are small immutable {@link Serializable} objects
  * bound to one user name, so container session replication carries them across nodes and a session that
- * changes hands to another user (a second login in the same browser) does not inherit them.
+ * changes hands to another user (a second login in the same browser) does not inherit them. The verified
+ * marker is bound to one login as well: see {@link Verified}.
  */
 final class SessionState {
 
@@ -24,18 +25,32 @@ final class SessionState {
     }
 
     /**
-     * The verified marker: {user, verifiedAt}. The time is kept as epoch milliseconds so the hot path can
-     * check the maximum age without creating objects.
+     * The verified marker: {user, verifiedAt, session id}. The time is kept as epoch milliseconds so the hot
+     * path can check the maximum age without creating objects.
+     *
+     * <p>The session id binds the marker to the one login that proved the code. Jetty and Tomcat give a
+     * session a new id at every login (FORM, {@code request.login()}; the session fixation defence), and the
+     * filter itself gives it a new id when it sets this marker; so a later login in the same session (after a
+     * {@code request.logout()} that did not invalidate it) meets a marker recorded under another id and is
+     * asked for the code again. The id is part of the session's replicated state, so the binding holds on
+     * every node, unlike the {@code Principal} object (not serializable in general, re-created per request by
+     * some logins and shared between logins by Jetty's {@code HashLoginService}). An application that changes
+     * the session id by itself after the code ends the verification too: fail closed, one more code.
+     * A marker without an id (written by an older version) is never honoured.
      */
     static final class Verified implements Serializable {
+        // Unchanged on purpose: a marker written by an older version still loads (sessionId null, not honoured)
+        // instead of making the whole session unreadable.
         private static final long serialVersionUID = 1L;
 
         private final String user;
         private final long verifiedAtMillis;
+        private final String sessionId;
 
-        Verified(String user, Instant verifiedAt) {
+        Verified(String user, Instant verifiedAt, String sessionId) {
             this.user = Objects.requireNonNull(user, "user");
             this.verifiedAtMillis = verifiedAt.toEpochMilli();
+            this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
         }
 
         String user() {
@@ -50,8 +65,17 @@ final class SessionState {
             return Instant.ofEpochMilli(verifiedAtMillis);
         }
 
+        /**
+         * Whether this marker belongs to {@code user}'s login in the session whose id is now {@code sessionId}.
+         * Allocates nothing: it runs on every verified request.
+         */
+        boolean belongsTo(String user, String sessionId) {
+            return this.user.equals(user) && this.sessionId != null && this.sessionId.equals(sessionId);
+        }
+
         @Override
         public String toString() {
+            // Never the session id: it is a bearer credential (OWASP Logging: no session ids in logs).
             return "Verified[" + user + " at " + verifiedAt() + "]";
         }
     }

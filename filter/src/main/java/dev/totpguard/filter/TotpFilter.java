@@ -72,7 +72,10 @@ public final class TotpFilter implements Filter {
 
     private static final String RENDERING_ATTRIBUTE = "dev.totpguard.filter.rendering";
 
-    /** Marks the filter's own forward to an application page; an object nobody else can hold. */
+    /**
+     * Carried by the {@link Pages.Rendering} that marks the filter's own forward to an application page; an
+     * object nobody else can hold.
+     */
     private final Object renderingToken = new Object();
     private final boolean preconfigured;
 
@@ -238,11 +241,6 @@ public final class TotpFilter implements Filter {
         }
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
-        if (request.getAttribute(RENDERING_ATTRIBUTE) == renderingToken) {
-            // The filter's own forward to an application page that replaces a built-in one.
-            chain.doFilter(request, response);
-            return;
-        }
         DispatcherType type = request.getDispatcherType();
         String servletPath;
         String pathInfo;
@@ -258,14 +256,29 @@ public final class TotpFilter implements Filter {
         if (servletPath == null) {
             servletPath = "";
         }
+        Object rendering = request.getAttribute(RENDERING_ATTRIBUTE);
+        if (rendering != null) {
+            // Used up by the first dispatch that meets it: anything the replacement page includes or forwards
+            // to while it renders is judged below like any other request (a protected path included into the
+            // page of a password-only user shows nothing).
+            request.removeAttribute(RENDERING_ATTRIBUTE);
+            if (rendering instanceof Pages.Rendering
+                    && ((Pages.Rendering) rendering).admits(renderingToken, type, servletPath, pathInfo)) {
+                // The filter's own forward to the application page that replaces a built-in one.
+                chain.doFilter(request, response);
+                return;
+            }
+        }
         if (pagesPattern.matches(servletPath, pathInfo)) {
             String path = pathInfo == null ? servletPath : servletPath + pathInfo;
+            core.forgetEndedLogin(request);
             routes.handle(request, response, type, path.substring(pagesPathLength));
             return;
         }
         FilterSettings settings = core.settings;
         if (!settings.protectedPaths().matches(servletPath, pathInfo)
                 || settings.exemptPaths().matches(servletPath, pathInfo)) {
+            core.forgetEndedLogin(request);
             chain.doFilter(request, response);
             return;
         }

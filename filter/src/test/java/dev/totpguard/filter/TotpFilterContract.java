@@ -362,6 +362,29 @@ abstract class TotpFilterContract {
     }
 
     @Test
+    void aNewLoginInTheSameSessionAsksForTheCodeAgain() throws Exception {
+        String user = newUser();
+        Browser browser = verified(user);
+        assertAdminContent(browser.get("/admin/x"));
+        // request.logout() then request.login() as the same user, the session kept: a new login, password only.
+        Response again = browser.get("/public/relogin?user=" + user + "&password=" + Login.passwordOf(user));
+        assertEquals("SIGNED IN AGAIN " + user, again.body(), again::toString);
+        assertRedirectsTo(TOKEN, browser.get("/admin/x"));
+    }
+
+    @Test
+    void aSessionWhoseLoginEndedAsksForTheCodeAfterTheNextLogin() throws Exception {
+        String user = newUser();
+        Browser browser = verified(user);
+        assertAdminContent(browser.get("/admin/x"));
+        // The container login ends (request.logout(), no invalidation); the session and its cookie live on.
+        assertEquals("SIGNED OUT null", browser.get("/public/signout").body());
+        // The same user signs in again through the container's form: the password alone, so the code again.
+        assertRedirectsTo(TOKEN, passwordOnly(browser, user, "/admin/x"));
+        assertGuarded(browser.get("/admin/x"));
+    }
+
+    @Test
     void theHalfAuthenticatedStateExpiresBackToTheLogin() throws Exception {
         String user = newUser();
         fixture.enroll(user);

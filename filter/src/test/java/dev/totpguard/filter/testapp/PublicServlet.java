@@ -12,7 +12,8 @@ import java.io.PrintWriter;
 /**
  * Public pages of the test application that reach protected content the other ways a container offers:
  * a forward, an include, an error page under {@code /admin}, an async dispatch, and a programmatic
- * {@code request.login()}. The filter must guard every one of them.
+ * {@code request.login()}. The filter must guard every one of them. It also ends a login without ending
+ * the session ({@code request.logout()}), alone or followed by a new {@code request.login()}.
  */
 public final class PublicServlet extends HttpServlet {
 
@@ -42,6 +43,17 @@ public final class PublicServlet extends HttpServlet {
                 // attack case 21: a programmatic login is still a password-only login
                 request.login(request.getParameter("user"), request.getParameter("password"));
                 request.getRequestDispatcher(to).forward(request, response);
+                return;
+            case "/signout":
+                // An application's sign-out that ends the container login but keeps the session.
+                request.logout();
+                text(response, "SIGNED OUT " + request.getRemoteUser());
+                return;
+            case "/relogin":
+                // Signs the same user in again within the same session, without invalidating it.
+                request.logout();
+                request.login(request.getParameter("user"), request.getParameter("password"));
+                text(response, "SIGNED IN AGAIN " + request.getRemoteUser());
                 return;
             case "/logout":
                 HttpSession session = request.getSession(false);
