@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,6 +23,13 @@ final class Browser {
 
     HttpResponse<String> get(URI url) throws Exception {
         return client.send(HttpRequest.newBuilder(url).timeout(TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET with HTTP BASIC credentials, which a browser sends again with every request once typed. */
+    HttpResponse<String> getBasic(URI url, String user, String password) throws Exception {
+        String credentials = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return client.send(HttpRequest.newBuilder(url).timeout(TIMEOUT).header("Authorization", "Basic " + credentials).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

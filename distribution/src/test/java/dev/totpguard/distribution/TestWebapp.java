@@ -18,8 +18,13 @@ final class TestWebapp {
     private TestWebapp() {
     }
 
-    /** Writes the webapp into {@code dir}; {@code realm} is web.xml's realm-name. */
+    /** Writes the webapp with FORM login into {@code dir}; {@code realm} is web.xml's realm-name. */
     static void write(Path dir, String realm) throws IOException {
+        write(dir, realm, "FORM");
+    }
+
+    /** Writes the webapp into {@code dir} with {@code method} ({@code FORM} or {@code BASIC}) login. */
+    static void write(Path dir, String realm, String method) throws IOException {
         Files.createDirectories(dir.resolve("WEB-INF"));
         writeFile(dir.resolve("secret.html"), "<html><body>" + SECRET_PAGE + "</body></html>");
         writeFile(dir.resolve("login.html"), "<html><body>" + LOGIN_PAGE
@@ -38,7 +43,7 @@ final class TestWebapp {
                     <auth-constraint><role-name>admin</role-name></auth-constraint>
                   </security-constraint>
                   <login-config>
-                    <auth-method>FORM</auth-method>
+                    <auth-method>%s</auth-method>
                     <realm-name>%s</realm-name>
                     <form-login-config>
                       <form-login-page>/login.html</form-login-page>
@@ -47,7 +52,7 @@ final class TestWebapp {
                   </login-config>
                   <security-role><role-name>admin</role-name></security-role>
                 </web-app>
-                """.formatted(realm));
+                """.formatted(method, realm));
     }
 
     private static void writeFile(Path file, String text) throws IOException {

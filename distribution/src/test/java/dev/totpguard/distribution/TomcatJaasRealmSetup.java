@@ -1,5 +1,6 @@
 package dev.totpguard.distribution;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.jaas.PasswordHash;
@@ -61,10 +62,14 @@ abstract class TomcatJaasRealmSetup {
         PasswordHash hash = PasswordHash.builder().iterations(PasswordHash.MIN_ITERATIONS).build();
         Files.writeString(store.dir().resolve("users.properties"),
                 "kate = " + hash.hash("kate-pw".toCharArray()) + ", admin\n"
-                        + "liam = " + hash.hash("liam-pw".toCharArray()) + ", admin\n", StandardCharsets.UTF_8);
+                        + "liam = " + hash.hash("liam-pw".toCharArray()) + ", admin\n"
+                        + "mia = " + hash.hash("mia-pw".toCharArray()) + ", admin\n", StandardCharsets.UTF_8);
         Path jaasConf = store.dir().resolve("jaas.conf");
         Files.writeString(jaasConf, Readme.jaasConfFor(store.dir(), store.jdbcUrl()), StandardCharsets.UTF_8);
         TestWebapp.write(base.resolve("webapps/app"), "TOTP Guard");
+        TestWebapp.write(base.resolve("webapps/basic"), "TOTP Guard", "BASIC");
+        Files.createDirectories(base.resolve("conf/Catalina/localhost"));
+        Files.copy(totpguard.resolve("conf-snippets/basic-context.xml"), base.resolve("conf/Catalina/localhost/basic.xml"));
 
         // What bin/catalina.sh run does, without the shell script, with CATALINA_OPTS from INSTALL.txt.
         List<String> command = List.of(ContainerProcess.java(),
@@ -109,9 +114,27 @@ abstract class TomcatJaasRealmSetup {
     }
 
     @Test
+    void basicLoginWithTheShippedContextKeepsTheSessionInsteadOfReplayingTheCode() throws Exception {
+        URI basic = app.resolve("/basic/secret.html");
+        OperatorStore.Enrolled mia = store.enroll("mia");
+        assertEquals(401, new Browser().getBasic(basic, "mia", "mia-pw").statusCode(), "password alone");
+
+        String password = "mia-pw:" + mia.nextCode();
+        Browser browser = new Browser();
+        // The browser sends the same credentials with every request; only the first may run the login.
+        for (int i = 0; i < 11; i++) {
+            HttpResponse<String> response = browser.getBasic(basic, "mia", password);
+            assertTrue(response.statusCode() == 200 && response.body().contains(TestWebapp.SECRET_PAGE),
+                    "request " + (i + 1) + ": expected the protected page, got " + response.statusCode() + "\n" + tomcat.log());
+        }
+        assertEquals(401, new Browser().getBasic(basic, "mia", password).statusCode(), "replay from another browser");
+    }
+
+    @Test
     void noSecretReachesTheLog() {
         // The log has the container's own lines; no typed password or code may be among them.
-        assertTrue(tomcat.logLinesWith("kate-pw").isEmpty() && tomcat.logLinesWith("liam-pw").isEmpty(),
+        assertTrue(tomcat.logLinesWith("kate-pw").isEmpty() && tomcat.logLinesWith("liam-pw").isEmpty()
+                        && tomcat.logLinesWith("mia-pw").isEmpty(),
                 "a password reached the log:\n" + tomcat.log());
         assertTrue(!Pattern.compile("NoClassDefFoundError|ClassNotFoundException").matcher(tomcat.log()).find(),
                 "a class is missing from tomcat/lib:\n" + tomcat.log());
