@@ -25,17 +25,19 @@ class JettyJaasModuleIT {
     static OperatorStore store;
     static ContainerProcess jetty;
     static URI app;
+    static List<String> startCommand;
+    static Path base;
 
     @BeforeAll
     static void startJetty() throws Exception {
         Path home = Distributions.container("jetty-home-" + System.getProperty("it.jetty.version"));
         work = Files.createTempDirectory(Path.of("target"), "jetty-jaas-").toAbsolutePath();
         Path totpguard = Distributions.unpackTotpGuard("jetty", work.resolve("download"));
-        Path base = Files.createDirectories(work.resolve("base"));
+        base = Files.createDirectories(work.resolve("base"));
         Distributions.copyTree(totpguard.resolve("jetty"), base);
 
         store = new OperatorStore(Files.createDirectories(work.resolve("etc-totpguard")));
-        Files.writeString(store.dir().resolve("jetty-users.properties"), "kate: kate-pw, admin\nliam: liam-pw, admin\n");
+        Files.writeString(store.dir().resolve("jetty-users.properties"), "kate: kate-pw, admin\nliam: liam-pw, admin\nnora: nora-pw, admin\n");
         Files.writeString(base.resolve("etc/login.conf"), Readme.jaasConfFor(store.dir(), store.jdbcUrl()), StandardCharsets.UTF_8);
         TestWebapp.write(base.resolve("webapps/app"), "TOTP Guard");
 
@@ -47,8 +49,13 @@ class JettyJaasModuleIT {
         ContainerProcess.run(addModules, base, work.resolve("add-modules.log"));
         start.add("jetty.http.port=" + port);
         start.add("jetty.http.host=127.0.0.1");
-        jetty = ContainerProcess.start("jetty", start, base, work.resolve("jetty.log"));
+        startCommand = List.copyOf(start);
         app = URI.create("http://127.0.0.1:" + port + "/app/");
+        launch();
+    }
+
+    private static void launch() throws Exception {
+        jetty = ContainerProcess.start("jetty", startCommand, base, work.resolve("jetty.log"));
         jetty.awaitHttp(app);
     }
 
@@ -79,6 +86,14 @@ class JettyJaasModuleIT {
             assertSecret(browser.get(app.resolve("secret.html")));
         }
         assertLoginError(new Browser().formLogin(app, "kate", "kate-pw", code));
+    }
+
+    @Test
+    void enrollmentSurvivesARestart() throws Exception {
+        OperatorStore.Enrolled nora = store.enroll("nora");
+        jetty.close();
+        launch();
+        assertSecret(new Browser().formLogin(app, "nora", "nora-pw", nora.nextCode()));
     }
 
     private static void assertSecret(HttpResponse<String> response) {

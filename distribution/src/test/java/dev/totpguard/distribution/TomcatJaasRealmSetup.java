@@ -30,6 +30,8 @@ abstract class TomcatJaasRealmSetup {
     private OperatorStore store;
     private ContainerProcess tomcat;
     private URI app;
+    private List<String> startCommand;
+    private Path base;
 
     /** The Tomcat version, e.g. {@code 11.0.15}. */
     abstract String version();
@@ -39,7 +41,7 @@ abstract class TomcatJaasRealmSetup {
         Path home = Distributions.container("apache-tomcat-" + version());
         work = Files.createTempDirectory(Path.of("target"), "tomcat-" + version() + "-").toAbsolutePath();
         Path totpguard = Distributions.unpackTotpGuard("tomcat", work.resolve("download"));
-        Path base = Files.createDirectories(work.resolve("base"));
+        base = Files.createDirectories(work.resolve("base"));
         Distributions.copyTree(home.resolve("conf"), base.resolve("conf"));
         for (String dir : List.of("logs", "temp", "work", "webapps")) {
             Files.createDirectories(base.resolve(dir));
@@ -63,7 +65,8 @@ abstract class TomcatJaasRealmSetup {
         Files.writeString(store.dir().resolve("users.properties"),
                 "kate = " + hash.hash("kate-pw".toCharArray()) + ", admin\n"
                         + "liam = " + hash.hash("liam-pw".toCharArray()) + ", admin\n"
-                        + "mia = " + hash.hash("mia-pw".toCharArray()) + ", admin\n", StandardCharsets.UTF_8);
+                        + "mia = " + hash.hash("mia-pw".toCharArray()) + ", admin\n"
+                        + "nora = " + hash.hash("nora-pw".toCharArray()) + ", admin\n", StandardCharsets.UTF_8);
         Path jaasConf = store.dir().resolve("jaas.conf");
         Files.writeString(jaasConf, Readme.jaasConfFor(store.dir(), store.jdbcUrl()), StandardCharsets.UTF_8);
         TestWebapp.write(base.resolve("webapps/app"), "TOTP Guard");
@@ -72,15 +75,19 @@ abstract class TomcatJaasRealmSetup {
         Files.copy(totpguard.resolve("conf-snippets/basic-context.xml"), base.resolve("conf/Catalina/localhost/basic.xml"));
 
         // What bin/catalina.sh run does, without the shell script, with CATALINA_OPTS from INSTALL.txt.
-        List<String> command = List.of(ContainerProcess.java(),
+        startCommand = List.of(ContainerProcess.java(),
                 "-Dcatalina.home=" + home, "-Dcatalina.base=" + base, "-Djava.io.tmpdir=" + base.resolve("temp"),
                 "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
                 "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
                 "-Djava.security.auth.login.config=" + jaasConf,
                 "-cp", home.resolve("bin/bootstrap.jar") + ":" + home.resolve("bin/tomcat-juli.jar"),
                 "org.apache.catalina.startup.Bootstrap", "start");
-        tomcat = ContainerProcess.start("tomcat " + version(), command, base, work.resolve("tomcat.log"));
         app = URI.create("http://127.0.0.1:" + port + "/app/");
+        launch();
+    }
+
+    private void launch() throws Exception {
+        tomcat = ContainerProcess.start("tomcat " + version(), startCommand, base, work.resolve("tomcat.log"));
         tomcat.awaitHttp(app);
     }
 
@@ -131,10 +138,18 @@ abstract class TomcatJaasRealmSetup {
     }
 
     @Test
+    void enrollmentSurvivesARestart() throws Exception {
+        OperatorStore.Enrolled nora = store.enroll("nora");
+        tomcat.close();
+        launch();
+        assertSecret(new Browser().formLogin(app, "nora", "nora-pw:" + nora.nextCode(), null));
+    }
+
+    @Test
     void noSecretReachesTheLog() {
         // The log has the container's own lines; no typed password or code may be among them.
         assertTrue(tomcat.logLinesWith("kate-pw").isEmpty() && tomcat.logLinesWith("liam-pw").isEmpty()
-                        && tomcat.logLinesWith("mia-pw").isEmpty(),
+                        && tomcat.logLinesWith("mia-pw").isEmpty() && tomcat.logLinesWith("nora-pw").isEmpty(),
                 "a password reached the log:\n" + tomcat.log());
         assertTrue(!Pattern.compile("NoClassDefFoundError|ClassNotFoundException").matcher(tomcat.log()).find(),
                 "a class is missing from tomcat/lib:\n" + tomcat.log());
