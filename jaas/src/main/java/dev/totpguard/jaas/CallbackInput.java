@@ -14,13 +14,13 @@ import javax.security.auth.login.LoginException;
  * Reads what {@link TotpLoginModule} needs from its {@link CallbackHandler} and the JAAS shared state: the
  * user name and password ({@link NameCallback}, {@link PasswordCallback}, or the standard
  * {@code javax.security.auth.login.name}/{@code .password} keys), and the code ({@link TotpCallback}, or
- * Jetty's {@code RequestParameterCallback} when the handler is Jetty's). Every returned {@code char[]} is a
- * fresh copy that the caller clears. Stateless.
+ * Jetty's {@code RequestParameterCallback} when Jetty's classes are visible and the handler answers it). Every
+ * returned {@code char[]} is a fresh copy that the caller clears. Stateless.
  */
 final class CallbackInput {
 
-    /** Jetty 12's handler base class, compared by name so Jetty's classes are never loaded outside Jetty. */
-    private static final String JETTY_HANDLER = "org.eclipse.jetty.security.jaas.callback.AbstractCallbackHandler";
+    /** Jetty 12's form-field callback, looked up by name so Jetty's classes are never linked outside Jetty. */
+    private static final String JETTY_PARAMETER_CALLBACK = "org.eclipse.jetty.security.jaas.callback.RequestParameterCallback";
 
     private CallbackInput() {
     }
@@ -63,8 +63,9 @@ final class CallbackInput {
     }
 
     /**
-     * The code from a {@link TotpCallback}; if the handler does not support it and is Jetty's, the request
-     * parameter {@code field}. {@code null} if neither gives one.
+     * The code from a {@link TotpCallback}; if the handler does not support it, the request parameter
+     * {@code field} through Jetty's {@code RequestParameterCallback} where Jetty's classes are visible.
+     * {@code null} if neither gives one.
      */
     static char[] askCode(CallbackHandler handler, String field) throws LoginException {
         TotpCallback totp = new TotpCallback("Authenticator code");
@@ -72,12 +73,17 @@ final class CallbackInput {
             handler.handle(new Callback[] {totp});
             return totp.getCode();
         } catch (UnsupportedCallbackException unsupported) {
-            if (!isJettyHandler(handler)) {
+            if (!jettyCallbacksVisible()) {
                 return null;
             }
+            // Ask rather than look at the handler's class: the JDK wraps the handler in its own
+            // LoginContext$SecureCallbackHandler whenever the login configuration is the default one (Jetty's
+            // jaas module sets java.security.auth.login.config), and the wrapper passes callbacks through.
             try {
                 return JettyRequestParameters.parameter(handler, field);
-            } catch (UnsupportedCallbackException | IOException e) {
+            } catch (UnsupportedCallbackException notJetty) {
+                return null;
+            } catch (IOException e) {
                 throw chained("The callback handler cannot supply request parameter " + field, e);
             }
         } catch (IOException e) {
@@ -87,9 +93,9 @@ final class CallbackInput {
         }
     }
 
-    /** The client's IP address where the handler can tell it (Jetty's), else {@code null}. */
+    /** The client's IP address where the handler can tell it (Jetty's {@code RequestCallback}), else {@code null}. */
     static String clientAddress(CallbackHandler handler) {
-        if (!isJettyHandler(handler)) {
+        if (!jettyCallbacksVisible()) {
             return null;
         }
         try {
@@ -99,14 +105,17 @@ final class CallbackInput {
         }
     }
 
-    /** True if {@code handler} extends Jetty's handler base class; checked by name, loading nothing. */
-    static boolean isJettyHandler(CallbackHandler handler) {
-        for (Class<?> type = handler.getClass(); type != null; type = type.getSuperclass()) {
-            if (type.getName().equals(JETTY_HANDLER)) {
-                return true;
-            }
+    /**
+     * True if Jetty's callback classes are visible to this module's class loader, so that
+     * {@link JettyRequestParameters} links; whether the handler is Jetty's is then found out by asking it.
+     */
+    static boolean jettyCallbacksVisible() {
+        try {
+            Class.forName(JETTY_PARAMETER_CALLBACK, false, CallbackInput.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
         }
-        return false;
     }
 
     static void clear(char[] chars) {

@@ -14,8 +14,9 @@ import org.eclipse.jetty.server.Request;
 /**
  * The only class that touches Jetty: reads a form field and the client address through the callbacks of
  * Jetty 12's {@code JAASLoginService} ({@code org.eclipse.jetty.security.jaas.callback}). It is loaded only
- * after {@link CallbackInput#isJettyHandler} saw Jetty's handler class by name, so the module still loads in
- * Tomcat or a plain JVM where Jetty's classes are absent.
+ * after {@link CallbackInput#jettyCallbacksVisible} found Jetty's callback class, so the module still loads in
+ * Tomcat or a plain JVM where Jetty's classes are absent. A handler that is not Jetty's (or wraps one that is
+ * not) answers with {@link UnsupportedCallbackException}.
  */
 final class JettyRequestParameters {
 

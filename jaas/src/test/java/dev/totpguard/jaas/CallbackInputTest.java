@@ -44,13 +44,13 @@ class CallbackInputTest {
             throw new UnsupportedCallbackException(callbacks[0]);
         };
         assertNull(CallbackInput.askCode(passwordOnly, "j_totp"));
-        assertFalse(CallbackInput.isJettyHandler(passwordOnly));
+        assertNull(CallbackInput.clientAddress(passwordOnly));
     }
 
     @Test
-    void jettysHandlerIsRecognisedByNameAndAsksForTheFormField() throws Exception {
+    void jettysHandlerWithoutARequestGivesNoCodeAndNoAddress() throws Exception {
         DefaultCallbackHandler jetty = new DefaultCallbackHandler();
-        assertTrue(CallbackInput.isJettyHandler(jetty));
+        assertTrue(CallbackInput.jettyCallbacksVisible());
         // Without a request Jetty's handler has no parameters: no code, no address, no exception.
         assertNull(CallbackInput.askCode(jetty, "j_totp"));
         assertNull(CallbackInput.clientAddress(jetty));

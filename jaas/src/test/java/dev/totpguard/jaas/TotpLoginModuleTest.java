@@ -15,6 +15,7 @@ import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.store.KeyRing;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.security.URIParameter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
@@ -38,6 +39,9 @@ import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
 import javax.security.auth.spi.LoginModule;
 import org.eclipse.jetty.security.jaas.JAASLoginService;
+import org.eclipse.jetty.security.jaas.callback.AbstractCallbackHandler;
+import org.eclipse.jetty.security.jaas.callback.ObjectCallback;
+import org.eclipse.jetty.security.jaas.callback.RequestParameterCallback;
 import org.eclipse.jetty.security.jaas.spi.PropertyFileLoginModule;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +66,7 @@ class TotpLoginModuleTest {
         store.addUser("newbie", "newbie-pw", "admin");
         // Jetty's PropertyFileLoginModule reads plain "user: password, roles" lines through its JAASLoginService.
         Path jettyUsers = dir.resolve("jetty-users.properties");
-        Files.writeString(jettyUsers, "alice: alice-pw, admin\nbob: bob-pw, admin\nnewbie: newbie-pw, admin\n");
+        Files.writeString(jettyUsers, "alice: alice-pw, admin\nbob: bob-pw, admin\nnewbie: newbie-pw, admin\nkate: kate-pw, admin\n");
         jetty = new JAASLoginService("jetty");
         jetty.start();
         System.setProperty("test.jetty.users", jettyUsers.toString());
@@ -232,6 +236,56 @@ class TotpLoginModuleTest {
         assertThrows(FailedLoginException.class, () -> login(config, answers("alice", "wrong", code)));
         // Checked in commit(), which JAAS skips after the wrong password: the code is still unused.
         login(config, answers("alice", "alice-pw", code));
+    }
+
+    @Test
+    void readmesJettyEntryReadFromAJaasConfFileGetsTheFormFieldThroughTheJdksWrappedHandler() throws Exception {
+        TestStore.Enrolled kate = store.enroll("kate");
+        Path jaasConf = ReadmeJaasConf.write(store);
+        // What Jetty's jaas module does: java.security.auth.login.config names a file, the default Configuration
+        // reads it, and LoginContext then wraps the handler in its SecureCallbackHandler (it does not wrap it
+        // when a Configuration is passed in, as the other tests here do).
+        Configuration previous = Configuration.getConfiguration();
+        Configuration.setConfiguration(Configuration.getInstance("JavaLoginConfig", new URIParameter(jaasConf.toUri())));
+        JAASLoginService.INSTANCE.set(jetty);
+        try {
+            String code = kate.nextCode();
+            Subject subject = new Subject();
+            new LoginContext("TotpGuardJetty", subject, jettyForm("kate", "kate-pw", code)).login();
+            assertEquals(Set.of("kate"), names(subject, TotpVerifiedPrincipal.class));
+
+            assertThrows(FailedLoginException.class,
+                    () -> new LoginContext("TotpGuardJetty", new Subject(), jettyForm("kate", "kate-pw", code)).login(),
+                    "replayed code");
+            assertThrows(FailedLoginException.class,
+                    () -> new LoginContext("TotpGuardJetty", new Subject(), jettyForm("kate", "kate-pw", null)).login(),
+                    "password alone");
+        } finally {
+            JAASLoginService.INSTANCE.remove();
+            Configuration.setConfiguration(previous);
+        }
+    }
+
+    /** Jetty's form login as its JAASLoginService sees it: name, password, and request parameter j_totp. */
+    static CallbackHandler jettyForm(String name, String password, String code) {
+        return new AbstractCallbackHandler() {
+            @Override
+            public void handle(Callback[] callbacks) throws UnsupportedCallbackException {
+                for (Callback callback : callbacks) {
+                    if (callback instanceof NameCallback) {
+                        ((NameCallback) callback).setName(name);
+                    } else if (callback instanceof PasswordCallback) {
+                        ((PasswordCallback) callback).setPassword(password.toCharArray());
+                    } else if (callback instanceof RequestParameterCallback) {
+                        RequestParameterCallback parameter = (RequestParameterCallback) callback;
+                        parameter.setParameterValues("j_totp".equals(parameter.getParameterName()) && code != null
+                                ? List.of(code) : null);
+                    } else if (!(callback instanceof ObjectCallback)) {
+                        throw new UnsupportedCallbackException(callback);
+                    }
+                }
+            }
+        };
     }
 
     @Test

@@ -1,0 +1,58 @@
+package dev.totpguard.distribution;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/** Where the build left the TOTP Guard archives and the unpacked, unmodified containers. */
+final class Distributions {
+
+    private Distributions() {
+    }
+
+    /** The unpacked container, e.g. {@code apache-tomcat-11.0.15}; skips (fails in CI) if Maven did not unpack it. */
+    static Path container(String directoryName) {
+        Path dir = Path.of(System.getProperty("totpguard.containers.dir", "target/containers")).resolve(directoryName);
+        if (!Files.isDirectory(dir)) {
+            String what = dir + " (unpacked by maven-dependency-plugin in pre-integration-test; run ./mvnw verify)";
+            if ("true".equalsIgnoreCase(System.getenv("TOTPGUARD_REQUIRE_EXTERNAL"))) {
+                fail(what + " is missing, and TOTPGUARD_REQUIRE_EXTERNAL=true says this test must run");
+            }
+            Assumptions.abort(what + " is missing: test skipped");
+        }
+        return dir;
+    }
+
+    /**
+     * Unpacks the TOTP Guard archive {@code totpguard-VERSION-<flavour>.tar.gz} the build made into
+     * {@code into} with the system's tar, as an operator would, and returns its top directory.
+     */
+    static Path unpackTotpGuard(String flavour, Path into) throws IOException, InterruptedException {
+        String base = "totpguard-" + System.getProperty("totpguard.version") + "-" + flavour;
+        Path archive = Path.of(System.getProperty("totpguard.distribution.dir", "target")).resolve(base + ".tar.gz");
+        if (!Files.isRegularFile(archive)) {
+            throw new AssertionError(archive + " is missing: the package phase builds it");
+        }
+        Files.createDirectories(into);
+        ContainerProcess.run(List.of("tar", "xzf", archive.toAbsolutePath().toString()), into, into.resolve("tar.log"));
+        return into.resolve(base);
+    }
+
+    /** Copies every regular file of {@code from} into {@code to}, keeping relative paths. */
+    static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.totpguard.distribution;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The configuration blocks of the project README, which the distribution ships and the tests run. */
+final class Readme {
+
+    private Readme() {
+    }
+
+    /** The project's root directory (failsafe and surefire pass it; else the parent of the working directory). */
+    static Path projectRoot() {
+        return Path.of(System.getProperty("totpguard.project.root", "..")).toAbsolutePath().normalize();
+    }
+
+    /** The README's {@code jaas.conf}: the first {@code ```conf} block, verbatim. */
+    static String jaasConf() throws IOException {
+        String readme = Files.readString(projectRoot().resolve("README.md"), StandardCharsets.UTF_8);
+        int start = readme.indexOf("```conf\n");
+        if (start < 0) {
+            throw new AssertionError("README.md has no ```conf block");
+        }
+        start += "```conf\n".length();
+        return readme.substring(start, readme.indexOf("```", start));
+    }
+
+    /** The Tomcat {@code <Realm>} element the README's jaas.conf names, on one line. */
+    static String tomcatRealm() throws IOException {
+        Matcher realm = Pattern.compile("<Realm className=\"org.apache.catalina.realm.JAASRealm\".*?/>", Pattern.DOTALL)
+                .matcher(jaasConf());
+        if (!realm.find()) {
+            throw new AssertionError("README.md's jaas.conf names no JAASRealm");
+        }
+        return realm.group().replaceAll("\\s+", " ");
+    }
+
+    /** The README's jaas.conf with its example paths pointed at {@code dir} and the database at {@code jdbcUrl}. */
+    static String jaasConfFor(Path dir, String jdbcUrl) throws IOException {
+        return jaasConf().replace("/etc/totpguard/", dir.toAbsolutePath() + "/")
+                .replace("jdbc:h2:file:/var/lib/totpguard/totpguard", jdbcUrl);
+    }
+}

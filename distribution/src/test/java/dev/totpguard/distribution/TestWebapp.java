@@ -1,0 +1,61 @@
+package dev.totpguard.distribution;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An exploded WAR an operator could have written, with no TOTP Guard in it: a protected page, a FORM login
+ * (with the {@code j_totp} field Jetty's JAAS module reads), and an error page. Markers let tests tell them apart.
+ */
+final class TestWebapp {
+
+    static final String SECRET_PAGE = "SECRET-PAGE-7f3a";
+    static final String LOGIN_PAGE = "LOGIN-PAGE-7f3a";
+    static final String LOGIN_ERROR = "LOGIN-ERROR-7f3a";
+
+    private TestWebapp() {
+    }
+
+    /** Writes the webapp with FORM login into {@code dir}; {@code realm} is web.xml's realm-name. */
+    static void write(Path dir, String realm) throws IOException {
+        write(dir, realm, "FORM");
+    }
+
+    /** Writes the webapp into {@code dir} with {@code method} ({@code FORM} or {@code BASIC}) login. */
+    static void write(Path dir, String realm, String method) throws IOException {
+        Files.createDirectories(dir.resolve("WEB-INF"));
+        writeFile(dir.resolve("secret.html"), "<html><body>" + SECRET_PAGE + "</body></html>");
+        writeFile(dir.resolve("login.html"), "<html><body>" + LOGIN_PAGE
+                + "<form method=\"post\" action=\"j_security_check\"><input name=\"j_username\">"
+                + "<input name=\"j_password\" type=\"password\"><input name=\"j_totp\" autocomplete=\"one-time-code\">"
+                + "<button>Log in</button></form></body></html>");
+        writeFile(dir.resolve("error.html"), "<html><body>" + LOGIN_ERROR + "</body></html>");
+        writeFile(dir.resolve("WEB-INF/web.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                  <security-constraint>
+                    <web-resource-collection>
+                      <web-resource-name>everything</web-resource-name>
+                      <url-pattern>/*</url-pattern>
+                    </web-resource-collection>
+                    <auth-constraint><role-name>admin</role-name></auth-constraint>
+                  </security-constraint>
+                  <login-config>
+                    <auth-method>%s</auth-method>
+                    <realm-name>%s</realm-name>
+                    <form-login-config>
+                      <form-login-page>/login.html</form-login-page>
+                      <form-error-page>/error.html</form-error-page>
+                    </form-login-config>
+                  </login-config>
+                  <security-role><role-name>admin</role-name></security-role>
+                </web-app>
+                """.formatted(method, realm));
+    }
+
+    private static void writeFile(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+}
