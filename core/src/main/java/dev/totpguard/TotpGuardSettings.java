@@ -1,5 +1,13 @@
 package dev.totpguard;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
 /**
  * The one set of configuration keys of TOTP Guard, read alike from servlet init-params and context params,
  * JAAS login-module options and Jakarta Authentication module options. Every key is optional and has the
@@ -106,6 +114,16 @@ public final class TotpGuardSettings {
      * {@code recovery}, {@code enroll}, {@code codes}, {@code manage}, {@code unavailable} or {@code message}.
      */
     public static final String FILTER_PAGE_PREFIX = "totpguard.filter.page.";
+    /**
+     * Comma-separated names of the filters that sign users in (e.g. {@code springSecurityFilterChain}, Shiro's
+     * {@code ShiroFilter}) and that the filter must run right after. Default none: the filter runs first, as
+     * container logins (FORM, BASIC, JAAS, Jakarta Authentication) need. Checked at start-up.
+     */
+    public static final String FILTER_AFTER = "totpguard.filter.after";
+
+    /** The page names that may follow {@link #FILTER_PAGE_PREFIX}. */
+    static final List<String> FILTER_PAGE_NAMES = List.of("token", "recovery", "enroll", "codes", "manage",
+            "unavailable", "message");
 
     // ---- JAAS login module and Jakarta Authentication module (totpguard-jaas)
 
@@ -152,6 +170,98 @@ public final class TotpGuardSettings {
     /** The embedded default: an H2 database file under {@code ./totpguard-data}, no server needed. */
     public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./totpguard-data/totpguard";
 
+    /**
+     * Every key declared above: each {@code public static final String} constant whose value is a
+     * {@code totpguard.} key, plus the page keys under {@link #FILTER_PAGE_PREFIX}. Collected from the constants
+     * themselves so that a key added here is known everywhere without a second list to keep in step.
+     */
+    private static final Set<String> KNOWN_KEYS = collectKnownKeys();
+
     private TotpGuardSettings() {
+    }
+
+    /** All keys of TOTP Guard, of every module, sorted. Unmodifiable. */
+    public static Set<String> knownKeys() {
+        return KNOWN_KEYS;
+    }
+
+    /**
+     * Refuses settings that look like TOTP Guard's ({@code totpguard.*}) but that nothing reads: a misspelled
+     * key would otherwise be ignored and leave its default in force (a typo in {@code totpguard.enforcement}
+     * made an application run OPTIONAL). Keys outside {@code totpguard.*} are not looked at. Only key names go
+     * into the message, never a value.
+     *
+     * @param keys the names of the settings of one source (context parameters, init-params, JAAS options...)
+     * @param extraKnown keys a module reads that are not strings of this class (e.g. object-valued options)
+     * @param source what the keys came from, for the message, e.g. "context parameter"
+     * @throws IllegalArgumentException naming the first unknown key and the nearest known one
+     */
+    public static void refuseUnknownKeys(Collection<String> keys, Collection<String> extraKnown, String source) {
+        for (String key : new TreeSet<>(keys)) {
+            if (key.startsWith("totpguard.") && !KNOWN_KEYS.contains(key) && !extraKnown.contains(key)) {
+                throw new IllegalArgumentException("Unknown " + source + " " + key + ": did you mean "
+                        + nearestKnownKey(key) + "? A totpguard.* setting that nothing reads is refused so that a"
+                        + " typo cannot leave a default in force");
+            }
+        }
+    }
+
+    /** The known key with the smallest edit distance to {@code key} (the first in sort order on a tie). */
+    public static String nearestKnownKey(String key) {
+        String nearest = null;
+        int best = Integer.MAX_VALUE;
+        for (String known : KNOWN_KEYS) {
+            int distance = editDistance(key, known);
+            if (distance < best) {
+                best = distance;
+                nearest = known;
+            }
+        }
+        return nearest;
+    }
+
+    /** Levenshtein distance, two rows. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private static Set<String> collectKnownKeys() {
+        Set<String> keys = new TreeSet<>();
+        for (Field field : TotpGuardSettings.class.getDeclaredFields()) {
+            int modifiers = field.getModifiers();
+            if (field.getType() != String.class || !Modifier.isPublic(modifiers) || !Modifier.isStatic(modifiers)
+                    || !Modifier.isFinal(modifiers)) {
+                continue;
+            }
+            String value;
+            try {
+                value = (String) field.get(null);
+            } catch (IllegalAccessException e) {
+                throw new AssertionError("a public constant of TotpGuardSettings is not readable: " + field, e);
+            }
+            if (value.equals(FILTER_PAGE_PREFIX)) {
+                for (String page : FILTER_PAGE_NAMES) {
+                    keys.add(FILTER_PAGE_PREFIX + page);
+                }
+            } else if (value.startsWith("totpguard.")) {
+                keys.add(value);
+            }
+        }
+        return Collections.unmodifiableSet(keys);
     }
 }

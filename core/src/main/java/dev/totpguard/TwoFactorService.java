@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,11 +104,13 @@ public final class TwoFactorService implements AutoCloseable {
      * H2 file). Missing tables are created when {@code totpguard.schema.create} says so (default: for H2 only).
      *
      * @throws IllegalArgumentException naming the key and the expected form when a setting is wrong or missing,
-     *     e.g. a key file that does not exist
+     *     e.g. a key file that does not exist, or naming a {@code totpguard.*} key that no module reads
+     *     ({@link TotpGuardSettings#refuseUnknownKeys})
      * @throws IllegalStateException if the tables were to be created and the database refused or was unreachable
      */
     public static TwoFactorService fromSettings(Map<String, String> settings) {
         Objects.requireNonNull(settings, "settings");
+        TotpGuardSettings.refuseUnknownKeys(settings.keySet(), Set.of(), "setting");
         SettingsReader read = new SettingsReader(settings);
         TwoFactorPolicy policy = TwoFactorPolicy.fromMap(settings);
         KeyRing keyRing = keyRingFrom(read);

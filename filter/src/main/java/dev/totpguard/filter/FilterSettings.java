@@ -3,8 +3,10 @@ package dev.totpguard.filter;
 import dev.totpguard.TotpGuardSettings;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,8 +38,10 @@ final class FilterSettings {
 
     static final String DEFAULT_MESSAGES = "dev.totpguard.filter.messages";
 
+    static final String AFTER = TotpGuardSettings.FILTER_AFTER;
+
     private static final Set<String> KEYS = Set.of(PROTECTED, EXEMPT, STEP_UP_PATHS, STEP_UP_MAX_AGE, PAGES,
-            DEFAULT_TARGET, LOGIN, LOGOUT_TARGET, HALF_AUTH_TIMEOUT, MAX_AGE, MESSAGES, USER_RESOLVER);
+            DEFAULT_TARGET, LOGIN, LOGOUT_TARGET, HALF_AUTH_TIMEOUT, MAX_AGE, MESSAGES, USER_RESOLVER, AFTER);
 
     private final PathPatterns protectedPaths;
     private final PathPatterns exemptPaths;
@@ -52,16 +56,32 @@ final class FilterSettings {
     private final String messagesBundle;
     private final String userResolverClass;
     private final Map<PageKind, String> pageOverrides;
+    private final List<String> after;
 
     private FilterSettings(Map<String, String> settings) {
         for (String key : settings.keySet()) {
             if (key.startsWith(FILTER_PREFIX) && !KEYS.contains(key) && !isPageKey(key)) {
-                throw new IllegalArgumentException("Unknown setting " + key + "; the filter's keys are "
+                throw new IllegalArgumentException("Unknown setting " + key + ": did you mean "
+                        + TotpGuardSettings.nearestKnownKey(key) + "? The filter's keys are "
                         + new java.util.TreeSet<>(KEYS) + " and " + PAGE_PREFIX + "<page>");
             }
         }
+        // Every other totpguard.* key must be one that some part of TOTP Guard reads.
+        TotpGuardSettings.refuseUnknownKeys(settings.keySet(), Set.of(), "setting");
         protectedPaths = patterns(settings, PROTECTED, "/admin/*", true);
         exemptPaths = patterns(settings, EXEMPT, "", false);
+        if (protectedPaths.hasPrefix()) {
+            for (String pattern : exemptPaths.patterns()) {
+                if (pattern.startsWith("*.")) {
+                    // Servlet extension patterns match in every directory: *.css would exempt /admin/users.css,
+                    // and any path a servlet or front controller answers under that name, from the second factor.
+                    throw new IllegalArgumentException(EXEMPT + ": the extension pattern " + pattern + " would exempt"
+                            + " files under the protected paths " + protectedPaths.patterns() + "; exempt a directory"
+                            + " instead, such as /admin/static/*");
+                }
+            }
+        }
+        after = names(settings, AFTER);
         stepUpPaths = patterns(settings, STEP_UP_PATHS, "", true);
         stepUpMaxAge = duration(settings, STEP_UP_MAX_AGE, "PT5M", false);
         pagesPath = pagesPath(settings);
@@ -95,6 +115,18 @@ final class FilterSettings {
      */
     static FilterSettings fromMap(Map<String, String> settings) {
         return new FilterSettings(settings);
+    }
+
+    private static List<String> names(Map<String, String> settings, String key) {
+        List<String> names = new ArrayList<>();
+        String value = text(settings, key, "");
+        for (String part : value.split(",")) {
+            String name = part.strip();
+            if (!name.isEmpty()) {
+                names.add(name);
+            }
+        }
+        return List.copyOf(names);
     }
 
     private static boolean isPageKey(String key) {
@@ -206,6 +238,11 @@ final class FilterSettings {
     /** {@code null} for the default, {@code getRemoteUser()}. */
     String userResolverClass() {
         return userResolverClass;
+    }
+
+    /** The names of the filters that sign users in and that the filter must follow; empty: it runs first. */
+    List<String> after() {
+        return after;
     }
 
     /** The application path that replaces a built-in page, or {@code null}. */

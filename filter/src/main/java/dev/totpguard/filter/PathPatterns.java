@@ -86,6 +86,16 @@ final class PathPatterns {
         }
     }
 
+    /** Whether a pattern matches a whole directory ({@code /prefix/*}, {@code /*} or {@code /}). */
+    boolean hasPrefix() {
+        for (int kind : kinds) {
+            if (kind == PREFIX || kind == ALL) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean isEmpty() {
         return values.length == 0;
     }

@@ -71,6 +71,8 @@ public final class TotpFilter implements Filter {
     public static final String NAME = "TotpGuard";
 
     private static final String RENDERING_ATTRIBUTE = "dev.totpguard.filter.rendering";
+    /** Set while the rest of the chain of one dispatch runs, when the filter is mapped twice. */
+    private static final String PASSED_ATTRIBUTE = "dev.totpguard.filter.passed";
 
     /**
      * Carried by the {@link Pages.Rendering} that marks the filter's own forward to an application page; an
@@ -78,6 +80,8 @@ public final class TotpFilter implements Filter {
      */
     private final Object renderingToken = new Object();
     private final boolean preconfigured;
+    /** The initializer mapped the filter a second time, before web.xml's filters: skip the later visit. */
+    private boolean mappedTwice;
 
     private FilterCore core;
     private Gate gate;
@@ -139,6 +143,13 @@ public final class TotpFilter implements Filter {
         } catch (IllegalArgumentException e) {
             throw new ServletException("TOTP Guard filter: " + e.getMessage(), e);
         }
+        try {
+            TotpGuardInitializer.checkPosition(config.getServletContext(), filterSettings, config.getFilterName());
+        } catch (ServletException e) {
+            FilterCore.LOG.log(Level.ERROR, e.getMessage());
+            throw e;
+        }
+        mappedTwice = "true".equals(config.getInitParameter(TotpGuardInitializer.MAPPED_TWICE));
         ClassLoader applicationLoader = config.getServletContext().getClassLoader();
         registeredDrivers = registerApplicationJdbcDrivers(applicationLoader);
         TwoFactorService service;
@@ -211,7 +222,9 @@ public final class TotpFilter implements Filter {
             return;
         }
         Collection<String> patterns = registration.getUrlPatternMappings();
-        if (!patterns.contains("/*")) {
+        // Only /*: a narrower extra mapping (the initializer's /* hides it) says someone meant the filter to guard
+        // less than it does, or reads the protected paths from the mapping; either way a mistake to stop on.
+        if (!patterns.contains("/*") || patterns.stream().anyMatch(pattern -> !pattern.equals("/*"))) {
             throw new ServletException("TOTP Guard filter '" + config.getFilterName() + "' is mapped to " + patterns
                     + "; map it to /* with the dispatcher types REQUEST, FORWARD, INCLUDE, ERROR and ASYNC. It picks"
                     + " the protected paths itself (" + FilterSettings.PROTECTED + ") and serves its own pages.");
@@ -256,6 +269,31 @@ public final class TotpFilter implements Filter {
         if (servletPath == null) {
             servletPath = "";
         }
+        if (mappedTwice) {
+            Passed passed = new Passed(this, type, servletPath, pathInfo);
+            Object previous = request.getAttribute(PASSED_ATTRIBUTE);
+            if (passed.equals(previous)) {
+                // The second mapping of the same filter in the same dispatch: the first visit has decided.
+                chain.doFilter(request, response);
+                return;
+            }
+            request.setAttribute(PASSED_ATTRIBUTE, passed);
+            try {
+                decide(request, response, chain, type, servletPath, pathInfo);
+            } finally {
+                request.setAttribute(PASSED_ATTRIBUTE, previous);
+            }
+            return;
+        }
+        decide(request, response, chain, type, servletPath, pathInfo);
+    }
+
+    /** One visit of the filter in one dispatch, to recognise the second mapping's visit. */
+    private record Passed(TotpFilter filter, DispatcherType type, String servletPath, String pathInfo) {
+    }
+
+    private void decide(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+            DispatcherType type, String servletPath, String pathInfo) throws IOException, ServletException {
         Object rendering = request.getAttribute(RENDERING_ATTRIBUTE);
         if (rendering != null) {
             // Used up by the first dispatch that meets it: anything the replacement page includes or forwards

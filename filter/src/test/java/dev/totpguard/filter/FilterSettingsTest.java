@@ -51,6 +51,28 @@ class FilterSettingsTest {
         assertEquals("/WEB-INF/totp/token.jsp", settings.pageOverride(PageKind.TOKEN));
     }
 
+    @Test
+    void extensionExemptionsPassWhereNoDirectoryIsProtected() {
+        FilterSettings settings = FilterSettings.fromMap(Map.of(FilterSettings.PROTECTED, "/admin/index.jsp",
+                FilterSettings.EXEMPT, "*.css"));
+        assertTrue(settings.exemptPaths().matches("/style.css", null));
+    }
+
+    @Test
+    void afterNamesTheLoginFilters() {
+        assertEquals(java.util.List.of("springSecurityFilterChain", "encoding"), FilterSettings.fromMap(
+                Map.of(FilterSettings.AFTER, " springSecurityFilterChain , encoding ")).after());
+        assertTrue(FilterSettings.fromMap(Map.of()).after().isEmpty());
+    }
+
+    @Test
+    void thePageKeysCoreKnowsAreThePagesTheFilterHas() {
+        for (PageKind kind : PageKind.values()) {
+            assertTrue(dev.totpguard.TotpGuardSettings.knownKeys().contains(FilterSettings.PAGE_PREFIX + kind.key()),
+                    kind.key());
+        }
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "totpguard.filter.protected|/admin/../x/*|comma-separated list",
@@ -64,7 +86,9 @@ class FilterSettingsTest {
         "totpguard.filter.pages|/totpguard/|path prefix",
         "totpguard.filter.pages|totpguard|path prefix",
         "totpguard.filter.page.token|token.jsp|application path",
-        "totpguard.filter.protcted|/admin/*|Unknown setting",
+        "totpguard.filter.protcted|/admin/*|did you mean totpguard.filter.protected?",
+        "totpguard.enforcment|REQUIRED|did you mean totpguard.enforcement?",
+        "totpguard.filter.exempt|*.css|exempt a directory instead",
     })
     void aBadValueIsRefusedNamingTheKeyAndTheExpectedForm(String key, String value, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -29,6 +29,9 @@ final class LoginModuleOptions {
             TotpGuardSettings.JAAS_ROLES_TABLE, TotpGuardSettings.JAAS_ROLES_COLUMN, TotpGuardSettings.JAAS_CODE_SOURCE, TotpGuardSettings.JAAS_CODE_FIELD,
             TotpGuardSettings.JAAS_CODE_SEPARATOR, TotpGuardSettings.JAAS_FORWARD_PASS, TotpGuardSettings.JAAS_NOT_ENROLLED);
 
+    /** Options that carry objects rather than strings, given in code (Jetty's JAASLoginService, tests). */
+    static final Set<String> OBJECT_OPTIONS = Set.of(TotpLoginModule.SERVICE_OPTION, TotpLoginModule.VERIFIER_OPTION);
+
     private final Mode mode;
     private final PasswordSource passwordSource;
     private final String passwordFile;
@@ -103,13 +106,17 @@ final class LoginModuleOptions {
         rolesTable = identifier(options, TotpGuardSettings.JAAS_ROLES_TABLE, "totpguard_user_role");
         rolesColumn = identifier(options, TotpGuardSettings.JAAS_ROLES_COLUMN, "role");
 
+        // Every totpguard.* option of any module must be one that something reads: a misspelled store or policy
+        // key would otherwise be dropped here and its default would silently apply.
+        TotpGuardSettings.refuseUnknownKeys(options.keySet(), OBJECT_OPTIONS, "JAAS option");
         Map<String, String> service = new TreeMap<>();
         for (Map.Entry<String, ?> entry : options.entrySet()) {
             String key = entry.getKey();
             if (key.startsWith("totpguard.jaas.")) {
-                if (!KNOWN_JAAS_KEYS.contains(key)) {
-                    throw new IllegalArgumentException("Unknown JAAS option " + key + " (check the spelling; the"
-                            + " options are listed in the README of totpguard-jaas)");
+                if (!KNOWN_JAAS_KEYS.contains(key) && !OBJECT_OPTIONS.contains(key)) {
+                    throw new IllegalArgumentException("Unknown JAAS option " + key + ": did you mean "
+                            + TotpGuardSettings.nearestKnownKey(key) + "? (the options are listed in the README of"
+                            + " totpguard-jaas)");
                 }
             } else if (key.startsWith("totpguard.") && !key.startsWith("totpguard.sam.")
                     && !key.startsWith("totpguard.filter.") && entry.getValue() instanceof String) {

@@ -70,7 +70,9 @@ class LoginModuleOptionsTest {
             "totpguard.jaas.users.table|users;drop|totpguard.jaas.users.table must be a plain SQL identifier",
             "totpguard.jaas.code.separator|-1-|totpguard.jaas.code.separator must be up to 8 characters without digits",
             "totpguard.jaas.code.field|''|totpguard.jaas.code.field must be a request parameter name",
-            "totpguard.jaas.pasword.file|x|Unknown JAAS option totpguard.jaas.pasword.file"})
+            "totpguard.jaas.pasword.file|x|Unknown JAAS option totpguard.jaas.pasword.file: did you mean totpguard.jaas.password.file?",
+            "totpguard.enforcment|REQUIRED|Unknown JAAS option totpguard.enforcment: did you mean totpguard.enforcement?",
+            "totpguard.sam.flwo|one-page|Unknown JAAS option totpguard.sam.flwo: did you mean totpguard.sam.flow?"})
     void badValueIsRefusedWithAMessageNamingTheOption(String key, String value, String expected) {
         Map<String, Object> raw = standalone();
         raw.put(key, value);

@@ -55,6 +55,9 @@ final class TomcatContainer implements WebContainer {
         Context context = tomcat.addWebapp(CONTEXT_PATH, deployment.webapp().toString());
         // Only WEB-INF/lib counts, as in a standalone Tomcat: the test class path is not the application's.
         ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
+        // Likewise for initializers: TOTP Guard's own, found on the test class path, would run as a container's
+        // would, where a standalone Tomcat knows only the one in WEB-INF/lib (subject to <absolute-ordering>).
+        context.setContainerSciFilter("dev\\.totpguard\\.");
         Tomcat.addServlet(context, "default", new DefaultServlet());
         context.addServletMappingDecoded("/", "default");
         deployment.contextParameters().forEach(context::addParameter);

@@ -1,0 +1,26 @@
+package dev.totpguard.jaspic;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.security.auth.message.AuthException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerAuthModuleOptionsTest {
+
+    @Test
+    void aMisspelledPropertyStopsTheModuleNamingTheNearestKey() {
+        Map<String, String> options = Map.of(
+                "totpguard.jaas.password.source", "properties",
+                "totpguard.jaas.password.file", "/nonexistent/users.properties",
+                "totpguard.enforcment", "REQUIRED",
+                "totpguard.jdbc.pasword", "secret-value");
+        AuthException e = assertThrows(AuthException.class,
+                () -> new TotpServerAuthModule().initialize(null, null, null, options));
+        assertTrue(e.getMessage().contains("totpguard.enforcment: did you mean totpguard.enforcement?")
+                || e.getMessage().contains("totpguard.jdbc.pasword: did you mean totpguard.jdbc.password?"), e.getMessage());
+        assertFalse(e.getMessage().contains("secret-value"), e.getMessage());
+    }
+}
