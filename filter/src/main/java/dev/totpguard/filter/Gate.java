@@ -85,6 +85,7 @@ final class Gate {
                 // Another user signed in within the same session: nothing the first one verified carries over.
                 session.removeAttribute(SessionState.VERIFIED);
                 session.removeAttribute(SessionState.REENROLL);
+                session.removeAttribute(SessionState.ENROLLMENT);
             }
         }
         TotpVerifiedPrincipal principal = LoginPrincipals.verified(request, user);
