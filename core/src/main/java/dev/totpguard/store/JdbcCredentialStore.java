@@ -658,9 +658,13 @@ public final class JdbcCredentialStore implements CredentialStore {
             builder.active(active, getInstant(row, "confirmed_at"));
         }
         if (row.getBytes("pending_ciphertext") != null) {
-            builder.pending(readSecret(row, "pending_key_id", "pending_ciphertext", "pending_algorithm", "pending_digits",
-                    "pending_period_seconds", "pending_device_label", "pending_created_at")
-                    .withNonceHash(row.getString("pending_nonce_hash")));
+            SecretRecord pending = readSecret(row, "pending_key_id", "pending_ciphertext", "pending_algorithm", "pending_digits",
+                    "pending_period_seconds", "pending_device_label", "pending_created_at");
+            try {
+                builder.pending(pending.withNonceHash(row.getString("pending_nonce_hash")));
+            } catch (IllegalArgumentException e) {
+                throw new SQLException("Malformed pending_nonce_hash in the credential row", e);
+            }
         }
         builder.generation(row.getLong("secret_generation"));
         builder.lastUsedStep(row.getLong("last_used_step"));
