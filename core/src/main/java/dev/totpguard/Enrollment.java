@@ -11,6 +11,11 @@ import java.util.Objects;
  *
  * <p>Everything but {@link #user()}, {@link #issuer()} and {@link #account()} reveals the secret: send it only
  * to the user, with {@code Cache-Control: no-store}, and never log it. {@link #toString()} hides it.
+ *
+ * <p>The enrollment belongs to whoever holds its {@link #nonce()}: keep it in the session that started the
+ * enrollment (never in a page, a URL or a log) and pass it to {@link TwoFactorService#pendingEnrollment} and
+ * {@link TwoFactorService#confirmEnrollment}. Another session of the same user cannot see or confirm this
+ * secret; it starts an enrollment of its own, which replaces this one.
  * Immutable and thread-safe.
  */
 public final class Enrollment {
@@ -18,9 +23,11 @@ public final class Enrollment {
     private final String user;
     private final OtpAuthUri uri;
     private final QrCode qrCode;
+    private final String nonce;
 
-    Enrollment(String user, OtpAuthUri uri, QrCode qrCode) {
+    Enrollment(String user, OtpAuthUri uri, QrCode qrCode, String nonce) {
         this.user = Objects.requireNonNull(user, "user");
+        this.nonce = Objects.requireNonNull(nonce, "nonce");
         this.uri = Objects.requireNonNull(uri, "uri");
         this.qrCode = Objects.requireNonNull(qrCode, "qrCode");
     }
@@ -28,6 +35,14 @@ public final class Enrollment {
     /** The user name the credential belongs to. */
     public String user() {
         return user;
+    }
+
+    /**
+     * The enrollment nonce (256 random bits, base64url): the capability to see and confirm this pending secret.
+     * Keep it server-side in the session that started the enrollment; the store holds only its SHA-256.
+     */
+    public String nonce() {
+        return nonce;
     }
 
     /** The key URI; {@link OtpAuthUri#toUriString()} contains the secret. */
@@ -64,7 +79,7 @@ public final class Enrollment {
         return qrCode.pngDataUri(uri.toUriString());
     }
 
-    /** User, issuer and parameters; never the secret. */
+    /** User, issuer and parameters; never the secret nor the nonce. */
     @Override
     public String toString() {
         return "Enrollment[" + user + ", " + uri + "]";

@@ -17,13 +17,16 @@ public final class EnrollmentResult {
         this.recoveryCodes = recoveryCodes;
     }
 
-    /** An accepted confirmation with its recovery codes. */
-    public static EnrollmentResult accepted(List<String> recoveryCodes) {
+    /** An accepted confirmation with its recovery codes; {@code verification} is the service's proof. */
+    static EnrollmentResult accepted(Verification verification, List<String> recoveryCodes) {
         Objects.requireNonNull(recoveryCodes, "recoveryCodes");
         if (recoveryCodes.isEmpty()) {
             throw new IllegalArgumentException("An accepted enrollment comes with recovery codes");
         }
-        return new EnrollmentResult(Verification.accepted(), List.copyOf(recoveryCodes));
+        if (!verification.isAccepted()) {
+            throw new IllegalArgumentException("Recovery codes come only with an accepted enrollment");
+        }
+        return new EnrollmentResult(verification, List.copyOf(recoveryCodes));
     }
 
     /** A refused confirmation: no codes. */

@@ -52,6 +52,11 @@ public final class TotpGuardSettings {
     public static final String ADDRESS_FAILURES = "totpguard.address.failures";
     /** Window of the per-address limit, ISO-8601. Default {@code PT15M}. */
     public static final String ADDRESS_WINDOW = "totpguard.address.window";
+    /**
+     * How long a started enrollment can be confirmed (ISO-8601 duration, PT1M to PT24H). Default PT10M; after
+     * it the pending secret is neither shown nor accepted and the session starts a new enrollment.
+     */
+    public static final String ENROLLMENT_TIMEOUT = "totpguard.enrollment.timeout";
 
     // ---- store
 

@@ -39,6 +39,9 @@ public final class TwoFactorPolicy {
     /** NIST SP 800-63B section 5.2.2 allows no more than 100 consecutive failed attempts. */
     public static final int MAX_FAILURES_LIMIT = 100;
 
+    private static final Duration DEFAULT_ENROLLMENT_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration MIN_ENROLLMENT_TIMEOUT = Duration.ofMinutes(1);
+    private static final Duration MAX_ENROLLMENT_TIMEOUT = Duration.ofHours(24);
     private static final TwoFactorPolicy DEFAULTS = builder().build();
 
     private final TotpParameters parameters;
@@ -53,6 +56,7 @@ public final class TwoFactorPolicy {
     private final Duration lockoutMax;
     private final int maxFailuresPerAddress;
     private final Duration addressWindow;
+    private final Duration enrollmentTimeout;
 
     private TwoFactorPolicy(Builder builder) {
         this.parameters = builder.parameters;
@@ -67,10 +71,11 @@ public final class TwoFactorPolicy {
         this.lockoutMax = builder.lockoutMax;
         this.maxFailuresPerAddress = builder.maxFailuresPerAddress;
         this.addressWindow = builder.addressWindow;
+        this.enrollmentTimeout = builder.enrollmentTimeout;
     }
 
     /** SHA-1, 6 digits, 30 s, window 1 back and 1 ahead, 160-bit secrets, 10 recovery codes, OPTIONAL, 5 failures,
-     * 1 minute doubling up to 1 hour, 50 failures per address per 15 minutes. */
+     * 1 minute doubling up to 1 hour, 50 failures per address per 15 minutes, enrollments confirmable for 10 minutes. */
     public static TwoFactorPolicy defaults() {
         return DEFAULTS;
     }
@@ -94,6 +99,7 @@ public final class TwoFactorPolicy {
         builder.lockoutMax = lockoutMax;
         builder.maxFailuresPerAddress = maxFailuresPerAddress;
         builder.addressWindow = addressWindow;
+        builder.enrollmentTimeout = enrollmentTimeout;
         return builder;
     }
 
@@ -157,6 +163,12 @@ public final class TwoFactorPolicy {
         builder.lockout(base, max);
         builder.addressLimit(read.integer(TotpGuardSettings.ADDRESS_FAILURES, 50, 0, 100_000),
                 read.duration(TotpGuardSettings.ADDRESS_WINDOW, Duration.ofMinutes(15)));
+        Duration enrollment = read.duration(TotpGuardSettings.ENROLLMENT_TIMEOUT, DEFAULT_ENROLLMENT_TIMEOUT);
+        if (enrollment.compareTo(MIN_ENROLLMENT_TIMEOUT) < 0 || enrollment.compareTo(MAX_ENROLLMENT_TIMEOUT) > 0) {
+            throw SettingsReader.bad(TotpGuardSettings.ENROLLMENT_TIMEOUT, read.string(TotpGuardSettings.ENROLLMENT_TIMEOUT),
+                    "a duration from PT1M to PT24H");
+        }
+        builder.enrollmentTimeout(enrollment);
         return builder.build();
     }
 
@@ -221,6 +233,14 @@ public final class TwoFactorPolicy {
     }
 
     /**
+     * How long after {@link TwoFactorService#startEnrollment} the pending secret can be shown again and
+     * confirmed; afterwards it counts as no enrollment at all.
+     */
+    public Duration enrollmentTimeout() {
+        return enrollmentTimeout;
+    }
+
+    /**
      * How long the second factor is locked once {@code failures} consecutive attempts failed: nothing below
      * {@link #maxFailures()}, then {@code lockoutBase * 2^(failures - maxFailures)}, capped at {@link #lockoutMax()}.
      */
@@ -246,7 +266,7 @@ public final class TwoFactorPolicy {
                 && issuer.equals(that.issuer) && secretBytes == that.secretBytes && recoveryCodeCount == that.recoveryCodeCount
                 && enforcement == that.enforcement && maxFailures == that.maxFailures && lockoutBase.equals(that.lockoutBase)
                 && lockoutMax.equals(that.lockoutMax) && maxFailuresPerAddress == that.maxFailuresPerAddress
-                && addressWindow.equals(that.addressWindow);
+                && addressWindow.equals(that.addressWindow) && enrollmentTimeout.equals(that.enrollmentTimeout);
     }
 
     @Override
@@ -259,7 +279,8 @@ public final class TwoFactorPolicy {
         return "TwoFactorPolicy[" + parameters + ", window -" + stepsBack + "/+" + stepsAhead + ", issuer " + issuer
                 + ", " + secretBytes * 8 + "-bit secrets, " + recoveryCodeCount + " recovery codes, " + enforcement
                 + ", lock after " + maxFailures + " failures for " + lockoutBase + " doubling to " + lockoutMax
-                + ", " + maxFailuresPerAddress + " failures per address per " + addressWindow + "]";
+                + ", " + maxFailuresPerAddress + " failures per address per " + addressWindow
+                + ", enrollments valid for " + enrollmentTimeout + "]";
     }
 
     /** Builds a {@link TwoFactorPolicy}; every setter validates at once and names the bad value. */
@@ -276,6 +297,7 @@ public final class TwoFactorPolicy {
         private Duration lockoutMax = Duration.ofHours(1);
         private int maxFailuresPerAddress = 50;
         private Duration addressWindow = Duration.ofMinutes(15);
+        private Duration enrollmentTimeout = DEFAULT_ENROLLMENT_TIMEOUT;
 
         private Builder() {
         }
@@ -360,6 +382,16 @@ public final class TwoFactorPolicy {
             }
             this.maxFailuresPerAddress = maxFailures;
             this.addressWindow = window;
+            return this;
+        }
+
+        /** How long a started enrollment can be confirmed: 1 minute to 24 hours (default 10 minutes). */
+        public Builder enrollmentTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.compareTo(MIN_ENROLLMENT_TIMEOUT) < 0 || timeout.compareTo(MAX_ENROLLMENT_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("enrollment timeout must be from PT1M to PT24H, not " + timeout);
+            }
+            this.enrollmentTimeout = timeout;
             return this;
         }
 

@@ -17,13 +17,18 @@ import dev.totpguard.store.SecretCipher;
 import dev.totpguard.store.SecretRecord;
 import dev.totpguard.store.StoreException;
 import dev.totpguard.store.StoredCredential;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,6 +71,8 @@ public final class TwoFactorService implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TwoFactorService.class.getName());
     /** Bound on compare-and-set retries; each lost race means another request made progress. */
     private static final int MAX_RACES = 64;
+    /** Enrollment nonces carry 256 random bits. */
+    private static final int NONCE_BYTES = 32;
 
     private final CredentialStore store;
     private final SecretCipher cipher;
@@ -185,6 +192,11 @@ public final class TwoFactorService implements AutoCloseable {
      * active second factor stays active until the new one is confirmed. The caller must have re-authenticated
      * the user (an enrolled user must give a current code first; CVE-2023-3597).
      *
+     * <p>The enrollment is bound to a new random {@linkplain Enrollment#nonce() nonce}, of which the store keeps
+     * only the SHA-256: keep the nonce in the session that called this method. Only that session can see the
+     * secret again ({@link #pendingEnrollment}) and confirm it ({@link #confirmEnrollment}), and only within
+     * {@link TwoFactorPolicy#enrollmentTimeout()}; another session of the user starts its own enrollment.
+     *
      * @throws IllegalArgumentException if {@code user} is empty, longer than 255 characters or has control characters
      */
     public Enrollment startEnrollment(String user) throws StoreException {
@@ -201,7 +213,11 @@ public final class TwoFactorService implements AutoCloseable {
         checkUser(user);
         Instant now = clock.instant();
         Secret secret = Secret.generate(random, policy.secretBytes());
-        SecretRecord pending = SecretRecord.of(cipher.seal(user, secret), policy.parameters(), deviceLabel, now);
+        byte[] nonceBytes = new byte[NONCE_BYTES];
+        random.nextBytes(nonceBytes);
+        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(nonceBytes);
+        SecretRecord pending = SecretRecord.of(cipher.seal(user, secret), policy.parameters(), deviceLabel, now)
+                .withNonceHash(nonceHash(nonce));
         try {
             store.savePending(user, pending);
         } catch (StoreException e) {
@@ -209,29 +225,41 @@ public final class TwoFactorService implements AutoCloseable {
             throw e;
         }
         fire(event(TwoFactorEvent.Type.ENROLLMENT_STARTED, user, now));
-        return enrollment(user, secret, policy.parameters());
+        return enrollment(user, secret, policy.parameters(), nonce);
     }
 
-    /** The pending enrollment again (same secret), e.g. to show the QR code once more after a wrong code. */
-    public Optional<Enrollment> pendingEnrollment(String user) throws StoreException {
+    /**
+     * The pending enrollment again (same secret), e.g. to show the QR code once more after a wrong code — only
+     * to the holder of its nonce and only within {@link TwoFactorPolicy#enrollmentTimeout()}.
+     *
+     * @param nonce the {@link Enrollment#nonce()} the session kept from {@link #startEnrollment}, or {@code null}
+     * @return empty when there is no pending enrollment, it has expired, or {@code nonce} is not its nonce (it was
+     *     replaced by another session's enrollment): the three are not told apart and nothing of the secret is revealed
+     */
+    public Optional<Enrollment> pendingEnrollment(String user, String nonce) throws StoreException {
         checkUser(user);
-        Optional<SecretRecord> pending = store.find(user).flatMap(StoredCredential::pending);
+        Optional<SecretRecord> pending = store.find(user).flatMap(StoredCredential::pending)
+                .filter(record -> belongsTo(record, nonce, clock.instant()));
         if (pending.isEmpty()) {
             return Optional.empty();
         }
         Secret secret = cipher.open(user, pending.get().sealed());
-        return Optional.of(enrollment(user, secret, pending.get().parameters()));
+        return Optional.of(enrollment(user, secret, pending.get().parameters(), nonce));
     }
 
     /**
      * Confirms the pending enrollment with a code from the app. On success, in one transaction: the new secret
      * becomes active (replacing an older one), the code's step counts as used, failures are cleared and fresh
      * recovery codes replace the old ones; the codes are returned to be shown once. Wrong codes count against the
-     * same limits as login codes.
+     * same limits as login codes. Only the session holding the enrollment's nonce can confirm it, and only within
+     * {@link TwoFactorPolicy#enrollmentTimeout()}.
      *
-     * @return NOT_ENROLLED when there is no pending enrollment; never throws for bad input or a failing store
+     * @param nonce the {@link Enrollment#nonce()} the session kept from {@link #startEnrollment}
+     * @return NOT_ENROLLED when there is no pending enrollment, it has expired or {@code nonce} is not its nonce (no
+     *     code is evaluated then); the accepted {@link EnrollmentResult#verification()} is the service's proof for
+     *     {@code user}. Never throws for bad input or a failing store
      */
-    public EnrollmentResult confirmEnrollment(String user, CharSequence code, String clientAddress) {
+    public EnrollmentResult confirmEnrollment(String user, String nonce, CharSequence code, String clientAddress) {
         String address = address(clientAddress);
         Instant now = clock.instant();
         if (!isValidUser(user)) {
@@ -239,7 +267,9 @@ public final class TwoFactorService implements AutoCloseable {
         }
         try {
             StoredCredential credential = store.find(user).orElse(null);
-            if (credential == null || credential.pending().isEmpty()) {
+            // Another session's enrollment, or one left lying around, is no enrollment for this caller: nothing of
+            // it is checked, counted or revealed (issue 11: a password holder must not plant or read the secret).
+            if (credential == null || credential.pending().isEmpty() || !belongsTo(credential.pending().get(), nonce, now)) {
                 fire(event(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, now).clientAddress(address).detail("no pending enrollment"));
                 return EnrollmentResult.refused(Verification.notEnrolled());
             }
@@ -257,14 +287,16 @@ public final class TwoFactorService implements AutoCloseable {
             List<String> hashes = hashAll(codes);
             if (!store.activate(user, pending, step.getAsLong(), hashes, now)) {
                 // A concurrent confirm won, or a newer enrollment replaced this one: this code does not count twice.
-                boolean confirmedMeanwhile = store.find(user).flatMap(StoredCredential::active).map(pending::equals).orElse(false);
+                // The active record keeps no nonce, so compare without it.
+                SecretRecord confirmed = pending.withNonceHash(null);
+                boolean confirmedMeanwhile = store.find(user).flatMap(StoredCredential::active).map(confirmed::equals).orElse(false);
                 refused(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, address, now,
                         confirmedMeanwhile ? "already confirmed" : "enrollment replaced meanwhile", attempt);
                 return EnrollmentResult.refused(confirmedMeanwhile ? Verification.replayed() : Verification.invalid());
             }
             release(address);
             fire(event(TwoFactorEvent.Type.ENROLLMENT_CONFIRMED, user, now).clientAddress(address));
-            return EnrollmentResult.accepted(codes);
+            return EnrollmentResult.accepted(Verification.accepted(user, now), codes);
         } catch (StoreException | RuntimeException e) {
             return EnrollmentResult.refused(storeFailure(user, address, now, "confirm enrollment", e));
         }
@@ -297,6 +329,7 @@ public final class TwoFactorService implements AutoCloseable {
                 return attempt.refusal;
             }
             SecretRecord active = credential.active().get();
+            long generation = credential.generation();
             long lastUsed = credential.lastUsedStep();
             byte[] key = open(user, active.sealed());
             try {
@@ -310,14 +343,15 @@ public final class TwoFactorService implements AutoCloseable {
                                 replay ? "code already used" : "invalid code", attempt);
                         return replay ? Verification.replayed() : Verification.invalid();
                     }
-                    // The compare-and-set in the store is what makes the code one-time across nodes.
-                    if (store.advanceLastUsedStep(user, lastUsed, step.getAsLong())) {
+                    // The compare-and-set in the store is what makes the code one-time across nodes; the generation
+                    // makes it fail if the secret this code was checked against was reset and replaced meanwhile.
+                    if (store.advanceLastUsedStep(user, generation, lastUsed, step.getAsLong())) {
                         release(address);
                         fire(event(TwoFactorEvent.Type.CODE_ACCEPTED, user, now).clientAddress(address));
-                        return Verification.accepted();
+                        return Verification.accepted(user, now);
                     }
                     StoredCredential current = store.find(user).orElse(null);
-                    if (current == null || !current.active().map(active::equals).orElse(false)) {
+                    if (current == null || current.generation() != generation || !current.active().map(active::equals).orElse(false)) {
                         refused(TwoFactorEvent.Type.CODE_REFUSED, user, address, now, "second factor changed meanwhile", attempt);
                         return Verification.invalid();
                     }
@@ -371,7 +405,7 @@ public final class TwoFactorService implements AutoCloseable {
             release(address);
             long remaining = stored.stream().filter(hash -> !hash.isUsed()).count() - 1;
             fire(event(TwoFactorEvent.Type.RECOVERY_CODE_USED, user, now).clientAddress(address).detail(remaining + " remaining"));
-            return Verification.accepted();
+            return Verification.accepted(user, now);
         } catch (StoreException | RuntimeException e) {
             return storeFailure(user, address, now, "use a recovery code", e);
         }
@@ -585,10 +619,32 @@ public final class TwoFactorService implements AutoCloseable {
                 .window(policy.stepsBack(), policy.stepsAhead()).clock(clock).build());
     }
 
-    private Enrollment enrollment(String user, Secret secret, TotpParameters parameters) {
+    private Enrollment enrollment(String user, Secret secret, TotpParameters parameters, String nonce) {
         // The otpauth label format reserves the colon; the stored user name is unchanged.
         String account = user.replace(':', '_');
-        return new Enrollment(user, OtpAuthUri.of(policy.issuer(), account, secret, parameters), qrCode);
+        return new Enrollment(user, OtpAuthUri.of(policy.issuer(), account, secret, parameters), qrCode, nonce);
+    }
+
+    /** Whether {@code pending} was started by the holder of {@code nonce} and has not expired at {@code now}. */
+    private boolean belongsTo(SecretRecord pending, String nonce, Instant now) {
+        if (nonce == null || pending.nonceHash().isEmpty()) {
+            // A pending secret stored before enrollments had nonces belongs to nobody: it is enrolled again.
+            return false;
+        }
+        if (now.isAfter(pending.createdAt().plus(policy.enrollmentTimeout()))) {
+            return false;
+        }
+        // Constant time: the stored hash must not be learnable byte by byte from response times.
+        return MessageDigest.isEqual(nonceHash(nonce).getBytes(StandardCharsets.US_ASCII),
+                pending.nonceHash().get().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String nonceHash(String nonce) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(nonce.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("Every Java platform has SHA-256", e);
+        }
     }
 
     private List<String> hashAll(List<String> codes) {

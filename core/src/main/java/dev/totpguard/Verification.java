@@ -1,8 +1,10 @@
 package dev.totpguard;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The result of checking a second-factor code. A wrong code is a result, not an exception.
@@ -10,7 +12,13 @@ import java.util.Optional;
  * <p>Show users one generic message for {@link Outcome#INVALID} and {@link Outcome#REPLAYED}: telling them
  * apart would tell an attacker that a code was right a moment ago. Callers must treat every outcome
  * other than {@link Outcome#ACCEPTED} as a refusal; {@link Outcome#STORE_UNAVAILABLE} means "fail closed".
- * Instances are immutable.
+ *
+ * <p>An accepted verification is a proof that only {@link TwoFactorService} can issue (there is no public
+ * constructor or factory for one): it names the user whose code was checked and the instant of the check, so a
+ * receiver such as the servlet filter's {@code acceptSecondFactor} can refuse a proof for another user, an old
+ * one, or one presented twice ({@link #claim()}). Refusals are plain shared values.
+ *
+ * <p>Thread-safe; immutable except for the one-time {@link #claim()} mark of an accepted proof.
  */
 public final class Verification {
 
@@ -30,22 +38,31 @@ public final class Verification {
         STORE_UNAVAILABLE
     }
 
-    private static final Verification ACCEPTED = new Verification(Outcome.ACCEPTED, null);
-    private static final Verification INVALID = new Verification(Outcome.INVALID, null);
-    private static final Verification REPLAYED = new Verification(Outcome.REPLAYED, null);
-    private static final Verification NOT_ENROLLED = new Verification(Outcome.NOT_ENROLLED, null);
-    private static final Verification STORE_UNAVAILABLE = new Verification(Outcome.STORE_UNAVAILABLE, null);
+    private static final Verification INVALID = new Verification(Outcome.INVALID, null, null, null);
+    private static final Verification REPLAYED = new Verification(Outcome.REPLAYED, null, null, null);
+    private static final Verification NOT_ENROLLED = new Verification(Outcome.NOT_ENROLLED, null, null, null);
+    private static final Verification STORE_UNAVAILABLE = new Verification(Outcome.STORE_UNAVAILABLE, null, null, null);
 
     private final Outcome outcome;
     private final Duration retryAfter;
+    private final String user;
+    private final Instant issuedAt;
+    private final AtomicBoolean claimed = new AtomicBoolean();
 
-    private Verification(Outcome outcome, Duration retryAfter) {
+    private Verification(Outcome outcome, Duration retryAfter, String user, Instant issuedAt) {
         this.outcome = outcome;
         this.retryAfter = retryAfter;
+        this.user = user;
+        this.issuedAt = issuedAt;
     }
 
-    public static Verification accepted() {
-        return ACCEPTED;
+    /**
+     * An accepted check of {@code user}'s code at {@code issuedAt}. Package-private on purpose: only the service,
+     * which has just used the code up, may vouch for a second factor.
+     */
+    static Verification accepted(String user, Instant issuedAt) {
+        return new Verification(Outcome.ACCEPTED, null, Objects.requireNonNull(user, "user"),
+                Objects.requireNonNull(issuedAt, "issuedAt"));
     }
 
     public static Verification invalid() {
@@ -67,7 +84,7 @@ public final class Verification {
     /** Locked; {@code retryAfter} is how long until a code is evaluated again (never negative). */
     public static Verification locked(Duration retryAfter) {
         Objects.requireNonNull(retryAfter, "retryAfter");
-        return new Verification(Outcome.LOCKED, retryAfter.isNegative() ? Duration.ZERO : retryAfter);
+        return new Verification(Outcome.LOCKED, retryAfter.isNegative() ? Duration.ZERO : retryAfter, null, null);
     }
 
     public Outcome outcome() {
@@ -84,10 +101,30 @@ public final class Verification {
         return Optional.ofNullable(retryAfter);
     }
 
+    /** For {@link Outcome#ACCEPTED}: the user whose code the service checked; empty otherwise. */
+    public Optional<String> user() {
+        return Optional.ofNullable(user);
+    }
+
+    /** For {@link Outcome#ACCEPTED}: when the service accepted the code, by its clock; empty otherwise. */
+    public Optional<Instant> issuedAt() {
+        return Optional.ofNullable(issuedAt);
+    }
+
+    /**
+     * Marks an accepted proof as presented: {@code true} the first time only (atomically, of concurrent calls
+     * one wins), {@code false} afterwards and always for a refusal. A receiver that turns a proof into a
+     * verified session claims it, so one check of a code verifies one session.
+     */
+    public boolean claim() {
+        return outcome == Outcome.ACCEPTED && claimed.compareAndSet(false, true);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Verification && outcome == ((Verification) o).outcome
-                && Objects.equals(retryAfter, ((Verification) o).retryAfter);
+                && Objects.equals(retryAfter, ((Verification) o).retryAfter)
+                && Objects.equals(user, ((Verification) o).user) && Objects.equals(issuedAt, ((Verification) o).issuedAt);
     }
 
     @Override
@@ -97,6 +134,9 @@ public final class Verification {
 
     @Override
     public String toString() {
+        if (user != null) {
+            return "Verification[" + outcome + ", " + user + " at " + issuedAt + "]";
+        }
         return retryAfter == null ? "Verification[" + outcome + "]" : "Verification[" + outcome + ", retry after " + retryAfter + "]";
     }
 }

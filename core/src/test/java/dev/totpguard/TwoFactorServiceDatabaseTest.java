@@ -93,7 +93,7 @@ abstract class TwoFactorServiceDatabaseTest {
     /** Enrolls on node A; returns the enrollment, with the recovery codes in {@code codes}, the clock one step on. */
     Enrollment enrolled(String user, List<String> codes) throws Exception {
         Enrollment enrollment = nodeA.startEnrollment(user);
-        EnrollmentResult result = nodeA.confirmEnrollment(user, code(enrollment, 0), null);
+        EnrollmentResult result = nodeA.confirmEnrollment(user, enrollment.nonce(), code(enrollment, 0), null);
         assertTrue(result.isAccepted(), result.toString());
         codes.addAll(result.recoveryCodes());
         clock.advance(Duration.ofSeconds(30));
@@ -186,7 +186,7 @@ abstract class TwoFactorServiceDatabaseTest {
         FailingDataSource failing = new FailingDataSource(poolA, "INSERT INTO " + database.prefix() + "recovery_code", 4);
         TwoFactorService breaking = service(failing, TwoFactorServiceTest.ring(key));
 
-        EnrollmentResult result = breaking.confirmEnrollment("alice", code(second, 0), null);
+        EnrollmentResult result = breaking.confirmEnrollment("alice", second.nonce(), code(second, 0), null);
 
         assertEquals(Outcome.STORE_UNAVAILABLE, result.verification().outcome());
         assertTrue(result.recoveryCodes().isEmpty());
@@ -198,7 +198,7 @@ abstract class TwoFactorServiceDatabaseTest {
         assertTrue(nodeB.useRecoveryCode("alice", oldCodes.get(0), null).isAccepted(), "the old codes still work");
 
         clock.advance(Duration.ofSeconds(30));
-        EnrollmentResult retried = nodeB.confirmEnrollment("alice", code(second, 0), null);
+        EnrollmentResult retried = nodeB.confirmEnrollment("alice", second.nonce(), code(second, 0), null);
         assertTrue(retried.isAccepted(), retried.toString());
         assertEquals(Outcome.INVALID, nodeA.useRecoveryCode("alice", oldCodes.get(1), null).outcome());
     }
@@ -207,13 +207,13 @@ abstract class TwoFactorServiceDatabaseTest {
     void stoppedDatabaseFailsClosed() throws Exception {
         List<String> codes = new ArrayList<>();
         Enrollment alice = enrolled("alice", codes);
-        nodeB.startEnrollment("bob");
+        Enrollment bob = nodeB.startEnrollment("bob");
         poolA.close();
         events.clear();
 
         assertEquals(Outcome.STORE_UNAVAILABLE, nodeA.verify("alice", code(alice, 0), "192.0.2.1").outcome());
         assertEquals(Outcome.STORE_UNAVAILABLE, nodeA.useRecoveryCode("alice", codes.get(0), "192.0.2.1").outcome());
-        assertEquals(Outcome.STORE_UNAVAILABLE, nodeA.confirmEnrollment("bob", "123456", "192.0.2.1").verification().outcome());
+        assertEquals(Outcome.STORE_UNAVAILABLE, nodeA.confirmEnrollment("bob", bob.nonce(), "123456", "192.0.2.1").verification().outcome());
         assertThrows(StoreException.class, () -> nodeA.status("alice"));
         assertThrows(StoreException.class, () -> nodeA.startEnrollment("carol"));
         assertThrows(StoreException.class, () -> nodeA.regenerateRecoveryCodes("alice"));
@@ -259,7 +259,7 @@ abstract class TwoFactorServiceDatabaseTest {
     void keyRotationReEncryptsEveryRowAndOldRowsOpenUntilThen() throws Exception {
         Enrollment alice = enrolled("alice");
         enrolled("bob");
-        nodeA.startEnrollment("carol");
+        Enrollment carol = nodeA.startEnrollment("carol");
         String newKey = KeyRing.generateEncodedKey();
         TwoFactorService rotatingNode = service(database.newPool(2), TwoFactorServiceTest.ring(newKey, key));
 
@@ -271,7 +271,7 @@ abstract class TwoFactorServiceDatabaseTest {
         TwoFactorService afterRotation = service(database.newPool(2), newOnly);
         clock.advance(Duration.ofSeconds(30));
         assertTrue(afterRotation.verify("alice", code(alice, 0), null).isAccepted());
-        assertTrue(afterRotation.pendingEnrollment("carol").isPresent());
+        assertTrue(afterRotation.pendingEnrollment("carol", carol.nonce()).isPresent());
         KeyRing oldOnly = TwoFactorServiceTest.ring(key);
         assertFalse(dump.contains(oldOnly.currentKeyId()), "no row is sealed with the old key any more");
         assertTrue(dump.contains(newOnly.currentKeyId()));

@@ -40,7 +40,7 @@ class TwoFactorServiceFromSettingsTest {
             assertEquals("Acme", service.policy().issuer());
             enrollment = service.startEnrollment("alice");
             String code = Totp.builder().build().generate(enrollment.otpAuthUri().secret().bytes());
-            assertTrue(service.confirmEnrollment("alice", code, "192.0.2.1").isAccepted());
+            assertTrue(service.confirmEnrollment("alice", enrollment.nonce(), code, "192.0.2.1").isAccepted());
         }
         try (TwoFactorService restarted = TwoFactorServices.fromSettings(settings())) {
             assertTrue(restarted.status("alice").isActive(), "the H2 file keeps the credential");

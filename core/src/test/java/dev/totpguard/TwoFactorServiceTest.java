@@ -47,7 +47,7 @@ class TwoFactorServiceTest {
     /** Enrolls {@code user}, confirming with the current code; returns the enrollment and leaves the clock one step on. */
     Enrollment enrolled(String user) throws Exception {
         Enrollment enrollment = service.startEnrollment(user);
-        assertTrue(service.confirmEnrollment(user, code(enrollment, 0), ADDRESS).isAccepted());
+        assertTrue(service.confirmEnrollment(user, enrollment.nonce(), code(enrollment, 0), ADDRESS).isAccepted());
         clock.advance(Duration.ofSeconds(30));
         return enrollment;
     }
@@ -66,14 +66,14 @@ class TwoFactorServiceTest {
         TwoFactorStatus status = service.status("alice@example.com");
         assertEquals(TwoFactorStatus.State.PENDING, status.state());
         assertFalse(status.isActive());
-        assertEquals(enrollment.groupedKey(), service.pendingEnrollment("alice@example.com").orElseThrow().groupedKey());
+        assertEquals(enrollment.groupedKey(), service.pendingEnrollment("alice@example.com", enrollment.nonce()).orElseThrow().groupedKey());
     }
 
     @Test
     void confirmingActivatesAndReturnsRecoveryCodesOnce() throws Exception {
         Enrollment enrollment = service.startEnrollment("alice");
 
-        EnrollmentResult result = service.confirmEnrollment("alice", code(enrollment, 0), ADDRESS);
+        EnrollmentResult result = service.confirmEnrollment("alice", enrollment.nonce(), code(enrollment, 0), ADDRESS);
 
         assertTrue(result.isAccepted());
         assertEquals(10, result.recoveryCodes().size());
@@ -82,7 +82,7 @@ class TwoFactorServiceTest {
         assertTrue(status.isActive());
         assertEquals(START, status.confirmedAt().orElseThrow());
         assertEquals(10, status.recoveryCodesRemaining());
-        assertTrue(service.pendingEnrollment("alice").isEmpty());
+        assertTrue(service.pendingEnrollment("alice", enrollment.nonce()).isEmpty());
         assertEquals(List.of(TwoFactorEvent.Type.ENROLLMENT_STARTED, TwoFactorEvent.Type.ENROLLMENT_CONFIRMED), events.types());
     }
 
@@ -90,7 +90,7 @@ class TwoFactorServiceTest {
     void theConfirmingCodeIsUsedUp() throws Exception {
         Enrollment enrollment = service.startEnrollment("alice");
         String confirming = code(enrollment, 0);
-        service.confirmEnrollment("alice", confirming, ADDRESS);
+        service.confirmEnrollment("alice", enrollment.nonce(), confirming, ADDRESS);
 
         assertEquals(Outcome.REPLAYED, service.verify("alice", confirming, ADDRESS).outcome());
     }
@@ -101,16 +101,16 @@ class TwoFactorServiceTest {
         String right = code(enrollment, 0);
         String wrong = right.equals("000000") ? "111111" : "000000";
 
-        assertEquals(Outcome.INVALID, service.confirmEnrollment("alice", wrong, ADDRESS).verification().outcome());
+        assertEquals(Outcome.INVALID, service.confirmEnrollment("alice", enrollment.nonce(), wrong, ADDRESS).verification().outcome());
         assertEquals(TwoFactorStatus.State.PENDING, service.status("alice").state());
         assertEquals(1, service.status("alice").failureCount());
-        assertTrue(service.confirmEnrollment("alice", right, ADDRESS).isAccepted());
+        assertTrue(service.confirmEnrollment("alice", enrollment.nonce(), right, ADDRESS).isAccepted());
         assertEquals(0, service.status("alice").failureCount());
     }
 
     @Test
     void confirmingWithoutPendingEnrollmentIsNotEnrolled() {
-        assertEquals(Outcome.NOT_ENROLLED, service.confirmEnrollment("nobody", "123456", ADDRESS).verification().outcome());
+        assertEquals(Outcome.NOT_ENROLLED, service.confirmEnrollment("nobody", "no-such-nonce", "123456", ADDRESS).verification().outcome());
     }
 
     @Test
@@ -118,7 +118,10 @@ class TwoFactorServiceTest {
         Enrollment enrollment = enrolled("alice");
         String current = code(enrollment, 0);
 
-        assertEquals(Verification.accepted(), service.verify("alice", current, ADDRESS));
+        Verification accepted = service.verify("alice", current, ADDRESS);
+        assertEquals(Outcome.ACCEPTED, accepted.outcome());
+        assertEquals("alice", accepted.user().orElseThrow());
+        assertEquals(clock.instant(), accepted.issuedAt().orElseThrow());
         assertEquals(Verification.replayed(), service.verify("alice", current, "198.51.100.1"));
         assertEquals(TwoFactorEvent.Type.REPLAY_REFUSED, events.types().get(events.types().size() - 1));
     }
@@ -221,8 +224,8 @@ class TwoFactorServiceTest {
             service.verify("alice", wrong, "198.51.100." + i);
         }
 
-        service.startEnrollment("alice");
-        service.pendingEnrollment("alice");
+        Enrollment again = service.startEnrollment("alice");
+        service.pendingEnrollment("alice", again.nonce());
         TwoFactorService otherNode = newService(TwoFactorPolicy.defaults());
         assertEquals(3, otherNode.status("alice").failureCount(), "a new session, node or enrollment does not reset it");
 
@@ -266,7 +269,7 @@ class TwoFactorServiceTest {
     @Test
     void recoveryCodeWorksOnceInAnyOrder() throws Exception {
         Enrollment enrollment = service.startEnrollment("alice");
-        List<String> codes = service.confirmEnrollment("alice", code(enrollment, 0), ADDRESS).recoveryCodes();
+        List<String> codes = service.confirmEnrollment("alice", enrollment.nonce(), code(enrollment, 0), ADDRESS).recoveryCodes();
 
         assertTrue(service.useRecoveryCode("alice", codes.get(7), ADDRESS).isAccepted());
         assertTrue(service.useRecoveryCode("alice", codes.get(2).toUpperCase(java.util.Locale.ROOT).replace("-", " "), ADDRESS).isAccepted());
@@ -279,7 +282,7 @@ class TwoFactorServiceTest {
     @Test
     void recoveryCodesShareTheFailureLimit() throws Exception {
         Enrollment enrollment = service.startEnrollment("alice");
-        List<String> codes = service.confirmEnrollment("alice", code(enrollment, 0), ADDRESS).recoveryCodes();
+        List<String> codes = service.confirmEnrollment("alice", enrollment.nonce(), code(enrollment, 0), ADDRESS).recoveryCodes();
         clock.advance(Duration.ofSeconds(30));
         String wrong = wrongCode(enrollment);
         for (int i = 0; i < 3; i++) {
@@ -297,13 +300,112 @@ class TwoFactorServiceTest {
     @Test
     void regeneratedRecoveryCodesVoidTheOldOnes() throws Exception {
         Enrollment enrollment = service.startEnrollment("alice");
-        List<String> old = service.confirmEnrollment("alice", code(enrollment, 0), ADDRESS).recoveryCodes();
+        List<String> old = service.confirmEnrollment("alice", enrollment.nonce(), code(enrollment, 0), ADDRESS).recoveryCodes();
 
         List<String> fresh = service.regenerateRecoveryCodes("alice");
 
         assertEquals(Outcome.INVALID, service.useRecoveryCode("alice", old.get(0), ADDRESS).outcome());
         assertTrue(service.useRecoveryCode("alice", fresh.get(0), ADDRESS).isAccepted());
         assertThrows(IllegalStateException.class, () -> service.regenerateRecoveryCodes("nobody"));
+    }
+
+    @Test
+    void twoSessionsOfOneUserSeeDifferentSecretsAndOnlyTheLaterOneCanConfirm() throws Exception {
+        Enrollment first = service.startEnrollment("alice");
+        Enrollment second = service.startEnrollment("alice");
+
+        assertNotEquals(first.groupedKey(), second.groupedKey());
+        assertNotEquals(first.nonce(), second.nonce());
+        assertTrue(service.pendingEnrollment("alice", first.nonce()).isEmpty(), "the replaced enrollment is gone for its session");
+        assertTrue(service.pendingEnrollment("alice", null).isEmpty(), "no nonce, no secret");
+        assertTrue(service.pendingEnrollment("alice", "guessed").isEmpty());
+        assertEquals(second.groupedKey(), service.pendingEnrollment("alice", second.nonce()).orElseThrow().groupedKey());
+
+        assertEquals(Outcome.NOT_ENROLLED, service.confirmEnrollment("alice", first.nonce(), code(second, 0), ADDRESS).verification().outcome(),
+                "a session cannot confirm another session's secret, even with its right code");
+        assertEquals(Outcome.NOT_ENROLLED, service.confirmEnrollment("alice", null, code(second, 0), ADDRESS).verification().outcome());
+        assertEquals(Outcome.INVALID, service.confirmEnrollment("alice", second.nonce(), code(first, 0), ADDRESS).verification().outcome(),
+                "a code of the other session's secret does not confirm");
+        assertEquals(TwoFactorStatus.State.PENDING, service.status("alice").state());
+
+        EnrollmentResult confirmed = service.confirmEnrollment("alice", second.nonce(), code(second, 0), ADDRESS);
+        assertTrue(confirmed.isAccepted());
+        assertEquals("alice", confirmed.verification().user().orElseThrow());
+    }
+
+    @Test
+    void anExpiredEnrollmentCanNeitherBeShownNorConfirmed() throws Exception {
+        Enrollment enrollment = service.startEnrollment("alice");
+        clock.advance(Duration.ofMinutes(10));
+        assertTrue(service.pendingEnrollment("alice", enrollment.nonce()).isPresent(), "valid for exactly the timeout");
+        clock.advance(Duration.ofSeconds(1));
+
+        assertTrue(service.pendingEnrollment("alice", enrollment.nonce()).isEmpty());
+        assertEquals(Outcome.NOT_ENROLLED,
+                service.confirmEnrollment("alice", enrollment.nonce(), code(enrollment, 0), ADDRESS).verification().outcome());
+        assertFalse(service.status("alice").isActive());
+
+        Enrollment again = service.startEnrollment("alice");
+        assertTrue(service.confirmEnrollment("alice", again.nonce(), code(again, 0), ADDRESS).isAccepted());
+    }
+
+    @Test
+    void theEnrollmentTimeoutIsAPolicySetting() {
+        assertEquals(Duration.ofMinutes(10), TwoFactorPolicy.defaults().enrollmentTimeout());
+        assertEquals(Duration.ofMinutes(3),
+                TwoFactorPolicy.fromMap(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "PT3M")).enrollmentTimeout());
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> TwoFactorPolicy.fromMap(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "P7D")));
+        assertTrue(tooLong.getMessage().contains(TotpGuardSettings.ENROLLMENT_TIMEOUT), tooLong.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> TwoFactorPolicy.fromMap(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "PT10S")));
+    }
+
+    @Test
+    void theNonceIsNeverInTheEnrollmentsTextNorStoredInClear() throws Exception {
+        Enrollment enrollment = service.startEnrollment("alice");
+        assertFalse(enrollment.toString().contains(enrollment.nonce()));
+        String stored = store.find("alice").orElseThrow().pending().orElseThrow().nonceHash().orElseThrow();
+        assertNotEquals(enrollment.nonce(), stored);
+        assertEquals(64, stored.length());
+        assertTrue(java.util.Base64.getUrlDecoder().decode(enrollment.nonce()).length >= 16, "at least 128 bits");
+    }
+
+    @Test
+    void aCodeCheckedAgainstASecretThatIsResetAndReEnrolledMeanwhileIsRefused() throws Exception {
+        InterleavingStore seam = new InterleavingStore(store);
+        TwoFactorService node = TwoFactorService.builder().store(seam).keyRing(keyRing).clock(clock).listener(events)
+                .recoveryCodeIterations(1000).build();
+        Enrollment old = node.startEnrollment("alice");
+        assertTrue(node.confirmEnrollment("alice", old.nonce(), code(old, 0), ADDRESS).isAccepted());
+        long lastUsed = store.find("alice").orElseThrow().lastUsedStep();
+        clock.advance(Duration.ofSeconds(30));
+        String oldCode = code(old, 0);
+
+        // Between the verifier's read and its compare-and-set: an administrator resets alice, who enrolls a new
+        // secret and confirms it with a code of the step that the old secret last used.
+        seam.beforeNextAdvance(() -> {
+            node.reset("alice", "admin");
+            Enrollment replacement = node.startEnrollment("alice");
+            assertTrue(node.confirmEnrollment("alice", replacement.nonce(), code(replacement, -1), ADDRESS).isAccepted());
+            assertEquals(lastUsed, store.find("alice").orElseThrow().lastUsedStep());
+        });
+        Verification inFlight = node.verify("alice", oldCode, ADDRESS);
+
+        assertEquals(Outcome.INVALID, inFlight.outcome(), "the reset secret's code must not pass against the new secret");
+        assertEquals(lastUsed, store.find("alice").orElseThrow().lastUsedStep(), "no step of the new secret was used up");
+    }
+
+    @Test
+    void onlyTheServiceCanIssueAnAcceptedVerification() {
+        for (java.lang.reflect.Method method : Verification.class.getMethods()) {
+            if (java.lang.reflect.Modifier.isStatic(method.getModifiers()) && method.getReturnType() == Verification.class) {
+                assertTrue(List.of("invalid", "replayed", "notEnrolled", "storeUnavailable", "locked").contains(method.getName()),
+                        "public factory " + method);
+            }
+        }
+        assertEquals(0, Verification.class.getConstructors().length);
+        assertFalse(Verification.invalid().claim(), "a refusal proves nothing");
     }
 
     @Test
@@ -316,7 +418,7 @@ class TwoFactorServiceTest {
         assertTrue(service.verify("alice", code(first, 0), ADDRESS).isAccepted());
         clock.advance(Duration.ofSeconds(30));
 
-        assertTrue(service.confirmEnrollment("alice", code(second, 0), ADDRESS).isAccepted());
+        assertTrue(service.confirmEnrollment("alice", second.nonce(), code(second, 0), ADDRESS).isAccepted());
         clock.advance(Duration.ofSeconds(30));
         assertNotEquals(code(first, 0), code(second, 0));
         assertEquals(Outcome.INVALID, service.verify("alice", code(first, 0), ADDRESS).outcome());
@@ -362,7 +464,7 @@ class TwoFactorServiceTest {
     void eventsNeverCarryASecretOrACode() throws Exception {
         Enrollment enrollment = service.startEnrollment("alice");
         String confirming = code(enrollment, 0);
-        List<String> codes = service.confirmEnrollment("alice", confirming, ADDRESS).recoveryCodes();
+        List<String> codes = service.confirmEnrollment("alice", enrollment.nonce(), confirming, ADDRESS).recoveryCodes();
         clock.advance(Duration.ofSeconds(30));
         String next = code(enrollment, 0);
         service.verify("alice", next, ADDRESS);
@@ -383,7 +485,7 @@ class TwoFactorServiceTest {
     @Test
     void rotatedKeysReEncryptEverySecretAndOldRowsOpenBefore() throws Exception {
         Enrollment alice = enrolled("alice");
-        service.startEnrollment("bob");
+        Enrollment bob = service.startEnrollment("bob");
         String newKey = KeyRing.generateEncodedKey();
         KeyRing rotated = ring(newKey);
         KeyRing both = ring(newKey, oldKey);
@@ -399,7 +501,7 @@ class TwoFactorServiceTest {
         TwoFactorService onlyNewKey = TwoFactorService.builder().store(store).keyRing(rotated).clock(clock).listener(events).build();
         clock.advance(Duration.ofSeconds(30));
         assertTrue(onlyNewKey.verify("alice", code(alice, 0), ADDRESS).isAccepted());
-        assertTrue(onlyNewKey.pendingEnrollment("bob").isPresent());
+        assertTrue(onlyNewKey.pendingEnrollment("bob", bob.nonce()).isPresent());
     }
 
     @Test

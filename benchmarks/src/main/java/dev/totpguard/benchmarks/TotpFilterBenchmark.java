@@ -1,5 +1,6 @@
 package dev.totpguard.benchmarks;
 
+import dev.totpguard.Enrollment;
 import dev.totpguard.EnrollmentResult;
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
@@ -114,9 +115,10 @@ public class TotpFilterBenchmark {
         periodMillis = TimeUnit.SECONDS.toMillis(parameters.periodSeconds());
         step = parameters.timeStep(TotpCase.NOW);
         clock.set(step * periodMillis + periodMillis / 2);
-        key = service.startEnrollment(USER).otpAuthUri().secret().bytes();
+        Enrollment enrollment = service.startEnrollment(USER);
+        key = enrollment.otpAuthUri().secret().bytes();
         currentCode = codes.generateString(key, step);
-        EnrollmentResult enrolled = service.confirmEnrollment(USER, currentCode, null);
+        EnrollmentResult enrolled = service.confirmEnrollment(USER, enrollment.nonce(), currentCode, null);
         if (!enrolled.isAccepted()) {
             throw new IllegalStateException("Enrollment refused: " + enrolled.verification());
         }

@@ -159,7 +159,7 @@ public class TwoFactorServiceBenchmark {
                 Enrollment enrollment = benchmark.service.startEnrollment(users[i]);
                 keys[i] = enrollment.otpAuthUri().secret().bytes();
                 previousCodes[i] = codes.generateString(keys[i], step);
-                EnrollmentResult result = benchmark.service.confirmEnrollment(users[i], previousCodes[i], addresses[i]);
+                EnrollmentResult result = benchmark.service.confirmEnrollment(users[i], enrollment.nonce(), previousCodes[i], addresses[i]);
                 if (!result.isAccepted()) {
                     throw new IllegalStateException("Enrollment of " + users[i] + " was refused: " + result.verification());
                 }

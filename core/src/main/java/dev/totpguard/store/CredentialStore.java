@@ -36,24 +36,28 @@ public interface CredentialStore {
      * Confirms the pending enrollment, in one transaction: the pending secret becomes the active one with
      * {@code lastUsedStep} (the step of the code that confirmed it, which is thereby used), the confirmation
      * time is {@code now}, failures and lock are cleared, and the recovery codes are replaced by
-     * {@code recoveryCodeHashes} (all unused). Nothing of this is visible unless all of it is.
+     * {@code recoveryCodeHashes} (all unused), and the credential gets a new {@linkplain StoredCredential#generation()
+     * generation} that this user's credential never had before. Nothing of this is visible unless all of it is.
      *
-     * @param expectedPending the pending record the caller verified the code against
+     * @param expectedPending the pending record the caller verified the code against, including its
+     *     {@linkplain SecretRecord#nonceHash() nonce hash}
      * @return {@code false}, changing nothing, if the pending record is no longer {@code expectedPending}
-     *     (replaced by a new enrollment, confirmed concurrently, or the user was reset)
+     *     (replaced by a new enrollment, bound to another nonce, confirmed concurrently, or the user was reset)
      */
     boolean activate(String user, SecretRecord expectedPending, long lastUsedStep, List<String> recoveryCodeHashes, Instant now)
             throws StoreException;
 
     /**
-     * Compare-and-set of the last used time step: sets it to {@code to} only if the credential is active and
-     * its last used step is still {@code from}; in the same atomic step the failure count and lock are
-     * cleared, since an accepted code ends a run of failures. Of several nodes that accept the same code at
-     * the same moment, exactly one gets {@code true}.
+     * Compare-and-set of the last used time step: sets it to {@code to} only if the credential is active, its
+     * {@linkplain StoredCredential#generation() generation} is still {@code generation} (the secret the code was
+     * checked against was not reset and replaced meanwhile) and its last used step is still {@code from}; in the
+     * same atomic step the failure count and lock are cleared, since an accepted code ends a run of failures. Of
+     * several nodes that accept the same code at the same moment, exactly one gets {@code true}.
      *
+     * @param generation the generation of the credential the caller read and checked the code against
      * @throws IllegalArgumentException unless {@code to > from}: the last used step only moves forward
      */
-    boolean advanceLastUsedStep(String user, long from, long to) throws StoreException;
+    boolean advanceLastUsedStep(String user, long generation, long from, long to) throws StoreException;
 
     /**
      * Counts one attempt as failed <em>before</em> its code is evaluated, so that parallel guesses cannot

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link CredentialStore} in the heap of one JVM: for a single node, tests, benchmarks and demos. Its state
@@ -44,6 +45,8 @@ public final class InMemoryCredentialStore implements CredentialStore {
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AddressWindow> addresses = new ConcurrentHashMap<>();
+    /** Generations come from one counter per store, so a user reset and enrolled again never gets an old one. */
+    private final AtomicLong generations = new AtomicLong();
 
     public InMemoryCredentialStore() {
     }
@@ -74,7 +77,8 @@ public final class InMemoryCredentialStore implements CredentialStore {
             }
             done.set(true);
             StoredCredential activated = entry.credential.toBuilder()
-                    .active(expectedPending, now).pending(null).lastUsedStep(lastUsedStep).failures(0).lockedUntil(null)
+                    .active(expectedPending.withNonceHash(null), now).pending(null).lastUsedStep(lastUsedStep)
+                    .failures(0).lockedUntil(null).generation(generations.incrementAndGet())
                     .build();
             return new Entry(activated, codes);
         });
@@ -82,14 +86,14 @@ public final class InMemoryCredentialStore implements CredentialStore {
     }
 
     @Override
-    public boolean advanceLastUsedStep(String user, long from, long to) {
+    public boolean advanceLastUsedStep(String user, long generation, long from, long to) {
         if (to <= from) {
             throw new IllegalArgumentException("The last used step only moves forward: " + from + " -> " + to);
         }
         AtomicBoolean done = new AtomicBoolean();
         entries.computeIfPresent(user, (name, entry) -> {
             StoredCredential credential = entry.credential;
-            if (!credential.isActive() || credential.lastUsedStep() != from) {
+            if (!credential.isActive() || credential.generation() != generation || credential.lastUsedStep() != from) {
                 return entry;
             }
             done.set(true);

@@ -5,6 +5,7 @@ import dev.totpguard.otp.TotpParameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -87,7 +88,7 @@ public final class JdbcCredentialStore implements CredentialStore {
     private static final String CREDENTIAL_COLUMNS = "user_id, status, secret_key_id, secret_ciphertext, algorithm, digits, "
             + "period_seconds, device_label, created_at, confirmed_at, last_used_step, pending_key_id, pending_ciphertext, "
             + "pending_algorithm, pending_digits, pending_period_seconds, pending_device_label, pending_created_at, "
-            + "failures, locked_until";
+            + "failures, locked_until, pending_nonce_hash, secret_generation";
 
     private final DataSource dataSource;
     private final String prefix;
@@ -95,6 +96,8 @@ public final class JdbcCredentialStore implements CredentialStore {
     private final String recoveryCode;
     private final String addressFailure;
     private final Database database;
+    /** Source of credential generations: random, because a reset deletes the row that a counter would live in. */
+    private final SecureRandom random = new SecureRandom();
 
     private JdbcCredentialStore(Builder builder) {
         this.dataSource = builder.dataSource;
@@ -176,18 +179,19 @@ public final class JdbcCredentialStore implements CredentialStore {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(pending, "pending");
         String update = "UPDATE " + credential + " SET pending_key_id = ?, pending_ciphertext = ?, pending_algorithm = ?, "
-                + "pending_digits = ?, pending_period_seconds = ?, pending_device_label = ?, pending_created_at = ? "
-                + "WHERE user_id = ?";
+                + "pending_digits = ?, pending_period_seconds = ?, pending_device_label = ?, pending_created_at = ?, "
+                + "pending_nonce_hash = ? WHERE user_id = ?";
         String insert = "INSERT INTO " + credential + " (user_id, status, created_at, last_used_step, failures, pending_key_id, "
                 + "pending_ciphertext, pending_algorithm, pending_digits, pending_period_seconds, pending_device_label, "
-                + "pending_created_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)";
+                + "pending_created_at, pending_nonce_hash) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection connection = autoCommit(dataSource.getConnection())) {
             // Update-else-insert in portable SQL; a concurrent first enrollment makes the insert hit the primary
             // key, and the retried update then wins. Each statement is atomic on its own.
             for (int attempt = 0; attempt < 3; attempt++) {
                 try (PreparedStatement statement = connection.prepareStatement(update)) {
                     bindSecret(statement, 1, pending);
-                    statement.setString(8, user);
+                    statement.setString(8, pending.nonceHash().orElse(null));
+                    statement.setString(9, user);
                     if (statement.executeUpdate() == 1) {
                         return;
                     }
@@ -198,6 +202,7 @@ public final class JdbcCredentialStore implements CredentialStore {
                     statement.setLong(3, pending.createdAt().toEpochMilli());
                     statement.setLong(4, dev.totpguard.otp.Totp.NO_STEP_USED);
                     bindSecret(statement, 5, pending);
+                    statement.setString(12, pending.nonceHash().orElse(null));
                     statement.executeUpdate();
                     return;
                 } catch (SQLException e) {
@@ -222,8 +227,10 @@ public final class JdbcCredentialStore implements CredentialStore {
         String activate = "UPDATE " + credential + " SET status = ?, secret_key_id = ?, secret_ciphertext = ?, algorithm = ?, "
                 + "digits = ?, period_seconds = ?, device_label = ?, created_at = ?, confirmed_at = ?, last_used_step = ?, "
                 + "failures = 0, locked_until = NULL, pending_key_id = NULL, pending_ciphertext = NULL, pending_algorithm = NULL, "
-                + "pending_digits = NULL, pending_period_seconds = NULL, pending_device_label = NULL, pending_created_at = NULL "
-                + "WHERE user_id = ? AND pending_key_id = ? AND pending_ciphertext = ?";
+                + "pending_digits = NULL, pending_period_seconds = NULL, pending_device_label = NULL, pending_created_at = NULL, "
+                + "pending_nonce_hash = NULL, secret_generation = ? "
+                + "WHERE user_id = ? AND pending_key_id = ? AND pending_ciphertext = ? AND "
+                + (expectedPending.nonceHash().isPresent() ? "pending_nonce_hash = ?" : "pending_nonce_hash IS NULL");
         try (Connection connection = dataSource.getConnection()) {
             return inTransaction(connection, () -> {
                 try (PreparedStatement statement = connection.prepareStatement(activate)) {
@@ -231,11 +238,16 @@ public final class JdbcCredentialStore implements CredentialStore {
                     bindSecret(statement, 2, expectedPending);
                     statement.setLong(9, now.toEpochMilli());
                     statement.setLong(10, lastUsedStep);
-                    statement.setString(11, user);
-                    statement.setString(12, expectedPending.sealed().keyId());
-                    statement.setBytes(13, expectedPending.sealed().ciphertextUnsafe());
-                    // The compare-and-set on the pending ciphertext: a newer enrollment or a concurrent confirm
-                    // makes this match nothing, and the whole transaction is rolled back.
+                    statement.setLong(11, newGeneration());
+                    statement.setString(12, user);
+                    statement.setString(13, expectedPending.sealed().keyId());
+                    statement.setBytes(14, expectedPending.sealed().ciphertextUnsafe());
+                    if (expectedPending.nonceHash().isPresent()) {
+                        statement.setString(15, expectedPending.nonceHash().get());
+                    }
+                    // The compare-and-set on the pending ciphertext and its session's nonce: a newer enrollment, a
+                    // concurrent confirm or another session's nonce makes this match nothing, and the whole
+                    // transaction is rolled back.
                     if (statement.executeUpdate() != 1) {
                         return false;
                     }
@@ -249,21 +261,24 @@ public final class JdbcCredentialStore implements CredentialStore {
     }
 
     @Override
-    public boolean advanceLastUsedStep(String user, long from, long to) throws StoreException {
+    public boolean advanceLastUsedStep(String user, long generation, long from, long to) throws StoreException {
         Objects.requireNonNull(user, "user");
         if (to <= from) {
             throw new IllegalArgumentException("The last used step only moves forward: " + from + " -> " + to);
         }
         // The compare-and-set that makes a code one-time across nodes: of two nodes that both verified the same
-        // code, the database lets only one update match "last_used_step = from".
+        // code, the database lets only one update match "last_used_step = from". The generation makes it fail
+        // for a check made against a secret that was reset and replaced meanwhile, even if the new secret's last
+        // used step happens to equal the old one.
         String sql = "UPDATE " + credential + " SET last_used_step = ?, failures = 0, locked_until = NULL "
-                + "WHERE user_id = ? AND status = ? AND last_used_step = ?";
+                + "WHERE user_id = ? AND status = ? AND last_used_step = ? AND secret_generation = ?";
         try (Connection connection = autoCommit(dataSource.getConnection());
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, to);
             statement.setString(2, user);
             statement.setString(3, ACTIVE);
             statement.setLong(4, from);
+            statement.setLong(5, generation);
             return statement.executeUpdate() == 1;
         } catch (SQLException e) {
             throw failure("advance the last used step", user, e);
@@ -616,6 +631,15 @@ public final class JdbcCredentialStore implements CredentialStore {
         }
     }
 
+    /** A positive generation from {@link SecureRandom}: 63 random bits, so one user never sees one twice. */
+    private long newGeneration() {
+        long generation;
+        do {
+            generation = random.nextLong() & Long.MAX_VALUE;
+        } while (generation == 0);
+        return generation;
+    }
+
     private static void bindSecret(PreparedStatement statement, int first, SecretRecord record) throws SQLException {
         statement.setString(first, record.sealed().keyId());
         statement.setBytes(first + 1, record.sealed().ciphertextUnsafe());
@@ -634,9 +658,15 @@ public final class JdbcCredentialStore implements CredentialStore {
             builder.active(active, getInstant(row, "confirmed_at"));
         }
         if (row.getBytes("pending_ciphertext") != null) {
-            builder.pending(readSecret(row, "pending_key_id", "pending_ciphertext", "pending_algorithm", "pending_digits",
-                    "pending_period_seconds", "pending_device_label", "pending_created_at"));
+            SecretRecord pending = readSecret(row, "pending_key_id", "pending_ciphertext", "pending_algorithm", "pending_digits",
+                    "pending_period_seconds", "pending_device_label", "pending_created_at");
+            try {
+                builder.pending(pending.withNonceHash(row.getString("pending_nonce_hash")));
+            } catch (IllegalArgumentException e) {
+                throw new SQLException("Malformed pending_nonce_hash in the credential row", e);
+            }
         }
+        builder.generation(row.getLong("secret_generation"));
         builder.lastUsedStep(row.getLong("last_used_step"));
         builder.failures(row.getInt("failures"));
         builder.lockedUntil(getInstant(row, "locked_until"));

@@ -30,6 +30,7 @@ public final class StoredCredential {
     private final SecretRecord pending;
     private final int failures;
     private final Instant lockedUntil;
+    private final long generation;
 
     private StoredCredential(Builder builder) {
         this.user = builder.user;
@@ -39,6 +40,7 @@ public final class StoredCredential {
         this.pending = builder.pending;
         this.failures = builder.failures;
         this.lockedUntil = builder.lockedUntil;
+        this.generation = builder.generation;
         if (active == null && pending == null) {
             throw new IllegalArgumentException("A stored credential has an active or a pending secret");
         }
@@ -63,6 +65,7 @@ public final class StoredCredential {
         builder.pending = pending;
         builder.failures = failures;
         builder.lockedUntil = lockedUntil;
+        builder.generation = generation;
         return builder;
     }
 
@@ -92,6 +95,16 @@ public final class StoredCredential {
         return lastUsedStep;
     }
 
+    /**
+     * The version of the active secret: a value the store changes whenever a secret becomes active and never
+     * gives twice to one user (a reset removes the row, so it is not a counter that starts again).
+     * {@link CredentialStore#advanceLastUsedStep} compares it, so a check made against a secret that was
+     * replaced meanwhile cannot use up a step of the new one. 0 before the first activation.
+     */
+    public long generation() {
+        return generation;
+    }
+
     /** An enrollment waiting for its first code. */
     public Optional<SecretRecord> pending() {
         return Optional.ofNullable(pending);
@@ -119,7 +132,7 @@ public final class StoredCredential {
         StoredCredential that = (StoredCredential) o;
         return user.equals(that.user) && Objects.equals(active, that.active) && Objects.equals(confirmedAt, that.confirmedAt)
                 && lastUsedStep == that.lastUsedStep && Objects.equals(pending, that.pending) && failures == that.failures
-                && Objects.equals(lockedUntil, that.lockedUntil);
+                && Objects.equals(lockedUntil, that.lockedUntil) && generation == that.generation;
     }
 
     @Override
@@ -143,6 +156,7 @@ public final class StoredCredential {
         private SecretRecord pending;
         private int failures;
         private Instant lockedUntil;
+        private long generation;
 
         private Builder(String user) {
             this.user = Objects.requireNonNull(user, "user");
@@ -166,6 +180,12 @@ public final class StoredCredential {
 
         public Builder failures(int failures) {
             this.failures = failures;
+            return this;
+        }
+
+        /** @see StoredCredential#generation() */
+        public Builder generation(long generation) {
+            this.generation = generation;
             return this;
         }
 

@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS totpguard_credential (
     pending_created_at     BIGINT,
     failures               INTEGER        DEFAULT 0 NOT NULL,
     locked_until           BIGINT,
+    pending_nonce_hash     VARCHAR(64),
+    secret_generation      BIGINT         DEFAULT 0 NOT NULL,
     CONSTRAINT totpguard_credential_pk PRIMARY KEY (user_id),
     CONSTRAINT totpguard_credential_status CHECK (status IN ('PENDING', 'ACTIVE'))
 );
@@ -47,3 +49,9 @@ CREATE TABLE IF NOT EXISTS totpguard_address_failure (
 );
 
 CREATE INDEX IF NOT EXISTS totpguard_address_failure_window ON totpguard_address_failure (window_start);
+
+-- Upgrade of a table created by an earlier version: re-running this file adds the columns it lacks.
+-- pending_nonce_hash: SHA-256 (hex) of the nonce that only the session which started the enrollment holds.
+-- secret_generation: changes whenever a secret becomes active; the last-used-step compare-and-set checks it.
+ALTER TABLE totpguard_credential ADD COLUMN IF NOT EXISTS pending_nonce_hash VARCHAR(64);
+ALTER TABLE totpguard_credential ADD COLUMN IF NOT EXISTS secret_generation BIGINT DEFAULT 0 NOT NULL;

@@ -46,7 +46,7 @@ public final class EnrollmentConfirmLoop {
                 Enrollment enrollment = service.startEnrollment(USER);
                 byte[] secret = enrollment.otpAuthUri().secret().bytes();
                 journal.println("pending " + enrollment.otpAuthUri().secret().toBase32());
-                EnrollmentResult result = service.confirmEnrollment(USER, totp.generate(secret), "127.0.0.1");
+                EnrollmentResult result = service.confirmEnrollment(USER, enrollment.nonce(), totp.generate(secret), "127.0.0.1");
                 if (!result.verification().isAccepted()) {
                     journal.println("refused " + result.verification());
                     System.exit(3);

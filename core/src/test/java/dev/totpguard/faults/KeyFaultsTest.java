@@ -97,7 +97,7 @@ class KeyFaultsTest {
         Totp totp = Totp.builder().build();
         try (TwoFactorService service = TwoFactorService.fromSettings(settings(original))) {
             Enrollment enrollment = service.startEnrollment("alice");
-            assertTrue(service.confirmEnrollment("alice", totp.generate(enrollment.otpAuthUri().secret().bytes()), "127.0.0.1")
+            assertTrue(service.confirmEnrollment("alice", enrollment.nonce(), totp.generate(enrollment.otpAuthUri().secret().bytes()), "127.0.0.1")
                     .verification().isAccepted());
         }
         Path other = directory.resolve("other.key");
@@ -109,7 +109,7 @@ class KeyFaultsTest {
             assertEquals(Verification.Outcome.STORE_UNAVAILABLE, alice.outcome(), "sealed under another key: " + alice);
             // Someone sealed under the loaded key is unaffected.
             Enrollment bob = service.startEnrollment("bob");
-            assertTrue(service.confirmEnrollment("bob", totp.generate(bob.otpAuthUri().secret().bytes()), "127.0.0.1")
+            assertTrue(service.confirmEnrollment("bob", bob.nonce(), totp.generate(bob.otpAuthUri().secret().bytes()), "127.0.0.1")
                     .verification().isAccepted());
         }
         assertArrayEquals(otherBytes, Files.readAllBytes(other), "the key file was changed");

@@ -2,6 +2,7 @@ package dev.totpguard.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,15 @@ abstract class CredentialStoreContractTest {
         return hashes;
     }
 
+    /** The generation of {@code user}'s stored credential, as a verifier reads it before checking a code. */
+    long generation(String user) throws Exception {
+        return store().find(user).orElseThrow().generation();
+    }
+
+    static String nonceHash(char digit) {
+        return String.valueOf(digit).repeat(64);
+    }
+
     /** Enrolls and confirms {@code user} at step 1000 with three recovery codes. */
     SecretRecord enrolled(String user) throws Exception {
         SecretRecord pending = record(user);
@@ -66,7 +76,7 @@ abstract class CredentialStoreContractTest {
         assertTrue(store().find("nobody").isEmpty());
         assertEquals(List.of(), store().recoveryCodes("nobody"));
         assertFalse(store().recordFailure("nobody", 0, null, NOW));
-        assertFalse(store().advanceLastUsedStep("nobody", 1, 2));
+        assertFalse(store().advanceLastUsedStep("nobody", 0, 1, 2));
         assertFalse(store().consumeRecoveryCode("nobody", "x", NOW));
         assertFalse(store().delete("nobody"));
     }
@@ -145,19 +155,69 @@ abstract class CredentialStoreContractTest {
     void lastUsedStepIsACompareAndSetThatOnlyMovesForward() throws Exception {
         enrolled("alice");
 
-        assertFalse(store().advanceLastUsedStep("alice", 999, 1001), "stale 'from' must not match");
-        assertTrue(store().advanceLastUsedStep("alice", 1000, 1001));
-        assertFalse(otherNode().advanceLastUsedStep("alice", 1000, 1001), "the same step cannot be taken twice");
-        assertThrows(IllegalArgumentException.class, () -> store().advanceLastUsedStep("alice", 1001, 1001));
-        assertThrows(IllegalArgumentException.class, () -> store().advanceLastUsedStep("alice", 1001, 1000));
+        assertFalse(store().advanceLastUsedStep("alice", generation("alice"), 999, 1001), "stale 'from' must not match");
+        assertTrue(store().advanceLastUsedStep("alice", generation("alice"), 1000, 1001));
+        assertFalse(otherNode().advanceLastUsedStep("alice", generation("alice"), 1000, 1001), "the same step cannot be taken twice");
+        assertThrows(IllegalArgumentException.class, () -> store().advanceLastUsedStep("alice", generation("alice"), 1001, 1001));
+        assertThrows(IllegalArgumentException.class, () -> store().advanceLastUsedStep("alice", generation("alice"), 1001, 1000));
         assertEquals(1001, otherNode().find("alice").orElseThrow().lastUsedStep());
+    }
+
+    @Test
+    void aCheckInFlightAgainstAResetSecretCannotUseAStepOfTheNewOne() throws Exception {
+        enrolled("alice");
+        // A verifier reads the credential and checks a code against the old secret...
+        StoredCredential read = store().find("alice").orElseThrow();
+        // ...meanwhile an administrator resets the user, who enrolls a new secret whose last used step happens to
+        // be the same step.
+        assertTrue(otherNode().delete("alice"));
+        SecretRecord replacement = record("alice");
+        otherNode().savePending("alice", replacement);
+        assertTrue(otherNode().activate("alice", replacement, 1000, hashes("new", 3), NOW));
+        StoredCredential now = otherNode().find("alice").orElseThrow();
+        assertEquals(read.lastUsedStep(), now.lastUsedStep());
+        assertNotEquals(read.generation(), now.generation(), "a new active secret has a new generation");
+
+        assertFalse(store().advanceLastUsedStep("alice", read.generation(), 1000, 1001),
+                "a code of the reset secret must not use up a step of the new one");
+        assertEquals(1000, store().find("alice").orElseThrow().lastUsedStep());
+        assertTrue(store().advanceLastUsedStep("alice", now.generation(), 1000, 1001));
+    }
+
+    @Test
+    void reEnrollingGivesTheActiveSecretANewGeneration() throws Exception {
+        enrolled("alice");
+        long first = generation("alice");
+        SecretRecord second = record("alice");
+        store().savePending("alice", second);
+        assertEquals(first, generation("alice"), "a pending enrollment does not change the active secret");
+        assertTrue(store().activate("alice", second, 2000, hashes("b", 2), NOW));
+        assertNotEquals(first, generation("alice"));
+        assertFalse(store().advanceLastUsedStep("alice", first, 2000, 2001));
+    }
+
+    @Test
+    void activationMatchesOnlyThePendingRecordOfItsNonce() throws Exception {
+        SecretRecord pending = record("alice").withNonceHash(nonceHash('a'));
+        store().savePending("alice", pending);
+        assertEquals(pending, otherNode().find("alice").orElseThrow().pending().orElseThrow(), "the nonce hash is stored");
+
+        assertFalse(store().activate("alice", pending.withNonceHash(nonceHash('b')), 1000, hashes("a", 3), NOW),
+                "the same secret under another session's nonce is not the pending enrollment");
+        assertFalse(store().activate("alice", pending.withNonceHash(null), 1000, hashes("a", 3), NOW));
+        assertEquals(StoredCredential.Status.PENDING, store().find("alice").orElseThrow().status());
+
+        assertTrue(store().activate("alice", pending, 1000, hashes("a", 3), NOW));
+        StoredCredential found = store().find("alice").orElseThrow();
+        assertEquals(pending.withNonceHash(null), found.active().orElseThrow(), "an active secret keeps no nonce");
+        assertTrue(found.pending().isEmpty());
     }
 
     @Test
     void pendingOnlyCredentialHasNoStepToAdvance() throws Exception {
         store().savePending("alice", record("alice"));
 
-        assertFalse(store().advanceLastUsedStep("alice", Totp.NO_STEP_USED, 5));
+        assertFalse(store().advanceLastUsedStep("alice", generation("alice"), Totp.NO_STEP_USED, 5));
     }
 
     @Test
@@ -187,7 +247,7 @@ abstract class CredentialStoreContractTest {
         store().savePending("alice", record("alice"));
         assertEquals(2, store().find("alice").orElseThrow().failures(), "a new enrollment must not clear the count");
 
-        assertTrue(otherNode().advanceLastUsedStep("alice", 1000, 1001));
+        assertTrue(otherNode().advanceLastUsedStep("alice", generation("alice"), 1000, 1001));
         StoredCredential cleared = store().find("alice").orElseThrow();
         assertEquals(0, cleared.failures());
         assertTrue(cleared.lockedUntil().isEmpty());
@@ -321,7 +381,8 @@ abstract class CredentialStoreContractTest {
         enrolled("alice");
         CredentialStore[] nodes = {store(), otherNode()};
 
-        List<Boolean> results = concurrently(50, i -> nodes[i % 2].advanceLastUsedStep("alice", 1000, 1001));
+        long generation = generation("alice");
+        List<Boolean> results = concurrently(50, i -> nodes[i % 2].advanceLastUsedStep("alice", generation, 1000, 1001));
 
         assertEquals(1, results.stream().filter(Boolean::booleanValue).count());
         assertEquals(1001, store().find("alice").orElseThrow().lastUsedStep());

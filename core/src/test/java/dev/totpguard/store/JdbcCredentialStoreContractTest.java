@@ -137,7 +137,7 @@ abstract class JdbcCredentialStoreContractTest extends CredentialStoreContractTe
         StoreException error = assertThrows(StoreException.class, () -> store.find("alice"));
         assertTrue(error.getMessage().contains("read the credential"), error.getMessage());
         assertTrue(error.getCause() instanceof SQLException);
-        assertThrows(StoreException.class, () -> store.advanceLastUsedStep("alice", 1000, 1001));
+        assertThrows(StoreException.class, () -> store.advanceLastUsedStep("alice", 1, 1000, 1001));
         assertThrows(StoreException.class, () -> store.recordFailure("alice", 0, null, NOW));
         assertEquals(1000, otherNode.find("alice").orElseThrow().lastUsedStep());
     }

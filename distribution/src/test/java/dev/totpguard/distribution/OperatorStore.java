@@ -38,9 +38,10 @@ final class OperatorStore implements AutoCloseable {
 
     /** Enrolls {@code user} the way the enrollment page does; returns the secret. */
     Enrolled enroll(String user) throws Exception {
-        byte[] secret = node.startEnrollment(user).otpAuthUri().secret().bytes();
+        var enrollment = node.startEnrollment(user);
+        byte[] secret = enrollment.otpAuthUri().secret().bytes();
         long step = totp.currentStep();
-        EnrollmentResult result = node.confirmEnrollment(user, totp.generateAtStep(secret, step), null);
+        EnrollmentResult result = node.confirmEnrollment(user, enrollment.nonce(), totp.generateAtStep(secret, step), null);
         if (!result.verification().isAccepted()) {
             throw new AssertionError("enrollment of " + user + " refused: " + result.verification());
         }

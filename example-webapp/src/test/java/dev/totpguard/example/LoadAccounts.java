@@ -165,7 +165,7 @@ final class LoadAccounts {
         byte[] secret = enrollment.otpAuthUri().secret().bytes();
         for (int attempt = 0; attempt < 3; attempt++) {
             long step = totp.currentStep() - 1;
-            if (twoFactor.confirmEnrollment(username, totp.generateAtStep(secret, step), SETUP_ADDRESS).verification().isAccepted()) {
+            if (twoFactor.confirmEnrollment(username, enrollment.nonce(), totp.generateAtStep(secret, step), SETUP_ADDRESS).verification().isAccepted()) {
                 return new Account(username, secret, step);
             }
         }

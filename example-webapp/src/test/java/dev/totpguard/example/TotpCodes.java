@@ -68,7 +68,7 @@ public final class TotpCodes {
         Enrollment enrollment = service.startEnrollment(user);
         byte[] secret = enrollment.otpAuthUri().secret().bytes();
         for (int attempt = 0; attempt < 3; attempt++) {
-            if (service.confirmEnrollment(user, totp.generateAtStep(secret, totp.currentStep() - 1), "127.0.0.1")
+            if (service.confirmEnrollment(user, enrollment.nonce(), totp.generateAtStep(secret, totp.currentStep() - 1), "127.0.0.1")
                     .verification().isAccepted()) {
                 return secret;
             }

@@ -124,10 +124,11 @@ final class FilterCore {
         }
     }
 
-    /** Removes the verified marker and the grant to set up a new authenticator that a current code gave. */
+    /** Removes the verified marker, the grant to set up a new authenticator that a current code gave, and the enrollment this login started. */
     static void forgetVerification(HttpSession session) {
         session.removeAttribute(SessionState.VERIFIED);
         session.removeAttribute(SessionState.REENROLL);
+        session.removeAttribute(SessionState.ENROLLMENT);
     }
 
     /** The saved same-origin return target (consumed), or the default target. */

@@ -230,8 +230,10 @@ final class PageRoutes {
                 core.signOutAndGoToLogin(request, response);
                 return;
             }
-            Optional<Enrollment> pending = core.service.pendingEnrollment(user);
-            Enrollment enrollment = pending.isPresent() ? pending.get() : core.service.startEnrollment(user);
+            // Only the enrollment this session started is shown again; any other (another session's, an expired
+            // one) is replaced by a new one of this session's own (issue 11).
+            Optional<Enrollment> pending = core.service.pendingEnrollment(user, enrollmentNonce(session, user));
+            Enrollment enrollment = pending.isPresent() ? pending.get() : startEnrollment(session, user);
             core.render(request, response, enrollmentPage(enrollment).build(), user);
         } catch (StoreException | RuntimeException e) {
             core.unavailable(request, response, user, e);
@@ -255,12 +257,14 @@ final class PageRoutes {
             core.signOutAndGoToLogin(request, response);
             return;
         }
-        EnrollmentResult result = core.service.confirmEnrollment(user, request.getParameter(Pages.CODE_PARAMETER),
+        String nonce = enrollmentNonce(session, user);
+        EnrollmentResult result = core.service.confirmEnrollment(user, nonce, request.getParameter(Pages.CODE_PARAMETER),
                 request.getRemoteAddr());
         Verification verification = result.verification();
         switch (verification.outcome()) {
             case ACCEPTED:
                 session.removeAttribute(SessionState.REENROLL);
+                session.removeAttribute(SessionState.ENROLLMENT);
                 core.markVerified(request, user);
                 String next = reenroll ? core.pages.url(request, Pages.MANAGE) : core.takeReturnTarget(request);
                 showRecoveryCodes(request, response, user, result.recoveryCodes(), next);
@@ -273,7 +277,7 @@ final class PageRoutes {
                 return;
             default:
                 try {
-                    Optional<Enrollment> pending = core.service.pendingEnrollment(user);
+                    Optional<Enrollment> pending = core.service.pendingEnrollment(user, nonce);
                     if (pending.isEmpty()) {
                         FilterCore.redirect(request, response, core.pages.url(request, Pages.ENROLL));
                         return;
@@ -290,6 +294,20 @@ final class PageRoutes {
                     core.unavailable(request, response, user, e);
                 }
         }
+    }
+
+    /** Starts an enrollment and keeps its nonce in this session, the only place that holds it. */
+    private Enrollment startEnrollment(HttpSession session, String user) throws StoreException {
+        Enrollment enrollment = core.service.startEnrollment(user);
+        session.setAttribute(SessionState.ENROLLMENT, new SessionState.EnrollmentNonce(user, enrollment.nonce()));
+        return enrollment;
+    }
+
+    /** The nonce of the enrollment this session started for {@code user}, or {@code null}. */
+    private static String enrollmentNonce(HttpSession session, String user) {
+        Object held = session.getAttribute(SessionState.ENROLLMENT);
+        return held instanceof SessionState.EnrollmentNonce && ((SessionState.EnrollmentNonce) held).user().equals(user)
+                ? ((SessionState.EnrollmentNonce) held).nonce() : null;
     }
 
     private static Page.Builder enrollmentPage(Enrollment enrollment) {
@@ -382,7 +400,7 @@ final class PageRoutes {
                 case Pages.REENROLL:
                     session.setAttribute(SessionState.REENROLL,
                             new SessionState.Pending(user, core.clock.millis() + core.stepUpMaxAgeMillis));
-                    core.render(request, response, enrollmentPage(core.service.startEnrollment(user)).build(), user);
+                    core.render(request, response, enrollmentPage(startEnrollment(session, user)).build(), user);
                     return;
                 case Pages.REGENERATE:
                     showRecoveryCodes(request, response, user, core.service.regenerateRecoveryCodes(user),

@@ -18,6 +18,8 @@ final class SessionState {
     static final String PENDING = "dev.totpguard.filter.pending";
     /** {@link Pending}: the user entered a current code to set up a new authenticator, until that time. */
     static final String REENROLL = "dev.totpguard.filter.reenroll";
+    /** {@link EnrollmentNonce}: the enrollment this session started; only this session can see and confirm it. */
+    static final String ENROLLMENT = "dev.totpguard.filter.enrollment";
     /** String: the same-origin path and query to return to after the code. */
     static final String RETURN_TARGET = "dev.totpguard.filter.return";
 
@@ -103,6 +105,36 @@ final class SessionState {
         @Override
         public String toString() {
             return "Pending[" + user + " at " + Instant.ofEpochMilli(millis) + "]";
+        }
+    }
+
+    /**
+     * The nonce of the enrollment this session started ({@code Enrollment.nonce()}), bound to the user. It is the
+     * session's capability to see the pending secret again and confirm it; it lives only here and never in a page.
+     * {@link #toString()} hides it.
+     */
+    static final class EnrollmentNonce implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final String user;
+        private final String nonce;
+
+        EnrollmentNonce(String user, String nonce) {
+            this.user = Objects.requireNonNull(user, "user");
+            this.nonce = Objects.requireNonNull(nonce, "nonce");
+        }
+
+        String user() {
+            return user;
+        }
+
+        String nonce() {
+            return nonce;
+        }
+
+        @Override
+        public String toString() {
+            return "EnrollmentNonce[" + user + "]";
         }
     }
 }

@@ -70,6 +70,9 @@ public final class TotpFilter implements Filter {
     /** The name under which {@link #register} and the web fragment register the filter. */
     public static final String NAME = "TotpGuard";
 
+    /** How old an accepted {@link Verification} may be when {@link #acceptSecondFactor} receives it. */
+    public static final int PROOF_MAX_AGE_SECONDS = 60;
+
     private static final String RENDERING_ATTRIBUTE = "dev.totpguard.filter.rendering";
     /** Set while the rest of the chain of one dispatch runs, when the filter is mapped twice. */
     private static final String PASSED_ATTRIBUTE = "dev.totpguard.filter.passed";
@@ -355,12 +358,17 @@ public final class TotpFilter implements Filter {
      * defence after each authentication step), renews the filter's CSRF token and marks the session verified
      * for the signed-in user at the filter's clock's current instant (so the maximum verified age counts from
      * now). Call it only with the result of a check of this request's user's code; it refuses anything that
-     * cannot be one.
+     * cannot be one: an accepted {@link Verification} is a proof only the service issues, naming the user whose
+     * code it checked and when, and the filter accepts it only for the user signed in on this request, only within
+     * {@value #PROOF_MAX_AGE_SECONDS} seconds of its issue by the filter's clock, and only once
+     * ({@link Verification#claim()}), so one checked code verifies one session.
      *
      * @param request the request whose session passed the second factor, with its user signed in
-     * @param proof what {@code confirmEnrollment(user, code, ...).verification()} or {@code verify(user, code,
-     *     ...)} returned for that code
-     * @throws IllegalArgumentException if {@code proof} is not {@link Verification.Outcome#ACCEPTED accepted}
+     * @param proof what {@code confirmEnrollment(user, nonce, code, ...).verification()}, {@code verify(user, code,
+     *     ...)} or {@code useRecoveryCode(user, code, ...)} returned for that code, in this request
+     * @throws IllegalArgumentException if {@code proof} is not {@link Verification.Outcome#ACCEPTED accepted}, is for
+     *     another user than the one signed in, is older than {@value #PROOF_MAX_AGE_SECONDS} seconds, or was already
+     *     presented
      * @throws IllegalStateException if the filter is not initialised, no user is signed in on the request, or
      *     that user has no active second factor in the store
      * @throws StoreException if the store cannot tell whether the user has an active second factor; the session
@@ -380,8 +388,22 @@ public final class TotpFilter implements Filter {
         if (user == null) {
             throw new IllegalStateException("No user is signed in on this request");
         }
+        // A proof of another user's code (the application mixed up accounts, or took a user name from the request)
+        // says nothing about this session's user.
+        if (!proof.user().map(user::equals).orElse(false)) {
+            throw new IllegalArgumentException("The proof is for another user than the one signed in on this request");
+        }
+        // A proof kept from earlier (or from another request) is not a check made now for this request.
+        long ageMillis = initialised.clock.millis() - proof.issuedAt().orElseThrow().toEpochMilli();
+        if (Math.abs(ageMillis) > PROOF_MAX_AGE_SECONDS * 1000L) {
+            throw new IllegalArgumentException("The proof is not fresh: a code check older than "
+                    + PROOF_MAX_AGE_SECONDS + " seconds does not verify a session");
+        }
         if (!initialised.service.status(user).isActive()) {
             throw new IllegalStateException("The signed-in user has no active second factor");
+        }
+        if (!proof.claim()) {
+            throw new IllegalArgumentException("The proof was already presented: one code check verifies one session");
         }
         initialised.markVerified(request, user);
     }

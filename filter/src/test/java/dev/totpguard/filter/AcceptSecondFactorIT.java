@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -32,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link TotpFilter#acceptSecondFactor}: an application that checks a code on a page of its own (here
  * {@code /own-code}, outside the filter's protected paths) tells the filter, and the session is then verified
  * with a new session id, on Jetty 12 and Tomcat 11. Anything that is not an accepted check of the signed-in
- * user's own active factor is refused and leaves the session asking for a code.
+ * user's own active factor, made just now and presented once, is refused and leaves the session asking for a
+ * code (issue 11 section 4: the proof is issued only by the service, bound to the user and the moment).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AcceptSecondFactorIT {
@@ -44,12 +46,15 @@ class AcceptSecondFactorIT {
     private final AtomicInteger nextUser = new AtomicInteger();
 
     /**
-     * The application's own code page. {@code proof=forged} skips the check and hands the filter an accepted
-     * outcome nobody earned, as a careless application might, to show what the filter still refuses.
+     * The application's own code page, with the mistakes a careless application might make, to show what the
+     * filter still refuses: {@code as=name} checks the code of a user named in the request instead of the signed-in
+     * one; {@code proof=keep} checks the code and keeps the accepted result without presenting it, and
+     * {@code proof=kept} later presents that kept result (in another request, maybe another session).
      */
     static final class OwnCodeServlet extends HttpServlet {
         private final transient TotpFilter filter;
         private final transient TwoFactorService service;
+        private final transient AtomicReference<Verification> kept = new AtomicReference<>();
 
         OwnCodeServlet(TotpFilter filter, TwoFactorService service) {
             this.filter = filter;
@@ -60,8 +65,19 @@ class AcceptSecondFactorIT {
         protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
             String user = request.getRemoteUser();
             try {
-                Verification proof = "forged".equals(request.getParameter("proof")) ? Verification.accepted()
-                        : service.verify(user, request.getParameter("code"), request.getRemoteAddr());
+                String mode = request.getParameter("proof");
+                Verification proof;
+                if ("kept".equals(mode)) {
+                    proof = kept.get();
+                } else {
+                    String checked = request.getParameter("as") != null ? request.getParameter("as") : user;
+                    proof = service.verify(checked, request.getParameter("code"), request.getRemoteAddr());
+                    if ("keep".equals(mode)) {
+                        kept.set(proof);
+                        response.getWriter().write("kept " + proof.outcome());
+                        return;
+                    }
+                }
                 filter.acceptSecondFactor(request, proof);
                 response.getWriter().write("passed");
             } catch (IllegalArgumentException | IllegalStateException e) {
@@ -133,7 +149,7 @@ class AcceptSecondFactorIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
-    void aRefusedCheckAForgedProofForAUserWithoutAFactorOrNoUserLeaveTheSessionUnverified(String kind) throws Exception {
+    void aRefusedCheckOrNoSignedInUserLeaveTheSessionUnverified(String kind) throws Exception {
         WebContainer container = containers.get(kind);
         String enrolled = user();
         fixture.enroll(enrolled);
@@ -145,25 +161,88 @@ class AcceptSecondFactorIT {
         assertEquals(before, browser.cookie("JSESSIONID"), "nothing happened to the session");
         assertAsksForCode(browser);
 
-        // An accepted outcome for a user without an active factor: no second factor was passed.
-        String notEnrolled = user();
-        Browser plain = new Browser(container.base());
-        Response in = plain.follow(Login.formLogin(plain, "/admin/x", notEnrolled, Login.passwordOf(notEnrolled)));
-        assertEquals(200, in.status(), "OPTIONAL policy: a user without a factor gets in with the password: " + in);
-        Response forged = plain.post("/own-code", Map.of("proof", "forged"));
-        assertEquals(403, forged.status(), forged::toString);
-        assertTrue(forged.body().contains("no active second factor"), forged::toString);
-
-        // No user signed in at all.
-        Response anonymous = new Browser(container.base()).post("/own-code", Map.of("proof", "forged"));
+        // No user signed in at all, with a real accepted proof in hand.
+        Response kept = new Browser(container.base()).post("/own-code", Map.of("proof", "keep", "as", enrolled,
+                "code", fixture.code(enrolled)));
+        assertEquals("kept ACCEPTED", kept.body(), kept::toString);
+        Response anonymous = new Browser(container.base()).post("/own-code", Map.of("proof", "kept"));
         assertEquals(403, anonymous.status(), anonymous::toString);
         assertTrue(anonymous.body().contains("No user is signed in"), anonymous::toString);
+        fixture.nextStep();
 
         // The enrolled user's session still asks for a code, and the right one still works on the filter's page.
         assertAsksForCode(browser);
         Response page = browser.get(TOKEN);
         Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", fixture.code(enrolled)));
         assertEquals(303, accepted.status(), accepted::toString);
+        fixture.nextStep();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "tomcat"})
+    void aProofOfAnotherUsersCodeDoesNotVerifyTheSession(String kind) throws Exception {
+        WebContainer container = containers.get(kind);
+        String victim = user();
+        String attacker = user();
+        fixture.enroll(victim);
+        fixture.enroll(attacker);
+        // The attacker has the victim's password only, and their own authenticator.
+        Browser browser = passwordOnly(container, victim);
+
+        Response foreign = browser.post("/own-code", Map.of("as", attacker, "code", fixture.code(attacker)));
+
+        assertEquals(403, foreign.status(), foreign::toString);
+        assertTrue(foreign.body().contains("another user"), foreign::toString);
+        assertAsksForCode(browser);
+
+        // Under OPTIONAL a user without a factor is in with the password; a proof of someone else's code changes nothing.
+        String notEnrolled = user();
+        Browser plain = new Browser(container.base());
+        Response in = plain.follow(Login.formLogin(plain, "/admin/x", notEnrolled, Login.passwordOf(notEnrolled)));
+        assertEquals(200, in.status(), "OPTIONAL policy: a user without a factor gets in with the password: " + in);
+        fixture.nextStep();
+        Response other = plain.post("/own-code", Map.of("as", attacker, "code", fixture.code(attacker)));
+        assertEquals(403, other.status(), other::toString);
+        fixture.nextStep();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "tomcat"})
+    void aProofOlderThanAMinuteDoesNotVerifyTheSession(String kind) throws Exception {
+        String user = user();
+        fixture.enroll(user);
+        Browser browser = passwordOnly(containers.get(kind), user);
+        Response kept = browser.post("/own-code", Map.of("proof", "keep", "code", fixture.code(user)));
+        assertEquals("kept ACCEPTED", kept.body(), kept::toString);
+
+        fixture.clock().advance(java.time.Duration.ofSeconds(TotpFilter.PROOF_MAX_AGE_SECONDS + 1));
+        Response stale = browser.post("/own-code", Map.of("proof", "kept"));
+
+        assertEquals(403, stale.status(), stale::toString);
+        assertTrue(stale.body().contains("not fresh"), stale::toString);
+        assertAsksForCode(browser);
+        fixture.nextStep();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "tomcat"})
+    void oneAcceptedCheckVerifiesOneSessionOnly(String kind) throws Exception {
+        WebContainer container = containers.get(kind);
+        String user = user();
+        fixture.enroll(user);
+        Browser owner = passwordOnly(container, user);
+        Browser second = passwordOnly(container, user);
+        Response kept = owner.post("/own-code", Map.of("proof", "keep", "code", fixture.code(user)));
+        assertEquals("kept ACCEPTED", kept.body(), kept::toString);
+
+        Response first = owner.post("/own-code", Map.of("proof", "kept"));
+        assertEquals(200, first.status(), first::toString);
+        Response again = second.post("/own-code", Map.of("proof", "kept"));
+
+        assertEquals(403, again.status(), again::toString);
+        assertTrue(again.body().contains("already presented"), again::toString);
+        assertAsksForCode(second);
+        assertEquals(200, owner.get("/admin/x").status());
         fixture.nextStep();
     }
 }

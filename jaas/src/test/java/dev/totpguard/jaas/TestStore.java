@@ -90,10 +90,11 @@ public final class TestStore implements AutoCloseable {
 
     /** Enrolls the user's TOTP through the service, the way the enrollment page does. */
     public Enrolled enroll(String user) throws Exception {
-        byte[] secret = node.startEnrollment(user).otpAuthUri().secret().bytes();
+        dev.totpguard.Enrollment enrollment = node.startEnrollment(user);
+        byte[] secret = enrollment.otpAuthUri().secret().bytes();
         Totp totp = Totp.builder().build();
         long step = totp.currentStep();
-        EnrollmentResult result = node.confirmEnrollment(user, totp.generateAtStep(secret, step), null);
+        EnrollmentResult result = node.confirmEnrollment(user, enrollment.nonce(), totp.generateAtStep(secret, step), null);
         if (!result.verification().isAccepted()) {
             throw new AssertionError("enrollment of " + user + " refused: " + result.verification());
         }

@@ -89,7 +89,8 @@ final class EditAdministratorServlet extends HttpServlet {
                 response.sendRedirect(Paths.edit(request.getContextPath(), administrator.username()) + "&saved=1");
                 return;
             }
-            EnrollmentResult result = app.twoFactor().confirmEnrollment(self, code, request.getRemoteAddr());
+            EnrollmentResult result = app.twoFactor().confirmEnrollment(self, SessionSteps.enrollmentNonce(request, self), code,
+                    request.getRemoteAddr());
             switch (result.verification().outcome()) {
                 case ACCEPTED -> {
                     app.accounts().directory().update(administrator.username(), name, email);
@@ -173,7 +174,8 @@ final class EditAdministratorServlet extends HttpServlet {
             case NONE -> body.append("<p>Protect your account with a token code from your phone. Choose a method:</p>\n")
                     .append("<p><button type=\"submit\" form=\"start-totp\" name=\"method\" value=\"totp\">Time-based Tokens (TOTP)</button></p>\n");
             case PENDING -> {
-                Optional<Enrollment> pending = app.twoFactor().pendingEnrollment(request.getRemoteUser());
+                Optional<Enrollment> pending = app.twoFactor().pendingEnrollment(request.getRemoteUser(),
+                        SessionSteps.enrollmentNonce(request, request.getRemoteUser()));
                 if (pending.isEmpty()) {
                     body.append("<p><button type=\"submit\" form=\"start-totp\" name=\"method\" value=\"totp\">Time-based Tokens (TOTP)</button></p>\n");
                     return;

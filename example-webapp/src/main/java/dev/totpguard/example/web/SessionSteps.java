@@ -1,9 +1,11 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.Enrollment;
 import dev.totpguard.Verification;
 import dev.totpguard.filter.TotpFilter;
 import dev.totpguard.store.StoreException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -29,6 +31,23 @@ final class SessionSteps {
     /** For the application started without TOTP Guard's filter (benchmarks only). */
     static SessionSteps withoutFilter() {
         return new SessionSteps();
+    }
+
+    private static final String ENROLLMENT_NONCE = "dev.totpguard.example.enrollment-nonce.";
+
+    /**
+     * Keeps the nonce of the enrollment this session started, under the user's name: only this session can show
+     * the pending QR code again and confirm it (TOTP Guard issue 11). It never goes into a page.
+     */
+    static void enrollmentStarted(HttpServletRequest request, String user, Enrollment enrollment) {
+        request.getSession().setAttribute(ENROLLMENT_NONCE + user, enrollment.nonce());
+    }
+
+    /** The nonce of the enrollment this session started for {@code user}, or {@code null}. */
+    static String enrollmentNonce(HttpServletRequest request, String user) {
+        HttpSession session = request.getSession(false);
+        Object nonce = session == null ? null : session.getAttribute(ENROLLMENT_NONCE + user);
+        return nonce instanceof String ? (String) nonce : null;
     }
 
     /** @param proof the accepted outcome of checking the signed-in administrator's own code */

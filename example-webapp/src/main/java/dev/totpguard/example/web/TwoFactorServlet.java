@@ -74,7 +74,7 @@ final class TwoFactorServlet extends HttpServlet {
                                 "Two-factor authentication is already on. To move it to a new phone, disable it with a token code first.");
                         return;
                     }
-                    app.twoFactor().startEnrollment(self);
+                    SessionSteps.enrollmentStarted(request, self, app.twoFactor().startEnrollment(self));
                     response.sendRedirect(Paths.editTwoFactor(context, self));
                 }
                 case "/recovery-codes" -> {

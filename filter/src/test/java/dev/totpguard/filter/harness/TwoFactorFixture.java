@@ -101,7 +101,7 @@ public final class TwoFactorFixture implements AutoCloseable {
     public List<String> enroll(String user) throws Exception {
         Enrollment enrollment = service.startEnrollment(user);
         byte[] secret = enrollment.otpAuthUri().secret().bytes();
-        EnrollmentResult result = service.confirmEnrollment(user, totp.generate(secret), "127.0.0.1");
+        EnrollmentResult result = service.confirmEnrollment(user, enrollment.nonce(), totp.generate(secret), "127.0.0.1");
         if (!result.verification().isAccepted()) {
             throw new AssertionError("enrollment of " + user + " failed: " + result.verification());
         }
