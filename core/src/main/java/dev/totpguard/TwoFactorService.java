@@ -8,6 +8,8 @@ import dev.totpguard.otp.Totp;
 import dev.totpguard.otp.TotpParameters;
 import dev.totpguard.qr.QrCode;
 import dev.totpguard.recovery.RecoveryCodes;
+import dev.totpguard.store.AccountAliasException;
+import dev.totpguard.store.AccountKey;
 import dev.totpguard.store.CredentialStore;
 import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.store.KeyRing;
@@ -51,6 +53,13 @@ import javax.sql.DataSource;
  * {@link #verify}, {@link #useRecoveryCode} and {@link #confirmEnrollment} never throw for bad input or a
  * failing store — they return {@link Verification.Outcome#STORE_UNAVAILABLE} and callers fail closed.
  * Management methods throw {@link StoreException}. Every outcome is reported to the {@link TwoFactorListener}.
+ *
+ * <p>Identity: user names are the account's canonical id as the user source stores it. A name that is another
+ * spelling ({@link AccountKey}: case, accents, compatibility characters, surrounding space) of a <em>different</em>
+ * stored id is refused everywhere — {@link #status}, enrollment and management methods throw
+ * {@link AccountAliasException}, the code checks return {@link Verification.Outcome#ACCOUNT_ALIAS} — because a
+ * case-insensitive password check may have accepted it for the enrolled account: it must neither pass as "not
+ * enrolled" nor get a second secret.
  *
  * <p>Thread-safe; build one per application and share it. {@link #close()} closes only what
  * {@link #fromSettings(Map)} created.
@@ -104,7 +113,8 @@ public final class TwoFactorService implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the key and the expected form when a setting is wrong or missing,
      *     e.g. a key file that does not exist
-     * @throws IllegalStateException if the tables were to be created and the database refused or was unreachable
+     * @throws IllegalStateException if the tables were to be created and the database refused or was unreachable,
+     *     or if the tables are missing or predate this version (the message names the schema file to re-run)
      */
     public static TwoFactorService fromSettings(Map<String, String> settings) {
         Objects.requireNonNull(settings, "settings");
@@ -163,8 +173,9 @@ public final class TwoFactorService implements AutoCloseable {
             store = storeBuilder.createSchemaIfMissing(createSchema).build();
         } catch (StoreException e) {
             closeQuietly(pool);
-            throw new IllegalStateException("Cannot create the TOTP Guard tables (" + TotpGuardSettings.SCHEMA_CREATE
-                    + " = true): " + e.getMessage(), e);
+            throw new IllegalStateException(createSchema
+                    ? "Cannot create the TOTP Guard tables (" + TotpGuardSettings.SCHEMA_CREATE + " = true): " + e.getMessage()
+                    : "The TOTP Guard tables cannot be used: " + e.getMessage(), e);
         }
         Builder builder = builder().store(store).keyRing(keyRing).policy(policy);
         builder.ownedResource = pool;
@@ -200,7 +211,11 @@ public final class TwoFactorService implements AutoCloseable {
         Secret secret = Secret.generate(random, policy.secretBytes());
         SecretRecord pending = SecretRecord.of(cipher.seal(user, secret), policy.parameters(), deviceLabel, now);
         try {
+            refuseAlias(user);
             store.savePending(user, pending);
+        } catch (AccountAliasException e) {
+            fire(event(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, now).detail(ALIAS_DETAIL));
+            throw e;
         } catch (StoreException e) {
             fire(event(TwoFactorEvent.Type.STORE_UNAVAILABLE, user, now).detail("start enrollment"));
             throw e;
@@ -212,6 +227,7 @@ public final class TwoFactorService implements AutoCloseable {
     /** The pending enrollment again (same secret), e.g. to show the QR code once more after a wrong code. */
     public Optional<Enrollment> pendingEnrollment(String user) throws StoreException {
         checkUser(user);
+        refuseAlias(user);
         Optional<SecretRecord> pending = store.find(user).flatMap(StoredCredential::pending);
         if (pending.isEmpty()) {
             return Optional.empty();
@@ -235,6 +251,7 @@ public final class TwoFactorService implements AutoCloseable {
             return EnrollmentResult.refused(Verification.invalid());
         }
         try {
+            refuseAlias(user);
             StoredCredential credential = store.find(user).orElse(null);
             if (credential == null || credential.pending().isEmpty()) {
                 fire(event(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, now).clientAddress(address).detail("no pending enrollment"));
@@ -262,6 +279,9 @@ public final class TwoFactorService implements AutoCloseable {
             release(address);
             fire(event(TwoFactorEvent.Type.ENROLLMENT_CONFIRMED, user, now).clientAddress(address));
             return EnrollmentResult.accepted(codes);
+        } catch (AccountAliasException e) {
+            fire(event(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, now).clientAddress(address).detail(ALIAS_DETAIL));
+            return EnrollmentResult.refused(Verification.accountAlias());
         } catch (StoreException | RuntimeException e) {
             return EnrollmentResult.refused(storeFailure(user, address, now, "confirm enrollment", e));
         }
@@ -284,6 +304,7 @@ public final class TwoFactorService implements AutoCloseable {
             return Verification.invalid();
         }
         try {
+            refuseAlias(user);
             StoredCredential credential = store.find(user).orElse(null);
             if (credential == null || !credential.isActive()) {
                 fire(event(TwoFactorEvent.Type.CODE_REFUSED, user, now).clientAddress(address).detail("not enrolled"));
@@ -324,6 +345,9 @@ public final class TwoFactorService implements AutoCloseable {
             } finally {
                 Arrays.fill(key, (byte) 0);
             }
+        } catch (AccountAliasException e) {
+            fire(event(TwoFactorEvent.Type.CODE_REFUSED, user, now).clientAddress(address).detail(ALIAS_DETAIL));
+            return Verification.accountAlias();
         } catch (StoreException | RuntimeException e) {
             return storeFailure(user, address, now, "verify a code", e);
         }
@@ -340,6 +364,7 @@ public final class TwoFactorService implements AutoCloseable {
             return Verification.invalid();
         }
         try {
+            refuseAlias(user);
             StoredCredential credential = store.find(user).orElse(null);
             if (credential == null || !credential.isActive()) {
                 fire(event(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, user, now).clientAddress(address).detail("not enrolled"));
@@ -369,6 +394,9 @@ public final class TwoFactorService implements AutoCloseable {
             long remaining = stored.stream().filter(hash -> !hash.isUsed()).count() - 1;
             fire(event(TwoFactorEvent.Type.RECOVERY_CODE_USED, user, now).clientAddress(address).detail(remaining + " remaining"));
             return Verification.accepted();
+        } catch (AccountAliasException e) {
+            fire(event(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, user, now).clientAddress(address).detail(ALIAS_DETAIL));
+            return Verification.accountAlias();
         } catch (StoreException | RuntimeException e) {
             return storeFailure(user, address, now, "use a recovery code", e);
         }
@@ -384,6 +412,7 @@ public final class TwoFactorService implements AutoCloseable {
      */
     public List<String> regenerateRecoveryCodes(String user) throws StoreException {
         checkUser(user);
+        refuseAlias(user);
         Instant now = clock.instant();
         List<String> codes = recoveryCodes.generate();
         if (!store.replaceRecoveryCodes(user, hashAll(codes))) {
@@ -424,8 +453,16 @@ public final class TwoFactorService implements AutoCloseable {
         fire(event(TwoFactorEvent.Type.UNLOCKED, user, now).actor(actor));
     }
 
+    /**
+     * The user's second-factor state.
+     *
+     * @throws AccountAliasException if {@code user} is another spelling of a different enrolled account: refuse
+     *     the request (it is neither "not enrolled" nor that account)
+     * @throws StoreException if the store fails
+     */
     public TwoFactorStatus status(String user) throws StoreException {
         checkUser(user);
+        refuseAlias(user);
         Instant now = clock.instant();
         StoredCredential credential = store.find(user).orElse(null);
         if (credential == null) {
@@ -488,6 +525,20 @@ public final class TwoFactorService implements AutoCloseable {
     }
 
     // ---- internals
+
+    private static final String ALIAS_DETAIL = "another spelling of an account enrolled under a different user name";
+
+    /**
+     * Throws if another stored user id folds to the same account key: one indexed look-up, on every path where a
+     * name meets the store, because the password check before us may compare names case- or accent-insensitively.
+     */
+    private void refuseAlias(String user) throws StoreException {
+        for (String owner : store.usersWithAccountKey(AccountKey.of(user))) {
+            if (!owner.equals(user)) {
+                throw new AccountAliasException(user);
+            }
+        }
+    }
 
     /** The outcome of reserving an attempt: a refusal, or the lock the reservation set (if any). */
     private static final class Attempt {

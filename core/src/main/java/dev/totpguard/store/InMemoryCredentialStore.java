@@ -44,6 +44,8 @@ public final class InMemoryCredentialStore implements CredentialStore {
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AddressWindow> addresses = new ConcurrentHashMap<>();
+    /** Account key to the one stored user id that has it: the in-memory counterpart of the unique index. */
+    private final ConcurrentHashMap<String, String> accountKeys = new ConcurrentHashMap<>();
 
     public InMemoryCredentialStore() {
     }
@@ -55,8 +57,15 @@ public final class InMemoryCredentialStore implements CredentialStore {
     }
 
     @Override
-    public void savePending(String user, SecretRecord pending) {
+    public void savePending(String user, SecretRecord pending) throws AccountAliasException {
         Objects.requireNonNull(pending, "pending");
+        Objects.requireNonNull(user, "user");
+        // Claimed before the entry exists and never released while it does, so of two spellings enrolling at
+        // once only one gets a credential.
+        String owner = accountKeys.putIfAbsent(AccountKey.of(user), user);
+        if (owner != null && !owner.equals(user)) {
+            throw new AccountAliasException(user);
+        }
         entries.compute(Objects.requireNonNull(user, "user"), (name, entry) -> entry == null
                 ? new Entry(StoredCredential.builder(name).pending(pending).build(), List.of())
                 : new Entry(entry.credential.toBuilder().pending(pending).build(), entry.codes));
@@ -187,7 +196,17 @@ public final class InMemoryCredentialStore implements CredentialStore {
 
     @Override
     public boolean delete(String user) {
-        return entries.remove(Objects.requireNonNull(user, "user")) != null;
+        boolean removed = entries.remove(Objects.requireNonNull(user, "user")) != null;
+        if (removed) {
+            accountKeys.remove(AccountKey.of(user), user);
+        }
+        return removed;
+    }
+
+    @Override
+    public List<String> usersWithAccountKey(String accountKey) {
+        String owner = accountKeys.get(Objects.requireNonNull(accountKey, "accountKey"));
+        return owner != null && entries.containsKey(owner) ? List.of(owner) : List.of();
     }
 
     @Override

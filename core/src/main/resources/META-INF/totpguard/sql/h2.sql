@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS totpguard_credential (
     pending_created_at     BIGINT,
     failures               INTEGER        DEFAULT 0 NOT NULL,
     locked_until           BIGINT,
+    account_key            VARCHAR(64),
     CONSTRAINT totpguard_credential_pk PRIMARY KEY (user_id),
     CONSTRAINT totpguard_credential_status CHECK (status IN ('PENDING', 'ACTIVE'))
 );
@@ -47,3 +48,12 @@ CREATE TABLE IF NOT EXISTS totpguard_address_failure (
 );
 
 CREATE INDEX IF NOT EXISTS totpguard_address_failure_window ON totpguard_address_failure (window_start);
+
+-- account_key: AccountKey.of(user_id), the SHA-256 of the user name folded (case, accents, compatibility
+-- characters, surrounding space). Unique, so one account has one second factor however its name is spelled:
+-- a case-insensitive user directory accepts ADMIN for admin, and TOTP Guard refuses ADMIN while admin is enrolled.
+-- The statements below upgrade a table created by an older version (re-running this file is safe); the store
+-- fills in the key of old rows at start-up.
+ALTER TABLE totpguard_credential ADD COLUMN IF NOT EXISTS account_key VARCHAR(64);
+
+CREATE UNIQUE INDEX IF NOT EXISTS totpguard_credential_account_key ON totpguard_credential (account_key);
