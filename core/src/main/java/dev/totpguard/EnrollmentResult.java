@@ -38,7 +38,7 @@ public final class EnrollmentResult {
         return new EnrollmentResult(verification, List.of());
     }
 
-    /** ACCEPTED, INVALID, REPLAYED, LOCKED, NOT_ENROLLED (no pending enrollment) or STORE_UNAVAILABLE. */
+    /** ACCEPTED, INVALID, REPLAYED, LOCKED, NOT_ENROLLED (no pending enrollment), STORE_UNAVAILABLE or ACCOUNT_ALIAS. */
     public Verification verification() {
         return verification;
     }

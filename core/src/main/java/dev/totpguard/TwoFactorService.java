@@ -8,6 +8,8 @@ import dev.totpguard.otp.Totp;
 import dev.totpguard.otp.TotpParameters;
 import dev.totpguard.qr.QrCode;
 import dev.totpguard.recovery.RecoveryCodes;
+import dev.totpguard.store.AccountAliasException;
+import dev.totpguard.store.AccountKey;
 import dev.totpguard.store.CredentialStore;
 import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.store.KeyRing;
@@ -57,6 +59,13 @@ import javax.sql.DataSource;
  * {@link #verify}, {@link #useRecoveryCode} and {@link #confirmEnrollment} never throw for bad input or a
  * failing store — they return {@link Verification.Outcome#STORE_UNAVAILABLE} and callers fail closed.
  * Management methods throw {@link StoreException}. Every outcome is reported to the {@link TwoFactorListener}.
+ *
+ * <p>Identity: user names are the account's canonical id as the user source stores it. A name that is another
+ * spelling ({@link AccountKey}: case, accents, compatibility characters, surrounding space) of a <em>different</em>
+ * stored id is refused everywhere — {@link #status}, enrollment and management methods throw
+ * {@link AccountAliasException}, the code checks return {@link Verification.Outcome#ACCOUNT_ALIAS} — because a
+ * case-insensitive password check may have accepted it for the enrolled account: it must neither pass as "not
+ * enrolled" nor get a second secret.
  *
  * <p>Thread-safe; build one per application and share it. {@link #close()} closes only what
  * {@link #fromSettings(Map)} created.
@@ -113,7 +122,8 @@ public final class TwoFactorService implements AutoCloseable {
      * @throws IllegalArgumentException naming the key and the expected form when a setting is wrong or missing,
      *     e.g. a key file that does not exist, or naming a {@code totpguard.*} key that no module reads
      *     ({@link TotpGuardSettings#refuseUnknownKeys})
-     * @throws IllegalStateException if the tables were to be created and the database refused or was unreachable
+     * @throws IllegalStateException if the tables were to be created and the database refused or was unreachable,
+     *     or if the tables are missing or predate this version (the message names the schema file to re-run)
      */
     public static TwoFactorService fromSettings(Map<String, String> settings) {
         Objects.requireNonNull(settings, "settings");
@@ -173,8 +183,9 @@ public final class TwoFactorService implements AutoCloseable {
             store = storeBuilder.createSchemaIfMissing(createSchema).build();
         } catch (StoreException e) {
             closeQuietly(pool);
-            throw new IllegalStateException("Cannot create the TOTP Guard tables (" + TotpGuardSettings.SCHEMA_CREATE
-                    + " = true): " + e.getMessage(), e);
+            throw new IllegalStateException(createSchema
+                    ? "Cannot create the TOTP Guard tables (" + TotpGuardSettings.SCHEMA_CREATE + " = true): " + e.getMessage()
+                    : "The TOTP Guard tables cannot be used: " + e.getMessage(), e);
         }
         Builder builder = builder().store(store).keyRing(keyRing).policy(policy);
         builder.ownedResource = pool;
@@ -219,7 +230,11 @@ public final class TwoFactorService implements AutoCloseable {
         SecretRecord pending = SecretRecord.of(cipher.seal(user, secret), policy.parameters(), deviceLabel, now)
                 .withNonceHash(nonceHash(nonce));
         try {
+            refuseAlias(user);
             store.savePending(user, pending);
+        } catch (AccountAliasException e) {
+            fire(event(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, now).detail(ALIAS_DETAIL));
+            throw e;
         } catch (StoreException e) {
             fire(event(TwoFactorEvent.Type.STORE_UNAVAILABLE, user, now).detail("start enrollment"));
             throw e;
@@ -238,6 +253,7 @@ public final class TwoFactorService implements AutoCloseable {
      */
     public Optional<Enrollment> pendingEnrollment(String user, String nonce) throws StoreException {
         checkUser(user);
+        refuseAlias(user);
         Optional<SecretRecord> pending = store.find(user).flatMap(StoredCredential::pending)
                 .filter(record -> belongsTo(record, nonce, clock.instant()));
         if (pending.isEmpty()) {
@@ -266,6 +282,7 @@ public final class TwoFactorService implements AutoCloseable {
             return EnrollmentResult.refused(Verification.invalid());
         }
         try {
+            refuseAlias(user);
             StoredCredential credential = store.find(user).orElse(null);
             // Another session's enrollment, or one left lying around, is no enrollment for this caller: nothing of
             // it is checked, counted or revealed (issue 11: a password holder must not plant or read the secret).
@@ -297,6 +314,9 @@ public final class TwoFactorService implements AutoCloseable {
             release(address);
             fire(event(TwoFactorEvent.Type.ENROLLMENT_CONFIRMED, user, now).clientAddress(address));
             return EnrollmentResult.accepted(Verification.accepted(user, now), codes);
+        } catch (AccountAliasException e) {
+            fire(event(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, now).clientAddress(address).detail(ALIAS_DETAIL));
+            return EnrollmentResult.refused(Verification.accountAlias());
         } catch (StoreException | RuntimeException e) {
             return EnrollmentResult.refused(storeFailure(user, address, now, "confirm enrollment", e));
         }
@@ -319,6 +339,7 @@ public final class TwoFactorService implements AutoCloseable {
             return Verification.invalid();
         }
         try {
+            refuseAlias(user);
             StoredCredential credential = store.find(user).orElse(null);
             if (credential == null || !credential.isActive()) {
                 fire(event(TwoFactorEvent.Type.CODE_REFUSED, user, now).clientAddress(address).detail("not enrolled"));
@@ -361,6 +382,9 @@ public final class TwoFactorService implements AutoCloseable {
             } finally {
                 Arrays.fill(key, (byte) 0);
             }
+        } catch (AccountAliasException e) {
+            fire(event(TwoFactorEvent.Type.CODE_REFUSED, user, now).clientAddress(address).detail(ALIAS_DETAIL));
+            return Verification.accountAlias();
         } catch (StoreException | RuntimeException e) {
             return storeFailure(user, address, now, "verify a code", e);
         }
@@ -377,6 +401,7 @@ public final class TwoFactorService implements AutoCloseable {
             return Verification.invalid();
         }
         try {
+            refuseAlias(user);
             StoredCredential credential = store.find(user).orElse(null);
             if (credential == null || !credential.isActive()) {
                 fire(event(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, user, now).clientAddress(address).detail("not enrolled"));
@@ -406,6 +431,9 @@ public final class TwoFactorService implements AutoCloseable {
             long remaining = stored.stream().filter(hash -> !hash.isUsed()).count() - 1;
             fire(event(TwoFactorEvent.Type.RECOVERY_CODE_USED, user, now).clientAddress(address).detail(remaining + " remaining"));
             return Verification.accepted(user, now);
+        } catch (AccountAliasException e) {
+            fire(event(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, user, now).clientAddress(address).detail(ALIAS_DETAIL));
+            return Verification.accountAlias();
         } catch (StoreException | RuntimeException e) {
             return storeFailure(user, address, now, "use a recovery code", e);
         }
@@ -421,6 +449,7 @@ public final class TwoFactorService implements AutoCloseable {
      */
     public List<String> regenerateRecoveryCodes(String user) throws StoreException {
         checkUser(user);
+        refuseAlias(user);
         Instant now = clock.instant();
         List<String> codes = recoveryCodes.generate();
         if (!store.replaceRecoveryCodes(user, hashAll(codes))) {
@@ -461,8 +490,16 @@ public final class TwoFactorService implements AutoCloseable {
         fire(event(TwoFactorEvent.Type.UNLOCKED, user, now).actor(actor));
     }
 
+    /**
+     * The user's second-factor state.
+     *
+     * @throws AccountAliasException if {@code user} is another spelling of a different enrolled account: refuse
+     *     the request (it is neither "not enrolled" nor that account)
+     * @throws StoreException if the store fails
+     */
     public TwoFactorStatus status(String user) throws StoreException {
         checkUser(user);
+        refuseAlias(user);
         Instant now = clock.instant();
         StoredCredential credential = store.find(user).orElse(null);
         if (credential == null) {
@@ -525,6 +562,20 @@ public final class TwoFactorService implements AutoCloseable {
     }
 
     // ---- internals
+
+    private static final String ALIAS_DETAIL = "another spelling of an account enrolled under a different user name";
+
+    /**
+     * Throws if another stored user id folds to the same account key: one indexed look-up, on every path where a
+     * name meets the store, because the password check before us may compare names case- or accent-insensitively.
+     */
+    private void refuseAlias(String user) throws StoreException {
+        for (String owner : store.usersWithAccountKey(AccountKey.of(user))) {
+            if (!owner.equals(user)) {
+                throw new AccountAliasException(user);
+            }
+        }
+    }
 
     /** The outcome of reserving an attempt: a refusal, or the lock the reservation set (if any). */
     private static final class Attempt {

@@ -35,13 +35,20 @@ public final class Verification {
         /** The user has no active second factor. */
         NOT_ENROLLED,
         /** The credential store could not be reached or failed: refuse and show a 503. */
-        STORE_UNAVAILABLE
+        STORE_UNAVAILABLE,
+        /**
+         * The user name is another spelling (case, accents, compatibility characters, surrounding space) of an
+         * account enrolled under a different user name: refuse, ask the user to sign in with the account's own user
+         * name (HTTP 403), and never offer enrollment. See {@link dev.totpguard.store.AccountAliasException}.
+         */
+        ACCOUNT_ALIAS
     }
 
     private static final Verification INVALID = new Verification(Outcome.INVALID, null, null, null);
     private static final Verification REPLAYED = new Verification(Outcome.REPLAYED, null, null, null);
     private static final Verification NOT_ENROLLED = new Verification(Outcome.NOT_ENROLLED, null, null, null);
     private static final Verification STORE_UNAVAILABLE = new Verification(Outcome.STORE_UNAVAILABLE, null, null, null);
+    private static final Verification ACCOUNT_ALIAS = new Verification(Outcome.ACCOUNT_ALIAS, null, null, null);
 
     private final Outcome outcome;
     private final Duration retryAfter;
@@ -79,6 +86,10 @@ public final class Verification {
 
     public static Verification storeUnavailable() {
         return STORE_UNAVAILABLE;
+    }
+
+    public static Verification accountAlias() {
+        return ACCOUNT_ALIAS;
     }
 
     /** Locked; {@code retryAfter} is how long until a code is evaluated again (never negative). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.totpguard.Verification.Outcome;
 import dev.totpguard.otp.Totp;
+import dev.totpguard.store.AccountAliasException;
 import dev.totpguard.store.FailingDataSource;
 import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.store.KeyRing;
@@ -102,6 +103,24 @@ abstract class TwoFactorServiceDatabaseTest {
 
     Enrollment enrolled(String user) throws Exception {
         return enrolled(user, new ArrayList<>());
+    }
+
+    @Test
+    void otherSpellingsOfAnEnrolledAccountAreRefusedOnEveryPathAndNeverEnrolled() throws Exception {
+        List<String> recovery = new ArrayList<>();
+        Enrollment admin = enrolled("admin", recovery);
+        String code = code(admin, 0);
+
+        for (String alias : List.of("ADMIN", "Admin", "ádmin", "admın", "ＡＤＭＩＮ", " admin ")) {
+            assertThrows(AccountAliasException.class, () -> nodeB.status(alias), alias);
+            assertEquals(Outcome.ACCOUNT_ALIAS, nodeB.verify(alias, code, null).outcome(), alias);
+            assertEquals(Outcome.ACCOUNT_ALIAS, nodeB.useRecoveryCode(alias, recovery.get(0), null).outcome(), alias);
+            assertThrows(AccountAliasException.class, () -> nodeB.startEnrollment(alias), alias);
+            assertThrows(AccountAliasException.class, () -> nodeB.pendingEnrollment(alias, admin.nonce()), alias);
+            assertEquals(Outcome.ACCOUNT_ALIAS, nodeB.confirmEnrollment(alias, admin.nonce(), code, null).verification().outcome(), alias);
+        }
+        assertEquals(List.of("admin"), database.newStore(poolA).listUsers(), "no second secret for the same account");
+        assertTrue(nodeA.verify("admin", code, null).isAccepted(), "the account's own code still works, unspent by the aliases");
     }
 
     @Test

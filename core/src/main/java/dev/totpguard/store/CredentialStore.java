@@ -18,7 +18,9 @@ import java.util.Optional;
  *
  * <p>Implementations hold secrets only sealed ({@link SealedSecret}) and recovery codes only hashed. They
  * are thread-safe. Any failure of the underlying storage is a {@link StoreException} with the cause chained;
- * callers fail closed on it. User names are compared exactly (case-sensitive).
+ * callers fail closed on it. User names are compared exactly (case-sensitive); in addition each stored user id
+ * has an {@link AccountKey}, unique in the store, so that {@link #usersWithAccountKey} can tell which stored id
+ * another spelling of a name belongs to.
  */
 public interface CredentialStore {
 
@@ -29,6 +31,8 @@ public interface CredentialStore {
      * Stores a new pending enrollment, replacing an older pending one. An active secret, the last used step
      * and the failure count stay as they are: the active secret keeps working until the pending one is
      * confirmed, and starting an enrollment never clears a lock. Creates the credential if there is none.
+     *
+     * @throws AccountAliasException if there is none and another stored user id has the same {@link AccountKey}
      */
     void savePending(String user, SecretRecord pending) throws StoreException;
 
@@ -113,6 +117,23 @@ public interface CredentialStore {
 
     /** Every user with a credential (active or pending), sorted; for key rotation and administration. */
     List<String> listUsers() throws StoreException;
+
+    /**
+     * The stored user ids whose {@link AccountKey#of(String) account key} is {@code accountKey}, sorted: at most
+     * one in a store that keeps the key unique (both shipped stores do, and {@link #savePending} of a new user whose
+     * key another stored id already has throws {@link AccountAliasException}). The default scans
+     * {@link #listUsers()}; stores override it with an indexed look-up.
+     */
+    default List<String> usersWithAccountKey(String accountKey) throws StoreException {
+        java.util.Objects.requireNonNull(accountKey, "accountKey");
+        List<String> owners = new java.util.ArrayList<>();
+        for (String user : listUsers()) {
+            if (AccountKey.of(user).equals(accountKey)) {
+                owners.add(user);
+            }
+        }
+        return owners;
+    }
 
     /**
      * Counts one attempt from a client address before it is evaluated, within a fixed window: starts a new

@@ -47,6 +47,8 @@ public final class InMemoryCredentialStore implements CredentialStore {
     private final ConcurrentHashMap<String, AddressWindow> addresses = new ConcurrentHashMap<>();
     /** Generations come from one counter per store, so a user reset and enrolled again never gets an old one. */
     private final AtomicLong generations = new AtomicLong();
+    /** Account key to the one stored user id that has it: the in-memory counterpart of the unique index. */
+    private final ConcurrentHashMap<String, String> accountKeys = new ConcurrentHashMap<>();
 
     public InMemoryCredentialStore() {
     }
@@ -58,8 +60,15 @@ public final class InMemoryCredentialStore implements CredentialStore {
     }
 
     @Override
-    public void savePending(String user, SecretRecord pending) {
+    public void savePending(String user, SecretRecord pending) throws AccountAliasException {
         Objects.requireNonNull(pending, "pending");
+        Objects.requireNonNull(user, "user");
+        // Claimed before the entry exists and never released while it does, so of two spellings enrolling at
+        // once only one gets a credential.
+        String owner = accountKeys.putIfAbsent(AccountKey.of(user), user);
+        if (owner != null && !owner.equals(user)) {
+            throw new AccountAliasException(user);
+        }
         entries.compute(Objects.requireNonNull(user, "user"), (name, entry) -> entry == null
                 ? new Entry(StoredCredential.builder(name).pending(pending).build(), List.of())
                 : new Entry(entry.credential.toBuilder().pending(pending).build(), entry.codes));
@@ -191,7 +200,17 @@ public final class InMemoryCredentialStore implements CredentialStore {
 
     @Override
     public boolean delete(String user) {
-        return entries.remove(Objects.requireNonNull(user, "user")) != null;
+        boolean removed = entries.remove(Objects.requireNonNull(user, "user")) != null;
+        if (removed) {
+            accountKeys.remove(AccountKey.of(user), user);
+        }
+        return removed;
+    }
+
+    @Override
+    public List<String> usersWithAccountKey(String accountKey) {
+        String owner = accountKeys.get(Objects.requireNonNull(accountKey, "accountKey"));
+        return owner != null && entries.containsKey(owner) ? List.of(owner) : List.of();
     }
 
     @Override

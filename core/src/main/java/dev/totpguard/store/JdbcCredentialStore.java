@@ -89,6 +89,15 @@ public final class JdbcCredentialStore implements CredentialStore {
             + "period_seconds, device_label, created_at, confirmed_at, last_used_step, pending_key_id, pending_ciphertext, "
             + "pending_algorithm, pending_digits, pending_period_seconds, pending_device_label, pending_created_at, "
             + "failures, locked_until, pending_nonce_hash, secret_generation";
+    /**
+     * The columns of the credential table this code reads or writes beyond those of the first release, checked at
+     * {@link Builder#build()}: an old table without them fails with one message naming the schema file to re-run
+     * (it ends with idempotent {@code ALTER TABLE ... ADD COLUMN IF NOT EXISTS} statements). Extend the list when a
+     * column is added the same way.
+     */
+    static final List<String> REQUIRED_CREDENTIAL_COLUMNS = List.of("pending_nonce_hash", "secret_generation", "account_key");
+
+    private static final System.Logger LOG = System.getLogger(JdbcCredentialStore.class.getName());
 
     private final DataSource dataSource;
     private final String prefix;
@@ -98,6 +107,8 @@ public final class JdbcCredentialStore implements CredentialStore {
     private final Database database;
     /** Source of credential generations: random, because a reset deletes the row that a counter would live in. */
     private final SecureRandom random = new SecureRandom();
+    /** Set once the columns were checked and old rows got their account key; until then every look-up by key checks. */
+    private volatile boolean schemaReady;
 
     private JdbcCredentialStore(Builder builder) {
         this.dataSource = builder.dataSource;
@@ -183,7 +194,9 @@ public final class JdbcCredentialStore implements CredentialStore {
                 + "pending_nonce_hash = ? WHERE user_id = ?";
         String insert = "INSERT INTO " + credential + " (user_id, status, created_at, last_used_step, failures, pending_key_id, "
                 + "pending_ciphertext, pending_algorithm, pending_digits, pending_period_seconds, pending_device_label, "
-                + "pending_created_at, pending_nonce_hash) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + "pending_created_at, pending_nonce_hash, account_key) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String accountKey = AccountKey.of(user);
+        ensureSchemaReady();
         try (Connection connection = autoCommit(dataSource.getConnection())) {
             // Update-else-insert in portable SQL; a concurrent first enrollment makes the insert hit the primary
             // key, and the retried update then wins. Each statement is atomic on its own.
@@ -203,11 +216,19 @@ public final class JdbcCredentialStore implements CredentialStore {
                     statement.setLong(4, dev.totpguard.otp.Totp.NO_STEP_USED);
                     bindSecret(statement, 5, pending);
                     statement.setString(12, pending.nonceHash().orElse(null));
+                    statement.setString(13, accountKey);
                     statement.executeUpdate();
                     return;
                 } catch (SQLException e) {
                     if (!isIntegrityViolation(e)) {
                         throw e;
+                    }
+                }
+                // The unique account key, not the primary key, refused the insert: another spelling of this
+                // account was stored first (possibly a moment ago on another node).
+                for (String owner : usersWithAccountKey(accountKey)) {
+                    if (!owner.equals(user)) {
+                        throw new AccountAliasException(user);
                     }
                 }
             }
@@ -458,6 +479,38 @@ public final class JdbcCredentialStore implements CredentialStore {
         } catch (SQLException e) {
             throw new StoreException("Credential store could not list the users: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public List<String> usersWithAccountKey(String accountKey) throws StoreException {
+        Objects.requireNonNull(accountKey, "accountKey");
+        ensureSchemaReady();
+        // Rows without a key (written by a node still running an older version during an upgrade) are keyed here,
+        // so they are never missed.
+        String sql = "SELECT user_id, account_key FROM " + credential + " WHERE account_key = ? OR account_key IS NULL";
+        List<String> owners = new ArrayList<>();
+        List<String> unkeyed = new ArrayList<>();
+        try (Connection connection = autoCommit(dataSource.getConnection())) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setString(1, accountKey);
+                try (ResultSet row = statement.executeQuery()) {
+                    while (row.next()) {
+                        String user = row.getString(1);
+                        if (row.getString(2) == null) {
+                            unkeyed.add(user);
+                        }
+                        if (row.getString(2) != null || AccountKey.of(user).equals(accountKey)) {
+                            owners.add(user);
+                        }
+                    }
+                }
+            }
+            fillAccountKeys(connection, unkeyed);
+        } catch (SQLException e) {
+            throw new StoreException("Credential store could not look up the account key of a user: " + e.getMessage(), e);
+        }
+        owners.sort(null);
+        return owners;
     }
 
     @Override
@@ -764,6 +817,97 @@ public final class JdbcCredentialStore implements CredentialStore {
         return prefix;
     }
 
+    /**
+     * Checks once that the credential table has every column in {@link #REQUIRED_CREDENTIAL_COLUMNS} and gives rows
+     * without an account key theirs.
+     *
+     * @throws StoreException naming the schema file to re-run if a column is missing, or if the database fails
+     */
+    private void ensureSchemaReady() throws StoreException {
+        if (schemaReady) {
+            return;
+        }
+        try (Connection connection = autoCommit(dataSource.getConnection())) {
+            checkColumns(connection);
+            List<String> unkeyed = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT user_id FROM " + credential + " WHERE account_key IS NULL");
+                    ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    unkeyed.add(row.getString(1));
+                }
+            }
+            fillAccountKeys(connection, unkeyed);
+            schemaReady = true;
+        } catch (SQLException e) {
+            throw new StoreException("Credential store could not check its tables (prefix " + prefix + "): " + e.getMessage(), e);
+        }
+    }
+
+    private void checkColumns(Connection connection) throws SQLException, StoreException {
+        DatabaseMetaData metaData = connection.getMetaData();
+        List<String> columns = new ArrayList<>();
+        // Unquoted identifiers are stored upper case by H2, lower case by PostgreSQL, as written by MariaDB.
+        String escape = metaData.getSearchStringEscape();
+        for (String table : List.of(credential, credential.toUpperCase(Locale.ROOT))) {
+            // The name is a LIKE pattern here: its underscores must not match other tables.
+            String pattern = escape == null || escape.isEmpty() ? table : table.replace("_", escape + "_");
+            try (ResultSet row = metaData.getColumns(connection.getCatalog(), null, pattern, null)) {
+                while (row.next()) {
+                    columns.add(row.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                }
+            }
+            if (!columns.isEmpty()) {
+                break;
+            }
+        }
+        String file = schemaFileName(connection);
+        if (columns.isEmpty()) {
+            throw new StoreException("The TOTP Guard table " + credential + " does not exist: apply " + file
+                    + " (with the table prefix " + prefix + ") or set totpguard.schema.create = true");
+        }
+        List<String> missing = new ArrayList<>();
+        for (String column : REQUIRED_CREDENTIAL_COLUMNS) {
+            if (!columns.contains(column)) {
+                missing.add(column);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new StoreException("The TOTP Guard table " + credential + " predates this version (missing column "
+                    + String.join(", ", missing) + "): re-run " + file + " (with the table prefix " + prefix
+                    + "); it adds the new columns to existing tables and keeps every credential");
+        }
+    }
+
+    private String schemaFileName(Connection connection) {
+        try {
+            return (database != null ? database : detect(connection.getMetaData())).schemaResource();
+        } catch (SQLException | IllegalArgumentException e) {
+            return "the schema file of your database under META-INF/totpguard/sql/";
+        }
+    }
+
+    /**
+     * Stores the account key of rows that have none. A row whose key another row already has keeps none: both
+     * spellings then refuse each other (see {@link #usersWithAccountKey}) until an administrator removes one.
+     */
+    private void fillAccountKeys(Connection connection, List<String> users) throws SQLException {
+        String sql = "UPDATE " + credential + " SET account_key = ? WHERE user_id = ? AND account_key IS NULL";
+        for (String user : users) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setString(1, AccountKey.of(user));
+                statement.setString(2, user);
+                statement.executeUpdate();
+            } catch (SQLException e) {
+                if (!isIntegrityViolation(e)) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.WARNING, "Second factors of user '" + user + "' and of another spelling of the same "
+                        + "name exist; both are refused until an administrator resets one of them");
+            }
+        }
+    }
+
     /** Configures a {@link JdbcCredentialStore}. */
     public static final class Builder {
         private final DataSource dataSource;
@@ -794,15 +938,24 @@ public final class JdbcCredentialStore implements CredentialStore {
         }
 
         /**
-         * Builds the store; connects only to create missing tables when asked to.
+         * Builds the store: creates missing tables when asked to, then checks that the credential table has every
+         * column this version uses and gives old rows their account key. A database that cannot be reached now is
+         * checked at its first use instead (the application starts and fails closed until it is back).
          *
-         * @throws StoreException if the tables were to be created and that failed
+         * @throws StoreException if the tables were to be created and that failed, or if the table is missing or
+         *     predates this version (the message names the schema file to re-run)
          */
         public JdbcCredentialStore build() throws StoreException {
             JdbcCredentialStore store = new JdbcCredentialStore(this);
             if (createSchema) {
                 store.createSchemaIfMissing();
             }
+            try (Connection probe = dataSource.getConnection()) {
+                probe.isValid(1);
+            } catch (SQLException unreachable) {
+                return store;
+            }
+            store.ensureSchemaReady();
             return store;
         }
     }

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS totpguard_credential (
     locked_until           BIGINT,
     pending_nonce_hash     VARCHAR(64),
     secret_generation      BIGINT         DEFAULT 0 NOT NULL,
+    account_key            VARCHAR(64)   CHARACTER SET ascii COLLATE ascii_bin,
     CONSTRAINT totpguard_credential_pk PRIMARY KEY (user_id),
     CONSTRAINT totpguard_credential_status CHECK (status IN ('PENDING', 'ACTIVE'))
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -56,3 +57,11 @@ CREATE INDEX IF NOT EXISTS totpguard_address_failure_window ON totpguard_address
 -- secret_generation: changes whenever a secret becomes active; the last-used-step compare-and-set checks it.
 ALTER TABLE totpguard_credential ADD COLUMN IF NOT EXISTS pending_nonce_hash VARCHAR(64);
 ALTER TABLE totpguard_credential ADD COLUMN IF NOT EXISTS secret_generation BIGINT DEFAULT 0 NOT NULL;
+-- account_key: AccountKey.of(user_id), the SHA-256 of the user name folded (case, accents, compatibility
+-- characters, surrounding space). Unique, so one account has one second factor however its name is spelled:
+-- a case-insensitive user directory accepts ADMIN for admin, and TOTP Guard refuses ADMIN while admin is enrolled.
+-- The statements below upgrade a table created by an older version (re-running this file is safe); the store
+-- fills in the key of old rows at start-up.
+ALTER TABLE totpguard_credential ADD COLUMN IF NOT EXISTS account_key VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin;
+
+CREATE UNIQUE INDEX IF NOT EXISTS totpguard_credential_account_key ON totpguard_credential (account_key);

@@ -7,7 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.totpguard.otp.Secret;
+import dev.totpguard.otp.Totp;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +58,52 @@ abstract class JdbcCredentialStoreContractTest extends CredentialStoreContractTe
     @Override
     CredentialStore otherNode() {
         return otherNode;
+    }
+
+    @Test
+    void rerunningTheSchemaFileUpgradesATableOfTheFirstVersionAndRefusesAliasesOfItsCredentials() throws Exception {
+        KeyRing ring = KeyRing.generate(new SecureRandom());
+        Secret secret = Secret.generate();
+        byte[] key = secret.bytes();
+        SealedSecret sealed = new SecretCipher(ring).seal("admin", secret);
+        Totp totp = Totp.builder().build();
+        long step = totp.currentStep();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            for (String table : database.tables()) {
+                statement.execute("DROP TABLE " + table);
+            }
+            String old = new String(getClass().getResourceAsStream("schema-before-account-key/"
+                    + database.kind().schemaResource().replaceAll(".*/", "")).readAllBytes(), StandardCharsets.UTF_8);
+            for (String sql : JdbcCredentialStore.statements(old.replace(JdbcCredentialStore.DEFAULT_TABLE_PREFIX, database.prefix()))) {
+                statement.execute(sql);
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + database.prefix() + "credential "
+                    + "(user_id, status, secret_key_id, secret_ciphertext, algorithm, digits, period_seconds, created_at, "
+                    + "confirmed_at, last_used_step, failures) VALUES ('admin', 'ACTIVE', ?, ?, 'SHA1', 6, 30, 1, 2, ?, 0)")) {
+                insert.setString(1, sealed.keyId());
+                insert.setBytes(2, sealed.ciphertextUnsafe());
+                insert.setLong(3, step - 2);
+                insert.executeUpdate();
+            }
+        }
+
+        StoreException outdated = assertThrows(StoreException.class,
+                () -> JdbcCredentialStore.builder(pool).tablePrefix(database.prefix()).build());
+        assertTrue(outdated.getMessage().contains(database.kind().schemaResource()), outdated.getMessage());
+        assertTrue(outdated.getMessage().contains("account_key"), outdated.getMessage());
+
+        JdbcCredentialStore upgraded = database.newStore(pool);
+        try (dev.totpguard.TwoFactorService service = dev.totpguard.TwoFactorService.builder().store(upgraded).keyRing(ring)
+                .recoveryCodeIterations(1000).build()) {
+            for (String alias : List.of("ADMIN", "Ádmin", "admın", "ＡＤＭＩＮ", " admin ")) {
+                assertEquals(dev.totpguard.Verification.accountAlias(),
+                        service.verify(alias, totp.generateAtStep(key, step), null), alias);
+                assertThrows(AccountAliasException.class, () -> service.status(alias), alias);
+                assertThrows(AccountAliasException.class, () -> service.startEnrollment(alias), alias);
+            }
+            assertTrue(service.verify("admin", totp.generateAtStep(key, step), null).isAccepted(), "the old credential works");
+        }
+        assertEquals(List.of("admin"), otherNode.listUsers());
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.otp.TotpParameters;
+import dev.totpguard.store.AccountAliasException;
 import dev.totpguard.store.StoreException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -210,13 +211,34 @@ final class FilterCore {
         }
     }
 
-    /** The store could not be reached: a 503 page, never a pass. */
+    /**
+     * The store could not be reached: a 503 page, never a pass. A name refused as another spelling of an enrolled
+     * account (which reaches here as a {@link StoreException} from every path) gets its own 403 page instead.
+     */
     void unavailable(HttpServletRequest request, HttpServletResponse response, String user, Exception cause)
             throws IOException, ServletException {
+        if (cause instanceof AccountAliasException) {
+            accountAlias(request, response, user);
+            return;
+        }
         LOG.log(Level.WARNING, "Credential store unavailable; refusing the request (HTTP 503)", cause);
         Page page = Page.of(PageKind.UNAVAILABLE).status(HttpServletResponse.SC_SERVICE_UNAVAILABLE).build();
         response.setHeader("Retry-After", "60");
         pages.render(request, response, page, context(request, user));
+    }
+
+    /**
+     * The signed-in name is another spelling of an account enrolled under a different user name: the password check
+     * accepted it, but TOTP Guard neither lets it pass as "not enrolled" nor offers it an enrollment (HTTP 403).
+     * Only signing in again with the account's own user name helps.
+     */
+    void accountAlias(HttpServletRequest request, HttpServletResponse response, String user) throws IOException, ServletException {
+        LOG.log(Level.WARNING, "Refused user name {0}: another spelling of an account enrolled under a different name (HTTP 403)",
+                user);
+        if (!response.isCommitted()) {
+            pages.render(request, response, Page.message(HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
+                    "message.forbidden.alias"), context(request, user));
+        }
     }
 
     void message(HttpServletRequest request, HttpServletResponse response, int status, String titleKey,

@@ -192,6 +192,9 @@ final class PageRoutes {
             case STORE_UNAVAILABLE:
                 core.unavailable(request, response, user, null);
                 return;
+            case ACCOUNT_ALIAS:
+                core.accountAlias(request, response, user);
+                return;
             case LOCKED:
                 core.render(request, response, locked(kind, result), user);
                 return;
@@ -274,6 +277,9 @@ final class PageRoutes {
                 return;
             case STORE_UNAVAILABLE:
                 core.unavailable(request, response, user, null);
+                return;
+            case ACCOUNT_ALIAS:
+                core.accountAlias(request, response, user);
                 return;
             default:
                 try {
@@ -381,6 +387,10 @@ final class PageRoutes {
                     request.getRemoteAddr());
             if (check.outcome() == Verification.Outcome.STORE_UNAVAILABLE) {
                 core.unavailable(request, response, user, null);
+                return;
+            }
+            if (check.outcome() == Verification.Outcome.ACCOUNT_ALIAS) {
+                core.accountAlias(request, response, user);
                 return;
             }
             if (!check.isAccepted()) {

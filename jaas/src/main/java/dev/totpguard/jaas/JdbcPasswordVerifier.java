@@ -41,7 +41,7 @@ public final class JdbcPasswordVerifier implements PasswordVerifier {
         this.dataSource = builder.dataSource;
         this.hasher = builder.hasher;
         this.userTable = builder.userTable;
-        this.passwordQuery = "SELECT " + builder.passwordColumn + " FROM " + builder.userTable
+        this.passwordQuery = "SELECT " + builder.nameColumn + ", " + builder.passwordColumn + " FROM " + builder.userTable
                 + " WHERE " + builder.nameColumn + " = ?";
         this.roleQuery = "SELECT " + builder.roleColumn + " FROM " + builder.roleTable
                 + " WHERE " + builder.nameColumn + " = ?";
@@ -53,17 +53,29 @@ public final class JdbcPasswordVerifier implements PasswordVerifier {
     }
 
     @Override
-    public Optional<Set<String>> verify(String user, char[] password) throws PasswordStoreException {
+    public Optional<VerifiedAccount> verify(String user, char[] password) throws PasswordStoreException {
         Objects.requireNonNull(user, "user");
         try (Connection connection = dataSource.getConnection()) {
             String hash = null;
+            String stored = null;
+            boolean ambiguous = false;
             try (PreparedStatement statement = connection.prepareStatement(passwordQuery)) {
                 statement.setString(1, user);
                 try (ResultSet rows = statement.executeQuery()) {
                     if (rows.next()) {
-                        hash = rows.getString(1);
+                        stored = rows.getString(1);
+                        hash = rows.getString(2);
+                        // A case-insensitive column without a unique key can match several accounts: refuse them all.
+                        ambiguous = rows.next();
                     }
                 }
+            }
+            if (ambiguous || stored == null || stored.isEmpty()) {
+                if (ambiguous) {
+                    LOG.log(Level.WARNING, "Table {0}: several users match the name {1}; login refused", userTable, user);
+                }
+                hasher.matchesDummy(password);
+                return Optional.empty();
             }
             if (hash == null || !PasswordHash.isWellFormed(hash)) {
                 if (hash != null) {
@@ -79,7 +91,7 @@ public final class JdbcPasswordVerifier implements PasswordVerifier {
             }
             Set<String> roles = new LinkedHashSet<>();
             try (PreparedStatement statement = connection.prepareStatement(roleQuery)) {
-                statement.setString(1, user);
+                statement.setString(1, stored);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         String role = rows.getString(1);
@@ -89,7 +101,8 @@ public final class JdbcPasswordVerifier implements PasswordVerifier {
                     }
                 }
             }
-            return Optional.of(Set.copyOf(roles));
+            // The stored name, not the typed one: the user table may compare names case-insensitively.
+            return Optional.of(new VerifiedAccount(stored, roles));
         } catch (SQLException e) {
             throw new PasswordStoreException("Cannot read user table " + userTable, e);
         }

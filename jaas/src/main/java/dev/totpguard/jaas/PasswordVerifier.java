@@ -1,7 +1,6 @@
 package dev.totpguard.jaas;
 
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Checks a user's password, the first factor of {@link TotpLoginModule}'s standalone mode and of
@@ -20,9 +19,10 @@ public interface PasswordVerifier {
      *
      * @param user the user name as typed (never {@code null})
      * @param password the password; not modified, not kept
-     * @return the user's roles (possibly empty) if the password is right; empty if the user is unknown or the
-     *     password is wrong, with no way to tell the two apart
+     * @return the account if the password is right, with its user name <em>as stored</em> (a source that finds
+     *     {@code admin} for the typed {@code ADMIN} returns {@code admin}) and its roles; empty if the user is
+     *     unknown, ambiguous or the password is wrong, with no way to tell these apart
      * @throws PasswordStoreException if the user source cannot be read: the caller must fail closed
      */
-    Optional<Set<String>> verify(String user, char[] password) throws PasswordStoreException;
+    Optional<VerifiedAccount> verify(String user, char[] password) throws PasswordStoreException;
 }

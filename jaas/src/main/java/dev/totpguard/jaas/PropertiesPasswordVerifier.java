@@ -59,7 +59,7 @@ public final class PropertiesPasswordVerifier implements PasswordVerifier {
     }
 
     @Override
-    public Optional<Set<String>> verify(String user, char[] password) throws PasswordStoreException {
+    public Optional<VerifiedAccount> verify(String user, char[] password) throws PasswordStoreException {
         Objects.requireNonNull(user, "user");
         Entry entry = current().users.get(user);
         if (entry == null) {
@@ -67,7 +67,8 @@ public final class PropertiesPasswordVerifier implements PasswordVerifier {
             hasher.matchesDummy(password);
             return Optional.empty();
         }
-        return hasher.matches(password, entry.hash) ? Optional.of(entry.roles) : Optional.empty();
+        // The file's keys are compared exactly, so the stored name is the typed one.
+        return hasher.matches(password, entry.hash) ? Optional.of(new VerifiedAccount(user, entry.roles)) : Optional.empty();
     }
 
     private Snapshot current() throws PasswordStoreException {

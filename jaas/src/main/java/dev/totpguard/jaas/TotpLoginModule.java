@@ -187,7 +187,8 @@ public final class TotpLoginModule implements LoginModule {
             enforce(twoFactorLogin.checkCode(check, code, clientAddress));
             roles = check.roles();
             if (options.forwardPass()) {
-                forward(attempt);
+                // The stored name: the modules after this one must see the account, not the spelling that was typed.
+                forward(user, attempt);
             }
         } finally {
             CallbackInput.clear(callbackCode);
@@ -238,7 +239,7 @@ public final class TotpLoginModule implements LoginModule {
                 if (passThrough == null) {
                     passThrough = new Attempt(name, CallbackInput.askPassword(handler), false);
                 }
-                forward(passThrough);
+                forward(passThrough.user, passThrough);
                 passThrough.clear();
             }
             return;
@@ -258,7 +259,7 @@ public final class TotpLoginModule implements LoginModule {
             }
             pendingCode = attempt.code().clone();
             if (options.forwardPass()) {
-                forward(attempt);
+                forward(attempt.user, attempt);
             }
         } finally {
             attempt.clear();
@@ -266,10 +267,10 @@ public final class TotpLoginModule implements LoginModule {
     }
 
     /** Puts the name and the password without the code into the shared state for the modules after this one. */
-    private void forward(Attempt attempt) {
+    private void forward(String name, Attempt attempt) {
         char[] password = attempt.password();
         if (password != null) {
-            sharedState.put(JaasSettings.SHARED_NAME, attempt.user);
+            sharedState.put(JaasSettings.SHARED_NAME, name);
             sharedState.put(JaasSettings.SHARED_PASSWORD, password.clone());
         }
     }

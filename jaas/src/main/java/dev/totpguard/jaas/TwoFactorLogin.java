@@ -6,6 +6,7 @@ import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.Verification;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.recovery.RecoveryCodes;
+import dev.totpguard.store.AccountAliasException;
 import dev.totpguard.store.StoreException;
 import java.io.Serializable;
 import java.lang.System.Logger.Level;
@@ -136,9 +137,12 @@ public final class TwoFactorLogin {
             throw new IllegalStateException("No PasswordVerifier configured");
         }
         boolean wellFormed = user != null && !user.isEmpty() && user.length() <= MAX_USER_CHARS && password != null;
-        Optional<Set<String>> roles = verifier.verify(wellFormed ? user : "", password == null ? new char[0] : password);
-        return new PasswordCheck(wellFormed ? user : null, wellFormed && roles.isPresent(),
-                wellFormed ? roles.orElse(Set.of()) : Set.of());
+        Optional<VerifiedAccount> account = verifier.verify(wellFormed ? user : "", password == null ? new char[0] : password);
+        if (wellFormed && account.isPresent()) {
+            // From here on the account's stored name: the typed one may be another spelling the source accepted.
+            return new PasswordCheck(account.get().name(), true, account.get().roles());
+        }
+        return new PasswordCheck(wellFormed ? user : null, false, Set.of());
     }
 
     /**
@@ -181,6 +185,8 @@ public final class TwoFactorLogin {
             TwoFactorStatus status = service.status(user);
             Optional<Instant> lockedUntil = status.lockedUntil();
             return lockedUntil.isPresent() && lockedUntil.get().isAfter(clock.instant()) ? Outcome.LOCKED : Outcome.FAILED;
+        } catch (AccountAliasException e) {
+            return Outcome.FAILED;
         } catch (StoreException e) {
             LOG.log(Level.ERROR, "TOTP Guard store unavailable: {0}", e.getMessage());
             return Outcome.UNAVAILABLE;
@@ -219,7 +225,10 @@ public final class TwoFactorLogin {
             return new PasswordCheck(Objects.requireNonNull(user, "user"), true, Set.of());
         }
 
-        /** The user name as typed, or {@code null} if it was missing or oversized. */
+        /**
+         * The account's user name as the user source stores it when the password passed (never the typed spelling);
+         * otherwise the name as typed, or {@code null} if it was missing or oversized.
+         */
         public String user() {
             return user;
         }

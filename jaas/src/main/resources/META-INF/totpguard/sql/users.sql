@@ -1,4 +1,5 @@
--- User and role tables read by dev.totpguard.jaas.JdbcPasswordVerifier (standard SQL: H2, PostgreSQL, MariaDB).
+-- User and role tables read by dev.totpguard.jaas.JdbcPasswordVerifier (standard SQL: H2, PostgreSQL).
+-- On MariaDB or MySQL use users-mariadb.sql: their default collation compares names case-insensitively.
 -- password_hash holds pbkdf2-sha256$ITERATIONS$SALT$HASH lines from: java dev.totpguard.jaas.PasswordHash
 CREATE TABLE IF NOT EXISTS totpguard_user (
     username      VARCHAR(255) NOT NULL PRIMARY KEY,

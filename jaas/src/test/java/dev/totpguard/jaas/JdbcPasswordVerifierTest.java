@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.h2.jdbcx.JdbcDataSource;
@@ -24,8 +25,10 @@ class JdbcPasswordVerifierTest {
 
     @BeforeEach
     void createTablesFromTheShippedSchema() throws Exception {
-        dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:users-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        if (dataSource == null) {
+            dataSource = new JdbcDataSource();
+            dataSource.setURL("jdbc:h2:mem:users-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        }
         String ddl;
         try (InputStream in = JdbcPasswordVerifier.class.getResourceAsStream("/META-INF/totpguard/sql/users.sql")) {
             ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -56,13 +59,25 @@ class JdbcPasswordVerifierTest {
         }
     }
 
+    @Test
+    void aCaseInsensitiveUserTableAnswersWithTheStoredName() throws Exception {
+        // H2 with IGNORECASE compares names as MariaDB's default collation does: ALICE finds alice's row.
+        dataSource.setURL("jdbc:h2:mem:users-ci-" + System.nanoTime() + ";IGNORECASE=TRUE;DB_CLOSE_DELAY=-1");
+        createTablesFromTheShippedSchema();
+
+        for (String spelling : List.of("ALICE", "Alice", "aLiCe")) {
+            assertEquals(Optional.of(new VerifiedAccount("alice", Set.of("admin", "auditor"))),
+                    verifier().verify(spelling, "alice-pw".toCharArray()), spelling);
+        }
+    }
+
     private JdbcPasswordVerifier verifier() {
         return JdbcPasswordVerifier.builder(dataSource).passwordHash(HASH).build();
     }
 
     @Test
     void rightPasswordGivesTheUsersRoles() throws Exception {
-        assertEquals(Optional.of(Set.of("admin", "auditor")), verifier().verify("alice", "alice-pw".toCharArray()));
+        assertEquals(Optional.of(new VerifiedAccount("alice", Set.of("admin", "auditor"))), verifier().verify("alice", "alice-pw".toCharArray()));
     }
 
     @Test

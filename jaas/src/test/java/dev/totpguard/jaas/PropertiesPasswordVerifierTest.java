@@ -33,8 +33,8 @@ class PropertiesPasswordVerifierTest {
         Path file = usersFile("# comment", "alice = " + HASH.hash("alice-pw".toCharArray()) + ", admin, user",
                 "bob=" + HASH.hash("bob-pw".toCharArray()));
         PropertiesPasswordVerifier verifier = PropertiesPasswordVerifier.load(file, HASH);
-        assertEquals(Optional.of(Set.of("admin", "user")), verifier.verify("alice", "alice-pw".toCharArray()));
-        assertEquals(Optional.of(Set.of()), verifier.verify("bob", "bob-pw".toCharArray()));
+        assertEquals(Optional.of(new VerifiedAccount("alice", Set.of("admin", "user"))), verifier.verify("alice", "alice-pw".toCharArray()));
+        assertEquals(Optional.of(new VerifiedAccount("bob", Set.of())), verifier.verify("bob", "bob-pw".toCharArray()));
     }
 
     @Test
@@ -79,7 +79,7 @@ class PropertiesPasswordVerifierTest {
         usersFile("alice = " + HASH.hash("new-pw".toCharArray()) + ", admin");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
         assertEquals(Optional.empty(), verifier.verify("alice", "old-pw".toCharArray()));
-        assertEquals(Optional.of(Set.of("admin")), verifier.verify("alice", "new-pw".toCharArray()));
+        assertEquals(Optional.of(new VerifiedAccount("alice", Set.of("admin"))), verifier.verify("alice", "new-pw".toCharArray()));
 
         usersFile("alice = oops");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));

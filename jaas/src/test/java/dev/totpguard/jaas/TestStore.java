@@ -103,6 +103,12 @@ public final class TestStore implements AutoCloseable {
         return e;
     }
 
+    /** {@link #enroll} the first time, the same enrollment afterwards (for tests sharing one user). */
+    public synchronized Enrolled enrollOnce(String user) throws Exception {
+        Enrolled existing = enrolled.get(user);
+        return existing != null ? existing : enroll(user);
+    }
+
     @Override
     public void close() {
         node.close();

@@ -142,6 +142,60 @@ class TotpLoginModuleTest {
         return subject.getPrincipals(type).stream().map(Principal::getName).collect(Collectors.toSet());
     }
 
+    /** Spellings of {@code admin} that case- and accent-insensitive directories accept for that account. */
+    static final List<String> SPELLINGS_OF_ADMIN = List.of("ADMIN", "Admin", "ádmin", "admın", "ＡＤＭＩＮ", " admin ");
+
+    static Configuration caseInsensitiveStandalone(boolean echoTypedName) {
+        Map<String, Object> options = standalone(TotpGuardSettings.JAAS_NOT_ENROLLED, "enroll");
+        options.put(TotpLoginModule.VERIFIER_OPTION, new CaseInsensitivePasswords(Map.of("admin", "admin-pw"), echoTypedName));
+        return configuration(totp(LoginModuleControlFlag.REQUIRED, options));
+    }
+
+    @Test
+    void otherSpellingsLogInAsTheStoredAccountAndOnlyWithItsCode() throws Exception {
+        TestStore.Enrolled admin = store.enrollOnce("admin");
+        Configuration config = caseInsensitiveStandalone(false);
+
+        for (String spelling : SPELLINGS_OF_ADMIN) {
+            assertThrows(FailedLoginException.class, () -> login(config, answers(spelling, "admin-pw", null)), spelling);
+            assertThrows(FailedLoginException.class, () -> login(config, answers(spelling, "admin-pw", admin.wrongCode())), spelling);
+            Subject subject = login(config, answers(spelling, "admin-pw", admin.nextCode()));
+            assertEquals(Set.of("admin"), names(subject, UserPrincipal.class), spelling);
+            assertEquals(Set.of("admin"), names(subject, TotpVerifiedPrincipal.class), spelling);
+            assertTrue(names(subject, TotpEnrollmentRequiredPrincipal.class).isEmpty(), spelling);
+        }
+    }
+
+    @Test
+    void otherSpellingsEchoedByTheSourceAreRefusedEvenWithTheAccountsCodeAndNeverSentToEnroll() throws Exception {
+        TestStore.Enrolled admin = store.enrollOnce("admin");
+        Configuration config = caseInsensitiveStandalone(true);
+        String code = admin.nextCode();
+
+        for (String spelling : SPELLINGS_OF_ADMIN) {
+            assertThrows(FailedLoginException.class, () -> login(config, answers(spelling, "admin-pw", code)), spelling);
+            assertThrows(FailedLoginException.class, () -> login(config, answers(spelling, "admin-pw", null)), spelling);
+        }
+        assertTrue(store.node().status("admin").isActive());
+        // The aliases never reached the code check: the code is still unused for the account itself.
+        assertEquals(Set.of("admin"), names(login(config, answers("admin", "admin-pw", code)), TotpVerifiedPrincipal.class));
+    }
+
+    @Test
+    void stackedAfterACaseInsensitiveModuleOtherSpellingsAreRefusedAndNeverSentToEnroll() throws Exception {
+        TestStore.Enrolled admin = store.enrollOnce("admin");
+        AppConfigurationEntry password = new AppConfigurationEntry(CaseInsensitivePasswords.Module.class.getName(),
+                LoginModuleControlFlag.REQUIRED, Map.of("users", new CaseInsensitivePasswords(Map.of("admin", "admin-pw"), true)));
+        Configuration config = configuration(password,
+                totp(LoginModuleControlFlag.REQUIRED, stacked(TotpGuardSettings.JAAS_NOT_ENROLLED, "enroll")));
+        String code = admin.nextCode();
+
+        for (String spelling : SPELLINGS_OF_ADMIN) {
+            assertThrows(FailedLoginException.class, () -> login(config, answers(spelling, "admin-pw", code)), spelling);
+        }
+        assertEquals(Set.of("admin"), names(login(config, answers("admin", "admin-pw", code)), TotpVerifiedPrincipal.class));
+    }
+
     @Test
     void rightPasswordAndCodeGiveUserRolesAndVerifiedPrincipal() throws Exception {
         TestStore.Enrolled alice = store.enroll("alice");

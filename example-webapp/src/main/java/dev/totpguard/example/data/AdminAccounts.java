@@ -30,6 +30,8 @@ public final class AdminAccounts {
     public static final int MIN_PASSWORD_LENGTH = 10;
 
     private static final String USERS_SQL = "/META-INF/totpguard/sql/users.sql";
+    /** MariaDB's default collation would let ADMIN find admin's row; this variant compares names exactly. */
+    private static final String USERS_MARIADB_SQL = "/META-INF/totpguard/sql/users-mariadb.sql";
 
     private final DataSource dataSource;
     private final AdminDirectory directory;
@@ -47,14 +49,20 @@ public final class AdminAccounts {
 
     /** Creates the JAAS module's user tables (its own script) and the example's tables when missing. */
     public static void createSchema(DataSource dataSource) throws DataAccessException {
+        String resource;
+        try (Connection connection = dataSource.getConnection()) {
+            resource = ExampleSchema.isMariaDb(connection) ? USERS_MARIADB_SQL : USERS_SQL;
+        } catch (SQLException e) {
+            throw new DataAccessException("Could not create the user tables", e);
+        }
         String script;
-        try (InputStream in = PasswordHash.class.getResourceAsStream(USERS_SQL)) {
+        try (InputStream in = PasswordHash.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new DataAccessException("The JAAS module's " + USERS_SQL + " is missing from the class path", null);
+                throw new DataAccessException("The JAAS module's " + resource + " is missing from the class path", null);
             }
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new DataAccessException("Could not read " + USERS_SQL, e);
+            throw new DataAccessException("Could not read " + resource, e);
         }
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             for (String sql : statements(script)) {

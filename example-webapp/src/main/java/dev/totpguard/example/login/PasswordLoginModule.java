@@ -90,8 +90,10 @@ public final class PasswordLoginModule implements LoginModule {
             if (given == null || result.isEmpty()) {
                 throw new FailedLoginException(FAILED);
             }
-            user = given;
-            roles = result.get();
+            // The account's stored name, never the typed one: the admin table may have accepted ADMIN for admin, and
+            // the second factor, the principal and the audit log all belong to the account.
+            user = result.get().name();
+            roles = result.get().roles();
             // The TOTP module after this one takes the checked name from here rather than asking again.
             sharedState.put(SHARED_NAME, user);
             succeeded = true;

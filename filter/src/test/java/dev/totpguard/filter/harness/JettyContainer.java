@@ -30,8 +30,9 @@ final class JettyContainer implements WebContainer {
         webapp.setBaseResource(ResourceFactory.of(server).newResource(deployment.webapp()));
         webapp.setThrowUnavailableOnStartupException(true);
         deployment.contextParameters().forEach(webapp::setInitParameter);
-        HashLoginService realm = new HashLoginService("TotpGuardTest",
-                ResourceFactory.of(server).newResource(Deployment.realmFile()));
+        org.eclipse.jetty.util.resource.Resource realmFile = ResourceFactory.of(server).newResource(Deployment.realmFile());
+        HashLoginService realm = deployment.isCaseInsensitiveRealm()
+                ? new CaseInsensitiveRealms.Jetty("TotpGuardTest", realmFile) : new HashLoginService("TotpGuardTest", realmFile);
         webapp.getSecurityHandler().setLoginService(realm);
         if (deployment.initializer() != null) {
             webapp.addServletContainerInitializer(deployment.initializer());

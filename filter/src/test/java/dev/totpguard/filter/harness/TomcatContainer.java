@@ -53,6 +53,9 @@ final class TomcatContainer implements WebContainer {
             }
         }
         Context context = tomcat.addWebapp(CONTEXT_PATH, deployment.webapp().toString());
+        if (deployment.isCaseInsensitiveRealm()) {
+            context.setRealm(new CaseInsensitiveRealms.Tomcat());
+        }
         // Only WEB-INF/lib counts, as in a standalone Tomcat: the test class path is not the application's.
         ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
         // Likewise for initializers: TOTP Guard's own, found on the test class path, would run as a container's

@@ -37,6 +37,7 @@ public interface WebContainer extends AutoCloseable {
         private final Path webapp;
         private final Map<String, String> contextParameters = new LinkedHashMap<>();
         private ServletContainerInitializer initializer;
+        private boolean caseInsensitiveRealm;
 
         public Deployment(Path webapp) {
             this.webapp = Objects.requireNonNull(webapp);
@@ -56,6 +57,19 @@ public interface WebContainer extends AutoCloseable {
         public Deployment initializer(ServletContainerInitializer initializer) {
             this.initializer = initializer;
             return this;
+        }
+
+        /**
+         * A realm that accepts any spelling of a user name (case, accents, compatibility characters, surrounding
+         * space) and reports the typed name as the principal, as case-insensitive directories do.
+         */
+        public Deployment caseInsensitiveRealm() {
+            this.caseInsensitiveRealm = true;
+            return this;
+        }
+
+        public boolean isCaseInsensitiveRealm() {
+            return caseInsensitiveRealm;
         }
 
         public Path webapp() {
