@@ -97,7 +97,7 @@ final class FilterSettings {
         return new FilterSettings(settings);
     }
 
-    private static boolean isPageKey(String key) {
+    static boolean isPageKey(String key) {
         for (PageKind kind : PageKind.values()) {
             if (key.equals(PAGE_PREFIX + kind.key())) {
                 return true;

@@ -72,6 +72,12 @@ public final class TotpFilter implements Filter {
 
     private static final String RENDERING_ATTRIBUTE = "dev.totpguard.filter.rendering";
 
+    /**
+     * The servlet context attribute holding the {@link TotpFilter} that a framework integration (the Spring Boot
+     * auto-configuration) registered for the whole context; a declared filter then steps aside.
+     */
+    static final String INSTALLED_ATTRIBUTE = "dev.totpguard.filter.installed";
+
     /** Marks the filter's own forward to an application page; an object nobody else can hold. */
     private final Object renderingToken = new Object();
     private final boolean preconfigured;
@@ -83,6 +89,8 @@ public final class TotpFilter implements Filter {
     private int pagesPathLength;
     private TwoFactorService ownedService;
     private List<Driver> registeredDrivers = List.of();
+    /** A declared filter in a context that Spring Boot's registration already guards: passes everything on. */
+    private boolean steppedAside;
 
     /**
      * For web.xml and the web fragment: everything is configured in {@link #init(FilterConfig)} from
@@ -125,6 +133,21 @@ public final class TotpFilter implements Filter {
     public void init(FilterConfig config) throws ServletException {
         checkMapping(config);
         if (preconfigured) {
+            return;
+        }
+        Object installed = config.getServletContext().getAttribute(INSTALLED_ATTRIBUTE);
+        if (installed instanceof TotpFilter && installed != this) {
+            // A Spring Boot WAR deployed to a container: the container installed the web fragment's filter and Boot
+            // its own, which reads Boot's settings and runs right after Spring Security. Checking twice would ask
+            // with two configurations; one check, Boot's, on every request and dispatch is the intended one.
+            if (config.getInitParameterNames().hasMoreElements()) {
+                throw new ServletException("TOTP Guard is installed twice: by Spring Boot's auto-configuration and as"
+                        + " filter '" + config.getFilterName() + "' with init-params of its own. Remove that"
+                        + " declaration and give its settings to Spring Boot as totpguard.* properties.");
+            }
+            steppedAside = true;
+            FilterCore.LOG.log(Level.INFO, "TOTP Guard filter ''{0}'' steps aside: Spring Boot''s registration guards"
+                    + " this application", config.getFilterName());
             return;
         }
         Map<String, String> settings = settings(config);
@@ -233,6 +256,10 @@ public final class TotpFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         if (!(req instanceof HttpServletRequest) || !(res instanceof HttpServletResponse)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        if (steppedAside) {
             chain.doFilter(req, res);
             return;
         }
