@@ -76,10 +76,28 @@ class SpringBootIT {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("server.port", "0");
         properties.put("server.address", "127.0.0.1");
+        properties.putAll(readmeProperties());
         properties.put("totpguard.key.file", key.toString());
-        properties.put("totpguard.enforcement", "REQUIRED");
         properties.put("server.servlet.context-parameters.totpguard.jdbc.url",
                 "jdbc:h2:file:" + directory.resolve(database).toAbsolutePath());
+        return properties;
+    }
+
+    /** The properties of filter/README.md's Spring Boot block, as written there. */
+    private static Map<String, String> readmeProperties() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("<!-- spring boot properties -->");
+        int end = readme.indexOf("<!-- end of spring boot properties -->");
+        assertTrue(start >= 0 && end > start, "filter/README.md has lost its Spring Boot block");
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String line : readme.substring(start, end).split("\n")) {
+            int equals = line.indexOf('=');
+            if (!line.startsWith("#") && !line.startsWith("`") && !line.startsWith("<") && equals > 0) {
+                properties.put(line.substring(0, equals).strip(), line.substring(equals + 1).strip());
+            }
+        }
+        assertEquals(Map.of("totpguard.key.file", "/etc/myapp/totpguard.key", "totpguard.enforcement", "REQUIRED"),
+                properties, "the README promises these two properties");
         return properties;
     }
 
