@@ -76,7 +76,7 @@ public class TotpFilterBenchmark {
     private static final String USER = "alice";
     private static final String PASSWORD = "correct horse battery staple";
     private static final Pattern SESSION_COOKIE = Pattern.compile("(?im)^Set-Cookie: *JSESSIONID=([^;\\r\\n]+)");
-    private static final Pattern CSRF_FIELD = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+    private static final Pattern CSRF_FIELD = Pattern.compile("name=\"totpguard_csrf\" value=\"([^\"]+)\"");
 
     private final SettableClock clock = new SettableClock(TotpCase.NOW);
     private Server server;
@@ -227,7 +227,7 @@ public class TotpFilterBenchmark {
         if (!csrf.find()) {
             throw new IllegalStateException("The token page has no CSRF field");
         }
-        String body = "code=" + currentCode + "&_csrf=" + csrf.group(1);
+        String body = "code=" + currentCode + "&totpguard_csrf=" + csrf.group(1);
         String response = check(connector.getResponse(post("/with/totpguard/verify", session, body)), expected, "verify POST");
         lastSession = sessionOf(response, session);
         return response;

@@ -93,8 +93,8 @@ class AdminFlowIT {
         HttpResponse<String> withoutToken = admin.raw("POST", "/admin/setup/staff/administrators/new",
                 "username=mallory&name=M&email=m%40example.com&password=mallory-password&password_confirm=mallory-password");
         assertEquals(403, withoutToken.statusCode(), "a form without the CSRF token changes nothing");
-        String token = admin.click(administrators, "Add New Administrator").document().select("input[name=_csrf]").val();
-        String forged = "_csrf=" + token + "&username=mallory&name=M&email=m%40example.com&password=mallory-password"
+        String token = admin.click(administrators, "Add New Administrator").document().select("input[name=totpguard_csrf]").val();
+        String forged = "totpguard_csrf=" + token + "&username=mallory&name=M&email=m%40example.com&password=mallory-password"
                 + "&password_confirm=mallory-password";
         assertEquals(403, admin.raw("POST", "/admin/setup/staff/administrators/new", forged, Map.of("Sec-Fetch-Site", "cross-site"))
                 .statusCode(), "the right token from another site (Fetch Metadata) changes nothing");

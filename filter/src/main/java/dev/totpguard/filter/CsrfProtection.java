@@ -22,8 +22,12 @@ import java.util.Objects;
  */
 public final class CsrfProtection {
 
-    /** The form field that carries the token. */
-    public static final String PARAMETER = "_csrf";
+    /**
+     * The form field that carries the token. Not {@code _csrf}: Spring Security (and other host frameworks) read
+     * that name for their own token, and a form can carry only one value under one name that both accept; the
+     * filter's forms carry the host's token too, under the host's name (see {@link HostCsrfToken}).
+     */
+    public static final String PARAMETER = "totpguard_csrf";
 
     /** The session attribute under which the filter keeps the token of its own forms. */
     static final String FILTER_SESSION_ATTRIBUTE = "dev.totpguard.filter.csrf";

@@ -188,7 +188,7 @@ final class FilterCore {
         HttpSession session = user == null ? request.getSession(false) : request.getSession();
         String token = session == null ? null : csrf.token(session);
         TotpParameters parameters = service.policy().parameters();
-        return new Pages.Context(user, token, parameters.digits(), parameters.periodSeconds(),
+        return new Pages.Context(user, token, HostCsrfToken.of(request), parameters.digits(), parameters.periodSeconds(),
                 parameters.algorithm().uriName());
     }
 

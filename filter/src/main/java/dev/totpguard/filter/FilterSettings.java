@@ -129,7 +129,7 @@ final class FilterSettings {
         return List.copyOf(names);
     }
 
-    private static boolean isPageKey(String key) {
+    static boolean isPageKey(String key) {
         for (PageKind kind : PageKind.values()) {
             if (key.equals(PAGE_PREFIX + kind.key())) {
                 return true;

@@ -80,7 +80,8 @@ final class Pages {
     }
 
     /** What every page needs to know about the request beyond the page itself. */
-    record Context(String user, String csrfToken, int digits, int periodSeconds, String algorithm) {
+    record Context(String user, String csrfToken, HostCsrfToken hostCsrf, int digits, int periodSeconds,
+            String algorithm) {
     }
 
     /** The full URL path (context path included) of one of the filter's pages or actions. */
@@ -386,6 +387,12 @@ final class Pages {
         out.append("<form method=\"post\" action=\"").append(Html.escape(action)).append("\">\n")
                 .append("<input type=\"hidden\" name=\"").append(CsrfProtection.PARAMETER).append("\" value=\"")
                 .append(Html.escape(context.csrfToken())).append("\">\n");
+        if (context.hostCsrf() != null) {
+            // The host framework's CSRF filter (Spring Security's CsrfFilter) sees this POST before the filter does
+            // and refuses it without its own token.
+            out.append("<input type=\"hidden\" name=\"").append(Html.escape(context.hostCsrf().parameterName()))
+                    .append("\" value=\"").append(Html.escape(context.hostCsrf().token())).append("\">\n");
+        }
     }
 
     private void codeField(StringBuilder out, Context context, ResourceBundle bundle) {

@@ -73,6 +73,12 @@ public final class TotpFilter implements Filter {
     /** How old an accepted {@link Verification} may be when {@link #acceptSecondFactor} receives it. */
     public static final int PROOF_MAX_AGE_SECONDS = 60;
 
+    /**
+     * The servlet context attribute holding the {@link TotpFilter} that a framework integration (the Spring Boot
+     * auto-configuration) registered for the whole context; a declared filter then steps aside.
+     */
+    static final String INSTALLED_ATTRIBUTE = "dev.totpguard.filter.installed";
+
     private static final String RENDERING_ATTRIBUTE = "dev.totpguard.filter.rendering";
     /** Set while the rest of the chain of one dispatch runs, when the filter is mapped twice. */
     private static final String PASSED_ATTRIBUTE = "dev.totpguard.filter.passed";
@@ -93,6 +99,8 @@ public final class TotpFilter implements Filter {
     private int pagesPathLength;
     private TwoFactorService ownedService;
     private List<Driver> registeredDrivers = List.of();
+    /** A declared filter in a context that Spring Boot's registration already guards: passes everything on. */
+    private boolean steppedAside;
 
     /**
      * For web.xml and the web fragment: everything is configured in {@link #init(FilterConfig)} from
@@ -135,6 +143,23 @@ public final class TotpFilter implements Filter {
     public void init(FilterConfig config) throws ServletException {
         checkMapping(config);
         if (preconfigured) {
+            return;
+        }
+        Object installed = config.getServletContext().getAttribute(INSTALLED_ATTRIBUTE);
+        if (installed instanceof TotpFilter && installed != this) {
+            // A Spring Boot WAR deployed to a container: the container installed the web fragment's filter and Boot
+            // its own, which reads Boot's settings and runs right after Spring Security. Checking twice would ask
+            // with two configurations; one check, Boot's, on every request and dispatch is the intended one.
+            if (Collections.list(config.getInitParameterNames()).stream()
+                    .anyMatch(name -> !name.equals(TotpGuardInitializer.MAPPED_TWICE))) {
+                // MAPPED_TWICE is the initializer's own mark, not a setting of the operator's.
+                throw new ServletException("TOTP Guard is installed twice: by Spring Boot's auto-configuration and as"
+                        + " filter '" + config.getFilterName() + "' with init-params of its own. Remove that"
+                        + " declaration and give its settings to Spring Boot as totpguard.* properties.");
+            }
+            steppedAside = true;
+            FilterCore.LOG.log(Level.INFO, "TOTP Guard filter ''{0}'' steps aside: Spring Boot''s registration guards"
+                    + " this application", config.getFilterName());
             return;
         }
         Map<String, String> settings = settings(config);
@@ -252,6 +277,10 @@ public final class TotpFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         if (!(req instanceof HttpServletRequest) || !(res instanceof HttpServletResponse)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        if (steppedAside) {
             chain.doFilter(req, res);
             return;
         }

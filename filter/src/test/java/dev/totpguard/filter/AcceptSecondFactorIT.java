@@ -173,7 +173,7 @@ class AcceptSecondFactorIT {
         // The enrolled user's session still asks for a code, and the right one still works on the filter's page.
         assertAsksForCode(browser);
         Response page = browser.get(TOKEN);
-        Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", fixture.code(enrolled)));
+        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(enrolled)));
         assertEquals(303, accepted.status(), accepted::toString);
         fixture.nextStep();
     }

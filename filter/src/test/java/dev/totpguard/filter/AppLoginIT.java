@@ -99,7 +99,7 @@ class AppLoginIT {
     private Response verify(Browser browser, String code) {
         Response page = browser.get("/totpguard/token");
         assertTrue(page.body().contains(CustomPageServlet.MARKER), page::toString);
-        return browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", code));
+        return browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", code));
     }
 
     @ParameterizedTest
@@ -116,9 +116,9 @@ class AppLoginIT {
         assertEquals("no-store", page.header("Cache-Control").orElse(null));
         assertTrue(page.header("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
 
-        Response wrong = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", fixture.wrongCode(user)));
+        Response wrong = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.wrongCode(user)));
         assertTrue(wrong.body().contains("message=Invalid code. Please try again."), wrong::toString);
-        Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", fixture.code(user)));
+        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user)));
         assertEquals(303, accepted.status(), accepted::toString);
         assertEquals(WebContainer.CONTEXT_PATH + "/admin/x", accepted.location().getPath());
         assertAdminContent(browser.follow(accepted));
@@ -210,17 +210,17 @@ class AppLoginIT {
         Response enroll = browser.get("/totpguard/enroll");
         String key = enroll.find("<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>");
         fixture.rememberSecret(user, key.replace(" ", ""));
-        Response codes = browser.post("/totpguard/confirm", Map.of("_csrf", enroll.csrf(), "code", fixture.code(user)));
+        Response codes = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", enroll.csrf(), "code", fixture.code(user)));
         assertTrue(codes.body().contains("Save your recovery codes"), codes::toString);
         assertAdminContent(browser.get("/admin/x"));
         fixture.nextStep();
 
         Response on = browser.get("/totpguard/manage");
         assertTrue(on.body().contains("Two-factor authentication is on."), on::toString);
-        Response refused = browser.post("/totpguard/disable", Map.of("_csrf", on.csrf(), "code", fixture.wrongCode(user)));
+        Response refused = browser.post("/totpguard/disable", Map.of("totpguard_csrf", on.csrf(), "code", fixture.wrongCode(user)));
         assertTrue(refused.body().contains("Invalid code. Nothing was changed."), refused::toString);
         assertTrue(fixture.service().status(user).isActive());
-        Response disabled = browser.post("/totpguard/disable", Map.of("_csrf", on.csrf(), "code", fixture.code(user)));
+        Response disabled = browser.post("/totpguard/disable", Map.of("totpguard_csrf", on.csrf(), "code", fixture.code(user)));
         assertEquals(200, disabled.status(), disabled::toString);
         assertTrue(disabled.body().contains("Two-factor authentication is now off."), disabled::toString);
         assertEquals(TwoFactorStatus.State.NONE, fixture.service().status(user).state());

@@ -71,7 +71,7 @@ class BasicLoginIT {
         Response page = browser.send("GET", toToken.location(), null, basic);
         assertEquals(200, page.status(), page::toString);
         Response accepted = browser.send("POST", browser.uri("/totpguard/verify"),
-                Map.of("_csrf", page.csrf(), "code", fixture.code(user)), basic);
+                Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user)), basic);
         assertEquals(303, accepted.status(), accepted::toString);
         Response content = browser.send("GET", accepted.location(), null, basic);
         assertEquals(200, content.status(), content::toString);

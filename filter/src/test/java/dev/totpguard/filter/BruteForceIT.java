@@ -94,7 +94,7 @@ class BruteForceIT {
         Browser browser = new Browser(container.base());
         browser.follow(Login.formLogin(browser, "/admin/x", user, Login.passwordOf(user)));
         Response page = browser.get("/totpguard/token");
-        Response response = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", wrong));
+        Response response = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", wrong));
         assertTrue(response.status() == 200 || response.status() == 429, response::toString);
         assertTrue(!response.body().contains(AdminServlet.MARKER) && !response.isRedirect(), response::toString);
         return response.status() == 200;

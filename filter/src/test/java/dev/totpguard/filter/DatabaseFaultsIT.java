@@ -64,7 +64,7 @@ class DatabaseFaultsIT {
                 halfway.follow(Login.formLogin(halfway, "/admin/x", "user01", Login.passwordOf("user01")));
                 String csrf = halfway.get(TOKEN).csrf();
                 server.stop();
-                Response during = halfway.post("/totpguard/verify", Map.of("_csrf", csrf, "code", totp.generate(secrets.get("user01"))));
+                Response during = halfway.post("/totpguard/verify", Map.of("totpguard_csrf", csrf, "code", totp.generate(secrets.get("user01"))));
                 assertUnavailable(during);
                 assertUnavailable(halfway.get("/admin/x"));
 
@@ -76,7 +76,7 @@ class DatabaseFaultsIT {
                 int unavailableAfterRestart = 0;
                 for (int attempt = 0; attempt < 10; attempt++) {
                     Thread.sleep(700);
-                    after = halfway.post("/totpguard/verify", Map.of("_csrf", csrf, "code", totp.generate(secrets.get("user01"))));
+                    after = halfway.post("/totpguard/verify", Map.of("totpguard_csrf", csrf, "code", totp.generate(secrets.get("user01"))));
                     if (after.status() != 503) {
                         break;
                     }
@@ -105,12 +105,12 @@ class DatabaseFaultsIT {
                 }
                 Browser victim = new Browser(jetty.base());
                 victim.follow(Login.formLogin(victim, "/admin/x", "user03", Login.passwordOf("user03")));
-                Response refused = victim.post("/totpguard/verify", Map.of("_csrf", victim.get(TOKEN).csrf(),
+                Response refused = victim.post("/totpguard/verify", Map.of("totpguard_csrf", victim.get(TOKEN).csrf(),
                         "code", totp.generate(secrets.get("user03"))));
                 assertUnavailable(refused);
                 Browser other = new Browser(jetty.base());
                 other.follow(Login.formLogin(other, "/admin/x", "user02", Login.passwordOf("user02")));
-                Response fine = other.post("/totpguard/verify", Map.of("_csrf", other.get(TOKEN).csrf(),
+                Response fine = other.post("/totpguard/verify", Map.of("totpguard_csrf", other.get(TOKEN).csrf(),
                         "code", totp.generate(secrets.get("user02"))));
                 assertEquals(303, fine.status(), fine::toString);
                 assertTrue(other.follow(fine).body().contains(AdminServlet.MARKER));

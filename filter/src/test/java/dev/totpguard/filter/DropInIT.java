@@ -120,7 +120,7 @@ class DropInIT {
         assertEquals("no-store", page.header("Cache-Control").orElse(null));
         String key = page.find("<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>").replace(" ", "");
         String code = Totp.builder().build().generate(Secret.fromBase32(key).bytes());
-        Response codes = browser.post("/totpguard/confirm", Map.of("_csrf", page.csrf(), "code", code));
+        Response codes = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", page.csrf(), "code", code));
         assertEquals(200, codes.status(), codes::toString);
         assertTrue(codes.body().contains("Save your recovery codes"), codes::toString);
         Response content = browser.get("/admin/x");

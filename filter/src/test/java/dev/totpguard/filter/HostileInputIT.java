@@ -110,7 +110,7 @@ class HostileInputIT {
     private Browser verified(WebContainer container, String user) {
         Browser browser = halfway(container, user);
         Response page = browser.get(TOKEN);
-        Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", code(user)));
+        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", code(user)));
         assertEquals(303, accepted.status(), accepted::toString);
         fixture.nextStep();
         return browser;
@@ -167,7 +167,7 @@ class HostileInputIT {
         codes.put("1 MB of digits", "1".repeat(1 << 20));
         codes.put("1 MB of the right code", right.repeat((1 << 20) / 6));
         for (Map.Entry<String, String> hostile : codes.entrySet()) {
-            Response response = browser.post("/totpguard/verify", Map.of("_csrf", csrf, "code", hostile.getValue()));
+            Response response = browser.post("/totpguard/verify", Map.of("totpguard_csrf", csrf, "code", hostile.getValue()));
             assertPlainRefusal(response, hostile.getKey());
             if (hostile.getKey().startsWith("1 MB")) {
                 assertEquals(413, response.status(), () -> hostile.getKey() + ": " + response);
@@ -179,15 +179,15 @@ class HostileInputIT {
         String wrong = fixture.wrongCode(user);
         Map<String, byte[]> bodies = new LinkedHashMap<>();
         bodies.put("application/x-www-form-urlencoded;repeated",
-                ("_csrf=" + csrf + "&code=" + wrong + "&code=" + fixture.wrongCode(user).replace('0', '1')).getBytes(StandardCharsets.US_ASCII));
+                ("totpguard_csrf=" + csrf + "&code=" + wrong + "&code=" + fixture.wrongCode(user).replace('0', '1')).getBytes(StandardCharsets.US_ASCII));
         bodies.put("application/x-www-form-urlencoded;overlong-utf8",
-                ("_csrf=" + csrf + "&code=%C0%B0%C0%B1" + wrong.substring(2)).getBytes(StandardCharsets.US_ASCII));
+                ("totpguard_csrf=" + csrf + "&code=%C0%B0%C0%B1" + wrong.substring(2)).getBytes(StandardCharsets.US_ASCII));
         bodies.put("application/x-www-form-urlencoded;bad-escape",
-                ("_csrf=" + csrf + "&code=%ZZ" + wrong).getBytes(StandardCharsets.US_ASCII));
+                ("totpguard_csrf=" + csrf + "&code=%ZZ" + wrong).getBytes(StandardCharsets.US_ASCII));
         bodies.put("application/json",
-                ("{\"_csrf\":\"" + csrf + "\",\"code\":\"" + wrong + "\"}").getBytes(StandardCharsets.UTF_8));
+                ("{\"totpguard_csrf\":\"" + csrf + "\",\"code\":\"" + wrong + "\"}").getBytes(StandardCharsets.UTF_8));
         String boundary = "----totpguard" + System.nanoTime();
-        bodies.put("multipart/form-data; boundary=" + boundary, ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n"
+        bodies.put("multipart/form-data; boundary=" + boundary, ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"totpguard_csrf\"\r\n\r\n"
                 + csrf + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"code\"\r\n\r\n" + wrong + "\r\n--"
                 + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         for (Map.Entry<String, byte[]> body : bodies.entrySet()) {
@@ -203,7 +203,7 @@ class HostileInputIT {
                 () -> "no audit record captured for " + user);
 
         // Nothing above used up the step: the right code still gets in.
-        Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", csrf, "code", right));
+        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", csrf, "code", right));
         assertEquals(303, accepted.status(), accepted::toString);
         assertTrue(browser.follow(accepted).body().contains(AdminServlet.MARKER));
         fixture.nextStep();
@@ -264,7 +264,7 @@ class HostileInputIT {
         forge(half, "/totpguard/recover", halfToken, code(user));
         assertSameState(before, fixture.service().status(user), "half-authenticated forms");
         assertEquals(0, fixture.service().status(user).failureCount(), "a forged post was evaluated");
-        Response accepted = half.post("/totpguard/verify", Map.of("_csrf", halfToken, "code", code(user)),
+        Response accepted = half.post("/totpguard/verify", Map.of("totpguard_csrf", halfToken, "code", code(user)),
                 Map.of("Origin", origin, "Sec-Fetch-Site", "same-origin"));
         assertEquals(303, accepted.status(), accepted::toString);
         fixture.nextStep();
@@ -298,11 +298,11 @@ class HostileInputIT {
     private void forge(Browser browser, String action, String token, String code) {
         List<Response> attempts = List.of(
                 browser.post(action, Map.of("code", code)),
-                browser.post(action, Map.of("_csrf", token.substring(1) + "A", "code", code)),
-                browser.post(action, Map.of("_csrf", "", "code", code)),
-                browser.post(action, Map.of("_csrf", token, "code", code), Map.of("Origin", "https://evil.example")),
-                browser.post(action, Map.of("_csrf", token, "code", code), Map.of("Origin", "null")),
-                browser.post(action, Map.of("_csrf", token, "code", code), Map.of("Sec-Fetch-Site", "cross-site")));
+                browser.post(action, Map.of("totpguard_csrf", token.substring(1) + "A", "code", code)),
+                browser.post(action, Map.of("totpguard_csrf", "", "code", code)),
+                browser.post(action, Map.of("totpguard_csrf", token, "code", code), Map.of("Origin", "https://evil.example")),
+                browser.post(action, Map.of("totpguard_csrf", token, "code", code), Map.of("Origin", "null")),
+                browser.post(action, Map.of("totpguard_csrf", token, "code", code), Map.of("Sec-Fetch-Site", "cross-site")));
         for (Response response : attempts) {
             assertEquals(403, response.status(), () -> action + ": " + response);
         }
@@ -322,7 +322,7 @@ class HostileInputIT {
             assertTrue(attempt.status() < 500, attempt::toString);
             assertFalse(attempt.body().contains(AdminServlet.MARKER), attempt::toString);
             Response page = browser.get(TOKEN);
-            Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", code(user)));
+            Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", code(user)));
             assertEquals(303, accepted.status(), accepted::toString);
             String location = accepted.header("Location").orElseThrow();
             assertFalse(location.contains("\r") || location.contains("\n"), location);

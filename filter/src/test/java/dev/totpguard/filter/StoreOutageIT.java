@@ -62,7 +62,7 @@ class StoreOutageIT {
             Browser done = new Browser(container.base());
             done.follow(Login.formLogin(done, "/admin/x", first, Login.passwordOf(first)));
             Response page = done.get("/totpguard/token");
-            Response accepted = done.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", fixture.code(first)));
+            Response accepted = done.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(first)));
             assertEquals(303, accepted.status(), accepted::toString);
             verified.add(done);
 
@@ -80,7 +80,7 @@ class StoreOutageIT {
             String where = containers.get(i).name();
             Response blocked = halfway.get(i).get("/admin/x");
             assertUnavailable(blocked, where);
-            Response verify = halfway.get(i).post("/totpguard/verify", Map.of("_csrf", tokens.get(i), "code", "123456"));
+            Response verify = halfway.get(i).post("/totpguard/verify", Map.of("totpguard_csrf", tokens.get(i), "code", "123456"));
             assertUnavailable(verify, where);
             Response page = halfway.get(i).get("/totpguard/token");
             assertUnavailable(page, where);

@@ -89,7 +89,7 @@ abstract class TotpFilterContract {
     Response submitCode(Browser browser, String code) {
         Response page = browser.get(TOKEN);
         assertEquals(200, page.status(), page::toString);
-        return browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", code));
+        return browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", code));
     }
 
     /** An enrolled user who passed both factors; the browser holds the verified session. */
@@ -165,7 +165,7 @@ abstract class TotpFilterContract {
         assertTrue(page.body().contains("Use a recovery code"), page::toString);
         assertTrue(page.body().contains("Sign out"), page::toString);
 
-        Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", fixture.code(user)));
+        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user)));
         assertEquals(303, accepted.status(), accepted::toString);
         assertRedirectsTo("/admin/reports", accepted);
         assertEquals("year=2026&sort=name", accepted.location().getRawQuery());
@@ -282,14 +282,14 @@ abstract class TotpFilterContract {
         assertEquals(200, form.status(), form::toString);
         assertProtectiveHeaders(form);
         assertTrue(form.body().contains("<label for=\"recovery-code\">Recovery code</label>"), form::toString);
-        Response accepted = browser.post("/totpguard/recover", Map.of("_csrf", form.csrf(), "code", codes.get(3)));
+        Response accepted = browser.post("/totpguard/recover", Map.of("totpguard_csrf", form.csrf(), "code", codes.get(3)));
         assertRedirectsTo("/admin/x", accepted);
         assertAdminContent(browser.follow(accepted));
 
         Browser again = browser();
         passwordOnly(again, user, "/admin/x");
         Response page = again.get("/totpguard/recovery");
-        Response reused = again.post("/totpguard/recover", Map.of("_csrf", page.csrf(), "code", codes.get(3)));
+        Response reused = again.post("/totpguard/recover", Map.of("totpguard_csrf", page.csrf(), "code", codes.get(3)));
         assertEquals(200, reused.status(), reused::toString);
         assertTrue(reused.body().contains("Invalid recovery code."), reused::toString);
         assertGuarded(again.get("/admin/x"));
@@ -317,13 +317,13 @@ abstract class TotpFilterContract {
         // A reload shows the same pending secret again, not a new one.
         assertEquals(groupedKey, browser.get(ENROLL).find("<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>"));
 
-        Response wrong = browser.post("/totpguard/confirm", Map.of("_csrf", page.csrf(), "code", fixture.wrongCode(user)));
+        Response wrong = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", page.csrf(), "code", fixture.wrongCode(user)));
         assertEquals(200, wrong.status(), wrong::toString);
         assertTrue(wrong.body().contains("That code does not match."), wrong::toString);
         assertGuarded(browser.get("/admin/settings?tab=2"));
 
         String before = browser.cookie("JSESSIONID");
-        Response codes = browser.post("/totpguard/confirm", Map.of("_csrf", page.csrf(), "code", fixture.code(user)));
+        Response codes = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user)));
         assertEquals(200, codes.status(), codes::toString);
         assertProtectiveHeaders(codes);
         assertNotEquals(before, browser.cookie("JSESSIONID"));
@@ -349,7 +349,7 @@ abstract class TotpFilterContract {
         Browser browser = verified(user);
         assertAdminContent(browser.get("/admin/x"));
         Response form = browser.get("/totpguard/manage");
-        Response signOut = browser.post("/totpguard/logout", Map.of("_csrf", form.csrf()));
+        Response signOut = browser.post("/totpguard/logout", Map.of("totpguard_csrf", form.csrf()));
         assertEquals(303, signOut.status(), signOut::toString);
         assertRedirectsTo("/admin/", signOut);
         Response afterSignOut = browser.get("/admin/x");
@@ -392,7 +392,7 @@ abstract class TotpFilterContract {
         passwordOnly(browser, user, "/admin/x");
         Response page = browser.get(TOKEN);
         fixture.clock().advance(Duration.ofMinutes(5).plusSeconds(1));
-        Response late = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", fixture.code(user)));
+        Response late = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user)));
         assertRedirectsTo("/admin/", late);
         Response login = browser.get("/admin/x");
         if (login.isRedirect()) {
@@ -410,10 +410,10 @@ abstract class TotpFilterContract {
         Browser browser = browser();
         passwordOnly(browser, victim, "/admin/x");
         Response page = browser.get(TOKEN);
-        Response foreign = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", fixture.code(attacker),
+        Response foreign = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(attacker),
                 "username", attacker, "userId", attacker, "j_username", attacker));
         assertTrue(foreign.body().contains("Invalid code"), foreign::toString);
-        Response own = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", fixture.code(victim),
+        Response own = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(victim),
                 "username", attacker));
         assertRedirectsTo("/admin/x", own);
         assertTrue(browser.follow(own).body().contains("for " + victim));
@@ -441,22 +441,22 @@ abstract class TotpFilterContract {
         Response missing = browser.post("/totpguard/verify", Map.of("code", code));
         assertEquals(403, missing.status(), missing::toString);
         assertProtectiveHeaders(missing);
-        Response wrongToken = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf() + "x", "code", code));
+        Response wrongToken = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf() + "x", "code", code));
         assertEquals(403, wrongToken.status(), wrongToken::toString);
-        Response foreignOrigin = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", code),
+        Response foreignOrigin = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", code),
                 Map.of("Origin", "https://evil.example"));
         assertEquals(403, foreignOrigin.status(), foreignOrigin::toString);
-        Response crossSite = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", code),
+        Response crossSite = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", code),
                 Map.of("Sec-Fetch-Site", "cross-site"));
         assertEquals(403, crossSite.status(), crossSite::toString);
-        Response opaqueOriginCrossSite = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", code),
+        Response opaqueOriginCrossSite = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", code),
                 Map.of("Origin", "null", "Sec-Fetch-Site", "cross-site"));
         assertEquals(403, opaqueOriginCrossSite.status(), opaqueOriginCrossSite::toString);
-        Response opaqueOriginUnknownSite = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", code),
+        Response opaqueOriginUnknownSite = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", code),
                 Map.of("Origin", "null"));
         assertEquals(403, opaqueOriginUnknownSite.status(), opaqueOriginUnknownSite::toString);
         // Nothing was evaluated: the same code still works, from this origin.
-        Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", code),
+        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", code),
                 Map.of("Origin", container.base().getScheme() + "://" + container.base().getAuthority(),
                         "Sec-Fetch-Site", "same-origin"));
         assertRedirectsTo("/admin/x", accepted);
@@ -471,7 +471,7 @@ abstract class TotpFilterContract {
         Browser browser = browser();
         passwordOnly(browser, user, "/admin/x");
         Response page = browser.get(TOKEN);
-        Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", fixture.code(user)),
+        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user)),
                 Map.of("Origin", "null", "Sec-Fetch-Site", "same-origin"));
         assertRedirectsTo("/admin/x", accepted);
     }
@@ -595,24 +595,24 @@ abstract class TotpFilterContract {
         passwordOnly(halfway, user, "/admin/x");
         assertRedirectsTo(TOKEN, halfway.get(ENROLL));
         Response token = halfway.get(TOKEN);
-        Response confirm = halfway.post("/totpguard/confirm", Map.of("_csrf", token.csrf(), "code", "123456"));
+        Response confirm = halfway.post("/totpguard/confirm", Map.of("totpguard_csrf", token.csrf(), "code", "123456"));
         assertEquals(403, confirm.status(), confirm::toString);
 
         Browser browser = verified(user);
         assertRedirectsTo("/totpguard/manage", browser.get(ENROLL));
         Response manage = browser.get("/totpguard/manage");
         assertEquals(200, manage.status(), manage::toString);
-        Response refused = browser.post("/totpguard/reenroll", Map.of("_csrf", manage.csrf(), "code", fixture.wrongCode(user)));
+        Response refused = browser.post("/totpguard/reenroll", Map.of("totpguard_csrf", manage.csrf(), "code", fixture.wrongCode(user)));
         assertTrue(refused.body().contains("Invalid code. Nothing was changed."), refused::toString);
         assertFalse(refused.body().contains("data:image/png"), refused::toString);
 
-        Response qr = browser.post("/totpguard/reenroll", Map.of("_csrf", manage.csrf(), "code", fixture.code(user)));
+        Response qr = browser.post("/totpguard/reenroll", Map.of("totpguard_csrf", manage.csrf(), "code", fixture.code(user)));
         assertEquals(200, qr.status(), qr::toString);
         assertProtectiveHeaders(qr);
         String newKey = qr.find("<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>");
         fixture.nextStep();
         fixture.rememberSecret(user, newKey.replace(" ", ""));
-        Response codes = browser.post("/totpguard/confirm", Map.of("_csrf", qr.csrf(), "code", fixture.code(user)));
+        Response codes = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", qr.csrf(), "code", fixture.code(user)));
         assertEquals(200, codes.status(), codes::toString);
         assertTrue(codes.body().contains("Save your recovery codes"), codes::toString);
 
@@ -632,11 +632,11 @@ abstract class TotpFilterContract {
         fixture.nextStep();
         Response manage = browser.get("/totpguard/manage");
         assertTrue(manage.body().contains("Recovery codes left: 10."), manage::toString);
-        Response refused = browser.post("/totpguard/regenerate", Map.of("_csrf", manage.csrf(), "code", fixture.wrongCode(user)));
+        Response refused = browser.post("/totpguard/regenerate", Map.of("totpguard_csrf", manage.csrf(), "code", fixture.wrongCode(user)));
         assertTrue(refused.body().contains("Invalid code. Nothing was changed."), refused::toString);
         Response csrfMissing = browser.post("/totpguard/regenerate", Map.of("code", fixture.code(user)));
         assertEquals(403, csrfMissing.status());
-        Response fresh = browser.post("/totpguard/regenerate", Map.of("_csrf", manage.csrf(), "code", fixture.code(user)));
+        Response fresh = browser.post("/totpguard/regenerate", Map.of("totpguard_csrf", manage.csrf(), "code", fixture.code(user)));
         assertEquals(200, fresh.status(), fresh::toString);
         assertProtectiveHeaders(fresh);
         String shown = fresh.find("<pre class=\"codes\" id=\"recovery-codes\"[^>]*>([^<]*)</pre>");
@@ -645,9 +645,9 @@ abstract class TotpFilterContract {
         Browser later = browser();
         passwordOnly(later, user, "/admin/x");
         Response form = later.get("/totpguard/recovery");
-        Response oldCode = later.post("/totpguard/recover", Map.of("_csrf", form.csrf(), "code", old.get(0)));
+        Response oldCode = later.post("/totpguard/recover", Map.of("totpguard_csrf", form.csrf(), "code", old.get(0)));
         assertTrue(oldCode.body().contains("Invalid recovery code."), oldCode::toString);
-        Response newCode = later.post("/totpguard/recover", Map.of("_csrf", form.csrf(), "code", shown.strip().split("\n")[0]));
+        Response newCode = later.post("/totpguard/recover", Map.of("totpguard_csrf", form.csrf(), "code", shown.strip().split("\n")[0]));
         assertRedirectsTo("/admin/x", newCode);
     }
 
@@ -657,7 +657,7 @@ abstract class TotpFilterContract {
         Browser browser = verified(user);
         Response manage = browser.get("/totpguard/manage");
         assertFalse(manage.body().contains("/totpguard/disable"), manage::toString);
-        Response refused = browser.post("/totpguard/disable", Map.of("_csrf", manage.csrf(), "code", fixture.code(user)));
+        Response refused = browser.post("/totpguard/disable", Map.of("totpguard_csrf", manage.csrf(), "code", fixture.code(user)));
         assertEquals(403, refused.status(), refused::toString);
         assertTrue(fixture.service().status(user).isActive());
     }
@@ -667,7 +667,7 @@ abstract class TotpFilterContract {
         String user = newUser();
         Browser browser = verified(user);
         Response manage = browser.get("/totpguard/manage");
-        Response refused = browser.post("/totpguard/regenerate", Map.of("_csrf", manage.csrf(), "code", fixture.code(user),
+        Response refused = browser.post("/totpguard/regenerate", Map.of("totpguard_csrf", manage.csrf(), "code", fixture.code(user),
                 "user", "someone-else"));
         assertEquals(403, refused.status(), refused::toString);
         assertTrue(fixture.service().status(user).recoveryCodesRemaining() == 10);
@@ -759,7 +759,7 @@ abstract class TotpFilterContract {
         Browser browser = browser();
         passwordOnly(browser, user, "/admin/x?next=https://evil.example&to=//evil.example&r=%0d%0aLocation:x");
         Response page = browser.get(TOKEN);
-        Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", page.csrf(), "code", fixture.code(user),
+        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user),
                 "next", "//evil.example", "returnTo", "https://evil.example", "redirect", "/\\evil.example"), headers);
         assertRedirectsTo("/admin/x", accepted);
         String location = accepted.header("Location").orElseThrow();

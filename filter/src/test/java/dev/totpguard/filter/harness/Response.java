@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /** One HTTP response as the test saw it: status, headers, body, and where a redirect points. */
 public final class Response {
 
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+    private static final Pattern CSRF = Pattern.compile("name=\"totpguard_csrf\" value=\"([^\"]+)\"");
 
     private final int status;
     private final Map<String, List<String>> headers;

@@ -1,0 +1,231 @@
+package dev.totpguard.filter;
+
+import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.TwoFactorService;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+/**
+ * Installs {@link TotpFilter} in a Spring Boot servlet application (Boot 4), whose embedded server reads neither
+ * the jar's {@code web-fragment.xml} nor initializers from the application's jars. Registered in
+ * {@code META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports}; Spring Boot is an
+ * optional dependency of the filter jar, so nothing of this class is loaded outside Boot.
+ *
+ * <p>The settings are the usual {@code totpguard.*} keys, read from Boot's environment: properties named
+ * {@code totpguard.*} (application properties, system properties, environment variables such as
+ * {@code TOTPGUARD_KEY_FILE} for known keys) and {@code server.servlet.context-parameters.totpguard.*}; in a WAR
+ * deployed to a container, its {@code web.xml} context parameters too. A {@code totpguard.*} property nothing
+ * reads, a malformed value or a missing key stops start-up with a message naming the key (never a value); an
+ * environment variable that matches no key is not recognised as a setting at all.
+ *
+ * <p>The filter is registered for {@code /*} and all five dispatcher types, ordered right after Spring
+ * Security's {@code springSecurityFilterChain} (so {@code getRemoteUser()} is set, through Spring Security's
+ * {@code SecurityContextHolderAwareRequestFilter}) and before any filter or servlet that serves content. Without
+ * Spring Security it takes the same slot: after the request wrappers Boot orders first (character encoding,
+ * Spring Session), before every filter at the default order. A {@link UserResolver} bean replaces
+ * {@code getRemoteUser()}; a {@link TwoFactorService} bean replaces the one built from the settings.
+ *
+ * <p>In a WAR deployed to a container, the container installs the web fragment's filter too; that one then
+ * steps aside (see {@link TotpFilter#init}), so each request is checked once, with Boot's settings.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(FilterRegistrationBean.class)
+public class TotpGuardAutoConfiguration {
+
+    /** The name of the registration; not {@link TotpFilter#NAME}, which the web fragment holds in a container. */
+    public static final String FILTER_NAME = TotpFilter.NAME + "SpringBoot";
+
+    /** Spring Security's filter bean ({@code AbstractSecurityWebApplicationInitializer.DEFAULT_FILTER_NAME}). */
+    static final String SPRING_SECURITY_FILTER = "springSecurityFilterChain";
+    /** Boot's setting of that filter's order, and its default ({@code SecurityFilterProperties.DEFAULT_FILTER_ORDER}). */
+    static final String SPRING_SECURITY_ORDER = "spring.security.filter.order";
+    static final int SPRING_SECURITY_DEFAULT_ORDER = -100;
+
+    private static final String PREFIX = "totpguard.";
+    private static final String CONTEXT_PARAMETERS = "server.servlet.context-parameters.";
+
+    /** Builds the service from the {@code totpguard.*} settings unless the application has its own. */
+    @Bean
+    @ConditionalOnMissingBean
+    public TwoFactorService totpGuardTwoFactorService(ConfigurableEnvironment environment) {
+        return TwoFactorService.fromSettings(settings(environment));
+    }
+
+    /**
+     * The filter's registration.
+     *
+     * @throws IllegalArgumentException naming the key of a bad or unknown setting: Boot then does not start
+     */
+    @Bean
+    public FilterRegistrationBean<TotpFilter> totpGuardFilterRegistration(ConfigurableEnvironment environment,
+            TwoFactorService service, ObjectProvider<UserResolver> userResolver, ListableBeanFactory beans) {
+        TotpFilter.Builder builder = TotpFilter.builder().service(service).settings(settings(environment));
+        UserResolver resolver = userResolver.getIfAvailable();
+        if (resolver != null) {
+            builder.userResolver(resolver);
+        }
+        boolean springSecurity = beans.containsBean(SPRING_SECURITY_FILTER);
+        int securityOrder = environment.getProperty(SPRING_SECURITY_ORDER, Integer.class, SPRING_SECURITY_DEFAULT_ORDER);
+        if (securityOrder == Integer.MAX_VALUE) {
+            throw new IllegalStateException(SPRING_SECURITY_ORDER + " is Integer.MAX_VALUE: TOTP Guard must run right"
+                    + " after Spring Security's filter chain and cannot; give the chain a lower order");
+        }
+        BootRegistration registration = new BootRegistration(builder.build());
+        registration.setName(FILTER_NAME);
+        registration.addUrlPatterns("/*");
+        registration.setDispatcherTypes(TotpFilter.dispatcherTypes());
+        registration.setAsyncSupported(true);
+        registration.setOrder(securityOrder + 1);
+        FilterCore.LOG.log(Level.INFO, "TOTP Guard filter installed by Spring Boot as {0}, order {1}, {2}",
+                FILTER_NAME, securityOrder + 1, springSecurity ? "right after " + SPRING_SECURITY_FILTER
+                        : "after Boot's request wrappers (no Spring Security)");
+        return registration;
+    }
+
+    /**
+     * The {@code totpguard.*} settings of the environment.
+     *
+     * @throws IllegalArgumentException if a key is not one TOTP Guard reads, or one key has two different values
+     */
+    static Map<String, String> settings(ConfigurableEnvironment environment) {
+        Map<String, String> settings = new TreeMap<>();
+        Map<String, String> contextParameters = new TreeMap<>();
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            if (!(source instanceof EnumerablePropertySource<?> enumerable)) {
+                continue;
+            }
+            for (String name : enumerable.getPropertyNames()) {
+                String key = settingKey(name, source instanceof SystemEnvironmentPropertySource);
+                if (key == null) {
+                    continue;
+                }
+                // Under its own name (or an environment variable for it) Boot's order of sources decides; a
+                // context parameter is another name for the same key.
+                boolean contextParameter = name.startsWith("server.servlet.");
+                String value = environment.getProperty(contextParameter ? name : key);
+                if (value == null) {
+                    value = environment.getProperty(name);
+                }
+                if (value != null) {
+                    (contextParameter ? contextParameters : settings).put(key, value);
+                }
+            }
+        }
+        for (Map.Entry<String, String> parameter : contextParameters.entrySet()) {
+            String earlier = settings.putIfAbsent(parameter.getKey(), parameter.getValue());
+            if (earlier != null && !earlier.equals(parameter.getValue())) {
+                throw new IllegalArgumentException("Setting " + parameter.getKey() + " is given twice with different"
+                        + " values, as " + parameter.getKey() + " and as " + CONTEXT_PARAMETERS + parameter.getKey()
+                        + "; give it once");
+            }
+        }
+        refuseUnknownKeys(settings.keySet());
+        return settings;
+    }
+
+    /** The TOTP Guard key a property name stands for, or {@code null} if it is not one. */
+    private static String settingKey(String name, boolean environmentVariable) {
+        if (name.startsWith(PREFIX)) {
+            return name;
+        }
+        if (name.startsWith(CONTEXT_PARAMETERS + PREFIX)) {
+            return name.substring(CONTEXT_PARAMETERS.length());
+        }
+        // YAML and indexed forms: server.servlet.context-parameters[totpguard.key.file]
+        String indexed = "server.servlet.context-parameters[" + PREFIX;
+        if (name.startsWith(indexed) && name.endsWith("]")) {
+            return name.substring(indexed.length() - PREFIX.length(), name.length() - 1);
+        }
+        if (environmentVariable && name.toUpperCase(Locale.ROOT).startsWith("TOTPGUARD_")) {
+            for (String key : knownKeys()) {
+                if (environmentName(key).equals(name.toUpperCase(Locale.ROOT))) {
+                    return key;
+                }
+            }
+            // Not refused: other TOTPGUARD_* variables are legitimate (the one totpguard.key.env names holds the
+            // key itself, and must never reach a settings map or a message).
+        }
+        return null;
+    }
+
+    private static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * Refuses a {@code totpguard.*} key that neither {@link TotpGuardSettings} nor the filter defines, so a typo
+     * ({@code totpguard.enforcment=REQUIRED}) cannot leave the application on the weaker default.
+     */
+    // TODO(lead): point at the shared unknown-key check of core once it lands.
+    static void refuseUnknownKeys(Set<String> keys) {
+        Set<String> known = knownKeys();
+        for (String key : keys) {
+            if (!known.contains(key) && !FilterSettings.isPageKey(key)) {
+                throw new IllegalArgumentException("Unknown setting " + key + ": TOTP Guard reads no such key; see"
+                        + " dev.totpguard.TotpGuardSettings for the keys");
+            }
+        }
+    }
+
+    private static Set<String> knownKeys() {
+        Set<String> keys = new TreeSet<>();
+        for (Field field : TotpGuardSettings.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                try {
+                    String key = (String) field.get(null);
+                    if (key.startsWith(PREFIX) && !key.endsWith(".")) {
+                        keys.add(key);
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new AssertionError("public constant " + field + " unreadable", e);
+                }
+            }
+        }
+        for (PageKind kind : PageKind.values()) {
+            keys.add(FilterSettings.PAGE_PREFIX + kind.key());
+        }
+        return keys;
+    }
+
+    /**
+     * Marks the servlet context as guarded by this registration when Boot registers it (in the initializer phase,
+     * before any filter's {@code init}), so that a declared {@link TotpFilter} (the web fragment's, in a WAR
+     * deployed to a container) steps aside instead of checking every request a second time with other settings.
+     */
+    static final class BootRegistration extends FilterRegistrationBean<TotpFilter> {
+
+        BootRegistration(TotpFilter filter) {
+            super(filter);
+        }
+
+        @Override
+        protected FilterRegistration.Dynamic addRegistration(String description, ServletContext servletContext) {
+            FilterRegistration.Dynamic registration = super.addRegistration(description, servletContext);
+            if (registration != null) {
+                servletContext.setAttribute(TotpFilter.INSTALLED_ATTRIBUTE, getFilter());
+            }
+            return registration;
+        }
+    }
+}
