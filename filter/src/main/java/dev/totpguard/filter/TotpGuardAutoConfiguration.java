@@ -5,13 +5,10 @@ import dev.totpguard.TwoFactorService;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -174,38 +171,16 @@ public class TotpGuardAutoConfiguration {
     }
 
     /**
-     * Refuses a {@code totpguard.*} key that neither {@link TotpGuardSettings} nor the filter defines, so a typo
-     * ({@code totpguard.enforcment=REQUIRED}) cannot leave the application on the weaker default.
+     * Refuses a {@code totpguard.*} key that no module reads, naming the nearest known one, so a typo
+     * ({@code totpguard.enforcment=REQUIRED}) cannot leave the application on the weaker default: the same check as
+     * every other source ({@link TotpGuardSettings#refuseUnknownKeys}).
      */
-    // TODO(lead): point at the shared unknown-key check of core once it lands.
     static void refuseUnknownKeys(Set<String> keys) {
-        Set<String> known = knownKeys();
-        for (String key : keys) {
-            if (!known.contains(key) && !FilterSettings.isPageKey(key)) {
-                throw new IllegalArgumentException("Unknown setting " + key + ": TOTP Guard reads no such key; see"
-                        + " dev.totpguard.TotpGuardSettings for the keys");
-            }
-        }
+        TotpGuardSettings.refuseUnknownKeys(keys, Set.of(), "Spring Boot property");
     }
 
     private static Set<String> knownKeys() {
-        Set<String> keys = new TreeSet<>();
-        for (Field field : TotpGuardSettings.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
-                try {
-                    String key = (String) field.get(null);
-                    if (key.startsWith(PREFIX) && !key.endsWith(".")) {
-                        keys.add(key);
-                    }
-                } catch (IllegalAccessException e) {
-                    throw new AssertionError("public constant " + field + " unreadable", e);
-                }
-            }
-        }
-        for (PageKind kind : PageKind.values()) {
-            keys.add(FilterSettings.PAGE_PREFIX + kind.key());
-        }
-        return keys;
+        return TotpGuardSettings.knownKeys();
     }
 
     /**
