@@ -209,6 +209,38 @@ class HostileInputIT {
         fixture.nextStep();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "tomcat"})
+    void aChunkedBodyIsHeldToTheSameBoundAsADeclaredOne(String kind) throws Exception {
+        WebContainer container = containers.get(kind);
+        String user = enrolledUser();
+        Browser browser = halfway(container, user);
+        String csrf = browser.get(TOKEN).csrf();
+        TwoFactorStatus before = fixture.service().status(user);
+        String right = code(user);
+
+        // 1 MB of the right code, chunked: no length to refuse it by, so the filter reads at most 16 KiB + 1 bytes.
+        byte[] huge = (CsrfProtection.PARAMETER + "=" + csrf + "&code=" + right.repeat((1 << 20) / 6))
+                .getBytes(StandardCharsets.US_ASCII);
+        Response refused = browser.postChunked("/totpguard/verify", "application/x-www-form-urlencoded", huge, Map.of());
+        assertEquals(413, refused.status(), refused::toString);
+        assertPlainRefusal(refused, "1 MB chunked");
+        assertSameState(before, fixture.service().status(user), "1 MB chunked");
+
+        // Just over the bound: refused too; a right code inside it is never evaluated.
+        String padding = "&pad=" + "x".repeat((int) PageRoutes.MAX_FORM_BYTES);
+        byte[] over = (CsrfProtection.PARAMETER + "=" + csrf + "&code=" + right + padding).getBytes(StandardCharsets.US_ASCII);
+        assertEquals(413, browser.postChunked("/totpguard/verify", "application/x-www-form-urlencoded", over, Map.of()).status());
+        assertSameState(before, fixture.service().status(user), "16 KiB + chunked");
+
+        // A chunked form within the bound is an ordinary form: the right code gets in.
+        byte[] form = (CsrfProtection.PARAMETER + "=" + csrf + "&code=" + right).getBytes(StandardCharsets.US_ASCII);
+        Response accepted = browser.postChunked("/totpguard/verify", "application/x-www-form-urlencoded", form, Map.of());
+        assertEquals(303, accepted.status(), accepted::toString);
+        assertTrue(browser.follow(accepted).body().contains(AdminServlet.MARKER));
+        fixture.nextStep();
+    }
+
     // ---- user names ---------------------------------------------------------------------------------------
 
     @ParameterizedTest
