@@ -57,6 +57,11 @@ public final class Browser {
         return send("GET", uri(path), null, Map.of());
     }
 
+    /** A GET with extra request headers ({@code Accept-Language}, ...). */
+    public Response get(String path, Map<String, String> headers) {
+        return send("GET", uri(path), null, headers);
+    }
+
     public Response get(URI uri) {
         return send("GET", uri, null, Map.of());
     }
