@@ -112,6 +112,12 @@ public final class TotpGuardSettings {
     public static final String FILTER_MAX_AGE = "totpguard.filter.max-age";
     /** Base name of the ResourceBundle with the pages' texts. Default {@code dev.totpguard.filter.messages}. */
     public static final String FILTER_MESSAGES = "totpguard.filter.messages";
+    /**
+     * The languages the pages' bundle has, as comma-separated language tags, the first the default (e.g.
+     * {@code en,de}). A request's {@code Accept-Language} is matched against these only, so what clients send never
+     * reaches the bundle cache. Default {@code en}.
+     */
+    public static final String FILTER_LOCALES = "totpguard.filter.locales";
     /** Class name of a {@code dev.totpguard.filter.UserResolver} with a public no-argument constructor. Default: the remote user. */
     public static final String FILTER_USER_RESOLVER = "totpguard.filter.user-resolver";
     /**

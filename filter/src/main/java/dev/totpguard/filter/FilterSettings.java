@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,6 +32,7 @@ final class FilterSettings {
     static final String HALF_AUTH_TIMEOUT = TotpGuardSettings.FILTER_HALF_AUTH_TIMEOUT;
     static final String MAX_AGE = TotpGuardSettings.FILTER_MAX_AGE;
     static final String MESSAGES = TotpGuardSettings.FILTER_MESSAGES;
+    static final String LOCALES = TotpGuardSettings.FILTER_LOCALES;
     static final String USER_RESOLVER = TotpGuardSettings.FILTER_USER_RESOLVER;
     static final String PAGE_PREFIX = TotpGuardSettings.FILTER_PAGE_PREFIX;
 
@@ -41,7 +43,7 @@ final class FilterSettings {
     static final String AFTER = TotpGuardSettings.FILTER_AFTER;
 
     private static final Set<String> KEYS = Set.of(PROTECTED, EXEMPT, STEP_UP_PATHS, STEP_UP_MAX_AGE, PAGES,
-            DEFAULT_TARGET, LOGIN, LOGOUT_TARGET, HALF_AUTH_TIMEOUT, MAX_AGE, MESSAGES, USER_RESOLVER, AFTER);
+            DEFAULT_TARGET, LOGIN, LOGOUT_TARGET, HALF_AUTH_TIMEOUT, MAX_AGE, MESSAGES, LOCALES, USER_RESOLVER, AFTER);
 
     private final PathPatterns protectedPaths;
     private final PathPatterns exemptPaths;
@@ -54,6 +56,7 @@ final class FilterSettings {
     private final Duration halfAuthTimeout;
     private final Duration maxAge;
     private final String messagesBundle;
+    private final List<Locale> locales;
     private final String userResolverClass;
     private final Map<PageKind, String> pageOverrides;
     private final List<String> after;
@@ -91,6 +94,7 @@ final class FilterSettings {
         halfAuthTimeout = duration(settings, HALF_AUTH_TIMEOUT, "PT5M", false);
         maxAge = duration(settings, MAX_AGE, "PT0S", true);
         messagesBundle = text(settings, MESSAGES, DEFAULT_MESSAGES);
+        locales = locales(settings);
         userResolverClass = text(settings, USER_RESOLVER, null);
         Map<PageKind, String> overrides = new EnumMap<>(PageKind.class);
         for (PageKind kind : PageKind.values()) {
@@ -115,6 +119,21 @@ final class FilterSettings {
      */
     static FilterSettings fromMap(Map<String, String> settings) {
         return new FilterSettings(settings);
+    }
+
+    private static List<Locale> locales(Map<String, String> settings) {
+        List<Locale> locales = new ArrayList<>();
+        for (String tag : names(settings, LOCALES)) {
+            Locale locale = Locale.forLanguageTag(tag);
+            if (locale.getLanguage().isEmpty() || !locale.toLanguageTag().equalsIgnoreCase(tag)) {
+                throw new IllegalArgumentException(LOCALES + " must be comma-separated language tags such as en,de,"
+                        + " not '" + text(settings, LOCALES, "") + "'");
+            }
+            if (!locales.contains(locale)) {
+                locales.add(locale);
+            }
+        }
+        return locales.isEmpty() ? List.of(Locale.ENGLISH) : List.copyOf(locales);
     }
 
     private static List<String> names(Map<String, String> settings, String key) {
@@ -233,6 +252,11 @@ final class FilterSettings {
 
     String messagesBundle() {
         return messagesBundle;
+    }
+
+    /** The languages of the pages, the first the default; never empty. */
+    List<Locale> locales() {
+        return locales;
     }
 
     /** {@code null} for the default, {@code getRemoteUser()}. */

@@ -31,9 +31,9 @@ import java.util.Optional;
  * </pre>
  *
  * Pages answer GET and HEAD only and actions POST only (anything else: 405). Every POST needs the
- * session's CSRF token and a same-site origin (else 403 and nothing happens), and a body that declares
- * more than 16 KiB is refused unread (413). A user name in a form is
- * never used: the user is always the one the container (or the {@link UserResolver}) signed in. No page
+ * session's CSRF token and a same-site origin (else 403 and nothing happens), and a body over 16 KiB is
+ * refused (413): unread if it declares its length, after at most 16 KiB + 1 bytes if it is chunked. A user
+ * name in a form is never used: the user is always the one the container (or the {@link UserResolver}) signed in. No page
  * works without that password login; they send the browser to sign in instead. Thread-safe.
  */
 final class PageRoutes {
@@ -98,15 +98,21 @@ final class PageRoutes {
                     // Every form of the filter holds a token and a code or two; a larger body is not one of them.
                     // Refused on its declared length, before the container reads or parses it (Tomcat would parse
                     // up to 2 MB), and the connection is closed because the unread body is still on it.
-                    response.setHeader("Connection", "close");
-                    core.message(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
-                            "message.too.large.title", "message.too.large.text");
-                } else if (!core.csrf.isValid(request)) {
-                    discardBody(request);
-                    core.message(request, response, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
-                            "message.forbidden.csrf");
+                    tooLarge(request, response);
                 } else {
-                    action(request, response, route);
+                    // A body of unknown length (chunked) is read here, at most one byte past the same bound, before
+                    // the container's form parser could read megabytes of it.
+                    HttpServletRequest form = request.getContentLengthLong() < 0
+                            ? BoundedForm.read(request, MAX_FORM_BYTES) : request;
+                    if (form == null) {
+                        tooLarge(request, response);
+                    } else if (!core.csrf.isValid(form)) {
+                        discardBody(form);
+                        core.message(form, response, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
+                                "message.forbidden.csrf");
+                    } else {
+                        action(form, response, route);
+                    }
                 }
                 return;
             default:
@@ -461,6 +467,12 @@ final class PageRoutes {
         } catch (IOException | IllegalStateException | UncheckedIOException e) {
             // Then the container closes the connection instead; the refusal is the same.
         }
+    }
+
+    private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        response.setHeader("Connection", "close");
+        core.message(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "message.too.large.title",
+                "message.too.large.text");
     }
 
     private void methodNotAllowed(HttpServletRequest request, HttpServletResponse response, String allow)

@@ -59,6 +59,23 @@ class FilterSettingsTest {
     }
 
     @Test
+    void pagesSpeakOnlyTheConfiguredLanguagesWhateverTheClientAsksFor() {
+        Pages pages = new Pages(FilterSettings.fromMap(Map.of(FilterSettings.LOCALES, "en, de")), new java.security.SecureRandom(),
+                "rendering", new Object());
+        assertEquals(java.util.Locale.GERMAN, pages.locale("de-CH, fr;q=0.8"));
+        assertEquals(java.util.Locale.ENGLISH, pages.locale("fr, es;q=0.5"));
+        assertEquals(java.util.Locale.ENGLISH, pages.locale(null));
+        assertEquals(java.util.Locale.ENGLISH, pages.locale(";;;q=x, -"));
+        assertEquals(java.util.Locale.ENGLISH, pages.locale("de".repeat(1000)));
+        java.util.Set<java.util.Locale> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            seen.add(pages.locale("x" + Integer.toString(i, 36) + "-" + Integer.toString(i * 31, 36) + ", de;q=0." + (i % 10)));
+        }
+        assertTrue(java.util.Set.of(java.util.Locale.ENGLISH, java.util.Locale.GERMAN).containsAll(seen), seen::toString);
+        assertThrows(IllegalArgumentException.class, () -> FilterSettings.fromMap(Map.of(FilterSettings.LOCALES, "en,not a tag")));
+    }
+
+    @Test
     void afterNamesTheLoginFilters() {
         assertEquals(java.util.List.of("springSecurityFilterChain", "encoding"), FilterSettings.fromMap(
                 Map.of(FilterSettings.AFTER, " springSecurityFilterChain , encoding ")).after());

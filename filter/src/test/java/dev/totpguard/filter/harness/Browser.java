@@ -57,6 +57,11 @@ public final class Browser {
         return send("GET", uri(path), null, Map.of());
     }
 
+    /** A GET with extra request headers ({@code Accept-Language}, ...). */
+    public Response get(String path, Map<String, String> headers) {
+        return send("GET", uri(path), null, headers);
+    }
+
     public Response get(URI uri) {
         return send("GET", uri, null, Map.of());
     }
@@ -120,6 +125,70 @@ public final class Browser {
             return new Response(response.statusCode(), response.headers(), response.body(), uri(path));
         } catch (IOException e) {
             throw new AssertionError("POST " + path + " (" + contentType + ") failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /**
+     * POSTs {@code body} with {@code Transfer-Encoding: chunked} (no declared length), in 4 KiB chunks, over a plain
+     * socket. The answer is read while the body is still being written, because a server may refuse the body after
+     * reading part of it and close the connection; writing then fails and is stopped, and the answer is what counts.
+     */
+    public Response postChunked(String path, String contentType, byte[] body, Map<String, String> headers) {
+        URI uri = uri(path);
+        StringJoiner cookieHeader = new StringJoiner("; ");
+        for (HttpCookie cookie : cookies.getCookieStore().get(base)) {
+            cookieHeader.add(cookie.getName() + "=" + cookie.getValue());
+        }
+        StringBuilder head = new StringBuilder("POST ").append(uri.getRawPath()).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
+                .append("Content-Type: ").append(contentType).append("\r\n")
+                .append("Transfer-Encoding: chunked\r\nConnection: close\r\n");
+        if (cookieHeader.length() > 0) {
+            head.append("Cookie: ").append(cookieHeader).append("\r\n");
+        }
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("\r\n");
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(20_000);
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            Thread reader = new Thread(() -> {
+                try {
+                    socket.getInputStream().transferTo(answer);
+                } catch (IOException ignored) {
+                    // a reset after the answer: what arrived is kept
+                }
+            }, "chunked-post-reader");
+            reader.start();
+            OutputStream out = socket.getOutputStream();
+            try {
+                out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+                for (int offset = 0; offset < body.length; offset += 4096) {
+                    int length = Math.min(4096, body.length - offset);
+                    out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(body, offset, length);
+                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (IOException refusedWhileWriting) {
+                // the server answered early and closed; its answer is being read
+            }
+            reader.join(20_000);
+            String text = answer.toString(StandardCharsets.ISO_8859_1);
+            List<String> setCookies = new ArrayList<>();
+            int headerEnd = text.indexOf("\r\n\r\n");
+            for (String line : (headerEnd < 0 ? text : text.substring(0, headerEnd)).split("\r\n")) {
+                if (line.regionMatches(true, 0, "Set-Cookie:", 0, "Set-Cookie:".length())) {
+                    setCookies.add(line.substring("Set-Cookie:".length()).strip());
+                }
+            }
+            cookies.put(uri, Map.of("Set-Cookie", setCookies));
+            return parse(text, uri.getRawPath());
+        } catch (IOException e) {
+            throw new AssertionError("chunked POST " + path + " (" + body.length + " bytes) failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
