@@ -97,12 +97,12 @@ class EnrollmentSessionIT {
         assertFalse(intruderPage.body().contains(victimKey), intruderPage::toString);
 
         // The victim's session cannot confirm the secret the intruder planted (its own enrollment was replaced).
-        Response planted = victim.post(CONFIRM, Map.of("_csrf", victimPage.csrf(), "code", codeFor(user + "/intruder", intruderKey)));
+        Response planted = victim.post(CONFIRM, Map.of(CsrfProtection.PARAMETER, victimPage.csrf(), "code", codeFor(user + "/intruder", intruderKey)));
         assertFalse(planted.status() == 200 && planted.body().contains("recovery-codes"), planted::toString);
         assertEquals(TwoFactorStatus.State.PENDING, fixture.service().status(user).state(), "a planted secret was confirmed");
 
         // The intruder's session cannot confirm with a code of the victim's secret.
-        Response foreign = intruder.post(CONFIRM, Map.of("_csrf", intruderPage.csrf(), "code", codeFor(user + "/victim", victimKey)));
+        Response foreign = intruder.post(CONFIRM, Map.of(CsrfProtection.PARAMETER, intruderPage.csrf(), "code", codeFor(user + "/victim", victimKey)));
         assertFalse(foreign.body().contains("recovery-codes"), foreign::toString);
         assertEquals(TwoFactorStatus.State.PENDING, fixture.service().status(user).state());
 
@@ -111,7 +111,7 @@ class EnrollmentSessionIT {
         String freshKey = fresh.find(KEY);
         assertNotEquals(intruderKey, freshKey);
         fixture.nextStep();
-        Response codes = victim.post(CONFIRM, Map.of("_csrf", fresh.csrf(), "code", codeFor(user + "/fresh", freshKey)));
+        Response codes = victim.post(CONFIRM, Map.of(CsrfProtection.PARAMETER, fresh.csrf(), "code", codeFor(user + "/fresh", freshKey)));
         assertEquals(200, codes.status(), codes::toString);
         assertTrue(codes.body().contains("recovery-codes"), codes::toString);
         assertTrue(fixture.service().status(user).isActive());
@@ -127,7 +127,7 @@ class EnrollmentSessionIT {
         String key = page.find(KEY);
 
         fixture.clock().advance(fixture.service().policy().enrollmentTimeout().plus(Duration.ofSeconds(1)));
-        Response late = browser.post(CONFIRM, Map.of("_csrf", page.csrf(), "code", codeFor(user + "/late", key)));
+        Response late = browser.post(CONFIRM, Map.of(CsrfProtection.PARAMETER, page.csrf(), "code", codeFor(user + "/late", key)));
 
         assertFalse(late.body().contains("recovery-codes"), late::toString);
         assertEquals(TwoFactorStatus.State.PENDING, fixture.service().status(user).state(), "an expired enrollment was confirmed");
