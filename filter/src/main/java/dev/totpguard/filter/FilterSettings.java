@@ -32,6 +32,7 @@ final class FilterSettings {
     static final String MAX_AGE = TotpGuardSettings.FILTER_MAX_AGE;
     static final String MESSAGES = TotpGuardSettings.FILTER_MESSAGES;
     static final String USER_RESOLVER = TotpGuardSettings.FILTER_USER_RESOLVER;
+    static final String ACCOUNT_RESOLVER = TotpGuardSettings.FILTER_ACCOUNT_RESOLVER;
     static final String PAGE_PREFIX = TotpGuardSettings.FILTER_PAGE_PREFIX;
 
     static final String FILTER_PREFIX = "totpguard.filter.";
@@ -41,7 +42,8 @@ final class FilterSettings {
     static final String AFTER = TotpGuardSettings.FILTER_AFTER;
 
     private static final Set<String> KEYS = Set.of(PROTECTED, EXEMPT, STEP_UP_PATHS, STEP_UP_MAX_AGE, PAGES,
-            DEFAULT_TARGET, LOGIN, LOGOUT_TARGET, HALF_AUTH_TIMEOUT, MAX_AGE, MESSAGES, USER_RESOLVER, AFTER);
+            DEFAULT_TARGET, LOGIN, LOGOUT_TARGET, HALF_AUTH_TIMEOUT, MAX_AGE, MESSAGES, USER_RESOLVER, ACCOUNT_RESOLVER,
+            AFTER);
 
     private final PathPatterns protectedPaths;
     private final PathPatterns exemptPaths;
@@ -55,6 +57,7 @@ final class FilterSettings {
     private final Duration maxAge;
     private final String messagesBundle;
     private final String userResolverClass;
+    private final String accountResolverClass;
     private final Map<PageKind, String> pageOverrides;
     private final List<String> after;
 
@@ -92,6 +95,7 @@ final class FilterSettings {
         maxAge = duration(settings, MAX_AGE, "PT0S", true);
         messagesBundle = text(settings, MESSAGES, DEFAULT_MESSAGES);
         userResolverClass = text(settings, USER_RESOLVER, null);
+        accountResolverClass = text(settings, ACCOUNT_RESOLVER, null);
         Map<PageKind, String> overrides = new EnumMap<>(PageKind.class);
         for (PageKind kind : PageKind.values()) {
             String key = PAGE_PREFIX + kind.key();
@@ -238,6 +242,10 @@ final class FilterSettings {
     /** {@code null} for the default, {@code getRemoteUser()}. */
     String userResolverClass() {
         return userResolverClass;
+    }
+
+    String accountResolverClass() {
+        return accountResolverClass;
     }
 
     /** The names of the filters that sign users in and that the filter must follow; empty: it runs first. */
