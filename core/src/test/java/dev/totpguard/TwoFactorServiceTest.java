@@ -400,12 +400,13 @@ class TwoFactorServiceTest {
     void onlyTheServiceCanIssueAnAcceptedVerification() {
         for (java.lang.reflect.Method method : Verification.class.getMethods()) {
             if (java.lang.reflect.Modifier.isStatic(method.getModifiers()) && method.getReturnType() == Verification.class) {
-                assertTrue(List.of("invalid", "replayed", "notEnrolled", "storeUnavailable", "locked").contains(method.getName()),
+                assertTrue(List.of("invalid", "replayed", "notEnrolled", "storeUnavailable", "accountAlias", "locked").contains(method.getName()),
                         "public factory " + method);
             }
         }
         assertEquals(0, Verification.class.getConstructors().length);
         assertFalse(Verification.invalid().claim(), "a refusal proves nothing");
+        assertFalse(Verification.accountAlias().isAccepted(), "the alias refusal is a refusal");
     }
 
     @Test
