@@ -121,6 +121,11 @@ public final class TotpGuardSettings {
     /** Class name of a {@code dev.totpguard.filter.UserResolver} with a public no-argument constructor. Default: the remote user. */
     public static final String FILTER_USER_RESOLVER = "totpguard.filter.user-resolver";
     /**
+     * Class name of a {@code dev.totpguard.AccountResolver} with a public no-argument constructor, applied to the
+     * name the user resolver gives. Default: {@link #ACCOUNT_QUERY} when set, else the name as given.
+     */
+    public static final String FILTER_ACCOUNT_RESOLVER = "totpguard.filter.account-resolver";
+    /**
      * Prefix of the keys that replace a built-in page by an application path, followed by {@code token},
      * {@code recovery}, {@code enroll}, {@code codes}, {@code manage}, {@code unavailable} or {@code message}.
      */
@@ -177,6 +182,15 @@ public final class TotpGuardSettings {
     public static final String SAM_LANDING = "totpguard.sam.landing";
     /** How long the code step may follow the password step (ISO-8601 duration); default {@code PT5M}. */
     public static final String SAM_PENDING_TIMEOUT = "totpguard.sam.pending-timeout";
+
+    /**
+     * SQL that maps a signed-in name to the account's canonical id, with one {@code ?} for the name, e.g.
+     * {@code SELECT username FROM users WHERE username = ?}: exactly one row, or the login is refused. Read by
+     * the filter, the JAAS module and the Jakarta Authentication module ({@code dev.totpguard.store.JdbcAccountResolver}).
+     */
+    public static final String ACCOUNT_QUERY = "totpguard.account.query";
+    /** JNDI name of the DataSource {@link #ACCOUNT_QUERY} runs on; default: {@link #JNDI_DATASOURCE}, the store's. */
+    public static final String ACCOUNT_JNDI_DATASOURCE = "totpguard.account.jndi-datasource";
 
     /** The embedded default: an H2 database file under {@code ./totpguard-data}, no server needed. */
     public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./totpguard-data/totpguard";

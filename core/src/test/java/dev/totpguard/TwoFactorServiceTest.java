@@ -406,6 +406,7 @@ class TwoFactorServiceTest {
         }
         assertEquals(0, Verification.class.getConstructors().length);
         assertFalse(Verification.invalid().claim(), "a refusal proves nothing");
+        assertFalse(Verification.accountAlias().isAccepted(), "the alias refusal is a refusal");
     }
 
     @Test

@@ -34,6 +34,7 @@ final class FilterSettings {
     static final String MESSAGES = TotpGuardSettings.FILTER_MESSAGES;
     static final String LOCALES = TotpGuardSettings.FILTER_LOCALES;
     static final String USER_RESOLVER = TotpGuardSettings.FILTER_USER_RESOLVER;
+    static final String ACCOUNT_RESOLVER = TotpGuardSettings.FILTER_ACCOUNT_RESOLVER;
     static final String PAGE_PREFIX = TotpGuardSettings.FILTER_PAGE_PREFIX;
 
     static final String FILTER_PREFIX = "totpguard.filter.";
@@ -43,7 +44,8 @@ final class FilterSettings {
     static final String AFTER = TotpGuardSettings.FILTER_AFTER;
 
     private static final Set<String> KEYS = Set.of(PROTECTED, EXEMPT, STEP_UP_PATHS, STEP_UP_MAX_AGE, PAGES,
-            DEFAULT_TARGET, LOGIN, LOGOUT_TARGET, HALF_AUTH_TIMEOUT, MAX_AGE, MESSAGES, LOCALES, USER_RESOLVER, AFTER);
+            DEFAULT_TARGET, LOGIN, LOGOUT_TARGET, HALF_AUTH_TIMEOUT, MAX_AGE, MESSAGES, LOCALES, USER_RESOLVER,
+            ACCOUNT_RESOLVER, AFTER);
 
     private final PathPatterns protectedPaths;
     private final PathPatterns exemptPaths;
@@ -58,6 +60,7 @@ final class FilterSettings {
     private final String messagesBundle;
     private final List<Locale> locales;
     private final String userResolverClass;
+    private final String accountResolverClass;
     private final Map<PageKind, String> pageOverrides;
     private final List<String> after;
 
@@ -96,6 +99,7 @@ final class FilterSettings {
         messagesBundle = text(settings, MESSAGES, DEFAULT_MESSAGES);
         locales = locales(settings);
         userResolverClass = text(settings, USER_RESOLVER, null);
+        accountResolverClass = text(settings, ACCOUNT_RESOLVER, null);
         Map<PageKind, String> overrides = new EnumMap<>(PageKind.class);
         for (PageKind kind : PageKind.values()) {
             String key = PAGE_PREFIX + kind.key();
@@ -262,6 +266,10 @@ final class FilterSettings {
     /** {@code null} for the default, {@code getRemoteUser()}. */
     String userResolverClass() {
         return userResolverClass;
+    }
+
+    String accountResolverClass() {
+        return accountResolverClass;
     }
 
     /** The names of the filters that sign users in and that the filter must follow; empty: it runs first. */

@@ -1,7 +1,9 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.AccountResolver;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.Verification;
+import dev.totpguard.store.JdbcAccountResolver;
 import dev.totpguard.store.StoreException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -115,6 +117,8 @@ public final class TotpFilter implements Filter {
         FilterSettings settings = FilterSettings.fromMap(builder.settings);
         UserResolver users = builder.userResolver != null ? builder.userResolver
                 : userResolver(settings.userResolverClass(), TotpFilter.class.getClassLoader());
+        users = AccountUsers.of(users, builder.accountResolver != null ? builder.accountResolver
+                : accountResolver(settings.accountResolverClass(), builder.settings, TotpFilter.class.getClassLoader()));
         configure(settings, builder.service, users, builder.clock,
                 builder.random != null ? builder.random : new SecureRandom());
     }
@@ -168,6 +172,8 @@ public final class TotpFilter implements Filter {
         try {
             filterSettings = FilterSettings.fromMap(settings);
             users = userResolver(filterSettings.userResolverClass(), config.getServletContext().getClassLoader());
+            users = AccountUsers.of(users, accountResolver(filterSettings.accountResolverClass(), settings,
+                    config.getServletContext().getClassLoader()));
         } catch (IllegalArgumentException e) {
             throw new ServletException("TOTP Guard filter: " + e.getMessage(), e);
         }
@@ -271,6 +277,24 @@ public final class TotpFilter implements Filter {
                     + UserResolver.class.getName() + " with a public no-argument constructor, not '" + className
                     + "' (" + e + ")", e);
         }
+    }
+
+    /**
+     * The class named by {@code totpguard.filter.account-resolver}, else a JDBC resolver when
+     * {@code totpguard.account.query} is set, else {@code null}: the name as the user resolver gives it.
+     */
+    private static AccountResolver accountResolver(String className, Map<String, String> settings, ClassLoader loader) {
+        if (className != null) {
+            try {
+                Class<?> type = Class.forName(className, true, loader);
+                return (AccountResolver) type.getConstructor().newInstance();
+            } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+                throw new IllegalArgumentException(FilterSettings.ACCOUNT_RESOLVER + " must name a class that implements "
+                        + AccountResolver.class.getName() + " with a public no-argument constructor, not '" + className
+                        + "' (" + e + ")", e);
+            }
+        }
+        return JdbcAccountResolver.fromSettings(settings, null).orElse(null);
     }
 
     @Override
@@ -479,6 +503,7 @@ public final class TotpFilter implements Filter {
         private TwoFactorService service;
         private final Map<String, String> settings = new LinkedHashMap<>();
         private UserResolver userResolver;
+        private AccountResolver accountResolver;
         private Clock clock = Clock.systemUTC();
         private SecureRandom random;
 
@@ -506,6 +531,17 @@ public final class TotpFilter implements Filter {
         /** Who signed in, for applications with their own login. Default: {@code getRemoteUser()}. */
         public Builder userResolver(UserResolver userResolver) {
             this.userResolver = Objects.requireNonNull(userResolver, "userResolver");
+            return this;
+        }
+
+        /**
+         * Maps the signed-in name to the account's canonical id, once per login (kept in the session), for realms
+         * that report the name as typed: e.g. {@code JdbcAccountResolver.of(users, "SELECT username FROM users
+         * WHERE username = ?")}. Default: {@code totpguard.filter.account-resolver}, then {@code
+         * totpguard.account.query}, then the name as given.
+         */
+        public Builder accountResolver(AccountResolver accountResolver) {
+            this.accountResolver = Objects.requireNonNull(accountResolver, "accountResolver");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.totpguard.example.launcher;
 
 import dev.totpguard.example.data.DataSources;
+import dev.totpguard.example.login.AccountNameCallbackHandler;
 import dev.totpguard.example.login.PasswordLoginModule;
 import dev.totpguard.example.web.ExampleWebApp;
 import dev.totpguard.jaas.JdbcPasswordVerifier;
@@ -135,6 +136,8 @@ final class ExampleServer {
 
         JAASLoginService loginService = new JAASLoginService(REALM);
         loginService.setLoginModuleName(JAAS_ENTRY);
+        // The principal's name is the stored account name the password step reports, not the typed spelling.
+        loginService.setCallbackHandlerClass(AccountNameCallbackHandler.class.getName());
         loginService.setConfiguration(jaasConfiguration(installation));
         loginService.setRoleClassNames(new String[] {RolePrincipal.class.getName()});
         webApp.getSecurityHandler().setLoginService(loginService);

@@ -96,6 +96,7 @@ public final class PasswordLoginModule implements LoginModule {
             roles = result.get().roles();
             // The TOTP module after this one takes the checked name from here rather than asking again.
             sharedState.put(SHARED_NAME, user);
+            tellHandlerTheAccountName();
             succeeded = true;
             return true;
         } catch (PasswordStoreException e) {
@@ -106,6 +107,24 @@ public final class PasswordLoginModule implements LoginModule {
             if (typed != null) {
                 Arrays.fill(typed, '\0');
             }
+        }
+    }
+
+    /**
+     * Jetty names the container principal by asking the handler for the user name after the login: the launcher's
+     * {@link AccountNameCallbackHandler} answers with the stored name from now on, so {@code getRemoteUser()}, the
+     * filter's second factor and the audit log all see {@code admin}, never {@code ADMIN}.
+     */
+    private void tellHandlerTheAccountName() throws LoginException {
+        try {
+            handler.handle(new Callback[] {new AccountNameCallback(user)});
+        } catch (UnsupportedCallbackException e) {
+            // Another container names the principal from the subject; if it used the typed name, TOTP Guard's filter
+            // refuses that spelling of an enrolled account.
+        } catch (IOException e) {
+            LoginException failure = new LoginException("Login failed: the login could not be completed");
+            failure.initCause(e);
+            throw failure;
         }
     }
 
