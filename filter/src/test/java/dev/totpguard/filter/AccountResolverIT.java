@@ -51,7 +51,7 @@ class AccountResolverIT {
                 assertTrue(token.uri().getPath().endsWith("/totpguard/token"), () -> "ADMIN is asked for admin's code: " + token);
                 assertFalse(token.body().contains(AdminServlet.MARKER), token::toString);
 
-                Response verified = follow(upper, upper.post("/totpguard/verify", Map.of("_csrf", token.csrf(), "code", fixture.code("admin"))));
+                Response verified = follow(upper, upper.post("/totpguard/verify", Map.of(CsrfProtection.PARAMETER, token.csrf(), "code", fixture.code("admin"))));
                 assertTrue(verified.body().contains(AdminServlet.MARKER), () -> "admin's code lets ADMIN in as admin: " + text(verified));
                 assertTrue(fixture.service().status("admin").isActive(), "admin keeps its one second factor");
                 int afterLogin = queries.get();

@@ -28,7 +28,7 @@ public final class ReplacedPageServlet extends HttpServlet {
         response.setContentType("text/html;charset=UTF-8");
         PrintWriter writer = response.getWriter();
         writer.print("<p>" + MARKER + " " + request.getAttribute("totpguard.page") + " for "
-                + request.getAttribute("totpguard.user") + "</p><input type=\"hidden\" name=\"_csrf\" value=\""
+                + request.getAttribute("totpguard.user") + "</p><input type=\"hidden\" name=\"" + dev.totpguard.filter.CsrfProtection.PARAMETER + "\" value=\""
                 + request.getAttribute("totpguard.csrf.token") + "\"><div>[");
         request.getRequestDispatcher(PROTECTED).include(request, response);
         writer.print("]</div>");
