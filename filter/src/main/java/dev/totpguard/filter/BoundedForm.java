@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
@@ -53,15 +54,8 @@ final class BoundedForm extends HttpServletRequestWrapper {
      */
     static BoundedForm read(HttpServletRequest request, long limit) throws IOException {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        byte[] chunk = new byte[4096];
-        InputStream in = request.getInputStream();
-        long left = limit + 1;
-        int read;
         try {
-            while (left > 0 && (read = in.read(chunk, 0, (int) Math.min(chunk.length, left))) > 0) {
-                buffer.write(chunk, 0, read);
-                left -= read;
-            }
+            readAtMost(request.getInputStream(), limit + 1, buffer);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -79,6 +73,23 @@ final class BoundedForm extends HttpServletRequestWrapper {
         Map<String, String[]> parameters = new LinkedHashMap<>();
         values.forEach((name, list) -> parameters.put(name, list.toArray(new String[0])));
         return new BoundedForm(request, body, Collections.unmodifiableMap(parameters));
+    }
+
+    /**
+     * Reads at most {@code limit} bytes of {@code in} into {@code out} (or drops them, for a {@code null} {@code out}):
+     * the one bounded read of a request body, for a form read here and for a refused body drained so the connection
+     * can carry the next request.
+     */
+    static void readAtMost(InputStream in, long limit, OutputStream out) throws IOException {
+        byte[] chunk = new byte[4096];
+        long left = limit;
+        int read;
+        while (left > 0 && (read = in.read(chunk, 0, (int) Math.min(chunk.length, left))) > 0) {
+            if (out != null) {
+                out.write(chunk, 0, read);
+            }
+            left -= read;
+        }
     }
 
     private static Charset charset(String name) {

@@ -457,13 +457,7 @@ final class PageRoutes {
      */
     private static void discardBody(HttpServletRequest request) {
         try {
-            InputStream in = request.getInputStream();
-            byte[] sink = new byte[4096];
-            long left = MAX_FORM_BYTES;
-            int read;
-            while (left > 0 && (read = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
-                left -= read;
-            }
+            BoundedForm.readAtMost(request.getInputStream(), MAX_FORM_BYTES, null);
         } catch (IOException | IllegalStateException | UncheckedIOException e) {
             // Then the container closes the connection instead; the refusal is the same.
         }
