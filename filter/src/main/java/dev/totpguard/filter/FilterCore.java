@@ -108,7 +108,39 @@ final class FilterCore {
         HttpSession session = request.getSession();
         csrf.renew(session);
         session.removeAttribute(SessionState.PENDING);
+        session.removeAttribute(SessionState.REPEATED_LOGIN);
         session.setAttribute(SessionState.VERIFIED, new SessionState.Verified(user, clock.instant(), session.getId()));
+    }
+
+    /**
+     * The user the filter's own pages serve: the signed-in user, or, when the container names nobody on this request,
+     * the user of a login the browser repeats (BASIC, DIGEST, client certificate) whom the gate sent here from a
+     * protected path in this session under its current id ({@link SessionState.RepeatedLogin}). Never used on a
+     * protected path.
+     */
+    String pageUser(HttpServletRequest request) {
+        String user = users.user(request);
+        if (user != null) {
+            return user;
+        }
+        HttpSession session = request.getSession(false);
+        Object held = session == null ? null : session.getAttribute(SessionState.REPEATED_LOGIN);
+        if (held instanceof SessionState.RepeatedLogin && ((SessionState.RepeatedLogin) held).belongsTo(session.getId())) {
+            return ((SessionState.RepeatedLogin) held).user();
+        }
+        return null;
+    }
+
+    /**
+     * Whether the container signed this request in with a login that the browser sends again with every request and
+     * that the container checks only inside its security constraints: BASIC, DIGEST, a client certificate. Such a
+     * login is not bound to the session when the session did not exist yet, and outside the constraints nobody is
+     * signed in. A FORM login (and an application's own) lives in the session and is seen on every path.
+     */
+    static boolean isRepeatedLogin(HttpServletRequest request) {
+        String type = request.getAuthType();
+        return HttpServletRequest.BASIC_AUTH.equals(type) || HttpServletRequest.DIGEST_AUTH.equals(type)
+                || HttpServletRequest.CLIENT_CERT_AUTH.equals(type) || "CLIENT-CERT".equals(type);
     }
 
     /**

@@ -26,7 +26,9 @@ import java.io.IOException;
  *       mark the session verified and pass.</li>
  *   <li>Otherwise ask the store: enrolled -> the token page; not enrolled and policy REQUIRED (or a login
  *       marked with {@code TotpEnrollmentRequiredPrincipal}) -> the enrollment page; not enrolled and
- *       OPTIONAL -> pass. A store failure -> 503, never a pass.</li>
+ *       OPTIONAL -> pass. A store failure -> 503, never a pass. A BASIC (DIGEST, client certificate) login is
+ *       remembered for the filter's pages ({@link SessionState.RepeatedLogin}); if the session is new, the browser
+ *       comes back here once first, so the container binds that login to the session before the code.</li>
  * </ol>
  *
  * Every dispatcher type goes through here: a forward, an include, an error page or an async dispatch to
@@ -50,6 +52,11 @@ final class Gate {
         String user = core.users.user(request);
         if (user == null) {
             core.forgetEndedLogin(request);
+            HttpSession ended = request.getSession(false);
+            if (ended != null) {
+                // Nobody signed in on a protected path: whoever the filter's pages were serving is not mid-login any more.
+                ended.removeAttribute(SessionState.REPEATED_LOGIN);
+            }
             refuse(request, response, type, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.sign.in");
             return;
         }
@@ -89,6 +96,11 @@ final class Gate {
                 // login verified carries over.
                 FilterCore.forgetVerification(session);
             }
+            Object login = session.getAttribute(SessionState.REPEATED_LOGIN);
+            if (login instanceof SessionState.RepeatedLogin && !((SessionState.RepeatedLogin) login).user().equals(user)) {
+                // Another user signed in on a protected path: the filter's pages no longer serve the earlier one.
+                session.removeAttribute(SessionState.REPEATED_LOGIN);
+            }
         }
         TotpVerifiedPrincipal principal = LoginPrincipals.verified(request, user);
         if (principal != null && isFresh(principal.verifiedAt().toEpochMilli(), servletPath, pathInfo)) {
@@ -122,17 +134,30 @@ final class Gate {
             // An included resource cannot set a status or a header; the protected part is simply left out.
             return;
         }
+        boolean sessionIsNew = request.getSession(false) == null;
         HttpSession session = request.getSession();
         if (core.halfAuthExpired(session, user)) {
             core.signOutAndGoToLogin(request, response);
             return;
         }
+        String target = null;
         if (type == DispatcherType.REQUEST && (request.getMethod().equals("GET") || request.getMethod().equals("HEAD"))) {
             // Only the path and query of a GET are kept, server-side; a POST body is never replayed.
-            String target = ReturnTargets.fromRequest(request.getRequestURI(), request.getQueryString(),
-                    request.getContextPath());
+            target = ReturnTargets.fromRequest(request.getRequestURI(), request.getQueryString(), request.getContextPath());
             if (target != null) {
                 session.setAttribute(SessionState.RETURN_TARGET, target);
+            }
+        }
+        if (FilterCore.isRepeatedLogin(request)) {
+            // The filter's pages may lie outside the container's security constraint, where a BASIC login names nobody.
+            session.setAttribute(SessionState.REPEATED_LOGIN, new SessionState.RepeatedLogin(user, session.getId()));
+            if (sessionIsNew && target != null) {
+                // The container signed this request in before the session existed, so it could not bind the login to
+                // it; it does so at the next request it signs in, and gives the session a new id then (Tomcat caches
+                // the user in the session, Jetty marks it secured). Come back here once, so that happens now and not
+                // right after the code, where the new id would end the verification the code just gave.
+                FilterCore.redirect(request, response, target);
+                return;
             }
         }
         FilterCore.redirect(request, response, core.pages.url(request, page));

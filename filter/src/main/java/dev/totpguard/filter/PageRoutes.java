@@ -33,8 +33,10 @@ import java.util.Optional;
  * Pages answer GET and HEAD only and actions POST only (anything else: 405). Every POST needs the
  * session's CSRF token and a same-site origin (else 403 and nothing happens), and a body over 16 KiB is
  * refused (413): unread if it declares its length, after at most 16 KiB + 1 bytes if it is chunked. A user
- * name in a form is never used: the user is always the one the container (or the {@link UserResolver}) signed in. No page
- * works without that password login; they send the browser to sign in instead. Thread-safe.
+ * name in a form is never used: the user is always the one the container (or the {@link UserResolver}) signed in, or,
+ * where the container checks a BASIC login only inside its security constraint and these pages lie outside it, the one
+ * it signed in on a protected path of this same session ({@link FilterCore#pageUser}). No page works without that
+ * password login; they send the browser to sign in instead. Thread-safe.
  */
 final class PageRoutes {
 
@@ -127,7 +129,7 @@ final class PageRoutes {
             logout(request, response);
             return;
         }
-        String user = core.users.user(request);
+        String user = core.pageUser(request);
         if (user == null) {
             core.signOutAndGoToLogin(request, response);
             return;
@@ -155,7 +157,7 @@ final class PageRoutes {
 
     private void codeForm(HttpServletRequest request, HttpServletResponse response, PageKind kind)
             throws IOException, ServletException {
-        String user = core.users.user(request);
+        String user = core.pageUser(request);
         if (user == null) {
             core.signOutAndGoToLogin(request, response);
             return;
@@ -221,7 +223,7 @@ final class PageRoutes {
 
     private void enroll(HttpServletRequest request, HttpServletResponse response)
             throws IOException, ServletException {
-        String user = core.users.user(request);
+        String user = core.pageUser(request);
         if (user == null) {
             core.signOutAndGoToLogin(request, response);
             return;
@@ -345,7 +347,7 @@ final class PageRoutes {
 
     private void manage(HttpServletRequest request, HttpServletResponse response)
             throws IOException, ServletException {
-        String user = core.users.user(request);
+        String user = core.pageUser(request);
         if (user == null) {
             core.signOutAndGoToLogin(request, response);
             return;

@@ -22,6 +22,11 @@ final class SessionState {
     static final String ENROLLMENT = "dev.totpguard.filter.enrollment";
     /** String: the same-origin path and query to return to after the code. */
     static final String RETURN_TARGET = "dev.totpguard.filter.return";
+    /**
+     * {@link RepeatedLogin}: the user a login that the browser repeats on every request (BASIC, DIGEST, a client
+     * certificate) signed in on a protected path, when the filter sent them to its pages.
+     */
+    static final String REPEATED_LOGIN = "dev.totpguard.filter.repeated-login";
 
     private SessionState() {
     }
@@ -135,6 +140,43 @@ final class SessionState {
         @Override
         public String toString() {
             return "EnrollmentNonce[" + user + "]";
+        }
+    }
+
+    /**
+     * Who is between the password and the code, for the filter's own pages only. A container checks a BASIC, DIGEST
+     * or client-certificate login only inside its security constraints: when the filter's pages lie outside them
+     * (the stock Tomcat {@code manager} constrains {@code /html/*}, not {@code /totpguard/*}), a request there has no
+     * signed-in user, and without this the user would be sent to sign in again, for ever. The filter records the
+     * user it saw signed in on a protected path, with the session id of that moment (never a password); its pages
+     * take the user from here only when the container names nobody and the session still has that id. The gate drops
+     * it when a protected path shows another user or none, the code (a new session id) and signing out end it, and
+     * the half-authenticated timeout bounds it. It never opens a protected path: those always ask the container.
+     */
+    static final class RepeatedLogin implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final String user;
+        private final String sessionId;
+
+        RepeatedLogin(String user, String sessionId) {
+            this.user = Objects.requireNonNull(user, "user");
+            this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
+        }
+
+        String user() {
+            return user;
+        }
+
+        /** Whether this record was made in the session whose id is now {@code sessionId}. */
+        boolean belongsTo(String sessionId) {
+            return this.sessionId.equals(sessionId);
+        }
+
+        @Override
+        public String toString() {
+            // Never the session id: it is a bearer credential.
+            return "RepeatedLogin[" + user + "]";
         }
     }
 }
