@@ -18,8 +18,14 @@ final class Browser {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager())
+    /** More redirects than any login takes: a longer chain is a loop. */
+    private static final int MAX_REDIRECTS = 8;
+
+    private final CookieManager cookies = new CookieManager();
+    private final HttpClient client = HttpClient.newBuilder().cookieHandler(cookies)
             .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient stepping = HttpClient.newBuilder().cookieHandler(cookies)
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     HttpResponse<String> get(URI url) throws Exception {
         return client.send(HttpRequest.newBuilder(url).timeout(TIMEOUT).build(),
@@ -31,6 +37,31 @@ final class Browser {
         String credentials = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         return client.send(HttpRequest.newBuilder(url).timeout(TIMEOUT).header("Authorization", "Basic " + credentials).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A GET as a browser makes it once the user has typed BASIC credentials for the protection space {@code space}:
+     * redirects followed, the credentials sent only to URLs under {@code space} (browsers send them preemptively
+     * there and nowhere else). Fails on a redirect loop.
+     */
+    HttpResponse<String> getBasicWithin(URI url, URI space, String user, String password) throws Exception {
+        String credentials = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        URI next = url;
+        StringBuilder hops = new StringBuilder();
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(next).timeout(TIMEOUT);
+            if (next.getPath().startsWith(space.getPath())) {
+                request.header("Authorization", "Basic " + credentials);
+            }
+            HttpResponse<String> response = stepping.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String location = response.headers().firstValue("Location").orElse(null);
+            if (response.statusCode() / 100 != 3 || location == null) {
+                return response;
+            }
+            hops.append(next.getPath()).append(" -> ");
+            next = next.resolve(location);
+        }
+        throw new AssertionError("redirect loop: " + hops + next.getPath());
     }
 
     HttpResponse<String> postForm(URI url, Map<String, String> fields) throws Exception {

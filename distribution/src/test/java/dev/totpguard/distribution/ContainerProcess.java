@@ -109,6 +109,23 @@ final class ContainerProcess implements AutoCloseable {
         return lines;
     }
 
+    /**
+     * Stops the container as its shutdown script does (SIGTERM: the JVM's shutdown hooks stop the web applications,
+     * which close their databases), waiting at most 30 seconds before killing it.
+     */
+    void stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError(name + " did not stop within 30 s of SIGTERM\n" + log());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            close();
+        }
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();

@@ -44,4 +44,22 @@ final class Readme {
         return jaasConf().replace("/etc/totpguard/", dir.toAbsolutePath() + "/")
                 .replace("jdbc:h2:file:/var/lib/totpguard/totpguard", jdbcUrl);
     }
+
+    /**
+     * The fenced block of {@code filter/README.md} between {@code <!-- name -->} and {@code <!-- end of name -->},
+     * without its fence lines.
+     */
+    static String filterBlock(String name) throws IOException {
+        String readme = Files.readString(projectRoot().resolve("filter/README.md"), StandardCharsets.UTF_8);
+        int start = readme.indexOf("<!-- " + name + " -->");
+        int end = readme.indexOf("<!-- end of " + name + " -->");
+        if (start < 0 || end < start) {
+            throw new AssertionError("filter/README.md has no block <!-- " + name + " -->");
+        }
+        String block = readme.substring(readme.indexOf('\n', start) + 1, end).strip();
+        if (!block.startsWith("```") || !block.endsWith("```")) {
+            throw new AssertionError("filter/README.md's block " + name + " is not one fenced block");
+        }
+        return block.substring(block.indexOf('\n') + 1, block.lastIndexOf("```"));
+    }
 }
