@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,5 +63,16 @@ final class Readme {
             throw new AssertionError("filter/README.md's block " + name + " is not one fenced block");
         }
         return block.substring(block.indexOf('\n') + 1, block.lastIndexOf("```"));
+    }
+
+    /** The {@code <context-param>} elements of filter/README.md's drop-in web.xml, name to value, in order. */
+    static Map<String, String> dropInContextParameters() throws IOException {
+        Matcher param = Pattern.compile("<context-param>\\s*<param-name>([^<]+)</param-name>\\s*"
+                + "<param-value>([^<]*)</param-value>\\s*</context-param>").matcher(filterBlock("drop-in web.xml"));
+        Map<String, String> parameters = new LinkedHashMap<>();
+        while (param.find()) {
+            parameters.put(param.group(1).strip(), param.group(2).strip());
+        }
+        return parameters;
     }
 }
