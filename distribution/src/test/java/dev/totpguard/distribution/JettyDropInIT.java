@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -80,15 +79,8 @@ class JettyDropInIT {
                 """.formatted(base.resolve("etc/operators.properties")), StandardCharsets.UTF_8);
 
         int port = ContainerProcess.freePort();
-        List<String> start = new ArrayList<>(List.of(ContainerProcess.java(), "-jar", home.resolve("start.jar").toString(),
-                "jetty.home=" + home, "jetty.base=" + base));
-        List<String> addModules = new ArrayList<>(start);
-        addModules.add("--add-modules=http,ee10-deploy,ee10-annotations");
-        ContainerProcess.run(addModules, base, work.resolve("add-modules.log"));
-        start.add("jetty.http.port=" + port);
-        start.add("jetty.http.host=127.0.0.1");
-        start.add(realm.toString());
-        startCommand = List.copyOf(start);
+        startCommand = Distributions.jettyBase(home, base, "http,ee10-deploy,ee10-annotations", work.resolve("add-modules.log"),
+                port, realm.toString());
         admin = URI.create("http://127.0.0.1:" + port + "/app/admin/");
         launch();
     }
@@ -182,12 +174,8 @@ class JettyDropInIT {
         Distributions.copyTree(base.resolve("webapps/app"), bare.resolve("webapps/app"));
         Distributions.copyTree(base.resolve("etc"), bare.resolve("etc"));
         int port = ContainerProcess.freePort();
-        List<String> start = new ArrayList<>(List.of(ContainerProcess.java(), "-jar", home.resolve("start.jar").toString(),
-                "jetty.home=" + home, "jetty.base=" + bare));
-        List<String> addModules = new ArrayList<>(start);
-        addModules.add("--add-modules=http,ee10-deploy");
-        ContainerProcess.run(addModules, bare, work.resolve("add-modules-without-annotations.log"));
-        start.addAll(List.of("jetty.http.port=" + port, "jetty.http.host=127.0.0.1", bare.resolve("etc/operators-realm.xml").toString()));
+        List<String> start = Distributions.jettyBase(home, bare, "http,ee10-deploy",
+                work.resolve("add-modules-without-annotations.log"), port, bare.resolve("etc/operators-realm.xml").toString());
         URI bareAdmin = URI.create("http://127.0.0.1:" + port + "/app/admin/");
         try (ContainerProcess unguarded = ContainerProcess.start("jetty without annotations", start, bare,
                 work.resolve("jetty-without-annotations.log"))) {

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,14 +41,7 @@ class JettyJaasModuleIT {
         TestWebapp.write(base.resolve("webapps/app"), "TOTP Guard");
 
         int port = ContainerProcess.freePort();
-        List<String> start = new ArrayList<>(List.of(ContainerProcess.java(), "-jar", home.resolve("start.jar").toString(),
-                "jetty.home=" + home, "jetty.base=" + base));
-        List<String> addModules = new ArrayList<>(start);
-        addModules.add("--add-modules=http,ee10-deploy,totpguard");
-        ContainerProcess.run(addModules, base, work.resolve("add-modules.log"));
-        start.add("jetty.http.port=" + port);
-        start.add("jetty.http.host=127.0.0.1");
-        startCommand = List.copyOf(start);
+        startCommand = Distributions.jettyBase(home, base, "http,ee10-deploy,totpguard", work.resolve("add-modules.log"), port);
         app = URI.create("http://127.0.0.1:" + port + "/app/");
         launch();
     }

@@ -26,20 +26,38 @@ final class TestWebapp {
 
     /** Writes the webapp into {@code dir} with {@code method} ({@code FORM} or {@code BASIC}) login. */
     static void write(Path dir, String realm, String method) throws IOException {
+        write(dir, realm, method, "", "", "/*", Map.of());
+    }
+
+    /**
+     * Writes a webapp for the WAR drop-in into {@code dir}: a {@code metadata-complete} web.xml with
+     * {@code contextParameters} (TOTP Guard's, as its README shows them), FORM login in {@code realm}, the protected
+     * page at {@code admin/secret.html} under a constraint on {@code /admin/*} only.
+     */
+    static void writeDropIn(Path dir, String realm, Map<String, String> contextParameters) throws IOException {
+        write(dir, realm, "FORM", "admin/", " metadata-complete=\"true\"", "/admin/*", contextParameters);
+    }
+
+    private static void write(Path dir, String realm, String method, String secretDir, String webAppAttributes,
+            String constrained, Map<String, String> contextParameters) throws IOException {
         Files.createDirectories(dir.resolve("WEB-INF"));
-        writeFile(dir.resolve("secret.html"), "<html><body>" + SECRET_PAGE + "</body></html>");
+        Files.createDirectories(dir.resolve(secretDir.isEmpty() ? "." : secretDir));
+        writeFile(dir.resolve(secretDir + "secret.html"), "<html><body>" + SECRET_PAGE + "</body></html>");
         writeFile(dir.resolve("login.html"), "<html><body>" + LOGIN_PAGE
                 + "<form method=\"post\" action=\"j_security_check\"><input name=\"j_username\">"
                 + "<input name=\"j_password\" type=\"password\"><input name=\"j_totp\" autocomplete=\"one-time-code\">"
                 + "<button>Log in</button></form></body></html>");
         writeFile(dir.resolve("error.html"), "<html><body>" + LOGIN_ERROR + "</body></html>");
+        StringBuilder params = new StringBuilder();
+        contextParameters.forEach((name, value) -> params.append("  <context-param><param-name>").append(name)
+                .append("</param-name><param-value>").append(value).append("</param-value></context-param>\n"));
         writeFile(dir.resolve("WEB-INF/web.xml"), """
                 <?xml version="1.0" encoding="UTF-8"?>
-                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-                  <security-constraint>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0"%s>
+                %s  <security-constraint>
                     <web-resource-collection>
-                      <web-resource-name>everything</web-resource-name>
-                      <url-pattern>/*</url-pattern>
+                      <web-resource-name>protected</web-resource-name>
+                      <url-pattern>%s</url-pattern>
                     </web-resource-collection>
                     <auth-constraint><role-name>admin</role-name></auth-constraint>
                   </security-constraint>
@@ -53,46 +71,7 @@ final class TestWebapp {
                   </login-config>
                   <security-role><role-name>admin</role-name></security-role>
                 </web-app>
-                """.formatted(method, realm));
-    }
-
-    /**
-     * Writes a webapp for the WAR drop-in into {@code dir}: a {@code metadata-complete} web.xml with
-     * {@code contextParameters} (TOTP Guard's, as its README shows them), FORM login in {@code realm}, the protected
-     * page at {@code admin/secret.html} under a constraint on {@code /admin/*} only.
-     */
-    static void writeDropIn(Path dir, String realm, Map<String, String> contextParameters) throws IOException {
-        Files.createDirectories(dir.resolve("WEB-INF"));
-        Files.createDirectories(dir.resolve("admin"));
-        writeFile(dir.resolve("admin/secret.html"), "<html><body>" + SECRET_PAGE + "</body></html>");
-        writeFile(dir.resolve("login.html"), "<html><body>" + LOGIN_PAGE
-                + "<form method=\"post\" action=\"j_security_check\"><input name=\"j_username\">"
-                + "<input name=\"j_password\" type=\"password\"><button>Log in</button></form></body></html>");
-        writeFile(dir.resolve("error.html"), "<html><body>" + LOGIN_ERROR + "</body></html>");
-        StringBuilder params = new StringBuilder();
-        contextParameters.forEach((name, value) -> params.append("  <context-param><param-name>").append(name)
-                .append("</param-name><param-value>").append(value).append("</param-value></context-param>\n"));
-        writeFile(dir.resolve("WEB-INF/web.xml"), """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">
-                %s  <security-constraint>
-                    <web-resource-collection>
-                      <web-resource-name>admin</web-resource-name>
-                      <url-pattern>/admin/*</url-pattern>
-                    </web-resource-collection>
-                    <auth-constraint><role-name>admin</role-name></auth-constraint>
-                  </security-constraint>
-                  <login-config>
-                    <auth-method>FORM</auth-method>
-                    <realm-name>%s</realm-name>
-                    <form-login-config>
-                      <form-login-page>/login.html</form-login-page>
-                      <form-error-page>/error.html</form-error-page>
-                    </form-login-config>
-                  </login-config>
-                  <security-role><role-name>admin</role-name></security-role>
-                </web-app>
-                """.formatted(params, realm));
+                """.formatted(webAppAttributes, params, constrained, method, realm));
     }
 
     private static void writeFile(Path file, String text) throws IOException {

@@ -51,24 +51,14 @@ abstract class TomcatManagerDropInSetup {
         work = Files.createTempDirectory(Path.of("target"), "tomcat-manager-" + version() + "-").toAbsolutePath();
         Path totpguard = Distributions.unpackTotpGuard("tomcat", work.resolve("download"));
         base = Files.createDirectories(work.resolve("base"));
-        Distributions.copyTree(home.resolve("conf"), base.resolve("conf"));
-        for (String dir : List.of("logs", "temp", "work")) {
-            Files.createDirectories(base.resolve(dir));
-        }
+        int port = ContainerProcess.freePort();
+        Distributions.tomcatBase(home, base, port);
         Path manager = base.resolve("webapps/manager");
         Distributions.copyTree(home.resolve("webapps/manager"), manager);
         assertTrue(Files.readString(manager.resolve("WEB-INF/web.xml")).contains("metadata-complete=\"true\""),
                 "the stock manager's web.xml is no longer metadata-complete");
         Distributions.copyTree(totpguard.resolve("webapp/WEB-INF/lib"), manager.resolve("WEB-INF/lib"));
 
-        int port = ContainerProcess.freePort();
-        Path serverXml = base.resolve("conf/server.xml");
-        String server = Files.readString(serverXml, StandardCharsets.UTF_8)
-                .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
-                .replace("<Connector port=\"8080\"", "<Connector address=\"127.0.0.1\" port=\"" + port + "\"");
-        assertTrue(server.contains("port=\"" + port + "\"") && server.contains("port=\"-1\""),
-                "conf/server.xml of Tomcat " + version() + " no longer looks as this test expects");
-        Files.writeString(serverXml, server, StandardCharsets.UTF_8);
         Path users = base.resolve("conf/tomcat-users.xml");
         Files.writeString(users, Files.readString(users, StandardCharsets.UTF_8).replace("</tomcat-users>",
                 "<role rolename=\"manager-gui\"/>\n"
@@ -88,12 +78,7 @@ abstract class TomcatManagerDropInSetup {
         Files.writeString(base.resolve("conf/Catalina/localhost/manager.xml"),
                 context.replace("</Context>", parameters + "</Context>"), StandardCharsets.UTF_8);
 
-        startCommand = List.of(ContainerProcess.java(),
-                "-Dcatalina.home=" + home, "-Dcatalina.base=" + base, "-Djava.io.tmpdir=" + base.resolve("temp"),
-                "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
-                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
-                "-cp", home.resolve("bin/bootstrap.jar") + ":" + home.resolve("bin/tomcat-juli.jar"),
-                "org.apache.catalina.startup.Bootstrap", "start");
+        startCommand = Distributions.tomcatCommand(home, base);
         html = URI.create("http://127.0.0.1:" + port + "/manager/html/");
         launch();
     }
