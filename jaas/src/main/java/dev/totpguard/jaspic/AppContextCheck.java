@@ -72,7 +72,18 @@ final class AppContextCheck {
         return "the TOTP Guard Jakarta Authentication registration for appContext " + quoted
                 + " cannot take effect: " + container + " looks this application's provider up under appContext \""
                 + appContext + "\" (\"<server name> <context path>\"); register it with appContext=\"" + appContext
-                + "\" (conf/jaspic-providers.xml on Tomcat), else the application's own login would ask for the password alone";
+                + "\"" + where(container) + ", else the application's own login would ask for the password alone";
+    }
+
+    private static String where(String container) {
+        switch (container) {
+            case "Tomcat":
+                return " in conf/jaspic-providers.xml";
+            case "Jetty":
+                return " in etc/jaspi/jetty-ee10-jaspi-authmoduleconfig.xml";
+            default:
+                return "";
+        }
     }
 
     private static boolean namesThisServer(String host, String serverName) {

@@ -36,7 +36,7 @@ class AppContextCheckTest {
     void tomcatHostWithoutTheEngineIsRefusedNamingTheStringTomcatUses() {
         register("localhost /manager");
         String problem = tomcat("/manager");
-        assertTrue(problem != null && problem.contains("\"Catalina/localhost /manager\"")
+        assertTrue(problem != null && problem.contains("appContext=\"Catalina/localhost /manager\" in conf/jaspic-providers.xml")
                 && problem.contains("\"localhost /manager\""), String.valueOf(problem));
     }
 
