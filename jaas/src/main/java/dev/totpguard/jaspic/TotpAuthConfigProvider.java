@@ -55,8 +55,10 @@ public final class TotpAuthConfigProvider implements AuthConfigProvider {
     }
 
     /**
-     * Registers a provider with these options for one application context ({@code "<host> <context path>"},
-     * e.g. {@code "server /app"}, or {@code null} for all) and returns the registration id.
+     * Registers a provider with these options for one application context and returns the registration id. The
+     * application context is the string the container looks providers up with: {@code "Catalina/localhost /app"}
+     * on Tomcat ({@code ServletContext.getVirtualServerName()}, a space, the context path), {@code "server /app"}
+     * on Jetty (the first virtual host, else {@code server}); {@code null} for all applications.
      */
     public static String register(AuthConfigFactory factory, String appContext, Map<String, ?> options) {
         return factory.registerConfigProvider(new TotpAuthConfigProvider(options, null), HTTP_SERVLET, appContext,
