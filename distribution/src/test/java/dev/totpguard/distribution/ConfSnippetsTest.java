@@ -26,4 +26,18 @@ class ConfSnippetsTest {
         assertTrue(snippet.contains(Readme.tomcatRealm() + "\n"),
                 "server.xml-Realm.xml drifted from README.md: expected " + Readme.tomcatRealm());
     }
+
+    @Test
+    void shippedJaspicProvidersIsJaasReadmesBlock() throws Exception {
+        assertEquals(Readme.jaspicProviders(),
+                Files.readString(DIST.resolve("tomcat/conf-snippets/jaspic-providers.xml"), StandardCharsets.UTF_8),
+                "tomcat/conf-snippets/jaspic-providers.xml drifted from jaas/README.md");
+    }
+
+    @Test
+    void shippedJettyJaspiConfigIsJaasReadmesBlock() throws Exception {
+        assertEquals(Readme.jettyJaspiConfig(),
+                Files.readString(DIST.resolve("jetty/conf-snippets/jetty-ee10-jaspi-authmoduleconfig.xml"), StandardCharsets.UTF_8),
+                "jetty/conf-snippets/jetty-ee10-jaspi-authmoduleconfig.xml drifted from jaas/README.md");
+    }
 }

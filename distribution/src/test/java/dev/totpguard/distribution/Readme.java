@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The configuration blocks of the project README, which the distribution ships and the tests run. */
+/** The configuration blocks of the project README and jaas/README.md, which the distribution ships and the tests run. */
 final class Readme {
 
     private Readme() {
@@ -74,5 +74,40 @@ final class Readme {
             parameters.put(param.group(1).strip(), param.group(2).strip());
         }
         return parameters;
+    }
+
+    /** jaas/README.md's Tomcat {@code conf/jaspic-providers.xml}: the {@code ```xml} block with {@code <jaspic-providers}. */
+    static String jaspicProviders() throws IOException {
+        return jaasReadmeXmlBlock("<jaspic-providers");
+    }
+
+    /** jaas/README.md's Jetty {@code etc/jaspi/jetty-ee10-jaspi-authmoduleconfig.xml}: the block registering a provider. */
+    static String jettyJaspiConfig() throws IOException {
+        return jaasReadmeXmlBlock("registerConfigProvider");
+    }
+
+    /**
+     * A jaas/README.md provider registration with its example paths pointed at {@code dir}, the database at
+     * {@code jdbcUrl}, and the example application ({@code /manager} on Tomcat, {@code /app} on Jetty) replaced by
+     * {@code appContext}.
+     */
+    static String registrationFor(String block, Path dir, String jdbcUrl, String exampleAppContext, String appContext) {
+        if (!block.contains(exampleAppContext)) {
+            throw new AssertionError("jaas/README.md's block no longer registers " + exampleAppContext + ":\n" + block);
+        }
+        return block.replace("/etc/totpguard/", dir.toAbsolutePath() + "/")
+                .replace("jdbc:h2:file:/var/lib/totpguard/totpguard", jdbcUrl)
+                .replace(exampleAppContext, appContext);
+    }
+
+    private static String jaasReadmeXmlBlock(String marker) throws IOException {
+        String readme = Files.readString(projectRoot().resolve("jaas/README.md"), StandardCharsets.UTF_8);
+        Matcher block = Pattern.compile("```xml\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        while (block.find()) {
+            if (block.group(1).contains(marker)) {
+                return block.group(1);
+            }
+        }
+        throw new AssertionError("jaas/README.md has no ```xml block with " + marker);
     }
 }

@@ -3,18 +3,14 @@ package dev.totpguard.distribution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.jaas.PasswordHash;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * An unmodified Tomcat as its own process, set up only as the tomcat archive's INSTALL.txt says: its
@@ -23,41 +19,34 @@ import org.junit.jupiter.api.TestInstance;
  * FORM login and no TOTP Guard in it: the user types {@code password:code} into the password field. The
  * subclasses name the Tomcat version.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class TomcatJaasRealmSetup {
+abstract class TomcatJaasRealmSetup extends ContainerSetup {
 
-    private Path work;
-    private OperatorStore store;
-    private ContainerProcess tomcat;
-    private URI app;
-    private List<String> startCommand;
-    private Path base;
+    private static final List<String> USERS = List.of("kate", "liam", "mia", "nora");
 
     /** The Tomcat version, e.g. {@code 11.0.15}. */
     abstract String version();
+
+    @Override
+    String containerName() {
+        return "tomcat " + version();
+    }
+
+    @Override
+    List<String> passwords() {
+        return List.of("kate-pw", "liam-pw", "mia-pw", "nora-pw");
+    }
 
     @BeforeAll
     void startTomcat() throws Exception {
         Path home = Distributions.container("apache-tomcat-" + version());
         work = Files.createTempDirectory(Path.of("target"), "tomcat-" + version() + "-").toAbsolutePath();
         Path totpguard = Distributions.unpackTotpGuard("tomcat", work.resolve("download"));
-        base = Files.createDirectories(work.resolve("base"));
-        int port = ContainerProcess.freePort();
-        Distributions.tomcatBase(home, base, port);
-        Distributions.copyTree(totpguard.resolve("tomcat/lib"), base.resolve("lib"));
         String realm = Files.readString(totpguard.resolve("conf-snippets/server.xml-Realm.xml"), StandardCharsets.UTF_8);
-        Path serverXml = base.resolve("conf/server.xml");
-        String server = Files.readString(serverXml, StandardCharsets.UTF_8).replace("</Host>", realm + "</Host>");
-        assertTrue(server.contains("JAASRealm"), "conf/server.xml of Tomcat " + version() + " has no </Host>");
-        Files.writeString(serverXml, server, StandardCharsets.UTF_8);
+        TomcatBase tomcat = TomcatBase.create(home, totpguard, work.resolve("base"), realm);
+        base = tomcat.dir();
 
         store = new OperatorStore(Files.createDirectories(work.resolve("etc-totpguard")));
-        PasswordHash hash = PasswordHash.builder().iterations(PasswordHash.MIN_ITERATIONS).build();
-        Files.writeString(store.dir().resolve("users.properties"),
-                "kate = " + hash.hash("kate-pw".toCharArray()) + ", admin\n"
-                        + "liam = " + hash.hash("liam-pw".toCharArray()) + ", admin\n"
-                        + "mia = " + hash.hash("mia-pw".toCharArray()) + ", admin\n"
-                        + "nora = " + hash.hash("nora-pw".toCharArray()) + ", admin\n", StandardCharsets.UTF_8);
+        writeUsers(store.dir().resolve("users.properties"), USERS);
         Path jaasConf = store.dir().resolve("jaas.conf");
         Files.writeString(jaasConf, Readme.jaasConfFor(store.dir(), store.jdbcUrl()), StandardCharsets.UTF_8);
         TestWebapp.write(base.resolve("webapps/app"), "TOTP Guard");
@@ -65,25 +54,10 @@ abstract class TomcatJaasRealmSetup {
         Files.createDirectories(base.resolve("conf/Catalina/localhost"));
         Files.copy(totpguard.resolve("conf-snippets/basic-context.xml"), base.resolve("conf/Catalina/localhost/basic.xml"));
 
-        // With CATALINA_OPTS from INSTALL.txt.
-        startCommand = Distributions.tomcatCommand(home, base, "-Djava.security.auth.login.config=" + jaasConf);
-        app = URI.create("http://127.0.0.1:" + port + "/app/");
+        // CATALINA_OPTS from INSTALL.txt.
+        startCommand = tomcat.startCommand("-Djava.security.auth.login.config=" + jaasConf);
+        app = URI.create("http://127.0.0.1:" + tomcat.port() + "/app/");
         launch();
-    }
-
-    private void launch() throws Exception {
-        tomcat = ContainerProcess.start("tomcat " + version(), startCommand, base, work.resolve("tomcat.log"));
-        tomcat.awaitHttp(app);
-    }
-
-    @AfterAll
-    void stopTomcat() {
-        if (tomcat != null) {
-            tomcat.close();
-        }
-        if (store != null) {
-            store.close();
-        }
     }
 
     @Test
@@ -117,7 +91,7 @@ abstract class TomcatJaasRealmSetup {
         for (int i = 0; i < 11; i++) {
             HttpResponse<String> response = browser.getBasic(basic, "mia", password);
             assertTrue(response.statusCode() == 200 && response.body().contains(TestWebapp.SECRET_PAGE),
-                    "request " + (i + 1) + ": expected the protected page, got " + response.statusCode() + "\n" + tomcat.log());
+                    "request " + (i + 1) + ": expected the protected page, got " + response.statusCode() + "\n" + container.log());
         }
         assertEquals(401, new Browser().getBasic(basic, "mia", password).statusCode(), "replay from another browser");
     }
@@ -125,28 +99,12 @@ abstract class TomcatJaasRealmSetup {
     @Test
     void enrollmentSurvivesARestart() throws Exception {
         OperatorStore.Enrolled nora = store.enroll("nora");
-        tomcat.close();
-        launch();
+        restart();
         assertSecret(new Browser().formLogin(app, "nora", "nora-pw:" + nora.nextCode(), null));
-    }
-
-    @Test
-    void noSecretReachesTheLog() {
-        // The log has the container's own lines; no typed password or code may be among them.
-        assertTrue(tomcat.logLinesWith("kate-pw").isEmpty() && tomcat.logLinesWith("liam-pw").isEmpty()
-                        && tomcat.logLinesWith("mia-pw").isEmpty() && tomcat.logLinesWith("nora-pw").isEmpty(),
-                "a password reached the log:\n" + tomcat.log());
-        assertTrue(!Pattern.compile("NoClassDefFoundError|ClassNotFoundException").matcher(tomcat.log()).find(),
-                "a class is missing from tomcat/lib:\n" + tomcat.log());
-    }
-
-    private void assertSecret(HttpResponse<String> response) {
-        assertTrue(response.statusCode() == 200 && response.body().contains(TestWebapp.SECRET_PAGE),
-                "expected the protected page, got " + response.statusCode() + ": " + response.body() + "\n" + tomcat.log());
     }
 
     private void assertLoginError(HttpResponse<String> response) {
         assertTrue(response.body().contains(TestWebapp.LOGIN_ERROR) && !response.body().contains(TestWebapp.SECRET_PAGE),
-                "expected the login error page, got " + response.statusCode() + ": " + response.body() + "\n" + tomcat.log());
+                "expected the login error page, got " + response.statusCode() + ": " + response.body() + "\n" + container.log());
     }
 }
