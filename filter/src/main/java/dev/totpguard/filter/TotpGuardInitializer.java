@@ -74,6 +74,15 @@ public final class TotpGuardInitializer implements ServletContainerInitializer {
     }
 
     private static void install(ServletContext context) throws ServletException {
+        if (context.getAttribute(TotpFilter.INSTALLED_ATTRIBUTE) instanceof TotpFilter) {
+            // A Spring Boot WAR whose initializer ran first (Tomcat runs spring-web's before this jar's): Boot's
+            // auto-configuration registered its filter, right after Spring Security, and the fragment's filter will
+            // step aside in init. Counting Boot's registration as a second declaration refused every such WAR.
+            FilterCore.LOG.log(Level.INFO, "TOTP Guard filter of {0} is installed by Spring Boot; its initializer"
+                    + " leaves the filter where Boot put it", describe(context));
+            context.setAttribute(FILTERS_SEEN, Set.copyOf(context.getFilterRegistrations().keySet()));
+            return;
+        }
         FilterSettings settings;
         try {
             settings = FilterSettings.fromMap(contextSettings(context));
