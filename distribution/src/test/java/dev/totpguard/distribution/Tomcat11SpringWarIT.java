@@ -1,9 +1,6 @@
 package dev.totpguard.distribution;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,26 +21,10 @@ class Tomcat11SpringWarIT extends SpringAdminWarSetup {
         String version = System.getProperty("it.tomcat11.version");
         Path home = Distributions.container("apache-tomcat-" + version);
         base = Files.createDirectories(work.resolve("base"));
-        Distributions.copyTree(home.resolve("conf"), base.resolve("conf"));
-        for (String dir : List.of("logs", "temp", "work", "webapps")) {
-            Files.createDirectories(base.resolve(dir));
-        }
         int port = ContainerProcess.freePort();
-        Path serverXml = base.resolve("conf/server.xml");
-        String server = Files.readString(serverXml, StandardCharsets.UTF_8)
-                .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
-                .replace("<Connector port=\"8080\"", "<Connector address=\"127.0.0.1\" port=\"" + port + "\"");
-        assertTrue(server.contains("port=\"" + port + "\"") && server.contains("port=\"-1\""),
-                "conf/server.xml of Tomcat " + version + " no longer looks as this test expects");
-        Files.writeString(serverXml, server, StandardCharsets.UTF_8);
+        TomcatBase.create(home, base, port, "");
         Files.copy(war, base.resolve("webapps/app.war"));
-        // What bin/catalina.sh run does, without the shell script.
-        command = List.of(ContainerProcess.java(),
-                "-Dcatalina.home=" + home, "-Dcatalina.base=" + base, "-Djava.io.tmpdir=" + base.resolve("temp"),
-                "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
-                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
-                "-cp", home.resolve("bin/bootstrap.jar") + ":" + home.resolve("bin/tomcat-juli.jar"),
-                "org.apache.catalina.startup.Bootstrap", "start");
+        command = TomcatBase.command(home, base);
         return URI.create("http://127.0.0.1:" + port + "/app/");
     }
 

@@ -42,23 +42,10 @@ abstract class TomcatJaasRealmSetup {
         work = Files.createTempDirectory(Path.of("target"), "tomcat-" + version() + "-").toAbsolutePath();
         Path totpguard = Distributions.unpackTotpGuard("tomcat", work.resolve("download"));
         base = Files.createDirectories(work.resolve("base"));
-        Distributions.copyTree(home.resolve("conf"), base.resolve("conf"));
-        for (String dir : List.of("logs", "temp", "work", "webapps")) {
-            Files.createDirectories(base.resolve(dir));
-        }
         Distributions.copyTree(totpguard.resolve("tomcat/lib"), base.resolve("lib"));
-
         int port = ContainerProcess.freePort();
         String realm = Files.readString(totpguard.resolve("conf-snippets/server.xml-Realm.xml"), StandardCharsets.UTF_8);
-        Path serverXml = base.resolve("conf/server.xml");
-        String server = Files.readString(serverXml, StandardCharsets.UTF_8)
-                // No shutdown port: the test ends the process.
-                .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
-                .replace("<Connector port=\"8080\"", "<Connector address=\"127.0.0.1\" port=\"" + port + "\"")
-                .replace("</Host>", realm + "</Host>");
-        assertTrue(server.contains("port=\"" + port + "\"") && server.contains("JAASRealm") && server.contains("port=\"-1\""),
-                "conf/server.xml of Tomcat " + version() + " no longer looks as this test expects");
-        Files.writeString(serverXml, server, StandardCharsets.UTF_8);
+        TomcatBase.create(home, base, port, realm);
 
         store = new OperatorStore(Files.createDirectories(work.resolve("etc-totpguard")));
         PasswordHash hash = PasswordHash.builder().iterations(PasswordHash.MIN_ITERATIONS).build();
@@ -74,14 +61,8 @@ abstract class TomcatJaasRealmSetup {
         Files.createDirectories(base.resolve("conf/Catalina/localhost"));
         Files.copy(totpguard.resolve("conf-snippets/basic-context.xml"), base.resolve("conf/Catalina/localhost/basic.xml"));
 
-        // What bin/catalina.sh run does, without the shell script, with CATALINA_OPTS from INSTALL.txt.
-        startCommand = List.of(ContainerProcess.java(),
-                "-Dcatalina.home=" + home, "-Dcatalina.base=" + base, "-Djava.io.tmpdir=" + base.resolve("temp"),
-                "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
-                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
-                "-Djava.security.auth.login.config=" + jaasConf,
-                "-cp", home.resolve("bin/bootstrap.jar") + ":" + home.resolve("bin/tomcat-juli.jar"),
-                "org.apache.catalina.startup.Bootstrap", "start");
+        // CATALINA_OPTS from INSTALL.txt.
+        startCommand = TomcatBase.command(home, base, "-Djava.security.auth.login.config=" + jaasConf);
         app = URI.create("http://127.0.0.1:" + port + "/app/");
         launch();
     }
