@@ -29,6 +29,9 @@ import java.util.TreeSet;
  *
  * <p>What it does, for an application that has the jar in its own {@code WEB-INF/lib}:
  * <ul>
+ *   <li>Spring Boot's auto-configuration already registered its filter (a Boot WAR whose spring-web initializer ran
+ *       first, as on Tomcat): nothing; that registration guards the application and a declared filter steps
+ *       aside in {@link TotpFilter#init}.</li>
  *   <li>No {@link TotpFilter} registered (the fragment was ignored): registers one as {@value TotpFilter#NAME},
  *       for {@code /*} and all dispatcher types.</li>
  *   <li>Where the filter runs: by default before every filter of {@code web.xml} and of fragments (a front
