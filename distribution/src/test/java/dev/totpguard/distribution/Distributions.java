@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
@@ -56,55 +54,5 @@ final class Distributions {
                 }
             }
         }
-    }
-
-    /**
-     * Makes {@code base} a {@code CATALINA_BASE} of the Tomcat in {@code home}: its {@code conf/} copied, server.xml
-     * listening on 127.0.0.1:{@code port} with no shutdown port (the test ends the process), empty logs, temp, work
-     * and webapps.
-     */
-    static void tomcatBase(Path home, Path base, int port) throws IOException {
-        copyTree(home.resolve("conf"), base.resolve("conf"));
-        for (String dir : List.of("logs", "temp", "work", "webapps")) {
-            Files.createDirectories(base.resolve(dir));
-        }
-        Path serverXml = base.resolve("conf/server.xml");
-        String server = Files.readString(serverXml, StandardCharsets.UTF_8)
-                .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
-                .replace("<Connector port=\"8080\"", "<Connector address=\"127.0.0.1\" port=\"" + port + "\"");
-        if (!server.contains("port=\"" + port + "\"") || !server.contains("<Server port=\"-1\"")) {
-            throw new AssertionError(home + "/conf/server.xml no longer looks as the tests expect");
-        }
-        Files.writeString(serverXml, server, StandardCharsets.UTF_8);
-    }
-
-    /** What {@code bin/catalina.sh run} does, without the shell script, with {@code options} as {@code CATALINA_OPTS}. */
-    static List<String> tomcatCommand(Path home, Path base, String... options) {
-        List<String> command = new ArrayList<>(List.of(ContainerProcess.java(),
-                "-Dcatalina.home=" + home, "-Dcatalina.base=" + base, "-Djava.io.tmpdir=" + base.resolve("temp"),
-                "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
-                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager"));
-        command.addAll(List.of(options));
-        command.addAll(List.of("-cp", home.resolve("bin/bootstrap.jar") + ":" + home.resolve("bin/tomcat-juli.jar"),
-                "org.apache.catalina.startup.Bootstrap", "start"));
-        return List.copyOf(command);
-    }
-
-    /**
-     * Makes {@code base} a jetty base of the jetty-home {@code home} with {@code java -jar start.jar
-     * --add-modules=modules} (its output in {@code log}), and returns the command that starts it on
-     * 127.0.0.1:{@code port}, with {@code arguments} (properties, XML files) added.
-     */
-    static List<String> jettyBase(Path home, Path base, String modules, Path log, int port, String... arguments)
-            throws IOException, InterruptedException {
-        List<String> start = new ArrayList<>(List.of(ContainerProcess.java(), "-jar", home.resolve("start.jar").toString(),
-                "jetty.home=" + home, "jetty.base=" + base));
-        List<String> addModules = new ArrayList<>(start);
-        addModules.add("--add-modules=" + modules);
-        ContainerProcess.run(addModules, base, log);
-        start.add("jetty.http.port=" + port);
-        start.add("jetty.http.host=127.0.0.1");
-        start.addAll(List.of(arguments));
-        return List.copyOf(start);
     }
 }

@@ -25,19 +25,28 @@ final class JettyBase {
     static JettyBase create(Path home, Path totpguard, Path base, String modules) throws IOException, InterruptedException {
         Files.createDirectories(base);
         Distributions.copyTree(totpguard.resolve("jetty"), base);
+        return create(home, base, modules);
+    }
+
+    /** As {@link #create(Path, Path, Path, String)} with nothing of TOTP Guard's in the base (WAR drop-ins). */
+    static JettyBase create(Path home, Path base, String modules) throws IOException, InterruptedException {
+        Files.createDirectories(base);
         List<String> start = new ArrayList<>(List.of(ContainerProcess.java(), "-jar", home.resolve("start.jar").toString(),
                 "jetty.home=" + home, "jetty.base=" + base));
         List<String> addModules = new ArrayList<>(start);
         addModules.add("--add-modules=" + modules);
-        ContainerProcess.run(addModules, base, base.resolveSibling("add-modules.log"));
+        ContainerProcess.run(addModules, base, base.resolveSibling(base.getFileName() + "-add-modules.log"));
         int port = ContainerProcess.freePort();
         start.add("jetty.http.port=" + port);
         start.add("jetty.http.host=127.0.0.1");
         return new JettyBase(List.copyOf(start), port);
     }
 
-    List<String> startCommand() {
-        return startCommand;
+    /** The start command, with {@code arguments} (properties, XML files) added. */
+    List<String> startCommand(String... arguments) {
+        List<String> command = new ArrayList<>(startCommand);
+        command.addAll(List.of(arguments));
+        return List.copyOf(command);
     }
 
     int port() {

@@ -78,10 +78,9 @@ class JettyDropInIT {
                 </Configure>
                 """.formatted(base.resolve("etc/operators.properties")), StandardCharsets.UTF_8);
 
-        int port = ContainerProcess.freePort();
-        startCommand = Distributions.jettyBase(home, base, "http,ee10-deploy,ee10-annotations", work.resolve("add-modules.log"),
-                port, realm.toString());
-        admin = URI.create("http://127.0.0.1:" + port + "/app/admin/");
+        JettyBase jettyBase = JettyBase.create(home, base, "http,ee10-deploy,ee10-annotations");
+        startCommand = jettyBase.startCommand(realm.toString());
+        admin = URI.create("http://127.0.0.1:" + jettyBase.port() + "/app/admin/");
         launch();
     }
 
@@ -173,10 +172,9 @@ class JettyDropInIT {
         Path bare = Files.createDirectories(work.resolve("base-without-annotations"));
         Distributions.copyTree(base.resolve("webapps/app"), bare.resolve("webapps/app"));
         Distributions.copyTree(base.resolve("etc"), bare.resolve("etc"));
-        int port = ContainerProcess.freePort();
-        List<String> start = Distributions.jettyBase(home, bare, "http,ee10-deploy",
-                work.resolve("add-modules-without-annotations.log"), port, bare.resolve("etc/operators-realm.xml").toString());
-        URI bareAdmin = URI.create("http://127.0.0.1:" + port + "/app/admin/");
+        JettyBase bareBase = JettyBase.create(home, bare, "http,ee10-deploy");
+        List<String> start = bareBase.startCommand(bare.resolve("etc/operators-realm.xml").toString());
+        URI bareAdmin = URI.create("http://127.0.0.1:" + bareBase.port() + "/app/admin/");
         try (ContainerProcess unguarded = ContainerProcess.start("jetty without annotations", start, bare,
                 work.resolve("jetty-without-annotations.log"))) {
             unguarded.awaitHttp(bareAdmin);

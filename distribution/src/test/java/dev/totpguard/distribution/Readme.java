@@ -41,6 +41,31 @@ final class Readme {
         return realm.group().replaceAll("\\s+", " ");
     }
 
+    /**
+     * The {@code application.properties} of filter/README.md's Spring Boot section (the {@code ```properties} block
+     * between its {@code <!-- spring boot properties -->} markers), verbatim.
+     */
+    static String springBootProperties() throws IOException {
+        String readme = Files.readString(projectRoot().resolve("filter/README.md"), StandardCharsets.UTF_8);
+        int start = readme.indexOf("<!-- spring boot properties -->\n```properties\n");
+        int end = readme.indexOf("```\n<!-- end of spring boot properties -->");
+        if (start < 0 || end < start) {
+            throw new AssertionError("filter/README.md has lost its Spring Boot properties block");
+        }
+        return readme.substring(start + "<!-- spring boot properties -->\n```properties\n".length(), end);
+    }
+
+    /** Those properties with the example paths pointed at {@code dir}. */
+    static String springBootPropertiesFor(Path dir) throws IOException {
+        String properties = springBootProperties();
+        String edited = properties.replace("/etc/myapp/", dir.toAbsolutePath() + "/")
+                .replace("/var/lib/myapp/", dir.toAbsolutePath() + "/");
+        if (edited.equals(properties)) {
+            throw new AssertionError("filter/README.md's Spring Boot properties name neither /etc/myapp/ nor /var/lib/myapp/");
+        }
+        return edited;
+    }
+
     /** The README's jaas.conf with its example paths pointed at {@code dir} and the database at {@code jdbcUrl}. */
     static String jaasConfFor(Path dir, String jdbcUrl) throws IOException {
         return jaasConf().replace("/etc/totpguard/", dir.toAbsolutePath() + "/")

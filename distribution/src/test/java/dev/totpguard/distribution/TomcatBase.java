@@ -27,15 +27,22 @@ final class TomcatBase {
     }
 
     /**
-     * Makes the base in {@code base} for the Tomcat in {@code home}; {@code insideHost} goes into
+     * Makes the base in {@code base} for the Tomcat in {@code home} with the TOTP Guard archive's {@code tomcat/lib}
+     * jars (from the unpacked archive {@code totpguard}) in {@code lib/}; {@code insideHost} goes into
      * {@code conf/server.xml}'s {@code <Host>} (empty for nothing).
      */
     static TomcatBase create(Path home, Path totpguard, Path base, String insideHost) throws IOException {
+        TomcatBase tomcat = create(home, base, insideHost);
+        Distributions.copyTree(totpguard.resolve("tomcat/lib"), base.resolve("lib"));
+        return tomcat;
+    }
+
+    /** As {@link #create(Path, Path, Path, String)} with nothing of TOTP Guard's in {@code lib/} (WAR drop-ins). */
+    static TomcatBase create(Path home, Path base, String insideHost) throws IOException {
         Distributions.copyTree(home.resolve("conf"), base.resolve("conf"));
         for (String dir : List.of("logs", "temp", "work", "webapps")) {
             Files.createDirectories(base.resolve(dir));
         }
-        Distributions.copyTree(totpguard.resolve("tomcat/lib"), base.resolve("lib"));
         int port = ContainerProcess.freePort();
         Path serverXml = base.resolve("conf/server.xml");
         String server = Files.readString(serverXml, StandardCharsets.UTF_8)

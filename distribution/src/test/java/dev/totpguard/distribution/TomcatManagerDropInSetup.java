@@ -50,9 +50,8 @@ abstract class TomcatManagerDropInSetup {
         Path home = Distributions.container("apache-tomcat-" + version());
         work = Files.createTempDirectory(Path.of("target"), "tomcat-manager-" + version() + "-").toAbsolutePath();
         Path totpguard = Distributions.unpackTotpGuard("tomcat", work.resolve("download"));
-        base = Files.createDirectories(work.resolve("base"));
-        int port = ContainerProcess.freePort();
-        Distributions.tomcatBase(home, base, port);
+        TomcatBase tomcat = TomcatBase.create(home, work.resolve("base"), "");
+        base = tomcat.dir();
         Path manager = base.resolve("webapps/manager");
         Distributions.copyTree(home.resolve("webapps/manager"), manager);
         assertTrue(Files.readString(manager.resolve("WEB-INF/web.xml")).contains("metadata-complete=\"true\""),
@@ -78,8 +77,8 @@ abstract class TomcatManagerDropInSetup {
         Files.writeString(base.resolve("conf/Catalina/localhost/manager.xml"),
                 context.replace("</Context>", parameters + "</Context>"), StandardCharsets.UTF_8);
 
-        startCommand = Distributions.tomcatCommand(home, base);
-        html = URI.create("http://127.0.0.1:" + port + "/manager/html/");
+        startCommand = tomcat.startCommand();
+        html = URI.create("http://127.0.0.1:" + tomcat.port() + "/manager/html/");
         launch();
     }
 

@@ -21,23 +21,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
-import java.sql.Driver;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Enumeration;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
@@ -100,7 +91,7 @@ public final class TotpFilter implements Filter {
     private PathPatterns pagesPattern;
     private int pagesPathLength;
     private TwoFactorService ownedService;
-    private List<Driver> registeredDrivers = List.of();
+    private ApplicationJdbcDrivers registeredDrivers = ApplicationJdbcDrivers.none();
     /** A declared filter in a context that Spring Boot's registration already guards: passes everything on. */
     private boolean steppedAside;
 
@@ -185,7 +176,7 @@ public final class TotpFilter implements Filter {
         }
         mappedTwice = "true".equals(config.getInitParameter(TotpGuardInitializer.MAPPED_TWICE));
         ClassLoader applicationLoader = config.getServletContext().getClassLoader();
-        registeredDrivers = registerApplicationJdbcDrivers(applicationLoader);
+        registeredDrivers = ApplicationJdbcDrivers.register(applicationLoader);
         TwoFactorService service;
         try {
             service = TwoFactorService.fromSettings(settings);
@@ -214,35 +205,6 @@ public final class TotpFilter implements Filter {
             settings.put(name, config.getInitParameter(name));
         }
         return settings;
-    }
-
-    /**
-     * Registers the JDBC drivers in the application's WEB-INF/lib with {@link DriverManager}. Tomcat (and any
-     * container that touches DriverManager before the application exists) initialises DriverManager with its
-     * own class loader, so a driver that only the application has is not found by its URL; loading the
-     * drivers through the application's class loader registers them, as DriverManager would have.
-     *
-     * @return the drivers this registered, to be deregistered in {@link #destroy()}
-     */
-    private static List<Driver> registerApplicationJdbcDrivers(ClassLoader loader) {
-        if (loader == null) {
-            return List.of();
-        }
-        Set<Driver> before = new HashSet<>(Collections.list(DriverManager.getDrivers()));
-        try {
-            for (Iterator<Driver> drivers = ServiceLoader.load(Driver.class, loader).iterator(); drivers.hasNext();) {
-                drivers.next();
-            }
-        } catch (ServiceConfigurationError e) {
-            FilterCore.LOG.log(Level.WARNING, "A JDBC driver of the application could not be loaded", e);
-        }
-        List<Driver> added = new ArrayList<>();
-        for (Driver driver : Collections.list(DriverManager.getDrivers())) {
-            if (!before.contains(driver) && driver.getClass().getClassLoader() == loader) {
-                added.add(driver);
-            }
-        }
-        return added;
     }
 
     private static void checkMapping(FilterConfig config) throws ServletException {
@@ -390,14 +352,8 @@ public final class TotpFilter implements Filter {
             }
             ownedService = null;
         }
-        for (Driver driver : registeredDrivers) {
-            try {
-                DriverManager.deregisterDriver(driver);
-            } catch (SQLException | SecurityException e) {
-                FilterCore.LOG.log(Level.DEBUG, "Could not deregister a JDBC driver", e);
-            }
-        }
-        registeredDrivers = List.of();
+        registeredDrivers.close();
+        registeredDrivers = ApplicationJdbcDrivers.none();
     }
 
     /**

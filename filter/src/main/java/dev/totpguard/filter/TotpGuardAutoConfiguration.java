@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -62,10 +63,24 @@ public class TotpGuardAutoConfiguration {
     private static final String PREFIX = "totpguard.";
     private static final String CONTEXT_PARAMETERS = "server.servlet.context-parameters.";
 
-    /** Builds the service from the {@code totpguard.*} settings unless the application has its own. */
+    /**
+     * The JDBC drivers of the application's class loader, registered with {@code DriverManager} while the
+     * application runs: in a WAR deployed to Tomcat, DriverManager was initialised with Tomcat's loader and finds
+     * no driver in {@code WEB-INF/lib} ({@code No suitable driver}), so the store could not open.
+     */
+    @Bean(destroyMethod = "close")
+    ApplicationJdbcDrivers totpGuardJdbcDrivers(ApplicationContext context) {
+        return ApplicationJdbcDrivers.register(context.getClassLoader());
+    }
+
+    /**
+     * Builds the service from the {@code totpguard.*} settings unless the application has its own; the drivers
+     * are a parameter so that they are registered before the store opens, and deregistered after it closed.
+     */
     @Bean
     @ConditionalOnMissingBean
-    public TwoFactorService totpGuardTwoFactorService(ConfigurableEnvironment environment) {
+    public TwoFactorService totpGuardTwoFactorService(ConfigurableEnvironment environment,
+            ApplicationJdbcDrivers drivers) {
         return TwoFactorService.fromSettings(settings(environment));
     }
 

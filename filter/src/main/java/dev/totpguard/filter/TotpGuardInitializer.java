@@ -29,6 +29,9 @@ import java.util.TreeSet;
  *
  * <p>What it does, for an application that has the jar in its own {@code WEB-INF/lib}:
  * <ul>
+ *   <li>Spring Boot's auto-configuration already registered its filter (a Boot WAR whose spring-web initializer ran
+ *       first, as on Tomcat): nothing; that registration guards the application and a declared filter steps
+ *       aside in {@link TotpFilter#init}.</li>
  *   <li>No {@link TotpFilter} registered (the fragment was ignored): registers one as {@value TotpFilter#NAME},
  *       for {@code /*} and all dispatcher types.</li>
  *   <li>Where the filter runs: by default before every filter of {@code web.xml} and of fragments (a front
@@ -74,6 +77,15 @@ public final class TotpGuardInitializer implements ServletContainerInitializer {
     }
 
     private static void install(ServletContext context) throws ServletException {
+        if (context.getAttribute(TotpFilter.INSTALLED_ATTRIBUTE) instanceof TotpFilter) {
+            // A Spring Boot WAR whose initializer ran first (Tomcat runs spring-web's before this jar's): Boot's
+            // auto-configuration registered its filter, right after Spring Security, and the fragment's filter will
+            // step aside in init. Counting Boot's registration as a second declaration refused every such WAR.
+            FilterCore.LOG.log(Level.INFO, "TOTP Guard filter of {0} is installed by Spring Boot; its initializer"
+                    + " leaves the filter where Boot put it", describe(context));
+            context.setAttribute(FILTERS_SEEN, Set.copyOf(context.getFilterRegistrations().keySet()));
+            return;
+        }
         FilterSettings settings;
         try {
             settings = FilterSettings.fromMap(contextSettings(context));

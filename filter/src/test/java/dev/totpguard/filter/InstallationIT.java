@@ -16,6 +16,10 @@ import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
 import dev.totpguard.filter.testapp.FrontControllerFilter;
 import dev.totpguard.store.KeyRing;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,6 +148,35 @@ class InstallationIT {
                 + "    <url-pattern>/*</url-pattern>\n  </filter-mapping>\n";
         String failure = assertNotStarted(kind, webXml(false, settings, login + FRONT_CONTROLLER));
         assertTrue(failure.contains("the filters [frontController] are mapped onto protected paths"), failure);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "tomcat"})
+    void aFilterAFrameworkRegisteredBeforeTheInitializerRanGuardsAloneInsteadOfStoppingTheApplication(String kind)
+            throws Exception {
+        // A Spring Boot WAR on Tomcat: spring-web's initializer runs before TOTP Guard's, and the auto-configuration
+        // has registered its filter and marked the context (TotpGuardAutoConfiguration.BootRegistration) by the time
+        // TotpGuardInitializer counts the filters; the fragment declares one too. That was refused as "declared 2
+        // times", so no Boot WAR deployed. Here an initializer that runs first does what BootRegistration does.
+        ServletContainerInitializer framework = (classes, context) -> {
+            try {
+                // The application's own TotpFilter class (WEB-INF/lib), as Boot's would be.
+                Object filter = context.getClassLoader().loadClass(TotpFilter.class.getName())
+                        .getConstructor().newInstance();
+                FilterRegistration.Dynamic registration = context.addFilter("TotpGuardSpringBoot", (Filter) filter);
+                registration.addMappingForUrlPatterns(TotpFilter.dispatcherTypes(), false, "/*");
+                context.setAttribute(TotpFilter.INSTALLED_ATTRIBUTE, filter);
+            } catch (ReflectiveOperationException e) {
+                throw new ServletException(e);
+            }
+        };
+        try (WebContainer container = WebContainer.start(kind,
+                new WebContainer.Deployment(war(webXml(false, settings(), ""))).initializer(framework))) {
+            Browser browser = new Browser(container.base());
+            Response page = browser.follow(Login.formLogin(browser, "/admin/x", "user01", "password-01"));
+            assertFalse(page.body().contains(AdminServlet.MARKER), () -> "served with the password alone: " + page);
+            assertEquals(WebContainer.CONTEXT_PATH + "/totpguard/enroll", page.location().getPath(), page::toString);
+        }
     }
 
     /** The drop-in settings of filter/README.md, with a real key file and a database of the test's own. */

@@ -78,6 +78,8 @@ class SpringBootIT {
         properties.put("server.address", "127.0.0.1");
         properties.putAll(readmeProperties());
         properties.put("totpguard.key.file", key.toString());
+        // The database as a context parameter instead, the other source the README names.
+        properties.remove("totpguard.jdbc.url");
         properties.put("server.servlet.context-parameters.totpguard.jdbc.url",
                 "jdbc:h2:file:" + directory.resolve(database).toAbsolutePath());
         return properties;
@@ -96,8 +98,9 @@ class SpringBootIT {
                 properties.put(line.substring(0, equals).strip(), line.substring(equals + 1).strip());
             }
         }
-        assertEquals(Map.of("totpguard.key.file", "/etc/myapp/totpguard.key", "totpguard.enforcement", "REQUIRED"),
-                properties, "the README promises these two properties");
+        assertEquals(Map.of("totpguard.key.file", "/etc/myapp/totpguard.key",
+                "totpguard.jdbc.url", "jdbc:h2:file:/var/lib/myapp/totpguard", "totpguard.enforcement", "REQUIRED"),
+                properties, "the README promises these three properties");
         return properties;
     }
 

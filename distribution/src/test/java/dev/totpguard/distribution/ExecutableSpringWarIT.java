@@ -1,0 +1,27 @@
+package dev.totpguard.distribution;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * {@link SpringAdminWarSetup} with the same WAR run as an executable WAR, {@code java -jar app.war}, on Spring
+ * Boot's embedded Tomcat, which reads neither the filter jar's web fragment nor its initializer: only the
+ * auto-configuration installs the filter.
+ */
+class ExecutableSpringWarIT extends SpringAdminWarSetup {
+
+    private List<String> command;
+
+    @Override
+    URI prepare() throws Exception {
+        int port = ContainerProcess.freePort();
+        command = List.of(ContainerProcess.java(), "-jar", war.toString(), "--server.address=127.0.0.1",
+                "--server.port=" + port, "--server.servlet.context-path=/app");
+        return URI.create("http://127.0.0.1:" + port + "/app/");
+    }
+
+    @Override
+    ContainerProcess start() throws Exception {
+        return ContainerProcess.start("java -jar app.war", command, work, work.resolve("app.log"));
+    }
+}
