@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * An exploded WAR an operator could have written, with no TOTP Guard in it: a protected page, a FORM login
@@ -25,6 +26,14 @@ final class TestWebapp {
 
     /** Writes the webapp into {@code dir} with {@code method} ({@code FORM} or {@code BASIC}) login. */
     static void write(Path dir, String realm, String method) throws IOException {
+        write(dir, realm, method, Map.of());
+    }
+
+    /** As {@link #write(Path, String, String)}, with these context parameters (e.g. TOTP Guard's filter settings). */
+    static void write(Path dir, String realm, String method, Map<String, String> contextParameters) throws IOException {
+        StringBuilder parameters = new StringBuilder();
+        contextParameters.forEach((name, value) -> parameters.append("  <context-param><param-name>").append(name)
+                .append("</param-name><param-value>").append(value).append("</param-value></context-param>\n"));
         Files.createDirectories(dir.resolve("WEB-INF"));
         writeFile(dir.resolve("secret.html"), "<html><body>" + SECRET_PAGE + "</body></html>");
         writeFile(dir.resolve("login.html"), "<html><body>" + LOGIN_PAGE
@@ -35,7 +44,7 @@ final class TestWebapp {
         writeFile(dir.resolve("WEB-INF/web.xml"), """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-                  <security-constraint>
+                %s  <security-constraint>
                     <web-resource-collection>
                       <web-resource-name>everything</web-resource-name>
                       <url-pattern>/*</url-pattern>
@@ -52,7 +61,7 @@ final class TestWebapp {
                   </login-config>
                   <security-role><role-name>admin</role-name></security-role>
                 </web-app>
-                """.formatted(method, realm));
+                """.formatted(parameters, method, realm));
     }
 
     private static void writeFile(Path file, String text) throws IOException {

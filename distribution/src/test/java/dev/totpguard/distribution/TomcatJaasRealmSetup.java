@@ -4,12 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.jaas.PasswordHash;
+import dev.totpguard.otp.OtpAuthUri;
+import dev.totpguard.otp.Totp;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +31,10 @@ import org.junit.jupiter.api.TestInstance;
  * An unmodified Tomcat as its own process, set up only as the tomcat archive's INSTALL.txt says: its
  * {@code tomcat/lib} jars in {@code $CATALINA_BASE/lib}, the shipped Realm line in {@code conf/server.xml}'s
  * {@code <Host>}, the README's jaas.conf through {@code java.security.auth.login.config}, and a WAR with a plain
- * FORM login and no TOTP Guard in it: the user types {@code password:code} into the password field. The
- * subclasses name the Tomcat version.
+ * FORM login and no TOTP Guard in it: the user types {@code password:code} into the password field. In the same
+ * container, one more application combines the JAAS module with the servlet filter exactly as the section both
+ * READMEs share says (jars, context file), its user enrolled with {@code EnrollCommand} run as its own process from
+ * {@code $CATALINA_BASE/lib}. The subclasses name the Tomcat version.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TomcatJaasRealmSetup {
@@ -32,6 +45,8 @@ abstract class TomcatJaasRealmSetup {
     private URI app;
     private List<String> startCommand;
     private Path base;
+    private Path jaasConf;
+    private URI combined;
 
     /** The Tomcat version, e.g. {@code 11.0.15}. */
     abstract String version();
@@ -66,13 +81,15 @@ abstract class TomcatJaasRealmSetup {
                 "kate = " + hash.hash("kate-pw".toCharArray()) + ", admin\n"
                         + "liam = " + hash.hash("liam-pw".toCharArray()) + ", admin\n"
                         + "mia = " + hash.hash("mia-pw".toCharArray()) + ", admin\n"
-                        + "nora = " + hash.hash("nora-pw".toCharArray()) + ", admin\n", StandardCharsets.UTF_8);
-        Path jaasConf = store.dir().resolve("jaas.conf");
+                        + "nora = " + hash.hash("nora-pw".toCharArray()) + ", admin\n"
+                        + "olga = " + hash.hash("olga-pw".toCharArray()) + ", admin\n", StandardCharsets.UTF_8);
+        jaasConf = store.dir().resolve("jaas.conf");
         Files.writeString(jaasConf, Readme.jaasConfFor(store.dir(), store.jdbcUrl()), StandardCharsets.UTF_8);
         TestWebapp.write(base.resolve("webapps/app"), "TOTP Guard");
         TestWebapp.write(base.resolve("webapps/basic"), "TOTP Guard", "BASIC");
         Files.createDirectories(base.resolve("conf/Catalina/localhost"));
         Files.copy(totpguard.resolve("conf-snippets/basic-context.xml"), base.resolve("conf/Catalina/localhost/basic.xml"));
+        installJaasWithFilter(totpguard);
 
         // What bin/catalina.sh run does, without the shell script, with CATALINA_OPTS from INSTALL.txt.
         startCommand = List.of(ContainerProcess.java(),
@@ -83,7 +100,48 @@ abstract class TomcatJaasRealmSetup {
                 "-cp", home.resolve("bin/bootstrap.jar") + ":" + home.resolve("bin/tomcat-juli.jar"),
                 "org.apache.catalina.startup.Bootstrap", "start");
         app = URI.create("http://127.0.0.1:" + port + "/app/");
+        combined = URI.create("http://127.0.0.1:" + port + "/combined/");
         launch();
+    }
+
+    /**
+     * The application {@code combined}: the README section's shell lines run as written (VERSION, $CATALINA_BASE and
+     * $APP filled in), its context file saved as {@code conf/Catalina/localhost/combined.xml}, and the filter's context
+     * parameters naming the jaas.conf's key file and store.
+     */
+    private void installJaasWithFilter(Path totpguard) throws Exception {
+        String section = Readme.tomcatJaasWithFilter();
+        Path webapp = base.resolve("webapps/combined");
+        TestWebapp.write(webapp, "TOTP Guard", "FORM", Map.of(
+                "totpguard.key.file", store.dir().resolve("totpguard.key").toString(),
+                "totpguard.jdbc.url", store.jdbcUrl(),
+                "totpguard.enforcement", "REQUIRED",
+                "totpguard.filter.protected", "/secret.html"));
+        Files.createDirectories(webapp.resolve("WEB-INF/lib"));
+        String version = System.getProperty("totpguard.version");
+        List<String> commands = Readme.fencedBlock(section, "sh").lines().filter(line -> !line.isBlank()).toList();
+        assertEquals(2, commands.size(), "the README's shell block:\n" + commands);
+        for (String command : commands) {
+            String[] words = command.replace("VERSION", version).replace("\"", "").split("\\s+");
+            assertTrue(words.length == 3 && words[0].equals("cp"), "expected 'cp <from> <to>': " + command);
+            Path from = totpguard.getParent().resolve(words[1]);
+            Path to = Path.of(words[2].replace("$CATALINA_BASE", base.toString()).replace("$APP", webapp.toString()));
+            int copied = 0;
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(from.getParent(), from.getFileName().toString())) {
+                for (Path file : files) {
+                    Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    copied++;
+                }
+            }
+            assertTrue(copied > 0, "nothing matched " + from);
+        }
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(webapp.resolve("WEB-INF/lib"))) {
+            List<String> names = new ArrayList<>();
+            jars.forEach(jar -> names.add(jar.getFileName().toString()));
+            assertEquals(List.of("totpguard-filter-" + version + ".jar"), names, "only the filter jar in WEB-INF/lib");
+        }
+        Files.writeString(base.resolve("conf/Catalina/localhost/combined.xml"), Readme.fencedBlock(section, "xml"),
+                StandardCharsets.UTF_8);
     }
 
     private void launch() throws Exception {
@@ -149,10 +207,61 @@ abstract class TomcatJaasRealmSetup {
     void noSecretReachesTheLog() {
         // The log has the container's own lines; no typed password or code may be among them.
         assertTrue(tomcat.logLinesWith("kate-pw").isEmpty() && tomcat.logLinesWith("liam-pw").isEmpty()
-                        && tomcat.logLinesWith("mia-pw").isEmpty() && tomcat.logLinesWith("nora-pw").isEmpty(),
+                        && tomcat.logLinesWith("mia-pw").isEmpty() && tomcat.logLinesWith("nora-pw").isEmpty()
+                        && tomcat.logLinesWith("olga-pw").isEmpty(),
                 "a password reached the log:\n" + tomcat.log());
         assertTrue(!Pattern.compile("NoClassDefFoundError|ClassNotFoundException").matcher(tomcat.log()).find(),
                 "a class is missing from tomcat/lib:\n" + tomcat.log());
+    }
+
+    @Test
+    void jaasModuleWithTheFilterAsBothReadmesSayEnrollsOnTheCommandLineAndAsksForTheCodeOnlyAtLogin() throws Exception {
+        assertLoginError(new Browser().formLogin(combined, "olga", "olga-pw:123456", null));
+
+        byte[] secret = enrollOnTheCommandLine("olga");
+        Totp totp = Totp.builder().build();
+        String code = totp.generateAtStep(secret, totp.currentStep() + 1);
+        assertLoginError(new Browser().formLogin(combined, "olga", "olga-pw", null));
+        Browser browser = new Browser();
+        // Straight to the page: the filter recognises the module's TotpVerifiedPrincipal and asks for no code.
+        assertSecret(browser.formLogin(combined, "olga", "olga-pw:" + code, null));
+        for (int i = 0; i < 10; i++) {
+            assertSecret(browser.get(combined.resolve("secret.html")));
+        }
+        assertLoginError(new Browser().formLogin(combined, "olga", "olga-pw:" + code, null));
+        assertTrue(tomcat.logLinesWith("Connection is not available").isEmpty()
+                && tomcat.logLinesWith("totpguard.filter").stream().noneMatch(line -> line.contains("SEVERE")),
+                "the filter and the module must share one store:\n" + tomcat.log());
+    }
+
+    /**
+     * Runs the README's command as its own process on the jars in {@code $CATALINA_BASE/lib}, typing the code the
+     * secret it prints gives; returns that secret.
+     */
+    private byte[] enrollOnTheCommandLine(String user) throws Exception {
+        Process process = new ProcessBuilder(ContainerProcess.java(), "-cp", base.resolve("lib") + "/*",
+                "dev.totpguard.jaas.EnrollCommand", "--jaas-config", jaasConf.toString(), "--entry", "TotpGuard", user)
+                .redirectErrorStream(true).start();
+        StringBuilder screen = new StringBuilder();
+        byte[] secret = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                Writer keyboard = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                screen.append(line).append('\n');
+                if (line.startsWith("otpauth URI: ")) {
+                    secret = OtpAuthUri.parse(line.substring("otpauth URI: ".length())).secret().bytes();
+                    Totp totp = Totp.builder().build();
+                    keyboard.write(totp.generateAtStep(secret, totp.currentStep()) + "\n");
+                    keyboard.flush();
+                }
+            }
+        }
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "EnrollCommand did not end:\n" + screen);
+        assertEquals(0, process.exitValue(), "EnrollCommand:\n" + screen);
+        assertTrue(secret != null && screen.toString().contains("\u2588") && screen.toString().contains(user + " is enrolled"),
+                screen.toString());
+        return secret;
     }
 
     private void assertSecret(HttpResponse<String> response) {
