@@ -253,7 +253,8 @@ abstract class TomcatJaasRealmSetup {
                     secret = OtpAuthUri.parse(line.substring("otpauth URI: ".length())).secret().bytes();
                     Totp totp = Totp.builder().build();
                     keyboard.write(totp.generateAtStep(secret, totp.currentStep()) + "\n");
-                    keyboard.flush();
+                    // One code only: a second prompt reads the end of input and ends the command instead of waiting.
+                    keyboard.close();
                 }
             }
         }
