@@ -79,6 +79,11 @@ public final class Enrollment {
         return qrCode.pngDataUri(uri.toUriString());
     }
 
+    /** The key URI as a QR code in Unicode half blocks, for a terminal (see {@link QrCode#terminalText}). */
+    public String qrTerminalText() {
+        return qrCode.terminalText(uri.toUriString());
+    }
+
     /** User, issuer and parameters; never the secret nor the nonce. */
     @Override
     public String toString() {

@@ -5,9 +5,10 @@ import java.security.Principal;
 import java.util.Objects;
 
 /**
- * Marks a login that TOTP Guard's JAAS login module let in although the user has no active TOTP yet (option
- * {@code totpguard.jaas.not-enrolled=enroll}): the password was checked, no code was. The application or the
- * TOTP Guard filter must send such a user to enrollment before any protected page. It is never a
+ * Marks a login that an application's own login let in although the user has no active TOTP yet: the password was
+ * checked, no code was. The TOTP Guard filter sends such a user to enrollment before any protected page. (TOTP
+ * Guard's own JAAS and Jakarta Authentication modules never let such a user in: a realm is shared by applications
+ * that know nothing of this mark.) It is never a
  * {@link TotpVerifiedPrincipal}. Immutable.
  */
 public final class TotpEnrollmentRequiredPrincipal implements Principal, Serializable {

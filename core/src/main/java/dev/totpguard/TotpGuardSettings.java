@@ -171,7 +171,10 @@ public final class TotpGuardSettings {
     public static final String JAAS_CODE_SEPARATOR = "totpguard.jaas.code.separator";
     /** {@code true}: put the user name and the password without the code into the JAAS shared state. Default false. */
     public static final String JAAS_FORWARD_PASS = "totpguard.jaas.forward-pass";
-    /** A right password without an active TOTP: {@code refuse} (default) or {@code enroll} (let in, marked for enrollment). */
+    /**
+     * A right password without an active TOTP: only {@code refuse} (the default). {@code enroll}, which let such users
+     * into every application sharing the realm, stops the module with a message naming the command-line enrollment.
+     */
     public static final String JAAS_NOT_ENROLLED = "totpguard.jaas.not-enrolled";
 
     /** Jakarta Authentication module: {@code two-step} (password page, then code page; default) or {@code one-page}. */
@@ -186,7 +189,9 @@ public final class TotpGuardSettings {
     /**
      * SQL that maps a signed-in name to the account's canonical id, with one {@code ?} for the name, e.g.
      * {@code SELECT username FROM users WHERE username = ?}: exactly one row, or the login is refused. Read by
-     * the filter, the JAAS module and the Jakarta Authentication module ({@code dev.totpguard.store.JdbcAccountResolver}).
+     * the filter and by the JAAS module in stacked mode ({@code dev.totpguard.store.JdbcAccountResolver}); refused where
+     * the module checks the password itself (standalone, the Jakarta Authentication module), whose check already
+     * gives the stored name.
      */
     public static final String ACCOUNT_QUERY = "totpguard.account.query";
     /** JNDI name of the DataSource {@link #ACCOUNT_QUERY} runs on; default: {@link #JNDI_DATASOURCE}, the store's. */

@@ -147,6 +147,10 @@ public final class TwoFactorService implements AutoCloseable {
                         + " is invalid: expected a JDBC URL such as jdbc:postgresql://db:5432/app");
             }
             h2 = url.startsWith("jdbc:h2:");
+            relativeH2File(url).ifPresent(file -> LOG.log(System.Logger.Level.WARNING, "Setting "
+                    + TotpGuardSettings.JDBC_URL + " names an H2 file relative to the working directory, now " + file
+                    + ": started from another directory, TOTP Guard opens another, empty store (users would have to enroll"
+                    + " again). Give an absolute path, e.g. jdbc:h2:file:/var/lib/totpguard/totpguard"));
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(url);
             config.setUsername(read.string(TotpGuardSettings.JDBC_USER, h2 ? "sa" : null));
@@ -190,6 +194,28 @@ public final class TwoFactorService implements AutoCloseable {
         Builder builder = builder().store(store).keyRing(keyRing).policy(policy);
         builder.ownedResource = pool;
         return builder.build();
+    }
+
+    /**
+     * The file an embedded H2 URL names when its path is relative ({@code ./data}, {@code ../data}, as in
+     * {@link TotpGuardSettings#DEFAULT_JDBC_URL}), resolved against the working directory; empty for absolute and
+     * home-relative ({@code ~/}) paths, in-memory and server ({@code tcp:}, {@code ssl:}) URLs and other databases.
+     */
+    static Optional<Path> relativeH2File(String url) {
+        if (!url.startsWith("jdbc:h2:")) {
+            return Optional.empty();
+        }
+        String path = url.substring("jdbc:h2:".length());
+        int settings = path.indexOf(';');
+        path = settings < 0 ? path : path.substring(0, settings);
+        for (String prefix : List.of("file:", "split:", "nio:", "nioMapped:", "async:")) {
+            if (path.startsWith(prefix)) {
+                path = path.substring(prefix.length());
+            }
+        }
+        boolean relative = path.equals(".") || path.startsWith("./") || path.startsWith("../")
+                || path.startsWith(".\\") || path.startsWith("..\\");
+        return relative ? Optional.of(Path.of(path).toAbsolutePath().normalize()) : Optional.empty();
     }
 
     public TwoFactorPolicy policy() {

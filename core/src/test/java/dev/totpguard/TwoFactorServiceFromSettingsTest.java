@@ -12,7 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Building the service from the shared settings keys, as the filter and the JAAS module do. */
@@ -46,6 +54,57 @@ class TwoFactorServiceFromSettingsTest {
             assertTrue(restarted.status("alice").isActive(), "the H2 file keeps the credential");
             assertEquals(10, restarted.status("alice").recoveryCodesRemaining());
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "jdbc:h2:file:./totpguard-data/totpguard|true",
+            "jdbc:h2:./data;AUTO_SERVER=TRUE|true",
+            "jdbc:h2:file:../data|true",
+            "jdbc:h2:file:/var/lib/totpguard/totpguard|false",
+            "jdbc:h2:~/totpguard|false",
+            "jdbc:h2:mem:test|false",
+            "jdbc:h2:tcp://db/./data|false",
+            "jdbc:postgresql://db/./x|false"})
+    void relativeH2FileIsRecognised(String url, boolean relative) {
+        assertEquals(relative, TwoFactorService.relativeH2File(url).isPresent(), url);
+    }
+
+    @Test
+    void relativeH2FileIsWarnedAboutInOneLineNamingWhereItLandedWithoutTheRestOfTheUrl() throws Exception {
+        Map<String, String> settings = settings();
+        settings.put(TotpGuardSettings.JDBC_URL, "jdbc:h2:file:./target/relative-h2-" + System.nanoTime() + "/db;TRACE_LEVEL_FILE=0");
+        List<LogRecord> warnings = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(TwoFactorService.class.getName());
+        logger.addHandler(handler);
+        try {
+            TwoFactorService.fromSettings(settings).close();
+            settings.put(TotpGuardSettings.JDBC_URL, "jdbc:h2:file:" + directory.resolve("absolute").toAbsolutePath());
+            TwoFactorService.fromSettings(settings).close();
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertEquals(1, warnings.size(), warnings.toString());
+        String message = warnings.get(0).getMessage();
+        assertTrue(message.contains(TotpGuardSettings.JDBC_URL) && message.contains("working directory")
+                && message.contains(Path.of("target").toAbsolutePath().toString()), message);
+        assertFalse(message.contains("TRACE_LEVEL"), message);
     }
 
     @Test

@@ -33,7 +33,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Renders text, typically an otpauth:// key URI, as a QR code (ISO/IEC 18004) for an authenticator app to
- * scan: PNG bytes, standalone SVG text or a {@code data:image/png;base64,...} URI to inline in a page.
+ * scan: PNG bytes, standalone SVG text, a {@code data:image/png;base64,...} URI to inline in a page, or Unicode
+ * half blocks for a terminal.
  *
  * <p>Error correction level M (about 15 % of the symbol may be damaged) is fixed: it is what authenticator
  * apps and other TOTP issuers use, and it keeps a key URI small enough to scan from a laptop screen.
@@ -172,6 +173,30 @@ public final class QrCode {
      */
     public String pngDataUri(String content) {
         return "data:image/png;base64," + Base64.getEncoder().encodeToString(png(content));
+    }
+
+    /**
+     * The QR code as lines of text for a terminal with light text on a dark background (most terminals): each
+     * character is two modules stacked, drawn with the Unicode half blocks {@code U+2580 U+2584 U+2588}, light modules
+     * (and the quiet zone) as the text colour and dark ones as the background, as {@code qrencode -t UTF8} does. The
+     * {@code size} does not apply; the quiet zone is {@code margin} modules.
+     *
+     * @throws IllegalArgumentException if {@code content} is empty or too long for a QR code
+     */
+    public String terminalText(String content) {
+        BitMatrix modules = modules(content);
+        int side = modules.getWidth();
+        StringBuilder text = new StringBuilder((side + 1) * (side + 1) / 2);
+        for (int y = 0; y < side; y += 2) {
+            for (int x = 0; x < side; x++) {
+                boolean topLight = !modules.get(x, y);
+                // An odd last row pairs with one more row of quiet zone.
+                boolean bottomLight = y + 1 >= side || !modules.get(x, y + 1);
+                text.append(topLight ? (bottomLight ? '\u2588' : '\u2580') : (bottomLight ? '\u2584' : ' '));
+            }
+            text.append('\n');
+        }
+        return text.toString();
     }
 
     @Override

@@ -163,6 +163,35 @@ class QrCodeTest {
     }
 
     @Test
+    void terminalTextShownOnADarkTerminalDecodesToTheSameUri() throws Exception {
+        String text = QrCode.builder().build().terminalText(URI);
+        String[] lines = text.split("\n");
+        int side = lines[0].length();
+        assertTrue(text.chars().allMatch(c -> c == '\n' || c == ' ' || c == 0x2580 || c == 0x2584 || c == 0x2588), text);
+        assertEquals(side, viewBoxSide(QrCode.builder().build().svg(URI)), "one column per module");
+        assertEquals((side + 1) / 2, lines.length, "two modules per line");
+
+        // A terminal with light text on black: a glyph's upper or lower half is lit, the rest stays dark.
+        int scale = 4;
+        BufferedImage screen = new BufferedImage(side * scale, lines.length * 2 * scale, BufferedImage.TYPE_INT_RGB);
+        for (int row = 0; row < lines.length; row++) {
+            assertEquals(side, lines[row].length(), "line " + row);
+            for (int x = 0; x < side; x++) {
+                char glyph = lines[row].charAt(x);
+                boolean upper = glyph == 0x2580 || glyph == 0x2588;
+                boolean lower = glyph == 0x2584 || glyph == 0x2588;
+                for (int dy = 0; dy < 2 * scale; dy++) {
+                    boolean lit = dy < scale ? upper : lower;
+                    for (int dx = 0; dx < scale; dx++) {
+                        screen.setRGB(x * scale + dx, (row * 2) * scale + dy, lit ? 0xffffff : 0x000000);
+                    }
+                }
+            }
+        }
+        assertEquals(URI, decode(screen).getText());
+    }
+
+    @Test
     void dataUriCarriesThePngInline() {
         QrCode qr = QrCode.builder().build();
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -134,5 +135,44 @@ final class Readme {
             }
         }
         throw new AssertionError("jaas/README.md has no ```xml block with " + marker);
+    }
+
+    private static final String WITH_FILTER_START = "<!-- tomcat: JAAS module with the filter -->";
+    private static final String WITH_FILTER_END = "<!-- end: JAAS module with the filter -->";
+
+    /**
+     * The section on the JAAS module with the filter on Tomcat, which jaas/README.md and filter/README.md must carry
+     * word for word (they once contradicted each other).
+     */
+    static String tomcatJaasWithFilter() throws IOException {
+        String fromJaas = section(projectRoot().resolve("jaas/README.md"), WITH_FILTER_START, WITH_FILTER_END);
+        String fromFilter = section(projectRoot().resolve("filter/README.md"), WITH_FILTER_START, WITH_FILTER_END);
+        if (!fromJaas.equals(fromFilter)) {
+            throw new AssertionError("jaas/README.md and filter/README.md differ on the JAAS module with the filter:\n"
+                    + fromJaas + "\n---\n" + fromFilter);
+        }
+        return fromJaas;
+    }
+
+    /** The first {@code ```language} block of {@code text}, its list indentation removed. */
+    static String fencedBlock(String text, String language) {
+        Matcher block = Pattern.compile("(?m)^( *)```" + Pattern.quote(language) + "\n(.*?)^ *```", Pattern.DOTALL)
+                .matcher(text);
+        if (!block.find()) {
+            throw new AssertionError("no ```" + language + " block in:\n" + text);
+        }
+        int indent = block.group(1).length();
+        return block.group(2).lines().map(line -> line.length() >= indent && line.substring(0, indent).isBlank()
+                ? line.substring(indent) : line.strip()).collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    private static String section(Path file, String start, String end) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        int from = text.indexOf(start);
+        int to = text.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new AssertionError(file + " has no section " + start + " ... " + end);
+        }
+        return text.substring(from, to + end.length());
     }
 }

@@ -38,6 +38,11 @@ final class TestWebapp {
         write(dir, realm, "FORM", "admin/", " metadata-complete=\"true\"", "/admin/*", contextParameters);
     }
 
+    /** As {@link #write(Path, String, String)}, with these context parameters (e.g. TOTP Guard's filter settings). */
+    static void write(Path dir, String realm, String method, Map<String, String> contextParameters) throws IOException {
+        write(dir, realm, method, "", "", "/*", contextParameters);
+    }
+
     private static void write(Path dir, String realm, String method, String secretDir, String webAppAttributes,
             String constrained, Map<String, String> contextParameters) throws IOException {
         Files.createDirectories(dir.resolve("WEB-INF"));

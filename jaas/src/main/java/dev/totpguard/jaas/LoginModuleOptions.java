@@ -19,7 +19,18 @@ final class LoginModuleOptions {
 
     enum FirstPass { NONE, USE, TRY }
 
-    enum NotEnrolled { REFUSE, ENROLL }
+    /** Users without an active second factor are always refused; the option stays only to say so when set to enroll. */
+    enum NotEnrolled { REFUSE }
+
+    /** Why {@code not-enrolled=enroll} is gone, and what to do instead. */
+    static final String ENROLL_REMOVED = "JAAS option " + TotpGuardSettings.JAAS_NOT_ENROLLED + "=enroll is no longer"
+            + " supported: it let users without a second factor into every application sharing the realm with the password"
+            + " alone. Enroll them before their first login with dev.totpguard.jaas.EnrollCommand (see the README of"
+            + " totpguard-jaas), or remove the option";
+
+    /** The keys of an {@link dev.totpguard.AccountResolver} over the user table, read in stacked mode only. */
+    private static final Set<String> ACCOUNT_KEYS = Set.of(TotpGuardSettings.ACCOUNT_QUERY,
+            TotpGuardSettings.ACCOUNT_JNDI_DATASOURCE);
 
     enum PasswordSource { PROPERTIES, JDBC }
 
@@ -50,6 +61,7 @@ final class LoginModuleOptions {
     private final NotEnrolled notEnrolled;
     private final boolean debug;
     private final Map<String, String> serviceSettings;
+    private final Map<String, String> accountSettings;
 
     private LoginModuleOptions(Map<String, ?> options, boolean verifierGiven) {
         mode = choice(options, TotpGuardSettings.JAAS_MODE, Mode.class, Mode.STANDALONE);
@@ -65,6 +77,9 @@ final class LoginModuleOptions {
                     + " last digits");
         }
         forwardPass = bool(options, TotpGuardSettings.JAAS_FORWARD_PASS, false);
+        if ("enroll".equalsIgnoreCase(text(options, TotpGuardSettings.JAAS_NOT_ENROLLED, ""))) {
+            throw new IllegalArgumentException(ENROLL_REMOVED);
+        }
         notEnrolled = choice(options, TotpGuardSettings.JAAS_NOT_ENROLLED, NotEnrolled.class, NotEnrolled.REFUSE);
         debug = bool(options, JaasSettings.DEBUG, false);
         // The JDK's own modules spell them useFirstPass / tryFirstPass: both spellings are accepted.
@@ -110,9 +125,12 @@ final class LoginModuleOptions {
         // key would otherwise be dropped here and its default would silently apply.
         TotpGuardSettings.refuseUnknownKeys(options.keySet(), OBJECT_OPTIONS, "JAAS option");
         Map<String, String> service = new TreeMap<>();
+        Map<String, String> account = new TreeMap<>();
         for (Map.Entry<String, ?> entry : options.entrySet()) {
             String key = entry.getKey();
-            if (key.startsWith("totpguard.jaas.")) {
+            if (ACCOUNT_KEYS.contains(key)) {
+                account.put(key, text(options, key, ""));
+            } else if (key.startsWith("totpguard.jaas.")) {
                 if (!KNOWN_JAAS_KEYS.contains(key) && !OBJECT_OPTIONS.contains(key)) {
                     throw new IllegalArgumentException("Unknown JAAS option " + key + ": did you mean "
                             + TotpGuardSettings.nearestKnownKey(key) + "? (the options are listed in the README of"
@@ -124,6 +142,14 @@ final class LoginModuleOptions {
             }
         }
         serviceSettings = Map.copyOf(service);
+        if (mode == Mode.STANDALONE && !account.isEmpty()) {
+            // A setting nothing reads must not exist: the own password check already gives the account's stored name.
+            throw new IllegalArgumentException("JAAS option " + account.keySet().iterator().next() + " must be unset"
+                    + " here: this module checks the password itself and keys the second factor on the name the user source"
+                    + " stores (" + TotpGuardSettings.JAAS_PASSWORD_SOURCE + "). It maps the name another module"
+                    + " established, in " + TotpGuardSettings.JAAS_MODE + "=stacked only");
+        }
+        accountSettings = Map.copyOf(account);
     }
 
     /**
@@ -211,9 +237,20 @@ final class LoginModuleOptions {
         return debug;
     }
 
-    /** The {@code totpguard.*} store and policy keys (not {@code .jaas.*}, {@code .sam.*}, {@code .filter.*}), for the service. */
+    /**
+     * The {@code totpguard.*} store and policy keys (not {@code .jaas.*}, {@code .sam.*}, {@code .filter.*},
+     * {@code .account.*}), for the service.
+     */
     Map<String, String> serviceSettings() {
         return serviceSettings;
+    }
+
+    /**
+     * The {@code totpguard.account.*} keys (stacked mode only; empty otherwise): how to map the name the password
+     * module established to the account's stored name, see {@link dev.totpguard.store.JdbcAccountResolver}.
+     */
+    Map<String, String> accountSettings() {
+        return accountSettings;
     }
 
     private static String text(Map<String, ?> options, String key, String fallback) {

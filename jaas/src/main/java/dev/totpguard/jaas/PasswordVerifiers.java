@@ -2,8 +2,11 @@ package dev.totpguard.jaas;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.totpguard.AccountResolver;
 import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.store.JdbcAccountResolver;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.naming.InitialContext;
@@ -11,8 +14,9 @@ import javax.naming.NamingException;
 import javax.sql.DataSource;
 
 /**
- * Builds the {@link PasswordVerifier} that options name ({@code totpguard.jaas.password.source}), through
- * {@link SharedServices} so each users configuration is read once. Stateless.
+ * Builds the {@link PasswordVerifier} that options name ({@code totpguard.jaas.password.source}) and, in stacked
+ * mode, the {@link AccountResolver} of {@code totpguard.account.query}, through {@link SharedServices} so each users
+ * configuration is read once. Stateless.
  */
 final class PasswordVerifiers {
 
@@ -33,6 +37,33 @@ final class PasswordVerifiers {
         key.put("layout", String.join(",", options.usersTable(), options.usersNameColumn(),
                 options.usersPasswordColumn(), options.rolesTable(), options.rolesColumn()));
         return SharedServices.verifier(key, () -> build(options));
+    }
+
+    /**
+     * The resolver of stacked mode: a {@link JdbcAccountResolver} when {@code totpguard.account.query} is set (on the
+     * DataSource of {@code totpguard.account.jndi-datasource}, else the store's JNDI DataSource, else a small pool on
+     * the store's JDBC URL), otherwise the name as the password module gives it.
+     *
+     * @throws IllegalArgumentException naming the key when the query is malformed or its DataSource cannot be found
+     */
+    static AccountResolver accountResolver(LoginModuleOptions options) {
+        Map<String, String> account = new HashMap<>(options.accountSettings());
+        String storeJndi = options.serviceSettings().get(TotpGuardSettings.JNDI_DATASOURCE);
+        if (storeJndi != null) {
+            account.put(TotpGuardSettings.JNDI_DATASOURCE, storeJndi);
+        }
+        if (account.getOrDefault(TotpGuardSettings.ACCOUNT_QUERY, "").isEmpty()) {
+            // Refuses a jndi-datasource without a query, naming both keys.
+            return JdbcAccountResolver.fromSettings(account, null).orElse(AccountResolver.asGiven());
+        }
+        Map<String, String> key = new TreeMap<>(options.serviceSettings());
+        key.putAll(account);
+        key.put("kind", "account");
+        return SharedServices.resolver(key, () -> {
+            boolean named = !account.getOrDefault(TotpGuardSettings.ACCOUNT_JNDI_DATASOURCE, "").isEmpty() || storeJndi != null;
+            return JdbcAccountResolver.fromSettings(account,
+                    named ? null : pool("totpguard-jaas-accounts", options.serviceSettings())).orElseThrow();
+        });
     }
 
     private static PasswordVerifier build(LoginModuleOptions options) {
@@ -70,10 +101,17 @@ final class PasswordVerifiers {
                         + " cannot be looked up (" + e.getMessage() + ")", e);
             }
         }
+        return pool("totpguard-jaas-users", settings);
+    }
+
+    /** A small pool on the store's JDBC URL, closed with the shared services. */
+    private static DataSource pool(String name, Map<String, String> settings) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("totpguard-jaas-users");
-        config.setJdbcUrl(settings.getOrDefault(TotpGuardSettings.JDBC_URL, TotpGuardSettings.DEFAULT_JDBC_URL));
-        config.setUsername(settings.get(TotpGuardSettings.JDBC_USER));
+        config.setPoolName(name);
+        String url = settings.getOrDefault(TotpGuardSettings.JDBC_URL, TotpGuardSettings.DEFAULT_JDBC_URL);
+        config.setJdbcUrl(url);
+        // The same default user as the store's pool (TwoFactorService.fromSettings): H2 files are created by "sa".
+        config.setUsername(settings.getOrDefault(TotpGuardSettings.JDBC_USER, url.startsWith("jdbc:h2:") ? "sa" : null));
         config.setPassword(settings.get(TotpGuardSettings.JDBC_PASSWORD));
         config.setMaximumPoolSize(4);
         config.setMinimumIdle(0);

@@ -1,5 +1,6 @@
 package dev.totpguard.jaas;
 
+import dev.totpguard.AccountResolver;
 import dev.totpguard.TwoFactorService;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -9,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * One {@link TwoFactorService} per distinct set of {@code totpguard.*} settings, and one
- * {@link PasswordVerifier} per distinct users configuration, shared by every {@link TotpLoginModule} and
+ * One {@link TwoFactorService} per distinct set of {@code totpguard.*} settings, one
+ * {@link PasswordVerifier} per distinct users configuration and one {@link AccountResolver} per account query, shared by every {@link TotpLoginModule} and
  * {@code TotpServerAuthModule} loaded by the same class loader.
  *
  * <p><b>Why this is the project's one piece of static mutable state.</b> JAAS creates a new
@@ -31,6 +32,7 @@ final class SharedServices {
 
     private static final Map<Map<String, String>, TwoFactorService> SERVICES = new ConcurrentHashMap<>();
     private static final Map<Map<String, String>, PasswordVerifier> VERIFIERS = new ConcurrentHashMap<>();
+    private static final Map<Map<String, String>, AccountResolver> RESOLVERS = new ConcurrentHashMap<>();
     private static final List<AutoCloseable> CLOSEABLES = new ArrayList<>();
 
     static {
@@ -58,6 +60,11 @@ final class SharedServices {
         return VERIFIERS.computeIfAbsent(Map.copyOf(key), k -> factory.get());
     }
 
+    /** The account resolver for this key, built on first use by {@code factory}; a factory exception caches nothing. */
+    static AccountResolver resolver(Map<String, String> key, Supplier<AccountResolver> factory) {
+        return RESOLVERS.computeIfAbsent(Map.copyOf(key), k -> factory.get());
+    }
+
     /** Registers something a factory opened (a pool) to be closed with the services. */
     static void remember(AutoCloseable closeable) {
         synchronized (CLOSEABLES) {
@@ -74,6 +81,7 @@ final class SharedServices {
         }
         SERVICES.clear();
         VERIFIERS.clear();
+        RESOLVERS.clear();
         for (AutoCloseable closeable : toClose) {
             try {
                 closeable.close();

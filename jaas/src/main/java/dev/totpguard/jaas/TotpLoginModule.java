@@ -1,14 +1,16 @@
 package dev.totpguard.jaas;
 
-import dev.totpguard.TotpEnrollmentRequiredPrincipal;
+import dev.totpguard.AccountResolver;
 import dev.totpguard.TotpVerifiedPrincipal;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.store.StoreException;
 import java.lang.System.Logger.Level;
 import java.security.Principal;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.CallbackHandler;
@@ -50,9 +52,8 @@ import javax.security.auth.spi.LoginModule;
  * A wrong password, wrong or replayed code, missing code or unknown user all give the same
  * {@link FailedLoginException} message, after the same password hashing work; a locked second factor gives
  * {@link AccountLockedException} whichever password was typed; a store or users-source failure gives a plain
- * {@link LoginException} (fail closed). A user without an active TOTP is refused, or, with
- * {@code totpguard.jaas.not-enrolled=enroll}, let in with a {@link TotpEnrollmentRequiredPrincipal} and no
- * {@link TotpVerifiedPrincipal}. A bad option is reported by name: logged at {@link #initialize} and thrown
+ * {@link LoginException} (fail closed). A user without an active TOTP is refused like a wrong code: enroll
+ * users beforehand ({@link EnrollCommand}). A bad option is reported by name: logged at {@link #initialize} and thrown
  * by every {@link #login()}.
  *
  * <p>Not thread-safe, as JAAS intends: {@code LoginContext} creates one instance per login. The services it
@@ -83,13 +84,13 @@ public final class TotpLoginModule implements LoginModule {
     private LoginModuleOptions options;
     private String configurationError;
     private TwoFactorLogin twoFactorLogin;
+    private AccountResolver accounts;
 
     // One attempt: set by login(), consumed by commit(), wiped by abort()/logout().
     private String user;
     private Set<String> roles;
     private char[] pendingCode;
     private String clientAddress;
-    private boolean enrollmentRequired;
     private final Set<Principal> added = new LinkedHashSet<>();
 
     /** Public no-argument constructor, as JAAS requires. */
@@ -118,8 +119,9 @@ public final class TotpLoginModule implements LoginModule {
             this.options = LoginModuleOptions.parse(plain, verifierInstance != null);
             TwoFactorService service = TwoFactorLogin.serviceFrom(serviceInstance, this.options);
             PasswordVerifier verifier = TwoFactorLogin.verifierFrom(verifierInstance, this.options);
-            this.twoFactorLogin = new TwoFactorLogin(service, verifier,
-                    this.options.notEnrolled() == LoginModuleOptions.NotEnrolled.ENROLL, clock);
+            this.twoFactorLogin = new TwoFactorLogin(service, verifier, clock);
+            this.accounts = this.options.mode() == LoginModuleOptions.Mode.STACKED
+                    ? PasswordVerifiers.accountResolver(this.options) : AccountResolver.asGiven();
             this.configurationError = null;
             this.state = State.READY;
         } catch (RuntimeException e) {
@@ -275,15 +277,11 @@ public final class TotpLoginModule implements LoginModule {
         }
     }
 
-    /** Maps the decision to JAAS: only ACCEPTED (or an allowed ENROLLMENT_REQUIRED) returns. */
+    /** Maps the decision to JAAS: only ACCEPTED returns. */
     private void enforce(TwoFactorLogin.Outcome outcome) throws LoginException {
         debug(outcome.name());
         switch (outcome) {
             case ACCEPTED:
-                enrollmentRequired = false;
-                return;
-            case ENROLLMENT_REQUIRED:
-                enrollmentRequired = true;
                 return;
             case LOCKED:
                 throw new AccountLockedException(LOCKED);
@@ -305,6 +303,7 @@ public final class TotpLoginModule implements LoginModule {
         try {
             if (options.mode() == LoginModuleOptions.Mode.STACKED) {
                 // Checked only now: JAAS commits only when every module accepted the login (see class doc).
+                user = account(user);
                 enforce(twoFactorLogin.checkCode(TwoFactorLogin.PasswordCheck.checkedElsewhere(user), pendingCode,
                         clientAddress));
             }
@@ -318,8 +317,7 @@ public final class TotpLoginModule implements LoginModule {
                     principals.add(new RolePrincipal(role));
                 }
             }
-            principals.add(enrollmentRequired ? new TotpEnrollmentRequiredPrincipal(user)
-                    : new TotpVerifiedPrincipal(user, clock.instant()));
+            principals.add(new TotpVerifiedPrincipal(user, clock.instant()));
             for (Principal principal : principals) {
                 if (subject.getPrincipals().add(principal)) {
                     added.add(principal);
@@ -381,10 +379,27 @@ public final class TotpLoginModule implements LoginModule {
         user = null;
         roles = null;
         clientAddress = null;
-        enrollmentRequired = false;
         if (state != State.UNINITIALIZED) {
             state = State.READY;
         }
+    }
+
+    /**
+     * The account whose password the module before this one accepted: the name it established may be another spelling
+     * of the stored one (a case-insensitive directory), and the second factor belongs to the account.
+     */
+    private String account(String login) throws LoginException {
+        Optional<String> account;
+        try {
+            account = accounts.account(login);
+        } catch (StoreException e) {
+            LOG.log(Level.ERROR, "TOTP Guard cannot map a user name to its account: {0}", e.getMessage());
+            throw chained(UNAVAILABLE, e);
+        }
+        if (account.isEmpty()) {
+            throw failed();
+        }
+        return account.get();
     }
 
     private FailedLoginException failed() {

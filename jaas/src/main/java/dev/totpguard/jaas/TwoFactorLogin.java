@@ -38,13 +38,14 @@ import java.util.Set;
  */
 public final class TwoFactorLogin {
 
-    /** What a login attempt comes to. Only {@link #ACCEPTED} and {@link #ENROLLMENT_REQUIRED} let anyone in. */
+    /**
+     * What a login attempt comes to. Only {@link #ACCEPTED} lets anyone in: a user without an active TOTP is
+     * {@link #FAILED} like any other (enroll users beforehand, e.g. with {@link EnrollCommand}).
+     */
     public enum Outcome {
         /** Password and code right: the code is used up. */
         ACCEPTED,
-        /** Password right, no active TOTP, and the configuration lets such users in to enroll. */
-        ENROLLMENT_REQUIRED,
-        /** Any wrong factor, a missing code, an unknown user: one answer for all. */
+        /** Any wrong factor, a missing code, an unknown user, no active TOTP: one answer for all. */
         FAILED,
         /** Too many wrong codes: the second factor is locked for a while. */
         LOCKED,
@@ -59,26 +60,22 @@ public final class TwoFactorLogin {
 
     private final TwoFactorService service;
     private final PasswordVerifier verifier;
-    private final boolean letUnenrolledIn;
     private final Clock clock;
 
     /**
      * @param verifier {@code null} when another module checks passwords (only {@link #checkCode} with
      *     {@link PasswordCheck#checkedElsewhere} is used then)
-     * @param letUnenrolledIn {@code true}: a right password without an active TOTP gives
-     *     {@link Outcome#ENROLLMENT_REQUIRED} instead of {@link Outcome#FAILED}
      */
-    public TwoFactorLogin(TwoFactorService service, PasswordVerifier verifier, boolean letUnenrolledIn, Clock clock) {
+    public TwoFactorLogin(TwoFactorService service, PasswordVerifier verifier, Clock clock) {
         this.service = Objects.requireNonNull(service, "service");
         this.verifier = verifier;
-        this.letUnenrolledIn = letUnenrolledIn;
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
      * The decision configured by JAAS-style options, as the Jakarta Authentication module reads them: the
      * {@code totpguard.*} store and policy keys, the {@code totpguard.jaas.password.*}, {@code users.*},
-     * {@code roles.*} and {@code not-enrolled} keys, and optionally instances under
+     * {@code roles.*} keys, and optionally instances under
      * {@link TotpLoginModule#SERVICE_OPTION} and {@link TotpLoginModule#VERIFIER_OPTION}. Services and users
      * sources are shared per option set (see {@link TotpLoginModule#closeSharedServices()}).
      *
@@ -93,8 +90,7 @@ public final class TwoFactorLogin {
             throw new IllegalArgumentException("Option " + TotpGuardSettings.JAAS_MODE + " must be standalone here:"
                     + " this module checks the password itself");
         }
-        return new TwoFactorLogin(serviceFrom(serviceInstance, parsed),
-                verifierFrom(verifierInstance, parsed), parsed.notEnrolled() == LoginModuleOptions.NotEnrolled.ENROLL,
+        return new TwoFactorLogin(serviceFrom(serviceInstance, parsed), verifierFrom(verifierInstance, parsed),
                 Clock.systemUTC());
     }
 
@@ -163,8 +159,6 @@ public final class TwoFactorLogin {
         switch (verification.outcome()) {
             case ACCEPTED:
                 return Outcome.ACCEPTED;
-            case NOT_ENROLLED:
-                return letUnenrolledIn ? Outcome.ENROLLMENT_REQUIRED : Outcome.FAILED;
             case LOCKED:
                 return Outcome.LOCKED;
             case STORE_UNAVAILABLE:

@@ -3,7 +3,6 @@ package dev.totpguard.jaspic;
 import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TotpVerifiedPrincipal;
 import dev.totpguard.jaas.PasswordStoreException;
-import dev.totpguard.TotpEnrollmentRequiredPrincipal;
 import dev.totpguard.jaas.TwoFactorLogin;
 import jakarta.security.auth.message.AuthException;
 import jakarta.security.auth.message.AuthStatus;
@@ -55,7 +54,7 @@ import java.nio.charset.StandardCharsets;
  * requests. Logging out is {@code HttpSession.invalidate()}.
  *
  * <p>Options: the {@code totpguard.*} store and policy keys, the password keys of the JAAS module
- * ({@code totpguard.jaas.password.*}, {@code users.*}, {@code roles.*}, {@code not-enrolled}) and
+ * ({@code totpguard.jaas.password.*}, {@code users.*}, {@code roles.*}) and
  * {@code totpguard.sam.*}; see {@link TotpGuardSettings}. A bad option makes {@link #initialize} throw an
  * {@link AuthException} naming it.
  *
@@ -269,11 +268,9 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         TwoFactorLogin.Outcome outcome = login.checkCode(check, code, request.getRemoteAddr());
         switch (outcome) {
             case ACCEPTED:
-            case ENROLLMENT_REQUIRED:
                 // Second privilege change: both factors are done, so the id changes again.
                 request.changeSessionId();
-                session.setAttribute(AUTHENTICATED, new Authenticated(check.user(), check.roles(),
-                        outcome == TwoFactorLogin.Outcome.ENROLLMENT_REQUIRED, clock.instant()));
+                session.setAttribute(AUTHENTICATED, new Authenticated(check.user(), check.roles(), clock.instant()));
                 Object target = session.getAttribute(TARGET);
                 session.removeAttribute(TARGET);
                 String next = target instanceof String && SAFE_PATH.matcher((String) target).matches()
@@ -312,8 +309,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         Callback[] callbacks = {new CallerPrincipalCallback(client, user.name),
                 new GroupPrincipalCallback(client, user.roles.toArray(new String[0]))};
         handler.handle(callbacks);
-        client.getPrincipals().add(user.enrollmentRequired ? new TotpEnrollmentRequiredPrincipal(user.name)
-                : new TotpVerifiedPrincipal(user.name, user.at));
+        client.getPrincipals().add(new TotpVerifiedPrincipal(user.name, user.at));
     }
 
     private String csrf(HttpSession session) {
@@ -390,23 +386,20 @@ public final class TotpServerAuthModule implements ServerAuthModule {
     @Override
     public void cleanSubject(MessageInfo messageInfo, Subject subject) {
         if (subject != null) {
-            subject.getPrincipals().removeIf(p -> p instanceof TotpVerifiedPrincipal
-                    || p instanceof TotpEnrollmentRequiredPrincipal);
+            subject.getPrincipals().removeIf(p -> p instanceof TotpVerifiedPrincipal);
         }
     }
 
     /** Both factors passed: kept in the session, read on every request. Immutable. */
     static final class Authenticated implements Serializable {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L; // 1: had enrollmentRequired; such a session must not come back as verified
         final String name;
         final Set<String> roles;
-        final boolean enrollmentRequired;
         final Instant at;
 
-        Authenticated(String name, Set<String> roles, boolean enrollmentRequired, Instant at) {
+        Authenticated(String name, Set<String> roles, Instant at) {
             this.name = name;
             this.roles = Set.copyOf(roles);
-            this.enrollmentRequired = enrollmentRequired;
             this.at = at;
         }
     }

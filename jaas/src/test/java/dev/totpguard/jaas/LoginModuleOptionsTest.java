@@ -61,7 +61,10 @@ class LoginModuleOptionsTest {
     @CsvSource(delimiter = '|', value = {
             "totpguard.jaas.mode|both|totpguard.jaas.mode must be standalone or stacked, not 'both'",
             "totpguard.jaas.code.source|header|totpguard.jaas.code.source must be callback or appended",
-            "totpguard.jaas.not-enrolled|allow|totpguard.jaas.not-enrolled must be refuse or enroll",
+            "totpguard.jaas.not-enrolled|allow|totpguard.jaas.not-enrolled must be refuse, not 'allow'",
+            "totpguard.jaas.not-enrolled|Enroll|totpguard.jaas.not-enrolled=enroll is no longer supported",
+            "totpguard.account.query|SELECT username FROM users WHERE username = ?|totpguard.account.query must be unset here",
+            "totpguard.account.jndi-datasource|java:comp/env/jdbc/users|totpguard.account.jndi-datasource must be unset here",
             "totpguard.jaas.forward-pass|yes|totpguard.jaas.forward-pass must be true or false, not 'yes'",
             "use_first_pass|1|use_first_pass must be true or false",
             "totpguard.jaas.password.iterations|600k|totpguard.jaas.password.iterations must be a whole number from 1000",
@@ -78,6 +81,14 @@ class LoginModuleOptionsTest {
         raw.put(key, value);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoginModuleOptions.parse(raw));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void accountKeysAreKeptForTheResolverInStackedModeAndNotPassedToTheService() {
+        LoginModuleOptions options = LoginModuleOptions.parse(Map.of("totpguard.jaas.mode", "stacked",
+                "totpguard.account.query", " SELECT username FROM users WHERE username = ? ", "totpguard.issuer", "Example"));
+        assertEquals(Map.of("totpguard.account.query", "SELECT username FROM users WHERE username = ?"), options.accountSettings());
+        assertEquals(Map.of("totpguard.issuer", "Example"), options.serviceSettings());
     }
 
     @Test

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TotpGuardSettings;
-import dev.totpguard.TotpEnrollmentRequiredPrincipal;
 import dev.totpguard.TotpVerifiedPrincipal;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.store.JdbcCredentialStore;
@@ -146,7 +145,7 @@ class TotpLoginModuleTest {
     static final List<String> SPELLINGS_OF_ADMIN = List.of("ADMIN", "Admin", "ádmin", "admın", "ＡＤＭＩＮ", " admin ");
 
     static Configuration caseInsensitiveStandalone(boolean echoTypedName) {
-        Map<String, Object> options = standalone(TotpGuardSettings.JAAS_NOT_ENROLLED, "enroll");
+        Map<String, Object> options = standalone();
         options.put(TotpLoginModule.VERIFIER_OPTION, new CaseInsensitivePasswords(Map.of("admin", "admin-pw"), echoTypedName));
         return configuration(totp(LoginModuleControlFlag.REQUIRED, options));
     }
@@ -162,7 +161,6 @@ class TotpLoginModuleTest {
             Subject subject = login(config, answers(spelling, "admin-pw", admin.nextCode()));
             assertEquals(Set.of("admin"), names(subject, UserPrincipal.class), spelling);
             assertEquals(Set.of("admin"), names(subject, TotpVerifiedPrincipal.class), spelling);
-            assertTrue(names(subject, TotpEnrollmentRequiredPrincipal.class).isEmpty(), spelling);
         }
     }
 
@@ -187,13 +185,45 @@ class TotpLoginModuleTest {
         AppConfigurationEntry password = new AppConfigurationEntry(CaseInsensitivePasswords.Module.class.getName(),
                 LoginModuleControlFlag.REQUIRED, Map.of("users", new CaseInsensitivePasswords(Map.of("admin", "admin-pw"), true)));
         Configuration config = configuration(password,
-                totp(LoginModuleControlFlag.REQUIRED, stacked(TotpGuardSettings.JAAS_NOT_ENROLLED, "enroll")));
+                totp(LoginModuleControlFlag.REQUIRED, stacked()));
         String code = admin.nextCode();
 
         for (String spelling : SPELLINGS_OF_ADMIN) {
             assertThrows(FailedLoginException.class, () -> login(config, answers(spelling, "admin-pw", code)), spelling);
         }
         assertEquals(Set.of("admin"), names(login(config, answers("admin", "admin-pw", code)), TotpVerifiedPrincipal.class));
+    }
+
+    @Test
+    void stackedWithAnAccountQueryOtherSpellingsAreAskedForTheAccountsOwnCodeAndNeverLetInWithoutIt() throws Exception {
+        TestStore.Enrolled root = store.enroll("root");
+        // The user table the password module reads, in a deliberately case-insensitive column (like MariaDB's
+        // default collation), in the store's own H2 database.
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(
+                store.settings().get(TotpGuardSettings.JDBC_URL), "sa", "");
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE jaasenroll_accounts (username VARCHAR_IGNORECASE(64) PRIMARY KEY)");
+            statement.execute("INSERT INTO jaasenroll_accounts VALUES ('root')");
+        }
+        AppConfigurationEntry password = new AppConfigurationEntry(CaseInsensitivePasswords.Module.class.getName(),
+                LoginModuleControlFlag.REQUIRED, Map.of("users", new CaseInsensitivePasswords(Map.of("root", "root-pw"), true)));
+        Configuration config = configuration(password, totp(LoginModuleControlFlag.REQUIRED, stacked(
+                TotpGuardSettings.ACCOUNT_QUERY, "SELECT username FROM jaasenroll_accounts WHERE username = ?")));
+
+        for (String spelling : List.of("ROOT", "Root", "rOoT")) {
+            assertThrows(FailedLoginException.class, () -> login(config, answers(spelling, "root-pw", null)), spelling);
+            assertThrows(FailedLoginException.class, () -> login(config, answers(spelling, "root-pw", root.wrongCode())), spelling);
+            Subject subject = login(config, answers(spelling, "root-pw", root.nextCode()));
+            assertEquals(Set.of("root"), names(subject, TotpVerifiedPrincipal.class), spelling);
+        }
+        // Spellings the table does not map to the account are refused, even with the account's code.
+        for (String spelling : List.of(" root", "root ", "rööt", "ＲＯＯＴ")) {
+            String code = root.nextCode();
+            assertThrows(FailedLoginException.class, () -> login(config, answers(spelling, "root-pw", code)), spelling);
+            assertThrows(FailedLoginException.class, () -> login(config, answers(spelling, "root-pw", null)), spelling);
+        }
+        assertTrue(store.node().status("root").isActive());
+        assertFalse(store.node().status("root").hasPendingEnrollment(), "no second secret was started");
     }
 
     @Test
@@ -204,7 +234,6 @@ class TotpLoginModuleTest {
         assertEquals(Set.of("alice"), names(subject, UserPrincipal.class));
         assertEquals(Set.of("admin"), names(subject, RolePrincipal.class));
         assertEquals(Set.of("alice"), names(subject, TotpVerifiedPrincipal.class));
-        assertTrue(names(subject, TotpEnrollmentRequiredPrincipal.class).isEmpty());
     }
 
     @Test
@@ -262,16 +291,29 @@ class TotpLoginModuleTest {
     }
 
     @Test
-    void userWithoutTotpIsRefusedOrLetInMarkedForEnrollment() throws Exception {
+    void userWithoutTotpIsRefusedAndNotEnrolledEnrollNoLongerLetsAnyoneIn() throws Exception {
         assertThrows(FailedLoginException.class, () -> login(configuration(totp(LoginModuleControlFlag.REQUIRED,
                 standalone())), answers("newbie", "newbie-pw", "123456")));
-        Subject subject = login(configuration(totp(LoginModuleControlFlag.REQUIRED,
-                standalone(TotpGuardSettings.JAAS_NOT_ENROLLED, "enroll"))), answers("newbie", "newbie-pw", null));
-        assertEquals(Set.of("newbie"), names(subject, TotpEnrollmentRequiredPrincipal.class));
-        assertTrue(names(subject, TotpVerifiedPrincipal.class).isEmpty());
-        // The marker never replaces the password: a wrong one still fails.
         assertThrows(FailedLoginException.class, () -> login(configuration(totp(LoginModuleControlFlag.REQUIRED,
-                standalone(TotpGuardSettings.JAAS_NOT_ENROLLED, "enroll"))), answers("newbie", "x", null)));
+                standalone())), answers("newbie", "newbie-pw", null)));
+        // It let an unenrolled user into every application of the realm with the password alone: now a start-up error.
+        for (Map<String, Object> options : List.of(standalone(TotpGuardSettings.JAAS_NOT_ENROLLED, "enroll"),
+                stacked(TotpGuardSettings.JAAS_NOT_ENROLLED, "enroll"))) {
+            Subject subject = new Subject();
+            LoginException e = assertThrows(LoginException.class, () -> new LoginContext("test", subject,
+                    answers("newbie", "newbie-pw", null), configuration(totp(LoginModuleControlFlag.REQUIRED, options))).login());
+            assertFalse(e instanceof FailedLoginException);
+            assertTrue(e.getMessage().contains("EnrollCommand"), e.getMessage());
+            assertTrue(subject.getPrincipals().isEmpty());
+        }
+    }
+
+    @Test
+    void accountQueryIsRefusedWhereTheModuleChecksThePasswordItself() {
+        Configuration config = configuration(totp(LoginModuleControlFlag.REQUIRED,
+                standalone(TotpGuardSettings.ACCOUNT_QUERY, "SELECT username FROM users WHERE username = ?")));
+        LoginException e = assertThrows(LoginException.class, () -> login(config, answers("alice", "alice-pw", "123456")));
+        assertTrue(e.getMessage().contains(TotpGuardSettings.ACCOUNT_QUERY + " must be unset here"), e.getMessage());
     }
 
     @Test

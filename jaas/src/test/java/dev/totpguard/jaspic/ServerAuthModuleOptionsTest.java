@@ -23,4 +23,21 @@ class ServerAuthModuleOptionsTest {
                 || e.getMessage().contains("totpguard.jdbc.pasword: did you mean totpguard.jdbc.password?"), e.getMessage());
         assertFalse(e.getMessage().contains("secret-value"), e.getMessage());
     }
+
+    @Test
+    void keysThisModuleCannotApplyStopItWithAMessage() {
+        // The module checks the password itself and keys the second factor on the stored name: no account query here.
+        // And it never lets a user without a second factor in, so not-enrolled=enroll is refused too.
+        for (Map.Entry<String, String> key : Map.of(
+                "totpguard.account.query", "totpguard.account.query must be unset here",
+                "totpguard.jaas.not-enrolled", "not-enrolled=enroll is no longer supported").entrySet()) {
+            Map<String, String> options = Map.of(
+                    "totpguard.jaas.password.source", "properties",
+                    "totpguard.jaas.password.file", "/nonexistent/users.properties",
+                    key.getKey(), key.getKey().endsWith("query") ? "SELECT username FROM users WHERE username = ?" : "enroll");
+            AuthException e = assertThrows(AuthException.class,
+                    () -> new TotpServerAuthModule().initialize(null, null, null, options));
+            assertTrue(e.getMessage().contains(key.getValue()), e.getMessage());
+        }
+    }
 }
