@@ -1,6 +1,7 @@
 package dev.totpguard.example.data;
 
 import dev.totpguard.jaas.PasswordHash;
+import dev.totpguard.store.AccountKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +12,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -100,7 +103,7 @@ public final class AdminAccounts {
     /**
      * Adds an administrator: profile, password hash and role, all or nothing.
      *
-     * @return false when the user name is taken (nothing was written)
+     * @return false when the user name, or another spelling of it ({@link AccountKey}), is taken (nothing was written)
      * @throws IllegalArgumentException with a message for the person when a value is not acceptable
      */
     public boolean add(String username, String name, String email, char[] password) throws DataAccessException {
@@ -112,7 +115,7 @@ public final class AdminAccounts {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 try {
-                    if (exists(connection, username)) {
+                    if (taken(connection, username)) {
                         connection.rollback();
                         return false;
                     }
@@ -165,14 +168,45 @@ public final class AdminAccounts {
         }
     }
 
-    private static boolean exists(Connection connection, String username) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT 1 FROM totpguard_user WHERE username = ? UNION ALL SELECT 1 FROM " + ExampleSchema.ADMIN_TABLE + " WHERE username = ?")) {
+    /**
+     * The roles of the account stored under exactly {@code username}, read without its password: how a signed-in
+     * session that was stored in the database is signed in again when a node loads it (the launcher's
+     * {@code SessionLoginService}). Empty when the account no longer exists or has no role, which ends such
+     * sessions.
+     */
+    public Set<String> roles(String username) throws DataAccessException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT r.role FROM totpguard_user u JOIN totpguard_user_role r"
+                     + " ON r.username = u.username WHERE u.username = ?")) {
             select.setString(1, username);
-            select.setString(2, username);
             try (ResultSet rows = select.executeQuery()) {
-                return rows.next();
+                Set<String> roles = new LinkedHashSet<>();
+                while (rows.next()) {
+                    roles.add(rows.getString(1));
+                }
+                return roles;
             }
+        } catch (SQLException e) {
+            throw new DataAccessException("Could not read the roles of " + username, e);
+        }
+    }
+
+    /**
+     * Whether {@code username} or another spelling of it is taken. Spellings that {@link AccountKey} folds alike
+     * ({@code ADMIN} and {@code admin}, accents, full-width letters) are one account for TOTP Guard's credential store,
+     * and for a case-insensitive user table: a second one would share the first one's second factor, or be refused
+     * by the store as its alias. The administrators are few, so every name is compared.
+     */
+    private static boolean taken(Connection connection, String username) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT username FROM totpguard_user UNION SELECT username FROM " + ExampleSchema.ADMIN_TABLE);
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                if (AccountKey.sameAccount(rows.getString(1), username)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -3,6 +3,8 @@ package dev.totpguard.example.launcher;
 import dev.totpguard.example.data.DataSources;
 import dev.totpguard.example.login.AccountNameCallbackHandler;
 import dev.totpguard.example.login.PasswordLoginModule;
+import dev.totpguard.example.login.SessionLoginAuthenticator;
+import dev.totpguard.example.login.SessionLoginService;
 import dev.totpguard.example.web.ExampleWebApp;
 import dev.totpguard.jaas.JdbcPasswordVerifier;
 import dev.totpguard.jaas.RolePrincipal;
@@ -18,16 +20,18 @@ import java.util.Map;
 import java.util.stream.Stream;
 import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.Configuration;
-import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.security.jaas.JAASLoginService;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.session.DatabaseAdaptor;
+import org.eclipse.jetty.session.DefaultSessionCacheFactory;
 import org.eclipse.jetty.session.DefaultSessionIdManager;
 import org.eclipse.jetty.session.JDBCSessionDataStoreFactory;
-import org.eclipse.jetty.session.NullSessionCacheFactory;
+import org.eclipse.jetty.session.SessionCache;
 
 /**
  * Runs the example WAR on embedded Jetty 12 (ee10): opens the installation (database, key file, first
@@ -41,7 +45,8 @@ import org.eclipse.jetty.session.NullSessionCacheFactory;
  * one connection pool.
  *
  * <p>With {@code --shared-sessions} the HTTP sessions are kept in the same database (Jetty's JDBC session store,
- * without an in-memory cache), configured as the main README's "Running a cluster" shows, so that any node on that
+ * with a session cache that keeps a session only while its requests run, and the account name instead of the
+ * password in the session), configured as the main README's "Running a cluster" shows, so that any node on that
  * database carries on a session another node started.
  */
 final class ExampleServer {
@@ -61,7 +66,10 @@ final class ExampleServer {
         try {
             work = Files.createTempDirectory("totpguard-example");
             Path war = extractWar(work);
-            ServerConnector connector = new ServerConnector(server);
+            // No "Server: Jetty(12...)" header and no version on error pages.
+            HttpConfiguration http = new HttpConfiguration();
+            http.setSendServerVersion(false);
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(options.host());
             connector.setPort(options.port());
             server.addConnector(connector);
@@ -69,6 +77,7 @@ final class ExampleServer {
                 shareSessions(server, options, installation);
             }
             server.setHandler(webApp(options, installation, war, work));
+            server.setErrorHandler(PlainErrorHandlers.forServer());
             server.setStopAtShutdown(true);
             server.setStopTimeout(5_000);
             try {
@@ -91,7 +100,7 @@ final class ExampleServer {
             }
             if (options.sharedSessions()) {
                 terminal.out().println("Sessions are shared: stored in the database's JettySessions table as node '" + options.nodeName()
-                        + "'; that table also holds each signed-in password (Jetty's FORM login), see SECURITY.md.");
+                        + "' (account names and TOTP Guard's markers, no passwords); whoever can write that table can forge sessions, see SECURITY.md.");
             }
             terminal.out().println("TOTP Guard example running at http://localhost:" + connector.getLocalPort() + "/");
             terminal.out().flush();
@@ -115,11 +124,8 @@ final class ExampleServer {
         webApp.setWar(war.toString());
         webApp.setTempDirectory(work.resolve("jetty").toFile());
         webApp.setThrowUnavailableOnStartupException(true);
-        // Error pages say what happened, never how: no stack traces in responses.
-        ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
-        errors.setShowStacks(false);
-        errors.setShowMessageInTitle(false);
-        webApp.setErrorHandler(errors);
+        // Error pages say what happened, never how: the status alone, no exception, message or stack trace.
+        webApp.setErrorHandler(PlainErrorHandlers.forContext());
         // One copy of every TOTP Guard class, taken from the launcher: see the class comment.
         webApp.getProtectedClassMatcher().add("dev.totpguard.");
         for (Map.Entry<String, String> parameter : installation.webSettings().entrySet()) {
@@ -134,13 +140,16 @@ final class ExampleServer {
         webApp.getSessionHandler().setSameSite(HttpCookie.SameSite.LAX);
         webApp.getSessionHandler().setHttpOnly(true);
 
-        JAASLoginService loginService = new JAASLoginService(REALM);
-        loginService.setLoginModuleName(JAAS_ENTRY);
+        JAASLoginService passwordLogin = new JAASLoginService(REALM);
+        passwordLogin.setLoginModuleName(JAAS_ENTRY);
         // The principal's name is the stored account name the password step reports, not the typed spelling.
-        loginService.setCallbackHandlerClass(AccountNameCallbackHandler.class.getName());
-        loginService.setConfiguration(jaasConfiguration(installation));
-        loginService.setRoleClassNames(new String[] {RolePrincipal.class.getName()});
-        webApp.getSecurityHandler().setLoginService(loginService);
+        passwordLogin.setCallbackHandlerClass(AccountNameCallbackHandler.class.getName());
+        passwordLogin.setConfiguration(jaasConfiguration(installation));
+        passwordLogin.setRoleClassNames(new String[] {RolePrincipal.class.getName()});
+        // web.xml's FORM login, keeping the account's name in the session and never the password; a session stored
+        // by another node is signed in again by name (see SessionLoginService), not with a password hash.
+        webApp.getSecurityHandler().setLoginService(new SessionLoginService(passwordLogin, installation.accounts()));
+        webApp.getSecurityHandler().setAuthenticator(new SessionLoginAuthenticator());
         return webApp;
     }
 
@@ -161,9 +170,13 @@ final class ExampleServer {
         store.setSavePeriodSec(0);
         server.addBean(store);
 
-        // No cache: each request reads the session from the database, so this node never serves a copy older than
-        // what another node wrote (for example the step from half-authenticated to verified).
-        NullSessionCacheFactory cache = new NullSessionCacheFactory();
+        // A cache that holds a session only while requests for it run: concurrent requests of one session share one
+        // copy, and each new request reads the database, so this node never serves a copy older than what another
+        // node wrote (the step from half-authenticated to verified, or a logout there). A cache that kept sessions
+        // longer would let a session logged out on one node live on in another node's memory. Loading a session
+        // signs it in again by name (SessionLoginService): no password is stored and none is hashed per request.
+        DefaultSessionCacheFactory cache = new DefaultSessionCacheFactory();
+        cache.setEvictionPolicy(SessionCache.EVICT_ON_SESSION_EXIT);
         cache.setSaveOnCreate(true);
         // Stored before the browser sees the response, so its next request may go to any node.
         cache.setFlushOnResponseCommit(true);

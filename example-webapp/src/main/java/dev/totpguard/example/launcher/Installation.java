@@ -270,6 +270,7 @@ final class Installation implements AutoCloseable {
         settings.put(TotpGuardSettings.JDBC_URL, DataSources.redact(options.effectiveJdbcUrl()));
         settings.put(TotpGuardSettings.KEY_FILE, options.keyFile().toString());
         settings.put(TotpGuardSettings.SCHEMA_CREATE, "false");
+        settings.put(TotpGuardSettings.FILTER_STEP_UP_MAX_AGE, options.stepUpAge().toString());
         return settings;
     }
 

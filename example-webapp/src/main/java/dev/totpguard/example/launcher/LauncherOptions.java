@@ -1,6 +1,8 @@
 package dev.totpguard.example.launcher;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,12 @@ final class LauncherOptions {
      */
     static final String SHARED_SESSIONS_FLAG = "--shared-sessions";
     static final String NODE_NAME_FLAG = "--node-name";
+    /**
+     * How long the administrator's last token code confirms a privileged action (adding an administrator, removing
+     * another's second factor, the enforcement setting): TOTP Guard's {@code totpguard.filter.step-up.max-age}.
+     */
+    static final String STEP_UP_AGE_FLAG = "--step-up-age";
+    static final Duration DEFAULT_STEP_UP_AGE = Duration.ofMinutes(5);
     /** Jetty's own default worker name, used when {@value #NODE_NAME_FLAG} is not given. */
     static final String DEFAULT_NODE_NAME = "node0";
 
@@ -63,10 +71,15 @@ final class LauncherOptions {
             "                       on the first start; start every node of a cluster with the same file",
             "  " + SHARED_SESSIONS_FLAG + "    store the HTTP sessions in the --jdbc-url database (table JettySessions),",
             "                       so a session signed in on one node continues on any other node started so;",
-            "                       the session table then holds each signed-in password (Java-serialized),",
+            "                       the table holds account names and session markers, never passwords,",
             "                       see SECURITY.md. Default: sessions stay in each node's memory",
             "  " + NODE_NAME_FLAG + " NAME     with " + SHARED_SESSIONS_FLAG + ": this node's name, appended to session ids",
             "                       (default " + DEFAULT_NODE_NAME + "; letters and digits, unique per node)",
+            "  " + STEP_UP_AGE_FLAG + " DURATION",
+            "                       how long a token code confirms the privileged actions (adding an",
+            "                       administrator, removing another's two-factor authentication, the",
+            "                       requirement setting), ISO-8601 (default PT5M; at most PT1H); older, they ask",
+            "                       for a new code",
             "  --help               show this text",
             "",
             "For benchmarks only (never for a real installation):",
@@ -93,14 +106,15 @@ final class LauncherOptions {
     private final boolean withoutTotpFilter;
     private final boolean sharedSessions;
     private final Optional<String> nodeName;
+    private final Duration stepUpAge;
     private final Optional<String> name;
     private final Optional<String> email;
     private final List<String> command;
 
     private LauncherOptions(int port, String host, Path dataDir, Optional<String> jdbcUrl, Optional<String> jdbcUser,
                             Optional<String> jdbcPassword, Path keyFile, boolean help, boolean withoutTotpFilter,
-                            boolean sharedSessions, Optional<String> nodeName, Optional<String> name, Optional<String> email,
-                            List<String> command) {
+                            boolean sharedSessions, Optional<String> nodeName, Duration stepUpAge, Optional<String> name,
+                            Optional<String> email, List<String> command) {
         this.port = port;
         this.host = host;
         this.dataDir = dataDir;
@@ -112,6 +126,7 @@ final class LauncherOptions {
         this.withoutTotpFilter = withoutTotpFilter;
         this.sharedSessions = sharedSessions;
         this.nodeName = nodeName;
+        this.stepUpAge = stepUpAge;
         this.name = name;
         this.email = email;
         this.command = List.copyOf(command);
@@ -135,6 +150,7 @@ final class LauncherOptions {
         boolean withoutTotpFilter = false;
         boolean sharedSessions = false;
         String nodeName = null;
+        Duration stepUpAge = DEFAULT_STEP_UP_AGE;
         List<String> command = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -170,7 +186,8 @@ final class LauncherOptions {
                 sharedSessions = true;
                 continue;
             }
-            if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", NODE_NAME_FLAG, "--name", "--email")
+            if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", NODE_NAME_FLAG, STEP_UP_AGE_FLAG, "--name",
+                    "--email")
                     .contains(flag)) {
                 throw new UsageException("Unknown option " + flag + ". Run with --help to see the options.");
             }
@@ -189,6 +206,7 @@ final class LauncherOptions {
                 case "--jdbc-password" -> jdbcPassword = value;
                 case "--key-file" -> keyFile = nonEmpty(flag, value);
                 case NODE_NAME_FLAG -> nodeName = parseNodeName(value);
+                case STEP_UP_AGE_FLAG -> stepUpAge = parseStepUpAge(value);
                 case "--name" -> name = value;
                 case "--email" -> email = value;
                 default -> throw new AssertionError("flag listed above but not handled: " + flag);
@@ -200,7 +218,7 @@ final class LauncherOptions {
         Path dataDir = Path.of(data == null ? DEFAULT_DATA_DIR : data).toAbsolutePath().normalize();
         Path key = keyFile == null ? defaultKeyFile(dataDir) : Path.of(keyFile).toAbsolutePath().normalize();
         LauncherOptions options = new LauncherOptions(port, host, dataDir, Optional.ofNullable(jdbcUrl), Optional.ofNullable(jdbcUser),
-                Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, sharedSessions, Optional.ofNullable(nodeName), Optional.ofNullable(name), Optional.ofNullable(email), command);
+                Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, sharedSessions, Optional.ofNullable(nodeName), stepUpAge, Optional.ofNullable(name), Optional.ofNullable(email), command);
         if (!help) {
             options.checkCommand();
         }
@@ -254,6 +272,19 @@ final class LauncherOptions {
             throw new UsageException("Expected 'keys rotate', not '" + String.join(" ", command) + "'.");
         }
         throw new UsageException("Unknown command '" + verb + "'. Commands are 'admin' and 'keys'; run with --help for details.");
+    }
+
+    private static Duration parseStepUpAge(String value) throws UsageException {
+        Duration age;
+        try {
+            age = Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            age = null;
+        }
+        if (age == null || age.isNegative() || age.isZero() || age.compareTo(Duration.ofHours(1)) > 0) {
+            throw new UsageException(STEP_UP_AGE_FLAG + " expects an ISO-8601 duration from PT1S to PT1H such as PT5M, not '" + value + "'.");
+        }
+        return age;
     }
 
     /** Literal loopback addresses only: a name such as localhost is resolved by the system, so it could be anything. */
@@ -360,6 +391,11 @@ final class LauncherOptions {
     }
 
     /** Whether the HTTP sessions go to the shared database ({@value #SHARED_SESSIONS_FLAG}). */
+    /** {@value #STEP_UP_AGE_FLAG}, default {@link #DEFAULT_STEP_UP_AGE}. */
+    Duration stepUpAge() {
+        return stepUpAge;
+    }
+
     boolean sharedSessions() {
         return sharedSessions;
     }

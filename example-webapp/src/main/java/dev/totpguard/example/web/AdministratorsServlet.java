@@ -3,6 +3,7 @@ package dev.totpguard.example.web;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.example.data.Administrator;
 import dev.totpguard.example.data.DataAccessException;
+import dev.totpguard.store.AccountAliasException;
 import dev.totpguard.store.StoreException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,11 +40,9 @@ final class AdministratorsServlet extends HttpServlet {
                     .append("<table class=\"list\">\n<thead><tr><th scope=\"col\">Username</th><th scope=\"col\">Name</th><th scope=\"col\">Email</th>")
                     .append("<th scope=\"col\">Two-Factor Authentication</th><th scope=\"col\"></th></tr></thead>\n<tbody>\n");
             for (Administrator administrator : administrators) {
-                TwoFactorStatus status = app.twoFactor().status(administrator.username());
                 body.append("<tr><td>").append(Html.escape(administrator.username())).append("</td><td>")
                         .append(Html.escape(administrator.name())).append("</td><td>").append(Html.escape(administrator.email()))
-                        .append("</td><td>").append(Format.state(status))
-                        .append(status.lockedUntil().filter(until -> until.isAfter(app.clock().instant())).isPresent() ? ", locked" : "")
+                        .append("</td><td>").append(twoFactorColumn(administrator))
                         .append("</td><td><a href=\"").append(Html.escape(Paths.edit(context, administrator.username())))
                         .append("\">Edit</a></td></tr>\n");
             }
@@ -53,5 +52,19 @@ final class AdministratorsServlet extends HttpServlet {
             return;
         }
         app.layout().adminPage(request, response, HttpServletResponse.SC_OK, "Administrators", body.toString());
+    }
+
+    private String twoFactorColumn(Administrator administrator) throws StoreException {
+        TwoFactorStatus status;
+        try {
+            status = app.twoFactor().status(administrator.username());
+        } catch (AccountAliasException e) {
+            // A row written before new names were checked against existing spellings (or by hand): the store refuses
+            // this name as another spelling of an enrolled account. Show it, so it can be seen and removed, rather than
+            // failing the whole list.
+            return "<strong class=\"error\">Another spelling of an existing account: it cannot sign in with two-factor "
+                    + "authentication; remove it</strong>";
+        }
+        return Format.state(status) + (status.lockedUntil().filter(until -> until.isAfter(app.clock().instant())).isPresent() ? ", locked" : "");
     }
 }

@@ -18,7 +18,8 @@ import java.util.Objects;
  * "Require two-factor authentication for all administrators": while it is on, an administrator without an active
  * second factor reaches only their own "Two-Factor Authentication" section (to enroll) and is sent there from
  * every other admin page. It also tells the pages, through {@link #TWO_FACTOR_ACTIVE}, whether to show the
- * banner. The setting and the status are read from the database on every request, so a change holds on every
+ * banner. An administrator without an active second factor cannot open the privileged actions ({@link Paths#PRIVILEGED})
+ * at all. The setting and the status are read from the database on every request, so a change holds on every
  * node at once; when the database fails, the request is refused (503), never let through.
  */
 final class EnforcementFilter extends HttpFilter {
@@ -62,12 +63,27 @@ final class EnforcementFilter extends HttpFilter {
             response.sendRedirect(Paths.editTwoFactor(request.getContextPath(), user));
             return;
         }
+        if (!active && Paths.isPrivileged(path(request))) {
+            // A privileged action needs the actor's own second factor, entered within the step-up age (TOTP Guard's
+            // filter asks for it on these paths). Without one there is nothing to ask for: the password alone must not
+            // add administrators, remove others' factors or switch the requirement off (TOTP Guard issue 13, item 7).
+            layout.adminPage(request, response, HttpServletResponse.SC_FORBIDDEN, "Two-factor authentication needed",
+                    Layout.message("error", "This action needs your own two-factor authentication. Set it up first, then "
+                            + "confirm the action with a token code.")
+                            + "<p><a href=\"" + Html.escape(Paths.editTwoFactor(request.getContextPath(), user))
+                            + "\">Set up two-factor authentication</a></p>");
+            return;
+        }
         chain.doFilter(request, response);
+    }
+
+    private static String path(HttpServletRequest request) {
+        return request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     }
 
     /** The pages an administrator needs to finish enrolling: their own Edit page and the 2FA actions. */
     private static boolean isEnrollmentStep(HttpServletRequest request, String user) {
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        String path = path(request);
         if (path.equals(Paths.EDIT_ADMINISTRATOR)) {
             return user.equals(request.getParameter("user"));
         }

@@ -45,7 +45,8 @@ final class NewAdministratorServlet extends HttpServlet {
         try {
             if (!app.accounts().add(username, name, email, password.toCharArray())) {
                 form(request, response, HttpServletResponse.SC_CONFLICT, username, name, email,
-                        Optional.of("There is already an administrator with the user name " + username + "."));
+                        Optional.of("There is already an administrator with the user name " + username + ", or with another spelling of it "
+                                + "(names that differ only in case, accents or character width are one account). Choose another user name."));
                 return;
             }
         } catch (DataAccessException e) {

@@ -1,5 +1,7 @@
 package dev.totpguard.example.web;
 
+import java.util.List;
+
 /**
  * The web application's paths, relative to the context path. One place, so links, servlet mappings and tests
  * agree.
@@ -20,10 +22,23 @@ final class Paths {
     static final String HELP = "/admin/help";
     static final String STYLESHEET = "/static/admin.css";
 
+    /**
+     * The privileged actions, page and form alike: adding an administrator (with a password of the actor's choice),
+     * removing or unlocking another administrator's second factor, and the "Require two-factor authentication"
+     * setting. Each needs the acting administrator's own second factor, entered within TOTP Guard's step-up age
+     * ({@code totpguard.filter.step-up.paths}); an administrator without one is told to set it up first.
+     */
+    static final List<String> PRIVILEGED = List.of(NEW_ADMINISTRATOR, TWO_FACTOR + "reset", TWO_FACTOR + "unlock", SECURITY_SETTINGS);
+
     /** The anchor of the "Two-Factor Authentication" section on the Edit page. */
     static final String TWO_FACTOR_ANCHOR = "two-factor";
 
     private Paths() {
+    }
+
+    /** Whether the context-relative {@code path} (servlet path and path info) is one of {@link #PRIVILEGED}. */
+    static boolean isPrivileged(String path) {
+        return PRIVILEGED.contains(path);
     }
 
     static String edit(String contextPath, String username) {
