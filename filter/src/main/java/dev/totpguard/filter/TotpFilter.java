@@ -82,8 +82,6 @@ public final class TotpFilter implements Filter {
     static final String INSTALLED_ATTRIBUTE = "dev.totpguard.filter.installed";
 
     private static final String RENDERING_ATTRIBUTE = "dev.totpguard.filter.rendering";
-    /** Set while the rest of the chain of one dispatch runs, when the filter is mapped twice. */
-    private static final String PASSED_ATTRIBUTE = "dev.totpguard.filter.passed";
 
     /**
      * Carried by the {@link Pages.Rendering} that marks the filter's own forward to an application page; an
@@ -93,6 +91,14 @@ public final class TotpFilter implements Filter {
     private final boolean preconfigured;
     /** The initializer mapped the filter a second time, before web.xml's filters: skip the later visit. */
     private boolean mappedTwice;
+    /**
+     * When mapped twice: the dispatch (type, servlet path, path info) whose first visit is running on this thread,
+     * to let the second mapping's visit through. Per thread rather than a request attribute, which cost an object
+     * and a map entry on every request; an {@code Object[]} of JDK and servlet API values, so the thread keeps no
+     * class of the application's loader after it is undeployed. An async dispatch on another thread is simply
+     * checked twice.
+     */
+    private final ThreadLocal<Object[]> firstVisit = new ThreadLocal<>();
 
     private FilterCore core;
     private Gate gate;
@@ -326,26 +332,33 @@ public final class TotpFilter implements Filter {
             servletPath = "";
         }
         if (mappedTwice) {
-            Passed passed = new Passed(this, type, servletPath, pathInfo);
-            Object previous = request.getAttribute(PASSED_ATTRIBUTE);
-            if (passed.equals(previous)) {
+            Object[] visit = firstVisit.get();
+            if (visit == null) {
+                visit = new Object[3];
+                firstVisit.set(visit);
+            }
+            if (visit[0] == type && servletPath.equals(visit[1]) && Objects.equals(pathInfo, visit[2])) {
                 // The second mapping of the same filter in the same dispatch: the first visit has decided.
                 chain.doFilter(request, response);
                 return;
             }
-            request.setAttribute(PASSED_ATTRIBUTE, passed);
+            Object previousType = visit[0];
+            Object previousPath = visit[1];
+            Object previousInfo = visit[2];
+            visit[0] = type;
+            visit[1] = servletPath;
+            visit[2] = pathInfo;
             try {
                 decide(request, response, chain, type, servletPath, pathInfo);
             } finally {
-                request.setAttribute(PASSED_ATTRIBUTE, previous);
+                // A dispatch nested in this one (a forward, an include) restores what it found: the visits nest.
+                visit[0] = previousType;
+                visit[1] = previousPath;
+                visit[2] = previousInfo;
             }
             return;
         }
         decide(request, response, chain, type, servletPath, pathInfo);
-    }
-
-    /** One visit of the filter in one dispatch, to recognise the second mapping's visit. */
-    private record Passed(TotpFilter filter, DispatcherType type, String servletPath, String pathInfo) {
     }
 
     private void decide(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
