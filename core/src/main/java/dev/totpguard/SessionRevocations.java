@@ -77,6 +77,11 @@ final class SessionRevocations {
         remember(user, validAfter, clock.millis());
     }
 
+    /** How many accounts are remembered now. */
+    int size() {
+        return accounts.size();
+    }
+
     private void remember(String user, long validAfter, long readAt) {
         if (accounts.size() >= MAX_ACCOUNTS && !accounts.containsKey(user)) {
             evict(readAt);
