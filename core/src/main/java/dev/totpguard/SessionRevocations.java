@@ -25,14 +25,7 @@ final class SessionRevocations {
     static final int MAX_ACCOUNTS = 10_000;
 
     /** One account's value and when it was read, both epoch milliseconds. Replaced, never changed. */
-    private static final class Entry {
-        final long validAfter;
-        final long readAt;
-
-        Entry(long validAfter, long readAt) {
-            this.validAfter = validAfter;
-            this.readAt = readAt;
-        }
+    private record Entry(long validAfter, long readAt) {
     }
 
     private final CredentialStore store;
@@ -63,10 +56,10 @@ final class SessionRevocations {
         Entry entry = accounts.get(user);
         long validAfter;
         // A clock that went back also reads again: the entry's age is unknown then.
-        if (entry == null || now - entry.readAt >= refreshMillis || now < entry.readAt) {
+        if (entry == null || now - entry.readAt() >= refreshMillis || now < entry.readAt()) {
             validAfter = read(user);
         } else {
-            validAfter = entry.validAfter;
+            validAfter = entry.validAfter();
         }
         // The values only grow; a session verified under a newer value than this node has read yet is valid.
         return validAfterAtVerification >= validAfter;
@@ -88,11 +81,11 @@ final class SessionRevocations {
         }
         // Never lower a value: a slower read that started before a revocation must not hide it.
         accounts.merge(user, new Entry(validAfter, readAt),
-                (old, fresh) -> old.validAfter > fresh.validAfter ? new Entry(old.validAfter, fresh.readAt) : fresh);
+                (old, fresh) -> old.validAfter() > fresh.validAfter() ? new Entry(old.validAfter(), fresh.readAt()) : fresh);
     }
 
     private void evict(long now) {
-        accounts.values().removeIf(entry -> now - entry.readAt >= refreshMillis || now < entry.readAt);
+        accounts.values().removeIf(entry -> now - entry.readAt() >= refreshMillis || now < entry.readAt());
         Iterator<String> users = accounts.keySet().iterator();
         while (accounts.size() >= MAX_ACCOUNTS * 3 / 4 && users.hasNext()) {
             users.next();

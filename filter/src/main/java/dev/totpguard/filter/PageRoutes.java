@@ -434,6 +434,9 @@ final class PageRoutes {
                     return;
                 case Pages.DISABLE:
                     core.service.disable(user);
+                    // The disable ended the account's other sessions; this one, which has just given a current code,
+                    // goes on under the new revocation value.
+                    session.setAttribute(SessionState.VERIFIED, core.verifiedNow(user, session.getId()));
                     FilterCore.LOG.log(Level.INFO, "User {0} turned off two-factor authentication", user);
                     core.render(request, response, managePage(core.service.status(user))
                             .message("manage.disable.done").build(), user);

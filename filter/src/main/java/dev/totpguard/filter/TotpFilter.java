@@ -474,6 +474,35 @@ public final class TotpFilter implements Filter {
         initialised.markVerified(request, user);
     }
 
+    /**
+     * Keeps this request's session verified after the application revoked the signed-in user's sessions in this very
+     * request, by an action the user proved themselves for ({@link TwoFactorService#disable} after a current code,
+     * {@link TwoFactorService#revokeSessions} after a password change with the old password): every other session of
+     * the account ends, this one goes on. Its verified time stays, so the maximum age still counts from the code.
+     * Does nothing unless the session holds the filter's verified marker of this user's current login.
+     *
+     * @throws IllegalStateException if the filter is not initialised
+     * @throws StoreException if the store cannot be read; the session is then left as it was (and ends)
+     */
+    public void keepVerifiedAfterRevocation(HttpServletRequest request) throws StoreException {
+        Objects.requireNonNull(request, "request");
+        FilterCore initialised = core;
+        if (initialised == null) {
+            throw new IllegalStateException("The TOTP Guard filter is not initialised yet");
+        }
+        String user = initialised.users.user(request);
+        jakarta.servlet.http.HttpSession session = request.getSession(false);
+        if (user == null || session == null) {
+            return;
+        }
+        Object marker = session.getAttribute(SessionState.VERIFIED);
+        if (marker instanceof SessionState.Verified && ((SessionState.Verified) marker).belongsTo(user, session.getId())) {
+            SessionState.Verified verified = (SessionState.Verified) marker;
+            session.setAttribute(SessionState.VERIFIED, new SessionState.Verified(user, verified.verifiedAt(), session.getId(),
+                    initialised.service.sessionsValidAfter(user)));
+        }
+    }
+
     /** The dispatcher types the filter must be mapped for: all five. A new set on each call. */
     public static EnumSet<DispatcherType> dispatcherTypes() {
         return EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE,
