@@ -57,6 +57,13 @@ public final class TotpGuardSettings {
      * it the pending secret is neither shown nor accepted and the session starts a new enrollment.
      */
     public static final String ENROLLMENT_TIMEOUT = "totpguard.enrollment.timeout";
+    /**
+     * How long a node may rely on what it last read of an account's session revocation (ISO-8601 duration, PT0S to
+     * PT5M): a reset, disable, lock, new secret or {@code TwoFactorService.revokeSessions} on another node ends that
+     * account's verified sessions here within this time, without a database read per request. Default {@code PT10S};
+     * {@code PT0S} reads the store on every request.
+     */
+    public static final String SESSIONS_REFRESH = "totpguard.sessions.refresh";
 
     // ---- store
 
@@ -108,7 +115,11 @@ public final class TotpGuardSettings {
     public static final String FILTER_LOGOUT_TARGET = "totpguard.filter.logout-target";
     /** ISO-8601 duration a user signed in with a password has to enter the code. Default {@code PT5M}. */
     public static final String FILTER_HALF_AUTH_TIMEOUT = "totpguard.filter.half-auth.timeout";
-    /** ISO-8601 duration after which a verified session asks for a code again; {@code PT0S} (default) means never. */
+    /**
+     * ISO-8601 duration after which a verified session asks for a code again (the page asked for is kept as the
+     * return target). Default {@code PT12H}, NIST SP 800-63B's reauthentication bound at AAL2; {@code PT0S} means
+     * never, which leaves a stolen session valid for as long as the container keeps it.
+     */
     public static final String FILTER_MAX_AGE = "totpguard.filter.max-age";
     /** Base name of the ResourceBundle with the pages' texts. Default {@code dev.totpguard.filter.messages}. */
     public static final String FILTER_MESSAGES = "totpguard.filter.messages";

@@ -40,6 +40,11 @@ public final class TwoFactorEvent {
         RESET,
         /** An administrator cleared the user's lock (actor: who). */
         UNLOCKED,
+        /**
+         * Every session of the user that passed the second factor was ended (detail: why — reset, disabled, locked,
+         * new secret, revoked; actor: who, for a reset).
+         */
+        SESSIONS_REVOKED,
         /** The user's secrets were re-encrypted with the current key. */
         SECRET_RESEALED,
         /** The credential store failed; the request was refused (detail: the operation). */

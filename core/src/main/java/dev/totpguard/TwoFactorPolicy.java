@@ -42,6 +42,8 @@ public final class TwoFactorPolicy {
     private static final Duration DEFAULT_ENROLLMENT_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration MIN_ENROLLMENT_TIMEOUT = Duration.ofMinutes(1);
     private static final Duration MAX_ENROLLMENT_TIMEOUT = Duration.ofHours(24);
+    private static final Duration DEFAULT_SESSION_REFRESH = Duration.ofSeconds(10);
+    private static final Duration MAX_SESSION_REFRESH = Duration.ofMinutes(5);
     private static final TwoFactorPolicy DEFAULTS = builder().build();
 
     private final TotpParameters parameters;
@@ -57,6 +59,7 @@ public final class TwoFactorPolicy {
     private final int maxFailuresPerAddress;
     private final Duration addressWindow;
     private final Duration enrollmentTimeout;
+    private final Duration sessionRefresh;
 
     private TwoFactorPolicy(Builder builder) {
         this.parameters = builder.parameters;
@@ -72,10 +75,12 @@ public final class TwoFactorPolicy {
         this.maxFailuresPerAddress = builder.maxFailuresPerAddress;
         this.addressWindow = builder.addressWindow;
         this.enrollmentTimeout = builder.enrollmentTimeout;
+        this.sessionRefresh = builder.sessionRefresh;
     }
 
     /** SHA-1, 6 digits, 30 s, window 1 back and 1 ahead, 160-bit secrets, 10 recovery codes, OPTIONAL, 5 failures,
-     * 1 minute doubling up to 1 hour, 50 failures per address per 15 minutes, enrollments confirmable for 10 minutes. */
+     * 1 minute doubling up to 1 hour, 50 failures per address per 15 minutes, enrollments confirmable for 10 minutes,
+     * session revocations seen by every node within 10 seconds. */
     public static TwoFactorPolicy defaults() {
         return DEFAULTS;
     }
@@ -100,6 +105,7 @@ public final class TwoFactorPolicy {
         builder.maxFailuresPerAddress = maxFailuresPerAddress;
         builder.addressWindow = addressWindow;
         builder.enrollmentTimeout = enrollmentTimeout;
+        builder.sessionRefresh = sessionRefresh;
         return builder;
     }
 
@@ -169,7 +175,24 @@ public final class TwoFactorPolicy {
                     "a duration from PT1M to PT24H");
         }
         builder.enrollmentTimeout(enrollment);
+        String refreshValue = read.string(TotpGuardSettings.SESSIONS_REFRESH);
+        // PT0S (read the store on every check) is allowed here, unlike the other durations.
+        Duration refresh = isZeroDuration(refreshValue) ? Duration.ZERO
+                : read.duration(TotpGuardSettings.SESSIONS_REFRESH, DEFAULT_SESSION_REFRESH);
+        if (refresh.compareTo(MAX_SESSION_REFRESH) > 0) {
+            throw SettingsReader.bad(TotpGuardSettings.SESSIONS_REFRESH, read.string(TotpGuardSettings.SESSIONS_REFRESH),
+                    "a duration from PT0S to PT5M");
+        }
+        builder.sessionRefresh(refresh);
         return builder.build();
+    }
+
+    private static boolean isZeroDuration(String value) {
+        try {
+            return value != null && Duration.parse(value.toUpperCase(Locale.ROOT)).isZero();
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     /** The same as {@link #fromMap(Map)} for {@link Properties} (string values only). */
@@ -241,6 +264,15 @@ public final class TwoFactorPolicy {
     }
 
     /**
+     * How long a node may answer "is this verified session still valid?" from what it last read of the account's
+     * session revocation ({@link TwoFactorService#isSessionCurrent}): a revocation made on another node ends the
+     * account's sessions here at most this much later. Zero: the store is read on every check.
+     */
+    public Duration sessionRefresh() {
+        return sessionRefresh;
+    }
+
+    /**
      * How long the second factor is locked once {@code failures} consecutive attempts failed: nothing below
      * {@link #maxFailures()}, then {@code lockoutBase * 2^(failures - maxFailures)}, capped at {@link #lockoutMax()}.
      */
@@ -266,7 +298,8 @@ public final class TwoFactorPolicy {
                 && issuer.equals(that.issuer) && secretBytes == that.secretBytes && recoveryCodeCount == that.recoveryCodeCount
                 && enforcement == that.enforcement && maxFailures == that.maxFailures && lockoutBase.equals(that.lockoutBase)
                 && lockoutMax.equals(that.lockoutMax) && maxFailuresPerAddress == that.maxFailuresPerAddress
-                && addressWindow.equals(that.addressWindow) && enrollmentTimeout.equals(that.enrollmentTimeout);
+                && addressWindow.equals(that.addressWindow) && enrollmentTimeout.equals(that.enrollmentTimeout)
+                && sessionRefresh.equals(that.sessionRefresh);
     }
 
     @Override
@@ -280,7 +313,7 @@ public final class TwoFactorPolicy {
                 + ", " + secretBytes * 8 + "-bit secrets, " + recoveryCodeCount + " recovery codes, " + enforcement
                 + ", lock after " + maxFailures + " failures for " + lockoutBase + " doubling to " + lockoutMax
                 + ", " + maxFailuresPerAddress + " failures per address per " + addressWindow
-                + ", enrollments valid for " + enrollmentTimeout + "]";
+                + ", enrollments valid for " + enrollmentTimeout + ", session revocations refreshed every " + sessionRefresh + "]";
     }
 
     /** Builds a {@link TwoFactorPolicy}; every setter validates at once and names the bad value. */
@@ -298,6 +331,7 @@ public final class TwoFactorPolicy {
         private int maxFailuresPerAddress = 50;
         private Duration addressWindow = Duration.ofMinutes(15);
         private Duration enrollmentTimeout = DEFAULT_ENROLLMENT_TIMEOUT;
+        private Duration sessionRefresh = DEFAULT_SESSION_REFRESH;
 
         private Builder() {
         }
@@ -392,6 +426,19 @@ public final class TwoFactorPolicy {
                 throw new IllegalArgumentException("enrollment timeout must be from PT1M to PT24H, not " + timeout);
             }
             this.enrollmentTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long a node may rely on what it last read of an account's session revocation: 0 (read the store on
+         * every check) to 5 minutes (default 10 seconds).
+         */
+        public Builder sessionRefresh(Duration refresh) {
+            Objects.requireNonNull(refresh, "refresh");
+            if (refresh.isNegative() || refresh.compareTo(MAX_SESSION_REFRESH) > 0) {
+                throw new IllegalArgumentException("session refresh must be from PT0S to PT5M, not " + refresh);
+            }
+            this.sessionRefresh = refresh;
             return this;
         }
 

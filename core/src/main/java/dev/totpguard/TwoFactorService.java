@@ -94,6 +94,7 @@ public final class TwoFactorService implements AutoCloseable {
     private final AutoCloseable ownedResource;
     private final ConcurrentHashMap<TotpParameters, Totp> totps = new ConcurrentHashMap<>();
     private final AtomicLong nextAddressPurge = new AtomicLong(Long.MIN_VALUE);
+    private final SessionRevocations sessions;
 
     private TwoFactorService(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "store");
@@ -106,6 +107,7 @@ public final class TwoFactorService implements AutoCloseable {
                 .iterations(builder.recoveryCodeIterations).build();
         this.qrCode = builder.qrCode != null ? builder.qrCode : QrCode.builder().build();
         this.ownedResource = builder.ownedResource;
+        this.sessions = new SessionRevocations(store, clock, policy.sessionRefresh().toMillis());
     }
 
     /** Requires {@code store} and {@code keyRing}; the rest has defaults. */
@@ -328,6 +330,10 @@ public final class TwoFactorService implements AutoCloseable {
             }
             List<String> codes = recoveryCodes.generate();
             List<String> hashes = hashAll(codes);
+            // A new secret ends the sessions verified with the old one (or before the first): the caller marks its
+            // own session verified afterwards, under the new value. Before the activation, so that a store failure
+            // between the two leaves the old secret in force rather than the old sessions.
+            revoke(user, now, "new secret", null);
             if (!store.activate(user, pending, step.getAsLong(), hashes, now)) {
                 // A concurrent confirm won, or a newer enrollment replaced this one: this code does not count twice.
                 // The active record keeps no nonce, so compare without it.
@@ -492,19 +498,64 @@ public final class TwoFactorService implements AutoCloseable {
     public void disable(String user) throws StoreException {
         checkUser(user);
         Instant now = clock.instant();
+        // Sessions first: if the store fails between the two steps, the second factor is still there (fail safe).
+        revoke(user, now, "disabled", null);
         if (store.delete(user)) {
             fire(event(TwoFactorEvent.Type.DISABLED, user, now));
         }
     }
 
-    /** An administrator ({@code actor}) removes another user's second factor, e.g. after a lost phone. */
+    /**
+     * An administrator ({@code actor}) removes another user's second factor, e.g. after a lost phone. Every session
+     * of the user that passed the second factor ends ({@link #revokeSessions}).
+     */
     public void reset(String user, String actor) throws StoreException {
         checkUser(user);
         Objects.requireNonNull(actor, "actor");
         Instant now = clock.instant();
+        revoke(user, now, "reset", actor);
         if (store.delete(user)) {
             fire(event(TwoFactorEvent.Type.RESET, user, now).actor(actor));
         }
+    }
+
+    // ---- sessions
+
+    /**
+     * Ends every session of {@code user} that has passed the second factor, on every node: at once on this node,
+     * within {@link TwoFactorPolicy#sessionRefresh()} (default 10 seconds) on the others. Call it when the password
+     * changes or is reset, or whenever the account's sessions must end; {@link #reset}, {@link #disable}, a lock and
+     * a newly confirmed secret do it by themselves. A caller that keeps its own session marks it verified again
+     * afterwards (the filter's {@code markVerified} reads the new value).
+     *
+     * @throws StoreException if the revocation could not be stored; nothing was revoked then
+     */
+    public void revokeSessions(String user) throws StoreException {
+        checkUser(user);
+        revoke(user, clock.instant(), "revoked", null);
+    }
+
+    /**
+     * The account's session revocation read from the store now, in UTC epoch milliseconds ({@code 0} if its sessions
+     * were never revoked): record it with a session that has just passed the second factor, and hand it to
+     * {@link #isSessionCurrent} on later requests. A login that proved the code at some instant (a
+     * {@link TotpVerifiedPrincipal}) was revoked since if that instant is before this value.
+     */
+    public long sessionsValidAfter(String user) throws StoreException {
+        checkUser(user);
+        return sessions.read(user);
+    }
+
+    /**
+     * Whether a session that passed the second factor when {@link #sessionsValidAfter} was {@code validAfter} is
+     * still valid: no revocation of the account since, as far as this node knows. Answered from memory for
+     * {@link TwoFactorPolicy#sessionRefresh()} per account, then from the store again; allocates nothing while it
+     * answers from memory, so it can run on every request.
+     *
+     * @throws StoreException if the store had to be read and failed: refuse the request (fail closed)
+     */
+    public boolean isSessionCurrent(String user, long validAfter) throws StoreException {
+        return sessions.isCurrent(user, validAfter);
     }
 
     /** An administrator ({@code actor}) clears a user's failure count and lock. */
@@ -654,11 +705,27 @@ public final class TwoFactorService implements AutoCloseable {
         return new Attempt(Verification.locked(policy.lockoutBase()), null);
     }
 
-    private void refused(TwoFactorEvent.Type type, String user, String address, Instant now, String detail, Attempt attempt) {
+    private void refused(TwoFactorEvent.Type type, String user, String address, Instant now, String detail, Attempt attempt)
+            throws StoreException {
         fire(event(type, user, now).clientAddress(address).detail(detail));
         if (attempt.lockSet != null) {
             fire(event(TwoFactorEvent.Type.LOCKED_OUT, user, now).clientAddress(address).detail("locked until " + attempt.lockSet));
+            // Failures up to a lock mean someone has the password: the sessions already verified end too.
+            revoke(user, now, "locked", null);
         }
+    }
+
+    private void revoke(String user, Instant now, String reason, String actor) throws StoreException {
+        Instant validAfter;
+        try {
+            validAfter = store.revokeSessions(user, now);
+        } catch (StoreException e) {
+            fire(event(TwoFactorEvent.Type.STORE_UNAVAILABLE, user, now).detail("revoke sessions"));
+            throw e;
+        }
+        sessions.revoked(user, validAfter.toEpochMilli());
+        TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.SESSIONS_REVOKED, user, now).detail(reason);
+        fire(actor == null ? event : event.actor(actor));
     }
 
     private OptionalLong check(String user, SecretRecord record, CharSequence code, long lastUsedStep) throws StoreException {

@@ -118,4 +118,14 @@ final class InterleavingStore implements CredentialStore {
     public int purgeAddressCounters(Instant startedBefore) throws StoreException {
         return store.purgeAddressCounters(startedBefore);
     }
+
+    @Override
+    public Instant sessionsValidAfter(String user) throws StoreException {
+        return store.sessionsValidAfter(user);
+    }
+
+    @Override
+    public Instant revokeSessions(String user, Instant now) throws StoreException {
+        return store.revokeSessions(user, now);
+    }
 }

@@ -88,13 +88,23 @@ class TwoFactorPolicyTest {
         "totpguard.address.window | often  | ISO-8601",
         "totpguard.algorithm      | MD5    | SHA1, SHA256 or SHA512",
         "totpguard.enforcement    | always | OPTIONAL or REQUIRED",
-        "totpguard.issuer         | a:b    | without a colon"
+        "totpguard.issuer         | a:b    | without a colon",
+        "totpguard.sessions.refresh | PT6M | PT0S to PT5M",
+        "totpguard.sessions.refresh | 10s  | ISO-8601",
+        "totpguard.sessions.refresh | -PT1S | ISO-8601"
     })
     void badValueNamesTheKeyAndTheExpectedForm(String key, String value, String expected) {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorPolicy.fromMap(Map.of(key, value)));
 
         assertTrue(error.getMessage().contains(key), error.getMessage());
         assertTrue(error.getMessage().contains(expected), error.getMessage());
+    }
+
+    @Test
+    void sessionRevocationsAreRefreshedEveryTenSecondsByDefaultOrAsSet() {
+        assertEquals(Duration.ofSeconds(10), TwoFactorPolicy.defaults().sessionRefresh());
+        assertEquals(Duration.ZERO, TwoFactorPolicy.fromMap(Map.of("totpguard.sessions.refresh", "PT0S")).sessionRefresh());
+        assertEquals(Duration.ofMinutes(5), TwoFactorPolicy.fromMap(Map.of("totpguard.sessions.refresh", "PT5M")).sessionRefresh());
     }
 
     @Test

@@ -83,7 +83,8 @@ class TwoFactorServiceTest {
         assertEquals(START, status.confirmedAt().orElseThrow());
         assertEquals(10, status.recoveryCodesRemaining());
         assertTrue(service.pendingEnrollment("alice", enrollment.nonce()).isEmpty());
-        assertEquals(List.of(TwoFactorEvent.Type.ENROLLMENT_STARTED, TwoFactorEvent.Type.ENROLLMENT_CONFIRMED), events.types());
+        assertEquals(List.of(TwoFactorEvent.Type.ENROLLMENT_STARTED, TwoFactorEvent.Type.SESSIONS_REVOKED,
+                TwoFactorEvent.Type.ENROLLMENT_CONFIRMED), events.types());
     }
 
     @Test
@@ -555,5 +556,67 @@ class TwoFactorServiceTest {
             keys.add(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(encoded), "AES"));
         }
         return KeyRing.of(keys);
+    }
+
+    // ---- sessions
+
+    @Test
+    void aRevocationOnAnotherNodeIsSeenWithinTheRefreshTimeAndOnTheRevokingNodeAtOnce() throws Exception {
+        TwoFactorService otherNode = newService(TwoFactorPolicy.defaults());
+        enrolled("alice");
+        long validAfter = service.sessionsValidAfter("alice");
+        assertTrue(service.isSessionCurrent("alice", validAfter));
+        assertTrue(otherNode.isSessionCurrent("alice", validAfter));
+
+        service.revokeSessions("alice");
+
+        assertFalse(service.isSessionCurrent("alice", validAfter), "the revoking node knows at once");
+        clock.advance(Duration.ofSeconds(9));
+        assertTrue(otherNode.isSessionCurrent("alice", validAfter), "the other node answers from memory for 10 s");
+        clock.advance(Duration.ofSeconds(1));
+        assertFalse(otherNode.isSessionCurrent("alice", validAfter));
+        // A session verified after the revocation is current everywhere, even where the memory is older.
+        long now = service.sessionsValidAfter("alice");
+        assertTrue(otherNode.isSessionCurrent("alice", now));
+        assertTrue(service.isSessionCurrent("bob", 0), "another account is not touched");
+        assertTrue(events.events().stream().anyMatch(e -> e.type() == TwoFactorEvent.Type.SESSIONS_REVOKED
+                && e.user().equals("alice") && e.detail().orElse("").equals("revoked")));
+    }
+
+    @Test
+    void resetDisableLockAndANewSecretEachRevokeTheSessions() throws Exception {
+        enrolled("alice");
+        long before = service.sessionsValidAfter("alice");
+        service.reset("alice", "root");
+        long afterReset = service.sessionsValidAfter("alice");
+        assertTrue(afterReset > before);
+
+        Enrollment enrollment = enrolled("alice");
+        long afterNewSecret = service.sessionsValidAfter("alice");
+        assertTrue(afterNewSecret > afterReset);
+
+        for (int i = 0; i < TwoFactorPolicy.defaults().maxFailures(); i++) {
+            service.verify("alice", "000000".equals(code(enrollment, 0)) ? "111111" : "000000", null);
+        }
+        long afterLock = service.sessionsValidAfter("alice");
+        assertTrue(afterLock > afterNewSecret);
+
+        service.disable("alice");
+        assertTrue(service.sessionsValidAfter("alice") > afterLock);
+        assertEquals(List.of("new secret", "reset", "new secret", "locked", "disabled"), events.events().stream()
+                .filter(e -> e.type() == TwoFactorEvent.Type.SESSIONS_REVOKED).map(e -> e.detail().orElseThrow()).toList());
+    }
+
+    @Test
+    void theRevocationMemoryStaysBounded() throws Exception {
+        SessionRevocations memory = new SessionRevocations(store, clock, Duration.ofSeconds(10).toMillis());
+        for (int i = 0; i < SessionRevocations.MAX_ACCOUNTS * 2; i++) {
+            assertTrue(memory.isCurrent("user" + i, 0));
+            assertTrue(memory.size() <= SessionRevocations.MAX_ACCOUNTS, () -> memory.size() + " accounts kept");
+        }
+        store.revokeSessions("user1", clock.instant());
+        clock.advance(Duration.ofSeconds(10));
+        assertFalse(memory.isCurrent("user1", 0));
+        assertTrue(memory.size() <= SessionRevocations.MAX_ACCOUNTS);
     }
 }

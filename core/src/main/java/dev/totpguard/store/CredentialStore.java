@@ -136,6 +136,23 @@ public interface CredentialStore {
     }
 
     /**
+     * The instant before which every session of the account that passed the second factor is over: the last
+     * {@link #revokeSessions} of this user, {@link Instant#EPOCH} if there was none. Kept apart from the credential,
+     * so that it survives {@link #delete} (a reset or a disable must end the sessions it leaves behind).
+     */
+    Instant sessionsValidAfter(String user) throws StoreException;
+
+    /**
+     * Ends every session of the account that passed the second factor so far, on every node: sets
+     * {@link #sessionsValidAfter} to {@code now}, or to one millisecond after the stored instant if {@code now} is
+     * not later, so that every revocation gives a new, larger value (a session remembers the value it was verified
+     * under, and a node's clock may lag another's). Atomic; works for users without a credential too.
+     *
+     * @return the stored instant after this revocation (a concurrent revocation may have raised it further)
+     */
+    Instant revokeSessions(String user, Instant now) throws StoreException;
+
+    /**
      * Counts one attempt from a client address before it is evaluated, within a fixed window: starts a new
      * window of length {@code window} at {@code now} when the address has none or its window has ended,
      * and refuses when the address already has {@code limit} attempts in its window. Atomic, like

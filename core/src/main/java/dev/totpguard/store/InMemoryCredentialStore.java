@@ -49,6 +49,8 @@ public final class InMemoryCredentialStore implements CredentialStore {
     private final AtomicLong generations = new AtomicLong();
     /** Account key to the one stored user id that has it: the in-memory counterpart of the unique index. */
     private final ConcurrentHashMap<String, String> accountKeys = new ConcurrentHashMap<>();
+    /** User to the epoch milliseconds of {@link #sessionsValidAfter}; outlives {@link #delete}, as in the JDBC store. */
+    private final ConcurrentHashMap<String, Long> sessionsValidAfter = new ConcurrentHashMap<>();
 
     public InMemoryCredentialStore() {
     }
@@ -218,6 +220,20 @@ public final class InMemoryCredentialStore implements CredentialStore {
         List<String> users = new ArrayList<>(entries.keySet());
         users.sort(null);
         return users;
+    }
+
+    @Override
+    public Instant sessionsValidAfter(String user) {
+        Long millis = sessionsValidAfter.get(Objects.requireNonNull(user, "user"));
+        return millis == null ? Instant.EPOCH : Instant.ofEpochMilli(millis);
+    }
+
+    @Override
+    public Instant revokeSessions(String user, Instant now) {
+        Objects.requireNonNull(user, "user");
+        long nowMillis = now.toEpochMilli();
+        return Instant.ofEpochMilli(sessionsValidAfter.merge(user, nowMillis,
+                (stored, ignored) -> stored < nowMillis ? nowMillis : stored + 1));
     }
 
     @Override

@@ -104,6 +104,7 @@ public final class JdbcCredentialStore implements CredentialStore {
     private final String credential;
     private final String recoveryCode;
     private final String addressFailure;
+    private final String sessionRevocation;
     private final Database database;
     /** Source of credential generations: random, because a reset deletes the row that a counter would live in. */
     private final SecureRandom random = new SecureRandom();
@@ -116,6 +117,7 @@ public final class JdbcCredentialStore implements CredentialStore {
         this.credential = prefix + "credential";
         this.recoveryCode = prefix + "recovery_code";
         this.addressFailure = prefix + "address_failure";
+        this.sessionRevocation = prefix + "session_revocation";
         this.database = builder.database;
     }
 
@@ -514,6 +516,63 @@ public final class JdbcCredentialStore implements CredentialStore {
     }
 
     @Override
+    public Instant sessionsValidAfter(String user) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        try (Connection connection = dataSource.getConnection()) {
+            return Instant.ofEpochMilli(readSessionsValidAfter(connection, user));
+        } catch (SQLException e) {
+            throw failure("read the session revocation", user, e);
+        }
+    }
+
+    @Override
+    public Instant revokeSessions(String user, Instant now) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        long nowMillis = now.toEpochMilli();
+        // Strictly increasing, evaluated by the database: a session remembers the value it was verified under, so
+        // every revocation must change it even when this node's clock is behind the node that revoked last.
+        String raise = "UPDATE " + sessionRevocation + " SET sessions_valid_after = CASE WHEN sessions_valid_after < ? "
+                + "THEN ? ELSE sessions_valid_after + 1 END WHERE user_id = ?";
+        String insert = "INSERT INTO " + sessionRevocation + " (user_id, sessions_valid_after) VALUES (?, ?)";
+        try (Connection connection = autoCommit(dataSource.getConnection())) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                try (PreparedStatement statement = connection.prepareStatement(raise)) {
+                    statement.setLong(1, nowMillis);
+                    statement.setLong(2, nowMillis);
+                    statement.setString(3, user);
+                    if (statement.executeUpdate() == 1) {
+                        return Instant.ofEpochMilli(readSessionsValidAfter(connection, user));
+                    }
+                }
+                try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                    statement.setString(1, user);
+                    statement.setLong(2, nowMillis);
+                    statement.executeUpdate();
+                    return Instant.ofEpochMilli(readSessionsValidAfter(connection, user));
+                } catch (SQLException e) {
+                    // A concurrent first revocation inserted the row: the retried update raises it.
+                    if (!isIntegrityViolation(e)) {
+                        throw e;
+                    }
+                }
+            }
+            throw new StoreException("Could not revoke the sessions of user '" + user + "': the row changed concurrently");
+        } catch (SQLException e) {
+            throw failure("revoke the sessions", user, e);
+        }
+    }
+
+    private long readSessionsValidAfter(Connection connection, String user) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT sessions_valid_after FROM " + sessionRevocation + " WHERE user_id = ?")) {
+            statement.setString(1, user);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? row.getLong(1) : Instant.EPOCH.toEpochMilli();
+            }
+        }
+    }
+
+    @Override
     public boolean reserveAddressAttempt(String address, int limit, Duration window, Instant now) throws StoreException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(window, "window");
@@ -845,22 +904,7 @@ public final class JdbcCredentialStore implements CredentialStore {
     }
 
     private void checkColumns(Connection connection) throws SQLException, StoreException {
-        DatabaseMetaData metaData = connection.getMetaData();
-        List<String> columns = new ArrayList<>();
-        // Unquoted identifiers are stored upper case by H2, lower case by PostgreSQL, as written by MariaDB.
-        String escape = metaData.getSearchStringEscape();
-        for (String table : List.of(credential, credential.toUpperCase(Locale.ROOT))) {
-            // The name is a LIKE pattern here: its underscores must not match other tables.
-            String pattern = escape == null || escape.isEmpty() ? table : table.replace("_", escape + "_");
-            try (ResultSet row = metaData.getColumns(connection.getCatalog(), null, pattern, null)) {
-                while (row.next()) {
-                    columns.add(row.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
-                }
-            }
-            if (!columns.isEmpty()) {
-                break;
-            }
-        }
+        List<String> columns = columns(connection, credential);
         String file = schemaFileName(connection);
         if (columns.isEmpty()) {
             throw new StoreException("The TOTP Guard table " + credential + " does not exist: apply " + file
@@ -877,6 +921,32 @@ public final class JdbcCredentialStore implements CredentialStore {
                     + String.join(", ", missing) + "): re-run " + file + " (with the table prefix " + prefix
                     + "); it adds the new columns to existing tables and keeps every credential");
         }
+        if (!columns(connection, sessionRevocation).contains("sessions_valid_after")) {
+            throw new StoreException("The TOTP Guard tables predate this version (missing table " + sessionRevocation
+                    + "): re-run " + file + " (with the table prefix " + prefix + "); it creates the new table and keeps"
+                    + " every credential");
+        }
+    }
+
+    /** The lower-case column names of {@code table}, empty if there is no such table. */
+    private static List<String> columns(Connection connection, String table) throws SQLException {
+        DatabaseMetaData metaData = connection.getMetaData();
+        List<String> columns = new ArrayList<>();
+        // Unquoted identifiers are stored upper case by H2, lower case by PostgreSQL, as written by MariaDB.
+        String escape = metaData.getSearchStringEscape();
+        for (String name : List.of(table, table.toUpperCase(Locale.ROOT))) {
+            // The name is a LIKE pattern here: its underscores must not match other tables.
+            String pattern = escape == null || escape.isEmpty() ? name : name.replace("_", escape + "_");
+            try (ResultSet row = metaData.getColumns(connection.getCatalog(), null, pattern, null)) {
+                while (row.next()) {
+                    columns.add(row.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                }
+            }
+            if (!columns.isEmpty()) {
+                break;
+            }
+        }
+        return columns;
     }
 
     private String schemaFileName(Connection connection) {
@@ -919,7 +989,7 @@ public final class JdbcCredentialStore implements CredentialStore {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         }
 
-        /** Prefix of the three table names (default {@code totpguard_}): a lower-case SQL identifier start. */
+        /** Prefix of the four table names (default {@code totpguard_}): a lower-case SQL identifier start. */
         public Builder tablePrefix(String tablePrefix) {
             this.tablePrefix = checkPrefix(tablePrefix);
             return this;

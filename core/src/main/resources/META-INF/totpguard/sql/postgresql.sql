@@ -51,6 +51,16 @@ CREATE TABLE IF NOT EXISTS totpguard_address_failure (
 
 CREATE INDEX IF NOT EXISTS totpguard_address_failure_window ON totpguard_address_failure (window_start);
 
+-- sessions_valid_after: per account, the UTC epoch milliseconds before which its sessions that passed the second
+-- factor are over (CredentialStore.revokeSessions: a reset, a disable, a lock, a new secret, a password change).
+-- A table of its own rather than a column of totpguard_credential, whose row a reset or a disable deletes: the
+-- revocation must outlive the credential. Created by re-running this file on a database of an older version.
+CREATE TABLE IF NOT EXISTS totpguard_session_revocation (
+    user_id              VARCHAR(255) NOT NULL,
+    sessions_valid_after BIGINT       NOT NULL,
+    CONSTRAINT totpguard_session_revocation_pk PRIMARY KEY (user_id)
+);
+
 -- Upgrade of a table created by an earlier version: re-running this file adds the columns it lacks.
 -- pending_nonce_hash: SHA-256 (hex) of the nonce that only the session which started the enrollment holds.
 -- secret_generation: changes whenever a secret becomes active; the last-used-step compare-and-set checks it.

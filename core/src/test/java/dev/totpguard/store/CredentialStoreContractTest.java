@@ -478,6 +478,36 @@ abstract class CredentialStoreContractTest {
         }
     }
 
+    @Test
+    void everyRevocationGivesALargerValueOnEveryNodeAndOutlivesTheCredential() throws Exception {
+        assertEquals(Instant.EPOCH, store().sessionsValidAfter("alice"));
+
+        assertEquals(NOW, store().revokeSessions("alice", NOW));
+        assertEquals(NOW, otherNode().sessionsValidAfter("alice"));
+        // The same instant again, and a node whose clock lags: each still a new, larger value.
+        assertEquals(NOW.plusMillis(1), otherNode().revokeSessions("alice", NOW));
+        assertEquals(NOW.plusMillis(2), store().revokeSessions("alice", NOW.minusSeconds(5)));
+        assertEquals(NOW.plusSeconds(60), store().revokeSessions("alice", NOW.plusSeconds(60)));
+
+        enrolled("alice");
+        assertTrue(store().delete("alice"));
+        assertEquals(NOW.plusSeconds(60), otherNode().sessionsValidAfter("alice"), "a reset deletes the credential, not the revocation");
+        assertEquals(Instant.EPOCH, otherNode().sessionsValidAfter("bob"));
+        assertEquals(Instant.EPOCH, otherNode().sessionsValidAfter("ALICE"));
+    }
+
+    @Test
+    void concurrentFirstRevocationsOnTwoNodesAreEachCounted() throws Exception {
+        int count = 8;
+        List<Boolean> results = concurrently(count, index -> {
+            CredentialStore node = index % 2 == 0 ? store() : otherNode();
+            return !node.revokeSessions("carol", NOW).isBefore(NOW);
+        });
+
+        assertFalse(results.contains(false), results::toString);
+        assertEquals(NOW.plusMillis(count - 1), store().sessionsValidAfter("carol"));
+    }
+
     interface Attempt {
         boolean run(int index) throws Exception;
     }

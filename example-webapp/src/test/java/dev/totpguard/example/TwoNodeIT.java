@@ -154,8 +154,42 @@ class TwoNodeIT {
             } finally {
                 pool.shutdownNow();
             }
+            // The operator changes admin's password with the command line (a third process on the same database): admin's
+            // verified sessions end on both running nodes, which answer from memory until their value for the account
+            // is older than totpguard.sessions.refresh (10 s), so no database read per request. No clock can be set in
+            // these processes: the test waits for the end, with a deadline.
+            store.reset("admin", "TwoNodeIT");
+            byte[] last = TotpCodes.enrollThroughService(store, "admin", totp);
+            long step = totp.currentStep();
+            WebClient verifiedOnA = new WebClient(a.baseUrl());
+            assertEquals("/admin/", verifiedOnA.enterTokenCode(verifiedOnA.loginToTokenPage("admin", PASSWORD), totp.generateAtStep(last, step)).path());
+            WebClient verifiedOnB = new WebClient(b.baseUrl());
+            assertEquals("/admin/", verifiedOnB.enterTokenCode(verifiedOnB.loginToTokenPage("admin", PASSWORD), totp.generateAtStep(last, step + 1)).path());
+            LauncherProcess changed = LauncherProcess.runToEnd(Map.of(), "two-node-new-password\n", "admin", "set-password", "admin",
+                    "--data", temp.resolve("cli").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile);
+            assertEquals(0, changed.exitStatus(), changed.output());
+            long changedAt = System.nanoTime();
+            double endedOnA = secondsUntilSignedOut(verifiedOnA, changedAt);
+            double endedOnB = secondsUntilSignedOut(verifiedOnB, changedAt);
+            assertEquals("/login", new WebClient(a.baseUrl()).get("/admin/").path(), "a new visitor signs in");
+
             System.out.printf("TwoNodeIT: replay refused both ways, 5 failures over 2 nodes locked both, reset on A's admin page seen by B, "
-                    + "%d simultaneous rounds with exactly one acceptance each%n", RACE_ROUNDS);
+                    + "%d simultaneous rounds with exactly one acceptance each, password change ended the verified sessions on A after"
+                    + " %.1f s and on B after %.1f s (bound 10 s)%n", RACE_ROUNDS, endedOnA, endedOnB);
+        }
+    }
+
+    /** Requests an admin page until the session is sent to sign in; fails if that takes longer than the bound and a margin. */
+    private static double secondsUntilSignedOut(WebClient session, long sinceNanos) throws Exception {
+        long deadline = sinceNanos + TimeUnit.SECONDS.toNanos(10 + 5);
+        while (true) {
+            WebClient.Page page = session.get("/admin/");
+            if (!page.path().equals("/admin/")) {
+                assertEquals("/login", page.path(), "a revoked session signs in again: " + page.text());
+                return (System.nanoTime() - sinceNanos) / 1e9;
+            }
+            assertTrue(System.nanoTime() < deadline, "the verified session outlived the password change by more than 15 s");
+            Thread.sleep(250);
         }
     }
 }

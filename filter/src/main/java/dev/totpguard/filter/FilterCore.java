@@ -58,7 +58,8 @@ final class FilterCore {
 
     /**
      * The session's verified marker if it belongs to {@code user}'s current login (same user, same session id,
-     * see {@link SessionState.Verified}) and is not older than the maximum age; otherwise {@code null}.
+     * see {@link SessionState.Verified}), is not older than the maximum age and the account's sessions were not
+     * revoked since (or the store cannot tell); otherwise {@code null}.
      * Step-up freshness is checked separately, per path.
      */
     SessionState.Verified verifiedMarker(HttpSession session, String user) {
@@ -76,7 +77,25 @@ final class FilterCore {
         if (maxAgeMillis > 0 && clock.millis() - verified.verifiedAtMillis() > maxAgeMillis) {
             return null;
         }
+        try {
+            if (!service.isSessionCurrent(user, verified.sessionsValidAfter())) {
+                return null;
+            }
+        } catch (StoreException e) {
+            // Whether the sessions were revoked cannot be told: not verified (fail closed).
+            LOG.log(Level.WARNING, "Credential store unavailable; the session counts as not verified", e);
+            return null;
+        }
         return verified;
+    }
+
+    /**
+     * A verified marker for {@code user}'s login in the session with id {@code sessionId}, verified now, under the
+     * account's session revocation as the store has it now (so a revocation made a moment ago, such as the one that
+     * confirming a new secret makes, does not end this session, and any later one does).
+     */
+    SessionState.Verified verifiedNow(String user, String sessionId) throws StoreException {
+        return new SessionState.Verified(user, clock.instant(), sessionId, service.sessionsValidAfter(user));
     }
 
     /**
@@ -103,13 +122,16 @@ final class FilterCore {
      * before this moment (a fixation attempt, a log, a shared computer) is worth nothing afterwards
      * (OWASP Session Management: renew the id on every privilege change; Shiro CVE-2026-43827).
      */
-    void markVerified(HttpServletRequest request, String user) {
+    void markVerified(HttpServletRequest request, String user) throws StoreException {
+        // Read first: a store that fails now leaves the session as it was, not renewed and unmarked.
+        long sessionsValidAfter = service.sessionsValidAfter(user);
         request.changeSessionId();
         HttpSession session = request.getSession();
         csrf.renew(session);
         session.removeAttribute(SessionState.PENDING);
         session.removeAttribute(SessionState.REPEATED_LOGIN);
-        session.setAttribute(SessionState.VERIFIED, new SessionState.Verified(user, clock.instant(), session.getId()));
+        session.setAttribute(SessionState.VERIFIED,
+                new SessionState.Verified(user, clock.instant(), session.getId(), sessionsValidAfter));
     }
 
     /**

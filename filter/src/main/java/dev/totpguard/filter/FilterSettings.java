@@ -95,7 +95,7 @@ final class FilterSettings {
         loginPath = path(settings, LOGIN, defaultTarget);
         logoutTarget = path(settings, LOGOUT_TARGET, loginPath);
         halfAuthTimeout = duration(settings, HALF_AUTH_TIMEOUT, "PT5M", false);
-        maxAge = duration(settings, MAX_AGE, "PT0S", true);
+        maxAge = duration(settings, MAX_AGE, "PT12H", true);
         messagesBundle = text(settings, MESSAGES, DEFAULT_MESSAGES);
         locales = locales(settings);
         userResolverClass = text(settings, USER_RESOLVER, null);
@@ -249,7 +249,7 @@ final class FilterSettings {
         return halfAuthTimeout;
     }
 
-    /** {@link Duration#ZERO} when a verified session never needs a new code. */
+    /** How long a verified session lasts before the next code; {@link Duration#ZERO} (only if set so) for ever. */
     Duration maxAge() {
         return maxAge;
     }

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 
 /**
  * The decision for one request to a protected path (ARCHITECTURE.md, "The flow of one admin request"):
@@ -21,7 +22,9 @@ import java.io.IOException;
  *       does not cover this path, and the filter fails closed.</li>
  *   <li>The session was verified for this same user's current login (the same session id, see
  *       {@link SessionState.Verified}), within the maximum age and, on a step-up path, within the step-up
- *       age: pass. This is the hot path: one session attribute read, no store access, no allocation.</li>
+ *       age, and the account's sessions were not revoked since (known from memory, refreshed from the store every
+ *       few seconds per account): pass. This is the hot path: one session attribute read, no store access, no
+ *       allocation. Revoked: the session ends and the browser signs in again.</li>
  *   <li>The login carried a {@link TotpVerifiedPrincipal} for this user (the JAAS module checked a code):
  *       mark the session verified and pass.</li>
  *   <li>Otherwise ask the store: enrolled -> the token page; not enrolled and policy REQUIRED (or a login
@@ -67,7 +70,22 @@ final class Gate {
                 SessionState.Verified verified = (SessionState.Verified) marker;
                 // Same user, same login (the session id the code was accepted under): see SessionState.Verified.
                 if (verified.belongsTo(user, session.getId()) && isFresh(verified.verifiedAtMillis(), servletPath, pathInfo)) {
-                    chain.doFilter(request, response);
+                    boolean current;
+                    try {
+                        // From memory for a few seconds per account (no store access, no allocation), so a reset, a
+                        // lock or a password change on any node ends this session within that bound.
+                        current = core.service.isSessionCurrent(user, verified.sessionsValidAfter());
+                    } catch (StoreException e) {
+                        if (type != DispatcherType.INCLUDE) {
+                            core.unavailable(request, response, user, e);
+                        }
+                        return;
+                    }
+                    if (current) {
+                        chain.doFilter(request, response);
+                        return;
+                    }
+                    endRevokedSession(request, response, type, user);
                     return;
                 }
             }
@@ -104,9 +122,23 @@ final class Gate {
         }
         TotpVerifiedPrincipal principal = LoginPrincipals.verified(request, user);
         if (principal != null && isFresh(principal.verifiedAt().toEpochMilli(), servletPath, pathInfo)) {
+            long sessionsValidAfter;
+            try {
+                sessionsValidAfter = core.service.sessionsValidAfter(user);
+            } catch (StoreException e) {
+                if (type != DispatcherType.INCLUDE) {
+                    core.unavailable(request, response, user, e);
+                }
+                return;
+            }
+            if (principal.verifiedAt().toEpochMilli() < sessionsValidAfter) {
+                // The code was checked at a login whose sessions were revoked since: that login is over.
+                endRevokedSession(request, response, type, user);
+                return;
+            }
             HttpSession current = request.getSession();
             current.setAttribute(SessionState.VERIFIED,
-                    new SessionState.Verified(user, principal.verifiedAt(), current.getId()));
+                    new SessionState.Verified(user, principal.verifiedAt(), current.getId(), sessionsValidAfter));
             chain.doFilter(request, response);
             return;
         }
@@ -126,6 +158,25 @@ final class Gate {
         } else {
             chain.doFilter(request, response);
         }
+    }
+
+    /**
+     * The account's sessions were revoked (a reset, disable, lock or new secret of the second factor, or a password
+     * change) after this one passed the second factor: the login ends with the session, and the browser goes to sign
+     * in again, password first. Only asking for a code again would leave a stolen session the enrollment page after a
+     * reset.
+     */
+    private void endRevokedSession(HttpServletRequest request, HttpServletResponse response, DispatcherType type,
+            String user) throws IOException {
+        FilterCore.LOG.log(Level.INFO, "Ended a verified session of user {0}: the account''s sessions were revoked", user);
+        if (type == DispatcherType.INCLUDE || response.isCommitted()) {
+            HttpSession session = request.getSession(false);
+            if (session != null) {
+                FilterCore.forgetVerification(session);
+            }
+            return;
+        }
+        core.signOutAndGoToLogin(request, response);
     }
 
     private void sendToSecondFactor(HttpServletRequest request, HttpServletResponse response, DispatcherType type,

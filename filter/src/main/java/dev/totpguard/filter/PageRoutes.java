@@ -194,7 +194,12 @@ final class PageRoutes {
         PageKind kind = recovery ? PageKind.RECOVERY : PageKind.TOKEN;
         switch (result.outcome()) {
             case ACCEPTED:
-                core.markVerified(request, user);
+                try {
+                    core.markVerified(request, user);
+                } catch (StoreException e) {
+                    core.unavailable(request, response, user, e);
+                    return;
+                }
                 FilterCore.redirect(request, response, core.takeReturnTarget(request));
                 return;
             case STORE_UNAVAILABLE:
@@ -276,7 +281,13 @@ final class PageRoutes {
             case ACCEPTED:
                 session.removeAttribute(SessionState.REENROLL);
                 session.removeAttribute(SessionState.ENROLLMENT);
-                core.markVerified(request, user);
+                try {
+                    core.markVerified(request, user);
+                } catch (StoreException e) {
+                    // The new secret is active; the user signs in with it once the store is back.
+                    core.unavailable(request, response, user, e);
+                    return;
+                }
                 String next = reenroll ? core.pages.url(request, Pages.MANAGE) : core.takeReturnTarget(request);
                 showRecoveryCodes(request, response, user, result.recoveryCodes(), next);
                 return;
@@ -412,8 +423,7 @@ final class PageRoutes {
                 core.render(request, response, page.build(), user);
                 return;
             }
-            session.setAttribute(SessionState.VERIFIED,
-                    new SessionState.Verified(user, core.clock.instant(), session.getId()));
+            session.setAttribute(SessionState.VERIFIED, core.verifiedNow(user, session.getId()));
             switch (route) {
                 case Pages.REENROLL:
                     session.setAttribute(SessionState.REENROLL,
@@ -426,6 +436,9 @@ final class PageRoutes {
                     return;
                 case Pages.DISABLE:
                     core.service.disable(user);
+                    // The disable ended the account's other sessions; this one, which has just given a current code,
+                    // goes on under the new revocation value.
+                    session.setAttribute(SessionState.VERIFIED, core.verifiedNow(user, session.getId()));
                     FilterCore.LOG.log(Level.INFO, "User {0} turned off two-factor authentication", user);
                     core.render(request, response, managePage(core.service.status(user))
                             .message("manage.disable.done").build(), user);

@@ -12,7 +12,10 @@ import java.util.Objects;
  */
 final class SessionState {
 
-    /** {@link Verified}: this session passed the second factor. Read on every protected request. */
+    /**
+     * {@link Verified}: this session passed the second factor. Read on every protected request, together with the
+     * account's session revocation (answered from memory, see {@code TwoFactorService.isSessionCurrent}).
+     */
     static final String VERIFIED = "dev.totpguard.filter.verified";
     /** {@link Pending}: the user passed the password and was sent to the code page at that time. */
     static final String PENDING = "dev.totpguard.filter.pending";
@@ -53,11 +56,18 @@ final class SessionState {
         private final String user;
         private final long verifiedAtMillis;
         private final String sessionId;
+        /**
+         * The account's {@code TwoFactorService.sessionsValidAfter} when the code was accepted: a later revocation
+         * (reset, disable, lock, new secret, password change) raises the stored value above it. A marker of an older
+         * version loads with 0 and ends at the account's first revocation.
+         */
+        private final long sessionsValidAfter;
 
-        Verified(String user, Instant verifiedAt, String sessionId) {
+        Verified(String user, Instant verifiedAt, String sessionId, long sessionsValidAfter) {
             this.user = Objects.requireNonNull(user, "user");
             this.verifiedAtMillis = verifiedAt.toEpochMilli();
             this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
+            this.sessionsValidAfter = sessionsValidAfter;
         }
 
         String user() {
@@ -66,6 +76,10 @@ final class SessionState {
 
         long verifiedAtMillis() {
             return verifiedAtMillis;
+        }
+
+        long sessionsValidAfter() {
+            return sessionsValidAfter;
         }
 
         Instant verifiedAt() {

@@ -73,8 +73,6 @@ public final class TotpFilter implements Filter {
     static final String INSTALLED_ATTRIBUTE = "dev.totpguard.filter.installed";
 
     private static final String RENDERING_ATTRIBUTE = "dev.totpguard.filter.rendering";
-    /** Set while the rest of the chain of one dispatch runs, when the filter is mapped twice. */
-    private static final String PASSED_ATTRIBUTE = "dev.totpguard.filter.passed";
 
     /**
      * Carried by the {@link Pages.Rendering} that marks the filter's own forward to an application page; an
@@ -84,6 +82,14 @@ public final class TotpFilter implements Filter {
     private final boolean preconfigured;
     /** The initializer mapped the filter a second time, before web.xml's filters: skip the later visit. */
     private boolean mappedTwice;
+    /**
+     * When mapped twice: the dispatch (type, servlet path, path info) whose first visit is running on this thread,
+     * to let the second mapping's visit through. Per thread rather than a request attribute, which cost an object
+     * and a map entry on every request; an {@code Object[]} of JDK and servlet API values, so the thread keeps no
+     * class of the application's loader after it is undeployed. An async dispatch on another thread is simply
+     * checked twice.
+     */
+    private final ThreadLocal<Object[]> firstVisit = new ThreadLocal<>();
 
     private FilterCore core;
     private Gate gate;
@@ -288,26 +294,33 @@ public final class TotpFilter implements Filter {
             servletPath = "";
         }
         if (mappedTwice) {
-            Passed passed = new Passed(this, type, servletPath, pathInfo);
-            Object previous = request.getAttribute(PASSED_ATTRIBUTE);
-            if (passed.equals(previous)) {
+            Object[] visit = firstVisit.get();
+            if (visit == null) {
+                visit = new Object[3];
+                firstVisit.set(visit);
+            }
+            if (visit[0] == type && servletPath.equals(visit[1]) && Objects.equals(pathInfo, visit[2])) {
                 // The second mapping of the same filter in the same dispatch: the first visit has decided.
                 chain.doFilter(request, response);
                 return;
             }
-            request.setAttribute(PASSED_ATTRIBUTE, passed);
+            Object previousType = visit[0];
+            Object previousPath = visit[1];
+            Object previousInfo = visit[2];
+            visit[0] = type;
+            visit[1] = servletPath;
+            visit[2] = pathInfo;
             try {
                 decide(request, response, chain, type, servletPath, pathInfo);
             } finally {
-                request.setAttribute(PASSED_ATTRIBUTE, previous);
+                // A dispatch nested in this one (a forward, an include) restores what it found: the visits nest.
+                visit[0] = previousType;
+                visit[1] = previousPath;
+                visit[2] = previousInfo;
             }
             return;
         }
         decide(request, response, chain, type, servletPath, pathInfo);
-    }
-
-    /** One visit of the filter in one dispatch, to recognise the second mapping's visit. */
-    private record Passed(TotpFilter filter, DispatcherType type, String servletPath, String pathInfo) {
     }
 
     private void decide(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
@@ -415,6 +428,35 @@ public final class TotpFilter implements Filter {
             throw new IllegalArgumentException("The proof was already presented: one code check verifies one session");
         }
         initialised.markVerified(request, user);
+    }
+
+    /**
+     * Keeps this request's session verified after the application revoked the signed-in user's sessions in this very
+     * request, by an action the user proved themselves for ({@link TwoFactorService#disable} after a current code,
+     * {@link TwoFactorService#revokeSessions} after a password change with the old password): every other session of
+     * the account ends, this one goes on. Its verified time stays, so the maximum age still counts from the code.
+     * Does nothing unless the session holds the filter's verified marker of this user's current login.
+     *
+     * @throws IllegalStateException if the filter is not initialised
+     * @throws StoreException if the store cannot be read; the session is then left as it was (and ends)
+     */
+    public void keepVerifiedAfterRevocation(HttpServletRequest request) throws StoreException {
+        Objects.requireNonNull(request, "request");
+        FilterCore initialised = core;
+        if (initialised == null) {
+            throw new IllegalStateException("The TOTP Guard filter is not initialised yet");
+        }
+        String user = initialised.users.user(request);
+        jakarta.servlet.http.HttpSession session = request.getSession(false);
+        if (user == null || session == null) {
+            return;
+        }
+        Object marker = session.getAttribute(SessionState.VERIFIED);
+        if (marker instanceof SessionState.Verified && ((SessionState.Verified) marker).belongsTo(user, session.getId())) {
+            SessionState.Verified verified = (SessionState.Verified) marker;
+            session.setAttribute(SessionState.VERIFIED, new SessionState.Verified(user, verified.verifiedAt(), session.getId(),
+                    initialised.service.sessionsValidAfter(user)));
+        }
     }
 
     /** The dispatcher types the filter must be mapped for: all five. A new set on each call. */

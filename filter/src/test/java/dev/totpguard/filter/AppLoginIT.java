@@ -224,5 +224,7 @@ class AppLoginIT {
         assertEquals(200, disabled.status(), disabled::toString);
         assertTrue(disabled.body().contains("Two-factor authentication is now off."), disabled::toString);
         assertEquals(TwoFactorStatus.State.NONE, fixture.service().status(user).state());
+        // Turning it off revoked the account's sessions; the one that did it, with a current code, goes on.
+        assertAdminContent(browser.get("/admin/x"));
     }
 }

@@ -25,7 +25,7 @@ class FilterSettingsTest {
         assertEquals("/admin/", settings.loginPath());
         assertEquals("/admin/", settings.logoutTarget());
         assertEquals(Duration.ofMinutes(5), settings.halfAuthTimeout());
-        assertEquals(Duration.ZERO, settings.maxAge());
+        assertEquals(Duration.ofHours(12), settings.maxAge());
         assertEquals("dev.totpguard.filter.messages", settings.messagesBundle());
         assertNull(settings.userResolverClass());
         for (PageKind kind : PageKind.values()) {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * A credential store that goes away (an H2 server over TCP, stopped mid-test) on Jetty and Tomcat at once:
- * every decision that needs the store becomes a 503 page, never a pass; a session verified before the
- * outage keeps working, because the hot path never asks the store.
+ * every decision that needs the store becomes a 503 page, never a pass; so does a session verified before the
+ * outage once its account's session revocation is due to be read again (every 10 s).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StoreOutageIT {
@@ -91,9 +91,10 @@ class StoreOutageIT {
             Response login = newcomer.follow(Login.formLogin(newcomer, "/admin/x", "user59", Login.passwordOf("user59")));
             assertUnavailable(login, where);
 
-            Response stillVerified = verified.get(i).get("/admin/x");
-            assertEquals(200, stillVerified.status(), () -> where + ": " + stillVerified);
-            assertTrue(stillVerified.body().contains(AdminServlet.MARKER), () -> where + ": " + stillVerified);
+            // Verified before the outage, but the clock has moved on since (each enrollment takes a step): whether the
+            // account's sessions were revoked meanwhile is due to be read again and cannot be (SessionRevocationIT
+            // shows the same session served within the refresh time).
+            assertUnavailable(verified.get(i).get("/admin/x"), where);
         }
     }
 

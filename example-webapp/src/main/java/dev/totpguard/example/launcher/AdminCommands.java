@@ -93,7 +93,8 @@ final class AdminCommands {
         return Main.OK;
     }
 
-    private static int setPassword(Installation installation, Terminal terminal, String username) throws DataAccessException, IOException {
+    private static int setPassword(Installation installation, Terminal terminal, String username)
+            throws DataAccessException, IOException, StoreException {
         if (installation.accounts().directory().find(username).isEmpty()) {
             terminal.err().println("Error: there is no administrator named " + username + ".");
             return Main.FAILED;
@@ -109,8 +110,11 @@ final class AdminCommands {
             return Main.FAILED;
         }
         installation.accounts().setPassword(username, password);
+        // Whoever used the old password (or a session stolen with it) is signed out on every node within seconds.
+        installation.twoFactor().revokeSessions(username);
         audit(installation, username, "PASSWORD_SET");
-        terminal.out().println("The password of " + username + " was changed.");
+        terminal.out().println("The password of " + username + " was changed; their sessions end on every node within "
+                + installation.twoFactor().policy().sessionRefresh().toSeconds() + " seconds.");
         return Main.OK;
     }
 

@@ -50,6 +50,16 @@ final class SessionSteps {
         return nonce instanceof String ? (String) nonce : null;
     }
 
+    /**
+     * The signed-in administrator's own action (with a current code) revoked their sessions: the others end, this one
+     * goes on.
+     */
+    void ownSessionsRevoked(HttpServletRequest request) throws StoreException {
+        if (filter.isPresent()) {
+            filter.get().keepVerifiedAfterRevocation(request);
+        }
+    }
+
     /** @param proof the accepted outcome of checking the signed-in administrator's own code */
     void secondFactorPassed(HttpServletRequest request, Verification proof) throws StoreException {
         if (filter.isPresent()) {

@@ -87,6 +87,8 @@ final class TwoFactorServlet extends HttpServlet {
                 case "/disable" -> {
                     if (ownCodeAccepted(request, response, "turn two-factor authentication off")) {
                         app.twoFactor().disable(self);
+                        // The disable ended this administrator's other sessions, on every node; this one goes on.
+                        app.sessions().ownSessionsRevoked(request);
                         response.sendRedirect(Paths.edit(context, self) + "&notice=" + Notices.DISABLED + "#" + Paths.TWO_FACTOR_ANCHOR);
                     }
                 }

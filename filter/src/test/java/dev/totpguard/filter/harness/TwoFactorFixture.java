@@ -37,13 +37,15 @@ public final class TwoFactorFixture implements AutoCloseable {
     private final JdbcDataSource dataSource;
     private final MutableClock clock;
     private final TwoFactorService service;
+    private final KeyRing keys;
     private final Totp totp;
     private final Map<String, byte[]> secrets = new ConcurrentHashMap<>();
 
     private final Server tcpServer;
 
     private TwoFactorFixture(Path directory, JdbcDataSource dataSource, MutableClock clock, TwoFactorService service,
-            Server tcpServer) {
+            KeyRing keys, Server tcpServer) {
+        this.keys = keys;
         this.tcpServer = tcpServer;
         this.directory = directory;
         this.dataSource = dataSource;
@@ -82,11 +84,21 @@ public final class TwoFactorFixture implements AutoCloseable {
         MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MINUTES));
         TwoFactorService service = TwoFactorService.builder().store(store).keyRing(keys).policy(policy).clock(clock)
                 .recoveryCodeIterations(1_000).build();
-        return new TwoFactorFixture(directory, dataSource, clock, service, server);
+        return new TwoFactorFixture(directory, dataSource, clock, service, keys, server);
     }
 
     public TwoFactorService service() {
         return service;
+    }
+
+    /**
+     * Another node: a service of its own (its own memory of session revocations) over the same database, key and
+     * clock, as a second application node has.
+     */
+    public TwoFactorService otherNode() throws Exception {
+        JdbcCredentialStore store = JdbcCredentialStore.builder(dataSource).build();
+        return TwoFactorService.builder().store(store).keyRing(keys).policy(service.policy()).clock(clock)
+                .recoveryCodeIterations(1_000).build();
     }
 
     public MutableClock clock() {
