@@ -21,7 +21,9 @@ import java.util.Properties;
  * <p>Brute-force limits (RFC 4226 section 7.3, NIST SP 800-63B section 5.2.2): after {@link #maxFailures()}
  * consecutive failures the user's second factor locks for {@link #lockoutBase()}; every further failure locks
  * it again for twice as long, up to {@link #lockoutMax()}; a success resets the count. Separately, one client
- * address may fail {@link #maxFailuresPerAddress()} times per {@link #addressWindow()}, across all accounts.
+ * address may fail {@link #maxFailuresPerAddress()} times per {@link #addressWindow()} for one account. Passwords
+ * (the first factor, checked through {@link TwoFactorService#passwordAttempt}) are limited per account name and per
+ * address before they are hashed, and only {@link #passwordConcurrency()} are hashed at once.
  *
  * <p>Immutable and thread-safe. Built with {@link #builder()} or from settings with
  * {@link #fromMap(Map)} / {@link #fromProperties(Properties)} (keys in {@link TotpGuardSettings}).
@@ -42,6 +44,11 @@ public final class TwoFactorPolicy {
     private static final Duration DEFAULT_ENROLLMENT_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration MIN_ENROLLMENT_TIMEOUT = Duration.ofMinutes(1);
     private static final Duration MAX_ENROLLMENT_TIMEOUT = Duration.ofHours(24);
+    private static final int DEFAULT_PASSWORD_ATTEMPTS_PER_ACCOUNT = 10;
+    private static final int DEFAULT_PASSWORD_ATTEMPTS_PER_ADDRESS = 100;
+    private static final Duration DEFAULT_PASSWORD_QUEUE_WAIT = Duration.ofSeconds(1);
+    private static final Duration MAX_PASSWORD_QUEUE_WAIT = Duration.ofSeconds(30);
+    private static final int MAX_PASSWORD_CONCURRENCY = 1024;
     private static final TwoFactorPolicy DEFAULTS = builder().build();
 
     private final TotpParameters parameters;
@@ -57,6 +64,11 @@ public final class TwoFactorPolicy {
     private final int maxFailuresPerAddress;
     private final Duration addressWindow;
     private final Duration enrollmentTimeout;
+    private final int passwordAttemptsPerAccount;
+    private final int passwordAttemptsPerAddress;
+    private final Duration passwordWindow;
+    private final int passwordConcurrency;
+    private final Duration passwordQueueWait;
 
     private TwoFactorPolicy(Builder builder) {
         this.parameters = builder.parameters;
@@ -72,6 +84,11 @@ public final class TwoFactorPolicy {
         this.maxFailuresPerAddress = builder.maxFailuresPerAddress;
         this.addressWindow = builder.addressWindow;
         this.enrollmentTimeout = builder.enrollmentTimeout;
+        this.passwordAttemptsPerAccount = builder.passwordAttemptsPerAccount;
+        this.passwordAttemptsPerAddress = builder.passwordAttemptsPerAddress;
+        this.passwordWindow = builder.passwordWindow;
+        this.passwordConcurrency = builder.passwordConcurrency;
+        this.passwordQueueWait = builder.passwordQueueWait;
     }
 
     /** SHA-1, 6 digits, 30 s, window 1 back and 1 ahead, 160-bit secrets, 10 recovery codes, OPTIONAL, 5 failures,
@@ -82,6 +99,11 @@ public final class TwoFactorPolicy {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Hashing is CPU-bound: more at once than there are processors only makes every login slower. */
+    private static int defaultPasswordConcurrency() {
+        return Math.min(MAX_PASSWORD_CONCURRENCY, Runtime.getRuntime().availableProcessors());
     }
 
     /** A builder holding this policy's values. */
@@ -100,6 +122,11 @@ public final class TwoFactorPolicy {
         builder.maxFailuresPerAddress = maxFailuresPerAddress;
         builder.addressWindow = addressWindow;
         builder.enrollmentTimeout = enrollmentTimeout;
+        builder.passwordAttemptsPerAccount = passwordAttemptsPerAccount;
+        builder.passwordAttemptsPerAddress = passwordAttemptsPerAddress;
+        builder.passwordWindow = passwordWindow;
+        builder.passwordConcurrency = passwordConcurrency;
+        builder.passwordQueueWait = passwordQueueWait;
         return builder;
     }
 
@@ -169,6 +196,16 @@ public final class TwoFactorPolicy {
                     "a duration from PT1M to PT24H");
         }
         builder.enrollmentTimeout(enrollment);
+        builder.passwordLimits(read.integer(TotpGuardSettings.PASSWORD_ACCOUNT_ATTEMPTS, DEFAULT_PASSWORD_ATTEMPTS_PER_ACCOUNT, 0, 100_000),
+                read.integer(TotpGuardSettings.PASSWORD_ADDRESS_ATTEMPTS, DEFAULT_PASSWORD_ATTEMPTS_PER_ADDRESS, 0, 100_000),
+                read.duration(TotpGuardSettings.PASSWORD_WINDOW, Duration.ofMinutes(15)));
+        Duration queueWait = read.duration(TotpGuardSettings.PASSWORD_QUEUE_WAIT, DEFAULT_PASSWORD_QUEUE_WAIT);
+        if (queueWait.isNegative() || queueWait.compareTo(MAX_PASSWORD_QUEUE_WAIT) > 0) {
+            throw SettingsReader.bad(TotpGuardSettings.PASSWORD_QUEUE_WAIT, read.string(TotpGuardSettings.PASSWORD_QUEUE_WAIT),
+                    "a duration from PT0S to PT30S");
+        }
+        builder.passwordHashing(read.integer(TotpGuardSettings.PASSWORD_CONCURRENCY, defaultPasswordConcurrency(), 1, MAX_PASSWORD_CONCURRENCY),
+                queueWait);
         return builder.build();
     }
 
@@ -223,7 +260,10 @@ public final class TwoFactorPolicy {
         return lockoutMax;
     }
 
-    /** Failures one client address may have per {@link #addressWindow()}; 0 means no per-address limit. */
+    /**
+     * Code failures one client address may have per {@link #addressWindow()} <em>for one account</em>; 0 means no
+     * per-address limit. Keyed with the account so that many users behind one proxy or NAT cannot lock each other out.
+     */
     public int maxFailuresPerAddress() {
         return maxFailuresPerAddress;
     }
@@ -238,6 +278,33 @@ public final class TwoFactorPolicy {
      */
     public Duration enrollmentTimeout() {
         return enrollmentTimeout;
+    }
+
+    /**
+     * Password attempts, right or wrong, one account name may make per {@link #passwordWindow()} (0: no limit). Right
+     * ones count too, so the count says nothing about whether a password was right.
+     */
+    public int passwordAttemptsPerAccount() {
+        return passwordAttemptsPerAccount;
+    }
+
+    /** Password attempts, right or wrong, one client address may make per {@link #passwordWindow()} (0: no limit). */
+    public int passwordAttemptsPerAddress() {
+        return passwordAttemptsPerAddress;
+    }
+
+    public Duration passwordWindow() {
+        return passwordWindow;
+    }
+
+    /** How many passwords are hashed at the same time; further logins wait up to {@link #passwordQueueWait()}. */
+    public int passwordConcurrency() {
+        return passwordConcurrency;
+    }
+
+    /** How long a login waits for its turn to hash before it is refused as busy; zero: not at all. */
+    public Duration passwordQueueWait() {
+        return passwordQueueWait;
     }
 
     /**
@@ -266,7 +333,10 @@ public final class TwoFactorPolicy {
                 && issuer.equals(that.issuer) && secretBytes == that.secretBytes && recoveryCodeCount == that.recoveryCodeCount
                 && enforcement == that.enforcement && maxFailures == that.maxFailures && lockoutBase.equals(that.lockoutBase)
                 && lockoutMax.equals(that.lockoutMax) && maxFailuresPerAddress == that.maxFailuresPerAddress
-                && addressWindow.equals(that.addressWindow) && enrollmentTimeout.equals(that.enrollmentTimeout);
+                && addressWindow.equals(that.addressWindow) && enrollmentTimeout.equals(that.enrollmentTimeout)
+                && passwordAttemptsPerAccount == that.passwordAttemptsPerAccount
+                && passwordAttemptsPerAddress == that.passwordAttemptsPerAddress && passwordWindow.equals(that.passwordWindow)
+                && passwordConcurrency == that.passwordConcurrency && passwordQueueWait.equals(that.passwordQueueWait);
     }
 
     @Override
@@ -280,7 +350,9 @@ public final class TwoFactorPolicy {
                 + ", " + secretBytes * 8 + "-bit secrets, " + recoveryCodeCount + " recovery codes, " + enforcement
                 + ", lock after " + maxFailures + " failures for " + lockoutBase + " doubling to " + lockoutMax
                 + ", " + maxFailuresPerAddress + " failures per address per " + addressWindow
-                + ", enrollments valid for " + enrollmentTimeout + "]";
+                + ", enrollments valid for " + enrollmentTimeout + ", " + passwordAttemptsPerAccount + " password attempts per account and "
+                + passwordAttemptsPerAddress + " per address per " + passwordWindow + ", " + passwordConcurrency
+                + " passwords hashed at once, waiting at most " + passwordQueueWait + "]";
     }
 
     /** Builds a {@link TwoFactorPolicy}; every setter validates at once and names the bad value. */
@@ -298,6 +370,11 @@ public final class TwoFactorPolicy {
         private int maxFailuresPerAddress = 50;
         private Duration addressWindow = Duration.ofMinutes(15);
         private Duration enrollmentTimeout = DEFAULT_ENROLLMENT_TIMEOUT;
+        private int passwordAttemptsPerAccount = DEFAULT_PASSWORD_ATTEMPTS_PER_ACCOUNT;
+        private int passwordAttemptsPerAddress = DEFAULT_PASSWORD_ATTEMPTS_PER_ADDRESS;
+        private Duration passwordWindow = Duration.ofMinutes(15);
+        private int passwordConcurrency = defaultPasswordConcurrency();
+        private Duration passwordQueueWait = DEFAULT_PASSWORD_QUEUE_WAIT;
 
         private Builder() {
         }
@@ -392,6 +469,35 @@ public final class TwoFactorPolicy {
                 throw new IllegalArgumentException("enrollment timeout must be from PT1M to PT24H, not " + timeout);
             }
             this.enrollmentTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Password attempts (right or wrong) per account name and per client address within {@code window}, each 0
+         * (no limit) to 100000: beyond them a login is refused before its password is hashed.
+         */
+        public Builder passwordLimits(int perAccount, int perAddress, Duration window) {
+            checkRange("passwordAttemptsPerAccount", perAccount, 0, 100_000);
+            checkRange("passwordAttemptsPerAddress", perAddress, 0, 100_000);
+            Objects.requireNonNull(window, "window");
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("password window must be positive, not " + window);
+            }
+            this.passwordAttemptsPerAccount = perAccount;
+            this.passwordAttemptsPerAddress = perAddress;
+            this.passwordWindow = window;
+            return this;
+        }
+
+        /** Passwords hashed at once (1 to 1024) and how long a login waits for its turn (PT0S to PT30S). */
+        public Builder passwordHashing(int concurrency, Duration queueWait) {
+            checkRange("passwordConcurrency", concurrency, 1, MAX_PASSWORD_CONCURRENCY);
+            Objects.requireNonNull(queueWait, "queueWait");
+            if (queueWait.isNegative() || queueWait.compareTo(MAX_PASSWORD_QUEUE_WAIT) > 0) {
+                throw new IllegalArgumentException("password queue wait must be from PT0S to PT30S, not " + queueWait);
+            }
+            this.passwordConcurrency = concurrency;
+            this.passwordQueueWait = queueWait;
             return this;
         }
 
