@@ -71,7 +71,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
 
     private static final System.Logger LOG = System.getLogger(TotpServerAuthModule.class.getName());
     private static final String FAILED = "Login failed: wrong user name, password or code.";
-    private static final String LOCKED = "Too many wrong codes. Try again later.";
+    private static final String LOCKED = "Too many failed attempts. Try again later.";
     private static final String EXPIRED = "The login took too long. Please start again.";
     private static final Pattern SAFE_PATH = Pattern.compile("/(?![/\\\\])[A-Za-z0-9._~!$&'()*+,;=:@/-]{0,512}");
     private static final int MAX_FIELD_CHARS = 1024;
@@ -213,10 +213,14 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         try {
             TwoFactorLogin.PasswordCheck check;
             try {
-                check = login.checkPassword(user, password);
+                check = login.checkPassword(user, password, clientAddress(request));
             } catch (PasswordStoreException e) {
                 LOG.log(Level.ERROR, "TOTP Guard cannot check passwords: {0}", e.getMessage());
                 return failure(messageInfo, HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            }
+            if (check.refusal() == TwoFactorLogin.Outcome.BUSY) {
+                // Refused before the password was looked at: saying so now tells nothing about it.
+                return busy(messageInfo);
             }
             // A privilege change: the password step is done (right or wrong), so the id changes (OWASP Session CS).
             request.changeSessionId();
@@ -266,7 +270,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
 
     private AuthStatus finish(MessageInfo messageInfo, HttpServletRequest request, HttpSession session,
             TwoFactorLogin.PasswordCheck check, char[] code) throws IOException {
-        TwoFactorLogin.Outcome outcome = login.checkCode(check, code, request.getRemoteAddr());
+        TwoFactorLogin.Outcome outcome = login.checkCode(check, code, clientAddress(request));
         switch (outcome) {
             case ACCEPTED:
             case ENROLLMENT_REQUIRED:
@@ -282,6 +286,8 @@ public final class TotpServerAuthModule implements ServerAuthModule {
                 return AuthStatus.SEND_CONTINUE;
             case LOCKED:
                 return restart(messageInfo, request, LOCKED);
+            case BUSY:
+                return busy(messageInfo);
             case UNAVAILABLE:
                 return failure(messageInfo, HttpServletResponse.SC_SERVICE_UNAVAILABLE);
             case FAILED:
@@ -342,6 +348,19 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         Responses.page(messageInfo, HttpServletResponse.SC_FORBIDDEN,
                 Pages.message("Forbidden", "The form has expired. Go back, reload the page and try again."));
         return AuthStatus.SEND_FAILURE;
+    }
+
+    /** More logins than the hashing bound: refused before the password was checked, so it tells nothing about it. */
+    private static AuthStatus busy(MessageInfo messageInfo) throws IOException {
+        HttpServletResponse response = (HttpServletResponse) messageInfo.getResponseMessage();
+        response.setHeader("Retry-After", "1");
+        Responses.page(messageInfo, HttpServletResponse.SC_SERVICE_UNAVAILABLE, Pages.message("Busy",
+                "Too many sign-ins at once. Please try again in a moment."));
+        return AuthStatus.SEND_FAILURE;
+    }
+
+    private String clientAddress(HttpServletRequest request) {
+        return request.getRemoteAddr();
     }
 
     private static AuthStatus failure(MessageInfo messageInfo, int status) {
