@@ -179,7 +179,8 @@ final class ExampleServer {
     private static Configuration jaasConfiguration(Installation installation) {
         AppConfigurationEntry password = new AppConfigurationEntry(PasswordLoginModule.class.getName(),
                 AppConfigurationEntry.LoginModuleControlFlag.REQUISITE,
-                Map.of(PasswordLoginModule.VERIFIER_OPTION, JdbcPasswordVerifier.builder(installation.dataSource()).build()));
+                Map.of(PasswordLoginModule.VERIFIER_OPTION, JdbcPasswordVerifier.builder(installation.dataSource()).build(),
+                        PasswordLoginModule.SERVICE_OPTION, installation.twoFactor()));
         AppConfigurationEntry code = new AppConfigurationEntry(LOGIN_MODULE,
                 AppConfigurationEntry.LoginModuleControlFlag.OPTIONAL, installation.loginModuleOptions());
         AppConfigurationEntry[] entries = {password, code};

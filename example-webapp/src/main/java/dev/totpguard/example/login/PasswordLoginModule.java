@@ -1,10 +1,14 @@
 package dev.totpguard.example.login;
 
+import dev.totpguard.PasswordAttempt;
+import dev.totpguard.TwoFactorService;
 import dev.totpguard.jaas.PasswordStoreException;
 import dev.totpguard.jaas.PasswordVerifier;
 import dev.totpguard.jaas.RolePrincipal;
 import dev.totpguard.jaas.UserPrincipal;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.Principal;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -19,6 +23,8 @@ import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginException;
 import javax.security.auth.spi.LoginModule;
+import org.eclipse.jetty.security.jaas.callback.RequestCallback;
+import org.eclipse.jetty.server.Request;
 
 /**
  * The password step of the example's JAAS entry (Java SE JAAS LoginModule Developer's Guide): checks user name and
@@ -33,13 +39,21 @@ import javax.security.auth.spi.LoginModule;
  * </ul>
  * A wrong password fails the whole login with one generic message, and the TOTP module then never sees the code.
  *
- * <p>The verifier comes as the option {@value #VERIFIER_OPTION} (a programmatic JAAS configuration). Not
- * thread-safe, as JAAS intends: one instance per login.
+ * <p>Every attempt is first admitted by {@link TwoFactorService#passwordAttempt} (issue 13 item 2): counted per
+ * account name and per client address in the credential store, refused unhashed beyond the limits or while the
+ * account's second factor is locked, and hashed only within the service's bound of concurrent hashes. A wrong
+ * password is audited ({@code PASSWORD_REFUSED}) and counts toward the account's lock like a wrong code. Every
+ * refusal ends on the same login error page.
+ *
+ * <p>The verifier and the service come as the options {@value #VERIFIER_OPTION} and {@value #SERVICE_OPTION} (a
+ * programmatic JAAS configuration). Not thread-safe, as JAAS intends: one instance per login.
  */
 public final class PasswordLoginModule implements LoginModule {
 
     /** Option holding the {@link PasswordVerifier} instance. */
     public static final String VERIFIER_OPTION = "dev.totpguard.example.password.verifier";
+    /** Option holding the {@link TwoFactorService} that admits password attempts. */
+    public static final String SERVICE_OPTION = "dev.totpguard.example.password.service";
 
     private static final String FAILED = "Login failed: wrong user name, password or code";
     private static final String SHARED_NAME = "javax.security.auth.login.name";
@@ -48,6 +62,7 @@ public final class PasswordLoginModule implements LoginModule {
     private CallbackHandler handler;
     private Map<String, Object> sharedState;
     private PasswordVerifier verifier;
+    private TwoFactorService service;
     private String user;
     private Set<String> roles;
     private boolean succeeded;
@@ -65,13 +80,15 @@ public final class PasswordLoginModule implements LoginModule {
         this.sharedState = (Map<String, Object>) sharedState;
         Object candidate = options.get(VERIFIER_OPTION);
         this.verifier = candidate instanceof PasswordVerifier ? (PasswordVerifier) candidate : null;
+        Object twoFactor = options.get(SERVICE_OPTION);
+        this.service = twoFactor instanceof TwoFactorService ? (TwoFactorService) twoFactor : null;
     }
 
     @Override
     public boolean login() throws LoginException {
         succeeded = false;
-        if (verifier == null) {
-            throw new LoginException("Option " + VERIFIER_OPTION + " must hold a PasswordVerifier");
+        if (verifier == null || service == null) {
+            throw new LoginException("Options " + VERIFIER_OPTION + " and " + SERVICE_OPTION + " must hold a PasswordVerifier and a TwoFactorService");
         }
         NameCallback name = new NameCallback("Username");
         PasswordCallback password = new PasswordCallback("Password", false);
@@ -84,12 +101,25 @@ public final class PasswordLoginModule implements LoginModule {
         }
         char[] typed = password.getPassword();
         password.clearPassword();
-        try {
-            String given = name.getName();
+        String given = name.getName();
+        try (PasswordAttempt attempt = service.passwordAttempt(given, clientAddress())) {
+            switch (attempt.admission()) {
+                case ADMITTED:
+                    break;
+                case STORE_UNAVAILABLE:
+                    throw new LoginException("Login failed: the credential store is unavailable");
+                case LOCKED:
+                case BUSY:
+                default:
+                    // Refused before the password was looked at: the same error page as a wrong password.
+                    throw new FailedLoginException(FAILED);
+            }
             var result = verifier.verify(given == null ? "" : given, typed == null ? new char[0] : typed);
             if (given == null || result.isEmpty()) {
+                attempt.failed();
                 throw new FailedLoginException(FAILED);
             }
+            attempt.passed();
             // The account's stored name, never the typed one: the admin table may have accepted ADMIN for admin, and
             // the second factor, the principal and the audit log all belong to the account.
             user = result.get().name();
@@ -107,6 +137,19 @@ public final class PasswordLoginModule implements LoginModule {
             if (typed != null) {
                 Arrays.fill(typed, '\0');
             }
+        }
+    }
+
+    /** The client's address as Jetty's login service knows it (after the launcher's trusted-proxy rules), or null. */
+    private String clientAddress() {
+        try {
+            RequestCallback callback = new RequestCallback();
+            handler.handle(new Callback[] {callback});
+            Request request = callback.getRequest();
+            SocketAddress remote = request == null ? null : request.getConnectionMetaData().getRemoteSocketAddress();
+            return remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress().getHostAddress() : null;
+        } catch (IOException | UnsupportedCallbackException e) {
+            return null;
         }
     }
 
