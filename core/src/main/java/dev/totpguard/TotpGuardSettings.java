@@ -74,6 +74,16 @@ public final class TotpGuardSettings {
      */
     public static final String ENROLLMENT_TIMEOUT = "totpguard.enrollment.timeout";
 
+    // ---- clients behind reverse proxies
+
+    /**
+     * Comma-separated IP addresses and CIDR ranges of the reverse proxies whose {@code Forwarded} /
+     * {@code X-Forwarded-For} / {@code X-Forwarded-Proto} headers are believed: only when the direct peer is one of
+     * them, taking the right-most hop that is not ({@link TrustedProxies}). Read by the filter, the JAAS module (under
+     * Jetty, where it sees the request), the Jakarta Authentication module and the example. Default none.
+     */
+    public static final String TRUSTED_PROXIES = "totpguard.trusted-proxies";
+
     // ---- store
 
     /** JDBC URL of the credential store. Default {@link #DEFAULT_JDBC_URL}. */

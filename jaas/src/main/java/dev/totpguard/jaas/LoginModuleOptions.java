@@ -1,6 +1,7 @@
 package dev.totpguard.jaas;
 
 import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.TrustedProxies;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +51,7 @@ final class LoginModuleOptions {
     private final NotEnrolled notEnrolled;
     private final boolean debug;
     private final Map<String, String> serviceSettings;
+    private final TrustedProxies trustedProxies;
 
     private LoginModuleOptions(Map<String, ?> options, boolean verifierGiven) {
         mode = choice(options, TotpGuardSettings.JAAS_MODE, Mode.class, Mode.STANDALONE);
@@ -124,6 +126,7 @@ final class LoginModuleOptions {
             }
         }
         serviceSettings = Map.copyOf(service);
+        trustedProxies = TrustedProxies.fromSettings(options);
     }
 
     /**
@@ -212,6 +215,11 @@ final class LoginModuleOptions {
     }
 
     /** The {@code totpguard.*} store and policy keys (not {@code .jaas.*}, {@code .sam.*}, {@code .filter.*}), for the service. */
+    /** The proxies whose forwarding headers give the client address (where the module sees the request: Jetty). */
+    TrustedProxies trustedProxies() {
+        return trustedProxies;
+    }
+
     Map<String, String> serviceSettings() {
         return serviceSettings;
     }

@@ -177,7 +177,7 @@ public final class TotpLoginModule implements LoginModule {
             if (attempt == null) {
                 attempt = Attempt.fromCallbacks(handler);
             }
-            clientAddress = CallbackInput.clientAddress(handler);
+            clientAddress = CallbackInput.clientAddress(handler, options.trustedProxies());
             if (options.codeSource() == LoginModuleOptions.CodeSource.CALLBACK) {
                 callbackCode = CallbackInput.askCode(handler, options.codeField());
             }
@@ -232,7 +232,7 @@ public final class TotpLoginModule implements LoginModule {
             throw failed();
         }
         user = name;
-        clientAddress = CallbackInput.clientAddress(handler);
+        clientAddress = CallbackInput.clientAddress(handler, options.trustedProxies());
         if (options.codeSource() == LoginModuleOptions.CodeSource.CALLBACK) {
             pendingCode = CallbackInput.askCode(handler, options.codeField());
             if (pendingCode == null) {

@@ -1,6 +1,7 @@
 package dev.totpguard.jaspic;
 
 import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.TrustedProxies;
 import dev.totpguard.TotpVerifiedPrincipal;
 import dev.totpguard.jaas.PasswordStoreException;
 import dev.totpguard.TotpEnrollmentRequiredPrincipal;
@@ -84,6 +85,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
     private String path;
     private String landing;
     private Duration pendingTimeout;
+    private TrustedProxies trustedProxies = TrustedProxies.none();
 
     /** Public no-argument constructor, as Jakarta Authentication requires. */
     public TotpServerAuthModule() {
@@ -122,6 +124,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
                 throw new IllegalArgumentException("Option " + TotpGuardSettings.SAM_PENDING_TIMEOUT
                         + " must be an ISO-8601 duration from PT10S to PT1H, not '" + timeout + "'");
             }
+            trustedProxies = TrustedProxies.fromSettings(values);
             login = TwoFactorLogin.fromOptions(values);
         } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.log(Level.ERROR, "TOTP Guard authentication module is misconfigured: {0}", e.getMessage());
@@ -359,8 +362,10 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         return AuthStatus.SEND_FAILURE;
     }
 
+    /** The client's address for the limits: the peer, or what a trusted proxy reports (totpguard.trusted-proxies). */
     private String clientAddress(HttpServletRequest request) {
-        return request.getRemoteAddr();
+        return trustedProxies.resolve(request.getRemoteAddr(), request.isSecure(),
+                name -> java.util.Collections.list(request.getHeaders(name))).address();
     }
 
     private static AuthStatus failure(MessageInfo messageInfo, int status) {
