@@ -22,6 +22,8 @@ import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.security.jaas.JAASLoginService;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.session.DatabaseAdaptor;
@@ -61,7 +63,12 @@ final class ExampleServer {
         try {
             work = Files.createTempDirectory("totpguard-example");
             Path war = extractWar(work);
-            ServerConnector connector = new ServerConnector(server);
+            HttpConfiguration http = new HttpConfiguration();
+            if (!options.trustedProxies().isEmpty()) {
+                // Behind a TLS proxy: the client's address for the limits, and https for Secure session cookies.
+                http.addCustomizer(new TrustedProxyCustomizer(options.trustedProxies()));
+            }
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(options.host());
             connector.setPort(options.port());
             server.addConnector(connector);

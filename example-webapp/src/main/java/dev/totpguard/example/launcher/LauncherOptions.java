@@ -1,5 +1,6 @@
 package dev.totpguard.example.launcher;
 
+import dev.totpguard.TrustedProxies;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,9 @@ final class LauncherOptions {
             "                       see SECURITY.md. Default: sessions stay in each node's memory",
             "  " + NODE_NAME_FLAG + " NAME     with " + SHARED_SESSIONS_FLAG + ": this node's name, appended to session ids",
             "                       (default " + DEFAULT_NODE_NAME + "; letters and digits, unique per node)",
+            "  --trusted-proxies LIST  comma-separated addresses or CIDR ranges of the reverse proxies in front;",
+            "                       only from them are Forwarded / X-Forwarded-For / -Proto believed (the client's",
+            "                       address for the limits, https for Secure cookies). Default: none",
             "  --help               show this text",
             "",
             "For benchmarks only (never for a real installation):",
@@ -96,11 +100,12 @@ final class LauncherOptions {
     private final Optional<String> name;
     private final Optional<String> email;
     private final List<String> command;
+    private final TrustedProxies trustedProxies;
 
     private LauncherOptions(int port, String host, Path dataDir, Optional<String> jdbcUrl, Optional<String> jdbcUser,
                             Optional<String> jdbcPassword, Path keyFile, boolean help, boolean withoutTotpFilter,
                             boolean sharedSessions, Optional<String> nodeName, Optional<String> name, Optional<String> email,
-                            List<String> command) {
+                            List<String> command, TrustedProxies trustedProxies) {
         this.port = port;
         this.host = host;
         this.dataDir = dataDir;
@@ -115,6 +120,7 @@ final class LauncherOptions {
         this.name = name;
         this.email = email;
         this.command = List.copyOf(command);
+        this.trustedProxies = trustedProxies;
     }
 
     /**
@@ -135,6 +141,7 @@ final class LauncherOptions {
         boolean withoutTotpFilter = false;
         boolean sharedSessions = false;
         String nodeName = null;
+        TrustedProxies trustedProxies = TrustedProxies.none();
         List<String> command = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -170,7 +177,7 @@ final class LauncherOptions {
                 sharedSessions = true;
                 continue;
             }
-            if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", NODE_NAME_FLAG, "--name", "--email")
+            if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", NODE_NAME_FLAG, "--name", "--email", "--trusted-proxies")
                     .contains(flag)) {
                 throw new UsageException("Unknown option " + flag + ". Run with --help to see the options.");
             }
@@ -191,6 +198,7 @@ final class LauncherOptions {
                 case NODE_NAME_FLAG -> nodeName = parseNodeName(value);
                 case "--name" -> name = value;
                 case "--email" -> email = value;
+                case "--trusted-proxies" -> trustedProxies = parseTrustedProxies(value);
                 default -> throw new AssertionError("flag listed above but not handled: " + flag);
             }
         }
@@ -200,7 +208,8 @@ final class LauncherOptions {
         Path dataDir = Path.of(data == null ? DEFAULT_DATA_DIR : data).toAbsolutePath().normalize();
         Path key = keyFile == null ? defaultKeyFile(dataDir) : Path.of(keyFile).toAbsolutePath().normalize();
         LauncherOptions options = new LauncherOptions(port, host, dataDir, Optional.ofNullable(jdbcUrl), Optional.ofNullable(jdbcUser),
-                Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, sharedSessions, Optional.ofNullable(nodeName), Optional.ofNullable(name), Optional.ofNullable(email), command);
+                Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, sharedSessions, Optional.ofNullable(nodeName), Optional.ofNullable(name), Optional.ofNullable(email), command,
+                trustedProxies);
         if (!help) {
             options.checkCommand();
         }
@@ -360,6 +369,20 @@ final class LauncherOptions {
     }
 
     /** Whether the HTTP sessions go to the shared database ({@value #SHARED_SESSIONS_FLAG}). */
+    /** The reverse proxies whose forwarding headers are believed (none by default). */
+    TrustedProxies trustedProxies() {
+        return trustedProxies;
+    }
+
+    private static TrustedProxies parseTrustedProxies(String value) throws UsageException {
+        try {
+            return TrustedProxies.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--trusted-proxies expects comma-separated IP addresses or CIDR ranges such as 10.0.0.0/8,"
+                    + " not '" + value + "': " + e.getMessage() + ".");
+        }
+    }
+
     boolean sharedSessions() {
         return sharedSessions;
     }
