@@ -76,7 +76,12 @@ public final class PasswordAttempt implements AutoCloseable {
         return retryAfter;
     }
 
-    /** The password was right. Nothing more is counted: the attempt already was, as every attempt is. */
+    /**
+     * The password was right. Nothing more is counted, and the attempt stays counted as every attempt does, so the
+     * counts do not tell a right password from a wrong one; once the login is complete (or the caller shows the
+     * password was right, as a password page followed by a code page does), call
+     * {@link TwoFactorService#passwordLoginCompleted} to give the attempt back.
+     */
     public void passed() {
         settle();
     }

@@ -454,7 +454,8 @@ public final class TwoFactorService implements AutoCloseable {
      * <li>the attempt is counted against the client address and then the account name (known or not) within
      *     {@link TwoFactorPolicy#passwordWindow()}, in the store, so the limits hold across nodes; beyond
      *     {@link TwoFactorPolicy#passwordAttemptsPerAddress()} or {@link TwoFactorPolicy#passwordAttemptsPerAccount()}:
-     *     {@link PasswordAttempt.Admission#LOCKED}. Right passwords count as well, so the counts are no password oracle;</li>
+     *     {@link PasswordAttempt.Admission#LOCKED}. Right passwords count as well, so the counts are no password oracle,
+     *     until the login completes ({@link #passwordLoginCompleted});</li>
      * <li>a hashing turn: at most {@link TwoFactorPolicy#passwordConcurrency()} admitted attempts are open at once; a
      *     caller waits up to {@link TwoFactorPolicy#passwordQueueWait()}, then gets {@link PasswordAttempt.Admission#BUSY}.</li>
      * </ol>
@@ -504,6 +505,9 @@ public final class TwoFactorService implements AutoCloseable {
             turn = false;
         }
         if (!turn) {
+            // Refused before the password was looked at: nothing was tried, so nothing stays counted. Otherwise a flood
+            // that keeps the queue full would use up a real user's attempts with refusals that were no guesses.
+            giveBack(typed, address);
             return refusedPassword(PasswordAttempt.Admission.BUSY, typed, address, now, "busy", policy.passwordQueueWait());
         }
         return new PasswordAttempt(this, PasswordAttempt.Admission.ADMITTED, typed, owner, address, now, Duration.ZERO);
@@ -533,6 +537,30 @@ public final class TwoFactorService implements AutoCloseable {
             }
         } catch (StoreException | RuntimeException e) {
             storeFailure(owner, address, now, "count a wrong password", e);
+        }
+    }
+
+    /**
+     * Gives back the password attempt of a login that is now complete, or whose right password the caller shows anyway
+     * (a password page followed by a code page): one attempt of the account name and one of the address. A complete
+     * login reveals that the password was right, so giving its attempt back tells an attacker nothing, and a user who
+     * signs in often is not throttled by their own logins. Never called for a refused login: those stay counted.
+     */
+    public void passwordLoginCompleted(String user, String clientAddress) {
+        giveBack(isValidUser(user) ? user : null, address(clientAddress));
+    }
+
+    private void giveBack(String user, String address) {
+        try {
+            if (address != null && policy.passwordAttemptsPerAddress() > 0) {
+                store.releaseAddressAttempt(counterKey("password-address", address));
+            }
+            if (user != null && policy.passwordAttemptsPerAccount() > 0) {
+                store.releaseAddressAttempt(counterKey("password-account", AccountKey.of(user)));
+            }
+        } catch (StoreException e) {
+            // Only ever a release: failing leaves the account or the address one attempt short, never more.
+            LOG.log(System.Logger.Level.WARNING, "Could not give back a password attempt: " + e.getMessage());
         }
     }
 

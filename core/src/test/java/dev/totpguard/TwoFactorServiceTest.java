@@ -311,6 +311,18 @@ class TwoFactorServiceTest {
     }
 
     @Test
+    void aCompletedLoginGivesItsPasswordAttemptBack() throws Exception {
+        service = newService(TwoFactorPolicy.builder().passwordLimits(3, 3, Duration.ofMinutes(15)).build());
+        for (int i = 0; i < 10; i++) {
+            try (PasswordAttempt attempt = service.passwordAttempt("alice", ADDRESS)) {
+                assertTrue(attempt.admitted(), "login " + i);
+                attempt.passed();
+            }
+            service.passwordLoginCompleted("alice", ADDRESS);
+        }
+    }
+
+    @Test
     void passwordAttemptsBeyondTheAddressLimitAreRefusedForEveryName() throws Exception {
         service = newService(TwoFactorPolicy.builder().passwordLimits(100, 3, Duration.ofMinutes(15)).build());
         for (int i = 0; i < 3; i++) {
@@ -348,6 +360,21 @@ class TwoFactorServiceTest {
         }
         second.close();
         assertEquals(2, events.count(TwoFactorEvent.Type.PASSWORD_REFUSED), "each busy refusal is audited");
+    }
+
+    @Test
+    void aBusyRefusalUsesUpNoneOfTheAccountsAttempts() throws Exception {
+        service = newService(TwoFactorPolicy.builder().passwordLimits(2, 2, Duration.ofMinutes(15))
+                .passwordHashing(1, Duration.ZERO).build());
+        try (PasswordAttempt flood = service.passwordAttempt("bogus", "203.0.113.1")) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(PasswordAttempt.Admission.BUSY, service.passwordAttempt("alice", ADDRESS).admission());
+            }
+            flood.failed();
+        }
+        try (PasswordAttempt attempt = service.passwordAttempt("alice", ADDRESS)) {
+            assertTrue(attempt.admitted(), "the refusals while busy were no guesses");
+        }
     }
 
     @Test

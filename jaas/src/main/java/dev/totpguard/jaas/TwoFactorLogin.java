@@ -156,7 +156,7 @@ public final class TwoFactorLogin {
             if (wellFormed && account.isPresent()) {
                 attempt.passed();
                 // From here on the account's stored name: the typed one may be another spelling the source accepted.
-                return new PasswordCheck(account.get().name(), true, account.get().roles(), null);
+                return new PasswordCheck(account.get().name(), true, account.get().roles(), null).counted(clientAddress);
             }
             attempt.failed();
             return new PasswordCheck(wellFormed ? user : null, false, Set.of(), null);
@@ -185,9 +185,14 @@ public final class TwoFactorLogin {
                 : service.verify(user, code == null ? null : CharBuffer.wrap(code), clientAddress);
         switch (verification.outcome()) {
             case ACCEPTED:
+                completed(password);
                 return Outcome.ACCEPTED;
             case NOT_ENROLLED:
-                return letUnenrolledIn ? Outcome.ENROLLMENT_REQUIRED : Outcome.FAILED;
+                if (letUnenrolledIn) {
+                    completed(password);
+                    return Outcome.ENROLLMENT_REQUIRED;
+                }
+                return Outcome.FAILED;
             case LOCKED:
                 return Outcome.LOCKED;
             case STORE_UNAVAILABLE:
@@ -197,6 +202,13 @@ public final class TwoFactorLogin {
             case REPLAYED:
             default:
                 return Outcome.FAILED;
+        }
+    }
+
+    /** A complete login reveals the password was right: its counted attempt is given back (see the class comment). */
+    private void completed(PasswordCheck password) {
+        if (password.counted) {
+            service.passwordLoginCompleted(password.user(), password.countedAddress);
         }
     }
 
@@ -221,12 +233,21 @@ public final class TwoFactorLogin {
         private final boolean passed;
         private final Set<String> roles;
         private final Outcome refusal;
+        /** Whether checkPassword counted this attempt, and the client address it was counted for (or null). */
+        private boolean counted;
+        private String countedAddress;
 
         private PasswordCheck(String user, boolean passed, Set<String> roles, Outcome refusal) {
             this.user = user;
             this.passed = passed;
             this.roles = Set.copyOf(roles);
             this.refusal = refusal;
+        }
+
+        private PasswordCheck counted(String clientAddress) {
+            this.counted = true;
+            this.countedAddress = clientAddress;
+            return this;
         }
 
         /** For stacked setups: another module has already accepted {@code user}'s password. */

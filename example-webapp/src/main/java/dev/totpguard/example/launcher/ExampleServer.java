@@ -145,7 +145,7 @@ final class ExampleServer {
         loginService.setLoginModuleName(JAAS_ENTRY);
         // The principal's name is the stored account name the password step reports, not the typed spelling.
         loginService.setCallbackHandlerClass(AccountNameCallbackHandler.class.getName());
-        loginService.setConfiguration(jaasConfiguration(installation));
+        loginService.setConfiguration(jaasConfiguration(installation, options));
         loginService.setRoleClassNames(new String[] {RolePrincipal.class.getName()});
         webApp.getSecurityHandler().setLoginService(loginService);
         return webApp;
@@ -183,11 +183,12 @@ final class ExampleServer {
      * Without {@code j_totp} the login is password-only and the filter asks for the code next (two steps); with a
      * right {@code j_totp} the module marks the subject verified and the filter asks nothing more.
      */
-    private static Configuration jaasConfiguration(Installation installation) {
+    private static Configuration jaasConfiguration(Installation installation, LauncherOptions options) {
         AppConfigurationEntry password = new AppConfigurationEntry(PasswordLoginModule.class.getName(),
                 AppConfigurationEntry.LoginModuleControlFlag.REQUISITE,
                 Map.of(PasswordLoginModule.VERIFIER_OPTION, JdbcPasswordVerifier.builder(installation.dataSource()).build(),
-                        PasswordLoginModule.SERVICE_OPTION, installation.twoFactor()));
+                        PasswordLoginModule.SERVICE_OPTION, installation.twoFactor(),
+                        PasswordLoginModule.TRUSTED_PROXIES_OPTION, options.trustedProxies()));
         AppConfigurationEntry code = new AppConfigurationEntry(LOGIN_MODULE,
                 AppConfigurationEntry.LoginModuleControlFlag.OPTIONAL, installation.loginModuleOptions());
         AppConfigurationEntry[] entries = {password, code};

@@ -1,6 +1,7 @@
 package dev.totpguard.example.login;
 
 import dev.totpguard.PasswordAttempt;
+import dev.totpguard.TrustedProxies;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.jaas.PasswordStoreException;
 import dev.totpguard.jaas.PasswordVerifier;
@@ -54,6 +55,8 @@ public final class PasswordLoginModule implements LoginModule {
     public static final String VERIFIER_OPTION = "dev.totpguard.example.password.verifier";
     /** Option holding the {@link TwoFactorService} that admits password attempts. */
     public static final String SERVICE_OPTION = "dev.totpguard.example.password.service";
+    /** Option holding the launcher's {@link TrustedProxies}: the request Jetty hands a login module is the raw one. */
+    public static final String TRUSTED_PROXIES_OPTION = "dev.totpguard.example.password.trusted-proxies";
 
     private static final String FAILED = "Login failed: wrong user name, password or code";
     private static final String SHARED_NAME = "javax.security.auth.login.name";
@@ -63,6 +66,7 @@ public final class PasswordLoginModule implements LoginModule {
     private Map<String, Object> sharedState;
     private PasswordVerifier verifier;
     private TwoFactorService service;
+    private TrustedProxies trustedProxies;
     private String user;
     private Set<String> roles;
     private boolean succeeded;
@@ -82,6 +86,8 @@ public final class PasswordLoginModule implements LoginModule {
         this.verifier = candidate instanceof PasswordVerifier ? (PasswordVerifier) candidate : null;
         Object twoFactor = options.get(SERVICE_OPTION);
         this.service = twoFactor instanceof TwoFactorService ? (TwoFactorService) twoFactor : null;
+        Object proxies = options.get(TRUSTED_PROXIES_OPTION);
+        this.trustedProxies = proxies instanceof TrustedProxies ? (TrustedProxies) proxies : TrustedProxies.none();
     }
 
     @Override
@@ -102,7 +108,8 @@ public final class PasswordLoginModule implements LoginModule {
         char[] typed = password.getPassword();
         password.clearPassword();
         String given = name.getName();
-        try (PasswordAttempt attempt = service.passwordAttempt(given, clientAddress())) {
+        String address = clientAddress();
+        try (PasswordAttempt attempt = service.passwordAttempt(given, address)) {
             switch (attempt.admission()) {
                 case ADMITTED:
                     break;
@@ -120,6 +127,9 @@ public final class PasswordLoginModule implements LoginModule {
                 throw new FailedLoginException(FAILED);
             }
             attempt.passed();
+            // This login tells the browser the password was right (the code, if any, comes on the next page), so its
+            // attempt is given back at once: an administrator is not throttled by their own logins.
+            service.passwordLoginCompleted(given, address);
             // The account's stored name, never the typed one: the admin table may have accepted ADMIN for admin, and
             // the second factor, the principal and the audit log all belong to the account.
             user = result.get().name();
@@ -147,7 +157,12 @@ public final class PasswordLoginModule implements LoginModule {
             handler.handle(new Callback[] {callback});
             Request request = callback.getRequest();
             SocketAddress remote = request == null ? null : request.getConnectionMetaData().getRemoteSocketAddress();
-            return remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress().getHostAddress() : null;
+            if (!(remote instanceof InetSocketAddress)) {
+                return null;
+            }
+            // Jetty's login service hands over the request as the connector read it, before the launcher's customizer.
+            return trustedProxies.resolve(((InetSocketAddress) remote).getAddress().getHostAddress(), request.isSecure(),
+                    name -> request.getHeaders().getValuesList(name)).address();
         } catch (IOException | UnsupportedCallbackException e) {
             return null;
         }
