@@ -521,8 +521,9 @@ public final class TwoFactorService implements AutoCloseable {
 
     /** {@link PasswordAttempt#failed()}: audited, and counted on the account's second factor like a wrong code. */
     void passwordFailed(String typed, String owner, String address, Instant now) {
-        fire(event(TwoFactorEvent.Type.PASSWORD_REFUSED, typed == null ? UNKNOWN_USER : typed, now).clientAddress(address)
-                .detail("wrong password"));
+        // Under the account's own id when the typed name is a spelling of one, so one account has one audit trail.
+        String named = owner != null ? owner : typed == null ? UNKNOWN_USER : typed;
+        fire(event(TwoFactorEvent.Type.PASSWORD_REFUSED, named, now).clientAddress(address).detail("wrong password"));
         if (owner == null) {
             return;
         }
