@@ -54,6 +54,7 @@ public final class LoggingTwoFactorListener implements TwoFactorListener {
             case RECOVERY_CODE_REFUSED:
             case REPLAY_REFUSED:
             case LOCKED_OUT:
+            case PASSWORD_REFUSED:
             case STORE_UNAVAILABLE:
                 return Level.WARNING;
             default:

@@ -53,6 +53,22 @@ public final class TotpGuardSettings {
     /** Window of the per-address limit, ISO-8601. Default {@code PT15M}. */
     public static final String ADDRESS_WINDOW = "totpguard.address.window";
     /**
+     * Password attempts (right or wrong) one account name may make within {@link #PASSWORD_WINDOW}, 0 (no limit) to
+     * 100000; further ones are refused before the password is hashed. Default 10.
+     */
+    public static final String PASSWORD_ACCOUNT_ATTEMPTS = "totpguard.password.account-attempts";
+    /** Password attempts (right or wrong) one client address may make within {@link #PASSWORD_WINDOW}, 0 to 100000. Default 100. */
+    public static final String PASSWORD_ADDRESS_ATTEMPTS = "totpguard.password.address-attempts";
+    /** Window of the two password limits, ISO-8601. Default {@code PT15M}. */
+    public static final String PASSWORD_WINDOW = "totpguard.password.window";
+    /** Passwords hashed at the same time, 1 to 1024. Default: the number of available processors. */
+    public static final String PASSWORD_CONCURRENCY = "totpguard.password.concurrency";
+    /**
+     * How long a login waits for its turn to hash (ISO-8601, {@code PT0S} to {@code PT30S}) before it is answered
+     * "busy, try again". Default {@code PT1S}.
+     */
+    public static final String PASSWORD_QUEUE_WAIT = "totpguard.password.queue-wait";
+    /**
      * How long a started enrollment can be confirmed (ISO-8601 duration, PT1M to PT24H). Default PT10M; after
      * it the pending secret is neither shown nor accepted and the session starts a new enrollment.
      */
@@ -64,6 +80,16 @@ public final class TotpGuardSettings {
      * {@code PT0S} reads the store on every request.
      */
     public static final String SESSIONS_REFRESH = "totpguard.sessions.refresh";
+
+    // ---- clients behind reverse proxies
+
+    /**
+     * Comma-separated IP addresses and CIDR ranges of the reverse proxies whose {@code Forwarded} /
+     * {@code X-Forwarded-For} / {@code X-Forwarded-Proto} headers are believed: only when the direct peer is one of
+     * them, taking the right-most hop that is not ({@link TrustedProxies}). Read by the filter, the JAAS module (under
+     * Jetty, where it sees the request), the Jakarta Authentication module and the example. Default none.
+     */
+    public static final String TRUSTED_PROXIES = "totpguard.trusted-proxies";
 
     // ---- store
 

@@ -47,6 +47,11 @@ public final class TwoFactorEvent {
         SESSIONS_REVOKED,
         /** The user's secrets were re-encrypted with the current key. */
         SECRET_RESEALED,
+        /**
+         * A password (the first factor, checked through {@link TwoFactorService#passwordAttempt}) was refused (detail:
+         * wrong password, locked, too many attempts for the account or the address, busy). The user is the name as typed.
+         */
+        PASSWORD_REFUSED,
         /** The credential store failed; the request was refused (detail: the operation). */
         STORE_UNAVAILABLE
     }

@@ -21,7 +21,9 @@ import java.util.Properties;
  * <p>Brute-force limits (RFC 4226 section 7.3, NIST SP 800-63B section 5.2.2): after {@link #maxFailures()}
  * consecutive failures the user's second factor locks for {@link #lockoutBase()}; every further failure locks
  * it again for twice as long, up to {@link #lockoutMax()}; a success resets the count. Separately, one client
- * address may fail {@link #maxFailuresPerAddress()} times per {@link #addressWindow()}, across all accounts.
+ * address may fail {@link #maxFailuresPerAddress()} times per {@link #addressWindow()} for one account. Passwords
+ * (the first factor, checked through {@link TwoFactorService#passwordAttempt}) are limited per account name and per
+ * address before they are hashed, and only {@link #passwordConcurrency()} are hashed at once.
  *
  * <p>Immutable and thread-safe. Built with {@link #builder()} or from settings with
  * {@link #fromMap(Map)} / {@link #fromProperties(Properties)} (keys in {@link TotpGuardSettings}).
@@ -44,6 +46,11 @@ public final class TwoFactorPolicy {
     private static final Duration MAX_ENROLLMENT_TIMEOUT = Duration.ofHours(24);
     private static final Duration DEFAULT_SESSION_REFRESH = Duration.ofSeconds(10);
     private static final Duration MAX_SESSION_REFRESH = Duration.ofMinutes(5);
+    private static final int DEFAULT_PASSWORD_ATTEMPTS_PER_ACCOUNT = 10;
+    private static final int DEFAULT_PASSWORD_ATTEMPTS_PER_ADDRESS = 100;
+    private static final Duration DEFAULT_PASSWORD_QUEUE_WAIT = Duration.ofSeconds(1);
+    private static final Duration MAX_PASSWORD_QUEUE_WAIT = Duration.ofSeconds(30);
+    private static final int MAX_PASSWORD_CONCURRENCY = 1024;
     private static final TwoFactorPolicy DEFAULTS = builder().build();
 
     private final TotpParameters parameters;
@@ -60,6 +67,11 @@ public final class TwoFactorPolicy {
     private final Duration addressWindow;
     private final Duration enrollmentTimeout;
     private final Duration sessionRefresh;
+    private final int passwordAttemptsPerAccount;
+    private final int passwordAttemptsPerAddress;
+    private final Duration passwordWindow;
+    private final int passwordConcurrency;
+    private final Duration passwordQueueWait;
 
     private TwoFactorPolicy(Builder builder) {
         this.parameters = builder.parameters;
@@ -76,6 +88,11 @@ public final class TwoFactorPolicy {
         this.addressWindow = builder.addressWindow;
         this.enrollmentTimeout = builder.enrollmentTimeout;
         this.sessionRefresh = builder.sessionRefresh;
+        this.passwordAttemptsPerAccount = builder.passwordAttemptsPerAccount;
+        this.passwordAttemptsPerAddress = builder.passwordAttemptsPerAddress;
+        this.passwordWindow = builder.passwordWindow;
+        this.passwordConcurrency = builder.passwordConcurrency;
+        this.passwordQueueWait = builder.passwordQueueWait;
     }
 
     /** SHA-1, 6 digits, 30 s, window 1 back and 1 ahead, 160-bit secrets, 10 recovery codes, OPTIONAL, 5 failures,
@@ -87,6 +104,11 @@ public final class TwoFactorPolicy {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Hashing is CPU-bound: more at once than there are processors only makes every login slower. */
+    private static int defaultPasswordConcurrency() {
+        return Math.min(MAX_PASSWORD_CONCURRENCY, Runtime.getRuntime().availableProcessors());
     }
 
     /** A builder holding this policy's values. */
@@ -106,6 +128,11 @@ public final class TwoFactorPolicy {
         builder.addressWindow = addressWindow;
         builder.enrollmentTimeout = enrollmentTimeout;
         builder.sessionRefresh = sessionRefresh;
+        builder.passwordAttemptsPerAccount = passwordAttemptsPerAccount;
+        builder.passwordAttemptsPerAddress = passwordAttemptsPerAddress;
+        builder.passwordWindow = passwordWindow;
+        builder.passwordConcurrency = passwordConcurrency;
+        builder.passwordQueueWait = passwordQueueWait;
         return builder;
     }
 
@@ -184,6 +211,16 @@ public final class TwoFactorPolicy {
                     "a duration from PT0S to PT5M");
         }
         builder.sessionRefresh(refresh);
+        builder.passwordLimits(read.integer(TotpGuardSettings.PASSWORD_ACCOUNT_ATTEMPTS, DEFAULT_PASSWORD_ATTEMPTS_PER_ACCOUNT, 0, 100_000),
+                read.integer(TotpGuardSettings.PASSWORD_ADDRESS_ATTEMPTS, DEFAULT_PASSWORD_ATTEMPTS_PER_ADDRESS, 0, 100_000),
+                read.duration(TotpGuardSettings.PASSWORD_WINDOW, Duration.ofMinutes(15)));
+        Duration queueWait = read.duration(TotpGuardSettings.PASSWORD_QUEUE_WAIT, DEFAULT_PASSWORD_QUEUE_WAIT);
+        if (queueWait.isNegative() || queueWait.compareTo(MAX_PASSWORD_QUEUE_WAIT) > 0) {
+            throw SettingsReader.bad(TotpGuardSettings.PASSWORD_QUEUE_WAIT, read.string(TotpGuardSettings.PASSWORD_QUEUE_WAIT),
+                    "a duration from PT0S to PT30S");
+        }
+        builder.passwordHashing(read.integer(TotpGuardSettings.PASSWORD_CONCURRENCY, defaultPasswordConcurrency(), 1, MAX_PASSWORD_CONCURRENCY),
+                queueWait);
         return builder.build();
     }
 
@@ -246,7 +283,10 @@ public final class TwoFactorPolicy {
         return lockoutMax;
     }
 
-    /** Failures one client address may have per {@link #addressWindow()}; 0 means no per-address limit. */
+    /**
+     * Code failures one client address may have per {@link #addressWindow()} <em>for one account</em>; 0 means no
+     * per-address limit. Keyed with the account so that many users behind one proxy or NAT cannot lock each other out.
+     */
     public int maxFailuresPerAddress() {
         return maxFailuresPerAddress;
     }
@@ -270,6 +310,33 @@ public final class TwoFactorPolicy {
      */
     public Duration sessionRefresh() {
         return sessionRefresh;
+    }
+
+    /**
+     * Password attempts, right or wrong, one account name may make per {@link #passwordWindow()} (0: no limit). Right
+     * ones count too, so the count says nothing about whether a password was right.
+     */
+    public int passwordAttemptsPerAccount() {
+        return passwordAttemptsPerAccount;
+    }
+
+    /** Password attempts, right or wrong, one client address may make per {@link #passwordWindow()} (0: no limit). */
+    public int passwordAttemptsPerAddress() {
+        return passwordAttemptsPerAddress;
+    }
+
+    public Duration passwordWindow() {
+        return passwordWindow;
+    }
+
+    /** How many passwords are hashed at the same time; further logins wait up to {@link #passwordQueueWait()}. */
+    public int passwordConcurrency() {
+        return passwordConcurrency;
+    }
+
+    /** How long a login waits for its turn to hash before it is refused as busy; zero: not at all. */
+    public Duration passwordQueueWait() {
+        return passwordQueueWait;
     }
 
     /**
@@ -299,7 +366,10 @@ public final class TwoFactorPolicy {
                 && enforcement == that.enforcement && maxFailures == that.maxFailures && lockoutBase.equals(that.lockoutBase)
                 && lockoutMax.equals(that.lockoutMax) && maxFailuresPerAddress == that.maxFailuresPerAddress
                 && addressWindow.equals(that.addressWindow) && enrollmentTimeout.equals(that.enrollmentTimeout)
-                && sessionRefresh.equals(that.sessionRefresh);
+                && sessionRefresh.equals(that.sessionRefresh)
+                && passwordAttemptsPerAccount == that.passwordAttemptsPerAccount
+                && passwordAttemptsPerAddress == that.passwordAttemptsPerAddress && passwordWindow.equals(that.passwordWindow)
+                && passwordConcurrency == that.passwordConcurrency && passwordQueueWait.equals(that.passwordQueueWait);
     }
 
     @Override
@@ -313,7 +383,10 @@ public final class TwoFactorPolicy {
                 + ", " + secretBytes * 8 + "-bit secrets, " + recoveryCodeCount + " recovery codes, " + enforcement
                 + ", lock after " + maxFailures + " failures for " + lockoutBase + " doubling to " + lockoutMax
                 + ", " + maxFailuresPerAddress + " failures per address per " + addressWindow
-                + ", enrollments valid for " + enrollmentTimeout + ", session revocations refreshed every " + sessionRefresh + "]";
+                + ", enrollments valid for " + enrollmentTimeout + ", session revocations refreshed every " + sessionRefresh
+                + ", " + passwordAttemptsPerAccount + " password attempts per account and "
+                + passwordAttemptsPerAddress + " per address per " + passwordWindow + ", " + passwordConcurrency
+                + " passwords hashed at once, waiting at most " + passwordQueueWait + "]";
     }
 
     /** Builds a {@link TwoFactorPolicy}; every setter validates at once and names the bad value. */
@@ -332,6 +405,11 @@ public final class TwoFactorPolicy {
         private Duration addressWindow = Duration.ofMinutes(15);
         private Duration enrollmentTimeout = DEFAULT_ENROLLMENT_TIMEOUT;
         private Duration sessionRefresh = DEFAULT_SESSION_REFRESH;
+        private int passwordAttemptsPerAccount = DEFAULT_PASSWORD_ATTEMPTS_PER_ACCOUNT;
+        private int passwordAttemptsPerAddress = DEFAULT_PASSWORD_ATTEMPTS_PER_ADDRESS;
+        private Duration passwordWindow = Duration.ofMinutes(15);
+        private int passwordConcurrency = defaultPasswordConcurrency();
+        private Duration passwordQueueWait = DEFAULT_PASSWORD_QUEUE_WAIT;
 
         private Builder() {
         }
@@ -439,6 +517,35 @@ public final class TwoFactorPolicy {
                 throw new IllegalArgumentException("session refresh must be from PT0S to PT5M, not " + refresh);
             }
             this.sessionRefresh = refresh;
+            return this;
+        }
+
+        /**
+         * Password attempts (right or wrong) per account name and per client address within {@code window}, each 0
+         * (no limit) to 100000: beyond them a login is refused before its password is hashed.
+         */
+        public Builder passwordLimits(int perAccount, int perAddress, Duration window) {
+            checkRange("passwordAttemptsPerAccount", perAccount, 0, 100_000);
+            checkRange("passwordAttemptsPerAddress", perAddress, 0, 100_000);
+            Objects.requireNonNull(window, "window");
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("password window must be positive, not " + window);
+            }
+            this.passwordAttemptsPerAccount = perAccount;
+            this.passwordAttemptsPerAddress = perAddress;
+            this.passwordWindow = window;
+            return this;
+        }
+
+        /** Passwords hashed at once (1 to 1024) and how long a login waits for its turn (PT0S to PT30S). */
+        public Builder passwordHashing(int concurrency, Duration queueWait) {
+            checkRange("passwordConcurrency", concurrency, 1, MAX_PASSWORD_CONCURRENCY);
+            Objects.requireNonNull(queueWait, "queueWait");
+            if (queueWait.isNegative() || queueWait.compareTo(MAX_PASSWORD_QUEUE_WAIT) > 0) {
+                throw new IllegalArgumentException("password queue wait must be from PT0S to PT30S, not " + queueWait);
+            }
+            this.passwordConcurrency = concurrency;
+            this.passwordQueueWait = queueWait;
             return this;
         }
 

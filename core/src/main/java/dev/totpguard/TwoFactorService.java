@@ -38,6 +38,8 @@ import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -95,6 +97,8 @@ public final class TwoFactorService implements AutoCloseable {
     private final ConcurrentHashMap<TotpParameters, Totp> totps = new ConcurrentHashMap<>();
     private final AtomicLong nextAddressPurge = new AtomicLong(Long.MIN_VALUE);
     private final SessionRevocations sessions;
+    /** Fair, so a login that waits is served in arrival order and the wait is bounded by the queue in front of it. */
+    private final Semaphore hashingTurns;
 
     private TwoFactorService(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "store");
@@ -108,6 +112,7 @@ public final class TwoFactorService implements AutoCloseable {
         this.qrCode = builder.qrCode != null ? builder.qrCode : QrCode.builder().build();
         this.ownedResource = builder.ownedResource;
         this.sessions = new SessionRevocations(store, clock, policy.sessionRefresh().toMillis());
+        this.hashingTurns = new Semaphore(policy.passwordConcurrency(), true);
     }
 
     /** Requires {@code store} and {@code keyRing}; the rest has defaults. */
@@ -318,7 +323,7 @@ public final class TwoFactorService implements AutoCloseable {
                 fire(event(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, now).clientAddress(address).detail("no pending enrollment"));
                 return EnrollmentResult.refused(Verification.notEnrolled());
             }
-            Attempt attempt = reserve(credential, user, address, now, TwoFactorEvent.Type.ENROLLMENT_REFUSED);
+            Attempt attempt = reserve(credential, user, address, now, TwoFactorEvent.Type.ENROLLMENT_REFUSED, false);
             if (attempt.refusal != null) {
                 return EnrollmentResult.refused(attempt.refusal);
             }
@@ -343,7 +348,6 @@ public final class TwoFactorService implements AutoCloseable {
                         confirmedMeanwhile ? "already confirmed" : "enrollment replaced meanwhile", attempt);
                 return EnrollmentResult.refused(confirmedMeanwhile ? Verification.replayed() : Verification.invalid());
             }
-            release(address);
             fire(event(TwoFactorEvent.Type.ENROLLMENT_CONFIRMED, user, now).clientAddress(address));
             return EnrollmentResult.accepted(Verification.accepted(user, now), codes);
         } catch (AccountAliasException e) {
@@ -377,7 +381,7 @@ public final class TwoFactorService implements AutoCloseable {
                 fire(event(TwoFactorEvent.Type.CODE_REFUSED, user, now).clientAddress(address).detail("not enrolled"));
                 return Verification.notEnrolled();
             }
-            Attempt attempt = reserve(credential, user, address, now, TwoFactorEvent.Type.CODE_REFUSED);
+            Attempt attempt = reserve(credential, user, address, now, TwoFactorEvent.Type.CODE_REFUSED, true);
             if (attempt.refusal != null) {
                 return attempt.refusal;
             }
@@ -399,7 +403,7 @@ public final class TwoFactorService implements AutoCloseable {
                     // The compare-and-set in the store is what makes the code one-time across nodes; the generation
                     // makes it fail if the secret this code was checked against was reset and replaced meanwhile.
                     if (store.advanceLastUsedStep(user, generation, lastUsed, step.getAsLong())) {
-                        release(address);
+                        release(address, user);
                         fire(event(TwoFactorEvent.Type.CODE_ACCEPTED, user, now).clientAddress(address));
                         return Verification.accepted(user, now);
                     }
@@ -439,7 +443,7 @@ public final class TwoFactorService implements AutoCloseable {
                 fire(event(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, user, now).clientAddress(address).detail("not enrolled"));
                 return Verification.notEnrolled();
             }
-            Attempt attempt = reserve(credential, user, address, now, TwoFactorEvent.Type.RECOVERY_CODE_REFUSED);
+            Attempt attempt = reserve(credential, user, address, now, TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, true);
             if (attempt.refusal != null) {
                 return attempt.refusal;
             }
@@ -459,7 +463,7 @@ public final class TwoFactorService implements AutoCloseable {
                 refused(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, user, address, now, "recovery code already used", attempt);
                 return Verification.replayed();
             }
-            release(address);
+            release(address, user);
             long remaining = stored.stream().filter(hash -> !hash.isUsed()).count() - 1;
             fire(event(TwoFactorEvent.Type.RECOVERY_CODE_USED, user, now).clientAddress(address).detail(remaining + " remaining"));
             return Verification.accepted(user, now);
@@ -469,6 +473,132 @@ public final class TwoFactorService implements AutoCloseable {
         } catch (StoreException | RuntimeException e) {
             return storeFailure(user, address, now, "use a recovery code", e);
         }
+    }
+
+    // ---- first factor
+
+    /**
+     * Admits or refuses one password check before the caller hashes the password (see {@link PasswordAttempt} for the
+     * protocol). In order, none of which depends on the password:
+     * <ol>
+     * <li>the account's second factor is locked (the stored account with the same {@link AccountKey} as {@code user}):
+     *     {@link PasswordAttempt.Admission#LOCKED};</li>
+     * <li>the attempt is counted against the client address and then the account name (known or not) within
+     *     {@link TwoFactorPolicy#passwordWindow()}, in the store, so the limits hold across nodes; beyond
+     *     {@link TwoFactorPolicy#passwordAttemptsPerAddress()} or {@link TwoFactorPolicy#passwordAttemptsPerAccount()}:
+     *     {@link PasswordAttempt.Admission#LOCKED}. Right passwords count as well, so the counts are no password oracle,
+     *     until the login completes ({@link #passwordLoginCompleted});</li>
+     * <li>a hashing turn: at most {@link TwoFactorPolicy#passwordConcurrency()} admitted attempts are open at once; a
+     *     caller waits up to {@link TwoFactorPolicy#passwordQueueWait()}, then gets {@link PasswordAttempt.Admission#BUSY}.</li>
+     * </ol>
+     * Refusals are audited as {@link TwoFactorEvent.Type#PASSWORD_REFUSED}. Never throws for bad input or a failing store.
+     *
+     * @param user the user name as typed ({@code null}, empty or malformed: only the address is counted)
+     * @param clientAddress the client's address, or {@code null} if unknown
+     */
+    public PasswordAttempt passwordAttempt(String user, String clientAddress) {
+        String address = address(clientAddress);
+        Instant now = clock.instant();
+        String typed = isValidUser(user) ? user : null;
+        String owner = null;
+        try {
+            if (typed != null) {
+                List<String> owners = store.usersWithAccountKey(AccountKey.of(typed));
+                owner = owners.size() == 1 ? owners.get(0) : null;
+            }
+            StoredCredential credential = owner == null ? null : store.find(owner).orElse(null);
+            if (credential != null && credential.isActive() && credential.isLockedAt(now)) {
+                return refusedPassword(PasswordAttempt.Admission.LOCKED, typed, address, now, "locked",
+                        Duration.between(now, credential.lockedUntil().get()));
+            }
+            if (typed != null || address != null) {
+                purgeAddressCounters(now);
+            }
+            // The address first: an address over its limit must not use up the account's attempts as well.
+            if (address != null && policy.passwordAttemptsPerAddress() > 0 && !store.reserveAddressAttempt(
+                    counterKey("password-address", address), policy.passwordAttemptsPerAddress(), policy.passwordWindow(), now)) {
+                return refusedPassword(PasswordAttempt.Admission.LOCKED, typed, address, now,
+                        "too many password attempts from this address", policy.passwordWindow());
+            }
+            if (typed != null && policy.passwordAttemptsPerAccount() > 0 && !store.reserveAddressAttempt(
+                    counterKey("password-account", AccountKey.of(typed)), policy.passwordAttemptsPerAccount(), policy.passwordWindow(), now)) {
+                return refusedPassword(PasswordAttempt.Admission.LOCKED, typed, address, now,
+                        "too many password attempts for this account", policy.passwordWindow());
+            }
+        } catch (StoreException | RuntimeException e) {
+            storeFailure(typed == null ? UNKNOWN_USER : typed, address, now, "count a password attempt", e);
+            return new PasswordAttempt(this, PasswordAttempt.Admission.STORE_UNAVAILABLE, typed, null, address, now, Duration.ZERO);
+        }
+        boolean turn;
+        try {
+            turn = hashingTurns.tryAcquire(policy.passwordQueueWait().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            turn = false;
+        }
+        if (!turn) {
+            // Refused before the password was looked at: nothing was tried, so nothing stays counted. Otherwise a flood
+            // that keeps the queue full would use up a real user's attempts with refusals that were no guesses.
+            giveBack(typed, address);
+            return refusedPassword(PasswordAttempt.Admission.BUSY, typed, address, now, "busy", policy.passwordQueueWait());
+        }
+        return new PasswordAttempt(this, PasswordAttempt.Admission.ADMITTED, typed, owner, address, now, Duration.ZERO);
+    }
+
+    private PasswordAttempt refusedPassword(PasswordAttempt.Admission admission, String typed, String address, Instant now,
+            String detail, Duration retryAfter) {
+        fire(event(TwoFactorEvent.Type.PASSWORD_REFUSED, typed == null ? UNKNOWN_USER : typed, now).clientAddress(address).detail(detail));
+        return new PasswordAttempt(this, admission, typed, null, address, now, retryAfter);
+    }
+
+    /** {@link PasswordAttempt#failed()}: audited, and counted on the account's second factor like a wrong code. */
+    void passwordFailed(String typed, String owner, String address, Instant now) {
+        // Under the account's own id when the typed name is a spelling of one, so one account has one audit trail.
+        String named = owner != null ? owner : typed == null ? UNKNOWN_USER : typed;
+        fire(event(TwoFactorEvent.Type.PASSWORD_REFUSED, named, now).clientAddress(address).detail("wrong password"));
+        if (owner == null) {
+            return;
+        }
+        try {
+            StoredCredential credential = store.find(owner).orElse(null);
+            if (credential == null || !credential.isActive()) {
+                return;
+            }
+            Attempt counted = countFailure(credential, owner, address, now, TwoFactorEvent.Type.PASSWORD_REFUSED);
+            if (counted.lockSet != null) {
+                fire(event(TwoFactorEvent.Type.LOCKED_OUT, owner, now).clientAddress(address).detail("locked until " + counted.lockSet));
+            }
+        } catch (StoreException | RuntimeException e) {
+            storeFailure(owner, address, now, "count a wrong password", e);
+        }
+    }
+
+    /**
+     * Gives back the password attempt of a login that is now complete, or whose right password the caller shows anyway
+     * (a password page followed by a code page): one attempt of the account name and one of the address. A complete
+     * login reveals that the password was right, so giving its attempt back tells an attacker nothing, and a user who
+     * signs in often is not throttled by their own logins. Never called for a refused login: those stay counted.
+     */
+    public void passwordLoginCompleted(String user, String clientAddress) {
+        giveBack(isValidUser(user) ? user : null, address(clientAddress));
+    }
+
+    private void giveBack(String user, String address) {
+        try {
+            if (address != null && policy.passwordAttemptsPerAddress() > 0) {
+                store.releaseAddressAttempt(counterKey("password-address", address));
+            }
+            if (user != null && policy.passwordAttemptsPerAccount() > 0) {
+                store.releaseAddressAttempt(counterKey("password-account", AccountKey.of(user)));
+            }
+        } catch (StoreException e) {
+            // Only ever a release: failing leaves the account or the address one attempt short, never more.
+            LOG.log(System.Logger.Level.WARNING, "Could not give back a password attempt: " + e.getMessage());
+        }
+    }
+
+    void releaseHashingTurn() {
+        hashingTurns.release();
     }
 
     // ---- management
@@ -640,6 +770,8 @@ public final class TwoFactorService implements AutoCloseable {
 
     // ---- internals
 
+    /** The user of events about a login that gave no usable name. */
+    private static final String UNKNOWN_USER = "(none)";
     private static final String ALIAS_DETAIL = "another spelling of an account enrolled under a different user name";
 
     /**
@@ -666,22 +798,31 @@ public final class TwoFactorService implements AutoCloseable {
     }
 
     /**
-     * Counts the attempt before it is evaluated: the per-address limit, then the user's failure count as a
-     * compare-and-set (retried on lost races, each of which means another attempt was counted).
+     * Counts the attempt before it is evaluated: the per-address limit for this account (not for an enrollment, whose
+     * failures count only against the account), then the user's failure count as a compare-and-set.
      */
-    private Attempt reserve(StoredCredential credential, String user, String address, Instant now, TwoFactorEvent.Type refusedType)
-            throws StoreException {
+    private Attempt reserve(StoredCredential credential, String user, String address, Instant now, TwoFactorEvent.Type refusedType,
+            boolean countAddress) throws StoreException {
         if (credential.isLockedAt(now)) {
             fire(event(refusedType, user, now).clientAddress(address).detail("locked"));
             return new Attempt(Verification.locked(Duration.between(now, credential.lockedUntil().get())), null);
         }
-        if (address != null && policy.maxFailuresPerAddress() > 0) {
+        // Keyed with the account: users behind one proxy or NAT share an address, and one of them failing (or a
+        // throw-away account failing on purpose) must not lock the others out (issue 13 item 3).
+        if (countAddress && address != null && policy.maxFailuresPerAddress() > 0) {
             purgeAddressCounters(now);
-            if (!store.reserveAddressAttempt(address, policy.maxFailuresPerAddress(), policy.addressWindow(), now)) {
+            if (!store.reserveAddressAttempt(counterKey("code", address, AccountKey.of(user)), policy.maxFailuresPerAddress(),
+                    policy.addressWindow(), now)) {
                 fire(event(refusedType, user, now).clientAddress(address).detail("too many failures from this address"));
                 return new Attempt(Verification.locked(policy.addressWindow()), null);
             }
         }
+        return countFailure(credential, user, address, now, refusedType);
+    }
+
+    /** The user's failure count as a compare-and-set, retried on lost races (each means another attempt was counted). */
+    private Attempt countFailure(StoredCredential credential, String user, String address, Instant now, TwoFactorEvent.Type refusedType)
+            throws StoreException {
         StoredCredential current = credential;
         for (int race = 0; race < MAX_RACES; race++) {
             int failures = current.failures();
@@ -784,8 +925,12 @@ public final class TwoFactorService implements AutoCloseable {
     }
 
     private static String nonceHash(String nonce) {
+        return HexFormat.of().formatHex(sha256().digest(nonce.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(nonce.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("Every Java platform has SHA-256", e);
         }
@@ -799,24 +944,40 @@ public final class TwoFactorService implements AutoCloseable {
         return hashes;
     }
 
-    private void release(String address) {
+    private void release(String address, String user) {
         if (address == null || policy.maxFailuresPerAddress() == 0) {
             return;
         }
         try {
-            store.releaseAddressAttempt(address);
+            store.releaseAddressAttempt(counterKey("code", address, AccountKey.of(user)));
         } catch (StoreException e) {
             // The code was already accepted; a failed release only leaves the address one attempt short.
             LOG.log(System.Logger.Level.WARNING, "Could not release an address attempt: " + e.getMessage());
         }
     }
 
+    /**
+     * The key of one windowed counter in the store: what is counted and for whom, hashed (SHA-256, Base64url) so that
+     * any address or account name fits the store's 64 ASCII characters and the table holds no names or addresses.
+     */
+    private static String counterKey(String kind, String... parts) {
+        MessageDigest digest = sha256();
+        for (String part : parts) {
+            digest.update(part.getBytes(StandardCharsets.UTF_8));
+            // A separator no name or address contains, so ("ab", "c") and ("a", "bc") differ.
+            digest.update((byte) 0);
+        }
+        return kind + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest());
+    }
+
     private void purgeAddressCounters(Instant now) throws StoreException {
         long due = nextAddressPurge.get();
         long nowMillis = now.toEpochMilli();
         // At most once per window per service instance, by whichever request wins the compare-and-set.
-        if (nowMillis >= due && nextAddressPurge.compareAndSet(due, nowMillis + policy.addressWindow().toMillis())) {
-            store.purgeAddressCounters(now.minus(policy.addressWindow()));
+        // The counters of codes and of passwords share the table: only what is older than the longer window goes.
+        Duration longest = policy.addressWindow().compareTo(policy.passwordWindow()) >= 0 ? policy.addressWindow() : policy.passwordWindow();
+        if (nowMillis >= due && nextAddressPurge.compareAndSet(due, nowMillis + longest.toMillis())) {
+            store.purgeAddressCounters(now.minus(longest));
         }
     }
 

@@ -236,24 +236,185 @@ class TwoFactorServiceTest {
     }
 
     @Test
-    void oneAddressCannotSprayManyAccounts() throws Exception {
+    void usersBehindOneAddressDoNotLockEachOtherOut() throws Exception {
+        // Issue 13 item 3: from one NAT address, 11 throw-away accounts x 5 wrong enrollment codes, and an insider
+        // failing their own logins, made every other user's right code a 429 for the whole window.
         service = newService(TwoFactorPolicy.builder().addressLimit(3, Duration.ofMinutes(15)).build());
         Enrollment alice = enrolled("alice");
-        enrolled("bob");
-        enrolled("carol");
-        Enrollment dave = enrolled("dave");
-        String attacker = "203.0.113.66";
+        Enrollment mallory = enrolled("mallory");
+        String nat = "203.0.113.66";
+        for (int i = 0; i < 11; i++) {
+            Enrollment throwAway = service.startEnrollment("throwaway" + i);
+            for (int j = 0; j < 5; j++) {
+                service.confirmEnrollment("throwaway" + i, throwAway.nonce(), wrongCode(throwAway), nat);
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            service.verify("mallory", wrongCode(mallory), nat);
+        }
 
-        service.verify("alice", wrongCode(alice), attacker);
-        service.verify("bob", wrongCode(alice), attacker);
-        service.verify("carol", wrongCode(alice), attacker);
-        Verification refused = service.verify("dave", code(dave, 0), attacker);
-
-        assertEquals(Outcome.LOCKED, refused.outcome());
+        assertTrue(service.verify("alice", code(alice, 0), nat).isAccepted(), "another account behind the same address");
+        Verification refused = service.verify("mallory", code(mallory, 0), nat);
+        assertEquals(Outcome.LOCKED, refused.outcome(), "the limit still holds for one account from one address");
         assertEquals(Duration.ofMinutes(15), refused.retryAfter().orElseThrow());
-        assertTrue(service.verify("dave", code(dave, 0), "192.0.2.99").isAccepted(), "other addresses are not affected");
+        assertTrue(service.verify("mallory", code(mallory, 0), "192.0.2.99").isAccepted(), "other addresses are not affected");
+    }
+
+    @Test
+    void wrongPasswordsLockTheSecondFactorAsWrongCodesDo() throws Exception {
+        // Issue 13 item 1: if only codes after a right password counted, a lock after five tries of a candidate
+        // password would confirm it. Now five wrong passwords lock too, and a lock refuses every password unhashed.
+        Enrollment alice = enrolled("alice");
+        for (int i = 0; i < 5; i++) {
+            try (PasswordAttempt attempt = service.passwordAttempt(i % 2 == 0 ? "alice" : "ALICE", ADDRESS)) {
+                assertTrue(attempt.admitted(), "attempt " + i);
+                attempt.failed();
+            }
+        }
+
+        try (PasswordAttempt probe = service.passwordAttempt("alice", ADDRESS)) {
+            assertEquals(PasswordAttempt.Admission.LOCKED, probe.admission());
+            assertEquals(Duration.ofMinutes(1), probe.retryAfter());
+            assertThrows(IllegalStateException.class, probe::passed, "a refused attempt has no password to check");
+        }
+        assertEquals(Outcome.LOCKED, service.verify("alice", code(alice, 0), ADDRESS).outcome());
+        assertEquals(6, events.count(TwoFactorEvent.Type.PASSWORD_REFUSED));
+        assertEquals(1, events.count(TwoFactorEvent.Type.LOCKED_OUT));
+        clock.advance(Duration.ofMinutes(1));
+        try (PasswordAttempt attempt = service.passwordAttempt("alice", ADDRESS)) {
+            assertTrue(attempt.admitted(), "the lock ends as a code lock does");
+            attempt.passed();
+        }
+        assertTrue(service.verify("alice", code(alice, 0), ADDRESS).isAccepted());
+    }
+
+    @Test
+    void passwordAttemptsBeyondTheAccountLimitAreRefusedBeforeHashingKnownOrNot() throws Exception {
+        service = newService(TwoFactorPolicy.builder().passwordLimits(3, 100, Duration.ofMinutes(15)).build());
+        enrolled("alice");
+        for (String user : List.of("alice", "nobody")) {
+            for (int i = 0; i < 3; i++) {
+                try (PasswordAttempt attempt = service.passwordAttempt(user, "192.0.2." + i)) {
+                    assertTrue(attempt.admitted(), user + " attempt " + i);
+                    // A right password counts as well: the count must say nothing about the password.
+                    attempt.passed();
+                }
+            }
+            try (PasswordAttempt refused = service.passwordAttempt(user, "198.51.100.1")) {
+                assertEquals(PasswordAttempt.Admission.LOCKED, refused.admission(), user);
+                assertEquals(Duration.ofMinutes(15), refused.retryAfter());
+            }
+        }
         clock.advance(Duration.ofMinutes(15));
-        assertTrue(service.verify("alice", code(alice, 0), attacker).isAccepted(), "the window ends");
+        try (PasswordAttempt attempt = service.passwordAttempt("nobody", ADDRESS)) {
+            assertTrue(attempt.admitted(), "the window ends");
+        }
+    }
+
+    @Test
+    void aCompletedLoginGivesItsPasswordAttemptBack() throws Exception {
+        service = newService(TwoFactorPolicy.builder().passwordLimits(3, 3, Duration.ofMinutes(15)).build());
+        for (int i = 0; i < 10; i++) {
+            try (PasswordAttempt attempt = service.passwordAttempt("alice", ADDRESS)) {
+                assertTrue(attempt.admitted(), "login " + i);
+                attempt.passed();
+            }
+            service.passwordLoginCompleted("alice", ADDRESS);
+        }
+    }
+
+    @Test
+    void passwordAttemptsBeyondTheAddressLimitAreRefusedForEveryName() throws Exception {
+        service = newService(TwoFactorPolicy.builder().passwordLimits(100, 3, Duration.ofMinutes(15)).build());
+        for (int i = 0; i < 3; i++) {
+            try (PasswordAttempt attempt = service.passwordAttempt("user" + i, "203.0.113.7")) {
+                attempt.failed();
+            }
+        }
+        try (PasswordAttempt refused = service.passwordAttempt("user9", "203.0.113.7")) {
+            assertEquals(PasswordAttempt.Admission.LOCKED, refused.admission());
+        }
+        try (PasswordAttempt other = service.passwordAttempt("user9", "192.0.2.1")) {
+            assertTrue(other.admitted(), "another address");
+        }
+        try (PasswordAttempt noName = service.passwordAttempt(null, "203.0.113.7")) {
+            assertEquals(PasswordAttempt.Admission.LOCKED, noName.admission(), "a missing name is counted by its address");
+        }
+    }
+
+    @Test
+    void atMostTheConfiguredNumberOfPasswordsAreHashedAtOnce() throws Exception {
+        service = newService(TwoFactorPolicy.builder().passwordLimits(0, 0, Duration.ofMinutes(15))
+                .passwordHashing(2, Duration.ZERO).build());
+        PasswordAttempt first = service.passwordAttempt("a", ADDRESS);
+        PasswordAttempt second = service.passwordAttempt("b", ADDRESS);
+        PasswordAttempt third = service.passwordAttempt("c", ADDRESS);
+
+        assertTrue(first.admitted());
+        assertTrue(second.admitted());
+        assertEquals(PasswordAttempt.Admission.BUSY, third.admission(), "no third turn while two are open");
+        first.close();
+        first.close();
+        try (PasswordAttempt fourth = service.passwordAttempt("d", ADDRESS)) {
+            assertTrue(fourth.admitted(), "a closed attempt gives its turn back, once");
+            assertEquals(PasswordAttempt.Admission.BUSY, service.passwordAttempt("e", ADDRESS).admission());
+        }
+        second.close();
+        assertEquals(2, events.count(TwoFactorEvent.Type.PASSWORD_REFUSED), "each busy refusal is audited");
+    }
+
+    @Test
+    void aBusyRefusalUsesUpNoneOfTheAccountsAttempts() throws Exception {
+        service = newService(TwoFactorPolicy.builder().passwordLimits(2, 2, Duration.ofMinutes(15))
+                .passwordHashing(1, Duration.ZERO).build());
+        try (PasswordAttempt flood = service.passwordAttempt("bogus", "203.0.113.1")) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(PasswordAttempt.Admission.BUSY, service.passwordAttempt("alice", ADDRESS).admission());
+            }
+            flood.failed();
+        }
+        try (PasswordAttempt attempt = service.passwordAttempt("alice", ADDRESS)) {
+            assertTrue(attempt.admitted(), "the refusals while busy were no guesses");
+        }
+    }
+
+    @Test
+    void manyParallelLoginsNeverHashMoreThanTheBoundAtOnce() throws Exception {
+        service = newService(TwoFactorPolicy.builder().passwordLimits(0, 0, Duration.ofMinutes(15))
+                .passwordHashing(2, Duration.ofSeconds(30)).build());
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(16);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<?>> logins = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String user = "user" + i;
+                logins.add(pool.submit(() -> {
+                    start.await();
+                    try (PasswordAttempt attempt = service.passwordAttempt(user, ADDRESS)) {
+                        if (attempt.admitted()) {
+                            admitted.incrementAndGet();
+                            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                            for (int spin = 0; spin < 1000; spin++) {
+                                Thread.yield();
+                            }
+                            inside.decrementAndGet();
+                            attempt.failed();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> login : logins) {
+                login.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(16, admitted.get(), "every login got its turn within the wait");
+        assertTrue(most.get() <= 2, "at most two at once, saw " + most.get());
     }
 
     @Test

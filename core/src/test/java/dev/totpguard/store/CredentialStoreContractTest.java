@@ -390,6 +390,24 @@ abstract class CredentialStoreContractTest {
     }
 
     @Test
+    void countersOfDerivedKeysOfSixtyFourCharactersCountIndependently() throws Exception {
+        Duration window = Duration.ofMinutes(15);
+        // The service's keys: what is counted, a colon, and a SHA-256 in Base64url, up to 64 ASCII characters.
+        String passwordKey = "password-account:" + "A".repeat(42) + "_";
+        String codeKey = "code:" + "A".repeat(42) + "-";
+        String longest = "k".repeat(64);
+        for (int i = 0; i < 2; i++) {
+            assertTrue(store().reserveAddressAttempt(passwordKey, 2, window, NOW.plusSeconds(i)));
+        }
+        assertFalse(otherNode().reserveAddressAttempt(passwordKey, 2, window, NOW.plusSeconds(2)), "the limit holds on every node");
+        assertTrue(store().reserveAddressAttempt(codeKey, 2, window, NOW.plusSeconds(2)), "another key has its own count");
+        assertTrue(store().reserveAddressAttempt(longest, 1, Duration.ofMinutes(60), NOW));
+        assertFalse(otherNode().reserveAddressAttempt(longest, 1, Duration.ofMinutes(60), NOW.plus(window)),
+                "each key keeps the window it was counted with");
+        assertTrue(store().reserveAddressAttempt(passwordKey, 2, window, NOW.plus(window)), "a new window starts");
+    }
+
+    @Test
     void oldAddressCountersArePurged() throws Exception {
         Duration window = Duration.ofMinutes(15);
         store().reserveAddressAttempt("192.0.2.1", 3, window, NOW);

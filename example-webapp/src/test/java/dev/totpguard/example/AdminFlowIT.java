@@ -317,4 +317,18 @@ class AdminFlowIT {
         WebClient.Page old = other.press(recovery, "Verify", Map.of(recovery.labelled("Recovery code").attr("name"), carolRecoveryCodes.get(0)));
         assertTrue(old.text().contains("Invalid recovery code"), "old recovery codes stop working: " + old.text());
     }
+
+    @Test
+    @Order(9)
+    void guessingAPasswordStopsAtTheLockAndThenTheRightOneGetsTheSameAnswer() throws Exception {
+        // Issue 13 item 2: online password guessing was unlimited. Alice has TOTP on: five wrong passwords lock her
+        // account as five wrong codes do, and until the lock ends her right password gets the same error page, unhashed.
+        for (int i = 0; i < 5; i++) {
+            WebClient.Page refused = person().login("alice", "wrong-password-" + i);
+            assertEquals("/login", refused.path(), refused.text());
+        }
+        WebClient.Page locked = person().login("alice", COLLEAGUE_PASSWORD);
+        assertEquals("/login", locked.path(), "before, the right password still opened the token page: " + locked.text());
+        assertTrue(locked.uri().getQuery() != null && locked.uri().getQuery().contains("error"), locked.uri().toString());
+    }
 }

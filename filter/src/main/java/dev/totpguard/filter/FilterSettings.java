@@ -1,6 +1,7 @@
 package dev.totpguard.filter;
 
 import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.TrustedProxies;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -63,6 +64,7 @@ final class FilterSettings {
     private final String accountResolverClass;
     private final Map<PageKind, String> pageOverrides;
     private final List<String> after;
+    private final TrustedProxies trustedProxies;
 
     private FilterSettings(Map<String, String> settings) {
         for (String key : settings.keySet()) {
@@ -113,6 +115,7 @@ final class FilterSettings {
             }
         }
         pageOverrides = Collections.unmodifiableMap(overrides);
+        trustedProxies = TrustedProxies.fromSettings(settings);
     }
 
     /**
@@ -275,6 +278,11 @@ final class FilterSettings {
     /** The names of the filters that sign users in and that the filter must follow; empty: it runs first. */
     List<String> after() {
         return after;
+    }
+
+    /** The proxies whose forwarding headers give the client address for the per-address limits. */
+    TrustedProxies trustedProxies() {
+        return trustedProxies;
     }
 
     /** The application path that replaces a built-in page, or {@code null}. */

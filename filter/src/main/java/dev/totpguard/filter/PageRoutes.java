@@ -189,8 +189,8 @@ final class PageRoutes {
         }
         String code = request.getParameter(Pages.CODE_PARAMETER);
         Verification result = recovery
-                ? core.service.useRecoveryCode(user, code, request.getRemoteAddr())
-                : core.service.verify(user, code, request.getRemoteAddr());
+                ? core.service.useRecoveryCode(user, code, clientAddress(request))
+                : core.service.verify(user, code, clientAddress(request));
         PageKind kind = recovery ? PageKind.RECOVERY : PageKind.TOKEN;
         switch (result.outcome()) {
             case ACCEPTED:
@@ -275,7 +275,7 @@ final class PageRoutes {
         }
         String nonce = enrollmentNonce(session, user);
         EnrollmentResult result = core.service.confirmEnrollment(user, nonce, request.getParameter(Pages.CODE_PARAMETER),
-                request.getRemoteAddr());
+                clientAddress(request));
         Verification verification = result.verification();
         switch (verification.outcome()) {
             case ACCEPTED:
@@ -403,7 +403,7 @@ final class PageRoutes {
             // The session alone is not enough to change the second factor (NIST SP 800-63B 6.1.2.1, OWASP MFA):
             // a current code, checked and used up like any other, with the same lockout.
             Verification check = core.service.verify(user, request.getParameter(Pages.CODE_PARAMETER),
-                    request.getRemoteAddr());
+                    clientAddress(request));
             if (check.outcome() == Verification.Outcome.STORE_UNAVAILABLE) {
                 core.unavailable(request, response, user, null);
                 return;
@@ -489,5 +489,11 @@ final class PageRoutes {
         response.setHeader("Allow", allow);
         core.message(request, response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "message.method.title",
                 "message.method.text");
+    }
+
+    /** The client's address for the per-address limit: the peer, or what a trusted proxy reports (totpguard.trusted-proxies). */
+    private String clientAddress(HttpServletRequest request) {
+        return core.settings.trustedProxies().resolve(request.getRemoteAddr(), request.isSecure(),
+                name -> java.util.Collections.list(request.getHeaders(name))).address();
     }
 }

@@ -1,5 +1,6 @@
 package dev.totpguard.jaas;
 
+import dev.totpguard.TrustedProxies;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
@@ -93,13 +94,16 @@ final class CallbackInput {
         }
     }
 
-    /** The client's IP address where the handler can tell it (Jetty's {@code RequestCallback}), else {@code null}. */
-    static String clientAddress(CallbackHandler handler) {
+    /**
+     * The client's IP address where the handler can tell it (Jetty's {@code RequestCallback}; behind one of the
+     * {@code proxies}, the address it reports), else {@code null}.
+     */
+    static String clientAddress(CallbackHandler handler, TrustedProxies proxies) {
         if (!jettyCallbacksVisible()) {
             return null;
         }
         try {
-            return JettyRequestParameters.clientAddress(handler);
+            return JettyRequestParameters.clientAddress(handler, proxies);
         } catch (UnsupportedCallbackException | IOException | RuntimeException e) {
             return null;
         }

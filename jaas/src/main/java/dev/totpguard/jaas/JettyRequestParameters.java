@@ -1,5 +1,6 @@
 package dev.totpguard.jaas;
 
+import dev.totpguard.TrustedProxies;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -35,8 +36,11 @@ final class JettyRequestParameters {
         return ((String) values.get(0)).toCharArray();
     }
 
-    /** The client's IP address, or {@code null} if Jetty's handler has no request. */
-    static String clientAddress(CallbackHandler handler) throws IOException, UnsupportedCallbackException {
+    /**
+     * The client's IP address (the peer, or what a trusted proxy reports), or {@code null} if Jetty's handler has no
+     * request.
+     */
+    static String clientAddress(CallbackHandler handler, TrustedProxies proxies) throws IOException, UnsupportedCallbackException {
         RequestCallback callback = new RequestCallback();
         handler.handle(new Callback[] {callback});
         Request request = callback.getRequest();
@@ -44,6 +48,10 @@ final class JettyRequestParameters {
             return null;
         }
         SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
-        return remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress().getHostAddress() : null;
+        if (!(remote instanceof InetSocketAddress)) {
+            return null;
+        }
+        String peer = ((InetSocketAddress) remote).getAddress().getHostAddress();
+        return proxies.resolve(peer, request.isSecure(), name -> request.getHeaders().getValuesList(name)).address();
     }
 }

@@ -1,6 +1,7 @@
 package dev.totpguard.jaas;
 
 import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.TrustedProxies;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +63,7 @@ final class LoginModuleOptions {
     private final boolean debug;
     private final Map<String, String> serviceSettings;
     private final Map<String, String> accountSettings;
+    private final TrustedProxies trustedProxies;
 
     private LoginModuleOptions(Map<String, ?> options, boolean verifierGiven) {
         mode = choice(options, TotpGuardSettings.JAAS_MODE, Mode.class, Mode.STANDALONE);
@@ -150,6 +152,7 @@ final class LoginModuleOptions {
                     + " established, in " + TotpGuardSettings.JAAS_MODE + "=stacked only");
         }
         accountSettings = Map.copyOf(account);
+        trustedProxies = TrustedProxies.fromSettings(options);
     }
 
     /**
@@ -235,6 +238,11 @@ final class LoginModuleOptions {
 
     boolean debug() {
         return debug;
+    }
+
+    /** The proxies whose forwarding headers give the client address (where the module sees the request: Jetty). */
+    TrustedProxies trustedProxies() {
+        return trustedProxies;
     }
 
     /**

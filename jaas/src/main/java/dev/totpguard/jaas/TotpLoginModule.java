@@ -50,8 +50,11 @@ import javax.security.auth.spi.LoginModule;
  *
  * <h2>Failures</h2>
  * A wrong password, wrong or replayed code, missing code or unknown user all give the same
- * {@link FailedLoginException} message, after the same password hashing work; a locked second factor gives
- * {@link AccountLockedException} whichever password was typed; a store or users-source failure gives a plain
+ * {@link FailedLoginException} message, after the same password hashing work; a locked second factor, or an account
+ * name or client address over its password limit ({@code totpguard.password.*}), gives {@link AccountLockedException}
+ * before any hashing, whichever password was typed; wrong passwords count toward the same lock as wrong codes; more
+ * logins at once than {@code totpguard.password.concurrency} (after a bounded wait) give a plain
+ * {@link LoginException} "try again"; a store or users-source failure gives a plain
  * {@link LoginException} (fail closed). A user without an active TOTP is refused like a wrong code: enroll
  * users beforehand ({@link EnrollCommand}). A bad option is reported by name: logged at {@link #initialize} and thrown
  * by every {@link #login()}.
@@ -63,7 +66,9 @@ public final class TotpLoginModule implements LoginModule {
 
     /** The one message for every wrong factor and unknown user: it must not say which. */
     static final String FAILED = "Login failed: wrong user name, password or code";
-    static final String LOCKED = "Login failed: too many wrong codes, try again later";
+    static final String LOCKED = "Login failed: too many failed attempts, try again later";
+    /** Refused before the password was checked, so it says nothing about it. */
+    static final String BUSY = "Login failed: too many logins at once, try again in a moment";
     static final String UNAVAILABLE = "Login failed: the credential store is unavailable";
 
     /** Option whose value may be a {@link TwoFactorService} instance (programmatic configurations). */
@@ -174,7 +179,7 @@ public final class TotpLoginModule implements LoginModule {
             if (attempt == null) {
                 attempt = Attempt.fromCallbacks(handler);
             }
-            clientAddress = CallbackInput.clientAddress(handler);
+            clientAddress = CallbackInput.clientAddress(handler, options.trustedProxies());
             if (options.codeSource() == LoginModuleOptions.CodeSource.CALLBACK) {
                 callbackCode = CallbackInput.askCode(handler, options.codeField());
             }
@@ -209,7 +214,7 @@ public final class TotpLoginModule implements LoginModule {
         // Without a code the check still costs one password hash (null password), then fails.
         char[] password = appended && attempt.code() == null ? null : attempt.password();
         try {
-            return twoFactorLogin.checkPassword(attempt.user, password);
+            return twoFactorLogin.checkPassword(attempt.user, password, clientAddress);
         } catch (PasswordStoreException e) {
             LOG.log(Level.ERROR, "TOTP Guard cannot check passwords: {0}", e.getMessage());
             throw chained(UNAVAILABLE, e);
@@ -229,7 +234,7 @@ public final class TotpLoginModule implements LoginModule {
             throw failed();
         }
         user = name;
-        clientAddress = CallbackInput.clientAddress(handler);
+        clientAddress = CallbackInput.clientAddress(handler, options.trustedProxies());
         if (options.codeSource() == LoginModuleOptions.CodeSource.CALLBACK) {
             pendingCode = CallbackInput.askCode(handler, options.codeField());
             if (pendingCode == null) {
@@ -285,6 +290,8 @@ public final class TotpLoginModule implements LoginModule {
                 return;
             case LOCKED:
                 throw new AccountLockedException(LOCKED);
+            case BUSY:
+                throw new LoginException(BUSY);
             case UNAVAILABLE:
                 throw new LoginException(UNAVAILABLE);
             case FAILED:

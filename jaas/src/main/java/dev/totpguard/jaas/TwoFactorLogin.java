@@ -1,18 +1,15 @@
 package dev.totpguard.jaas;
 
+import dev.totpguard.PasswordAttempt;
 import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
-import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.Verification;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.recovery.RecoveryCodes;
-import dev.totpguard.store.AccountAliasException;
-import dev.totpguard.store.StoreException;
 import java.io.Serializable;
 import java.lang.System.Logger.Level;
 import java.nio.CharBuffer;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -24,11 +21,14 @@ import java.util.Set;
  * {@code dev.totpguard.jaspic.TotpServerAuthModule}, so both follow the same rules (OWASP Authentication
  * Cheat Sheet, "generic error messages"; RFC 4226 section 7.3 throttling via the service):
  * <ol>
- * <li>{@link #checkPassword} always does one full password hash, for unknown users against a dummy.</li>
+ * <li>{@link #checkPassword} first asks the service to admit the attempt ({@link TwoFactorService#passwordAttempt}):
+ *     a locked account, an account name or client address over its password limit, is refused before any hashing,
+ *     whatever the password, with the same {@link Outcome#LOCKED}; a flood of logins beyond the hashing bound gets
+ *     {@link Outcome#BUSY}. An admitted attempt does one full password hash, for unknown users against a dummy, and
+ *     a wrong password counts as a failure of the account's second factor, exactly like a wrong code, so a lock
+ *     after some tries of a candidate password says nothing about it (issue 13 item 1).</li>
  * <li>{@link #checkCode} asks the {@link TwoFactorService} only if the password was right, so a wrong
- *     password never consumes a code or counts toward the lockout. After a wrong password it reads the
- *     second factor's status instead: the same kind of store round trip, no side effect, and a lockout is
- *     reported whichever password was typed, so a locked account is no password oracle.</li>
+ *     password never consumes a code; after a wrong one it answers {@link Outcome#FAILED} with no further look-up.</li>
  * <li>Every wrong factor and every unknown user gives {@link Outcome#FAILED}; the store failing gives
  *     {@link Outcome#UNAVAILABLE} (fail closed).</li>
  * </ol>
@@ -47,8 +47,10 @@ public final class TwoFactorLogin {
         ACCEPTED,
         /** Any wrong factor, a missing code, an unknown user, no active TOTP: one answer for all. */
         FAILED,
-        /** Too many wrong codes: the second factor is locked for a while. */
+        /** Too many wrong codes or passwords: refused for a while, whatever password was typed. */
         LOCKED,
+        /** Too many logins at once: refused before the password was checked; try again shortly. */
+        BUSY,
         /** The credential store or the users source failed: refuse. */
         UNAVAILABLE
     }
@@ -123,22 +125,38 @@ public final class TwoFactorLogin {
     }
 
     /**
-     * Checks the first factor. Never tells a wrong password from an unknown user; a {@code null} or oversized
-     * user or password costs the same hash and fails.
+     * Checks the first factor, if the service admits the attempt (see the class comment). Never tells a wrong password
+     * from an unknown user; a {@code null} or oversized user or password costs the same hash and fails.
      *
-     * @throws PasswordStoreException if the users source cannot be read (fail closed)
+     * @param clientAddress the client's IP address for the per-address password limit, or {@code null}
+     * @throws PasswordStoreException if the users source or the credential store cannot be read (fail closed)
      */
-    public PasswordCheck checkPassword(String user, char[] password) throws PasswordStoreException {
+    public PasswordCheck checkPassword(String user, char[] password, String clientAddress) throws PasswordStoreException {
         if (verifier == null) {
             throw new IllegalStateException("No PasswordVerifier configured");
         }
         boolean wellFormed = user != null && !user.isEmpty() && user.length() <= MAX_USER_CHARS && password != null;
-        Optional<VerifiedAccount> account = verifier.verify(wellFormed ? user : "", password == null ? new char[0] : password);
-        if (wellFormed && account.isPresent()) {
-            // From here on the account's stored name: the typed one may be another spelling the source accepted.
-            return new PasswordCheck(account.get().name(), true, account.get().roles());
+        try (PasswordAttempt attempt = service.passwordAttempt(user, clientAddress)) {
+            switch (attempt.admission()) {
+                case ADMITTED:
+                    break;
+                case LOCKED:
+                    return new PasswordCheck(wellFormed ? user : null, false, Set.of(), Outcome.LOCKED);
+                case BUSY:
+                    return new PasswordCheck(wellFormed ? user : null, false, Set.of(), Outcome.BUSY);
+                case STORE_UNAVAILABLE:
+                default:
+                    throw new PasswordStoreException("The TOTP Guard credential store cannot count the attempt", null);
+            }
+            Optional<VerifiedAccount> account = verifier.verify(wellFormed ? user : "", password == null ? new char[0] : password);
+            if (wellFormed && account.isPresent()) {
+                attempt.passed();
+                // From here on the account's stored name: the typed one may be another spelling the source accepted.
+                return new PasswordCheck(account.get().name(), true, account.get().roles(), null).counted(clientAddress);
+            }
+            attempt.failed();
+            return new PasswordCheck(wellFormed ? user : null, false, Set.of(), null);
         }
-        return new PasswordCheck(wellFormed ? user : null, false, Set.of());
     }
 
     /**
@@ -150,14 +168,20 @@ public final class TwoFactorLogin {
     public Outcome checkCode(PasswordCheck password, char[] code, String clientAddress) {
         Objects.requireNonNull(password, "password");
         String user = password.user();
+        if (password.refusal() != null) {
+            return password.refusal();
+        }
         if (!password.passed()) {
-            return refuseAfterWrongPassword(user);
+            // Counted by checkPassword already; a lock is reported only when the attempt was refused before hashing,
+            // as it is after a right password (TwoFactorService.verify), so the two cannot be told apart.
+            return Outcome.FAILED;
         }
         Verification verification = looksLikeRecoveryCode(code)
                 ? service.useRecoveryCode(user, CharBuffer.wrap(code), clientAddress)
                 : service.verify(user, code == null ? null : CharBuffer.wrap(code), clientAddress);
         switch (verification.outcome()) {
             case ACCEPTED:
+                completed(password);
                 return Outcome.ACCEPTED;
             case LOCKED:
                 return Outcome.LOCKED;
@@ -171,19 +195,10 @@ public final class TwoFactorLogin {
         }
     }
 
-    private Outcome refuseAfterWrongPassword(String user) {
-        if (user == null) {
-            return Outcome.FAILED;
-        }
-        try {
-            TwoFactorStatus status = service.status(user);
-            Optional<Instant> lockedUntil = status.lockedUntil();
-            return lockedUntil.isPresent() && lockedUntil.get().isAfter(clock.instant()) ? Outcome.LOCKED : Outcome.FAILED;
-        } catch (AccountAliasException e) {
-            return Outcome.FAILED;
-        } catch (StoreException e) {
-            LOG.log(Level.ERROR, "TOTP Guard store unavailable: {0}", e.getMessage());
-            return Outcome.UNAVAILABLE;
+    /** A complete login reveals the password was right: its counted attempt is given back (see the class comment). */
+    private void completed(PasswordCheck password) {
+        if (password.counted) {
+            service.passwordLoginCompleted(password.user(), password.countedAddress);
         }
     }
 
@@ -207,16 +222,35 @@ public final class TwoFactorLogin {
         private final String user;
         private final boolean passed;
         private final Set<String> roles;
+        private final Outcome refusal;
+        /** Whether checkPassword counted this attempt, and the client address it was counted for (or null). */
+        private boolean counted;
+        private String countedAddress;
 
-        private PasswordCheck(String user, boolean passed, Set<String> roles) {
+        private PasswordCheck(String user, boolean passed, Set<String> roles, Outcome refusal) {
             this.user = user;
             this.passed = passed;
             this.roles = Set.copyOf(roles);
+            this.refusal = refusal;
+        }
+
+        private PasswordCheck counted(String clientAddress) {
+            this.counted = true;
+            this.countedAddress = clientAddress;
+            return this;
         }
 
         /** For stacked setups: another module has already accepted {@code user}'s password. */
         public static PasswordCheck checkedElsewhere(String user) {
-            return new PasswordCheck(Objects.requireNonNull(user, "user"), true, Set.of());
+            return new PasswordCheck(Objects.requireNonNull(user, "user"), true, Set.of(), null);
+        }
+
+        /**
+         * {@link Outcome#LOCKED} or {@link Outcome#BUSY} when the attempt was refused before the password was checked
+         * (then nobody knows whether it was right), else {@code null}.
+         */
+        public Outcome refusal() {
+            return refusal;
         }
 
         /**

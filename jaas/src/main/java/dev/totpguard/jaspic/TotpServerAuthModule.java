@@ -1,6 +1,7 @@
 package dev.totpguard.jaspic;
 
 import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.TrustedProxies;
 import dev.totpguard.TotpVerifiedPrincipal;
 import dev.totpguard.jaas.PasswordStoreException;
 import dev.totpguard.jaas.TwoFactorLogin;
@@ -70,7 +71,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
 
     private static final System.Logger LOG = System.getLogger(TotpServerAuthModule.class.getName());
     private static final String FAILED = "Login failed: wrong user name, password or code.";
-    private static final String LOCKED = "Too many wrong codes. Try again later.";
+    private static final String LOCKED = "Too many failed attempts. Try again later.";
     private static final String EXPIRED = "The login took too long. Please start again.";
     private static final Pattern SAFE_PATH = Pattern.compile("/(?![/\\\\])[A-Za-z0-9._~!$&'()*+,;=:@/-]{0,512}");
     private static final int MAX_FIELD_CHARS = 1024;
@@ -83,6 +84,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
     private String path;
     private String landing;
     private Duration pendingTimeout;
+    private TrustedProxies trustedProxies = TrustedProxies.none();
 
     /** Public no-argument constructor, as Jakarta Authentication requires. */
     public TotpServerAuthModule() {
@@ -121,6 +123,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
                 throw new IllegalArgumentException("Option " + TotpGuardSettings.SAM_PENDING_TIMEOUT
                         + " must be an ISO-8601 duration from PT10S to PT1H, not '" + timeout + "'");
             }
+            trustedProxies = TrustedProxies.fromSettings(values);
             login = TwoFactorLogin.fromOptions(values);
         } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.log(Level.ERROR, "TOTP Guard authentication module is misconfigured: {0}", e.getMessage());
@@ -212,10 +215,14 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         try {
             TwoFactorLogin.PasswordCheck check;
             try {
-                check = login.checkPassword(user, password);
+                check = login.checkPassword(user, password, clientAddress(request));
             } catch (PasswordStoreException e) {
                 LOG.log(Level.ERROR, "TOTP Guard cannot check passwords: {0}", e.getMessage());
                 return failure(messageInfo, HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            }
+            if (check.refusal() == TwoFactorLogin.Outcome.BUSY) {
+                // Refused before the password was looked at: saying so now tells nothing about it.
+                return busy(messageInfo);
             }
             // A privilege change: the password step is done (right or wrong), so the id changes (OWASP Session CS).
             request.changeSessionId();
@@ -265,7 +272,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
 
     private AuthStatus finish(MessageInfo messageInfo, HttpServletRequest request, HttpSession session,
             TwoFactorLogin.PasswordCheck check, char[] code) throws IOException {
-        TwoFactorLogin.Outcome outcome = login.checkCode(check, code, request.getRemoteAddr());
+        TwoFactorLogin.Outcome outcome = login.checkCode(check, code, clientAddress(request));
         switch (outcome) {
             case ACCEPTED:
                 // Second privilege change: both factors are done, so the id changes again.
@@ -279,6 +286,8 @@ public final class TotpServerAuthModule implements ServerAuthModule {
                 return AuthStatus.SEND_CONTINUE;
             case LOCKED:
                 return restart(messageInfo, request, LOCKED);
+            case BUSY:
+                return busy(messageInfo);
             case UNAVAILABLE:
                 return failure(messageInfo, HttpServletResponse.SC_SERVICE_UNAVAILABLE);
             case FAILED:
@@ -338,6 +347,21 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         Responses.page(messageInfo, HttpServletResponse.SC_FORBIDDEN,
                 Pages.message("Forbidden", "The form has expired. Go back, reload the page and try again."));
         return AuthStatus.SEND_FAILURE;
+    }
+
+    /** More logins than the hashing bound: refused before the password was checked, so it tells nothing about it. */
+    private static AuthStatus busy(MessageInfo messageInfo) throws IOException {
+        HttpServletResponse response = (HttpServletResponse) messageInfo.getResponseMessage();
+        response.setHeader("Retry-After", "1");
+        Responses.page(messageInfo, HttpServletResponse.SC_SERVICE_UNAVAILABLE, Pages.message("Busy",
+                "Too many sign-ins at once. Please try again in a moment."));
+        return AuthStatus.SEND_FAILURE;
+    }
+
+    /** The client's address for the limits: the peer, or what a trusted proxy reports (totpguard.trusted-proxies). */
+    private String clientAddress(HttpServletRequest request) {
+        return trustedProxies.resolve(request.getRemoteAddr(), request.isSecure(),
+                name -> java.util.Collections.list(request.getHeaders(name))).address();
     }
 
     private static AuthStatus failure(MessageInfo messageInfo, int status) {

@@ -59,7 +59,7 @@ class TotpLoginModuleTest {
     @BeforeAll
     static void createStoreAndUsers() throws Exception {
         store = TestStore.create(dir);
-        for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy")) {
+        for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "oscar", "peggy")) {
             store.addUser(user, user + "-pw", "admin");
         }
         store.addUser("newbie", "newbie-pw", "admin");
@@ -145,7 +145,8 @@ class TotpLoginModuleTest {
     static final List<String> SPELLINGS_OF_ADMIN = List.of("ADMIN", "Admin", "ádmin", "admın", "ＡＤＭＩＮ", " admin ");
 
     static Configuration caseInsensitiveStandalone(boolean echoTypedName) {
-        Map<String, Object> options = standalone();
+        // Each test makes three attempts per spelling, all one account name to the password limit: raised above them.
+        Map<String, Object> options = standalone(TotpGuardSettings.PASSWORD_ACCOUNT_ATTEMPTS, "100");
         options.put(TotpLoginModule.VERIFIER_OPTION, new CaseInsensitivePasswords(Map.of("admin", "admin-pw"), echoTypedName));
         return configuration(totp(LoginModuleControlFlag.REQUIRED, options));
     }
@@ -279,6 +280,27 @@ class TotpLoginModuleTest {
         assertThrows(AccountLockedException.class, () -> login(config, answers("dave", "dave-pw", dave.nextCode())));
         // Same answer with a wrong password: a locked account must not become a password oracle.
         assertThrows(AccountLockedException.class, () -> login(config, answers("dave", "nope", dave.nextCode())));
+    }
+
+    @Test
+    void fiveTriesOfACandidatePasswordAndAProbeConfirmNothing() throws Exception {
+        // Issue 13 item 1: oscar's password is the candidate; for peggy it is wrong. Before, only oscar's tries counted
+        // (codes after a right password), so only oscar's probe answered "locked": the lock confirmed the password.
+        TestStore.Enrolled oscar = store.enroll("oscar");
+        TestStore.Enrolled peggy = store.enroll("peggy");
+        Configuration config = configuration(totp(LoginModuleControlFlag.REQUIRED, standalone()));
+        for (int i = 0; i < TestStore.LOCKOUT_FAILURES; i++) {
+            assertThrows(FailedLoginException.class, () -> login(config, answers("oscar", "oscar-pw", oscar.wrongCode())));
+            assertThrows(FailedLoginException.class, () -> login(config, answers("peggy", "oscar-pw", peggy.wrongCode())));
+        }
+
+        LoginException oscarProbe = assertThrows(LoginException.class, () -> login(config, answers("oscar", "oscar-pw", oscar.nextCode())));
+        LoginException peggyProbe = assertThrows(LoginException.class, () -> login(config, answers("peggy", "oscar-pw", peggy.nextCode())));
+        assertEquals(oscarProbe.getClass(), peggyProbe.getClass());
+        assertEquals(oscarProbe.getMessage(), peggyProbe.getMessage());
+        assertTrue(peggyProbe instanceof AccountLockedException, "wrong passwords lock as wrong codes do");
+        // And guessing stops: peggy's right password and code are refused too until the lock ends.
+        assertThrows(AccountLockedException.class, () -> login(config, answers("peggy", "peggy-pw", peggy.nextCode())));
     }
 
     @Test

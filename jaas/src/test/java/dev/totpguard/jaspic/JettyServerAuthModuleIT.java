@@ -59,7 +59,7 @@ class JettyServerAuthModuleIT {
     @BeforeAll
     static void startJetty() throws Exception {
         store = TestStore.create(dir);
-        for (String user : new String[] {"alice", "bob", "carol", "dave"}) {
+        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank"}) {
             store.addUser(user, user + "-pw", "admin");
         }
         AuthConfigFactory.setFactory(new DefaultAuthConfigFactory());
@@ -205,6 +205,41 @@ class JettyServerAuthModuleIT {
     }
 
     @Test
+    void fiveTriesOfACandidatePasswordAndAProbeConfirmNothing() throws Exception {
+        // Issue 13 item 1: "erin-pw" is the candidate; right for erin, wrong for frank. Before, only codes after a right
+        // password counted, so only erin's probe said "locked", which confirmed the password.
+        TestStore.Enrolled erin = store.enroll("erin");
+        TestStore.Enrolled frank = store.enroll("frank");
+        for (int i = 0; i < TestStore.LOCKOUT_FAILURES; i++) {
+            for (String[] attempt : new String[][] {{"erin", erin.wrongCode()}, {"frank", frank.wrongCode()}}) {
+                Browser browser = new Browser(base);
+                password(browser, "/app", attempt[0], "erin-pw");
+                assertEquals("/app/totpguard/login", Browser.location(code(browser, "/app", attempt[1])));
+            }
+        }
+
+        String[] probes = new String[2];
+        int[] statuses = new int[2];
+        TestStore.Enrolled[] users = {erin, frank};
+        for (int i = 0; i < 2; i++) {
+            Browser browser = new Browser(base);
+            password(browser, "/app", i == 0 ? "erin" : "frank", "erin-pw");
+            HttpResponse<String> afterCode = code(browser, "/app", users[i].nextCode());
+            statuses[i] = afterCode.statusCode();
+            probes[i] = browser.get("/app/totpguard/login").body().replaceAll("value=\"[^\"]+\"", "");
+        }
+        assertEquals(statuses[0], statuses[1]);
+        assertEquals(probes[0], probes[1], "the same answer whether the candidate was right or wrong");
+        assertTrue(probes[1].contains("Too many failed attempts"), probes[1]);
+
+        // Guessing stops after the limit: frank's own password and code are refused until the lock ends.
+        Browser browser = new Browser(base);
+        password(browser, "/app", "frank", "frank-pw");
+        assertEquals("/app/totpguard/login", Browser.location(code(browser, "/app", frank.nextCode())));
+        assertEquals(303, browser.get("/app/admin/").statusCode());
+    }
+
+    @Test
     void formsWithoutTheSessionsCsrfTokenAreForbidden() throws Exception {
         Browser browser = new Browser(base);
         browser.get("/app/totpguard/login");
@@ -238,8 +273,8 @@ class JettyServerAuthModuleIT {
         TestStore.Enrolled dave = store.enroll("dave");
         for (String password : new String[] {"dave-pw", "wrong"}) {
             Browser browser = new Browser(base);
-            password(browser, "/down", "dave", password);
-            HttpResponse<String> response = code(browser, "/down", dave.nextCode());
+            // The attempt is counted in the store before the password is hashed: the password step fails closed.
+            HttpResponse<String> response = password(browser, "/down", "dave", password);
             assertEquals(503, response.statusCode());
             assertFalse(response.body().contains("Exception"), response.body());
             HttpResponse<String> admin = browser.get("/down/admin/");

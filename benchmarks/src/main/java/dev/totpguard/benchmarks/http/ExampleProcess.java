@@ -51,6 +51,13 @@ public final class ExampleProcess implements AutoCloseable {
      */
     public static ExampleProcess start(Path jar, boolean withFilter, List<String> prefix, List<String> jvmOptions, String adminPassword,
                                        long startTimeoutSeconds) throws IOException, InterruptedException {
+        return start(jar, withFilter, prefix, jvmOptions, List.of(), adminPassword, startTimeoutSeconds);
+    }
+
+    /** As above, with further launcher options (e.g. {@code --trusted-proxies 127.0.0.1}). */
+    public static ExampleProcess start(Path jar, boolean withFilter, List<String> prefix, List<String> jvmOptions,
+                                       List<String> launcherOptions, String adminPassword, long startTimeoutSeconds)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("The example jar " + jar + " is missing: build it with ./mvnw -B package -DskipTests -pl example-webapp -am");
         }
@@ -59,6 +66,7 @@ public final class ExampleProcess implements AutoCloseable {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "--host", "127.0.0.1", "--port", "0", "--data", data.toString()));
+        command.addAll(launcherOptions);
         if (!withFilter) {
             command.add(WITHOUT_FILTER_FLAG);
         }

@@ -69,6 +69,10 @@ final class ExampleServer {
             // No "Server: Jetty(12...)" header and no version on error pages.
             HttpConfiguration http = new HttpConfiguration();
             http.setSendServerVersion(false);
+            if (!options.trustedProxies().isEmpty()) {
+                // Behind a TLS proxy: the client's address for the limits, and https for Secure session cookies.
+                http.addCustomizer(new TrustedProxyCustomizer(options.trustedProxies()));
+            }
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(options.host());
             connector.setPort(options.port());
@@ -144,7 +148,7 @@ final class ExampleServer {
         passwordLogin.setLoginModuleName(JAAS_ENTRY);
         // The principal's name is the stored account name the password step reports, not the typed spelling.
         passwordLogin.setCallbackHandlerClass(AccountNameCallbackHandler.class.getName());
-        passwordLogin.setConfiguration(jaasConfiguration(installation));
+        passwordLogin.setConfiguration(jaasConfiguration(installation, options));
         passwordLogin.setRoleClassNames(new String[] {RolePrincipal.class.getName()});
         // web.xml's FORM login, keeping the account's name in the session and never the password; a session stored
         // by another node is signed in again by name (see SessionLoginService), not with a password hash.
@@ -189,10 +193,12 @@ final class ExampleServer {
      * Without {@code j_totp} the login is password-only and the filter asks for the code next (two steps); with a
      * right {@code j_totp} the module marks the subject verified and the filter asks nothing more.
      */
-    private static Configuration jaasConfiguration(Installation installation) {
+    private static Configuration jaasConfiguration(Installation installation, LauncherOptions options) {
         AppConfigurationEntry password = new AppConfigurationEntry(PasswordLoginModule.class.getName(),
                 AppConfigurationEntry.LoginModuleControlFlag.REQUISITE,
-                Map.of(PasswordLoginModule.VERIFIER_OPTION, JdbcPasswordVerifier.builder(installation.dataSource()).build()));
+                Map.of(PasswordLoginModule.VERIFIER_OPTION, JdbcPasswordVerifier.builder(installation.dataSource()).build(),
+                        PasswordLoginModule.SERVICE_OPTION, installation.twoFactor(),
+                        PasswordLoginModule.TRUSTED_PROXIES_OPTION, options.trustedProxies()));
         AppConfigurationEntry code = new AppConfigurationEntry(LOGIN_MODULE,
                 AppConfigurationEntry.LoginModuleControlFlag.OPTIONAL, installation.loginModuleOptions());
         AppConfigurationEntry[] entries = {password, code};

@@ -1,5 +1,6 @@
 package dev.totpguard.example.launcher;
 
+import dev.totpguard.TrustedProxies;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -80,6 +81,9 @@ final class LauncherOptions {
             "                       administrator, removing another's two-factor authentication, the",
             "                       requirement setting), ISO-8601 (default PT5M; at most PT1H); older, they ask",
             "                       for a new code",
+            "  --trusted-proxies LIST  comma-separated addresses or CIDR ranges of the reverse proxies in front;",
+            "                       only from them are Forwarded / X-Forwarded-For / -Proto believed (the client's",
+            "                       address for the limits, https for Secure cookies). Default: none",
             "  --help               show this text",
             "",
             "For benchmarks only (never for a real installation):",
@@ -110,11 +114,12 @@ final class LauncherOptions {
     private final Optional<String> name;
     private final Optional<String> email;
     private final List<String> command;
+    private final TrustedProxies trustedProxies;
 
     private LauncherOptions(int port, String host, Path dataDir, Optional<String> jdbcUrl, Optional<String> jdbcUser,
                             Optional<String> jdbcPassword, Path keyFile, boolean help, boolean withoutTotpFilter,
                             boolean sharedSessions, Optional<String> nodeName, Duration stepUpAge, Optional<String> name,
-                            Optional<String> email, List<String> command) {
+                            Optional<String> email, List<String> command, TrustedProxies trustedProxies) {
         this.port = port;
         this.host = host;
         this.dataDir = dataDir;
@@ -130,6 +135,7 @@ final class LauncherOptions {
         this.name = name;
         this.email = email;
         this.command = List.copyOf(command);
+        this.trustedProxies = trustedProxies;
     }
 
     /**
@@ -151,6 +157,7 @@ final class LauncherOptions {
         boolean sharedSessions = false;
         String nodeName = null;
         Duration stepUpAge = DEFAULT_STEP_UP_AGE;
+        TrustedProxies trustedProxies = TrustedProxies.none();
         List<String> command = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -187,7 +194,7 @@ final class LauncherOptions {
                 continue;
             }
             if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", NODE_NAME_FLAG, STEP_UP_AGE_FLAG, "--name",
-                    "--email")
+                    "--email", "--trusted-proxies")
                     .contains(flag)) {
                 throw new UsageException("Unknown option " + flag + ". Run with --help to see the options.");
             }
@@ -209,6 +216,7 @@ final class LauncherOptions {
                 case STEP_UP_AGE_FLAG -> stepUpAge = parseStepUpAge(value);
                 case "--name" -> name = value;
                 case "--email" -> email = value;
+                case "--trusted-proxies" -> trustedProxies = parseTrustedProxies(value);
                 default -> throw new AssertionError("flag listed above but not handled: " + flag);
             }
         }
@@ -218,7 +226,8 @@ final class LauncherOptions {
         Path dataDir = Path.of(data == null ? DEFAULT_DATA_DIR : data).toAbsolutePath().normalize();
         Path key = keyFile == null ? defaultKeyFile(dataDir) : Path.of(keyFile).toAbsolutePath().normalize();
         LauncherOptions options = new LauncherOptions(port, host, dataDir, Optional.ofNullable(jdbcUrl), Optional.ofNullable(jdbcUser),
-                Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, sharedSessions, Optional.ofNullable(nodeName), stepUpAge, Optional.ofNullable(name), Optional.ofNullable(email), command);
+                Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, sharedSessions, Optional.ofNullable(nodeName), stepUpAge, Optional.ofNullable(name), Optional.ofNullable(email), command,
+                trustedProxies);
         if (!help) {
             options.checkCommand();
         }
@@ -394,6 +403,20 @@ final class LauncherOptions {
     /** {@value #STEP_UP_AGE_FLAG}, default {@link #DEFAULT_STEP_UP_AGE}. */
     Duration stepUpAge() {
         return stepUpAge;
+    }
+
+    /** The reverse proxies whose forwarding headers are believed (none by default). */
+    TrustedProxies trustedProxies() {
+        return trustedProxies;
+    }
+
+    private static TrustedProxies parseTrustedProxies(String value) throws UsageException {
+        try {
+            return TrustedProxies.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--trusted-proxies expects comma-separated IP addresses or CIDR ranges such as 10.0.0.0/8,"
+                    + " not '" + value + "': " + e.getMessage() + ".");
+        }
     }
 
     boolean sharedSessions() {

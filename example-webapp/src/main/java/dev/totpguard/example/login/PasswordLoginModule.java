@@ -1,10 +1,15 @@
 package dev.totpguard.example.login;
 
+import dev.totpguard.PasswordAttempt;
+import dev.totpguard.TrustedProxies;
+import dev.totpguard.TwoFactorService;
 import dev.totpguard.jaas.PasswordStoreException;
 import dev.totpguard.jaas.PasswordVerifier;
 import dev.totpguard.jaas.RolePrincipal;
 import dev.totpguard.jaas.UserPrincipal;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.Principal;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -19,6 +24,8 @@ import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginException;
 import javax.security.auth.spi.LoginModule;
+import org.eclipse.jetty.security.jaas.callback.RequestCallback;
+import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,13 +42,23 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A wrong password fails the whole login with one generic message, and the TOTP module then never sees the code.
  *
- * <p>The verifier comes as the option {@value #VERIFIER_OPTION} (a programmatic JAAS configuration). Not
- * thread-safe, as JAAS intends: one instance per login.
+ * <p>Every attempt is first admitted by {@link TwoFactorService#passwordAttempt} (issue 13 item 2): counted per
+ * account name and per client address in the credential store, refused unhashed beyond the limits or while the
+ * account's second factor is locked, and hashed only within the service's bound of concurrent hashes. A wrong
+ * password is audited ({@code PASSWORD_REFUSED}) and counts toward the account's lock like a wrong code. Every
+ * refusal ends on the same login error page.
+ *
+ * <p>The verifier and the service come as the options {@value #VERIFIER_OPTION} and {@value #SERVICE_OPTION} (a
+ * programmatic JAAS configuration). Not thread-safe, as JAAS intends: one instance per login.
  */
 public final class PasswordLoginModule implements LoginModule {
 
     /** Option holding the {@link PasswordVerifier} instance. */
     public static final String VERIFIER_OPTION = "dev.totpguard.example.password.verifier";
+    /** Option holding the {@link TwoFactorService} that admits password attempts. */
+    public static final String SERVICE_OPTION = "dev.totpguard.example.password.service";
+    /** Option holding the launcher's {@link TrustedProxies}: the request Jetty hands a login module is the raw one. */
+    public static final String TRUSTED_PROXIES_OPTION = "dev.totpguard.example.password.trusted-proxies";
 
     private static final Logger LOG = LoggerFactory.getLogger(PasswordLoginModule.class);
     private static final String FAILED = "Login failed: wrong user name, password or code";
@@ -51,6 +68,8 @@ public final class PasswordLoginModule implements LoginModule {
     private CallbackHandler handler;
     private Map<String, Object> sharedState;
     private PasswordVerifier verifier;
+    private TwoFactorService service;
+    private TrustedProxies trustedProxies;
     private String user;
     private Set<String> roles;
     private boolean succeeded;
@@ -68,13 +87,17 @@ public final class PasswordLoginModule implements LoginModule {
         this.sharedState = (Map<String, Object>) sharedState;
         Object candidate = options.get(VERIFIER_OPTION);
         this.verifier = candidate instanceof PasswordVerifier ? (PasswordVerifier) candidate : null;
+        Object twoFactor = options.get(SERVICE_OPTION);
+        this.service = twoFactor instanceof TwoFactorService ? (TwoFactorService) twoFactor : null;
+        Object proxies = options.get(TRUSTED_PROXIES_OPTION);
+        this.trustedProxies = proxies instanceof TrustedProxies ? (TrustedProxies) proxies : TrustedProxies.none();
     }
 
     @Override
     public boolean login() throws LoginException {
         succeeded = false;
-        if (verifier == null) {
-            throw new LoginException("Option " + VERIFIER_OPTION + " must hold a PasswordVerifier");
+        if (verifier == null || service == null) {
+            throw new LoginException("Options " + VERIFIER_OPTION + " and " + SERVICE_OPTION + " must hold a PasswordVerifier and a TwoFactorService");
         }
         NameCallback name = new NameCallback("Username");
         PasswordCallback password = new PasswordCallback("Password", false);
@@ -87,15 +110,32 @@ public final class PasswordLoginModule implements LoginModule {
         }
         char[] typed = password.getPassword();
         password.clearPassword();
-        try {
-            String given = name.getName();
+        String given = name.getName();
+        String address = clientAddress();
+        try (PasswordAttempt attempt = service.passwordAttempt(given, address)) {
+            switch (attempt.admission()) {
+                case ADMITTED:
+                    break;
+                case STORE_UNAVAILABLE:
+                    throw new LoginException("Login failed: the credential store is unavailable");
+                case LOCKED:
+                case BUSY:
+                default:
+                    // Refused before the password was looked at: the same error page as a wrong password.
+                    throw new FailedLoginException(FAILED);
+            }
             var result = verifier.verify(given == null ? "" : given, typed == null ? new char[0] : typed);
             // One line per password hash computed (PBKDF2), right or wrong, never with the password: FailoverIT counts
             // them to prove that a stored session is signed in again without one.
             LOG.debug("Checked a password");
             if (given == null || result.isEmpty()) {
+                attempt.failed();
                 throw new FailedLoginException(FAILED);
             }
+            attempt.passed();
+            // This login tells the browser the password was right (the code, if any, comes on the next page), so its
+            // attempt is given back at once: an administrator is not throttled by their own logins.
+            service.passwordLoginCompleted(given, address);
             // The account's stored name, never the typed one: the admin table may have accepted ADMIN for admin, and
             // the second factor, the principal and the audit log all belong to the account.
             user = result.get().name();
@@ -113,6 +153,24 @@ public final class PasswordLoginModule implements LoginModule {
             if (typed != null) {
                 Arrays.fill(typed, '\0');
             }
+        }
+    }
+
+    /** The client's address as Jetty's login service knows it (after the launcher's trusted-proxy rules), or null. */
+    private String clientAddress() {
+        try {
+            RequestCallback callback = new RequestCallback();
+            handler.handle(new Callback[] {callback});
+            Request request = callback.getRequest();
+            SocketAddress remote = request == null ? null : request.getConnectionMetaData().getRemoteSocketAddress();
+            if (!(remote instanceof InetSocketAddress)) {
+                return null;
+            }
+            // Jetty's login service hands over the request as the connector read it, before the launcher's customizer.
+            return trustedProxies.resolve(((InetSocketAddress) remote).getAddress().getHostAddress(), request.isSecure(),
+                    name -> request.getHeaders().getValuesList(name)).address();
+        } catch (IOException | UnsupportedCallbackException e) {
+            return null;
         }
     }
 

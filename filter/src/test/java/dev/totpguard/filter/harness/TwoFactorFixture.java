@@ -64,7 +64,22 @@ public final class TwoFactorFixture implements AutoCloseable {
         return start(enforcement, true);
     }
 
+    /**
+     * The store on an embedded H2 file, with {@code policy} as given (the per-address limit included) and every audit
+     * event sent to {@code listener}.
+     */
+    public static TwoFactorFixture h2(TwoFactorPolicy policy, dev.totpguard.TwoFactorListener listener) throws Exception {
+        return start(policy, false, listener);
+    }
+
     private static TwoFactorFixture start(TwoFactorPolicy.Enforcement enforcement, boolean tcp) throws Exception {
+        // Every test request comes from 127.0.0.1: the per-address limit is tested in core and in ClientAddressIT.
+        TwoFactorPolicy policy = TwoFactorPolicy.builder().enforcement(enforcement).issuer("TOTP Guard Test")
+                .addressLimit(0, Duration.ofMinutes(15)).build();
+        return start(policy, tcp, new dev.totpguard.LoggingTwoFactorListener());
+    }
+
+    private static TwoFactorFixture start(TwoFactorPolicy policy, boolean tcp, dev.totpguard.TwoFactorListener listener) throws Exception {
         Path directory = Files.createTempDirectory("totpguard-filter-it");
         KeyRing keys = KeyRing.generateKeyFile(directory.resolve("totpguard.key"));
         JdbcDataSource dataSource = new JdbcDataSource();
@@ -78,12 +93,9 @@ public final class TwoFactorFixture implements AutoCloseable {
         }
         dataSource.setUser("sa");
         JdbcCredentialStore store = JdbcCredentialStore.builder(dataSource).createSchemaIfMissing(true).build();
-        // Every test request comes from 127.0.0.1: the per-address limit is tested in core, not here.
-        TwoFactorPolicy policy = TwoFactorPolicy.builder().enforcement(enforcement).issuer("TOTP Guard Test")
-                .addressLimit(0, Duration.ofMinutes(15)).build();
         MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MINUTES));
         TwoFactorService service = TwoFactorService.builder().store(store).keyRing(keys).policy(policy).clock(clock)
-                .recoveryCodeIterations(1_000).build();
+                .listener(listener).recoveryCodeIterations(1_000).build();
         return new TwoFactorFixture(directory, dataSource, clock, service, keys, server);
     }
 
