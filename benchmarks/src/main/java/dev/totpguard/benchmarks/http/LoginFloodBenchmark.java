@@ -201,7 +201,8 @@ public final class LoginFloodBenchmark {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index))) / 1e6;
     }
 
-    private static String loadAverage() {
+    /** The 1, 5 and 15 minute load averages from {@code /proc/loadavg}, or "?". */
+    static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return fields[0] + ", " + fields[1] + ", " + fields[2];
