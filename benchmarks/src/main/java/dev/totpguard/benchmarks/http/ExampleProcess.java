@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * The example application ({@code totpguard-example.jar}) as a separate JVM on a fresh H2 database in a temporary
  * directory, listening on a free loopback port, with or without TOTP Guard's filter
  * ({@code --benchmark-without-totp-filter}) and otherwise started identically. Its output is kept to explain a
- * failed start. {@link #close()} stops it and deletes its data.
+ * failed start. {@link #close()} stops it and deletes its data and its key file.
  */
 public final class ExampleProcess implements AutoCloseable {
 
@@ -138,7 +138,7 @@ public final class ExampleProcess implements AutoCloseable {
         }
     }
 
-    /** Stops the JVM (SIGTERM, so Jetty and H2 shut down in order; forcibly after 20 s) and deletes its data. */
+    /** Stops the JVM (SIGTERM, so Jetty and H2 shut down in order; forcibly after 20 s) and deletes its data and key. */
     @Override
     public void close() {
         process.destroy();
@@ -151,7 +151,16 @@ public final class ExampleProcess implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        try (Stream<Path> paths = Files.walk(data)) {
+        delete(data);
+        // The launcher keeps the AES key file in a directory of its own beside the data directory (DATA-keys).
+        delete(data.resolveSibling(data.getFileName() + "-keys"));
+    }
+
+    private static void delete(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // A temporary directory left behind is harmless.
