@@ -130,7 +130,17 @@ public final class EnrollCommand {
             try (TwoFactorService service = TwoFactorService.fromSettings(parsed.serviceSettings())) {
                 return enroll(service, account, replace);
             }
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof StoreException) {
+                // Not a wrong option: the store did not answer (most often an H2 file the running server holds).
+                err.println("The credential store could not be opened, nothing was enrolled: " + e.getMessage());
+                err.println("An embedded H2 file is locked while the server runs unless its URL ends in ;AUTO_SERVER=TRUE"
+                        + " (in the server's settings and here); otherwise stop the server, or check the database.");
+                return REFUSED;
+            }
+            err.println("TOTP Guard options: " + e.getMessage());
+            return USAGE;
+        } catch (IllegalArgumentException e) {
             err.println("TOTP Guard options: " + e.getMessage());
             return USAGE;
         } finally {

@@ -144,6 +144,21 @@ class EnrollCommandTest {
         assertTrue(misspelled.err.contains("did you mean totpguard.enforcement?"), misspelled.err);
     }
 
+    @Test
+    void aStoreThatCannotBeOpenedIsSaidSoAndIsNoUsageError() throws Exception {
+        // What an operator meets when the running server holds the H2 file: the pool gets no connection.
+        Path unreachable = dir.resolve("unreachable.properties");
+        StringBuilder properties = new StringBuilder();
+        store.standaloneOptions().forEach((key, value) -> properties.append(key).append('=').append(
+                key.equals(TotpGuardSettings.JDBC_URL) ? "jdbc:h2:tcp://127.0.0.1:1/nowhere" : value.replace("\\", "\\\\"))
+                .append('\n'));
+        Files.writeString(unreachable, properties, StandardCharsets.UTF_8);
+        Run run = run(screen -> List.of(), "--options", unreachable.toString(), "olivia");
+        assertEquals(EnrollCommand.REFUSED, run.status, run.err);
+        assertTrue(run.err.contains("could not be opened") && run.err.contains("AUTO_SERVER"), run.err);
+        assertFalse(run.out.contains("otpauth://"));
+    }
+
     private Subject login(String user, String password) throws Exception {
         Subject subject = new Subject();
         CallbackHandler handler = callbacks -> {
