@@ -3,6 +3,7 @@ package dev.totpguard.otp;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
@@ -10,9 +11,11 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Generates HMAC-based one-time passwords (RFC 4226), the building block of TOTP.
  *
- * <p>Instances are immutable and thread-safe. Each thread that uses an instance gets its own
- * {@link Mac} and buffers, created on first use, so generating a code takes no lock, looks up no
- * provider and allocates only the key spec that {@link Mac#init} needs.
+ * <p>Instances are thread-safe. Each computation borrows a {@link Mac} with its buffers from a small pool
+ * the instance owns and gives it back, so generating a code looks up no provider and allocates only the key
+ * spec that {@link Mac#init} needs. A pool, not a {@code ThreadLocal}: a container's worker threads outlive
+ * the web application, and a {@code ThreadLocal} value would pin its class loader after an undeploy (Tomcat
+ * logs that as a memory leak on every stop).
  */
 public final class Hotp {
 
@@ -21,7 +24,8 @@ public final class Hotp {
     private final HmacAlgorithm algorithm;
     private final int digits;
     private final int modulus;
-    private final ThreadLocal<MacState> macStates;
+    /** Idle MAC states; bounded, so a burst of parallel logins leaves no more behind than this holds. */
+    private final ArrayBlockingQueue<MacState> idle;
 
     /**
      * @param digits 6, 7 or 8
@@ -37,7 +41,7 @@ public final class Hotp {
         this.digits = digits;
         this.modulus = POWERS_OF_TEN[digits];
         newMac(algorithm);
-        this.macStates = ThreadLocal.withInitial(() -> new MacState(newMac(algorithm)));
+        this.idle = new ArrayBlockingQueue<>(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     }
 
     public HmacAlgorithm algorithm() {
@@ -56,7 +60,11 @@ public final class Hotp {
      */
     public int generate(byte[] key, long counter) {
         MacState state = keyed(key);
-        return state.code(counter, modulus);
+        try {
+            return state.code(counter, modulus);
+        } finally {
+            release(state);
+        }
     }
 
     /** The HOTP value for a counter, zero-padded to the configured number of digits. */
@@ -81,19 +89,28 @@ public final class Hotp {
         return modulus;
     }
 
-    /** This thread's MAC state, keyed with {@code key}. */
+    /** A MAC state keyed with {@code key}, the caller's alone until it {@link #release}s it. */
     MacState keyed(byte[] key) {
         Objects.requireNonNull(key, "key");
         if (key.length == 0) {
             throw new IllegalArgumentException("key must not be empty");
         }
-        MacState state = macStates.get();
+        MacState state = idle.poll();
+        if (state == null) {
+            state = new MacState(newMac(algorithm));
+        }
         try {
             state.mac.init(new SecretKeySpec(key, algorithm.macName()));
         } catch (InvalidKeyException e) {
+            release(state);
             throw new IllegalArgumentException("key rejected by " + algorithm.macName(), e);
         }
         return state;
+    }
+
+    /** Gives a state from {@link #keyed} back to the pool (dropped when the pool is full). */
+    void release(MacState state) {
+        idle.offer(state);
     }
 
     private static Mac newMac(HmacAlgorithm algorithm) {

@@ -105,6 +105,14 @@ public final class Totp {
             return OptionalLong.empty();
         }
         Hotp.MacState mac = hotp.keyed(key);
+        try {
+            return verifyWindow(mac, given, lastUsedStep);
+        } finally {
+            hotp.release(mac);
+        }
+    }
+
+    private OptionalLong verifyWindow(Hotp.MacState mac, int given, long lastUsedStep) {
         long current = currentStep();
         long matchedStep = 0;
         int found = 0;

@@ -68,7 +68,11 @@ final class TomcatBase {
         List<String> command = new ArrayList<>(List.of(ContainerProcess.java(),
                 "-Dcatalina.home=" + home, "-Dcatalina.base=" + base, "-Djava.io.tmpdir=" + base.resolve("temp"),
                 "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
-                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager"));
+                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
+                // The module options catalina.sh adds: without them Tomcat cannot check for ThreadLocal leaks on stop.
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+                "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED", "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED"));
         command.addAll(List.of(catalinaOpts));
         command.addAll(List.of("-cp", home.resolve("bin/bootstrap.jar") + ":" + home.resolve("bin/tomcat-juli.jar"),
                 "org.apache.catalina.startup.Bootstrap", "start"));

@@ -144,6 +144,10 @@ abstract class TomcatManagerDropInSetup {
 
         // Stopped as bin/shutdown.sh does: the filter closes its H2 file (a killed JVM may lose H2's last commit).
         tomcat.stop();
+        // Tomcat checks the worker threads when the application stops: nothing of TOTP Guard's may stay behind there
+        // (a ThreadLocal value of a TOTP Guard class pins the application's class loader after an undeploy).
+        assertTrue(tomcat.logLinesWith("ThreadLocal").stream().noneMatch(line -> line.contains("dev.totpguard")),
+                "a TOTP Guard ThreadLocal outlived the application:\n" + tomcat.log());
         launch();
         Browser after = new Browser();
         HttpResponse<String> token = after.getBasicWithin(html, html, "nora", "nora-pw");
