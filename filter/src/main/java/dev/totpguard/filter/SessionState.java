@@ -30,6 +30,12 @@ final class SessionState {
      * certificate) signed in on a protected path, when the filter sent them to its pages.
      */
     static final String REPEATED_LOGIN = "dev.totpguard.filter.repeated-login";
+    /**
+     * {@link LoginSeen}: the signed-in user the filter first saw in this session and the account's session revocation
+     * at that moment. Read on every request with a signed-in user, verified or not, together with the account's
+     * session revocation, so a password change ends half-signed-in and password-only sessions too.
+     */
+    static final String LOGIN_SEEN = "dev.totpguard.filter.login-seen";
 
     private SessionState() {
     }
@@ -98,6 +104,41 @@ final class SessionState {
         public String toString() {
             // Never the session id: it is a bearer credential (OWASP Logging: no session ids in logs).
             return "Verified[" + user + " at " + verifiedAt() + "]";
+        }
+    }
+
+    /**
+     * The container's (or application's) login of {@code user} as the filter first saw it in this session: the
+     * account's {@code TwoFactorService.sessionsValidAfter} read then. Any later revocation (a password change through
+     * {@code revokeSessions}, a reset, a lock) raises the stored value above it and ends the login, whether or not it
+     * has passed the second factor yet; a verified marker made afterwards cannot make the older login current again.
+     * Replaced when another user is seen in the session; the filter sets it anew only where it revoked the account's
+     * sessions itself on this login's behalf (a confirmed secret, a disable), right after checking this login.
+     * Never holds the password or the session id.
+     */
+    static final class LoginSeen implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final String user;
+        private final long sessionsValidAfter;
+
+        LoginSeen(String user, long sessionsValidAfter) {
+            this.user = Objects.requireNonNull(user, "user");
+            this.sessionsValidAfter = sessionsValidAfter;
+        }
+
+        /** Whether this is {@code user}'s login. Allocates nothing: it runs on every verified request. */
+        boolean isOf(String user) {
+            return this.user.equals(user);
+        }
+
+        long sessionsValidAfter() {
+            return sessionsValidAfter;
+        }
+
+        @Override
+        public String toString() {
+            return "LoginSeen[" + user + " at " + Instant.ofEpochMilli(sessionsValidAfter) + "]";
         }
     }
 
