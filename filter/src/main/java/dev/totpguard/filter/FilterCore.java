@@ -92,7 +92,7 @@ final class FilterCore {
 
     /**
      * Whether {@code user}'s login in this session is still current: no revocation of the account's sessions since the
-     * filter first saw this login ({@link SessionState.LoginSeen}) nor, unless {@code verifiedValidAfter} is
+     * filter first saw this login ({@link SessionState#LOGIN_SEEN}) nor, unless {@code verifiedValidAfter} is
      * {@link Long#MAX_VALUE}, since the verified marker with that value. The first sight of a login reads the account's
      * value from the store once and records it; every later check answers from the same bounded memory as the verified
      * check ({@code TwoFactorService.isSessionCurrent}) and allocates nothing.
@@ -102,12 +102,12 @@ final class FilterCore {
     boolean isLoginCurrent(HttpSession session, String user, long verifiedValidAfter) throws StoreException {
         Object seen = session.getAttribute(SessionState.LOGIN_SEEN);
         long validAfter = verifiedValidAfter;
-        if (seen instanceof SessionState.LoginSeen && ((SessionState.LoginSeen) seen).isOf(user)) {
+        if (seen instanceof SessionState.Pending && ((SessionState.Pending) seen).user().equals(user)) {
             // Both must be current; the values only grow, so the older one decides.
-            validAfter = Math.min(validAfter, ((SessionState.LoginSeen) seen).sessionsValidAfter());
+            validAfter = Math.min(validAfter, ((SessionState.Pending) seen).millis());
         } else {
             // First sight of this login (or another user's login in the same session): from now on a revocation ends it.
-            session.setAttribute(SessionState.LOGIN_SEEN, new SessionState.LoginSeen(user, service.sessionsValidAfter(user)));
+            session.setAttribute(SessionState.LOGIN_SEEN, new SessionState.Pending(user, service.sessionsValidAfter(user)));
         }
         return validAfter == Long.MAX_VALUE || service.isSessionCurrent(user, validAfter);
     }
@@ -190,7 +190,7 @@ final class FilterCore {
     void keepLogin(HttpSession session, SessionState.Verified verified) {
         session.setAttribute(SessionState.VERIFIED, verified);
         session.setAttribute(SessionState.LOGIN_SEEN,
-                new SessionState.LoginSeen(verified.user(), verified.sessionsValidAfter()));
+                new SessionState.Pending(verified.user(), verified.sessionsValidAfter()));
     }
 
     /**
@@ -201,12 +201,12 @@ final class FilterCore {
      */
     void keepLoginAfterOwnFailure(HttpSession session, String user) {
         Object seen = session.getAttribute(SessionState.LOGIN_SEEN);
-        if (!(seen instanceof SessionState.LoginSeen) || !((SessionState.LoginSeen) seen).isOf(user)) {
+        if (!(seen instanceof SessionState.Pending) || !((SessionState.Pending) seen).user().equals(user)) {
             return;
         }
         try {
-            if (!service.isSessionCurrent(user, ((SessionState.LoginSeen) seen).sessionsValidAfter())) {
-                session.setAttribute(SessionState.LOGIN_SEEN, new SessionState.LoginSeen(user, service.sessionsValidAfter(user)));
+            if (!service.isSessionCurrent(user, ((SessionState.Pending) seen).millis())) {
+                session.setAttribute(SessionState.LOGIN_SEEN, new SessionState.Pending(user, service.sessionsValidAfter(user)));
             }
         } catch (StoreException e) {
             LOG.log(Level.DEBUG, "Credential store unavailable; the login ends with the account's other sessions", e);
@@ -261,7 +261,7 @@ final class FilterCore {
         session.removeAttribute(SessionState.REPEATED_LOGIN);
         SessionState.Verified verified = new SessionState.Verified(user, clock.instant(), session.getId(), sessionsValidAfter);
         Object seen = session.getAttribute(SessionState.LOGIN_SEEN);
-        if (revokedForThisLogin || !(seen instanceof SessionState.LoginSeen) || !((SessionState.LoginSeen) seen).isOf(user)) {
+        if (revokedForThisLogin || !(seen instanceof SessionState.Pending) || !((SessionState.Pending) seen).user().equals(user)) {
             keepLogin(session, verified);
         } else {
             session.setAttribute(SessionState.VERIFIED, verified);

@@ -20,7 +20,7 @@ import java.io.IOException;
  *       its login page before the filter runs; reaching the filter without a user means that constraint
  *       does not cover this path, and the filter fails closed.</li>
  *   <li>The account's sessions were revoked since the filter first saw this login in the session
- *       ({@link SessionState.LoginSeen}), verified or not: the session ends and the browser signs in again.</li>
+ *       ({@link SessionState#LOGIN_SEEN}), verified or not: the session ends and the browser signs in again.</li>
  *   <li>The session was verified for this same user's current login (the same session id, see
  *       {@link SessionState.Verified}), within the maximum age and, on a step-up path, within the step-up
  *       age, and the account's sessions were not revoked since (known from memory, refreshed from the store every

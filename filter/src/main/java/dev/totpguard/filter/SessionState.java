@@ -31,9 +31,14 @@ final class SessionState {
      */
     static final String REPEATED_LOGIN = "dev.totpguard.filter.repeated-login";
     /**
-     * {@link LoginSeen}: the signed-in user the filter first saw in this session and the account's session revocation
-     * at that moment. Read on every request with a signed-in user, verified or not, together with the account's
-     * session revocation, so a password change ends half-signed-in and password-only sessions too.
+     * {@link Pending}: the signed-in user the filter first saw in this session (a container's or an application's
+     * login) and the account's {@code TwoFactorService.sessionsValidAfter} read then. Checked on every request with a
+     * signed-in user, verified or not, with the account's session revocation: any later revocation (a password change
+     * through {@code revokeSessions}, a reset, a lock) ends the login whether or not it has passed the second factor
+     * yet, and a verified marker made afterwards does not make the older login current again. Replaced when another
+     * user is seen in the session; set anew only where the filter revoked the account's sessions itself for this
+     * login right after checking it (a confirmed secret, a disable, the lock its own wrong code set). Never the
+     * password or the session id.
      */
     static final String LOGIN_SEEN = "dev.totpguard.filter.login-seen";
 
@@ -108,41 +113,9 @@ final class SessionState {
     }
 
     /**
-     * The container's (or application's) login of {@code user} as the filter first saw it in this session: the
-     * account's {@code TwoFactorService.sessionsValidAfter} read then. Any later revocation (a password change through
-     * {@code revokeSessions}, a reset, a lock) raises the stored value above it and ends the login, whether or not it
-     * has passed the second factor yet; a verified marker made afterwards cannot make the older login current again.
-     * Replaced when another user is seen in the session; the filter sets it anew only where it revoked the account's
-     * sessions itself on this login's behalf (a confirmed secret, a disable), right after checking this login.
-     * Never holds the password or the session id.
+     * A user name and a moment: when a half-authenticated state began, until when a grant lasts, or the account's
+     * session revocation when a login was first seen.
      */
-    static final class LoginSeen implements Serializable {
-        private static final long serialVersionUID = 1L;
-
-        private final String user;
-        private final long sessionsValidAfter;
-
-        LoginSeen(String user, long sessionsValidAfter) {
-            this.user = Objects.requireNonNull(user, "user");
-            this.sessionsValidAfter = sessionsValidAfter;
-        }
-
-        /** Whether this is {@code user}'s login. Allocates nothing: it runs on every verified request. */
-        boolean isOf(String user) {
-            return this.user.equals(user);
-        }
-
-        long sessionsValidAfter() {
-            return sessionsValidAfter;
-        }
-
-        @Override
-        public String toString() {
-            return "LoginSeen[" + user + " at " + Instant.ofEpochMilli(sessionsValidAfter) + "]";
-        }
-    }
-
-    /** A user name and a moment: when a half-authenticated state began, or until when a grant lasts. */
     static final class Pending implements Serializable {
         private static final long serialVersionUID = 1L;
 

@@ -466,8 +466,8 @@ public final class TotpFilter implements Filter {
             SessionState.Verified verified = (SessionState.Verified) marker;
             initialised.keepLogin(session, new SessionState.Verified(user, verified.verifiedAt(), session.getId(),
                     initialised.service.sessionsValidAfter(user)));
-        } else if (session.getAttribute(SessionState.LOGIN_SEEN) instanceof SessionState.LoginSeen seen && seen.isOf(user)) {
-            session.setAttribute(SessionState.LOGIN_SEEN, new SessionState.LoginSeen(user, initialised.service.sessionsValidAfter(user)));
+        } else if (session.getAttribute(SessionState.LOGIN_SEEN) instanceof SessionState.Pending seen && seen.user().equals(user)) {
+            session.setAttribute(SessionState.LOGIN_SEEN, new SessionState.Pending(user, initialised.service.sessionsValidAfter(user)));
         }
     }
 
