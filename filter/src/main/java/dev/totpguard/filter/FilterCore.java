@@ -247,7 +247,8 @@ final class FilterCore {
      * (OWASP Session Management: renew the id on every privilege change; Shiro CVE-2026-43827).
      *
      * @param revokedForThisLogin whether this request revoked the account's sessions itself for this login, which the
-     *     filter checked at the start of the request (a confirmed new secret): the login goes on under the new value.
+     *     filter checked at the start of the request (a confirmed new secret, an application's own enrollment before
+     *     {@code acceptSecondFactor}): the login goes on under the new value.
      *     Otherwise the login keeps the value it was first seen under, so a code given after a revocation never makes
      *     an older login current again.
      */

@@ -434,7 +434,9 @@ public final class TotpFilter implements Filter {
         if (!proof.claim()) {
             throw new IllegalArgumentException("The proof was already presented: one code check verifies one session");
         }
-        initialised.markVerified(request, user, false);
+        // The filter checked this login at the start of this request (the gate, or the check of an unprotected path), and
+        // the application's own enrollment revoked the account's sessions just before it presents the first code.
+        initialised.markVerified(request, user, true);
     }
 
     /**
