@@ -165,30 +165,40 @@ class TwoNodeIT {
             assertEquals("/admin/", verifiedOnA.enterTokenCode(verifiedOnA.loginToTokenPage("admin", PASSWORD), totp.generateAtStep(last, step)).path());
             WebClient verifiedOnB = new WebClient(b.baseUrl());
             assertEquals("/admin/", verifiedOnB.enterTokenCode(verifiedOnB.loginToTokenPage("admin", PASSWORD), totp.generateAtStep(last, step + 1)).path());
+            // A session that gave the old password and not the code yet ends too (pen test): it never gets to use a code.
+            WebClient halfSignedInOnB = new WebClient(b.baseUrl());
+            assertTrue(halfSignedInOnB.loginToTokenPage("admin", PASSWORD).path().startsWith("/totpguard/"));
             LauncherProcess changed = LauncherProcess.runToEnd(Map.of(), "two-node-new-password\n", "admin", "set-password", "admin",
                     "--data", temp.resolve("cli").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile);
             assertEquals(0, changed.exitStatus(), changed.output());
             long changedAt = System.nanoTime();
             double endedOnA = secondsUntilSignedOut(verifiedOnA, changedAt);
             double endedOnB = secondsUntilSignedOut(verifiedOnB, changedAt);
+            double endedHalfOnB = secondsUntilSignedOut(halfSignedInOnB, "/totpguard/token", changedAt);
             assertEquals("/login", new WebClient(a.baseUrl()).get("/admin/").path(), "a new visitor signs in");
 
             System.out.printf("TwoNodeIT: replay refused both ways, 5 failures over 2 nodes locked both, reset on A's admin page seen by B, "
                     + "%d simultaneous rounds with exactly one acceptance each, password change ended the verified sessions on A after"
-                    + " %.1f s and on B after %.1f s (bound 10 s)%n", RACE_ROUNDS, endedOnA, endedOnB);
+                    + " %.1f s and on B after %.1f s, a session on B's code page after %.1f s (bound 10 s)%n", RACE_ROUNDS, endedOnA, endedOnB,
+                    endedHalfOnB);
         }
     }
 
     /** Requests an admin page until the session is sent to sign in; fails if that takes longer than the bound and a margin. */
     private static double secondsUntilSignedOut(WebClient session, long sinceNanos) throws Exception {
+        return secondsUntilSignedOut(session, "/admin/", sinceNanos);
+    }
+
+    /** The same for a session that {@code path} shows until it ends. */
+    private static double secondsUntilSignedOut(WebClient session, String path, long sinceNanos) throws Exception {
         long deadline = sinceNanos + TimeUnit.SECONDS.toNanos(10 + 5);
         while (true) {
-            WebClient.Page page = session.get("/admin/");
-            if (!page.path().equals("/admin/")) {
+            WebClient.Page page = session.get(path);
+            if (!page.path().equals(path)) {
                 assertEquals("/login", page.path(), "a revoked session signs in again: " + page.text());
                 return (System.nanoTime() - sinceNanos) / 1e9;
             }
-            assertTrue(System.nanoTime() < deadline, "the verified session outlived the password change by more than 15 s");
+            assertTrue(System.nanoTime() < deadline, "the session on " + path + " outlived the password change by more than 15 s");
             Thread.sleep(250);
         }
     }

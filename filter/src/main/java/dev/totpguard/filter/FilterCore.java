@@ -6,6 +6,7 @@ import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.otp.TotpParameters;
 import dev.totpguard.store.AccountAliasException;
 import dev.totpguard.store.StoreException;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -90,6 +91,129 @@ final class FilterCore {
     }
 
     /**
+     * Whether {@code user}'s login in this session is still current: no revocation of the account's sessions since the
+     * filter first saw this login ({@link SessionState#LOGIN_SEEN}) nor, unless {@code verifiedValidAfter} is
+     * {@link Long#MAX_VALUE}, since the verified marker with that value. The first sight of a login reads the account's
+     * value from the store once and records it; every later check answers from the same bounded memory as the verified
+     * check ({@code TwoFactorService.isSessionCurrent}) and allocates nothing.
+     *
+     * @throws StoreException if the store cannot tell: the caller refuses the request (fail closed)
+     */
+    boolean isLoginCurrent(HttpSession session, String user, long verifiedValidAfter) throws StoreException {
+        Object seen = session.getAttribute(SessionState.LOGIN_SEEN);
+        long validAfter = verifiedValidAfter;
+        if (seen instanceof SessionState.Pending && ((SessionState.Pending) seen).user().equals(user)) {
+            // Both must be current; the values only grow, so the older one decides.
+            validAfter = Math.min(validAfter, ((SessionState.Pending) seen).millis());
+        } else {
+            // First sight of this login (or another user's login in the same session): from now on a revocation ends it.
+            session.setAttribute(SessionState.LOGIN_SEEN, new SessionState.Pending(user, service.sessionsValidAfter(user)));
+        }
+        return validAfter == Long.MAX_VALUE || service.isSessionCurrent(user, validAfter);
+    }
+
+    /**
+     * The filter's pages: ends the session if the login they serve was revoked since the filter first saw it, before
+     * any page reads a code or starts an enrollment, so a code given after a password change cannot verify the
+     * login that the change ended. A store that cannot tell gets the 503 page.
+     *
+     * @return true if the response is done (signed out, or 503)
+     */
+    boolean endedRevokedLogin(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        HttpSession session = request.getSession(false);
+        String user = session == null ? null : pageUser(request);
+        if (user == null) {
+            return false;
+        }
+        try {
+            if (isLoginCurrent(session, user, Long.MAX_VALUE)) {
+                return false;
+            }
+        } catch (StoreException e) {
+            unavailable(request, response, user, e);
+            return true;
+        }
+        logRevokedLogin(user);
+        signOutAndGoToLogin(request, response);
+        return true;
+    }
+
+    /**
+     * A path the filter does not protect: a request (not a forward or include) of a signed-in user whose login was
+     * revoked since the filter first saw it ends the session and comes back to the same URL, now signed out, so the
+     * container asks for the password again where it wants one. Otherwise, or when the store cannot tell (the gate
+     * fails closed on protected paths), nothing happens here. Also drops what an ended login proved
+     * ({@link #forgetEndedLogin}).
+     *
+     * @return true if the response is done (the redirect)
+     */
+    boolean endedRevokedLoginOutside(HttpServletRequest request, HttpServletResponse response, DispatcherType type)
+            throws IOException {
+        HttpSession session = request.getSession(false);
+        if (session == null) {
+            return false;
+        }
+        String user = users.user(request);
+        if (user == null) {
+            if (session.getAttribute(SessionState.VERIFIED) != null) {
+                forgetVerification(session);
+            }
+            return false;
+        }
+        if (type != DispatcherType.REQUEST || response.isCommitted()) {
+            return false;
+        }
+        try {
+            if (isLoginCurrent(session, user, Long.MAX_VALUE)) {
+                return false;
+            }
+        } catch (StoreException e) {
+            LOG.log(Level.DEBUG, "Credential store unavailable; the session revocation is checked on protected paths", e);
+            return false;
+        }
+        logRevokedLogin(user);
+        signOut(request);
+        String query = request.getQueryString();
+        redirect(request, response, query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query);
+        return true;
+    }
+
+    static void logRevokedLogin(String user) {
+        LOG.log(Level.INFO, "Ended a session of user {0}: the account''s sessions were revoked after this login", user);
+    }
+
+    /**
+     * The account's sessions were revoked on this request for this login, which the filter checked at the start of it
+     * (a confirmed secret, a disable, an application's {@code keepVerifiedAfterRevocation}): the login goes on under
+     * the value in {@code verified}, in both records.
+     */
+    void keepLogin(HttpSession session, SessionState.Verified verified) {
+        session.setAttribute(SessionState.VERIFIED, verified);
+        session.setAttribute(SessionState.LOGIN_SEEN,
+                new SessionState.Pending(verified.user(), verified.sessionsValidAfter()));
+    }
+
+    /**
+     * A wrong code on this request may have locked the account, and a lock revokes the account's sessions: this login,
+     * which the filter found current at the start of the request, goes on (it sees the lock and its end, as before the
+     * lock), every other login of the account ends. Reads the store only when the lock revoked; if it cannot, the login
+     * ends with the others (fail closed).
+     */
+    void keepLoginAfterOwnFailure(HttpSession session, String user) {
+        Object seen = session.getAttribute(SessionState.LOGIN_SEEN);
+        if (!(seen instanceof SessionState.Pending) || !((SessionState.Pending) seen).user().equals(user)) {
+            return;
+        }
+        try {
+            if (!service.isSessionCurrent(user, ((SessionState.Pending) seen).millis())) {
+                session.setAttribute(SessionState.LOGIN_SEEN, new SessionState.Pending(user, service.sessionsValidAfter(user)));
+            }
+        } catch (StoreException e) {
+            LOG.log(Level.DEBUG, "Credential store unavailable; the login ends with the account's other sessions", e);
+        }
+    }
+
+    /**
      * A verified marker for {@code user}'s login in the session with id {@code sessionId}, verified now, under the
      * account's session revocation as the store has it now (so a revocation made a moment ago, such as the one that
      * confirming a new secret makes, does not end this session, and any later one does).
@@ -121,8 +245,14 @@ final class FilterCore {
      * The second factor succeeded: a new session id first, then the marker. A session id that anyone saw
      * before this moment (a fixation attempt, a log, a shared computer) is worth nothing afterwards
      * (OWASP Session Management: renew the id on every privilege change; Shiro CVE-2026-43827).
+     *
+     * @param revokedForThisLogin whether this request revoked the account's sessions itself for this login, which the
+     *     filter checked at the start of the request (a confirmed new secret, an application's own enrollment before
+     *     {@code acceptSecondFactor}): the login goes on under the new value.
+     *     Otherwise the login keeps the value it was first seen under, so a code given after a revocation never makes
+     *     an older login current again.
      */
-    void markVerified(HttpServletRequest request, String user) throws StoreException {
+    void markVerified(HttpServletRequest request, String user, boolean revokedForThisLogin) throws StoreException {
         // Read first: a store that fails now leaves the session as it was, not renewed and unmarked.
         long sessionsValidAfter = service.sessionsValidAfter(user);
         request.changeSessionId();
@@ -130,8 +260,13 @@ final class FilterCore {
         csrf.renew(session);
         session.removeAttribute(SessionState.PENDING);
         session.removeAttribute(SessionState.REPEATED_LOGIN);
-        session.setAttribute(SessionState.VERIFIED,
-                new SessionState.Verified(user, clock.instant(), session.getId(), sessionsValidAfter));
+        SessionState.Verified verified = new SessionState.Verified(user, clock.instant(), session.getId(), sessionsValidAfter);
+        Object seen = session.getAttribute(SessionState.LOGIN_SEEN);
+        if (revokedForThisLogin || !(seen instanceof SessionState.Pending) || !((SessionState.Pending) seen).user().equals(user)) {
+            keepLogin(session, verified);
+        } else {
+            session.setAttribute(SessionState.VERIFIED, verified);
+        }
     }
 
     /**

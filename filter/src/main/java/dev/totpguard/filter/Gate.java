@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 
 /**
  * The decision for one request to a protected path (ARCHITECTURE.md, "The flow of one admin request"):
@@ -20,10 +19,12 @@ import java.lang.System.Logger.Level;
  *   <li>No password login: 403. The container's own security constraint normally sends the browser to
  *       its login page before the filter runs; reaching the filter without a user means that constraint
  *       does not cover this path, and the filter fails closed.</li>
+ *   <li>The account's sessions were revoked since the filter first saw this login in the session
+ *       ({@link SessionState#LOGIN_SEEN}), verified or not: the session ends and the browser signs in again.</li>
  *   <li>The session was verified for this same user's current login (the same session id, see
  *       {@link SessionState.Verified}), within the maximum age and, on a step-up path, within the step-up
  *       age, and the account's sessions were not revoked since (known from memory, refreshed from the store every
- *       few seconds per account): pass. This is the hot path: one session attribute read, no store access, no
+ *       few seconds per account): pass. This is the hot path: two session attribute reads, no store access, no
  *       allocation. Revoked: the session ends and the browser signs in again.</li>
  *   <li>The login carried a {@link TotpVerifiedPrincipal} for this user (the JAAS module checked a code):
  *       mark the session verified and pass.</li>
@@ -65,29 +66,34 @@ final class Gate {
         }
         HttpSession session = request.getSession(false);
         if (session != null) {
+            SessionState.Verified verified = null;
             Object marker = session.getAttribute(SessionState.VERIFIED);
             if (marker instanceof SessionState.Verified) {
-                SessionState.Verified verified = (SessionState.Verified) marker;
+                SessionState.Verified candidate = (SessionState.Verified) marker;
                 // Same user, same login (the session id the code was accepted under): see SessionState.Verified.
-                if (verified.belongsTo(user, session.getId()) && isFresh(verified.verifiedAtMillis(), servletPath, pathInfo)) {
-                    boolean current;
-                    try {
-                        // From memory for a few seconds per account (no store access, no allocation), so a reset, a
-                        // lock or a password change on any node ends this session within that bound.
-                        current = core.service.isSessionCurrent(user, verified.sessionsValidAfter());
-                    } catch (StoreException e) {
-                        if (type != DispatcherType.INCLUDE) {
-                            core.unavailable(request, response, user, e);
-                        }
-                        return;
-                    }
-                    if (current) {
-                        chain.doFilter(request, response);
-                        return;
-                    }
-                    endRevokedSession(request, response, type, user);
-                    return;
+                if (candidate.belongsTo(user, session.getId()) && isFresh(candidate.verifiedAtMillis(), servletPath, pathInfo)) {
+                    verified = candidate;
                 }
+            }
+            boolean current;
+            try {
+                // The login as first seen in this session and, if verified, the code: from memory for a few seconds per
+                // account (no store access, no allocation), so a reset, a lock or a password change on any node ends
+                // this session within that bound, whether it passed the code yet or not.
+                current = core.isLoginCurrent(session, user, verified == null ? Long.MAX_VALUE : verified.sessionsValidAfter());
+            } catch (StoreException e) {
+                if (type != DispatcherType.INCLUDE) {
+                    core.unavailable(request, response, user, e);
+                }
+                return;
+            }
+            if (!current) {
+                endRevokedSession(request, response, type, user);
+                return;
+            }
+            if (verified != null) {
+                chain.doFilter(request, response);
+                return;
             }
         }
         decide(request, response, chain, type, servletPath, pathInfo, user, session);
@@ -162,13 +168,13 @@ final class Gate {
 
     /**
      * The account's sessions were revoked (a reset, disable, lock or new secret of the second factor, or a password
-     * change) after this one passed the second factor: the login ends with the session, and the browser goes to sign
-     * in again, password first. Only asking for a code again would leave a stolen session the enrollment page after a
-     * reset.
+     * change) after this login was first seen or after it passed the second factor: the login ends with the session,
+     * and the browser goes to sign in again, password first. Only asking for a code again would leave a stolen session
+     * the enrollment page after a reset, and a session opened with the old password would live on.
      */
     private void endRevokedSession(HttpServletRequest request, HttpServletResponse response, DispatcherType type,
             String user) throws IOException {
-        FilterCore.LOG.log(Level.INFO, "Ended a verified session of user {0}: the account''s sessions were revoked", user);
+        FilterCore.logRevokedLogin(user);
         if (type == DispatcherType.INCLUDE || response.isCommitted()) {
             HttpSession session = request.getSession(false);
             if (session != null) {

@@ -195,7 +195,7 @@ final class PageRoutes {
         switch (result.outcome()) {
             case ACCEPTED:
                 try {
-                    core.markVerified(request, user);
+                    core.markVerified(request, user, false);
                 } catch (StoreException e) {
                     core.unavailable(request, response, user, e);
                     return;
@@ -209,9 +209,11 @@ final class PageRoutes {
                 core.accountAlias(request, response, user);
                 return;
             case LOCKED:
+                core.keepLoginAfterOwnFailure(session, user);
                 core.render(request, response, locked(kind, result), user);
                 return;
             default:
+                core.keepLoginAfterOwnFailure(session, user);
                 // INVALID, REPLAYED and NOT_ENROLLED look the same from outside: telling them apart would tell
                 // an attacker that a code was right a moment ago, or that an account has no second factor.
                 core.render(request, response, Page.of(kind)
@@ -282,7 +284,7 @@ final class PageRoutes {
                 session.removeAttribute(SessionState.REENROLL);
                 session.removeAttribute(SessionState.ENROLLMENT);
                 try {
-                    core.markVerified(request, user);
+                    core.markVerified(request, user, true);
                 } catch (StoreException e) {
                     // The new secret is active; the user signs in with it once the store is back.
                     core.unavailable(request, response, user, e);
@@ -301,6 +303,7 @@ final class PageRoutes {
                 core.accountAlias(request, response, user);
                 return;
             default:
+                core.keepLoginAfterOwnFailure(session, user);
                 try {
                     Optional<Enrollment> pending = core.service.pendingEnrollment(user, nonce);
                     if (pending.isEmpty()) {
@@ -438,7 +441,7 @@ final class PageRoutes {
                     core.service.disable(user);
                     // The disable ended the account's other sessions; this one, which has just given a current code,
                     // goes on under the new revocation value.
-                    session.setAttribute(SessionState.VERIFIED, core.verifiedNow(user, session.getId()));
+                    core.keepLogin(session, core.verifiedNow(user, session.getId()));
                     FilterCore.LOG.log(Level.INFO, "User {0} turned off two-factor authentication", user);
                     core.render(request, response, managePage(core.service.status(user))
                             .message("manage.disable.done").build(), user);

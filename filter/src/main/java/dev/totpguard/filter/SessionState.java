@@ -30,6 +30,17 @@ final class SessionState {
      * certificate) signed in on a protected path, when the filter sent them to its pages.
      */
     static final String REPEATED_LOGIN = "dev.totpguard.filter.repeated-login";
+    /**
+     * {@link Pending}: the signed-in user the filter first saw in this session (a container's or an application's
+     * login) and the account's {@code TwoFactorService.sessionsValidAfter} read then. Checked on every request with a
+     * signed-in user, verified or not, with the account's session revocation: any later revocation (a password change
+     * through {@code revokeSessions}, a reset, a lock) ends the login whether or not it has passed the second factor
+     * yet, and a verified marker made afterwards does not make the older login current again. Replaced when another
+     * user is seen in the session; set anew only where the filter revoked the account's sessions itself for this
+     * login right after checking it (a confirmed secret, a disable, the lock its own wrong code set). Never the
+     * password or the session id.
+     */
+    static final String LOGIN_SEEN = "dev.totpguard.filter.login-seen";
 
     private SessionState() {
     }
@@ -101,7 +112,10 @@ final class SessionState {
         }
     }
 
-    /** A user name and a moment: when a half-authenticated state began, or until when a grant lasts. */
+    /**
+     * A user name and a moment: when a half-authenticated state began, until when a grant lasts, or the account's
+     * session revocation when a login was first seen.
+     */
     static final class Pending implements Serializable {
         private static final long serialVersionUID = 1L;
 

@@ -340,15 +340,22 @@ public final class TotpFilter implements Filter {
         }
         if (pagesPattern.matches(servletPath, pathInfo)) {
             String path = pathInfo == null ? servletPath : servletPath + pathInfo;
+            String route = path.substring(pagesPathLength);
             core.forgetEndedLogin(request);
-            routes.handle(request, response, type, path.substring(pagesPathLength));
+            // Signing out works whatever the store says; every other page first ends a login revoked since first seen.
+            if ((type == DispatcherType.REQUEST || type == DispatcherType.FORWARD) && !route.equals(Pages.LOGOUT)
+                    && core.endedRevokedLogin(request, response)) {
+                return;
+            }
+            routes.handle(request, response, type, route);
             return;
         }
         FilterSettings settings = core.settings;
         if (!settings.protectedPaths().matches(servletPath, pathInfo)
                 || settings.exemptPaths().matches(servletPath, pathInfo)) {
-            core.forgetEndedLogin(request);
-            chain.doFilter(request, response);
+            if (!core.endedRevokedLoginOutside(request, response, type)) {
+                chain.doFilter(request, response);
+            }
             return;
         }
         gate.guard(request, response, chain, type, servletPath, pathInfo);
@@ -427,7 +434,9 @@ public final class TotpFilter implements Filter {
         if (!proof.claim()) {
             throw new IllegalArgumentException("The proof was already presented: one code check verifies one session");
         }
-        initialised.markVerified(request, user);
+        // The filter checked this login at the start of this request (the gate, or the check of an unprotected path), and
+        // the application's own enrollment revoked the account's sessions just before it presents the first code.
+        initialised.markVerified(request, user, true);
     }
 
     /**
@@ -435,7 +444,10 @@ public final class TotpFilter implements Filter {
      * request, by an action the user proved themselves for ({@link TwoFactorService#disable} after a current code,
      * {@link TwoFactorService#revokeSessions} after a password change with the old password): every other session of
      * the account ends, this one goes on. Its verified time stays, so the maximum age still counts from the code.
-     * Does nothing unless the session holds the filter's verified marker of this user's current login.
+     * Keeps the verified marker only if the session holds the filter's marker of this user's current login; keeps the
+     * login itself (one with the password only: policy OPTIONAL, no second factor yet) if the filter saw this user
+     * signed in on this session before: call it in the request that revoked, never later, since a session that a
+     * revocation ended must not be kept.
      *
      * @throws IllegalStateException if the filter is not initialised
      * @throws StoreException if the store cannot be read; the session is then left as it was (and ends)
@@ -454,8 +466,10 @@ public final class TotpFilter implements Filter {
         Object marker = session.getAttribute(SessionState.VERIFIED);
         if (marker instanceof SessionState.Verified && ((SessionState.Verified) marker).belongsTo(user, session.getId())) {
             SessionState.Verified verified = (SessionState.Verified) marker;
-            session.setAttribute(SessionState.VERIFIED, new SessionState.Verified(user, verified.verifiedAt(), session.getId(),
+            initialised.keepLogin(session, new SessionState.Verified(user, verified.verifiedAt(), session.getId(),
                     initialised.service.sessionsValidAfter(user)));
+        } else if (session.getAttribute(SessionState.LOGIN_SEEN) instanceof SessionState.Pending seen && seen.user().equals(user)) {
+            session.setAttribute(SessionState.LOGIN_SEEN, new SessionState.Pending(user, initialised.service.sessionsValidAfter(user)));
         }
     }
 

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.filter.harness.Browser;
 import dev.totpguard.filter.harness.Login;
 import dev.totpguard.filter.harness.Response;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
+import dev.totpguard.filter.testapp.LoginPageServlet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +37,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 abstract class SessionRevocationContract {
 
     private static final String TOKEN = "/totpguard/token";
+    private static final String ENROLL = "/totpguard/enroll";
+    private static final String CONFIRM = "/totpguard/confirm";
+    private static final String KEY = "<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>";
     /** The default of totpguard.sessions.refresh. */
     private static final Duration REFRESH = Duration.ofSeconds(10);
 
@@ -93,6 +98,19 @@ abstract class SessionRevocationContract {
     private static void assertAdminContent(Response response) {
         assertEquals(200, response.status(), response::toString);
         assertTrue(response.body().contains(AdminServlet.MARKER), response::toString);
+    }
+
+    /** Sent to sign in again: not to a page of the filter that would take a code or show a secret. */
+    private static void assertSentToSignIn(Response response) {
+        assertTrue(response.isRedirect(), response::toString);
+        assertFalse(response.location().getPath().startsWith(WebContainer.CONTEXT_PATH + "/totpguard/"), response::toString);
+    }
+
+    /** The session is gone: a protected page asks for the password (the container's login form, or a redirect to it). */
+    private static void assertPasswordAskedAgain(Browser browser) {
+        Response ended = browser.get("/admin/x");
+        assertFalse(ended.body().contains(AdminServlet.MARKER), ended::toString);
+        assertTrue(ended.isRedirect() || ended.body().contains(LoginPageServlet.LOGIN_MARKER), ended::toString);
     }
 
     /** The session is over: the browser is sent to sign in, and its cookie opens nothing afterwards either. */
@@ -181,6 +199,83 @@ abstract class SessionRevocationContract {
         assertRedirectsTo("/admin/report", accepted);
         assertEquals("day=1", accepted.location().getQuery(), accepted::toString);
         assertAdminContent(browser.follow(accepted));
+    }
+
+    /** A user without a second factor, signed in with the password only; the browser is on the enrollment page. */
+    private Browser onEnrollmentPage(String user) throws Exception {
+        Browser browser = new Browser(container.base());
+        Response toEnroll = browser.follow(Login.formLogin(browser, "/admin/start", user, Login.passwordOf(user)));
+        assertRedirectsTo(ENROLL, toEnroll);
+        return browser;
+    }
+
+    @Test
+    @Order(6)
+    void aPasswordChangeEndsASessionOnTheEnrollmentPageBeforeItEnrollsAnAuthenticator() throws Exception {
+        String user = String.format("user%02d", nextUser.incrementAndGet());
+        Browser attacker = onEnrollmentPage(user);
+        Response page = attacker.get(ENROLL);
+        assertEquals(200, page.status(), page::toString);
+        fixture.rememberSecret(user, page.find(KEY).replace(" ", ""));
+
+        nodeTwo.revokeSessions(user);
+        fixture.clock().advance(REFRESH);
+
+        // The session opened with the old password neither confirms the attacker's authenticator nor starts another.
+        Response confirm = attacker.post(CONFIRM, Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user)));
+        assertSentToSignIn(confirm);
+        assertEquals(TwoFactorStatus.State.PENDING, fixture.service().status(user).state(), "the enrollment was confirmed");
+        Response again = attacker.get(ENROLL);
+        assertFalse(again.status() == 200 && again.body().contains("id=\"key\""), again::toString);
+        assertPasswordAskedAgain(attacker);
+    }
+
+    @Test
+    @Order(7)
+    void aPasswordChangeEndsASessionThatHasNotGivenTheCodeYet() throws Exception {
+        String user = enrolledUser();
+        Browser attacker = new Browser(container.base());
+        assertRedirectsTo(TOKEN, attacker.follow(Login.formLogin(attacker, "/admin/start", user, Login.passwordOf(user))));
+        Response page = attacker.get(TOKEN);
+        assertEquals(200, page.status(), page::toString);
+
+        nodeTwo.revokeSessions(user);
+        fixture.clock().advance(REFRESH);
+
+        // A valid code afterwards does not verify the login that the password change ended.
+        Response refused = attacker.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user)));
+        assertSentToSignIn(refused);
+        assertPasswordAskedAgain(attacker);
+        // The same code was not used up, and the account still works: password and code give a new session.
+        assertAdminContent(verified(user).get("/admin/x"));
+    }
+
+    @Test
+    @Order(8)
+    void underOptionalEnforcementAPasswordChangeEndsAPasswordOnlySession() throws Exception {
+        try (TwoFactorFixture optional = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL);
+                WebContainer node = WebContainer.start(containerKind(), new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
+                        .initializer(TotpFilter.initializer(TotpFilter.builder().service(optional.service())
+                                .clock(optional.clock()).build())))) {
+            TwoFactorService otherNode = optional.otherNode();
+            Browser browser = new Browser(node.base());
+            Response in = browser.follow(Login.formLogin(browser, "/admin/start", "user60", Login.passwordOf("user60")));
+            assertAdminContent(in);
+
+            otherNode.revokeSessions("user60");
+            optional.clock().advance(REFRESH.minusSeconds(1));
+            assertAdminContent(browser.get("/admin/x"));
+            optional.clock().advance(Duration.ofSeconds(1));
+
+            Response ended = browser.get("/admin/x");
+            assertFalse(ended.body().contains(AdminServlet.MARKER), ended::toString);
+            assertTrue(ended.isRedirect(), ended::toString);
+            Response again = browser.get("/admin/x");
+            assertFalse(again.body().contains(AdminServlet.MARKER), again::toString);
+            // The account itself still works: a new password login gets in.
+            Browser fresh = new Browser(node.base());
+            assertAdminContent(fresh.follow(Login.formLogin(fresh, "/admin/start", "user60", Login.passwordOf("user60"))));
+        }
     }
 
     @Test
