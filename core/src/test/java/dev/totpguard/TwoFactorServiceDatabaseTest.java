@@ -11,7 +11,7 @@ import dev.totpguard.otp.Totp;
 import dev.totpguard.store.AccountAliasException;
 import dev.totpguard.store.FailingDataSource;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.StoreException;
 import dev.totpguard.store.TestDatabase;
 import java.nio.charset.StandardCharsets;

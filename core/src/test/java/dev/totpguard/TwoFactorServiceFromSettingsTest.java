@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.Verification.Outcome;
 import dev.totpguard.otp.Totp;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

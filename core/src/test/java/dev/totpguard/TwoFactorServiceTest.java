@@ -10,7 +10,7 @@ import dev.totpguard.Verification.Outcome;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.otp.TotpParameters;
 import dev.totpguard.store.InMemoryCredentialStore;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.StoredCredential;
 import java.security.SecureRandom;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import dev.totpguard.filter.TotpFilter;
 import dev.totpguard.otp.Hotp;
 import dev.totpguard.otp.TotpParameters;
 import dev.totpguard.store.InMemoryCredentialStore;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -12,7 +12,7 @@ import dev.totpguard.otp.TotpParameters;
 import dev.totpguard.store.CredentialStore;
 import dev.totpguard.store.InMemoryCredentialStore;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.StoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,7 @@
 package dev.totpguard.store;
 
+import dev.totpguard.crypto.SealedSecret;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.totpguard.store;
 
+import dev.totpguard.crypto.SealedSecret;
+
 import dev.totpguard.otp.HmacAlgorithm;
 import dev.totpguard.otp.TotpParameters;
 import java.io.IOException;
@@ -264,7 +266,7 @@ public final class JdbcCredentialStore implements CredentialStore {
                     statement.setLong(11, newGeneration());
                     statement.setString(12, user);
                     statement.setString(13, expectedPending.sealed().keyId());
-                    statement.setBytes(14, expectedPending.sealed().ciphertextUnsafe());
+                    statement.setBytes(14, expectedPending.sealed().ciphertext());
                     if (expectedPending.nonceHash().isPresent()) {
                         statement.setString(15, expectedPending.nonceHash().get());
                     }
@@ -428,17 +430,17 @@ public final class JdbcCredentialStore implements CredentialStore {
                 PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             int at = 1;
             statement.setString(at++, newActive == null ? null : newActive.keyId());
-            setBytes(statement, at++, newActive == null ? null : newActive.ciphertextUnsafe());
+            setBytes(statement, at++, newActive == null ? null : newActive.ciphertext());
             statement.setString(at++, newPending == null ? null : newPending.keyId());
-            setBytes(statement, at++, newPending == null ? null : newPending.ciphertextUnsafe());
+            setBytes(statement, at++, newPending == null ? null : newPending.ciphertext());
             statement.setString(at++, user);
             if (expectedActive != null) {
                 statement.setString(at++, expectedActive.keyId());
-                statement.setBytes(at++, expectedActive.ciphertextUnsafe());
+                statement.setBytes(at++, expectedActive.ciphertext());
             }
             if (expectedPending != null) {
                 statement.setString(at++, expectedPending.keyId());
-                statement.setBytes(at, expectedPending.ciphertextUnsafe());
+                statement.setBytes(at, expectedPending.ciphertext());
             }
             return statement.executeUpdate() == 1;
         } catch (SQLException e) {
@@ -754,7 +756,7 @@ public final class JdbcCredentialStore implements CredentialStore {
 
     private static void bindSecret(PreparedStatement statement, int first, SecretRecord record) throws SQLException {
         statement.setString(first, record.sealed().keyId());
-        statement.setBytes(first + 1, record.sealed().ciphertextUnsafe());
+        statement.setBytes(first + 1, record.sealed().ciphertext());
         statement.setString(first + 2, record.parameters().algorithm().name());
         statement.setInt(first + 3, record.parameters().digits());
         statement.setInt(first + 4, record.parameters().periodSeconds());

@@ -1,5 +1,7 @@
 package dev.totpguard.store;
 
+import dev.totpguard.crypto.SealedSecret;
+
 import dev.totpguard.otp.TotpParameters;
 import java.time.Instant;
 import java.util.Objects;

@@ -10,7 +10,7 @@ import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import dev.totpguard.MutableClock;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,9 @@
 package dev.totpguard.store;
 
+import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.crypto.SecretCipher;
+import dev.totpguard.crypto.SealedSecret;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,5 +1,9 @@
 package dev.totpguard.store;
 
+import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.crypto.SecretCipher;
+import dev.totpguard.crypto.SealedSecret;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -81,7 +85,7 @@ abstract class JdbcCredentialStoreContractTest extends CredentialStoreContractTe
                     + "(user_id, status, secret_key_id, secret_ciphertext, algorithm, digits, period_seconds, created_at, "
                     + "confirmed_at, last_used_step, failures) VALUES ('admin', 'ACTIVE', ?, ?, 'SHA1', 6, 30, 1, 2, ?, 0)")) {
                 insert.setString(1, sealed.keyId());
-                insert.setBytes(2, sealed.ciphertextUnsafe());
+                insert.setBytes(2, sealed.ciphertext());
                 insert.setLong(3, step - 2);
                 insert.executeUpdate();
             }

@@ -4,7 +4,7 @@ import dev.totpguard.EnrollmentResult;
 import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.otp.Totp;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import java.nio.file.Path;
 import java.util.Map;
 

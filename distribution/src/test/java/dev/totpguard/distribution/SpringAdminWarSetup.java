@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.totpguard.distribution.springapp.AdminWebApplication;
 import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.Totp;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

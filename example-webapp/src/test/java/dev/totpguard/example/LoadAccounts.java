@@ -12,7 +12,7 @@ import dev.totpguard.example.data.DataSources;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -16,7 +16,7 @@ import dev.totpguard.example.data.SiteSettings;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;

@@ -13,7 +13,7 @@ import dev.totpguard.filter.harness.Response;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
 import dev.totpguard.otp.Totp;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -15,7 +15,7 @@ import dev.totpguard.filter.harness.WarBuilder;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
 import dev.totpguard.filter.testapp.FrontControllerFilter;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.store.InMemoryCredentialStore;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import jakarta.servlet.DispatcherType;
 import java.security.SecureRandom;
 import java.util.EnumSet;

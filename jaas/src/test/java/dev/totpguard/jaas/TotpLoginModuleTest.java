@@ -11,7 +11,7 @@ import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TotpVerifiedPrincipal;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.security.URIParameter;

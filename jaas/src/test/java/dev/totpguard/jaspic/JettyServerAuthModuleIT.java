@@ -13,7 +13,7 @@ import dev.totpguard.jaas.PasswordVerifier;
 import dev.totpguard.jaas.TestStore;
 import dev.totpguard.jaas.TotpLoginModule;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import jakarta.security.auth.message.config.AuthConfigFactory;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

@@ -8,7 +8,7 @@ import dev.totpguard.example.data.Administrator;
 import dev.totpguard.example.data.AuditEntry;
 import dev.totpguard.example.data.DataAccessException;
 import dev.totpguard.example.data.DataSources;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.StoreException;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -13,7 +13,7 @@ import dev.totpguard.example.data.ExampleSchema;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.jaas.TotpLoginModule;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.StoreException;
 import java.io.IOException;
 import java.nio.file.FileSystems;

@@ -13,7 +13,7 @@ import dev.totpguard.example.data.SiteSettings;
 import dev.totpguard.filter.TotpFilter;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.StoreException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;

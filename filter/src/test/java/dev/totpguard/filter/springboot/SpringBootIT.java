@@ -9,7 +9,7 @@ import dev.totpguard.filter.harness.Browser;
 import dev.totpguard.filter.harness.Response;
 import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.Totp;
-import dev.totpguard.store.KeyRing;
+import dev.totpguard.crypto.KeyRing;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

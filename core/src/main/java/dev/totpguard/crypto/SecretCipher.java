@@ -1,4 +1,6 @@
-package dev.totpguard.store;
+package dev.totpguard.crypto;
+
+import dev.totpguard.store.StoreException;
 
 import dev.totpguard.otp.Secret;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,6 @@
-package dev.totpguard.store;
+package dev.totpguard.crypto;
+
+import dev.totpguard.store.StoreException;
 
 import java.io.IOException;
 import java.io.InputStream;

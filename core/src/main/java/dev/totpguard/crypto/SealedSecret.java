@@ -1,4 +1,4 @@
-package dev.totpguard.store;
+package dev.totpguard.crypto;
 
 import java.security.MessageDigest;
 import java.util.Objects;

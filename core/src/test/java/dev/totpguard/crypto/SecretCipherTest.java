@@ -1,4 +1,6 @@
-package dev.totpguard.store;
+package dev.totpguard.crypto;
+
+import dev.totpguard.store.StoreException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
