@@ -9,7 +9,9 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * "Setup" &gt; "Staff Management" &gt; "Administrators": every administrator with user name, name, e-mail and
@@ -28,33 +30,22 @@ final class AdministratorsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String context = request.getContextPath();
-        StringBuilder body = new StringBuilder();
+        List<AdministratorsPage.Row> rows = new ArrayList<>();
         try {
-            List<Administrator> administrators = app.accounts().directory().list();
-            body.append("<p class=\"breadcrumbs\"><a href=\"").append(context).append(Paths.SETUP).append("\">Setup</a> &gt; ")
-                    .append("<a href=\"").append(context).append(Paths.STAFF).append("\">Staff Management</a> &gt; Administrators</p>\n");
-            if ("1".equals(request.getParameter("added"))) {
-                body.append(Layout.message("notice", "The administrator was added. They can now sign in and set up two-factor authentication."));
+            for (Administrator administrator : app.accounts().directory().list()) {
+                rows.add(new AdministratorsPage.Row(administrator.username(), administrator.name(), administrator.email(),
+                        twoFactorColumn(administrator), Paths.edit(context, administrator.username())));
             }
-            body.append("<p><a class=\"button\" href=\"").append(context).append(Paths.NEW_ADMINISTRATOR).append("\">Add New Administrator</a></p>\n")
-                    .append("<table class=\"list\">\n<thead><tr><th scope=\"col\">Username</th><th scope=\"col\">Name</th><th scope=\"col\">Email</th>")
-                    .append("<th scope=\"col\">Two-Factor Authentication</th><th scope=\"col\"></th></tr></thead>\n<tbody>\n");
-            for (Administrator administrator : administrators) {
-                body.append("<tr><td>").append(Html.escape(administrator.username())).append("</td><td>")
-                        .append(Html.escape(administrator.name())).append("</td><td>").append(Html.escape(administrator.email()))
-                        .append("</td><td>").append(twoFactorColumn(administrator))
-                        .append("</td><td><a href=\"").append(Html.escape(Paths.edit(context, administrator.username())))
-                        .append("\">Edit</a></td></tr>\n");
-            }
-            body.append("</tbody>\n</table>\n");
         } catch (DataAccessException | StoreException e) {
-            ErrorPages.unavailable(app.layout(), request, response, e);
+            ErrorPages.unavailable(app.pages(), request, response, e);
             return;
         }
-        app.layout().adminPage(request, response, HttpServletResponse.SC_OK, "Administrators", body.toString());
+        app.pages().admin(request, response, HttpServletResponse.SC_OK,
+                new AdministratorsPage("1".equals(request.getParameter("added")), rows));
     }
 
-    private String twoFactorColumn(Administrator administrator) throws StoreException {
+    /** The two-factor state, or empty for a name the store refuses as another spelling of an enrolled account. */
+    private Optional<String> twoFactorColumn(Administrator administrator) throws StoreException {
         TwoFactorStatus status;
         try {
             status = app.twoFactor().status(administrator.username());
@@ -62,9 +53,9 @@ final class AdministratorsServlet extends HttpServlet {
             // A row written before new names were checked against existing spellings (or by hand): the store refuses
             // this name as another spelling of an enrolled account. Show it, so it can be seen and removed, rather than
             // failing the whole list.
-            return "<strong class=\"error\">Another spelling of an existing account: it cannot sign in with two-factor "
-                    + "authentication; remove it</strong>";
+            return Optional.empty();
         }
-        return Format.state(status) + (status.lockedUntil().filter(until -> until.isAfter(app.clock().instant())).isPresent() ? ", locked" : "");
+        boolean locked = status.lockedUntil().filter(until -> until.isAfter(app.clock().instant())).isPresent();
+        return Optional.of(Format.state(status.state()) + (locked ? ", locked" : ""));
     }
 }

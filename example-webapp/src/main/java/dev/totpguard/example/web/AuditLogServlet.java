@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 
 /** The newest 200 audit entries: sign-in factors, two-factor changes and administrators' actions. */
 final class AuditLogServlet extends HttpServlet {
@@ -21,22 +22,13 @@ final class AuditLogServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        StringBuilder body = new StringBuilder();
+        List<AuditEntry> entries;
         try {
-            body.append("<p>The newest ").append(SHOWN).append(" events first. Times are UTC.</p>\n")
-                    .append("<table class=\"list audit\">\n<thead><tr><th scope=\"col\">Time</th><th scope=\"col\">Event</th>")
-                    .append("<th scope=\"col\">Administrator</th><th scope=\"col\">By</th><th scope=\"col\">Address</th><th scope=\"col\">Detail</th></tr></thead>\n<tbody>\n");
-            for (AuditEntry entry : app.audit().newest(SHOWN)) {
-                body.append("<tr><td>").append(Format.time(entry.time())).append("</td><td>").append(Html.escape(entry.action()))
-                        .append("</td><td>").append(Html.escape(entry.subject())).append("</td><td>").append(Html.escape(entry.actor().orElse("")))
-                        .append("</td><td>").append(Html.escape(entry.clientAddress().orElse(""))).append("</td><td>")
-                        .append(Html.escape(entry.detail().orElse(""))).append("</td></tr>\n");
-            }
-            body.append("</tbody>\n</table>\n");
+            entries = app.audit().newest(SHOWN);
         } catch (DataAccessException e) {
-            ErrorPages.unavailable(app.layout(), request, response, e);
+            ErrorPages.unavailable(app.pages(), request, response, e);
             return;
         }
-        app.layout().adminPage(request, response, HttpServletResponse.SC_OK, "Audit Log", body.toString());
+        app.pages().admin(request, response, HttpServletResponse.SC_OK, new AuditLogPage(SHOWN, entries));
     }
 }

@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.filter.CsrfProtection;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -10,19 +11,27 @@ import java.util.Objects;
 
 /**
  * Refuses (403) every state-changing request to this application's servlets that lacks the session's CSRF token
- * or comes from another site ({@link Csrf}; security requirement 23). GET and HEAD change nothing here, so they
- * pass; the servlets answer other methods they do not implement with 405.
+ * or comes from another site (security requirement 23). The check is TOTP Guard's {@link CsrfProtection}, as an
+ * application uses it for its own forms: a 256-bit synchronizer token in the {@code HttpSession}, compared in
+ * constant time, plus the Fetch Metadata and Origin checks. {@link Pages} writes the token into every form. GET and
+ * HEAD change nothing here, so they pass; the servlets answer other methods they do not implement with 405.
  */
 final class CsrfFilter extends HttpFilter {
 
+    /**
+     * The session attribute of this application's token: not the filter's own, so the filter renewing its token after
+     * the second factor does not void a form shown here.
+     */
+    static final String SESSION_ATTRIBUTE = "dev.totpguard.example.csrf";
+
     private static final long serialVersionUID = 1L;
 
-    private final transient Csrf csrf;
-    private final transient Layout layout;
+    private final transient CsrfProtection csrf;
+    private final transient Pages pages;
 
-    CsrfFilter(Csrf csrf, Layout layout) {
+    CsrfFilter(CsrfProtection csrf, Pages pages) {
         this.csrf = Objects.requireNonNull(csrf, "csrf");
-        this.layout = Objects.requireNonNull(layout, "layout");
+        this.pages = Objects.requireNonNull(pages, "pages");
     }
 
     @Override
@@ -33,10 +42,10 @@ final class CsrfFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (!csrf.matches(request)) {
-            layout.plainPage(request, response, HttpServletResponse.SC_FORBIDDEN, "Request refused",
-                    Layout.message("error", "This form has expired or did not come from this site. Go back, reload the page and try again.")
-                            + "<p><a href=\"" + request.getContextPath() + Paths.ADMIN + "\">Back to the dashboard</a></p>");
+        if (!csrf.isValid(request)) {
+            pages.plain(request, response, HttpServletResponse.SC_FORBIDDEN, new MessagePage("Request refused",
+                    "This form has expired or did not come from this site. Go back, reload the page and try again.",
+                    request.getContextPath() + Paths.ADMIN, "Back to the dashboard"));
             return;
         }
         chain.doFilter(request, response);

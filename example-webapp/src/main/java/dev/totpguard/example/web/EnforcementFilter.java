@@ -31,12 +31,12 @@ final class EnforcementFilter extends HttpFilter {
 
     private final transient TwoFactorService twoFactor;
     private final transient SiteSettings settings;
-    private final transient Layout layout;
+    private final transient Pages pages;
 
-    EnforcementFilter(TwoFactorService twoFactor, SiteSettings settings, Layout layout) {
+    EnforcementFilter(TwoFactorService twoFactor, SiteSettings settings, Pages pages) {
         this.twoFactor = Objects.requireNonNull(twoFactor, "twoFactor");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.layout = Objects.requireNonNull(layout, "layout");
+        this.pages = Objects.requireNonNull(pages, "pages");
     }
 
     @Override
@@ -54,7 +54,7 @@ final class EnforcementFilter extends HttpFilter {
             active = status.isActive();
             required = !active && settings.requireTwoFactor();
         } catch (StoreException | DataAccessException e) {
-            ErrorPages.unavailable(layout, request, response, e);
+            ErrorPages.unavailable(pages, request, response, e);
             return;
         }
         request.setAttribute(TWO_FACTOR_ACTIVE, active);
@@ -67,11 +67,9 @@ final class EnforcementFilter extends HttpFilter {
             // A privileged action needs the actor's own second factor, entered within the step-up age (TOTP Guard's
             // filter asks for it on these paths). Without one there is nothing to ask for: the password alone must not
             // add administrators, remove others' factors or switch the requirement off (TOTP Guard issue 13, item 7).
-            layout.adminPage(request, response, HttpServletResponse.SC_FORBIDDEN, "Two-factor authentication needed",
-                    Layout.message("error", "This action needs your own two-factor authentication. Set it up first, then "
-                            + "confirm the action with a token code.")
-                            + "<p><a href=\"" + Html.escape(Paths.editTwoFactor(request.getContextPath(), user))
-                            + "\">Set up two-factor authentication</a></p>");
+            pages.admin(request, response, HttpServletResponse.SC_FORBIDDEN, new MessagePage("Two-factor authentication needed",
+                    "This action needs your own two-factor authentication. Set it up first, then confirm the action with a token code.",
+                    Paths.editTwoFactor(request.getContextPath(), user), "Set up two-factor authentication"));
             return;
         }
         chain.doFilter(request, response);

@@ -19,16 +19,15 @@ final class ErrorPages {
     private ErrorPages() {
     }
 
-    static void unavailable(Layout layout, HttpServletRequest request, HttpServletResponse response, Exception cause) throws IOException {
+    static void unavailable(Pages pages, HttpServletRequest request, HttpServletResponse response, Exception cause) throws IOException {
         LOG.log(Level.WARNING, "Database unavailable for " + request.getMethod() + " " + request.getServletPath(), cause);
         response.setHeader("Retry-After", "30");
-        layout.plainPage(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Temporarily unavailable",
-                Layout.message("error", "The database cannot be reached right now, so nothing was changed. Please try again in a minute."));
+        pages.plain(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, new MessagePage("Temporarily unavailable",
+                "The database cannot be reached right now, so nothing was changed. Please try again in a minute."));
     }
 
-    static void notFound(Layout layout, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        layout.adminPage(request, response, HttpServletResponse.SC_NOT_FOUND, "Not found",
-                Layout.message("error", "There is no such administrator or page.")
-                        + "<p><a href=\"" + request.getContextPath() + Paths.ADMINISTRATORS + "\">Back to Administrators</a></p>");
+    static void notFound(Pages pages, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        pages.admin(request, response, HttpServletResponse.SC_NOT_FOUND, new MessagePage("Not found",
+                "There is no such administrator or page.", request.getContextPath() + Paths.ADMINISTRATORS, "Back to Administrators"));
     }
 }

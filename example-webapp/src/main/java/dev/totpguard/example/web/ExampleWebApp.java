@@ -10,6 +10,7 @@ import dev.totpguard.example.data.AuditLog;
 import dev.totpguard.example.data.DataAccessException;
 import dev.totpguard.example.data.DataSources;
 import dev.totpguard.example.data.SiteSettings;
+import dev.totpguard.filter.CsrfProtection;
 import dev.totpguard.filter.TotpFilter;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.store.JdbcCredentialStore;
@@ -88,13 +89,13 @@ public final class ExampleWebApp implements ServletContextListener {
                         .listener(new AuditListener(audit))
                         .build();
             }
-            Csrf csrf = new Csrf(new SecureRandom());
-            Layout layout = new Layout(csrf);
+            CsrfProtection csrf = new CsrfProtection(CsrfFilter.SESSION_ATTRIBUTE, new SecureRandom());
+            Pages pages = new Pages(csrf);
             SiteSettings siteSettings = new SiteSettings(dataSource);
             TotpFilter secondFactor = SecondFactorFilter.build(twoFactor, settings, clock);
-            App app = new App(twoFactor, new AdminAccounts(dataSource, PasswordHash.builder().build(), clock), audit, siteSettings, layout,
+            App app = new App(twoFactor, new AdminAccounts(dataSource, PasswordHash.builder().build(), clock), audit, siteSettings, pages,
                     withoutFilter ? SessionSteps.withoutFilter() : new SessionSteps(secondFactor), clock);
-            register(context, app, secondFactor, withoutFilter);
+            register(context, app, csrf, secondFactor, withoutFilter);
         } catch (DataAccessException | StoreException e) {
             closeOwn();
             throw new IllegalStateException("TOTP Guard example cannot start: " + e.getMessage() + ": " + DataSources.rootMessage(e), e);
@@ -104,29 +105,30 @@ public final class ExampleWebApp implements ServletContextListener {
         }
     }
 
-    private void register(ServletContext context, App app, TotpFilter secondFactor, boolean withoutFilter) {
-        Layout layout = app.layout();
+    private void register(ServletContext context, App app, CsrfProtection csrfProtection, TotpFilter secondFactor,
+                          boolean withoutFilter) {
+        Pages pages = app.pages();
         addFilter(context, "security-headers", new SecurityHeadersFilter(), "/*");
         if (!withoutFilter) {
             TotpFilter.register(context, secondFactor);
         }
-        addFilter(context, "enforcement", new EnforcementFilter(app.twoFactor(), app.settings(), layout), "/admin/*");
+        addFilter(context, "enforcement", new EnforcementFilter(app.twoFactor(), app.settings(), pages), "/admin/*");
 
         List<String> formServlets = new ArrayList<>();
         addServlet(context, "root", new RootServlet(), "", "/admin");
-        addServlet(context, "login", new LoginServlet(layout), Paths.LOGIN);
+        addServlet(context, "login", new LoginServlet(pages), Paths.LOGIN);
         formServlets.add(addServlet(context, "logout", new LogoutServlet(), Paths.LOGOUT));
         addServlet(context, "dashboard", new DashboardServlet(app), Paths.ADMIN);
-        addServlet(context, "menu", new MenuServlet(layout), Paths.SETUP, Paths.STAFF, "/admin/setup", "/admin/setup/staff");
+        addServlet(context, "menu", new MenuServlet(pages), Paths.SETUP, Paths.STAFF, "/admin/setup", "/admin/setup/staff");
         addServlet(context, "administrators", new AdministratorsServlet(app), Paths.ADMINISTRATORS);
         formServlets.add(addServlet(context, "new-administrator", new NewAdministratorServlet(app), Paths.NEW_ADMINISTRATOR));
         formServlets.add(addServlet(context, "edit-administrator", new EditAdministratorServlet(app), Paths.EDIT_ADMINISTRATOR));
         formServlets.add(addServlet(context, "two-factor", new TwoFactorServlet(app), Paths.TWO_FACTOR + "*"));
         addServlet(context, "audit-log", new AuditLogServlet(app), Paths.AUDIT_LOG);
         formServlets.add(addServlet(context, "security-settings", new SecuritySettingsServlet(app), Paths.SECURITY_SETTINGS));
-        addServlet(context, "help", new HelpServlet(layout), Paths.HELP);
+        addServlet(context, "help", new HelpServlet(pages), Paths.HELP);
 
-        FilterRegistration.Dynamic csrf = context.addFilter("csrf", new CsrfFilter(layout.csrf(), layout));
+        FilterRegistration.Dynamic csrf = context.addFilter("csrf", new CsrfFilter(csrfProtection, pages));
         csrf.addMappingForServletNames(ALL_DISPATCHES, true, formServlets.toArray(String[]::new));
     }
 

@@ -1,6 +1,6 @@
 package dev.totpguard.example.web;
 
-import dev.totpguard.TwoFactorStatus;
+import dev.totpguard.TwoFactorStatus.State;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,9 +17,9 @@ final class Format {
         return TIME.format(instant);
     }
 
-    /** "Enabled", "Set-up not finished" or "Not enabled", as HTML-safe text. */
-    static String state(TwoFactorStatus status) {
-        return switch (status.state()) {
+    /** "Enabled", "Set-up not finished" or "Not enabled". */
+    static String state(State state) {
+        return switch (state) {
             case ACTIVE -> "Enabled (Time-based Tokens)";
             case PENDING -> "Set-up not finished";
             case NONE -> "Not enabled";

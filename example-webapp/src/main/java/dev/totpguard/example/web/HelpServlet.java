@@ -10,14 +10,14 @@ final class HelpServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient Layout layout;
+    private final transient Pages pages;
 
-    HelpServlet(Layout layout) {
-        this.layout = layout;
+    HelpServlet(Pages pages) {
+        this.pages = pages;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        layout.adminPage(request, response, HttpServletResponse.SC_OK, "Help", HelpText.TWO_FACTOR);
+        pages.admin(request, response, HttpServletResponse.SC_OK, new HelpPage());
     }
 }

@@ -15,39 +15,16 @@ final class LoginServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
-    static final String TOTP_FIELD = "j_totp";
+    private final transient Pages pages;
 
-    private final transient Layout layout;
-
-    LoginServlet(Layout layout) {
-        this.layout = layout;
+    LoginServlet(Pages pages) {
+        this.pages = pages;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String context = request.getContextPath();
-        boolean withCode = "1".equals(request.getParameter("code"));
-        StringBuilder body = new StringBuilder();
-        if (request.getParameter("error") != null) {
-            body.append(Layout.message("error", "Login failed: the user name, password or token code is not right."));
-        } else if (request.getParameter("signed-out") != null) {
-            body.append(Layout.message("notice", "You have been logged out."));
-        }
-        body.append("<form method=\"post\" action=\"").append(context).append("/j_security_check\" class=\"stacked login\">\n")
-                .append("<label for=\"j_username\">Username</label><input id=\"j_username\" name=\"j_username\" required maxlength=\"64\" autocomplete=\"username\" autofocus>\n")
-                .append("<label for=\"j_password\">Password</label><input id=\"j_password\" name=\"j_password\" type=\"password\" required autocomplete=\"current-password\">\n");
-        if (withCode) {
-            body.append("<label for=\"").append(TOTP_FIELD).append("\">Token Code</label><input id=\"").append(TOTP_FIELD).append("\" name=\"")
-                    .append(TOTP_FIELD).append("\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"20\">\n")
-                    .append("<p class=\"hint\">The 6-digit code from your authenticator app, or one of your recovery codes.</p>\n");
-        }
-        body.append("<button type=\"submit\">Login</button>\n</form>\n");
-        if (withCode) {
-            body.append("<p><a href=\"").append(context).append(Paths.LOGIN).append("\">Enter the token code on the next page instead</a></p>\n");
-        } else {
-            body.append("<p>If you use two-factor authentication, you will be asked for your token code on the next page. ")
-                    .append("<a href=\"").append(context).append(Paths.LOGIN).append("?code=1\">Enter it on this page instead</a>.</p>\n");
-        }
-        layout.plainPage(request, response, HttpServletResponse.SC_OK, "Administrator Login", body.toString());
+        boolean failed = request.getParameter("error") != null;
+        boolean signedOut = !failed && request.getParameter("signed-out") != null;
+        pages.plain(request, response, HttpServletResponse.SC_OK, new LoginPage(failed, signedOut, "1".equals(request.getParameter("code"))));
     }
 }

@@ -50,7 +50,7 @@ final class NewAdministratorServlet extends HttpServlet {
                 return;
             }
         } catch (DataAccessException e) {
-            ErrorPages.unavailable(app.layout(), request, response, e);
+            ErrorPages.unavailable(app.pages(), request, response, e);
             return;
         }
         app.audit(request, username, "ADMIN_ADDED", null);
@@ -59,22 +59,8 @@ final class NewAdministratorServlet extends HttpServlet {
 
     private void form(HttpServletRequest request, HttpServletResponse response, int status, String username, String name,
                       String email, Optional<String> problem) throws IOException {
-        String context = request.getContextPath();
-        StringBuilder body = new StringBuilder();
-        problem.ifPresent(text -> body.append(Layout.message("error", text)));
-        body.append("<form method=\"post\" action=\"").append(context).append(Paths.NEW_ADMINISTRATOR).append("\" class=\"stacked\">\n")
-                .append(app.layout().csrf().field(request)).append('\n')
-                .append("<label for=\"username\">Username</label><input id=\"username\" name=\"username\" required maxlength=\"64\" autocomplete=\"off\" value=\"")
-                .append(Html.escape(username)).append("\">\n")
-                .append("<label for=\"name\">Name</label><input id=\"name\" name=\"name\" required maxlength=\"200\" value=\"").append(Html.escape(name)).append("\">\n")
-                .append("<label for=\"email\">Email</label><input id=\"email\" name=\"email\" type=\"email\" required maxlength=\"254\" value=\"")
-                .append(Html.escape(email)).append("\">\n")
-                .append("<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" required minlength=\"")
-                .append(AdminAccounts.MIN_PASSWORD_LENGTH).append("\" autocomplete=\"new-password\">\n")
-                .append("<label for=\"password_confirm\">Confirm Password</label><input id=\"password_confirm\" name=\"password_confirm\" type=\"password\" required autocomplete=\"new-password\">\n")
-                .append("<button type=\"submit\">Add Administrator</button>\n</form>\n")
-                .append("<p><a href=\"").append(context).append(Paths.ADMINISTRATORS).append("\">Back to Administrators</a></p>\n");
-        app.layout().adminPage(request, response, status, "Add New Administrator", body.toString());
+        app.pages().admin(request, response, status,
+                new NewAdministratorPage(username, name, email, problem, AdminAccounts.MIN_PASSWORD_LENGTH));
     }
 
     private static String trimmed(String value) {

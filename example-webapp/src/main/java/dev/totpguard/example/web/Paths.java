@@ -1,6 +1,10 @@
 package dev.totpguard.example.web;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The web application's paths, relative to the context path. One place, so links, servlet mappings and tests
@@ -42,10 +46,41 @@ final class Paths {
     }
 
     static String edit(String contextPath, String username) {
-        return contextPath + EDIT_ADMINISTRATOR + "?user=" + Html.query(username);
+        return contextPath + EDIT_ADMINISTRATOR + "?user=" + query(username);
     }
 
     static String editTwoFactor(String contextPath, String username) {
         return edit(contextPath, username) + "#" + TWO_FACTOR_ANCHOR;
+    }
+
+    /** The confirmation page of "Disable" for another administrator's second factor. */
+    static String resetTwoFactor(String contextPath, String username) {
+        return contextPath + TWO_FACTOR + "reset?user=" + query(username);
+    }
+
+    /**
+     * The links every page template may use, as {@code {{link.NAME}}}: the paths above with the context path in
+     * front, so the templates name a page instead of spelling its path.
+     */
+    static Map<String, String> links(String contextPath) {
+        Map<String, String> links = new LinkedHashMap<>();
+        links.put("link.login", contextPath + LOGIN);
+        links.put("link.logout", contextPath + LOGOUT);
+        links.put("link.admin", contextPath + ADMIN);
+        links.put("link.setup", contextPath + SETUP);
+        links.put("link.staff", contextPath + STAFF);
+        links.put("link.administrators", contextPath + ADMINISTRATORS);
+        links.put("link.newAdministrator", contextPath + NEW_ADMINISTRATOR);
+        links.put("link.twoFactor", contextPath + TWO_FACTOR);
+        links.put("link.auditLog", contextPath + AUDIT_LOG);
+        links.put("link.securitySettings", contextPath + SECURITY_SETTINGS);
+        links.put("link.help", contextPath + HELP);
+        links.put("link.stylesheet", contextPath + STYLESHEET);
+        return links;
+    }
+
+    /** Percent-encodes a query parameter value (user names are restricted, but never trust that here). */
+    private static String query(String value) {
+        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
     }
 }

@@ -1,35 +1,43 @@
 package dev.totpguard.example.web;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
+import dev.totpguard.internal.template.Template;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * Shows freshly made recovery codes, once: they are stored only as hashes, so this response is the only place they
- * ever appear (and it is sent with {@code Cache-Control: no-store} like every page here).
+ * Shows freshly made recovery codes, once ({@code recovery-codes.html}): they are stored only as hashes, so this
+ * response is the only place they ever appear (and it is sent with {@code Cache-Control: no-store} like every page
+ * here).
+ *
+ * @param intro what just happened
+ * @param savedHref where "I have saved my recovery codes" leads
  */
-final class RecoveryCodesPage {
+record RecoveryCodesPage(String title, String intro, List<String> codes, String savedHref) implements Page {
 
-    private RecoveryCodesPage() {
+    private static final Template TEMPLATE = Template.load(RecoveryCodesPage.class, "recovery-codes.html");
+
+    RecoveryCodesPage {
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(intro, "intro");
+        codes = List.copyOf(codes);
+        Objects.requireNonNull(savedHref, "savedHref");
     }
 
-    /** The page that shows fresh recovery codes, once. */
-    static void show(App app, HttpServletRequest request, HttpServletResponse response, String title, String intro, List<String> codes)
-            throws IOException {
-        StringBuilder body = new StringBuilder();
-        body.append(Layout.message("notice", intro))
-                .append("<h2>Your recovery codes</h2>\n<p>Save these codes somewhere safe, away from your phone (print them or keep them "
-                        + "in a password manager). If you lose your phone, type one of them instead of a token code. "
-                        + "Each code works once. <strong>They will not be shown again.</strong></p>\n<ul class=\"recovery-codes\">\n");
-        for (String code : codes) {
-            body.append("<li><code>").append(Html.escape(code)).append("</code></li>\n");
-        }
+    /** The page for the signed-in administrator {@code user}, leading back to their own section. */
+    static RecoveryCodesPage forUser(String contextPath, String user, String title, String intro, List<String> codes) {
         // A URL other than the form's own, so the browser really loads it instead of only jumping to the anchor.
-        String next = Paths.edit(request.getContextPath(), request.getRemoteUser()) + "&saved=1#" + Paths.TWO_FACTOR_ANCHOR;
-        body.append("</ul>\n<p><a class=\"button\" href=\"").append(Html.escape(next))
-                .append("\">I have saved my recovery codes</a></p>\n");
-        app.layout().adminPage(request, response, HttpServletResponse.SC_OK, title, body.toString());
+        String saved = Paths.edit(contextPath, user) + "&saved=1#" + Paths.TWO_FACTOR_ANCHOR;
+        return new RecoveryCodesPage(title, intro, codes, saved);
     }
 
+    @Override
+    public Template template() {
+        return TEMPLATE;
+    }
+
+    @Override
+    public Map<String, Object> values() {
+        return new PageValues().with("intro", intro).with("codes", codes).with("savedHref", savedHref).map();
+    }
 }

@@ -46,17 +46,10 @@ final class TwoFactorServlet extends HttpServlet {
                 return;
             }
             String username = target.get().username();
-            String context = request.getContextPath();
-            app.layout().adminPage(request, response, HttpServletResponse.SC_OK, "Disable two-factor authentication",
-                    "<p>Remove the two-factor authentication of <strong>" + Html.escape(username) + "</strong>? "
-                            + "Their authenticator app and recovery codes stop working at once. Until they set it up again, "
-                            + "their password alone signs them in.</p>\n"
-                            + "<form method=\"post\" action=\"" + context + Paths.TWO_FACTOR + "reset\">\n" + app.layout().csrf().field(request)
-                            + "\n<input type=\"hidden\" name=\"user\" value=\"" + Html.escape(username) + "\">\n"
-                            + "<button type=\"submit\" class=\"danger\">Disable two-factor authentication for " + Html.escape(username) + "</button>\n"
-                            + "<a href=\"" + Html.escape(Paths.editTwoFactor(context, username)) + "\">Cancel</a>\n</form>\n");
+            app.pages().admin(request, response, HttpServletResponse.SC_OK,
+                    new ResetConfirmationPage(username, Paths.editTwoFactor(request.getContextPath(), username)));
         } catch (DataAccessException e) {
-            ErrorPages.unavailable(app.layout(), request, response, e);
+            ErrorPages.unavailable(app.pages(), request, response, e);
         }
     }
 
@@ -80,8 +73,8 @@ final class TwoFactorServlet extends HttpServlet {
                 case "/recovery-codes" -> {
                     if (ownCodeAccepted(request, response, "make new recovery codes")) {
                         List<String> codes = app.twoFactor().regenerateRecoveryCodes(self);
-                        RecoveryCodesPage.show(app, request, response, "New recovery codes",
-                                "New recovery codes were made; the old ones no longer work.", codes);
+                        app.pages().admin(request, response, HttpServletResponse.SC_OK, RecoveryCodesPage.forUser(context, self,
+                                "New recovery codes", "New recovery codes were made; the old ones no longer work.", codes));
                     }
                 }
                 case "/disable" -> {
@@ -106,10 +99,10 @@ final class TwoFactorServlet extends HttpServlet {
                         response.sendRedirect(Paths.edit(context, target.get().username()) + "&notice=" + Notices.UNLOCKED + "#" + Paths.TWO_FACTOR_ANCHOR);
                     }
                 }
-                default -> ErrorPages.notFound(app.layout(), request, response);
+                default -> ErrorPages.notFound(app.pages(), request, response);
             }
         } catch (StoreException | DataAccessException e) {
-            ErrorPages.unavailable(app.layout(), request, response, e);
+            ErrorPages.unavailable(app.pages(), request, response, e);
         }
     }
 
@@ -132,7 +125,7 @@ final class TwoFactorServlet extends HttpServlet {
                 refuse(request, response, ErrorPages.TOO_MANY_REQUESTS, Notices.locked(verification.retryAfter()));
                 return false;
             case STORE_UNAVAILABLE:
-                ErrorPages.unavailable(app.layout(), request, response, new IllegalStateException("credential store unavailable"));
+                ErrorPages.unavailable(app.pages(), request, response, new IllegalStateException("credential store unavailable"));
                 return false;
             default:
                 refuse(request, response, HttpServletResponse.SC_BAD_REQUEST,
@@ -142,16 +135,15 @@ final class TwoFactorServlet extends HttpServlet {
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String message) throws IOException {
-        app.layout().adminPage(request, response, status, "Two-Factor Authentication", Layout.message("error", message)
-                + "<p><a href=\"" + Html.escape(Paths.editTwoFactor(request.getContextPath(), request.getRemoteUser()))
-                + "\">Back to your Two-Factor Authentication settings</a></p>");
+        app.pages().admin(request, response, status, new MessagePage("Two-Factor Authentication", message,
+                Paths.editTwoFactor(request.getContextPath(), request.getRemoteUser()), "Back to your Two-Factor Authentication settings"));
     }
 
     /** The administrator named in {@code user}, who must exist and must not be the signed-in one. */
     private Optional<Administrator> other(HttpServletRequest request, HttpServletResponse response) throws IOException, DataAccessException {
         Optional<Administrator> target = app.accounts().directory().find(request.getParameter("user"));
         if (target.isEmpty()) {
-            ErrorPages.notFound(app.layout(), request, response);
+            ErrorPages.notFound(app.pages(), request, response);
             return Optional.empty();
         }
         if (target.get().username().equals(request.getRemoteUser())) {

@@ -1,0 +1,43 @@
+package dev.totpguard.example.web;
+
+import dev.totpguard.example.data.AuditEntry;
+import dev.totpguard.internal.template.Template;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Audit Log ({@code audit-log.html}): the newest entries first, times in UTC.
+ *
+ * @param shown how many entries the page shows at most
+ */
+record AuditLogPage(int shown, List<AuditEntry> entries) implements Page {
+
+    private static final Template TEMPLATE = Template.load(AuditLogPage.class, "audit-log.html");
+
+    AuditLogPage {
+        entries = List.copyOf(entries);
+    }
+
+    @Override
+    public String title() {
+        return "Audit Log";
+    }
+
+    @Override
+    public Template template() {
+        return TEMPLATE;
+    }
+
+    @Override
+    public Map<String, Object> values() {
+        List<Map<String, Object>> rows = entries.stream().map(entry -> new PageValues()
+                .with("time", Format.time(entry.time()))
+                .with("action", entry.action())
+                .with("subject", entry.subject())
+                .with("actor", entry.actor())
+                .with("address", entry.clientAddress())
+                .with("detail", entry.detail())
+                .map()).toList();
+        return new PageValues().with("shown", shown).with("entries", rows).map();
+    }
+}

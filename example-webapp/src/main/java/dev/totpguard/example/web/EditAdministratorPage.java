@@ -1,0 +1,107 @@
+package dev.totpguard.example.web;
+
+import dev.totpguard.TwoFactorStatus.State;
+import dev.totpguard.internal.template.Template;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An administrator's Edit page ({@code edit-administrator.html}): profile fields and the "Two-Factor
+ * Authentication" section, saved with one "Save Changes" button, then the Help section.
+ *
+ * @param name the name to show in the field: the stored one, or what a refused form carried
+ * @param email the e-mail to show in the field, likewise
+ * @param notice what the last action did
+ * @param problem why the form was refused
+ * @param editHref this page, where the form posts to
+ * @param resetHref the confirmation page of "Disable" for this administrator's second factor
+ */
+record EditAdministratorPage(String username, String name, String email, Optional<String> notice, Optional<String> problem,
+                             TwoFactor twoFactor, String editHref, String resetHref) implements Page {
+
+    private static final Template TEMPLATE = Template.load(EditAdministratorPage.class, "edit-administrator.html");
+
+    /**
+     * The "Two-Factor Authentication" section.
+     *
+     * @param own whether the page is the signed-in administrator's own: only they may enroll (and so see the secret)
+     * @param lockedUntil the end of a lock still in force
+     * @param pending the enrollment this session started, shown only to its owner while the state is PENDING (never
+     *     once it is active: CVE-2023-3597)
+     */
+    record TwoFactor(boolean own, State state, Optional<Instant> confirmedAt, Optional<Instant> lockedUntil,
+                     int recoveryCodesLeft, Optional<PendingEnrollment> pending) {
+
+        TwoFactor {
+            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(confirmedAt, "confirmedAt");
+            Objects.requireNonNull(lockedUntil, "lockedUntil");
+            Objects.requireNonNull(pending, "pending");
+        }
+    }
+
+    /** What the owner needs to add the account to an authenticator app. */
+    record PendingEnrollment(String qrDataUri, String issuer, String account, String groupedKey) {
+
+        PendingEnrollment {
+            Objects.requireNonNull(qrDataUri, "qrDataUri");
+            Objects.requireNonNull(issuer, "issuer");
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(groupedKey, "groupedKey");
+        }
+    }
+
+    EditAdministratorPage {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(notice, "notice");
+        Objects.requireNonNull(problem, "problem");
+        Objects.requireNonNull(twoFactor, "twoFactor");
+        Objects.requireNonNull(editHref, "editHref");
+        Objects.requireNonNull(resetHref, "resetHref");
+    }
+
+    @Override
+    public String title() {
+        return "Edit Administrator: " + username;
+    }
+
+    @Override
+    public Template template() {
+        return TEMPLATE;
+    }
+
+    @Override
+    public Map<String, Object> values() {
+        boolean own = twoFactor.own();
+        State state = twoFactor.state();
+        boolean locked = twoFactor.lockedUntil().isPresent();
+        Optional<PendingEnrollment> shownEnrollment = own && state == State.PENDING ? twoFactor.pending() : Optional.empty();
+        return new PageValues()
+                .with("username", username).with("name", name).with("email", email)
+                .with("notice", notice).with("problem", problem)
+                .with("editHref", editHref).with("resetHref", resetHref)
+                .with("twoFactorAnchor", Paths.TWO_FACTOR_ANCHOR)
+                .with("state", Format.state(state))
+                .with("confirmedAt", twoFactor.confirmedAt().map(Format::time))
+                .with("lockedUntil", twoFactor.lockedUntil().map(Format::time))
+                .with("recoveryCodesLeft", twoFactor.recoveryCodesLeft())
+                .with("chooseMethod", own && state == State.NONE)
+                .with("startButton", own && (state == State.NONE || state == State.PENDING && shownEnrollment.isEmpty()))
+                .with("enrollment", shownEnrollment.map(enrollment -> new PageValues()
+                        .with("qrDataUri", enrollment.qrDataUri()).with("issuer", enrollment.issuer())
+                        .with("account", enrollment.account()).with("groupedKey", enrollment.groupedKey()).map()))
+                .with("authenticatorApps", HelpPage.AUTHENTICATOR_APPS)
+                .with("ownActive", own && state == State.ACTIVE)
+                .with("otherNone", !own && state == State.NONE)
+                .with("otherEnrolled", !own && state != State.NONE)
+                .with("active", state == State.ACTIVE)
+                .with("locked", locked)
+                .with("unlockForm", !own && locked)
+                .with("helpSection", HelpPage.section())
+                .map();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.totpguard.example.web;
+
+import dev.totpguard.internal.template.Template;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A page that only says why a request was refused or failed ({@code message.html}), with a link back when there
+ * is a sensible place to go.
+ */
+record MessagePage(String title, String message, Optional<Link> back) implements Page {
+
+    private static final Template TEMPLATE = Template.load(MessagePage.class, "message.html");
+
+    /** A link: its target and its text. */
+    record Link(String href, String text) {
+
+        Link {
+            Objects.requireNonNull(href, "href");
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    MessagePage {
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(back, "back");
+    }
+
+    MessagePage(String title, String message) {
+        this(title, message, Optional.empty());
+    }
+
+    MessagePage(String title, String message, String backHref, String backText) {
+        this(title, message, Optional.of(new Link(backHref, backText)));
+    }
+
+    @Override
+    public Template template() {
+        return TEMPLATE;
+    }
+
+    @Override
+    public Map<String, Object> values() {
+        return new PageValues().with("message", message)
+                .with("back", back.map(link -> new PageValues().with("href", link.href()).with("text", link.text()).map()))
+                .map();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.totpguard.example.web;
+
+import dev.totpguard.internal.template.Template;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * "Add New Administrator" ({@code new-administrator.html}): user name, name, e-mail and a first password. A refused
+ * form comes back with what was typed, except the passwords.
+ *
+ * @param problem why the form was refused
+ */
+record NewAdministratorPage(String username, String name, String email, Optional<String> problem, int minPasswordLength)
+        implements Page {
+
+    private static final Template TEMPLATE = Template.load(NewAdministratorPage.class, "new-administrator.html");
+
+    NewAdministratorPage {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(problem, "problem");
+    }
+
+    @Override
+    public String title() {
+        return "Add New Administrator";
+    }
+
+    @Override
+    public Template template() {
+        return TEMPLATE;
+    }
+
+    @Override
+    public Map<String, Object> values() {
+        return new PageValues().with("username", username).with("name", name).with("email", email).with("problem", problem)
+                .with("minPasswordLength", minPasswordLength).map();
+    }
+}

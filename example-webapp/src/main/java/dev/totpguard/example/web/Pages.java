@@ -1,0 +1,108 @@
+package dev.totpguard.example.web;
+
+import dev.totpguard.filter.CsrfProtection;
+import dev.totpguard.internal.template.SafeHtml;
+import dev.totpguard.internal.template.Template;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Sends the pages of the admin UI: a {@link Page}'s body, rendered from its template, inside the layout
+ * ({@code layout.html}: the title, the navigation "Setup" &gt; "Staff Management" &gt; "Administrators", the sign-out
+ * button, and the banner that asks a signed-in administrator without two-factor authentication to enable it).
+ *
+ * <p>Every value goes through the template, which escapes it; the only markup inserted as it is are rendered
+ * templates (the body into the layout, the CSRF field into the forms). A body template sees its page's values and
+ * the site's: {@code {{context}}}, {@code {{link.NAME}}} ({@link Paths#links}) and, on admin pages,
+ * {@code {{csrfField}}}, the hidden field with the session's token of {@link CsrfProtection} that
+ * {@link CsrfFilter} checks. Thread-safe.
+ */
+final class Pages {
+
+    static final String SITE = "TOTP Guard example";
+
+    private static final Template LAYOUT = Template.load(Pages.class, "layout.html");
+    private static final Template CSRF_FIELD = Template.load(Pages.class, "csrf-field.html");
+
+    /**
+     * What the layout shows around a body.
+     *
+     * @param navigation the admin navigation and sign-out button, or only the site's name (login, errors before
+     *     login)
+     * @param user the signed-in administrator
+     * @param passwordOnly whether to show the banner asking {@code user} to enable two-factor authentication
+     */
+    record Frame(boolean navigation, Optional<String> user, boolean passwordOnly) {
+
+        Frame {
+            Objects.requireNonNull(user, "user");
+        }
+
+        static Frame plain() {
+            return new Frame(false, Optional.empty(), false);
+        }
+    }
+
+    private final CsrfProtection csrf;
+
+    Pages(CsrfProtection csrf) {
+        this.csrf = Objects.requireNonNull(csrf, "csrf");
+    }
+
+    /** An admin page: navigation, the banner when the signed-in administrator has no 2FA, then {@code page}. */
+    void admin(HttpServletRequest request, HttpServletResponse response, int status, Page page) throws IOException {
+        Optional<String> user = Optional.ofNullable(request.getRemoteUser());
+        boolean passwordOnly = user.isPresent() && Boolean.FALSE.equals(request.getAttribute(EnforcementFilter.TWO_FACTOR_ACTIVE));
+        // Admin pages have forms (at least "Log Out"), so they need the session's token, created here when missing.
+        String token = csrf.token(request.getSession(true));
+        send(response, status, render(page, request.getContextPath(), Optional.of(token), new Frame(true, user, passwordOnly)));
+    }
+
+    /** A page without navigation and without forms of this application (login, errors before login). */
+    void plain(HttpServletRequest request, HttpServletResponse response, int status, Page page) throws IOException {
+        send(response, status, render(page, request.getContextPath(), Optional.empty(), Frame.plain()));
+    }
+
+    /**
+     * The whole document.
+     *
+     * @param csrfToken the session's CSRF token, for pages with forms; without it a template using
+     *     {@code {{csrfField}}} fails
+     * @throws IllegalArgumentException if a template uses a name that no value holds
+     */
+    static SafeHtml render(Page page, String contextPath, Optional<String> csrfToken, Frame frame) {
+        Map<String, Object> site = new HashMap<>(Paths.links(contextPath));
+        site.put("context", contextPath);
+        csrfToken.ifPresent(token -> site.put("csrfField",
+                CSRF_FIELD.render(Map.of("parameter", CsrfProtection.PARAMETER, "token", token))));
+
+        Map<String, Object> bodyValues = new HashMap<>(site);
+        page.values().forEach((name, value) -> {
+            if (bodyValues.containsKey(name)) {
+                throw new IllegalArgumentException(page.getClass().getSimpleName() + " value " + name + " hides the site's");
+            }
+            bodyValues.put(name, value);
+        });
+
+        Map<String, Object> layout = new HashMap<>(site);
+        layout.put("site", SITE);
+        layout.put("title", page.title());
+        layout.put("body", page.template().render(bodyValues));
+        layout.put("navigation", frame.navigation());
+        layout.put("user", frame.user().orElse(null));
+        layout.put("passwordOnly", frame.passwordOnly());
+        layout.put("editTwoFactorHref", frame.user().map(user -> Paths.editTwoFactor(contextPath, user)).orElse(null));
+        return LAYOUT.render(layout);
+    }
+
+    private static void send(HttpServletResponse response, int status, SafeHtml document) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/html;charset=UTF-8");
+        response.getWriter().append(document.html());
+    }
+}

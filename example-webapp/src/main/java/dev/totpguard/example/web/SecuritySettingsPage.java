@@ -1,0 +1,31 @@
+package dev.totpguard.example.web;
+
+import dev.totpguard.internal.template.Template;
+import java.util.Map;
+
+/**
+ * "Security Settings" ({@code security-settings.html}): "Require two-factor authentication for all administrators",
+ * turned on or off with one button.
+ *
+ * @param saved the notice after a change
+ * @param required the setting now
+ */
+record SecuritySettingsPage(boolean saved, boolean required) implements Page {
+
+    private static final Template TEMPLATE = Template.load(SecuritySettingsPage.class, "security-settings.html");
+
+    @Override
+    public String title() {
+        return "Security Settings";
+    }
+
+    @Override
+    public Template template() {
+        return TEMPLATE;
+    }
+
+    @Override
+    public Map<String, Object> values() {
+        return new PageValues().with("saved", saved).with("required", required).map();
+    }
+}
