@@ -3,7 +3,6 @@ package dev.totpguard.example.web;
 import dev.totpguard.internal.template.Template;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -25,14 +24,6 @@ record AdministratorsPage(boolean added, List<Row> rows) implements Page {
      */
     record Row(String username, String name, String email, Optional<String> twoFactor, String editHref) {
 
-        Row {
-            Objects.requireNonNull(username, "username");
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(email, "email");
-            Objects.requireNonNull(twoFactor, "twoFactor");
-            Objects.requireNonNull(editHref, "editHref");
-        }
-
         Map<String, Object> values() {
             return new PageValues().with("username", username).with("name", name).with("email", email)
                     .with("alias", twoFactor.isEmpty()).with("twoFactor", twoFactor).with("editHref", editHref).map();
@@ -44,17 +35,8 @@ record AdministratorsPage(boolean added, List<Row> rows) implements Page {
     }
 
     @Override
-    public String title() {
-        return "Administrators";
-    }
-
-    @Override
-    public Template template() {
-        return TEMPLATE;
-    }
-
-    @Override
-    public Map<String, Object> values() {
-        return new PageValues().with("added", added).with("rows", rows.stream().map(Row::values).toList()).map();
+    public Content content() {
+        return new Content("Administrators", TEMPLATE,
+                new PageValues().with("added", added).with("rows", rows.stream().map(Row::values).toList()).map());
     }
 }

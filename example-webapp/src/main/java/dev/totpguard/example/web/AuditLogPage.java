@@ -19,17 +19,11 @@ record AuditLogPage(int shown, List<AuditEntry> entries) implements Page {
     }
 
     @Override
-    public String title() {
-        return "Audit Log";
+    public Content content() {
+        return new Content("Audit Log", TEMPLATE, values());
     }
 
-    @Override
-    public Template template() {
-        return TEMPLATE;
-    }
-
-    @Override
-    public Map<String, Object> values() {
+    private Map<String, Object> values() {
         List<Map<String, Object>> rows = entries.stream().map(entry -> new PageValues()
                 .with("time", Format.time(entry.time()))
                 .with("action", entry.action())

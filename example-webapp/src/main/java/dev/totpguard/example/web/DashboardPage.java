@@ -2,7 +2,6 @@ package dev.totpguard.example.web;
 
 import dev.totpguard.internal.template.Template;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The page after login ({@code dashboard.html}): where to go, and the signed-in administrator's own two-factor
@@ -16,24 +15,9 @@ record DashboardPage(String administrator, String twoFactor, String manageHref) 
 
     private static final Template TEMPLATE = Template.load(DashboardPage.class, "dashboard.html");
 
-    DashboardPage {
-        Objects.requireNonNull(administrator, "administrator");
-        Objects.requireNonNull(twoFactor, "twoFactor");
-        Objects.requireNonNull(manageHref, "manageHref");
-    }
-
     @Override
-    public String title() {
-        return "Dashboard";
-    }
-
-    @Override
-    public Template template() {
-        return TEMPLATE;
-    }
-
-    @Override
-    public Map<String, Object> values() {
-        return new PageValues().with("administrator", administrator).with("twoFactor", twoFactor).with("manageHref", manageHref).map();
+    public Content content() {
+        return new Content("Dashboard", TEMPLATE,
+                new PageValues().with("administrator", administrator).with("twoFactor", twoFactor).with("manageHref", manageHref).map());
     }
 }

@@ -4,7 +4,6 @@ import dev.totpguard.TwoFactorStatus.State;
 import dev.totpguard.internal.template.Template;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -33,49 +32,18 @@ record EditAdministratorPage(String username, String name, String email, Optiona
      */
     record TwoFactor(boolean own, State state, Optional<Instant> confirmedAt, Optional<Instant> lockedUntil,
                      int recoveryCodesLeft, Optional<PendingEnrollment> pending) {
-
-        TwoFactor {
-            Objects.requireNonNull(state, "state");
-            Objects.requireNonNull(confirmedAt, "confirmedAt");
-            Objects.requireNonNull(lockedUntil, "lockedUntil");
-            Objects.requireNonNull(pending, "pending");
-        }
     }
 
     /** What the owner needs to add the account to an authenticator app. */
     record PendingEnrollment(String qrDataUri, String issuer, String account, String groupedKey) {
-
-        PendingEnrollment {
-            Objects.requireNonNull(qrDataUri, "qrDataUri");
-            Objects.requireNonNull(issuer, "issuer");
-            Objects.requireNonNull(account, "account");
-            Objects.requireNonNull(groupedKey, "groupedKey");
-        }
-    }
-
-    EditAdministratorPage {
-        Objects.requireNonNull(username, "username");
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(email, "email");
-        Objects.requireNonNull(notice, "notice");
-        Objects.requireNonNull(problem, "problem");
-        Objects.requireNonNull(twoFactor, "twoFactor");
-        Objects.requireNonNull(editHref, "editHref");
-        Objects.requireNonNull(resetHref, "resetHref");
     }
 
     @Override
-    public String title() {
-        return "Edit Administrator: " + username;
+    public Content content() {
+        return new Content("Edit Administrator: " + username, TEMPLATE, values());
     }
 
-    @Override
-    public Template template() {
-        return TEMPLATE;
-    }
-
-    @Override
-    public Map<String, Object> values() {
+    private Map<String, Object> values() {
         boolean own = twoFactor.own();
         State state = twoFactor.state();
         boolean locked = twoFactor.lockedUntil().isPresent();

@@ -18,21 +18,11 @@ record HelpPage() implements Page {
 
     /** The help section, for other pages to include. */
     static SafeHtml section() {
-        return TEMPLATE.render(new HelpPage().values());
+        return TEMPLATE.render(new HelpPage().content().values());
     }
 
     @Override
-    public String title() {
-        return "Help";
-    }
-
-    @Override
-    public Template template() {
-        return TEMPLATE;
-    }
-
-    @Override
-    public Map<String, Object> values() {
-        return Map.of("authenticatorApps", AUTHENTICATOR_APPS);
+    public Content content() {
+        return new Content("Help", TEMPLATE, Map.of("authenticatorApps", AUTHENTICATOR_APPS));
     }
 }

@@ -15,17 +15,8 @@ record LoginPage(boolean failed, boolean signedOut, boolean withCode) implements
     private static final Template TEMPLATE = Template.load(LoginPage.class, "login.html");
 
     @Override
-    public String title() {
-        return "Administrator Login";
-    }
-
-    @Override
-    public Template template() {
-        return TEMPLATE;
-    }
-
-    @Override
-    public Map<String, Object> values() {
-        return new PageValues().with("failed", failed).with("signedOut", signedOut).with("withCode", withCode).map();
+    public Content content() {
+        return new Content("Administrator Login", TEMPLATE,
+                new PageValues().with("failed", failed).with("signedOut", signedOut).with("withCode", withCode).map());
     }
 }

@@ -2,7 +2,6 @@ package dev.totpguard.example.web;
 
 import dev.totpguard.internal.template.Template;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -15,17 +14,6 @@ record MessagePage(String title, String message, Optional<Link> back) implements
 
     /** A link: its target and its text. */
     record Link(String href, String text) {
-
-        Link {
-            Objects.requireNonNull(href, "href");
-            Objects.requireNonNull(text, "text");
-        }
-    }
-
-    MessagePage {
-        Objects.requireNonNull(title, "title");
-        Objects.requireNonNull(message, "message");
-        Objects.requireNonNull(back, "back");
     }
 
     MessagePage(String title, String message) {
@@ -37,14 +25,10 @@ record MessagePage(String title, String message, Optional<Link> back) implements
     }
 
     @Override
-    public Template template() {
-        return TEMPLATE;
-    }
-
-    @Override
-    public Map<String, Object> values() {
-        return new PageValues().with("message", message)
+    public Content content() {
+        return new Content(title, TEMPLATE,
+                new PageValues().with("message", message)
                 .with("back", back.map(link -> new PageValues().with("href", link.href()).with("text", link.text()).map()))
-                .map();
+                .map());
     }
 }

@@ -2,7 +2,6 @@ package dev.totpguard.example.web;
 
 import dev.totpguard.internal.template.Template;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -16,26 +15,10 @@ record NewAdministratorPage(String username, String name, String email, Optional
 
     private static final Template TEMPLATE = Template.load(NewAdministratorPage.class, "new-administrator.html");
 
-    NewAdministratorPage {
-        Objects.requireNonNull(username, "username");
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(email, "email");
-        Objects.requireNonNull(problem, "problem");
-    }
-
     @Override
-    public String title() {
-        return "Add New Administrator";
-    }
-
-    @Override
-    public Template template() {
-        return TEMPLATE;
-    }
-
-    @Override
-    public Map<String, Object> values() {
-        return new PageValues().with("username", username).with("name", name).with("email", email).with("problem", problem)
-                .with("minPasswordLength", minPasswordLength).map();
+    public Content content() {
+        return new Content("Add New Administrator", TEMPLATE,
+                new PageValues().with("username", username).with("name", name).with("email", email).with("problem", problem)
+                .with("minPasswordLength", minPasswordLength).map());
     }
 }

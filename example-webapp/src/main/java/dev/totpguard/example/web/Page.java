@@ -1,23 +1,35 @@
 package dev.totpguard.example.web;
 
 import dev.totpguard.internal.template.Template;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * The typed model of one page's body: its title, its template (a resource beside this class) and the values the
- * template reads. {@link Pages} renders the body with these values and the site's ({@code {{link.NAME}}},
- * {@code {{csrfField}}}), then puts it into the layout. The template escapes every value; a model never holds
- * markup other than a rendered template. Implementations are immutable records (or enum constants).
+ * The typed model of one page's body. {@link Pages} renders its {@link #content()} (the body template, with the
+ * page's values and the site's: {@code {{context}}}, {@code {{link.NAME}}}, {@code {{csrfField}}}) and puts it into
+ * the layout. The template escapes every value; a model never holds markup other than a rendered template.
+ * Implementations are immutable records, one per page, each with its template in a resource beside this class.
  */
 sealed interface Page permits AdministratorsPage, AuditLogPage, DashboardPage, EditAdministratorPage, HelpPage,
         LoginPage, MenuPage, MessagePage, NewAdministratorPage, RecoveryCodesPage, ResetConfirmationPage,
         SecuritySettingsPage {
 
-    /** The page's heading and the first part of its {@code <title>}. */
-    String title();
+    /** The page's title, its template and the values the template reads. */
+    Content content();
 
-    Template template();
+    /**
+     * What a page renders.
+     *
+     * @param title the page's heading and the first part of its {@code <title>}
+     * @param values by name ({@link PageValues}); a name the template uses must be present, its value may be null
+     */
+    record Content(String title, Template template, Map<String, Object> values) {
 
-    /** The values the template reads, by name; a name the template uses must be present (its value may be null). */
-    Map<String, Object> values();
+        public Content {
+            Objects.requireNonNull(title, "title");
+            Objects.requireNonNull(template, "template");
+            values = Collections.unmodifiableMap(values);
+        }
+    }
 }

@@ -81,8 +81,9 @@ final class Pages {
         csrfToken.ifPresent(token -> site.put("csrfField",
                 CSRF_FIELD.render(Map.of("parameter", CsrfProtection.PARAMETER, "token", token))));
 
+        Page.Content content = page.content();
         Map<String, Object> bodyValues = new HashMap<>(site);
-        page.values().forEach((name, value) -> {
+        content.values().forEach((name, value) -> {
             if (bodyValues.containsKey(name)) {
                 throw new IllegalArgumentException(page.getClass().getSimpleName() + " value " + name + " hides the site's");
             }
@@ -91,8 +92,8 @@ final class Pages {
 
         Map<String, Object> layout = new HashMap<>(site);
         layout.put("site", SITE);
-        layout.put("title", page.title());
-        layout.put("body", page.template().render(bodyValues));
+        layout.put("title", content.title());
+        layout.put("body", content.template().render(bodyValues));
         layout.put("navigation", frame.navigation());
         layout.put("user", frame.user().orElse(null));
         layout.put("passwordOnly", frame.passwordOnly());

@@ -2,7 +2,7 @@ package dev.totpguard.example.web;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +34,12 @@ final class Paths {
      */
     static final List<String> PRIVILEGED = List.of(NEW_ADMINISTRATOR, TWO_FACTOR + "reset", TWO_FACTOR + "unlock", SECURITY_SETTINGS);
 
+    /** The pages that {@link #links} names, by the name the templates use. */
+    private static final Map<String, String> LINKED = Map.ofEntries(Map.entry("login", LOGIN), Map.entry("logout", LOGOUT),
+            Map.entry("admin", ADMIN), Map.entry("setup", SETUP), Map.entry("staff", STAFF), Map.entry("administrators", ADMINISTRATORS),
+            Map.entry("newAdministrator", NEW_ADMINISTRATOR), Map.entry("twoFactor", TWO_FACTOR), Map.entry("auditLog", AUDIT_LOG),
+            Map.entry("securitySettings", SECURITY_SETTINGS), Map.entry("help", HELP), Map.entry("stylesheet", STYLESHEET));
+
     /** The anchor of the "Two-Factor Authentication" section on the Edit page. */
     static final String TWO_FACTOR_ANCHOR = "two-factor";
 
@@ -63,19 +69,8 @@ final class Paths {
      * front, so the templates name a page instead of spelling its path.
      */
     static Map<String, String> links(String contextPath) {
-        Map<String, String> links = new LinkedHashMap<>();
-        links.put("link.login", contextPath + LOGIN);
-        links.put("link.logout", contextPath + LOGOUT);
-        links.put("link.admin", contextPath + ADMIN);
-        links.put("link.setup", contextPath + SETUP);
-        links.put("link.staff", contextPath + STAFF);
-        links.put("link.administrators", contextPath + ADMINISTRATORS);
-        links.put("link.newAdministrator", contextPath + NEW_ADMINISTRATOR);
-        links.put("link.twoFactor", contextPath + TWO_FACTOR);
-        links.put("link.auditLog", contextPath + AUDIT_LOG);
-        links.put("link.securitySettings", contextPath + SECURITY_SETTINGS);
-        links.put("link.help", contextPath + HELP);
-        links.put("link.stylesheet", contextPath + STYLESHEET);
+        Map<String, String> links = new HashMap<>();
+        LINKED.forEach((name, path) -> links.put("link." + name, contextPath + path));
         return links;
     }
 

@@ -3,7 +3,6 @@ package dev.totpguard.example.web;
 import dev.totpguard.internal.template.Template;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Shows freshly made recovery codes, once ({@code recovery-codes.html}): they are stored only as hashes, so this
@@ -18,10 +17,7 @@ record RecoveryCodesPage(String title, String intro, List<String> codes, String 
     private static final Template TEMPLATE = Template.load(RecoveryCodesPage.class, "recovery-codes.html");
 
     RecoveryCodesPage {
-        Objects.requireNonNull(title, "title");
-        Objects.requireNonNull(intro, "intro");
         codes = List.copyOf(codes);
-        Objects.requireNonNull(savedHref, "savedHref");
     }
 
     /** The page for the signed-in administrator {@code user}, leading back to their own section. */
@@ -32,12 +28,8 @@ record RecoveryCodesPage(String title, String intro, List<String> codes, String 
     }
 
     @Override
-    public Template template() {
-        return TEMPLATE;
-    }
-
-    @Override
-    public Map<String, Object> values() {
-        return new PageValues().with("intro", intro).with("codes", codes).with("savedHref", savedHref).map();
+    public Content content() {
+        return new Content(title, TEMPLATE,
+                new PageValues().with("intro", intro).with("codes", codes).with("savedHref", savedHref).map());
     }
 }

@@ -2,7 +2,6 @@ package dev.totpguard.example.web;
 
 import dev.totpguard.internal.template.Template;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The confirmation of "Disable" for another administrator's second factor ({@code reset-confirmation.html}): the
@@ -15,23 +14,9 @@ record ResetConfirmationPage(String username, String cancelHref) implements Page
 
     private static final Template TEMPLATE = Template.load(ResetConfirmationPage.class, "reset-confirmation.html");
 
-    ResetConfirmationPage {
-        Objects.requireNonNull(username, "username");
-        Objects.requireNonNull(cancelHref, "cancelHref");
-    }
-
     @Override
-    public String title() {
-        return "Disable two-factor authentication";
-    }
-
-    @Override
-    public Template template() {
-        return TEMPLATE;
-    }
-
-    @Override
-    public Map<String, Object> values() {
-        return new PageValues().with("username", username).with("cancelHref", cancelHref).map();
+    public Content content() {
+        return new Content("Disable two-factor authentication", TEMPLATE,
+                new PageValues().with("username", username).with("cancelHref", cancelHref).map());
     }
 }

@@ -15,17 +15,7 @@ record SecuritySettingsPage(boolean saved, boolean required) implements Page {
     private static final Template TEMPLATE = Template.load(SecuritySettingsPage.class, "security-settings.html");
 
     @Override
-    public String title() {
-        return "Security Settings";
-    }
-
-    @Override
-    public Template template() {
-        return TEMPLATE;
-    }
-
-    @Override
-    public Map<String, Object> values() {
-        return new PageValues().with("saved", saved).with("required", required).map();
+    public Content content() {
+        return new Content("Security Settings", TEMPLATE, new PageValues().with("saved", saved).with("required", required).map());
     }
 }

@@ -79,7 +79,7 @@ class PagesTest {
         // A quote in a value would end the attribute early and leave the rest as attributes of their own.
         document.getAllElements().forEach(element -> element.attributes().forEach(attribute ->
                 assertTrue(attribute.getKey().matches("[a-z-]+"), "attribute " + attribute.getKey() + " in " + element)));
-        assertEquals(page.title() + " - " + Pages.SITE, document.title());
+        assertEquals(page.content().title() + " - " + Pages.SITE, document.title());
         assertEquals(HOSTILE, document.selectFirst("input[name=totpguard_csrf]").attr("value"));
         assertEquals(HOSTILE, document.selectFirst(".signout strong").text());
     }
