@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.ResourceBundle;
 
 /**
- * The pages of {@link TotpServerAuthModule}: the filter's layout, style sheet, texts and headers (core's {@link PageLayout} and
- * {@link Messages}, keys {@code sam.*} and {@code message.*}) around the module's own form ({@code pages/form.html}
- * beside this class), every value escaped by the template. Nothing the client sent is ever shown. Immutable and thread-safe.
+ * The pages of {@link TotpServerAuthModule}: the filter's layout, style sheet, texts and headers (core's
+ * {@link PageLayout} and {@link Messages}, keys {@code sam.*} and {@code message.*}) around the module's own form
+ * ({@code pages/form.html} beside this class), every value escaped by the template. Nothing the client sent is ever
+ * shown. Immutable and thread-safe.
  */
 final class Pages {
 

@@ -47,7 +47,6 @@ class CsrfCheckTest {
         "-,                   null,                        false",
         "cross-site,          null,                        false",
         "-,                   https://app.example:8443/x,  false",
-        "-,                   http://app.example:8443,     false",
         "-,                   app.example:8443,            false",
     })
     void aValidTokenFromAnotherSiteIsRefused(String fetchSite, String origin, boolean accepted) {
