@@ -97,15 +97,22 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
 
         @Override
         public Map<String, Object> values(ResourceBundle bundle, Pages.Context context) {
-            return Map.of("qrDataUri", qrDataUri, "key", groupedKey, "issuer", issuer, "account", account,
-                    "qrAlt", Messages.text(bundle, "enroll.qr.alt", issuer, account),
-                    "type", Messages.text(bundle, "enroll.type.value", context.digits(), context.periodSeconds(),
-                            context.algorithm()));
+            Map<String, Object> values = new HashMap<>(attributes());
+            values.put("qrAlt", Messages.text(bundle, "enroll.qr.alt", issuer, account));
+            values.put("type", Messages.text(bundle, "enroll.type.value", context.digits(), context.periodSeconds(),
+                    context.algorithm()));
+            return values;
         }
 
         @Override
         public Map<String, Object> attributes() {
-            return Map.of("qrDataUri", qrDataUri, "key", groupedKey, "issuer", issuer, "account", account);
+            // Not Map.of: a value may be null (an issuer the policy leaves out).
+            Map<String, Object> attributes = new HashMap<>();
+            attributes.put("qrDataUri", qrDataUri);
+            attributes.put("key", groupedKey);
+            attributes.put("issuer", issuer);
+            attributes.put("account", account);
+            return attributes;
         }
 
         /** Hides the key and the QR code, which holds it. */
