@@ -147,7 +147,7 @@ public final class TotpGuardSettings {
      * never, which leaves a stolen session valid for as long as the container keeps it.
      */
     public static final String FILTER_MAX_AGE = "totpguard.filter.max-age";
-    /** Base name of the ResourceBundle with the pages' texts. Default {@code dev.totpguard.filter.messages}. */
+    /** Base name of the ResourceBundle with the pages' texts. Default {@code dev.totpguard.internal.web.messages}. */
     public static final String FILTER_MESSAGES = "totpguard.filter.messages";
     /**
      * The languages the pages' bundle has, as comma-separated language tags, the first the default (e.g.

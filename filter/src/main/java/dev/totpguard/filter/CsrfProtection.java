@@ -2,17 +2,16 @@ package dev.totpguard.filter;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import dev.totpguard.internal.web.CsrfCheck;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Objects;
 
 /**
  * Cross-site request forgery defence (OWASP CSRF Prevention Cheat Sheet: synchronizer token, plus the Fetch
  * Metadata and Origin checks as defence in depth; NIST SP 800-63B section 7.1: the verifier checks a session
- * secret in the POST body). The filter protects its own forms with it; an application can protect the forms it
- * shows next to them with the same checks, under a session attribute of its own.
+ * secret in the POST body). The filter protects its own forms with it, and the Jakarta Authentication module's forms
+ * use the same checks; an application can protect the forms it shows next to them with the same checks, under a
+ * session attribute of its own.
  *
  * <p>One token per session, 256 bits from {@link SecureRandom}, kept in the session ({@link #renew} replaces it,
  * as the filter does after each successful second factor). A state-changing request is accepted only if its
@@ -31,8 +30,6 @@ public final class CsrfProtection {
 
     /** The session attribute under which the filter keeps the token of its own forms. */
     static final String FILTER_SESSION_ATTRIBUTE = "dev.totpguard.filter.csrf";
-
-    private static final int TOKEN_BYTES = 32;
 
     private final String sessionAttribute;
     private final SecureRandom random;
@@ -60,9 +57,7 @@ public final class CsrfProtection {
 
     /** Replaces the session's token, e.g. after the privilege level changed; forms shown before stop working. */
     public String renew(HttpSession session) {
-        byte[] bytes = new byte[TOKEN_BYTES];
-        random.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String token = CsrfCheck.newToken(random);
         session.setAttribute(sessionAttribute, token);
         return token;
     }
@@ -84,61 +79,14 @@ public final class CsrfProtection {
             // shows the exception's stack trace by default (found by HostileInputIT).
             return false;
         }
-        if (!isSameSite(request)) {
-            return false;
-        }
         HttpSession session = request.getSession(false);
-        Object expected = session == null ? null : session.getAttribute(sessionAttribute);
-        if (!(expected instanceof String) || given == null) {
-            return false;
-        }
-        // Constant-time: the time taken must not tell how many leading characters of a guess were right.
-        return MessageDigest.isEqual(((String) expected).getBytes(StandardCharsets.US_ASCII),
-                given.getBytes(StandardCharsets.UTF_8));
+        return CsrfCheck.isValid(session == null ? null : session.getAttribute(sessionAttribute),
+                checkOf(request, given));
     }
 
-    /**
-     * Browsers send {@code Sec-Fetch-Site} and {@code Origin} with every cross-site POST and cannot be made
-     * to forge them; a request without them (an old browser, a script) still has to pass the token check.
-     */
-    static boolean isSameSite(HttpServletRequest request) {
-        String fetchSite = request.getHeader("Sec-Fetch-Site");
-        if (fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none")) {
-            return false;
-        }
-        String origin = request.getHeader("Origin");
-        if (origin == null) {
-            return true;
-        }
-        // The filter's pages are sent with "Referrer-Policy: no-referrer", and for a form posted from such a page
-        // browsers serialise the Origin as "null" (Fetch standard). Sec-Fetch-Site is set by the browser and cannot
-        // be forged by a page, so "null" together with "same-origin" is this server's own form; the token is still
-        // required. "null" from anywhere else (sandboxed frames, cross-site redirects) stays refused.
-        if (origin.equals("null") && "same-origin".equals(fetchSite)) {
-            return true;
-        }
-        return isThisServer(origin, request);
-    }
-
-    private static boolean isThisServer(String origin, HttpServletRequest request) {
-        int schemeEnd = origin.indexOf("://");
-        if (schemeEnd <= 0) {
-            // Includes the literal "null" that sandboxed frames and some redirects send.
-            return false;
-        }
-        String authority = origin.substring(schemeEnd + 3);
-        if (authority.isEmpty() || authority.indexOf('/') >= 0) {
-            return false;
-        }
-        String host = request.getHeader("Host");
-        if (host != null && authority.equalsIgnoreCase(host)) {
-            return true;
-        }
-        String scheme = origin.substring(0, schemeEnd);
-        int port = request.getServerPort();
-        boolean defaultPort = (scheme.equalsIgnoreCase("http") && port == 80)
-                || (scheme.equalsIgnoreCase("https") && port == 443);
-        String server = defaultPort ? request.getServerName() : request.getServerName() + ':' + port;
-        return scheme.equalsIgnoreCase(request.getScheme()) && authority.equalsIgnoreCase(server);
+    /** What {@link CsrfCheck} needs to know about {@code request}, with {@code token} the token it carries. */
+    static CsrfCheck.Request checkOf(HttpServletRequest request, String token) {
+        return new CsrfCheck.Request(token, request.getHeader("Sec-Fetch-Site"), request.getHeader("Origin"),
+                request.getHeader("Host"), request.getScheme(), request.getServerName(), request.getServerPort());
     }
 }

@@ -58,24 +58,38 @@ final class FilterCore {
     }
 
     /**
-     * The session's verified marker if it belongs to {@code user}'s current login (same user, same session id,
-     * see {@link SessionState.Verified}), is not older than the maximum age and the account's sessions were not
-     * revoked since (or the store cannot tell); otherwise {@code null}.
-     * Step-up freshness is checked separately, per path.
+     * The one rule of "verified and fresh": a second factor checked at {@code verifiedAtMillis} (a session's marker or
+     * a JAAS login's {@code TotpVerifiedPrincipal}) is fresh within the maximum age and, on a step-up path (the
+     * filter's own pages never are: pass {@code null} for both paths), within the step-up age. Allocates nothing: it
+     * runs on every verified request.
+     */
+    boolean isFresh(long verifiedAtMillis, String servletPath, String pathInfo) {
+        long age = clock.millis() - verifiedAtMillis;
+        if (maxAgeMillis > 0 && age > maxAgeMillis) {
+            return false;
+        }
+        return age <= stepUpMaxAgeMillis || servletPath == null || settings.stepUpPaths().isEmpty()
+                || !settings.stepUpPaths().matches(servletPath, pathInfo);
+    }
+
+    /**
+     * The session's verified marker if it belongs to {@code user}'s current login (same user, same session id, see
+     * {@link SessionState.Verified}), fresh or not, else {@code null}. Reads the session only and allocates nothing.
+     */
+    static SessionState.Verified verifiedFor(HttpSession session, String user) {
+        Object marker = session == null ? null : session.getAttribute(SessionState.VERIFIED);
+        return marker instanceof SessionState.Verified && ((SessionState.Verified) marker).belongsTo(user, session.getId())
+                ? (SessionState.Verified) marker : null;
+    }
+
+    /**
+     * For the filter's pages: the session's verified marker if it belongs to {@code user}'s current login
+     * ({@link #verifiedFor}), is {@linkplain #isFresh fresh} and the account's sessions were not revoked since (or the
+     * store cannot tell); otherwise {@code null}. The gate applies the same rule per path, with step-up.
      */
     SessionState.Verified verifiedMarker(HttpSession session, String user) {
-        if (session == null) {
-            return null;
-        }
-        Object marker = session.getAttribute(SessionState.VERIFIED);
-        if (!(marker instanceof SessionState.Verified)) {
-            return null;
-        }
-        SessionState.Verified verified = (SessionState.Verified) marker;
-        if (!verified.belongsTo(user, session.getId())) {
-            return null;
-        }
-        if (maxAgeMillis > 0 && clock.millis() - verified.verifiedAtMillis() > maxAgeMillis) {
+        SessionState.Verified verified = verifiedFor(session, user);
+        if (verified == null || !isFresh(verified.verifiedAtMillis(), null, null)) {
             return null;
         }
         try {
@@ -378,7 +392,7 @@ final class FilterCore {
         String token = session == null ? null : csrf.token(session);
         TotpParameters parameters = service.policy().parameters();
         return new Pages.Context(user, token, HostCsrfToken.of(request), parameters.digits(), parameters.periodSeconds(),
-                parameters.algorithm().uriName());
+                parameters.algorithm().uriName(), pages.pagesUrl(request));
     }
 
     void render(HttpServletRequest request, HttpServletResponse response, Page page, String user)
@@ -411,9 +425,8 @@ final class FilterCore {
             return;
         }
         LOG.log(Level.WARNING, "Credential store unavailable; refusing the request (HTTP 503)", cause);
-        Page page = Page.of(PageKind.UNAVAILABLE).status(HttpServletResponse.SC_SERVICE_UNAVAILABLE).build();
         response.setHeader("Retry-After", "60");
-        pages.render(request, response, page, context(request, user));
+        pages.render(request, response, new Page.Unavailable(), context(request, user));
     }
 
     /**
@@ -425,13 +438,13 @@ final class FilterCore {
         LOG.log(Level.WARNING, "Refused user name {0}: another spelling of an account enrolled under a different name (HTTP 403)",
                 user);
         if (!response.isCommitted()) {
-            pages.render(request, response, Page.message(HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
+            pages.render(request, response, new Page.Message(HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
                     "message.forbidden.alias"), context(request, user));
         }
     }
 
     void message(HttpServletRequest request, HttpServletResponse response, int status, String titleKey,
             String textKey) throws IOException, ServletException {
-        pages.render(request, response, Page.message(status, titleKey, textKey), context(request, null));
+        pages.render(request, response, new Page.Message(status, titleKey, textKey), context(request, null));
     }
 }

@@ -40,7 +40,7 @@ final class FilterSettings {
 
     static final String FILTER_PREFIX = "totpguard.filter.";
 
-    static final String DEFAULT_MESSAGES = "dev.totpguard.filter.messages";
+    static final String DEFAULT_MESSAGES = dev.totpguard.internal.web.Messages.DEFAULT_BASE_NAME;
 
     static final String AFTER = TotpGuardSettings.FILTER_AFTER;
 

@@ -66,14 +66,10 @@ final class Gate {
         }
         HttpSession session = request.getSession(false);
         if (session != null) {
-            SessionState.Verified verified = null;
-            Object marker = session.getAttribute(SessionState.VERIFIED);
-            if (marker instanceof SessionState.Verified) {
-                SessionState.Verified candidate = (SessionState.Verified) marker;
-                // Same user, same login (the session id the code was accepted under): see SessionState.Verified.
-                if (candidate.belongsTo(user, session.getId()) && isFresh(candidate.verifiedAtMillis(), servletPath, pathInfo)) {
-                    verified = candidate;
-                }
+            // Same user, same login (the session id the code was accepted under): see SessionState.Verified.
+            SessionState.Verified verified = FilterCore.verifiedFor(session, user);
+            if (verified != null && !core.isFresh(verified.verifiedAtMillis(), servletPath, pathInfo)) {
+                verified = null;
             }
             boolean current;
             try {
@@ -99,16 +95,6 @@ final class Gate {
         decide(request, response, chain, type, servletPath, pathInfo, user, session);
     }
 
-    /** Within the maximum age, and within the step-up age if this is a step-up path. Allocates nothing. */
-    private boolean isFresh(long verifiedAtMillis, String servletPath, String pathInfo) {
-        long age = core.clock.millis() - verifiedAtMillis;
-        if (core.maxAgeMillis > 0 && age > core.maxAgeMillis) {
-            return false;
-        }
-        return age <= core.stepUpMaxAgeMillis || core.settings.stepUpPaths().isEmpty()
-                || !core.settings.stepUpPaths().matches(servletPath, pathInfo);
-    }
-
     private void decide(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
             DispatcherType type, String servletPath, String pathInfo, String user, HttpSession session)
             throws IOException, ServletException {
@@ -127,7 +113,7 @@ final class Gate {
             }
         }
         TotpVerifiedPrincipal principal = LoginPrincipals.verified(request, user);
-        if (principal != null && isFresh(principal.verifiedAt().toEpochMilli(), servletPath, pathInfo)) {
+        if (principal != null && core.isFresh(principal.verifiedAt().toEpochMilli(), servletPath, pathInfo)) {
             long sessionsValidAfter;
             try {
                 sessionsValidAfter = core.service.sessionsValidAfter(user);
@@ -158,9 +144,9 @@ final class Gate {
             return;
         }
         if (status.isActive()) {
-            sendToSecondFactor(request, response, type, user, Pages.TOKEN);
+            sendToSecondFactor(request, response, type, user, Route.TOKEN);
         } else if (core.mustEnroll(request, user)) {
-            sendToSecondFactor(request, response, type, user, Pages.ENROLL);
+            sendToSecondFactor(request, response, type, user, Route.ENROLL);
         } else {
             chain.doFilter(request, response);
         }
@@ -186,7 +172,7 @@ final class Gate {
     }
 
     private void sendToSecondFactor(HttpServletRequest request, HttpServletResponse response, DispatcherType type,
-            String user, String page) throws IOException, ServletException {
+            String user, Route page) throws IOException, ServletException {
         if (type == DispatcherType.INCLUDE || response.isCommitted()) {
             // An included resource cannot set a status or a header; the protected part is simply left out.
             return;

@@ -1,192 +1,238 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.internal.web.Messages;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
+import java.util.ResourceBundle;
 
 /**
- * What one filter page shows: its kind, HTTP status, an optional message (a bundle key with arguments)
- * and the data of that kind of page. Built per response, never stored. {@link #toString()} leaves out the
- * enrollment key and the recovery codes. Immutable.
+ * What one filter page shows: one record per page, each with the data of its template
+ * ({@code pages/<kind>.html} beside {@link Pages}) and of the request attributes a replacement page gets. Built per
+ * response, never stored. No {@code toString()} shows an enrollment key or a recovery code. Immutable.
  */
-final class Page {
+sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes, Page.Manage, Page.Unavailable,
+        Page.Message {
 
-    private final PageKind kind;
-    private final int status;
-    private final String titleKey;
-    private final String messageKey;
-    private final Object[] messageArgs;
-    private final Duration retryAfter;
-    private final String qrDataUri;
-    private final String groupedKey;
-    private final String issuer;
-    private final String account;
-    private final List<String> recoveryCodes;
-    private final String continueUrl;
-    private final boolean active;
-    private final int recoveryCodesLeft;
-    private final boolean disableAllowed;
+    /** Which page; also the name of its template and of its replacement setting. */
+    PageKind kind();
 
-    private Page(Builder builder) {
-        this.kind = builder.kind;
-        this.status = builder.status;
-        this.titleKey = builder.titleKey;
-        this.messageKey = builder.messageKey;
-        this.messageArgs = builder.messageArgs;
-        this.retryAfter = builder.retryAfter;
-        this.qrDataUri = builder.qrDataUri;
-        this.groupedKey = builder.groupedKey;
-        this.issuer = builder.issuer;
-        this.account = builder.account;
-        this.recoveryCodes = builder.recoveryCodes;
-        this.continueUrl = builder.continueUrl;
-        this.active = builder.active;
-        this.recoveryCodesLeft = builder.recoveryCodesLeft;
-        this.disableAllowed = builder.disableAllowed;
+    /** The status, the notice above the page and the {@code Retry-After}. */
+    Reply reply();
+
+    /** The bundle key of the title. */
+    default String titleKey() {
+        return kind().key() + ".title";
     }
 
-    static Builder of(PageKind kind) {
-        return new Builder(kind);
+    /**
+     * The values of this page's own template, beyond the ones every page has (see {@link Pages}); plain values, which
+     * the template escapes.
+     */
+    default Map<String, Object> values(ResourceBundle bundle, Pages.Context context) {
+        return Map.of();
     }
 
-    /** A short page with a title and one sentence, e.g. a 403 for a missing CSRF token. */
-    static Page message(int status, String titleKey, String textKey) {
-        return of(PageKind.MESSAGE).status(status).title(titleKey).message(textKey).build();
+    /** This page's data for a replacement page, as request attributes {@code totpguard.<name>}. */
+    default Map<String, Object> attributes() {
+        return Map.of();
     }
 
-    PageKind kind() {
-        return kind;
-    }
+    /**
+     * The status of a page, an optional notice (a bundle key with arguments; a {@link Duration} reads as "2 minutes")
+     * and, for a lockout, how long until codes are checked again.
+     */
+    record Reply(int status, String messageKey, List<Object> messageArgs, Duration retryAfter) {
 
-    int status() {
-        return status;
-    }
+        static final Reply OK = new Reply(200, null, List.of(), null);
 
-    /** The bundle key of the title; {@code null} means the kind's own title. */
-    String titleKey() {
-        return titleKey;
-    }
-
-    /** A bundle key, or {@code null} for no message. */
-    String messageKey() {
-        return messageKey;
-    }
-
-    Object[] messageArgs() {
-        return messageArgs.clone();
-    }
-
-    /** For a lockout: how long until codes are checked again, else {@code null}. */
-    Duration retryAfter() {
-        return retryAfter;
-    }
-
-    String qrDataUri() {
-        return qrDataUri;
-    }
-
-    String groupedKey() {
-        return groupedKey;
-    }
-
-    String issuer() {
-        return issuer;
-    }
-
-    String account() {
-        return account;
-    }
-
-    List<String> recoveryCodes() {
-        return recoveryCodes;
-    }
-
-    String continueUrl() {
-        return continueUrl;
-    }
-
-    boolean active() {
-        return active;
-    }
-
-    int recoveryCodesLeft() {
-        return recoveryCodesLeft;
-    }
-
-    boolean disableAllowed() {
-        return disableAllowed;
-    }
-
-    @Override
-    public String toString() {
-        return "Page[" + kind + ", " + status + (messageKey == null ? "" : ", " + messageKey) + "]";
-    }
-
-    static final class Builder {
-        private final PageKind kind;
-        private int status = 200;
-        private String titleKey;
-        private String messageKey;
-        private Object[] messageArgs = new Object[0];
-        private Duration retryAfter;
-        private String qrDataUri;
-        private String groupedKey;
-        private String issuer;
-        private String account;
-        private List<String> recoveryCodes = List.of();
-        private String continueUrl;
-        private boolean active;
-        private int recoveryCodesLeft;
-        private boolean disableAllowed;
-
-        private Builder(PageKind kind) {
-            this.kind = Objects.requireNonNull(kind, "kind");
+        public Reply {
+            messageArgs = List.copyOf(messageArgs);
         }
 
-        Builder status(int status) {
-            this.status = status;
-            return this;
+        static Reply notice(String key, Object... args) {
+            return new Reply(200, key, List.of(args), null);
         }
 
-        Builder title(String titleKey) {
-            this.titleKey = titleKey;
-            return this;
+        static Reply status(int status, String key) {
+            return new Reply(status, key, List.of(), null);
         }
 
-        Builder message(String key, Object... args) {
-            this.messageKey = key;
-            this.messageArgs = args.clone();
-            return this;
+        /** Too many wrong codes: 429, with the time left in the text and in {@code Retry-After}. */
+        static Reply locked(Duration retryAfter) {
+            return new Reply(429, "token.locked", List.of(retryAfter), retryAfter);
+        }
+    }
+
+    /** Asks for the code from the authenticator app. */
+    record Token(Reply reply) implements Page {
+        @Override
+        public PageKind kind() {
+            return PageKind.TOKEN;
+        }
+    }
+
+    /** Asks for a recovery code instead. */
+    record Recovery(Reply reply) implements Page {
+        @Override
+        public PageKind kind() {
+            return PageKind.RECOVERY;
+        }
+    }
+
+    /** QR code, key for manual entry and a field for the first code. */
+    record Enroll(Reply reply, String qrDataUri, String groupedKey, String issuer, String account) implements Page {
+
+        Enroll(dev.totpguard.Enrollment enrollment, Reply reply) {
+            this(reply, enrollment.qrPngDataUri(), enrollment.groupedKey(), enrollment.issuer(), enrollment.account());
         }
 
-        Builder retryAfter(Duration retryAfter) {
-            this.retryAfter = retryAfter;
-            return this;
+        @Override
+        public PageKind kind() {
+            return PageKind.ENROLL;
         }
 
-        Builder enrollment(String qrDataUri, String groupedKey, String issuer, String account) {
-            this.qrDataUri = qrDataUri;
-            this.groupedKey = groupedKey;
-            this.issuer = issuer;
-            this.account = account;
-            return this;
+        @Override
+        public Map<String, Object> values(ResourceBundle bundle, Pages.Context context) {
+            Map<String, Object> values = new HashMap<>(attributes());
+            values.put("qrAlt", Messages.text(bundle, "enroll.qr.alt", issuer, account));
+            values.put("type", Messages.text(bundle, "enroll.type.value", context.digits(), context.periodSeconds(),
+                    context.algorithm()));
+            return values;
         }
 
-        Builder recoveryCodes(List<String> codes, String continueUrl) {
-            this.recoveryCodes = List.copyOf(codes);
-            this.continueUrl = continueUrl;
-            return this;
+        @Override
+        public Map<String, Object> attributes() {
+            // Not Map.of: a value may be null (an issuer the policy leaves out).
+            Map<String, Object> attributes = new HashMap<>();
+            attributes.put("qrDataUri", qrDataUri);
+            attributes.put("key", groupedKey);
+            attributes.put("issuer", issuer);
+            attributes.put("account", account);
+            return attributes;
         }
 
-        Builder management(boolean active, int recoveryCodesLeft, boolean disableAllowed) {
-            this.active = active;
-            this.recoveryCodesLeft = recoveryCodesLeft;
-            this.disableAllowed = disableAllowed;
-            return this;
+        /** Hides the key and the QR code, which holds it. */
+        @Override
+        public String toString() {
+            return "Page.Enroll[" + reply + ", " + issuer + ", " + account + "]";
+        }
+    }
+
+    /** The new recovery codes, shown once; then on to {@code continueUrl}. */
+    record Codes(String issuer, String account, List<String> recoveryCodes, String continueUrl) implements Page {
+
+        public Codes {
+            recoveryCodes = List.copyOf(recoveryCodes);
         }
 
-        Page build() {
-            return new Page(this);
+        @Override
+        public PageKind kind() {
+            return PageKind.CODES;
+        }
+
+        @Override
+        public Reply reply() {
+            return Reply.OK;
+        }
+
+        @Override
+        public Map<String, Object> values(ResourceBundle bundle, Pages.Context context) {
+            StringBuilder file = new StringBuilder();
+            if (issuer != null) {
+                file.append(Messages.text(bundle, "codes.file.heading", issuer, account)).append("\r\n\r\n");
+            }
+            for (String code : recoveryCodes) {
+                file.append(code).append("\r\n");
+            }
+            Map<String, Object> values = new HashMap<>();
+            values.put("codes", recoveryCodes);
+            values.put("fileHref", "data:text/plain;charset=utf-8,"
+                    + URLEncoder.encode(file.toString(), StandardCharsets.UTF_8).replace("+", "%20"));
+            values.put("continueUrl", continueUrl);
+            return values;
+        }
+
+        @Override
+        public Map<String, Object> attributes() {
+            Map<String, Object> attributes = new HashMap<>();
+            attributes.put("issuer", issuer);
+            attributes.put("account", account);
+            attributes.put("recoveryCodes", recoveryCodes);
+            attributes.put("continueUrl", continueUrl);
+            return attributes;
+        }
+
+        /** Hides the codes. */
+        @Override
+        public String toString() {
+            return "Page.Codes[" + account + ", " + recoveryCodes.size() + " codes]";
+        }
+    }
+
+    /** The user's own settings: new authenticator, new recovery codes, turn off. */
+    record Manage(Reply reply, boolean active, int recoveryCodesLeft, boolean disableAllowed) implements Page {
+
+        /** The changes on the page, each a form that asks for a current code. */
+        private static final List<Route> CHANGES = List.of(Route.REENROLL, Route.REGENERATE, Route.DISABLE);
+
+        @Override
+        public PageKind kind() {
+            return PageKind.MANAGE;
+        }
+
+        @Override
+        public Map<String, Object> values(ResourceBundle bundle, Pages.Context context) {
+            List<Map<String, Object>> sections = new java.util.ArrayList<>();
+            for (Route change : CHANGES) {
+                if (change == Route.DISABLE && !disableAllowed) {
+                    continue;
+                }
+                String name = change.path().substring(1);
+                Map<String, Object> section = new HashMap<>();
+                section.put("name", name);
+                section.put("title", Messages.text(bundle, "manage." + name + ".title"));
+                section.put("note", change == Route.REGENERATE ? Messages.text(bundle, "manage.regenerate.note") : null);
+                section.put("action", context.url(change));
+                section.put("submit", Messages.text(bundle, "manage." + name + ".submit"));
+                sections.add(section);
+            }
+            return Map.of("active", active, "disableAllowed", disableAllowed, "sections", sections,
+                    "activeText", Messages.text(bundle, "manage.active", recoveryCodesLeft));
+        }
+
+        @Override
+        public Map<String, Object> attributes() {
+            return Map.of("active", active, "recoveryCodesLeft", recoveryCodesLeft, "disableAllowed", disableAllowed);
+        }
+    }
+
+    /** The credential store cannot be reached (HTTP 503). */
+    record Unavailable() implements Page {
+        @Override
+        public PageKind kind() {
+            return PageKind.UNAVAILABLE;
+        }
+
+        @Override
+        public Reply reply() {
+            return new Reply(503, null, List.of(), null);
+        }
+    }
+
+    /** A short refusal or notice with a title of its own, e.g. a 403 for a missing CSRF token. */
+    record Message(int status, String titleKey, String textKey) implements Page {
+        @Override
+        public PageKind kind() {
+            return PageKind.MESSAGE;
+        }
+
+        @Override
+        public Reply reply() {
+            return Reply.status(status, textKey);
         }
     }
 }

@@ -11,26 +11,17 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The filter's own pages under {@code totpguard.filter.pages} (default {@code /totpguard}):
+ * Answers the filter's own addresses, the {@link Route}s under {@code totpguard.filter.pages} (default
+ * {@code /totpguard}): the code form and its check, the recovery-code form and its check, the enrollment and its
+ * confirmation (which shows the recovery codes once), the user's own settings and their three changes, signing out.
  *
- * <pre>
- * GET  /token      the code form                  POST /verify      check it (TwoFactorService.verify)
- * GET  /recovery   the recovery-code form         POST /recover     check it (useRecoveryCode)
- * GET  /enroll     QR code, key, first code       POST /confirm     activate; show the recovery codes once
- * GET  /manage     the user's own settings        POST /reenroll    current code -> a new QR code
- *                                                  POST /regenerate  current code -> new recovery codes
- *                                                  POST /disable     current code -> 2FA off (OPTIONAL only)
- *                                                  POST /logout      end the session
- * </pre>
- *
- * Pages answer GET and HEAD only and actions POST only (anything else: 405). Every POST needs the
+ * <p>Pages answer GET and HEAD only and actions POST only (anything else: 405). Every POST needs the
  * session's CSRF token and a same-site origin (else 403 and nothing happens), and a body over 16 KiB is
  * refused (413): unread if it declares its length, after at most 16 KiB + 1 bytes if it is chunked. A user
  * name in a form is never used: the user is always the one the container (or the {@link UserResolver}) signed in, or,
@@ -52,7 +43,7 @@ final class PageRoutes {
         this.core = core;
     }
 
-    void handle(HttpServletRequest request, HttpServletResponse response, DispatcherType type, String route)
+    void handle(HttpServletRequest request, HttpServletResponse response, DispatcherType type, Route route)
             throws IOException, ServletException {
         if (type == DispatcherType.INCLUDE) {
             return;
@@ -68,94 +59,72 @@ final class PageRoutes {
                     "message.bad.request.text");
             return;
         }
-        String method = request.getMethod();
-        boolean read = method.equals("GET") || method.equals("HEAD");
-        boolean post = method.equals("POST");
-        switch (route) {
-            case Pages.TOKEN:
-            case Pages.RECOVERY:
-            case Pages.ENROLL:
-            case Pages.MANAGE:
-                if (!read) {
-                    methodNotAllowed(request, response, "GET, HEAD");
-                } else if (route.equals(Pages.MANAGE)) {
-                    manage(request, response);
-                } else if (route.equals(Pages.ENROLL)) {
-                    enroll(request, response);
-                } else {
-                    codeForm(request, response, route.equals(Pages.TOKEN) ? PageKind.TOKEN : PageKind.RECOVERY);
-                }
-                return;
-            case Pages.VERIFY:
-            case Pages.RECOVER:
-            case Pages.CONFIRM:
-            case Pages.REENROLL:
-            case Pages.REGENERATE:
-            case Pages.DISABLE:
-            case Pages.LOGOUT:
-                if (!post) {
-                    // A state-changing action never runs on a GET, which links, images and prefetches send.
-                    methodNotAllowed(request, response, "POST");
-                } else if (request.getContentLengthLong() > MAX_FORM_BYTES) {
-                    // Every form of the filter holds a token and a code or two; a larger body is not one of them.
-                    // Refused on its declared length, before the container reads or parses it (Tomcat would parse
-                    // up to 2 MB), and the connection is closed because the unread body is still on it.
-                    tooLarge(request, response);
-                } else {
-                    // A body of unknown length (chunked) is read here, at most one byte past the same bound, before
-                    // the container's form parser could read megabytes of it.
-                    HttpServletRequest form = request.getContentLengthLong() < 0
-                            ? BoundedForm.read(request, MAX_FORM_BYTES) : request;
-                    if (form == null) {
-                        tooLarge(request, response);
-                    } else if (!core.csrf.isValid(form)) {
-                        discardBody(form);
-                        core.message(form, response, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
-                                "message.forbidden.csrf");
-                    } else {
-                        action(form, response, route);
-                    }
-                }
-                return;
-            default:
-                core.message(request, response, HttpServletResponse.SC_NOT_FOUND, "message.not.found.title",
-                        "message.not.found.text");
+        if (route == null) {
+            core.message(request, response, HttpServletResponse.SC_NOT_FOUND, "message.not.found.title",
+                    "message.not.found.text");
+            return;
+        }
+        if (!route.allows(request.getMethod())) {
+            // A state-changing action never runs on a GET, which links, images and prefetches send.
+            methodNotAllowed(request, response, route.allowHeader());
+            return;
+        }
+        if (!route.isAction()) {
+            route.handler().handle(this, request, response, route);
+        } else if (request.getContentLengthLong() > MAX_FORM_BYTES) {
+            // Every form of the filter holds a token and a code or two; a larger body is not one of them.
+            // Refused on its declared length, before the container reads or parses it (Tomcat would parse
+            // up to 2 MB), and the connection is closed because the unread body is still on it.
+            tooLarge(request, response);
+        } else {
+            // A body of unknown length (chunked) is read here, at most one byte past the same bound, before
+            // the container's form parser could read megabytes of it.
+            HttpServletRequest form = request.getContentLengthLong() < 0
+                    ? BoundedForm.read(request, MAX_FORM_BYTES) : request;
+            if (form == null) {
+                tooLarge(request, response);
+            } else if (!core.csrf.isValid(form)) {
+                discardBody(form);
+                core.message(form, response, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
+                        "message.forbidden.csrf");
+            } else {
+                route.handler().handle(this, form, response, route);
+            }
         }
     }
 
-    private void action(HttpServletRequest request, HttpServletResponse response, String route)
+    /**
+     * The user an action serves, or {@code null} once the browser has been sent to sign in. With
+     * {@code checkNamedUser}, a form that names another user is refused (403) and {@code null} returned too.
+     */
+    private String actionUser(HttpServletRequest request, HttpServletResponse response, boolean checkNamedUser)
             throws IOException, ServletException {
-        if (route.equals(Pages.LOGOUT)) {
-            logout(request, response);
-            return;
-        }
         String user = core.pageUser(request);
         if (user == null) {
             core.signOutAndGoToLogin(request, response);
-            return;
+            return null;
         }
-        switch (route) {
-            case Pages.VERIFY:
-                verify(request, response, user, false);
-                break;
-            case Pages.RECOVER:
-                verify(request, response, user, true);
-                break;
-            default:
-                if (namesAnotherUser(request, user)) {
-                    core.message(request, response, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
-                            "message.forbidden.user");
-                } else if (route.equals(Pages.CONFIRM)) {
-                    confirm(request, response, user);
-                } else {
-                    manageAction(request, response, user, route);
-                }
+        if (checkNamedUser && namesAnotherUser(request, user)) {
+            core.message(request, response, HttpServletResponse.SC_FORBIDDEN, "message.forbidden.title",
+                    "message.forbidden.user");
+            return null;
         }
+        return user;
     }
 
     // ---- token and recovery code -------------------------------------------------------------------
 
-    private void codeForm(HttpServletRequest request, HttpServletResponse response, PageKind kind)
+    void token(HttpServletRequest request, HttpServletResponse response, Route route)
+            throws IOException, ServletException {
+        codeForm(request, response, new Page.Token(Page.Reply.OK));
+    }
+
+    void recovery(HttpServletRequest request, HttpServletResponse response, Route route)
+            throws IOException, ServletException {
+        codeForm(request, response, new Page.Recovery(Page.Reply.OK));
+    }
+
+    private void codeForm(HttpServletRequest request, HttpServletResponse response, Page page)
             throws IOException, ServletException {
         String user = core.pageUser(request);
         if (user == null) {
@@ -173,14 +142,30 @@ final class PageRoutes {
         }
         if (!status.isActive()) {
             FilterCore.redirect(request, response, core.mustEnroll(request, user)
-                    ? core.pages.url(request, Pages.ENROLL) : core.takeReturnTarget(request));
+                    ? core.pages.url(request, Route.ENROLL) : core.takeReturnTarget(request));
             return;
         }
-        core.render(request, response, Page.of(kind).build(), user);
+        core.render(request, response, page, user);
+    }
+
+    void verify(HttpServletRequest request, HttpServletResponse response, Route route)
+            throws IOException, ServletException {
+        String user = actionUser(request, response, false);
+        if (user != null) {
+            checkCode(request, response, user, false);
+        }
+    }
+
+    void recover(HttpServletRequest request, HttpServletResponse response, Route route)
+            throws IOException, ServletException {
+        String user = actionUser(request, response, false);
+        if (user != null) {
+            checkCode(request, response, user, true);
+        }
     }
 
     /** Token form and recovery form. Any user name in the form is ignored (attack case 17). */
-    private void verify(HttpServletRequest request, HttpServletResponse response, String user, boolean recovery)
+    private void checkCode(HttpServletRequest request, HttpServletResponse response, String user, boolean recovery)
             throws IOException, ServletException {
         HttpSession session = request.getSession();
         if (core.halfAuthExpired(session, user)) {
@@ -191,7 +176,6 @@ final class PageRoutes {
         Verification result = recovery
                 ? core.service.useRecoveryCode(user, code, clientAddress(request))
                 : core.service.verify(user, code, clientAddress(request));
-        PageKind kind = recovery ? PageKind.RECOVERY : PageKind.TOKEN;
         switch (result.outcome()) {
             case ACCEPTED:
                 try {
@@ -210,25 +194,31 @@ final class PageRoutes {
                 return;
             case LOCKED:
                 core.keepLoginAfterOwnFailure(session, user);
-                core.render(request, response, locked(kind, result), user);
+                core.render(request, response, codePage(recovery, Page.Reply.locked(result.retryAfter().orElseThrow())),
+                        user);
                 return;
             default:
                 core.keepLoginAfterOwnFailure(session, user);
                 // INVALID, REPLAYED and NOT_ENROLLED look the same from outside: telling them apart would tell
                 // an attacker that a code was right a moment ago, or that an account has no second factor.
-                core.render(request, response, Page.of(kind)
-                        .message(recovery ? "recovery.invalid" : "token.invalid").build(), user);
+                core.render(request, response, codePage(recovery,
+                        Page.Reply.notice(recovery ? "recovery.invalid" : "token.invalid")), user);
         }
     }
 
-    private static Page locked(PageKind kind, Verification result) {
-        return Page.of(kind).status(429).message("token.locked", result.retryAfter().orElseThrow())
-                .retryAfter(result.retryAfter().orElseThrow()).build();
+    private static Page codePage(boolean recovery, Page.Reply reply) {
+        return recovery ? new Page.Recovery(reply) : new Page.Token(reply);
+    }
+
+    /** The page again after a wrong code, or a lockout's 429. */
+    private static Page.Reply refusal(Verification verification, String invalidKey) {
+        return verification.outcome() == Verification.Outcome.LOCKED
+                ? Page.Reply.locked(verification.retryAfter().orElseThrow()) : Page.Reply.notice(invalidKey);
     }
 
     // ---- enrollment ------------------------------------------------------------------------------------
 
-    private void enroll(HttpServletRequest request, HttpServletResponse response)
+    void enroll(HttpServletRequest request, HttpServletResponse response, Route route)
             throws IOException, ServletException {
         String user = core.pageUser(request);
         if (user == null) {
@@ -241,7 +231,7 @@ final class PageRoutes {
             if (status.isActive() && !hasReenrollGrant(session, user)) {
                 // An enrolled user sees a QR code again only after entering a current code (CVE-2023-3597).
                 FilterCore.redirect(request, response, core.pages.url(request,
-                        core.verifiedMarker(session, user) != null ? Pages.MANAGE : Pages.TOKEN));
+                        core.verifiedMarker(session, user) != null ? Route.MANAGE : Route.TOKEN));
                 return;
             }
             if (!status.isActive() && core.mustEnroll(request, user) && core.halfAuthExpired(session, user)) {
@@ -252,14 +242,18 @@ final class PageRoutes {
             // one) is replaced by a new one of this session's own (issue 11).
             Optional<Enrollment> pending = core.service.pendingEnrollment(user, enrollmentNonce(session, user));
             Enrollment enrollment = pending.isPresent() ? pending.get() : startEnrollment(session, user);
-            core.render(request, response, enrollmentPage(enrollment).build(), user);
+            core.render(request, response, new Page.Enroll(enrollment, Page.Reply.OK), user);
         } catch (StoreException | RuntimeException e) {
             core.unavailable(request, response, user, e);
         }
     }
 
-    private void confirm(HttpServletRequest request, HttpServletResponse response, String user)
+    void confirm(HttpServletRequest request, HttpServletResponse response, Route route)
             throws IOException, ServletException {
+        String user = actionUser(request, response, true);
+        if (user == null) {
+            return;
+        }
         HttpSession session = request.getSession();
         TwoFactorStatus status = core.statusOrUnavailable(request, response, user);
         if (status == null) {
@@ -290,11 +284,11 @@ final class PageRoutes {
                     core.unavailable(request, response, user, e);
                     return;
                 }
-                String next = reenroll ? core.pages.url(request, Pages.MANAGE) : core.takeReturnTarget(request);
+                String next = reenroll ? core.pages.url(request, Route.MANAGE) : core.takeReturnTarget(request);
                 showRecoveryCodes(request, response, user, result.recoveryCodes(), next);
                 return;
             case NOT_ENROLLED:
-                FilterCore.redirect(request, response, core.pages.url(request, Pages.ENROLL));
+                FilterCore.redirect(request, response, core.pages.url(request, Route.ENROLL));
                 return;
             case STORE_UNAVAILABLE:
                 core.unavailable(request, response, user, null);
@@ -307,17 +301,11 @@ final class PageRoutes {
                 try {
                     Optional<Enrollment> pending = core.service.pendingEnrollment(user, nonce);
                     if (pending.isEmpty()) {
-                        FilterCore.redirect(request, response, core.pages.url(request, Pages.ENROLL));
+                        FilterCore.redirect(request, response, core.pages.url(request, Route.ENROLL));
                         return;
                     }
-                    Page.Builder page = enrollmentPage(pending.get());
-                    if (verification.outcome() == Verification.Outcome.LOCKED) {
-                        page.status(429).message("token.locked", verification.retryAfter().orElseThrow())
-                                .retryAfter(verification.retryAfter().orElseThrow());
-                    } else {
-                        page.message("enroll.invalid");
-                    }
-                    core.render(request, response, page.build(), user);
+                    core.render(request, response,
+                            new Page.Enroll(pending.get(), refusal(verification, "enroll.invalid")), user);
                 } catch (StoreException | RuntimeException e) {
                     core.unavailable(request, response, user, e);
                 }
@@ -338,17 +326,11 @@ final class PageRoutes {
                 ? ((SessionState.EnrollmentNonce) held).nonce() : null;
     }
 
-    private static Page.Builder enrollmentPage(Enrollment enrollment) {
-        return Page.of(PageKind.ENROLL).enrollment(enrollment.qrPngDataUri(), enrollment.groupedKey(),
-                enrollment.issuer(), enrollment.account());
-    }
-
     private void showRecoveryCodes(HttpServletRequest request, HttpServletResponse response, String user,
             List<String> codes, String next) throws IOException, ServletException {
         // Rendered straight into this POST's response and kept nowhere else, so they are shown exactly once.
         String issuer = core.service.policy().issuer();
-        core.render(request, response, Page.of(PageKind.CODES).enrollment(null, null, issuer, user)
-                .recoveryCodes(codes, next).build(), user);
+        core.render(request, response, new Page.Codes(issuer, user, codes, next), user);
     }
 
     private boolean hasReenrollGrant(HttpSession session, String user) {
@@ -359,7 +341,7 @@ final class PageRoutes {
 
     // ---- the user's own settings -------------------------------------------------------------------------
 
-    private void manage(HttpServletRequest request, HttpServletResponse response)
+    void manage(HttpServletRequest request, HttpServletResponse response, Route route)
             throws IOException, ServletException {
         String user = core.pageUser(request);
         if (user == null) {
@@ -372,35 +354,38 @@ final class PageRoutes {
         }
         HttpSession session = request.getSession();
         if (status.isActive() && core.verifiedMarker(session, user) == null) {
-            session.setAttribute(SessionState.RETURN_TARGET, core.pages.url(request, Pages.MANAGE));
-            FilterCore.redirect(request, response, core.pages.url(request, Pages.TOKEN));
+            session.setAttribute(SessionState.RETURN_TARGET, core.pages.url(request, Route.MANAGE));
+            FilterCore.redirect(request, response, core.pages.url(request, Route.TOKEN));
             return;
         }
-        core.render(request, response, managePage(status).build(), user);
+        core.render(request, response, managePage(status, Page.Reply.OK), user);
     }
 
-    private Page.Builder managePage(TwoFactorStatus status) {
-        return Page.of(PageKind.MANAGE).management(status.isActive(), status.recoveryCodesRemaining(),
-                !core.isRequired());
+    private Page managePage(TwoFactorStatus status, Page.Reply reply) {
+        return new Page.Manage(reply, status.isActive(), status.recoveryCodesRemaining(), !core.isRequired());
     }
 
     /** Re-enroll, regenerate, disable: each needs a verified session and a current code in the form. */
-    private void manageAction(HttpServletRequest request, HttpServletResponse response, String user, String route)
+    void change(HttpServletRequest request, HttpServletResponse response, Route route)
             throws IOException, ServletException {
+        String user = actionUser(request, response, true);
+        if (user == null) {
+            return;
+        }
         HttpSession session = request.getSession();
         if (core.verifiedMarker(session, user) == null) {
-            FilterCore.redirect(request, response, core.pages.url(request, Pages.TOKEN));
+            FilterCore.redirect(request, response, core.pages.url(request, Route.TOKEN));
             return;
         }
         try {
             TwoFactorStatus status = core.service.status(user);
             if (!status.isActive()) {
-                FilterCore.redirect(request, response, core.pages.url(request, Pages.MANAGE));
+                FilterCore.redirect(request, response, core.pages.url(request, Route.MANAGE));
                 return;
             }
-            if (route.equals(Pages.DISABLE) && core.isRequired()) {
-                core.render(request, response, managePage(status).status(HttpServletResponse.SC_FORBIDDEN)
-                        .message("manage.required").build(), user);
+            if (route == Route.DISABLE && core.isRequired()) {
+                core.render(request, response, managePage(status,
+                        Page.Reply.status(HttpServletResponse.SC_FORBIDDEN, "manage.required")), user);
                 return;
             }
             // The session alone is not enough to change the second factor (NIST SP 800-63B 6.1.2.1, OWASP MFA):
@@ -416,35 +401,29 @@ final class PageRoutes {
                 return;
             }
             if (!check.isAccepted()) {
-                Page.Builder page = managePage(status);
-                if (check.outcome() == Verification.Outcome.LOCKED) {
-                    page.status(429).message("token.locked", check.retryAfter().orElseThrow())
-                            .retryAfter(check.retryAfter().orElseThrow());
-                } else {
-                    page.message("manage.invalid");
-                }
-                core.render(request, response, page.build(), user);
+                core.render(request, response, managePage(status, refusal(check, "manage.invalid")), user);
                 return;
             }
             session.setAttribute(SessionState.VERIFIED, core.verifiedNow(user, session.getId()));
             switch (route) {
-                case Pages.REENROLL:
+                case REENROLL:
                     session.setAttribute(SessionState.REENROLL,
                             new SessionState.Pending(user, core.clock.millis() + core.stepUpMaxAgeMillis));
-                    core.render(request, response, enrollmentPage(startEnrollment(session, user)).build(), user);
+                    core.render(request, response, new Page.Enroll(startEnrollment(session, user), Page.Reply.OK),
+                            user);
                     return;
-                case Pages.REGENERATE:
+                case REGENERATE:
                     showRecoveryCodes(request, response, user, core.service.regenerateRecoveryCodes(user),
-                            core.pages.url(request, Pages.MANAGE));
+                            core.pages.url(request, Route.MANAGE));
                     return;
-                case Pages.DISABLE:
+                case DISABLE:
                     core.service.disable(user);
                     // The disable ended the account's other sessions; this one, which has just given a current code,
                     // goes on under the new revocation value.
                     core.keepLogin(session, core.verifiedNow(user, session.getId()));
                     FilterCore.LOG.log(Level.INFO, "User {0} turned off two-factor authentication", user);
-                    core.render(request, response, managePage(core.service.status(user))
-                            .message("manage.disable.done").build(), user);
+                    core.render(request, response, managePage(core.service.status(user),
+                            Page.Reply.notice("manage.disable.done")), user);
                     return;
                 default:
                     throw new AssertionError("unknown action " + route);
@@ -454,7 +433,7 @@ final class PageRoutes {
         }
     }
 
-    private void logout(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    void logout(HttpServletRequest request, HttpServletResponse response, Route route) throws IOException {
         core.signOut(request);
         FilterCore.redirect(request, response, request.getContextPath() + core.settings.logoutTarget());
     }

@@ -1,5 +1,9 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.internal.template.SafeHtml;
+import dev.totpguard.internal.template.Template;
+import dev.totpguard.internal.web.Messages;
+import dev.totpguard.internal.web.PageLayout;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
@@ -7,25 +11,21 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.text.MessageFormat;
-import java.time.Duration;
-import java.util.Base64;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 
 /**
- * Renders the filter's pages: plain Java string building, every dynamic value HTML-escaped, texts from a
- * {@link ResourceBundle} (English by default, chosen by the request's locale), labelled form fields, and
- * the same protective headers on every page ({@code Cache-Control: no-store}, {@code Referrer-Policy:
- * no-referrer} and a Content-Security-Policy with {@code default-src 'none'} and {@code frame-ancestors
- * 'none'}; the QR code is an inline {@code data:} PNG, so no third party ever sees the secret).
+ * Renders the filter's pages from templates that escape every value ({@code pages/<kind>.html} beside this class,
+ * framed by core's {@link PageLayout} with its style sheet), texts from a {@link ResourceBundle} ({@link Messages},
+ * English by default, chosen by the request's {@code Accept-Language} among {@code totpguard.filter.locales}),
+ * labelled form fields, and the same protective headers on every page (see {@link PageLayout}; the QR code is an
+ * inline {@code data:} PNG, so no third party ever sees the secret).
  *
  * <p>When the settings name an application path for a page ({@code totpguard.filter.page.<kind>}), the
  * page is not rendered here: the request is forwarded to that path with the page's data in request
@@ -33,40 +33,18 @@ import java.util.ResourceBundle;
  */
 final class Pages {
 
-    /** Longer {@code Accept-Language} headers are not parsed; browsers send well under 200 characters. */
-    private static final int MAX_ACCEPT_LANGUAGE = 512;
-
-    static final String TOKEN = "/token";
-    static final String VERIFY = "/verify";
-    static final String RECOVERY = "/recovery";
-    static final String RECOVER = "/recover";
-    static final String ENROLL = "/enroll";
-    static final String CONFIRM = "/confirm";
-    static final String MANAGE = "/manage";
-    static final String REENROLL = "/reenroll";
-    static final String REGENERATE = "/regenerate";
-    static final String DISABLE = "/disable";
-    static final String LOGOUT = "/logout";
-
     /** The form field with the typed code; its value is never echoed back into a page. */
     static final String CODE_PARAMETER = "code";
 
     private static final String ATTRIBUTE_PREFIX = "totpguard.";
 
-    private static final String STYLE = "body{font-family:system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2329}"
-            + "main{max-width:34rem;margin:3rem auto;background:#fff;padding:2rem;border-radius:8px;"
-            + "box-shadow:0 1px 4px rgba(0,0,0,.15)}h1{font-size:1.4rem;margin-top:0}"
-            + "label{display:block;font-weight:600;margin:1rem 0 .3rem}"
-            + "input[type=text]{font-size:1.3rem;padding:.4rem;width:12rem;letter-spacing:.1em}"
-            + "button{font-size:1rem;padding:.5rem 1.2rem;margin-top:1rem;cursor:pointer}"
-            + "button.link{background:none;border:none;padding:0;color:#0b57d0;text-decoration:underline}"
-            + ".hint{color:#555;font-size:.9rem;margin:.3rem 0}.error{color:#b00020;font-weight:600}"
-            + ".key,.codes{font-family:ui-monospace,monospace;font-size:1.1rem}"
-            + ".codes{background:#f0f2f5;padding:1rem;white-space:pre}"
-            + "section{border-top:1px solid #ddd;margin-top:1.5rem}footer{margin-top:2rem;font-size:.9rem}"
-            + "dt{font-weight:600}dd{margin:0 0 .5rem 0}";
+    private static final Map<PageKind, Template> BODIES = bodies();
+    private static final Template CSRF_FIELDS = Template.load(Pages.class, "pages/csrf-fields.html");
+    private static final Template CODE_FIELD = Template.load(Pages.class, "pages/code-field.html");
+    private static final Template FOOTER = Template.load(Pages.class, "pages/footer.html");
 
     private final FilterSettings settings;
+    private final Messages messages;
     private final SecureRandom random;
     private final String renderingAttribute;
     private final Object renderingToken;
@@ -78,28 +56,44 @@ final class Pages {
      */
     Pages(FilterSettings settings, SecureRandom random, String renderingAttribute, Object renderingToken) {
         this.settings = settings;
+        this.messages = new Messages(settings.messagesBundle(), settings.locales());
         this.random = random;
         this.renderingAttribute = renderingAttribute;
         this.renderingToken = renderingToken;
     }
 
-    /** What every page needs to know about the request beyond the page itself. */
+    /**
+     * What every page needs to know about the request beyond the page itself.
+     *
+     * @param pagesUrl the context path and the pages path, e.g. {@code /app/totpguard}
+     */
     record Context(String user, String csrfToken, HostCsrfToken hostCsrf, int digits, int periodSeconds,
-            String algorithm) {
+            String algorithm, String pagesUrl) {
+
+        /** The full URL path of one of the filter's pages or actions. */
+        String url(Route route) {
+            return pagesUrl + route.path();
+        }
+
+        /** Hides the token. */
+        @Override
+        public String toString() {
+            return "Pages.Context[" + user + "]";
+        }
     }
 
     /** The full URL path (context path included) of one of the filter's pages or actions. */
-    String url(HttpServletRequest request, String page) {
-        return request.getContextPath() + settings.pagesPath() + page;
+    String url(HttpServletRequest request, Route route) {
+        return pagesUrl(request) + route.path();
+    }
+
+    String pagesUrl(HttpServletRequest request) {
+        return request.getContextPath() + settings.pagesPath();
     }
 
     /** The headers every page and redirect of the filter carries. */
     static void protectiveHeaders(HttpServletResponse response) {
-        response.setHeader("Cache-Control", "no-store");
-        response.setHeader("Pragma", "no-cache");
-        response.setHeader("Referrer-Policy", "no-referrer");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("X-Frame-Options", "DENY");
+        PageLayout.protectiveHeaders().forEach(response::setHeader);
     }
 
     void render(HttpServletRequest request, HttpServletResponse response, Page page, Context context)
@@ -109,15 +103,14 @@ final class Pages {
             return;
         }
         ResourceBundle bundle = bundle(request);
-        String nonce = nonce();
+        String nonce = PageLayout.newNonce(random);
+        Page.Reply reply = page.reply();
         response.resetBuffer();
         protectiveHeaders(response);
-        response.setHeader("Content-Security-Policy", "default-src 'none'; img-src data:; style-src 'nonce-"
-                + nonce + "'; script-src 'nonce-" + nonce + "'; form-action 'self'; base-uri 'none';"
-                + " frame-ancestors 'none'");
-        response.setStatus(page.status());
-        if (page.retryAfter() != null) {
-            response.setHeader("Retry-After", Long.toString(ceilSeconds(page.retryAfter())));
+        response.setHeader("Content-Security-Policy", PageLayout.contentSecurityPolicy(nonce));
+        response.setStatus(reply.status());
+        if (reply.retryAfter() != null) {
+            response.setHeader("Retry-After", Long.toString(Messages.ceilSeconds(reply.retryAfter())));
         }
         String override = settings.pageOverride(page.kind());
         if (override != null) {
@@ -125,7 +118,7 @@ final class Pages {
             return;
         }
         response.setContentType("text/html;charset=UTF-8");
-        String html = html(request, page, context, bundle, nonce);
+        String html = html(page, context, bundle, nonce);
         PrintWriter writer = response.getWriter();
         writer.write(html);
         writer.flush();
@@ -134,14 +127,14 @@ final class Pages {
     private void forward(HttpServletRequest request, HttpServletResponse response, String path, Page page,
             Context context, ResourceBundle bundle, String nonce) throws IOException, ServletException {
         Map<String, String> urls = new LinkedHashMap<>();
-        for (String name : new String[] {TOKEN, VERIFY, RECOVERY, RECOVER, ENROLL, CONFIRM, MANAGE, REENROLL,
-                REGENERATE, DISABLE, LOGOUT}) {
-            urls.put(name.substring(1), url(request, name));
+        for (Route route : Route.values()) {
+            urls.put(route.path().substring(1), context.url(route));
         }
+        Page.Reply reply = page.reply();
         set(request, "page", page.kind().key());
-        set(request, "status", page.status());
-        set(request, "title", text(bundle, titleKey(page)));
-        set(request, "message", page.messageKey() == null ? null : message(bundle, page));
+        set(request, "status", reply.status());
+        set(request, "title", Messages.text(bundle, page.titleKey()));
+        set(request, "message", message(bundle, reply));
         set(request, "messages", bundle);
         set(request, "urls", urls);
         set(request, "user", context.user());
@@ -150,16 +143,21 @@ final class Pages {
         set(request, "code.parameter", CODE_PARAMETER);
         set(request, "digits", context.digits());
         set(request, "cspNonce", nonce);
-        set(request, "retryAfterSeconds", page.retryAfter() == null ? null : ceilSeconds(page.retryAfter()));
-        set(request, "qrDataUri", page.qrDataUri());
-        set(request, "key", page.groupedKey());
-        set(request, "issuer", page.issuer());
-        set(request, "account", page.account());
-        set(request, "recoveryCodes", page.recoveryCodes());
-        set(request, "continueUrl", page.continueUrl());
-        set(request, "active", page.active());
-        set(request, "recoveryCodesLeft", page.recoveryCodesLeft());
-        set(request, "disableAllowed", page.disableAllowed());
+        set(request, "retryAfterSeconds", reply.retryAfter() == null ? null : Messages.ceilSeconds(reply.retryAfter()));
+        // Every page's names are set, to nothing where this page has no such data, so a replacement page that
+        // serves several kinds never reads a stale value.
+        Map<String, Object> data = new HashMap<>();
+        data.put("qrDataUri", null);
+        data.put("key", null);
+        data.put("issuer", null);
+        data.put("account", null);
+        data.put("recoveryCodes", List.of());
+        data.put("continueUrl", null);
+        data.put("active", false);
+        data.put("recoveryCodesLeft", 0);
+        data.put("disableAllowed", false);
+        data.putAll(page.attributes());
+        data.forEach((name, value) -> set(request, name, value));
         RequestDispatcher dispatcher = request.getRequestDispatcher(path);
         if (dispatcher == null) {
             throw new ServletException("No dispatcher for the page " + path + " set by "
@@ -210,310 +208,65 @@ final class Pages {
         request.setAttribute(ATTRIBUTE_PREFIX + name, value);
     }
 
-    private String html(HttpServletRequest request, Page page, Context context, ResourceBundle bundle,
-            String nonce) {
-        StringBuilder out = new StringBuilder(4096);
-        String title = text(bundle, titleKey(page));
-        out.append("<!DOCTYPE html>\n<html lang=\"").append(Html.escape(text(bundle, "lang"))).append("\">\n<head>\n")
-                .append("<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<meta name=\"referrer\" content=\"no-referrer\">\n")
-                .append("<title>").append(Html.escape(title)).append(" - ")
-                .append(Html.escape(text(bundle, "app.name"))).append("</title>\n")
-                .append("<style nonce=\"").append(nonce).append("\">").append(STYLE).append("</style>\n")
-                .append("</head>\n<body>\n<main>\n<h1>").append(Html.escape(title)).append("</h1>\n");
-        if (page.messageKey() != null) {
-            boolean error = page.status() >= 400 || page.kind() == PageKind.TOKEN
-                    || page.kind() == PageKind.RECOVERY || page.kind() == PageKind.ENROLL;
-            out.append("<p").append(error ? " class=\"error\" role=\"alert\"" : " role=\"status\"").append('>')
-                    .append(Html.escape(message(bundle, page))).append("</p>\n");
+    private String html(Page page, Context context, ResourceBundle bundle, String nonce) {
+        Map<String, String> texts = Messages.texts(bundle);
+        Map<String, Object> values = new HashMap<>();
+        for (Route route : Route.values()) {
+            values.put("url" + route.path().replace('/', '.'), context.url(route));
         }
-        switch (page.kind()) {
-            case TOKEN:
-                token(out, request, context, bundle);
-                break;
-            case RECOVERY:
-                recovery(out, request, context, bundle);
-                break;
-            case ENROLL:
-                enroll(out, request, page, context, bundle);
-                break;
-            case CODES:
-                codes(out, page, bundle, nonce);
-                break;
-            case MANAGE:
-                manage(out, request, page, context, bundle);
-                break;
-            case UNAVAILABLE:
-                out.append("<p>").append(Html.escape(text(bundle, "unavailable.text"))).append("</p>\n");
-                break;
-            case MESSAGE:
-                break;
-            default:
-                throw new AssertionError("unknown page " + page.kind());
+        values.put("nonce", nonce);
+        values.put("codeParameter", CODE_PARAMETER);
+        values.put("codeMaxLength", 2 * context.digits() - 1);
+        values.put("csrfFields", context.csrfToken() == null ? null : csrfFields(context));
+        values.put("codeField", CODE_FIELD.render(Map.of("codeParameter", CODE_PARAMETER,
+                "codeMaxLength", 2 * context.digits() - 1,
+                "codeHint", Messages.text(bundle, "field.code.hint", context.digits(), context.periodSeconds())), texts));
+        values.putAll(page.values(bundle, context));
+        SafeHtml body = BODIES.get(page.kind()).render(values, texts);
+        SafeHtml footer = null;
+        if (context.user() != null) {
+            values.put("signedInAs", Messages.text(bundle, "signed.in.as", context.user()));
+            footer = FOOTER.render(values, texts);
         }
-        footer(out, request, context, bundle);
-        out.append("</main>\n</body>\n</html>\n");
-        return out.toString();
+        String message = message(bundle, page.reply());
+        PageLayout.Notice notice = message == null ? null : new PageLayout.Notice(message, isError(page));
+        return PageLayout.render(bundle, Messages.text(bundle, page.titleKey()), notice, body, footer).html();
     }
 
-    private void token(StringBuilder out, HttpServletRequest request, Context context, ResourceBundle bundle) {
-        out.append("<p>").append(Html.escape(text(bundle, "token.intro"))).append("</p>\n");
-        formStart(out, url(request, VERIFY), context);
-        codeField(out, context, bundle);
-        out.append("<button type=\"submit\">").append(Html.escape(text(bundle, "token.submit")))
-                .append("</button>\n</form>\n");
-        out.append("<p><a href=\"").append(Html.escape(url(request, RECOVERY))).append("\">")
-                .append(Html.escape(text(bundle, "token.use.recovery"))).append("</a></p>\n");
+    /** A wrong code on a form is an error as much as a refused request is. */
+    private static boolean isError(Page page) {
+        return page.reply().status() >= 400 || page.kind() == PageKind.TOKEN || page.kind() == PageKind.RECOVERY
+                || page.kind() == PageKind.ENROLL;
     }
 
-    private void recovery(StringBuilder out, HttpServletRequest request, Context context, ResourceBundle bundle) {
-        out.append("<p>").append(Html.escape(text(bundle, "recovery.intro"))).append("</p>\n");
-        formStart(out, url(request, RECOVER), context);
-        out.append("<label for=\"recovery-code\">").append(Html.escape(text(bundle, "recovery.field")))
-                .append("</label>\n")
-                .append("<input id=\"recovery-code\" name=\"").append(CODE_PARAMETER).append("\" type=\"text\"")
-                .append(" autocomplete=\"off\" autocapitalize=\"none\" spellcheck=\"false\" maxlength=\"32\"")
-                .append(" required autofocus aria-describedby=\"recovery-hint\">\n")
-                .append("<p id=\"recovery-hint\" class=\"hint\">").append(Html.escape(text(bundle, "recovery.hint")))
-                .append("</p>\n")
-                .append("<button type=\"submit\">").append(Html.escape(text(bundle, "recovery.submit")))
-                .append("</button>\n</form>\n");
-        out.append("<p><a href=\"").append(Html.escape(url(request, TOKEN))).append("\">")
-                .append(Html.escape(text(bundle, "recovery.use.app"))).append("</a></p>\n");
+    private static SafeHtml csrfFields(Context context) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("csrfParameter", CsrfProtection.PARAMETER);
+        values.put("csrfToken", context.csrfToken());
+        values.put("hostCsrf", context.hostCsrf() == null ? null
+                : Map.of("parameterName", context.hostCsrf().parameterName(), "token", context.hostCsrf().token()));
+        return CSRF_FIELDS.render(values);
     }
 
-    private void enroll(StringBuilder out, HttpServletRequest request, Page page, Context context,
-            ResourceBundle bundle) {
-        out.append("<p>").append(Html.escape(text(bundle, "enroll.intro"))).append("</p>\n<ol>\n")
-                .append("<li><p>").append(Html.escape(text(bundle, "enroll.step.app"))).append("</p></li>\n")
-                .append("<li><p>").append(Html.escape(text(bundle, "enroll.step.scan"))).append("</p>\n")
-                .append("<img src=\"").append(Html.escape(page.qrDataUri())).append("\" width=\"250\" height=\"250\"")
-                .append(" alt=\"").append(Html.escape(text(bundle, "enroll.qr.alt", page.issuer(), page.account())))
-                .append("\"></li>\n")
-                .append("<li><p>").append(Html.escape(text(bundle, "enroll.step.manual"))).append("</p>\n<dl>\n")
-                .append("<dt>").append(Html.escape(text(bundle, "enroll.key"))).append("</dt><dd class=\"key\" id=\"key\">")
-                .append(Html.escape(page.groupedKey())).append("</dd>\n")
-                .append("<dt>").append(Html.escape(text(bundle, "enroll.issuer"))).append("</dt><dd id=\"issuer\">")
-                .append(Html.escape(page.issuer())).append("</dd>\n")
-                .append("<dt>").append(Html.escape(text(bundle, "enroll.account"))).append("</dt><dd id=\"account\">")
-                .append(Html.escape(page.account())).append("</dd>\n")
-                .append("<dt>").append(Html.escape(text(bundle, "enroll.type"))).append("</dt><dd>")
-                .append(Html.escape(text(bundle, "enroll.type.value", context.digits(), context.periodSeconds(),
-                        context.algorithm())))
-                .append("</dd>\n</dl></li>\n")
-                .append("<li><p>").append(Html.escape(text(bundle, "enroll.step.code"))).append("</p></li>\n</ol>\n");
-        formStart(out, url(request, CONFIRM), context);
-        codeField(out, context, bundle);
-        out.append("<button type=\"submit\">").append(Html.escape(text(bundle, "enroll.submit")))
-                .append("</button>\n</form>\n");
-    }
-
-    private void codes(StringBuilder out, Page page, ResourceBundle bundle, String nonce) {
-        out.append("<p>").append(Html.escape(text(bundle, "codes.intro"))).append("</p>\n");
-        StringBuilder file = new StringBuilder();
-        if (page.issuer() != null) {
-            file.append(text(bundle, "codes.file.heading", page.issuer(), page.account())).append("\r\n\r\n");
-        }
-        out.append("<pre class=\"codes\" id=\"recovery-codes\" aria-label=\"")
-                .append(Html.escape(text(bundle, "codes.title"))).append("\">");
-        for (String code : page.recoveryCodes()) {
-            out.append(Html.escape(code)).append('\n');
-            file.append(code).append("\r\n");
-        }
-        out.append("</pre>\n<p><button type=\"button\" id=\"copy-codes\">")
-                .append(Html.escape(text(bundle, "codes.copy"))).append("</button> ")
-                .append("<span id=\"copy-status\" role=\"status\"></span> ")
-                .append("<a download=\"recovery-codes.txt\" href=\"data:text/plain;charset=utf-8,")
-                .append(Html.escape(URLEncoder.encode(file.toString(), StandardCharsets.UTF_8).replace("+", "%20")))
-                .append("\">").append(Html.escape(text(bundle, "codes.download"))).append("</a></p>\n");
-        if (page.continueUrl() != null) {
-            out.append("<p><a href=\"").append(Html.escape(page.continueUrl())).append("\">")
-                    .append(Html.escape(text(bundle, "codes.continue"))).append("</a></p>\n");
-        }
-        // The only script on any page: copies the codes on click. It is allowed by this response's nonce.
-        out.append("<script nonce=\"").append(nonce).append("\">")
-                .append("document.getElementById('copy-codes').addEventListener('click',function(){")
-                .append("navigator.clipboard.writeText(document.getElementById('recovery-codes').textContent)")
-                .append(".then(function(){document.getElementById('copy-status').textContent='")
-                .append(jsString(text(bundle, "codes.copied"))).append("';});});</script>\n");
-    }
-
-    private void manage(StringBuilder out, HttpServletRequest request, Page page, Context context,
-            ResourceBundle bundle) {
-        if (!page.active()) {
-            out.append("<p>").append(Html.escape(text(bundle, "manage.inactive"))).append("</p>\n")
-                    .append("<p><a href=\"").append(Html.escape(url(request, ENROLL))).append("\">")
-                    .append(Html.escape(text(bundle, "manage.enroll"))).append("</a></p>\n");
-            return;
-        }
-        out.append("<p>").append(Html.escape(text(bundle, "manage.active", page.recoveryCodesLeft())))
-                .append("</p>\n<p>").append(Html.escape(text(bundle, "manage.code.needed"))).append("</p>\n");
-        manageSection(out, request, context, bundle, "reenroll", REENROLL, null);
-        manageSection(out, request, context, bundle, "regenerate", REGENERATE, "manage.regenerate.note");
-        if (page.disableAllowed()) {
-            manageSection(out, request, context, bundle, "disable", DISABLE, null);
-        } else {
-            out.append("<section><p>").append(Html.escape(text(bundle, "manage.required"))).append("</p></section>\n");
-        }
-    }
-
-    private void manageSection(StringBuilder out, HttpServletRequest request, Context context,
-            ResourceBundle bundle, String name, String action, String noteKey) {
-        String id = "code-" + name;
-        out.append("<section aria-labelledby=\"").append(name).append("-title\">\n<h2 id=\"").append(name)
-                .append("-title\">").append(Html.escape(text(bundle, "manage." + name + ".title"))).append("</h2>\n");
-        if (noteKey != null) {
-            out.append("<p>").append(Html.escape(text(bundle, noteKey))).append("</p>\n");
-        }
-        formStart(out, url(request, action), context);
-        out.append("<label for=\"").append(id).append("\">").append(Html.escape(text(bundle, "field.code")))
-                .append("</label>\n");
-        codeInput(out, id, context, false);
-        out.append("<button type=\"submit\">").append(Html.escape(text(bundle, "manage." + name + ".submit")))
-                .append("</button>\n</form>\n</section>\n");
-    }
-
-    private void footer(StringBuilder out, HttpServletRequest request, Context context, ResourceBundle bundle) {
-        if (context.user() == null) {
-            return;
-        }
-        out.append("<footer>\n<p>").append(Html.escape(text(bundle, "signed.in.as", context.user()))).append("</p>\n");
-        if (context.csrfToken() != null) {
-            formStart(out, url(request, LOGOUT), context);
-            out.append("<button type=\"submit\" class=\"link\">").append(Html.escape(text(bundle, "sign.out")))
-                    .append("</button>\n</form>\n");
-        }
-        out.append("</footer>\n");
-    }
-
-    private static void formStart(StringBuilder out, String action, Context context) {
-        out.append("<form method=\"post\" action=\"").append(Html.escape(action)).append("\">\n")
-                .append("<input type=\"hidden\" name=\"").append(CsrfProtection.PARAMETER).append("\" value=\"")
-                .append(Html.escape(context.csrfToken())).append("\">\n");
-        if (context.hostCsrf() != null) {
-            // The host framework's CSRF filter (Spring Security's CsrfFilter) sees this POST before the filter does
-            // and refuses it without its own token.
-            out.append("<input type=\"hidden\" name=\"").append(Html.escape(context.hostCsrf().parameterName()))
-                    .append("\" value=\"").append(Html.escape(context.hostCsrf().token())).append("\">\n");
-        }
-    }
-
-    private void codeField(StringBuilder out, Context context, ResourceBundle bundle) {
-        out.append("<label for=\"code\">").append(Html.escape(text(bundle, "field.code"))).append("</label>\n");
-        codeInput(out, "code", context, true);
-        out.append("<p id=\"code-hint\" class=\"hint\">")
-                .append(Html.escape(text(bundle, "field.code.hint", context.digits(), context.periodSeconds())))
-                .append("</p>\n");
-    }
-
-    private static void codeInput(StringBuilder out, String id, Context context, boolean main) {
-        out.append("<input id=\"").append(id).append("\" name=\"").append(CODE_PARAMETER).append("\" type=\"text\"")
-                .append(" autocomplete=\"one-time-code\" inputmode=\"numeric\" pattern=\"[0-9 ]*\"")
-                .append(" maxlength=\"").append(2 * context.digits() - 1).append("\" required");
-        if (main) {
-            out.append(" autofocus aria-describedby=\"code-hint\"");
-        }
-        out.append(">\n");
-    }
-
-    private static String titleKey(Page page) {
-        if (page.titleKey() != null) {
-            return page.titleKey();
-        }
-        return page.kind().key() + ".title";
-    }
-
-    private String message(ResourceBundle bundle, Page page) {
-        Object[] args = page.messageArgs();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i] instanceof Duration) {
-                args[i] = duration(bundle, (Duration) args[i]);
-            }
-        }
-        return text(bundle, page.messageKey(), args);
-    }
-
-    /** "45 seconds", "2 minutes", "1 hour": rounded up, so the user never retries too early. */
-    static String duration(ResourceBundle bundle, Duration duration) {
-        long seconds = ceilSeconds(duration);
-        if (seconds < 60) {
-            return text(bundle, "duration.seconds", Math.max(1, seconds));
-        }
-        long minutes = (seconds + 59) / 60;
-        if (minutes < 120) {
-            return text(bundle, "duration.minutes", minutes);
-        }
-        return text(bundle, "duration.hours", (minutes + 59) / 60);
-    }
-
-    private static long ceilSeconds(Duration duration) {
-        return duration.getSeconds() + (duration.getNano() > 0 ? 1 : 0);
-    }
-
-    static String text(ResourceBundle bundle, String key, Object... args) {
-        String pattern;
-        try {
-            pattern = bundle.getString(key);
-        } catch (MissingResourceException e) {
-            // A translation that lacks a key must not break the page; fall back to the key itself.
-            pattern = key;
-        }
-        return new MessageFormat(pattern, bundle.getLocale()).format(args);
+    private static String message(ResourceBundle bundle, Page.Reply reply) {
+        return reply.messageKey() == null ? null
+                : Messages.text(bundle, reply.messageKey(), reply.messageArgs().toArray());
     }
 
     ResourceBundle bundle(HttpServletRequest request) {
-        Locale locale = locale(request.getHeader("Accept-Language"));
-        ResourceBundle.Control control = ResourceBundle.Control.getNoFallbackControl(
-                ResourceBundle.Control.FORMAT_PROPERTIES);
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader != null) {
-            try {
-                return ResourceBundle.getBundle(settings.messagesBundle(), locale, loader, control);
-            } catch (MissingResourceException e) {
-                // fall through to the filter's own class loader
-            }
-        }
-        return ResourceBundle.getBundle(settings.messagesBundle(), locale, Pages.class.getClassLoader(), control);
+        return messages.bundle(request.getHeader("Accept-Language"));
     }
 
-    /**
-     * The configured language ({@code totpguard.filter.locales}) that best matches an {@code Accept-Language} header,
-     * else the first configured one. Only configured locales ever come out, so the JDK's bundle cache, which keeps
-     * an entry per locale asked for, cannot grow with the tags clients send (when the request's own locale was used,
-     * 60,000 distinct tags kept 28.5 MiB, about 500 B per tag, through full collections: BENCHMARKS.md, "Memory after
-     * the Accept-Language attack"). The header is matched as text: the container's
-     * {@code getLocale()}, which builds and caches a {@code Locale} per tag, is never called.
-     */
+    /** The configured language that best matches an {@code Accept-Language} header (see {@link Messages#locale}). */
     Locale locale(String acceptLanguage) {
-        List<Locale> locales = settings.locales();
-        if (acceptLanguage == null || acceptLanguage.isBlank() || acceptLanguage.length() > MAX_ACCEPT_LANGUAGE) {
-            return locales.get(0);
-        }
-        try {
-            Locale match = Locale.lookup(Locale.LanguageRange.parse(acceptLanguage), locales);
-            return match != null ? match : locales.get(0);
-        } catch (IllegalArgumentException malformed) {
-            return locales.get(0);
-        }
+        return messages.locale(acceptLanguage);
     }
 
-    private String nonce() {
-        byte[] bytes = new byte[18];
-        random.nextBytes(bytes);
-        return Base64.getEncoder().encodeToString(bytes);
-    }
-
-    private static String jsString(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' || c == '.') {
-                out.append(c);
-            } else {
-                out.append(String.format("\\u%04x", (int) c));
-            }
+    private static Map<PageKind, Template> bodies() {
+        Map<PageKind, Template> bodies = new EnumMap<>(PageKind.class);
+        for (PageKind kind : PageKind.values()) {
+            bodies.put(kind, Template.load(Pages.class, "pages/" + kind.key() + ".html"));
         }
-        return out.toString();
+        return bodies;
     }
 }

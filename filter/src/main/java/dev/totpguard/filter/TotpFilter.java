@@ -340,10 +340,10 @@ public final class TotpFilter implements Filter {
         }
         if (pagesPattern.matches(servletPath, pathInfo)) {
             String path = pathInfo == null ? servletPath : servletPath + pathInfo;
-            String route = path.substring(pagesPathLength);
+            Route route = Route.of(path.substring(pagesPathLength));
             core.forgetEndedLogin(request);
             // Signing out works whatever the store says; every other page first ends a login revoked since first seen.
-            if ((type == DispatcherType.REQUEST || type == DispatcherType.FORWARD) && !route.equals(Pages.LOGOUT)
+            if ((type == DispatcherType.REQUEST || type == DispatcherType.FORWARD) && route != Route.LOGOUT
                     && core.endedRevokedLogin(request, response)) {
                 return;
             }

@@ -26,7 +26,7 @@ class FilterSettingsTest {
         assertEquals("/admin/", settings.logoutTarget());
         assertEquals(Duration.ofMinutes(5), settings.halfAuthTimeout());
         assertEquals(Duration.ofHours(12), settings.maxAge());
-        assertEquals("dev.totpguard.filter.messages", settings.messagesBundle());
+        assertEquals("dev.totpguard.internal.web.messages", settings.messagesBundle());
         assertNull(settings.userResolverClass());
         for (PageKind kind : PageKind.values()) {
             assertNull(settings.pageOverride(kind));

@@ -1,48 +1,66 @@
 package dev.totpguard.jaspic;
 
+import dev.totpguard.internal.template.SafeHtml;
+import dev.totpguard.internal.template.Template;
+import dev.totpguard.internal.web.Messages;
+import dev.totpguard.internal.web.PageLayout;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ResourceBundle;
+
 /**
- * The small HTML pages of {@link TotpServerAuthModule}. Nothing the client sent is ever echoed; the
- * module's own texts and paths are escaped anyway. Stateless.
+ * The pages of {@link TotpServerAuthModule}: the filter's layout, style sheet, texts and headers (core's
+ * {@link PageLayout} and {@link Messages}, keys {@code sam.*} and {@code message.*}) around the module's own form
+ * ({@code pages/form.html} beside this class), every value escaped by the template. Nothing the client sent is ever
+ * shown. Immutable and thread-safe.
  */
 final class Pages {
 
-    private Pages() {
+    private static final Template FORM = Template.load(Pages.class, "pages/form.html");
+
+    /** The form field with the session's CSRF token. */
+    static final String CSRF_PARAMETER = "csrf";
+
+    private final Messages messages = new Messages(Messages.DEFAULT_BASE_NAME, List.of(Locale.ENGLISH));
+
+    /** One labelled input of a form; the label is a bundle key. */
+    record Field(String labelKey, String name, String type, String autocomplete) {
     }
 
-    static String form(String title, String notice, String action, String csrf, String fields) {
-        return page(title, (notice == null ? "" : "<p role=\"alert\">" + escape(notice) + "</p>")
-                + "<form method=\"post\" action=\"" + escape(action) + "\" autocomplete=\"off\">"
-                + "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(csrf) + "\">" + fields
-                + "<button type=\"submit\">Continue</button></form>");
-    }
-
-    static String field(String label, String name, String type, String autocomplete) {
-        return "<p><label>" + escape(label) + "<br><input type=\"" + type + "\" name=\"" + name
-                + "\" autocomplete=\"" + autocomplete + "\" required></label></p>";
-    }
-
-    static String message(String title, String text) {
-        return page(title, "<p>" + escape(text) + "</p>");
-    }
-
-    private static String page(String title, String body) {
-        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title)
-                + "</title></head><body><h1>" + escape(title) + "</h1>" + body + "</body></html>";
-    }
-
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '<': out.append("&lt;"); break;
-                case '>': out.append("&gt;"); break;
-                case '&': out.append("&amp;"); break;
-                case '"': out.append("&quot;"); break;
-                case '\'': out.append("&#39;"); break;
-                default: out.append(c);
-            }
+    /**
+     * A form that posts to {@code action} with the session's CSRF token.
+     *
+     * @param noticeKey the bundle key of an error above the form, or {@code null}
+     */
+    String form(HttpServletRequest request, String titleKey, String noticeKey, String action, String csrfToken,
+            List<Field> fields) {
+        ResourceBundle bundle = messages.bundle(request.getHeader("Accept-Language"));
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        for (Field field : fields) {
+            inputs.add(Map.of("label", Messages.text(bundle, field.labelKey()), "name", field.name(),
+                    "type", field.type(), "autocomplete", field.autocomplete()));
         }
-        return out.toString();
+        Map<String, Object> values = new HashMap<>();
+        values.put("action", action);
+        values.put("csrfParameter", CSRF_PARAMETER);
+        values.put("csrfToken", csrfToken);
+        values.put("fields", inputs);
+        SafeHtml body = FORM.render(values, Messages.texts(bundle));
+        return page(bundle, titleKey, noticeKey == null ? null : new PageLayout.Notice(Messages.text(bundle, noticeKey),
+                true), body);
+    }
+
+    /** A short page: a title and one sentence, an error if {@code error}. */
+    String message(HttpServletRequest request, String titleKey, String textKey, boolean error) {
+        ResourceBundle bundle = messages.bundle(request.getHeader("Accept-Language"));
+        return page(bundle, titleKey, new PageLayout.Notice(Messages.text(bundle, textKey), error), null);
+    }
+
+    private static String page(ResourceBundle bundle, String titleKey, PageLayout.Notice notice, SafeHtml body) {
+        return PageLayout.render(bundle, Messages.text(bundle, titleKey), notice, body, null).html();
     }
 }

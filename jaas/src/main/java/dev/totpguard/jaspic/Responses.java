@@ -1,5 +1,6 @@
 package dev.totpguard.jaspic;
 
+import dev.totpguard.internal.web.PageLayout;
 import jakarta.security.auth.message.MessageInfo;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -7,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writes the responses {@link TotpServerAuthModule} sends itself (its pages, redirects, errors) with the
- * headers every such page needs: {@code Cache-Control: no-store}, {@code Referrer-Policy: no-referrer}, a
- * CSP with {@code frame-ancestors 'none'}, {@code nosniff}. Portable through the servlet API, with the
+ * headers the filter's pages carry ({@link PageLayout}): {@code Cache-Control: no-store}, {@code Referrer-Policy:
+ * no-referrer}, {@code nosniff}, {@code X-Frame-Options: DENY} and a CSP with {@code default-src 'none'} and
+ * {@code frame-ancestors 'none'}. Portable through the servlet API, with the
  * Jetty 12 completion in {@link JettyResponses}. Stateless.
  */
 final class Responses {
@@ -34,12 +36,9 @@ final class Responses {
     }
 
     private static void finish(MessageInfo messageInfo, HttpServletResponse response, String body) throws IOException {
-        response.setHeader("Cache-Control", "no-store");
-        response.setHeader("Pragma", "no-cache");
-        response.setHeader("Referrer-Policy", "no-referrer");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Content-Security-Policy",
-                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+        PageLayout.protectiveHeaders().forEach(response::setHeader);
+        // No script on any of the module's pages: no nonce.
+        response.setHeader("Content-Security-Policy", PageLayout.contentSecurityPolicy(null));
         if (isJetty(messageInfo)) {
             try {
                 JettyResponses.finish(messageInfo, body);

@@ -3,6 +3,7 @@ package dev.totpguard.jaspic;
 import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TrustedProxies;
 import dev.totpguard.TotpVerifiedPrincipal;
+import dev.totpguard.internal.web.CsrfCheck;
 import dev.totpguard.jaas.PasswordStoreException;
 import dev.totpguard.jaas.TwoFactorLogin;
 import jakarta.security.auth.message.AuthException;
@@ -18,22 +19,21 @@ import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.io.Serializable;
 import java.lang.System.Logger.Level;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.CallbackHandler;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A Jakarta Authentication 3.0 {@link ServerAuthModule} (Servlet Container Profile) that logs users in with
@@ -43,7 +43,8 @@ import java.nio.charset.StandardCharsets;
  * <p>Flow ({@code totpguard.sam.flow}): {@code two-step} (default) shows {@code <path>/login} (user name and
  * password), then always {@code <path>/code}, whatever the password was, and reports one generic failure at
  * the end, so the pages do not tell a right password from a wrong one; {@code one-page} asks for all three
- * on one form. The session id is changed after each step, every form carries a per-session CSRF token, and
+ * on one form. The session id is changed after each step, every form carries a per-session CSRF token (checked
+ * as the filter checks its own, with the {@code Origin} and {@code Sec-Fetch-Site} headers), and
  * the caller identity is set (and {@code jakarta.servlet.http.registerSession} requested) only after both
  * factors. After login the browser goes back to the page it asked for (a same-origin path kept in the
  * session, GET only) or to {@code totpguard.sam.landing}.
@@ -70,13 +71,14 @@ public final class TotpServerAuthModule implements ServerAuthModule {
     static final String NOTICE = TotpServerAuthModule.class.getName() + ".notice";
 
     private static final System.Logger LOG = System.getLogger(TotpServerAuthModule.class.getName());
-    private static final String FAILED = "Login failed: wrong user name, password or code.";
-    private static final String LOCKED = "Too many failed attempts. Try again later.";
-    private static final String EXPIRED = "The login took too long. Please start again.";
+    private static final String FAILED = "sam.failed";
+    private static final String LOCKED = "sam.locked";
+    private static final String EXPIRED = "sam.expired";
     private static final Pattern SAFE_PATH = Pattern.compile("/(?![/\\\\])[A-Za-z0-9._~!$&'()*+,;=:@/-]{0,512}");
     private static final int MAX_FIELD_CHARS = 1024;
 
     private final SecureRandom random = new SecureRandom();
+    private final Pages pages = new Pages();
     private final Clock clock = Clock.systemUTC();
     private CallbackHandler handler;
     private TwoFactorLogin login;
@@ -191,23 +193,24 @@ public final class TotpServerAuthModule implements ServerAuthModule {
 
     private AuthStatus showLogin(MessageInfo messageInfo, HttpServletRequest request) throws IOException {
         HttpSession session = request.getSession(true);
-        String notice = (String) session.getAttribute(NOTICE);
+        Object notice = session.getAttribute(NOTICE);
         session.removeAttribute(NOTICE);
-        StringBuilder fields = new StringBuilder()
-                .append(field("User name", "j_username", "text", "username"))
-                .append(field("Password", "j_password", "password", "current-password"));
+        List<Pages.Field> fields = new ArrayList<>(List.of(
+                new Pages.Field("sam.field.user", "j_username", "text", "username"),
+                new Pages.Field("sam.field.password", "j_password", "password", "current-password")));
         if (onePage) {
-            fields.append(field("Authenticator code", "j_totp", "text", "one-time-code"));
+            fields.add(new Pages.Field("sam.field.code", "j_totp", "text", "one-time-code"));
         }
-        Responses.page(messageInfo, HttpServletResponse.SC_OK,
-                Pages.form("Sign in", notice, request.getContextPath() + path + "/login", csrf(session), fields.toString()));
+        Responses.page(messageInfo, HttpServletResponse.SC_OK, pages.form(request, "sam.login.title",
+                notice instanceof String ? (String) notice : null, request.getContextPath() + path + "/login",
+                csrf(session), fields));
         return AuthStatus.SEND_CONTINUE;
     }
 
     private AuthStatus postLogin(MessageInfo messageInfo, HttpServletRequest request) throws Exception {
         HttpSession session = request.getSession(false);
         if (!csrfMatches(session, request)) {
-            return forbidden(messageInfo);
+            return forbidden(messageInfo, request);
         }
         String user = parameter(request, "j_username");
         char[] password = chars(parameter(request, "j_password"));
@@ -222,7 +225,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
             }
             if (check.refusal() == TwoFactorLogin.Outcome.BUSY) {
                 // Refused before the password was looked at: saying so now tells nothing about it.
-                return busy(messageInfo);
+                return busy(messageInfo, request);
             }
             // A privilege change: the password step is done (right or wrong), so the id changes (OWASP Session CS).
             request.changeSessionId();
@@ -245,16 +248,16 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         if (pending == null) {
             return restart(messageInfo, request, null);
         }
-        Responses.page(messageInfo, HttpServletResponse.SC_OK, Pages.form("Authenticator code", null,
+        Responses.page(messageInfo, HttpServletResponse.SC_OK, pages.form(request, "sam.code.title", null,
                 request.getContextPath() + path + "/code", csrf(session),
-                field("Code from your authenticator app", "j_totp", "text", "one-time-code")));
+                List.of(new Pages.Field("sam.field.code.step", "j_totp", "text", "one-time-code"))));
         return AuthStatus.SEND_CONTINUE;
     }
 
     private AuthStatus postCode(MessageInfo messageInfo, HttpServletRequest request) throws Exception {
         HttpSession session = request.getSession(false);
         if (!csrfMatches(session, request)) {
-            return forbidden(messageInfo);
+            return forbidden(messageInfo, request);
         }
         Pending pending = pending(session);
         // One code per password step: whatever happens next, the pending state is used up.
@@ -287,7 +290,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
             case LOCKED:
                 return restart(messageInfo, request, LOCKED);
             case BUSY:
-                return busy(messageInfo);
+                return busy(messageInfo, request);
             case UNAVAILABLE:
                 return failure(messageInfo, HttpServletResponse.SC_SERVICE_UNAVAILABLE);
             case FAILED:
@@ -296,6 +299,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         }
     }
 
+    /** Back to the login form, with a notice (a bundle key) or none. */
     private AuthStatus restart(MessageInfo messageInfo, HttpServletRequest request, String notice) throws IOException {
         HttpSession session = request.getSession(true);
         if (notice != null) {
@@ -326,35 +330,31 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         if (token instanceof String) {
             return (String) token;
         }
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String fresh = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String fresh = CsrfCheck.newToken(random);
         session.setAttribute(CSRF, fresh);
         return fresh;
     }
 
+    /** The filter's check: the session's token, compared in constant time, and a same-site Origin and Fetch Metadata. */
     private static boolean csrfMatches(HttpSession session, HttpServletRequest request) {
-        Object expected = session == null ? null : session.getAttribute(CSRF);
-        String given = request.getParameter("csrf");
-        if (!(expected instanceof String) || given == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(((String) expected).getBytes(StandardCharsets.UTF_8),
-                given.getBytes(StandardCharsets.UTF_8));
+        return CsrfCheck.isValid(session == null ? null : session.getAttribute(CSRF), new CsrfCheck.Request(
+                request.getParameter(Pages.CSRF_PARAMETER), request.getHeader("Sec-Fetch-Site"),
+                request.getHeader("Origin"), request.getHeader("Host"), request.getScheme(), request.getServerName(),
+                request.getServerPort()));
     }
 
-    private static AuthStatus forbidden(MessageInfo messageInfo) throws IOException {
+    private AuthStatus forbidden(MessageInfo messageInfo, HttpServletRequest request) throws IOException {
         Responses.page(messageInfo, HttpServletResponse.SC_FORBIDDEN,
-                Pages.message("Forbidden", "The form has expired. Go back, reload the page and try again."));
+                pages.message(request, "message.forbidden.title", "message.forbidden.csrf", true));
         return AuthStatus.SEND_FAILURE;
     }
 
     /** More logins than the hashing bound: refused before the password was checked, so it tells nothing about it. */
-    private static AuthStatus busy(MessageInfo messageInfo) throws IOException {
+    private AuthStatus busy(MessageInfo messageInfo, HttpServletRequest request) throws IOException {
         HttpServletResponse response = (HttpServletResponse) messageInfo.getResponseMessage();
         response.setHeader("Retry-After", "1");
-        Responses.page(messageInfo, HttpServletResponse.SC_SERVICE_UNAVAILABLE, Pages.message("Busy",
-                "Too many sign-ins at once. Please try again in a moment."));
+        Responses.page(messageInfo, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                pages.message(request, "sam.busy.title", "sam.busy.text", true));
         return AuthStatus.SEND_FAILURE;
     }
 
@@ -364,12 +364,12 @@ public final class TotpServerAuthModule implements ServerAuthModule {
                 name -> java.util.Collections.list(request.getHeaders(name))).address();
     }
 
-    private static AuthStatus failure(MessageInfo messageInfo, int status) {
+    private AuthStatus failure(MessageInfo messageInfo, int status) {
         try {
             HttpServletResponse response = (HttpServletResponse) messageInfo.getResponseMessage();
             if (!response.isCommitted()) {
-                Responses.page(messageInfo, status, Pages.message("Sign-in unavailable",
-                        "Sign-in is not possible right now. Please try again later."));
+                Responses.page(messageInfo, status, pages.message((HttpServletRequest) messageInfo.getRequestMessage(),
+                        "sam.unavailable.title", "sam.unavailable.text", true));
             }
         } catch (Exception e) {
             LOG.log(Level.ERROR, "TOTP Guard could not write the failure page", e);
@@ -396,10 +396,6 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         if (chars != null) {
             Arrays.fill(chars, '\0');
         }
-    }
-
-    private static String field(String label, String name, String type, String autocomplete) {
-        return Pages.field(label, name, type, autocomplete);
     }
 
     @Override

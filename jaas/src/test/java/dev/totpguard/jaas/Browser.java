@@ -32,15 +32,22 @@ public final class Browser {
 
     /** POSTs a form; pairs of name and value. */
     public HttpResponse<String> post(String path, String... fields) throws Exception {
+        return post(path, Map.of(), fields);
+    }
+
+    /** POSTs a form with extra request headers (say, a browser's Origin); pairs of name and value. */
+    public HttpResponse<String> post(String path, Map<String, String> headers, String... fields) throws Exception {
         Map<String, String> form = new LinkedHashMap<>();
         for (int i = 0; i < fields.length; i += 2) {
             form.put(fields[i], fields[i + 1]);
         }
         String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        headers.forEach(request::header);
+        return client.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The value of a cookie, or {@code null}. */

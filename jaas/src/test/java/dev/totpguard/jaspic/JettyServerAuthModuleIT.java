@@ -250,6 +250,29 @@ class JettyServerAuthModuleIT {
     }
 
     @Test
+    void aCrossSitePostIsForbiddenEvenWithTheSessionsValidToken() throws Exception {
+        Browser browser = new Browser(base);
+        String token = csrf(browser.get("/app/totpguard/login"));
+        // The filter's check: a browser names the posting page's origin, which no page can forge.
+        HttpResponse<String> crossSite = browser.post("/app/totpguard/login",
+                Map.of("Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"),
+                "csrf", token, "j_username", "carol", "j_password", "carol-pw");
+        assertEquals(403, crossSite.statusCode());
+        HttpResponse<String> otherOrigin = browser.post("/app/totpguard/login", Map.of("Origin", "https://evil.example"),
+                "csrf", token, "j_username", "carol", "j_password", "carol-pw");
+        assertEquals(403, otherOrigin.statusCode());
+        HttpResponse<String> sandboxed = browser.post("/app/totpguard/login", Map.of("Origin", "null"),
+                "csrf", token, "j_username", "carol", "j_password", "carol-pw");
+        assertEquals(403, sandboxed.statusCode());
+        // The same token from this site's own form goes on to the code step.
+        HttpResponse<String> sameSite = browser.post("/app/totpguard/login",
+                Map.of("Origin", "null", "Sec-Fetch-Site", "same-origin"),
+                "csrf", token, "j_username", "carol", "j_password", "carol-pw");
+        assertEquals(303, sameSite.statusCode());
+        assertEquals("/app/totpguard/code", Browser.location(sameSite));
+    }
+
+    @Test
     void codePageWithoutThePasswordStepSendsToLogin() throws Exception {
         HttpResponse<String> response = new Browser(base).get("/app/totpguard/code");
         assertEquals(303, response.statusCode());

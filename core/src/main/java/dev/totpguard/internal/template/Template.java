@@ -124,8 +124,19 @@ public final class Template {
      * @throws IllegalArgumentException if the template uses a name that no scope holds
      */
     public SafeHtml render(Map<String, ?> values) {
+        return render(values, Map.of());
+    }
+
+    /**
+     * Renders with {@code values} as the outermost scope but one and {@code outer} (e.g. the page texts) beyond it:
+     * a name is looked up in {@code outer} only when no other scope holds it.
+     *
+     * @throws IllegalArgumentException if the template uses a name that no scope holds
+     */
+    public SafeHtml render(Map<String, ?> values, Map<String, ?> outer) {
         StringBuilder out = new StringBuilder(512);
         Deque<Object> scopes = new ArrayDeque<>();
+        scopes.push(Objects.requireNonNull(outer, "outer"));
         scopes.push(Objects.requireNonNull(values, "values"));
         renderNodes(nodes, scopes, out);
         return SafeHtml.trusted(out.toString());

@@ -71,6 +71,15 @@ class TemplateTest {
     }
 
     @Test
+    void theOuterScopeIsAskedLastAndOnlyForNamesNoOtherScopeHolds() {
+        Map<String, String> texts = Map.of("greeting", "Hello <you>", "title", "from the texts");
+        assertEquals("<h1>mine</h1>Hello &lt;you&gt;", Template.parse("t", "<h1>{{title}}</h1>{{greeting}}")
+                .render(Map.of("title", "mine"), texts).html());
+        assertThrows(IllegalArgumentException.class,
+                () -> Template.parse("t", "{{missing}}").render(Map.of(), texts));
+    }
+
+    @Test
     void commentsRenderNothing() {
         assertEquals("ab", render("a{{! a note }}b", Map.of()));
     }
