@@ -2,14 +2,19 @@ package dev.totpguard.distribution;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.totpguard.testkit.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /** Where the build left the TOTP Guard archives and the unpacked, unmodified containers. */
 final class Distributions {
+
+    /** How long a container may take to serve its first HTTP answer on a loaded CI machine. */
+    static final Duration CONTAINER_START = Duration.ofSeconds(120);
 
     private Distributions() {
     }
@@ -38,7 +43,7 @@ final class Distributions {
             throw new AssertionError(archive + " is missing: the package phase builds it");
         }
         Files.createDirectories(into);
-        ContainerProcess.run(List.of("tar", "xzf", archive.toAbsolutePath().toString()), into, into.resolve("tar.log"));
+        ChildProcess.run(List.of("tar", "xzf", archive.toAbsolutePath().toString()), into, into.resolve("tar.log"));
         return into.resolve(base);
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.testkit.ExternalRequirement;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.totpguard.example;
 
+import dev.totpguard.testkit.ExternalRequirement;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
