@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.Verification;
+import dev.totpguard.filter.harness.GuardedApplication;
 import dev.totpguard.filter.harness.Login;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
@@ -18,10 +19,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,9 +39,8 @@ class AcceptSecondFactorIT {
 
     private static final String TOKEN = "/totpguard/token";
 
+    private GuardedApplication application;
     private TwoFactorFixture fixture;
-    private final Map<String, WebContainer> containers = new LinkedHashMap<>();
-    private final AtomicInteger nextUser = new AtomicInteger();
 
     /**
      * The application's own code page, with the mistakes a careless application might make, to show what the
@@ -91,36 +88,31 @@ class AcceptSecondFactorIT {
 
     @BeforeAll
     void start() throws Exception {
-        fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
-        for (String kind : List.of("jetty", "tomcat")) {
-            containers.put(kind, WebContainer.start(kind, new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
-                    .initializer((classes, context) -> {
-                        TotpFilter.initializer(filter).onStartup(classes, context);
-                        context.addServlet("own-code", new OwnCodeServlet(filter, fixture.service())).addMapping("/own-code");
-                    })));
-        }
+        application = GuardedApplication.onJettyAndTomcat(TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL), fixture -> {
+            TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
+            return new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer((classes, context) -> {
+                TotpFilter.initializer(filter).onStartup(classes, context);
+                context.addServlet("own-code", new OwnCodeServlet(filter, fixture.service())).addMapping("/own-code");
+            });
+        });
+        fixture = application.fixture();
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (WebContainer container : containers.values()) {
-            container.close();
-        }
-        if (fixture != null) {
-            fixture.close();
+        if (application != null) {
+            application.close();
         }
     }
 
     private String user() {
-        return String.format("user%02d", nextUser.incrementAndGet());
+        return application.newUser("user");
     }
 
     /** Password login to an admin page: the filter asks for the code. */
     private static Browser passwordOnly(WebContainer container, String user) {
         Browser browser = new Browser(container.base());
-        Response toToken = browser.follow(Login.formLogin(browser, "/admin/x", user, Login.passwordOf(user)));
-        assertTrue(toToken.isRedirect() && toToken.location().getPath().endsWith(TOKEN), toToken::toString);
+        Login.passwordOnly(browser, "/admin/x", user, TOKEN);
         return browser;
     }
 
@@ -134,7 +126,7 @@ class AcceptSecondFactorIT {
     void theApplicationsOwnAcceptedCheckVerifiesTheSessionWithANewId(String kind) throws Exception {
         String user = user();
         fixture.enroll(user);
-        Browser browser = passwordOnly(containers.get(kind), user);
+        Browser browser = passwordOnly(application.container(kind), user);
         String before = browser.cookie("JSESSIONID");
 
         Response passed = browser.post("/own-code", Map.of("code", fixture.code(user)));
@@ -150,7 +142,7 @@ class AcceptSecondFactorIT {
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void aRefusedCheckOrNoSignedInUserLeaveTheSessionUnverified(String kind) throws Exception {
-        WebContainer container = containers.get(kind);
+        WebContainer container = application.container(kind);
         String enrolled = user();
         fixture.enroll(enrolled);
         Browser browser = passwordOnly(container, enrolled);
@@ -181,7 +173,7 @@ class AcceptSecondFactorIT {
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void aProofOfAnotherUsersCodeDoesNotVerifyTheSession(String kind) throws Exception {
-        WebContainer container = containers.get(kind);
+        WebContainer container = application.container(kind);
         String victim = user();
         String attacker = user();
         fixture.enroll(victim);
@@ -211,7 +203,7 @@ class AcceptSecondFactorIT {
     void aProofOlderThanAMinuteDoesNotVerifyTheSession(String kind) throws Exception {
         String user = user();
         fixture.enroll(user);
-        Browser browser = passwordOnly(containers.get(kind), user);
+        Browser browser = passwordOnly(application.container(kind), user);
         Response kept = browser.post("/own-code", Map.of("proof", "keep", "code", fixture.code(user)));
         assertEquals("kept ACCEPTED", kept.body(), kept::toString);
 
@@ -227,7 +219,7 @@ class AcceptSecondFactorIT {
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void oneAcceptedCheckVerifiesOneSessionOnly(String kind) throws Exception {
-        WebContainer container = containers.get(kind);
+        WebContainer container = application.container(kind);
         String user = user();
         fixture.enroll(user);
         Browser owner = passwordOnly(container, user);

@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorStatus;
+import dev.totpguard.filter.harness.GuardedApplication;
 import dev.totpguard.filter.harness.Login;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.testkit.Browser;
 import dev.totpguard.testkit.Response;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -37,40 +35,34 @@ class EnrollmentSessionIT {
     private static final String CONFIRM = "/totpguard/confirm";
     private static final String KEY = "<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>";
 
+    private GuardedApplication application;
     private TwoFactorFixture fixture;
-    private final Map<String, WebContainer> containers = new LinkedHashMap<>();
-    private final AtomicInteger nextUser = new AtomicInteger();
 
     @BeforeAll
     void start() throws Exception {
-        fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                .setting("totpguard.filter.half-auth.timeout", "PT30M").build();
-        for (String kind : List.of("jetty", "tomcat")) {
-            containers.put(kind, WebContainer.start(kind, new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
-                    .initializer(TotpFilter.initializer(filter))));
-        }
+        application = GuardedApplication.onJettyAndTomcat(TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), fixture -> {
+            TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
+                    .setting("totpguard.filter.half-auth.timeout", "PT30M").build();
+            return new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
+                .initializer(TotpFilter.initializer(filter));
+        });
+        fixture = application.fixture();
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (WebContainer container : containers.values()) {
-            container.close();
-        }
-        if (fixture != null) {
-            fixture.close();
+        if (application != null) {
+            application.close();
         }
     }
 
     private String user() {
-        return String.format("user%02d", nextUser.incrementAndGet());
+        return application.newUser("user");
     }
 
     /** Password login in a new browser; returns the enrollment page the filter sends it to. */
     private static Response enrollmentPage(Browser browser, String user) {
-        Response toEnroll = browser.follow(Login.formLogin(browser, "/admin/x", user, Login.passwordOf(user)));
-        assertTrue(toEnroll.isRedirect() && toEnroll.location().getPath().endsWith(ENROLL), toEnroll::toString);
-        Response page = browser.follow(toEnroll);
+        Response page = browser.follow(Login.passwordOnly(browser, "/admin/x", user, ENROLL));
         assertEquals(200, page.status(), page::toString);
         return page;
     }
@@ -83,7 +75,7 @@ class EnrollmentSessionIT {
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void twoSessionsOfOneUserSeeDifferentSecretsAndNeitherConfirmsTheOthers(String kind) throws Exception {
-        WebContainer container = containers.get(kind);
+        WebContainer container = application.container(kind);
         String user = user();
         Browser victim = new Browser(container.base());
         Browser intruder = new Browser(container.base());
@@ -122,7 +114,7 @@ class EnrollmentSessionIT {
     @ValueSource(strings = {"jetty", "tomcat"})
     void anEnrollmentNotConfirmedWithinTheTimeoutIsRefused(String kind) throws Exception {
         String user = user();
-        Browser browser = new Browser(containers.get(kind).base());
+        Browser browser = application.browser(kind);
         Response page = enrollmentPage(browser, user);
         String key = page.find(KEY);
 

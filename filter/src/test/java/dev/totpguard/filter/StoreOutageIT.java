@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorPolicy;
+import dev.totpguard.filter.harness.GuardedApplication;
 import dev.totpguard.filter.harness.Login;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
@@ -27,26 +28,20 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StoreOutageIT {
 
+    private GuardedApplication application;
     private TwoFactorFixture fixture;
-    private final List<WebContainer> containers = new ArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
-        fixture = TwoFactorFixture.h2Server(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
-        for (String kind : List.of("jetty", "tomcat")) {
-            containers.add(WebContainer.start(kind,
-                    new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(filter))));
-        }
+        application = GuardedApplication.onJettyAndTomcat(TwoFactorFixture.h2Server(TwoFactorPolicy.Enforcement.REQUIRED),
+                GuardedApplication.withFilter(WebContainer.TEST_WEBAPP));
+        fixture = application.fixture();
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (WebContainer container : containers) {
-            container.close();
-        }
-        if (fixture != null) {
-            fixture.close();
+        if (application != null) {
+            application.close();
         }
     }
 
@@ -56,7 +51,7 @@ class StoreOutageIT {
         List<Browser> halfway = new ArrayList<>();
         List<String> tokens = new ArrayList<>();
         int user = 1;
-        for (WebContainer container : containers) {
+        for (WebContainer container : application.containers()) {
             String first = String.format("user%02d", user++);
             fixture.enroll(first);
             Browser done = new Browser(container.base());
@@ -76,8 +71,8 @@ class StoreOutageIT {
 
         fixture.stopDatabase();
 
-        for (int i = 0; i < containers.size(); i++) {
-            String where = containers.get(i).name();
+        for (int i = 0; i < application.containers().size(); i++) {
+            String where = application.containers().get(i).name();
             Response blocked = halfway.get(i).get("/admin/x");
             assertUnavailable(blocked, where);
             Response verify = halfway.get(i).post("/totpguard/verify", Map.of("totpguard_csrf", tokens.get(i), "code", "123456"));
@@ -87,7 +82,7 @@ class StoreOutageIT {
             Response forwarded = halfway.get(i).get("/public/forward?to=/admin/x");
             assertUnavailable(forwarded, where);
 
-            Browser newcomer = new Browser(containers.get(i).base());
+            Browser newcomer = new Browser(application.containers().get(i).base());
             Response login = newcomer.follow(Login.formLogin(newcomer, "/admin/x", "user59", Login.passwordOf("user59")));
             assertUnavailable(login, where);
 
