@@ -62,6 +62,18 @@ public final class LauncherProcess implements AutoCloseable {
         return launcher;
     }
 
+    /**
+     * Starts a node of a cluster and waits for it: on a free port, with its own {@code data} directory, on the shared
+     * {@code database} and {@code keyFile}, with any further {@code options}.
+     */
+    static LauncherProcess startNode(Map<String, String> environment, Path data, ScratchDatabase database, String keyFile,
+            String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--data", data.toString(), "--jdbc-url", database.jdbcUrl(),
+                "--jdbc-user", database.user(), "--key-file", keyFile));
+        args.addAll(List.of(options));
+        return start(environment, args.toArray(String[]::new));
+    }
+
     /** Runs a command to its end (up to 90 s) and returns its exit status. */
     public static LauncherProcess runToEnd(Map<String, String> environment, String stdin, String... args) throws Exception {
         LauncherProcess launcher = launch(environment, args);

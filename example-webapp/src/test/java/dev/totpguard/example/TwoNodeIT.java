@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.example.data.AdminAccounts;
@@ -48,23 +47,20 @@ class TwoNodeIT {
 
     @Test
     void twoNodesShareReplayLockoutResetAndAcceptASimultaneousCodeOnce() throws Exception {
-        try (PostgresSchema schema = PostgresSchema.create("tg_harden")) {
-            run(schema.jdbcUrl());
+        try (ScratchDatabase schema = ScratchDatabase.postgres("tg_harden")) {
+            run(schema);
         }
     }
 
-    private void run(String jdbcUrl) throws Exception {
+    private void run(ScratchDatabase database) throws Exception {
+        String jdbcUrl = database.jdbcUrl();
         String keyFile = temp.resolve("shared.key").toString();
-        try (LauncherProcess a = LauncherProcess.start(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), "--port", "0",
-                "--data", temp.resolve("a").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile);
-             LauncherProcess b = LauncherProcess.start(Map.of(), "--port", "0",
-                     "--data", temp.resolve("b").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile);
-             TwoFactorService store = TwoFactorService.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl,
-                     TotpGuardSettings.JDBC_USER, "postgres", TotpGuardSettings.KEY_FILE, keyFile,
-                     TotpGuardSettings.JDBC_POOL_SIZE, "2"))) {
+        try (LauncherProcess a = LauncherProcess.startNode(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), temp.resolve("a"), database, keyFile);
+             LauncherProcess b = LauncherProcess.startNode(Map.of(), temp.resolve("b"), database, keyFile);
+             TwoFactorService store = database.service(keyFile)) {
             // A colleague with a second factor of their own (the privileged actions need one), who will later reset
             // admin's factor on A. Added the way "admin add" and "Add New Administrator" add one.
-            try (HikariDataSource dataSource = DataSources.open(jdbcUrl, Optional.of(PostgresSchema.USER), Optional.empty(), 1)) {
+            try (HikariDataSource dataSource = DataSources.open(jdbcUrl, Optional.of(ScratchDatabase.POSTGRES_USER), Optional.empty(), 1)) {
                 assertTrue(new AdminAccounts(dataSource, PasswordHash.builder().iterations(PasswordHash.MIN_ITERATIONS).build(), Clock.systemUTC())
                         .add("operator", "Operator", "operator@example.com", OPERATOR_PASSWORD.toCharArray()));
             }

@@ -373,7 +373,7 @@ class HostileInputIT {
         "/%09/evil.example", "/%0d%0aSet-Cookie:%20pwned=1", "/%E2%80%A8evil", "/x?next=https://evil.example%0d%0aX:y",
         "/@evil.example", "/%40evil.example"})
     void aReturnTargetStaysOnThisOriginOnBothContainers(String target) throws Exception {
-        for (WebContainer container : application.values()) {
+        for (WebContainer container : application.containers()) {
             String user = enrolledUser();
             Browser browser = halfway(container, user);
             Response attempt = browser.raw("GET", WebContainer.CONTEXT_PATH + "/admin" + target);
