@@ -19,9 +19,8 @@ import jakarta.servlet.http.HttpSession;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,33 +36,25 @@ class AppLoginIT {
 
     private static final Path WEBAPP = Path.of("src", "test", "webapp-applogin").toAbsolutePath();
 
-    private GuardedApplication application;
-    private TwoFactorFixture fixture;
+    @RegisterExtension
+    static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
+            () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL), fixture -> {
+                UserResolver sessionUser = request -> {
+                    HttpSession session = request.getSession(false);
+                    Object user = session == null ? null : session.getAttribute(AppLoginFilter.USER);
+                    return user instanceof String ? (String) user : null;
+                };
+                TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
+                        .userResolver(sessionUser)
+                        .setting("totpguard.filter.login", "/applogin/form")
+                        .setting("totpguard.filter.max-age", "PT8H")
+                        .setting("totpguard.filter.page.token", "/custom/token")
+                        .build();
+                return new WebContainer.Deployment(WEBAPP).initializer(TotpFilter.initializer(filter));
+            });
 
-    @BeforeAll
-    void start() throws Exception {
-        application = GuardedApplication.onJettyAndTomcat(TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL), fixture -> {
-            UserResolver sessionUser = request -> {
-                HttpSession session = request.getSession(false);
-                Object user = session == null ? null : session.getAttribute(AppLoginFilter.USER);
-                return user instanceof String ? (String) user : null;
-            };
-            TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                    .userResolver(sessionUser)
-                    .setting("totpguard.filter.login", "/applogin/form")
-                    .setting("totpguard.filter.max-age", "PT8H")
-                    .setting("totpguard.filter.page.token", "/custom/token")
-                    .build();
-            return new WebContainer.Deployment(WEBAPP).initializer(TotpFilter.initializer(filter));
-        });
-        fixture = application.fixture();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (application != null) {
-            application.close();
-        }
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 
     private String newUser() {
@@ -97,7 +88,7 @@ class AppLoginIT {
     @ValueSource(strings = {"jetty", "tomcat"})
     void theApplicationsOwnLoginIsFollowedByTheCodeOnItsOwnTokenPage(String kind) throws Exception {
         String user = newUser();
-        fixture.enroll(user);
+        fixture().enroll(user);
         Browser browser = signedIn(kind, user);
         assertTokenPage(browser.get("/admin/x"));
         Response page = browser.get("/totpguard/token");
@@ -107,9 +98,9 @@ class AppLoginIT {
         assertEquals("no-store", page.header("Cache-Control").orElse(null));
         assertTrue(page.header("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
 
-        Response wrong = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.wrongCode(user)));
+        Response wrong = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture().wrongCode(user)));
         assertTrue(wrong.body().contains("message=Invalid code. Please try again."), wrong::toString);
-        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user)));
+        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture().code(user)));
         assertEquals(303, accepted.status(), accepted::toString);
         assertEquals(WebContainer.CONTEXT_PATH + "/admin/x", accepted.location().getPath());
         Pages.assertAdminContent(browser.follow(accepted));
@@ -127,11 +118,11 @@ class AppLoginIT {
     void anotherUserSigningInWithinTheSameSessionStartsOver(String kind) throws Exception {
         String first = newUser();
         String second = newUser();
-        fixture.enroll(first);
-        fixture.enroll(second);
+        fixture().enroll(first);
+        fixture().enroll(second);
         Browser browser = signedIn(kind, first);
         assertTokenPage(browser.get("/admin/x"));
-        assertEquals(303, verify(browser, fixture.code(first)).status());
+        assertEquals(303, verify(browser, fixture().code(first)).status());
         Pages.assertAdminContent(browser.get("/admin/x"));
 
         signIn(browser, second, "");
@@ -144,8 +135,8 @@ class AppLoginIT {
     @ValueSource(strings = {"jetty", "tomcat"})
     void aLoginThatAlreadyCheckedTheCodePassesWithoutAPrompt(String kind) throws Exception {
         String user = newUser();
-        fixture.enroll(user);
-        long now = fixture.clock().millis();
+        fixture().enroll(user);
+        long now = fixture().clock().millis();
         Browser browser = application.browser(kind);
         signIn(browser, user, "&verifiedAs=" + user + "&verifiedAt=" + now);
         Pages.assertAdminContent(browser.get("/admin/x"));
@@ -200,21 +191,21 @@ class AppLoginIT {
 
         Response enroll = browser.get("/totpguard/enroll");
         String key = enroll.find("<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>");
-        fixture.rememberSecret(user, key.replace(" ", ""));
-        Response codes = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", enroll.csrf(), "code", fixture.code(user)));
+        fixture().rememberSecret(user, key.replace(" ", ""));
+        Response codes = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", enroll.csrf(), "code", fixture().code(user)));
         assertTrue(codes.body().contains("Save your recovery codes"), codes::toString);
         Pages.assertAdminContent(browser.get("/admin/x"));
-        fixture.nextStep();
+        fixture().nextStep();
 
         Response on = browser.get("/totpguard/manage");
         assertTrue(on.body().contains("Two-factor authentication is on."), on::toString);
-        Response refused = browser.post("/totpguard/disable", Map.of("totpguard_csrf", on.csrf(), "code", fixture.wrongCode(user)));
+        Response refused = browser.post("/totpguard/disable", Map.of("totpguard_csrf", on.csrf(), "code", fixture().wrongCode(user)));
         assertTrue(refused.body().contains("Invalid code. Nothing was changed."), refused::toString);
-        assertTrue(fixture.service().status(user).isActive());
-        Response disabled = browser.post("/totpguard/disable", Map.of("totpguard_csrf", on.csrf(), "code", fixture.code(user)));
+        assertTrue(fixture().service().status(user).isActive());
+        Response disabled = browser.post("/totpguard/disable", Map.of("totpguard_csrf", on.csrf(), "code", fixture().code(user)));
         assertEquals(200, disabled.status(), disabled::toString);
         assertTrue(disabled.body().contains("Two-factor authentication is now off."), disabled::toString);
-        assertEquals(TwoFactorStatus.State.NONE, fixture.service().status(user).state());
+        assertEquals(TwoFactorStatus.State.NONE, fixture().service().status(user).state());
         // Turning it off revoked the account's sessions; the one that did it, with a current code, goes on.
         Pages.assertAdminContent(browser.get("/admin/x"));
     }

@@ -15,9 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,28 +29,19 @@ class BasicLoginIT {
 
     private static final Path WEBAPP = Path.of("src", "test", "webapp-basic").toAbsolutePath();
 
-    private GuardedApplication application;
-    private TwoFactorFixture fixture;
+    @RegisterExtension
+    static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
+            () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), GuardedApplication.withFilter(WEBAPP));
 
-    @BeforeAll
-    void start() throws Exception {
-        application = GuardedApplication.onJettyAndTomcat(TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED),
-                GuardedApplication.withFilter(WEBAPP));
-        fixture = application.fixture();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (application != null) {
-            application.close();
-        }
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void basicLoginStillNeedsTheCode(String kind) throws Exception {
         String user = kind.equals("jetty") ? "user01" : "user02";
-        fixture.enroll(user);
+        fixture().enroll(user);
         Map<String, String> basic = Map.of("Authorization", "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":password-" + user.substring(4)).getBytes(StandardCharsets.UTF_8)));
         Browser browser = application.browser(kind);
@@ -69,7 +59,7 @@ class BasicLoginIT {
         Response page = browser.send("GET", toToken.location(), null, basic);
         assertEquals(200, page.status(), page::toString);
         Response accepted = browser.send("POST", browser.uri("/totpguard/verify"),
-                Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user)), basic);
+                Map.of("totpguard_csrf", page.csrf(), "code", fixture().code(user)), basic);
         assertEquals(303, accepted.status(), accepted::toString);
         Response content = browser.send("GET", accepted.location(), null, basic);
         assertEquals(200, content.status(), content::toString);

@@ -16,9 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,21 +35,12 @@ class BasicLoginOutsideConstraintIT {
     /** More hops than any login needs: a longer chain of redirects is a loop. */
     private static final int MAX_HOPS = 8;
 
-    private GuardedApplication application;
-    private TwoFactorFixture fixture;
+    @RegisterExtension
+    static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
+            () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), GuardedApplication.withFilter(WEBAPP));
 
-    @BeforeAll
-    void start() throws Exception {
-        application = GuardedApplication.onJettyAndTomcat(TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED),
-                GuardedApplication.withFilter(WEBAPP));
-        fixture = application.fixture();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (application != null) {
-            application.close();
-        }
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 
     @ParameterizedTest
@@ -61,9 +51,9 @@ class BasicLoginOutsideConstraintIT {
         Response enroll = browse(browser, "/admin/x", user);
         assertEquals(WebContainer.CONTEXT_PATH + "/totpguard/enroll", enroll.uri().getPath(), enroll::toString);
         assertEquals(200, enroll.status(), enroll::toString);
-        fixture.rememberSecret(user, enroll.find("<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>").replace(" ", ""));
+        fixture().rememberSecret(user, enroll.find("<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>").replace(" ", ""));
 
-        Response codes = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", enroll.csrf(), "code", fixture.code(user)));
+        Response codes = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", enroll.csrf(), "code", fixture().code(user)));
         assertEquals(200, codes.status(), codes::toString);
         assertTrue(codes.body().contains("Save your recovery codes"), codes::toString);
         // The code verified this login: the protected page and the ten after it come without another code.
@@ -76,12 +66,12 @@ class BasicLoginOutsideConstraintIT {
     @ValueSource(strings = {"jetty", "tomcat"})
     void anEnrolledUserTypesTheCodeOnceOnPagesOutsideTheConstraint(String kind) throws Exception {
         String user = kind.equals("jetty") ? "user12" : "user22";
-        fixture.enroll(user);
+        fixture().enroll(user);
         Browser browser = application.browser(kind);
         Response token = browse(browser, "/admin/x", user);
         assertEquals(WebContainer.CONTEXT_PATH + "/totpguard/token", token.uri().getPath(), token::toString);
         assertEquals(200, token.status(), token::toString);
-        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", token.csrf(), "code", fixture.code(user)));
+        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", token.csrf(), "code", fixture().code(user)));
         assertEquals(303, accepted.status(), accepted::toString);
         assertAdminPage(browse(browser, accepted.location().getPath().substring(WebContainer.CONTEXT_PATH.length()), user), user);
         assertAdminPage(browse(browser, "/admin/y", user), user);
@@ -92,7 +82,7 @@ class BasicLoginOutsideConstraintIT {
     void anotherSessionGetsNeitherThePendingUsersPagesNorTheirCode(String kind) throws Exception {
         String victim = kind.equals("jetty") ? "user13" : "user23";
         String attacker = kind.equals("jetty") ? "user14" : "user24";
-        fixture.enroll(victim);
+        fixture().enroll(victim);
         Browser victimBrowser = application.browser(kind);
         Response token = browse(victimBrowser, "/admin/x", victim);
         assertEquals(200, token.status(), token::toString);
@@ -104,7 +94,7 @@ class BasicLoginOutsideConstraintIT {
             assertTrue(response.isRedirect() && !response.location().getPath().startsWith(WebContainer.CONTEXT_PATH + "/totpguard"),
                     () -> page + ": " + response);
         }
-        String code = fixture.code(victim);
+        String code = fixture().code(victim);
         Response posted = stranger.post("/totpguard/verify", Map.of("totpguard_csrf", token.csrf(), "code", code));
         assertEquals(403, posted.status(), posted::toString);
 

@@ -15,9 +15,8 @@ import dev.totpguard.testkit.Browser;
 import dev.totpguard.testkit.Response;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,25 +34,17 @@ class EnrollmentSessionIT {
     private static final String CONFIRM = "/totpguard/confirm";
     private static final String KEY = "<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>";
 
-    private GuardedApplication application;
-    private TwoFactorFixture fixture;
+    @RegisterExtension
+    static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
+            () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), fixture -> {
+                TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
+                        .setting("totpguard.filter.half-auth.timeout", "PT30M").build();
+                return new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
+                    .initializer(TotpFilter.initializer(filter));
+            });
 
-    @BeforeAll
-    void start() throws Exception {
-        application = GuardedApplication.onJettyAndTomcat(TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), fixture -> {
-            TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                    .setting("totpguard.filter.half-auth.timeout", "PT30M").build();
-            return new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
-                .initializer(TotpFilter.initializer(filter));
-        });
-        fixture = application.fixture();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (application != null) {
-            application.close();
-        }
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 
     private String user() {
@@ -68,8 +59,8 @@ class EnrollmentSessionIT {
     }
 
     private String codeFor(String name, String groupedKey) {
-        fixture.rememberSecret(name, groupedKey.replace(" ", ""));
-        return fixture.code(name);
+        fixture().rememberSecret(name, groupedKey.replace(" ", ""));
+        return fixture().code(name);
     }
 
     @ParameterizedTest
@@ -91,23 +82,23 @@ class EnrollmentSessionIT {
         // The victim's session cannot confirm the secret the intruder planted (its own enrollment was replaced).
         Response planted = victim.post(CONFIRM, Map.of(CsrfProtection.PARAMETER, victimPage.csrf(), "code", codeFor(user + "/intruder", intruderKey)));
         assertFalse(planted.status() == 200 && planted.body().contains("recovery-codes"), planted::toString);
-        assertEquals(TwoFactorStatus.State.PENDING, fixture.service().status(user).state(), "a planted secret was confirmed");
+        assertEquals(TwoFactorStatus.State.PENDING, fixture().service().status(user).state(), "a planted secret was confirmed");
 
         // The intruder's session cannot confirm with a code of the victim's secret.
         Response foreign = intruder.post(CONFIRM, Map.of(CsrfProtection.PARAMETER, intruderPage.csrf(), "code", codeFor(user + "/victim", victimKey)));
         assertFalse(foreign.body().contains("recovery-codes"), foreign::toString);
-        assertEquals(TwoFactorStatus.State.PENDING, fixture.service().status(user).state());
+        assertEquals(TwoFactorStatus.State.PENDING, fixture().service().status(user).state());
 
         // Each session that starts again gets its own enrollment and can confirm it.
         Response fresh = victim.get(ENROLL);
         String freshKey = fresh.find(KEY);
         assertNotEquals(intruderKey, freshKey);
-        fixture.nextStep();
+        fixture().nextStep();
         Response codes = victim.post(CONFIRM, Map.of(CsrfProtection.PARAMETER, fresh.csrf(), "code", codeFor(user + "/fresh", freshKey)));
         assertEquals(200, codes.status(), codes::toString);
         assertTrue(codes.body().contains("recovery-codes"), codes::toString);
-        assertTrue(fixture.service().status(user).isActive());
-        fixture.nextStep();
+        assertTrue(fixture().service().status(user).isActive());
+        fixture().nextStep();
     }
 
     @ParameterizedTest
@@ -118,13 +109,13 @@ class EnrollmentSessionIT {
         Response page = enrollmentPage(browser, user);
         String key = page.find(KEY);
 
-        fixture.clock().advance(fixture.service().policy().enrollmentTimeout().plus(Duration.ofSeconds(1)));
+        fixture().clock().advance(fixture().service().policy().enrollmentTimeout().plus(Duration.ofSeconds(1)));
         Response late = browser.post(CONFIRM, Map.of(CsrfProtection.PARAMETER, page.csrf(), "code", codeFor(user + "/late", key)));
 
         assertFalse(late.body().contains("recovery-codes"), late::toString);
-        assertEquals(TwoFactorStatus.State.PENDING, fixture.service().status(user).state(), "an expired enrollment was confirmed");
+        assertEquals(TwoFactorStatus.State.PENDING, fixture().service().status(user).state(), "an expired enrollment was confirmed");
         Response again = browser.get(ENROLL);
         assertNotEquals(key, again.find(KEY), "the expired secret is not shown again");
-        fixture.nextStep();
+        fixture().nextStep();
     }
 }

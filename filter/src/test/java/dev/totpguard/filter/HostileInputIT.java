@@ -54,8 +54,8 @@ class HostileInputIT {
     @BeforeAll
     void start() throws Exception {
         log = LogCapture.start();
-        application = GuardedApplication.onJettyAndTomcat(TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED),
-                GuardedApplication.withFilter(WebContainer.TEST_WEBAPP));
+        application = GuardedApplication.onJettyAndTomcat(() -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED),
+                GuardedApplication.withFilter(WebContainer.TEST_WEBAPP)).start();
         fixture = application.fixture();
     }
 

@@ -14,9 +14,8 @@ import dev.totpguard.filter.testapp.ReplacedPageServlet;
 import dev.totpguard.testkit.Browser;
 import dev.totpguard.testkit.Response;
 import jakarta.servlet.ServletContainerInitializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,36 +30,28 @@ class ReplacedPageIT {
 
     private static final String TOKEN = "/totpguard/token";
 
-    private GuardedApplication application;
-    private TwoFactorFixture fixture;
+    @RegisterExtension
+    static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
+            () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), fixture -> {
+                TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
+                        .setting("totpguard.filter.page.token", "/replaced/include")
+                        .setting("totpguard.filter.page.recovery", "/replaced/forward")
+                        .build();
+                ServletContainerInitializer install = (classes, context) -> {
+                    TotpFilter.register(context, filter);
+                    context.addServlet("replaced", ReplacedPageServlet.class).addMapping("/replaced/*");
+                };
+                return new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(install);
+            });
 
-    @BeforeAll
-    void start() throws Exception {
-        application = GuardedApplication.onJettyAndTomcat(TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), fixture -> {
-            TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                    .setting("totpguard.filter.page.token", "/replaced/include")
-                    .setting("totpguard.filter.page.recovery", "/replaced/forward")
-                    .build();
-            ServletContainerInitializer install = (classes, context) -> {
-                TotpFilter.register(context, filter);
-                context.addServlet("replaced", ReplacedPageServlet.class).addMapping("/replaced/*");
-            };
-            return new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(install);
-        });
-        fixture = application.fixture();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (application != null) {
-            application.close();
-        }
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 
     /** An enrolled user past the password only, sent to the token page. */
     private Browser passwordOnly(String kind) throws Exception {
         String user = application.newUser("user");
-        fixture.enroll(user);
+        fixture().enroll(user);
         Browser browser = application.browser(kind);
         Login.passwordOnly(browser, "/admin/start", user, TOKEN);
         return browser;

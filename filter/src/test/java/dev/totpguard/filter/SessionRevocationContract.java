@@ -53,8 +53,8 @@ abstract class SessionRevocationContract {
 
     @BeforeAll
     void start() throws Exception {
-        application = GuardedApplication.on(containerKind(), TwoFactorFixture.h2Server(TwoFactorPolicy.Enforcement.REQUIRED),
-                GuardedApplication.withFilter(WebContainer.TEST_WEBAPP));
+        application = GuardedApplication.on(containerKind(), () -> TwoFactorFixture.h2Server(TwoFactorPolicy.Enforcement.REQUIRED),
+                GuardedApplication.withFilter(WebContainer.TEST_WEBAPP)).start();
         fixture = application.fixture();
         nodeTwo = fixture.otherNode();
     }

@@ -15,10 +15,9 @@ import dev.totpguard.testkit.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A credential store that goes away (an H2 server over TCP, stopped mid-test) on Jetty and Tomcat at once:
@@ -28,21 +27,12 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StoreOutageIT {
 
-    private GuardedApplication application;
-    private TwoFactorFixture fixture;
+    @RegisterExtension
+    static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
+            () -> TwoFactorFixture.h2Server(TwoFactorPolicy.Enforcement.REQUIRED), GuardedApplication.withFilter(WebContainer.TEST_WEBAPP));
 
-    @BeforeAll
-    void start() throws Exception {
-        application = GuardedApplication.onJettyAndTomcat(TwoFactorFixture.h2Server(TwoFactorPolicy.Enforcement.REQUIRED),
-                GuardedApplication.withFilter(WebContainer.TEST_WEBAPP));
-        fixture = application.fixture();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (application != null) {
-            application.close();
-        }
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 
     @Test
@@ -53,23 +43,23 @@ class StoreOutageIT {
         int user = 1;
         for (WebContainer container : application.containers()) {
             String first = String.format("user%02d", user++);
-            fixture.enroll(first);
+            fixture().enroll(first);
             Browser done = new Browser(container.base());
             done.follow(Login.formLogin(done, "/admin/x", first, Login.passwordOf(first)));
             Response page = done.get("/totpguard/token");
-            Response accepted = done.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(first)));
+            Response accepted = done.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture().code(first)));
             assertEquals(303, accepted.status(), accepted::toString);
             verified.add(done);
 
             String second = String.format("user%02d", user++);
-            fixture.enroll(second);
+            fixture().enroll(second);
             Browser half = new Browser(container.base());
             half.follow(Login.formLogin(half, "/admin/x", second, Login.passwordOf(second)));
             tokens.add(half.get("/totpguard/token").csrf());
             halfway.add(half);
         }
 
-        fixture.stopDatabase();
+        fixture().stopDatabase();
 
         for (int i = 0; i < application.containers().size(); i++) {
             String where = application.containers().get(i).name();

@@ -51,13 +51,13 @@ abstract class TotpFilterContract {
 
     @BeforeAll
     void start() throws Exception {
-        application = GuardedApplication.on(containerKind(), TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED),
+        application = GuardedApplication.on(containerKind(), () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED),
                 fixture -> new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(
                         TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
                                 .setting("totpguard.filter.step-up.paths", "/admin/security/*")
                                 .setting("totpguard.filter.max-age", "PT8H")
                                 .setting("totpguard.filter.protected", "/admin/*,/ops/*")
-                                .build())));
+                                .build()))).start();
         fixture = application.fixture();
         container = application.container();
     }

@@ -7,21 +7,36 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A test web application guarded by TOTP Guard over one {@link TwoFactorFixture}, started on one container or on
- * Jetty and Tomcat side by side (for the tests that run each case on both,
- * {@code @ValueSource(strings = {"jetty", "tomcat"})}). Hands out user names no other case of the test class has used.
- * Closes the containers, then the fixture.
+ * A test web application guarded by TOTP Guard over one {@link TwoFactorFixture}, on one container or on Jetty and
+ * Tomcat side by side (for the tests that run each case on both, {@code @ValueSource(strings = {"jetty", "tomcat"})}).
+ * As a {@code static} {@code @RegisterExtension} field it starts before the class's tests and is closed after them;
+ * {@link #start()} starts it by hand. Hands out user names no other case of the test class has used. Closes the
+ * containers, then the fixture.
  */
-public final class GuardedApplication implements AutoCloseable {
+public final class GuardedApplication implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
-    private final TwoFactorFixture fixture;
+    private final FixtureFactory fixtureFactory;
+    private final Setup setup;
+    private final List<String> kinds;
     private final Map<String, WebContainer> containers = new LinkedHashMap<>();
     private final AtomicInteger nextUser = new AtomicInteger();
+    private TwoFactorFixture fixture;
 
-    private GuardedApplication(TwoFactorFixture fixture) {
-        this.fixture = fixture;
+    private GuardedApplication(FixtureFactory fixtureFactory, Setup setup, List<String> kinds) {
+        this.fixtureFactory = fixtureFactory;
+        this.setup = setup;
+        this.kinds = kinds;
+    }
+
+    /** Makes the fixture, e.g. {@code () -> TwoFactorFixture.h2(Enforcement.REQUIRED)}. */
+    @FunctionalInterface
+    public interface FixtureFactory {
+        TwoFactorFixture create() throws Exception;
     }
 
     /** What to deploy, built from the fixture (usually a filter over its service and clock). */
@@ -30,14 +45,14 @@ public final class GuardedApplication implements AutoCloseable {
         WebContainer.Deployment deployment(TwoFactorFixture fixture) throws Exception;
     }
 
-    /** Starts the deployment {@code setup} makes on Jetty and on Tomcat. */
-    public static GuardedApplication onJettyAndTomcat(TwoFactorFixture fixture, Setup setup) throws Exception {
-        return start(fixture, setup, List.of("jetty", "tomcat"));
+    /** The deployment {@code setup} makes, on Jetty and on Tomcat; not started yet. */
+    public static GuardedApplication onJettyAndTomcat(FixtureFactory fixture, Setup setup) {
+        return new GuardedApplication(fixture, setup, List.of("jetty", "tomcat"));
     }
 
-    /** Starts the deployment {@code setup} makes on the container {@code kind} ("jetty" or "tomcat"). */
-    public static GuardedApplication on(String kind, TwoFactorFixture fixture, Setup setup) throws Exception {
-        return start(fixture, setup, List.of(kind));
+    /** The deployment {@code setup} makes, on the container {@code kind} ("jetty" or "tomcat"); not started yet. */
+    public static GuardedApplication on(String kind, FixtureFactory fixture, Setup setup) {
+        return new GuardedApplication(fixture, setup, List.of(kind));
     }
 
     /** The usual setup: the web application in {@code webapp} with a default filter over the fixture's service and clock. */
@@ -46,22 +61,38 @@ public final class GuardedApplication implements AutoCloseable {
                 TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build()));
     }
 
-    /** Starts on every one of {@code kinds}; on a failure closes what started, and the fixture. */
-    private static GuardedApplication start(TwoFactorFixture fixture, Setup setup, List<String> kinds) throws Exception {
-        GuardedApplication application = new GuardedApplication(fixture);
+    /** Makes the fixture and starts every container; on a failure closes what started, and the fixture. */
+    public GuardedApplication start() throws Exception {
+        if (fixture != null) {
+            throw new IllegalStateException("started already");
+        }
+        fixture = fixtureFactory.create();
         try {
             WebContainer.Deployment deployment = setup.deployment(fixture);
             for (String kind : kinds) {
-                application.containers.put(kind, WebContainer.start(kind, deployment));
+                containers.put(kind, WebContainer.start(kind, deployment));
             }
         } catch (Exception | Error e) {
-            application.close();
+            close();
             throw e;
         }
-        return application;
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
     }
 
     public TwoFactorFixture fixture() {
+        if (fixture == null) {
+            throw new IllegalStateException("not started");
+        }
         return fixture;
     }
 
@@ -73,7 +104,7 @@ public final class GuardedApplication implements AutoCloseable {
         return container;
     }
 
-    /** The only container, when started {@link #on(String, TwoFactorFixture, Setup) on one}. */
+    /** The only container, when started {@link #on(String, FixtureFactory, Setup) on one}. */
     public WebContainer container() {
         if (containers.size() != 1) {
             throw new IllegalStateException("started on " + containers.keySet() + ": name the container");
@@ -101,6 +132,9 @@ public final class GuardedApplication implements AutoCloseable {
         for (WebContainer container : containers.values()) {
             container.close();
         }
-        fixture.close();
+        containers.clear();
+        if (fixture != null) {
+            fixture.close();
+        }
     }
 }
