@@ -50,16 +50,10 @@ class FailoverIT {
 
     @Test
     void aVerifiedSessionAndAHalfAuthenticatedOneContinueOnTheOtherNodeAndALoggedOutOneDoesNot() throws Exception {
-        try (ScratchDatabase schema = ScratchDatabase.postgres("tg_failover")) {
-            run(schema);
-        }
-    }
-
-    private void run(ScratchDatabase database) throws Exception {
-        String jdbcUrl = database.jdbcUrl();
         String keyFile = temp.resolve("shared.key").toString();
-        try (LauncherProcess a = LauncherProcess.startNode(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD, "JAVA_TOOL_OPTIONS", LOGGERS),
-                temp.resolve("a"), database, keyFile, "--shared-sessions", "--node-name", "nodeA");
+        try (ScratchDatabase database = ScratchDatabase.postgres("tg_failover");
+             LauncherProcess a = LauncherProcess.startNode(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD, "JAVA_TOOL_OPTIONS", LOGGERS),
+                     temp.resolve("a"), database, keyFile, "--shared-sessions", "--node-name", "nodeA");
              LauncherProcess b = LauncherProcess.startNode(Map.of("JAVA_TOOL_OPTIONS", LOGGERS),
                      temp.resolve("b"), database, keyFile, "--shared-sessions", "--node-name", "nodeB");
              TwoFactorService store = database.service(keyFile)) {

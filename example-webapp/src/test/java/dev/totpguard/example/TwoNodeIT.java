@@ -47,20 +47,14 @@ class TwoNodeIT {
 
     @Test
     void twoNodesShareReplayLockoutResetAndAcceptASimultaneousCodeOnce() throws Exception {
-        try (ScratchDatabase schema = ScratchDatabase.postgres("tg_harden")) {
-            run(schema);
-        }
-    }
-
-    private void run(ScratchDatabase database) throws Exception {
-        String jdbcUrl = database.jdbcUrl();
         String keyFile = temp.resolve("shared.key").toString();
-        try (LauncherProcess a = LauncherProcess.startNode(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), temp.resolve("a"), database, keyFile);
+        try (ScratchDatabase database = ScratchDatabase.postgres("tg_harden");
+             LauncherProcess a = LauncherProcess.startNode(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), temp.resolve("a"), database, keyFile);
              LauncherProcess b = LauncherProcess.startNode(Map.of(), temp.resolve("b"), database, keyFile);
              TwoFactorService store = database.service(keyFile)) {
             // A colleague with a second factor of their own (the privileged actions need one), who will later reset
             // admin's factor on A. Added the way "admin add" and "Add New Administrator" add one.
-            try (HikariDataSource dataSource = DataSources.open(jdbcUrl, Optional.of(ScratchDatabase.POSTGRES_USER), Optional.empty(), 1)) {
+            try (HikariDataSource dataSource = DataSources.open(database.jdbcUrl(), Optional.of(database.user()), Optional.empty(), 1)) {
                 assertTrue(new AdminAccounts(dataSource, PasswordHash.builder().iterations(PasswordHash.MIN_ITERATIONS).build(), Clock.systemUTC())
                         .add("operator", "Operator", "operator@example.com", OPERATOR_PASSWORD.toCharArray()));
             }
@@ -165,7 +159,7 @@ class TwoNodeIT {
             WebClient halfSignedInOnB = new WebClient(b.baseUrl());
             assertTrue(halfSignedInOnB.loginToTokenPage("admin", PASSWORD).path().startsWith("/totpguard/"));
             LauncherProcess changed = LauncherProcess.runToEnd(Map.of(), "two-node-new-password\n", "admin", "set-password", "admin",
-                    "--data", temp.resolve("cli").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile);
+                    "--data", temp.resolve("cli").toString(), "--jdbc-url", database.jdbcUrl(), "--jdbc-user", database.user(), "--key-file", keyFile);
             assertEquals(0, changed.exitStatus(), changed.output());
             long changedAt = System.nanoTime();
             double endedOnA = secondsUntilSignedOut(verifiedOnA, changedAt);
