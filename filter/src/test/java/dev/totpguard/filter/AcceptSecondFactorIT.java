@@ -48,10 +48,6 @@ class AcceptSecondFactorIT {
                 });
             });
 
-    private static TwoFactorFixture fixture() {
-        return application.fixture();
-    }
-
     /**
      * The application's own code page, with the mistakes a careless application might make, to show what the
      * filter still refuses: {@code as=name} checks the code of a user named in the request instead of the signed-in
@@ -227,5 +223,9 @@ class AcceptSecondFactorIT {
         assertAsksForCode(second);
         assertEquals(200, owner.get("/admin/x").status());
         fixture().nextStep();
+    }
+
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 }

@@ -53,10 +53,6 @@ class AppLoginIT {
                 return new WebContainer.Deployment(WEBAPP).initializer(TotpFilter.initializer(filter));
             });
 
-    private static TwoFactorFixture fixture() {
-        return application.fixture();
-    }
-
     private String newUser() {
         return application.newUser("app");
     }
@@ -208,5 +204,9 @@ class AppLoginIT {
         assertEquals(TwoFactorStatus.State.NONE, fixture().service().status(user).state());
         // Turning it off revoked the account's sessions; the one that did it, with a current code, goes on.
         Pages.assertAdminContent(browser.get("/admin/x"));
+    }
+
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 }

@@ -33,15 +33,11 @@ class BasicLoginIT {
     static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
             () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), GuardedApplication.withFilter(WEBAPP));
 
-    private static TwoFactorFixture fixture() {
-        return application.fixture();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void basicLoginStillNeedsTheCode(String kind) throws Exception {
         String user = kind.equals("jetty") ? "user01" : "user02";
-        fixture().enroll(user);
+        application.fixture().enroll(user);
         Map<String, String> basic = Map.of("Authorization", "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":password-" + user.substring(4)).getBytes(StandardCharsets.UTF_8)));
         Browser browser = application.browser(kind);
@@ -59,7 +55,7 @@ class BasicLoginIT {
         Response page = browser.send("GET", toToken.location(), null, basic);
         assertEquals(200, page.status(), page::toString);
         Response accepted = browser.send("POST", browser.uri("/totpguard/verify"),
-                Map.of("totpguard_csrf", page.csrf(), "code", fixture().code(user)), basic);
+                Map.of("totpguard_csrf", page.csrf(), "code", application.fixture().code(user)), basic);
         assertEquals(303, accepted.status(), accepted::toString);
         Response content = browser.send("GET", accepted.location(), null, basic);
         assertEquals(200, content.status(), content::toString);

@@ -39,10 +39,6 @@ class BasicLoginOutsideConstraintIT {
     static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
             () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), GuardedApplication.withFilter(WEBAPP));
 
-    private static TwoFactorFixture fixture() {
-        return application.fixture();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void aNewUserEnrollsOnPagesOutsideTheConstraintAndReachesThePage(String kind) throws Exception {
@@ -161,5 +157,9 @@ class BasicLoginOutsideConstraintIT {
         assertEquals(200, response.status(), response::toString);
         assertTrue(response.body().contains(AdminServlet.MARKER + " GET /admin/") && response.body().contains("for " + user),
                 response::toString);
+    }
+
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 }

@@ -43,10 +43,6 @@ class EnrollmentSessionIT {
                     .initializer(TotpFilter.initializer(filter));
             });
 
-    private static TwoFactorFixture fixture() {
-        return application.fixture();
-    }
-
     private String user() {
         return application.newUser("user");
     }
@@ -117,5 +113,9 @@ class EnrollmentSessionIT {
         Response again = browser.get(ENROLL);
         assertNotEquals(key, again.find(KEY), "the expired secret is not shown again");
         fixture().nextStep();
+    }
+
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 }

@@ -44,14 +44,10 @@ class ReplacedPageIT {
                 return new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(install);
             });
 
-    private static TwoFactorFixture fixture() {
-        return application.fixture();
-    }
-
     /** An enrolled user past the password only, sent to the token page. */
     private Browser passwordOnly(String kind) throws Exception {
         String user = application.newUser("user");
-        fixture().enroll(user);
+        application.fixture().enroll(user);
         Browser browser = application.browser(kind);
         Login.passwordOnly(browser, "/admin/start", user, TOKEN);
         return browser;

@@ -31,10 +31,6 @@ class StoreOutageIT {
     static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
             () -> TwoFactorFixture.h2Server(TwoFactorPolicy.Enforcement.REQUIRED), GuardedApplication.withFilter(WebContainer.TEST_WEBAPP));
 
-    private static TwoFactorFixture fixture() {
-        return application.fixture();
-    }
-
     @Test
     void aDeadStoreMeansA503PageNeverAPass() throws Exception {
         List<Browser> verified = new ArrayList<>();
@@ -43,23 +39,24 @@ class StoreOutageIT {
         int user = 1;
         for (WebContainer container : application.containers()) {
             String first = String.format("user%02d", user++);
-            fixture().enroll(first);
+            application.fixture().enroll(first);
             Browser done = new Browser(container.base());
             done.follow(Login.formLogin(done, "/admin/x", first, Login.passwordOf(first)));
             Response page = done.get("/totpguard/token");
-            Response accepted = done.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture().code(first)));
+            Response accepted = done.post("/totpguard/verify",
+                    Map.of("totpguard_csrf", page.csrf(), "code", application.fixture().code(first)));
             assertEquals(303, accepted.status(), accepted::toString);
             verified.add(done);
 
             String second = String.format("user%02d", user++);
-            fixture().enroll(second);
+            application.fixture().enroll(second);
             Browser half = new Browser(container.base());
             half.follow(Login.formLogin(half, "/admin/x", second, Login.passwordOf(second)));
             tokens.add(half.get("/totpguard/token").csrf());
             halfway.add(half);
         }
 
-        fixture().stopDatabase();
+        application.fixture().stopDatabase();
 
         for (int i = 0; i < application.containers().size(); i++) {
             String where = application.containers().get(i).name();
