@@ -223,19 +223,8 @@ public final class Browser {
      */
     public Response postChunked(String path, String contentType, byte[] body, Map<String, String> headers) {
         URI uri = uri(path);
-        StringJoiner cookieHeader = new StringJoiner("; ");
-        for (HttpCookie cookie : cookiesForBase()) {
-            cookieHeader.add(cookie.getName() + "=" + cookie.getValue());
-        }
-        StringBuilder head = new StringBuilder("POST ").append(uri.getRawPath()).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
-                .append("Content-Type: ").append(contentType).append("\r\n")
-                .append("Transfer-Encoding: chunked\r\nConnection: close\r\n");
-        if (cookieHeader.length() > 0) {
-            head.append("Cookie: ").append(cookieHeader).append("\r\n");
-        }
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        head.append("\r\n");
+        String head = socketRequestHead("POST", uri, uri.getRawPath(),
+                List.of("Content-Type: " + contentType, "Transfer-Encoding: chunked", "Connection: close"), headers);
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(20_000);
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
@@ -249,7 +238,7 @@ public final class Browser {
             reader.start();
             OutputStream out = socket.getOutputStream();
             try {
-                out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+                out.write(head.getBytes(StandardCharsets.ISO_8859_1));
                 for (int offset = 0; offset < body.length; offset += 4096) {
                     int length = Math.min(4096, body.length - offset);
                     out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -316,13 +305,7 @@ public final class Browser {
      * written: no normalisation, no encoding.
      */
     public Response raw(String method, String target) {
-        StringJoiner cookieHeader = new StringJoiner("; ");
-        for (HttpCookie cookie : cookiesForBase()) {
-            cookieHeader.add(cookie.getName() + "=" + cookie.getValue());
-        }
-        String request = method + " " + target + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                + "\r\n" + (cookieHeader.length() > 0 ? "Cookie: " + cookieHeader + "\r\n" : "")
-                + "Connection: close\r\n\r\n";
+        String request = socketRequestHead(method, base, target, List.of("Connection: close"), Map.of());
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
@@ -346,25 +329,13 @@ public final class Browser {
      */
     private Response sendExpectingContinue(String method, URI uri, String contentType, byte[] body,
             Map<String, String> headers) {
-        StringJoiner cookieHeader = new StringJoiner("; ");
-        for (HttpCookie cookie : cookiesForBase()) {
-            cookieHeader.add(cookie.getName() + "=" + cookie.getValue());
-        }
-        StringBuilder head = new StringBuilder(method).append(' ').append(uri.getRawPath())
-                .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
-                .append("Content-Type: ").append(contentType).append("\r\n")
-                .append("Content-Length: ").append(body.length).append("\r\n")
-                .append("Expect: 100-continue\r\nConnection: close\r\n");
-        if (cookieHeader.length() > 0) {
-            head.append("Cookie: ").append(cookieHeader).append("\r\n");
-        }
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        head.append("\r\n");
+        String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String head = socketRequestHead(method, uri, target, List.of("Content-Type: " + contentType,
+                "Content-Length: " + body.length, "Expect: 100-continue", "Connection: close"), headers);
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
-            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream first = new ByteArrayOutputStream();
@@ -407,6 +378,25 @@ public final class Browser {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    /**
+     * The head of a request written over a plain socket, exactly as given: the request line with {@code target},
+     * Host, the header lines {@code fields}, this browser's cookies, {@code headers}, and the blank line.
+     */
+    private String socketRequestHead(String method, URI uri, String target, List<String> fields, Map<String, String> headers) {
+        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n");
+        fields.forEach(field -> head.append(field).append("\r\n"));
+        StringJoiner cookieHeader = new StringJoiner("; ");
+        for (HttpCookie cookie : cookiesForBase()) {
+            cookieHeader.add(cookie.getName() + "=" + cookie.getValue());
+        }
+        if (cookieHeader.length() > 0) {
+            head.append("Cookie: ").append(cookieHeader).append("\r\n");
+        }
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        return head.append("\r\n").toString();
     }
 
     /** Parses a response read from a socket; {@code origin} gives scheme, host and port of the request. */
