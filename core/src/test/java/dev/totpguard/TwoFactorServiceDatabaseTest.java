@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.totpguard.Verification.Outcome;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.store.AccountAliasException;
 import dev.totpguard.store.FailingDataSource;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.StoreException;
 import dev.totpguard.store.TestDatabase;
+import dev.totpguard.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;

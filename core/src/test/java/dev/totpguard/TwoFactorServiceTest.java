@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.Verification.Outcome;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.otp.TotpParameters;
 import dev.totpguard.store.InMemoryCredentialStore;
-import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.StoredCredential;
+import dev.totpguard.testkit.MutableClock;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,14 +3,14 @@ package dev.totpguard.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.MutableClock;
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

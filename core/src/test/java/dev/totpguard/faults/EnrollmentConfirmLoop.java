@@ -2,11 +2,11 @@ package dev.totpguard.faults;
 
 import dev.totpguard.Enrollment;
 import dev.totpguard.EnrollmentResult;
-import dev.totpguard.MutableClock;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.testkit.MutableClock;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.totpguard.otp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.testsupport.ExternalRequirement;
+import dev.totpguard.testkit.ExternalRequirement;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;

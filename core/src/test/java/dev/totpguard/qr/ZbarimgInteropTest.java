@@ -6,7 +6,7 @@ import dev.totpguard.otp.HmacAlgorithm;
 import dev.totpguard.otp.OtpAuthUri;
 import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.TotpParameters;
-import dev.totpguard.testsupport.ExternalRequirement;
+import dev.totpguard.testkit.ExternalRequirement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.totpguard.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.totpguard.testsupport.ExternalRequirement;
+import dev.totpguard.testkit.ExternalRequirement;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;

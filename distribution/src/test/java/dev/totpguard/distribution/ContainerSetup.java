@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.jaas.PasswordHash;
+import dev.totpguard.testkit.ChildProcess;
+import dev.totpguard.testkit.Response;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ abstract class ContainerSetup {
     OperatorStore store;
     List<String> startCommand;
     URI app;
-    ContainerProcess container;
+    ChildProcess container;
 
     /** The container's name in logs, e.g. {@code tomcat 11.0.15}. */
     abstract String containerName();
@@ -38,20 +39,20 @@ abstract class ContainerSetup {
 
     /** Starts the container with {@link #startCommand} and waits until {@link #app} answers. */
     void launch() throws Exception {
-        container = ContainerProcess.start(containerName(), startCommand, base, work.resolve("container.log"));
-        container.awaitHttp(app);
+        container = ChildProcess.start(containerName(), new ProcessBuilder(startCommand).directory(base.toFile()), work.resolve("container.log"));
+        container.awaitHttp(app, Distributions.CONTAINER_START);
     }
 
     /** Stops the container and starts it again: what survives is only what the store and the files hold. */
     void restart() throws Exception {
-        container.close();
+        container.kill();
         launch();
     }
 
     @AfterAll
     void stopContainer() {
         if (container != null) {
-            container.close();
+            container.kill();
         }
         if (store != null) {
             store.close();
@@ -72,19 +73,19 @@ abstract class ContainerSetup {
     void noSecretReachesTheLog() {
         // The log has the container's own lines; no typed password may be among them.
         for (String password : passwords()) {
-            assertTrue(container.logLinesWith(password).isEmpty(), "a password reached the log:\n" + container.log());
+            assertTrue(container.linesWith(password).isEmpty(), "a password reached the log:\n" + container.output());
         }
-        assertFalse(Pattern.compile("NoClassDefFoundError|ClassNotFoundException").matcher(container.log()).find(),
-                "a class is missing from the distribution's jars:\n" + container.log());
+        assertFalse(Pattern.compile("NoClassDefFoundError|ClassNotFoundException").matcher(container.output()).find(),
+                "a class is missing from the distribution's jars:\n" + container.output());
     }
 
-    void assertSecret(HttpResponse<String> response) {
-        assertTrue(response.statusCode() == 200 && response.body().contains(TestWebapp.SECRET_PAGE),
-                "expected the protected page, got " + response.statusCode() + ": " + response.body() + "\n" + container.log());
+    void assertSecret(Response response) {
+        assertTrue(response.status() == 200 && response.body().contains(TestWebapp.SECRET_PAGE),
+                "expected the protected page, got " + response.status() + ": " + response.body() + "\n" + container.output());
     }
 
-    void assertNotSecret(HttpResponse<String> response) {
+    void assertNotSecret(Response response) {
         assertFalse(response.body().contains(TestWebapp.SECRET_PAGE),
-                "the protected page was served: " + response.statusCode() + "\n" + container.log());
+                "the protected page was served: " + response.status() + "\n" + container.output());
     }
 }

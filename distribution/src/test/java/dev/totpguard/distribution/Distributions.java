@@ -1,15 +1,18 @@
 package dev.totpguard.distribution;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import dev.totpguard.testkit.ChildProcess;
+import dev.totpguard.testkit.ExternalRequirement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 
 /** Where the build left the TOTP Guard archives and the unpacked, unmodified containers. */
 final class Distributions {
+
+    /** How long a container may take to serve its first HTTP answer on a loaded CI machine. */
+    static final Duration CONTAINER_START = Duration.ofSeconds(120);
 
     private Distributions() {
     }
@@ -17,13 +20,8 @@ final class Distributions {
     /** The unpacked container, e.g. {@code apache-tomcat-11.0.15}; skips (fails in CI) if Maven did not unpack it. */
     static Path container(String directoryName) {
         Path dir = Path.of(System.getProperty("totpguard.containers.dir", "target/containers")).resolve(directoryName);
-        if (!Files.isDirectory(dir)) {
-            String what = dir + " (unpacked by maven-dependency-plugin in pre-integration-test; run ./mvnw verify)";
-            if ("true".equalsIgnoreCase(System.getenv("TOTPGUARD_REQUIRE_EXTERNAL"))) {
-                fail(what + " is missing, and TOTPGUARD_REQUIRE_EXTERNAL=true says this test must run");
-            }
-            Assumptions.abort(what + " is missing: test skipped");
-        }
+        ExternalRequirement.assumeOrFail(Files.isDirectory(dir),
+                dir + " (unpacked by maven-dependency-plugin in pre-integration-test; run ./mvnw verify)");
         return dir;
     }
 
@@ -38,7 +36,7 @@ final class Distributions {
             throw new AssertionError(archive + " is missing: the package phase builds it");
         }
         Files.createDirectories(into);
-        ContainerProcess.run(List.of("tar", "xzf", archive.toAbsolutePath().toString()), into, into.resolve("tar.log"));
+        ChildProcess.run(List.of("tar", "xzf", archive.toAbsolutePath().toString()), into, into.resolve("tar.log"));
         return into.resolve(base);
     }
 

@@ -1,5 +1,6 @@
 package dev.totpguard.distribution;
 
+import dev.totpguard.testkit.ChildProcess;
 import java.net.URI;
 import java.util.List;
 
@@ -14,14 +15,14 @@ class ExecutableSpringWarIT extends SpringAdminWarSetup {
 
     @Override
     URI prepare() throws Exception {
-        int port = ContainerProcess.freePort();
-        command = List.of(ContainerProcess.java(), "-jar", war.toString(), "--server.address=127.0.0.1",
+        int port = ChildProcess.freePort();
+        command = List.of(ChildProcess.javaExecutable(), "-jar", war.toString(), "--server.address=127.0.0.1",
                 "--server.port=" + port, "--server.servlet.context-path=/app");
         return URI.create("http://127.0.0.1:" + port + "/app/");
     }
 
     @Override
-    ContainerProcess start() throws Exception {
-        return ContainerProcess.start("java -jar app.war", command, work, work.resolve("app.log"));
+    ChildProcess start() throws Exception {
+        return ChildProcess.start("java -jar app.war", new ProcessBuilder(command).directory(work.toFile()), work.resolve("app.log"));
     }
 }

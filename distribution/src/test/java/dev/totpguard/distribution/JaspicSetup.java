@@ -3,8 +3,9 @@ package dev.totpguard.distribution;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ abstract class JaspicSetup extends ContainerSetup {
         assertNotSecret(new Browser().getBasic(app.resolve("secret.html"), "liam", "liam-pw"));
         Browser browser = new Browser();
         SamLogin.password(browser, app, "liam", "liam-pw");
-        assertSignInPage(browser.get(app.resolve("secret.html")));
+        assertSignInPage(browser.open(app.resolve("secret.html")));
         assertSignInPage(SamLogin.login(new Browser(), app, "liam", "liam-pw", ""));
     }
 
@@ -45,7 +46,7 @@ abstract class JaspicSetup extends ContainerSetup {
         Browser browser = new Browser();
         assertSecret(SamLogin.login(browser, app, "kate", "kate-pw", code));
         for (int i = 0; i < 10; i++) {
-            assertSecret(browser.get(app.resolve("secret.html")));
+            assertSecret(browser.open(app.resolve("secret.html")));
         }
         assertSignInPage(SamLogin.login(new Browser(), app, "kate", "kate-pw", code));
     }
@@ -68,16 +69,16 @@ abstract class JaspicSetup extends ContainerSetup {
     @Test
     void aRegistrationTheContainerIgnoresStopsItsApplicationAndNamesTheRightString() throws Exception {
         assertNotSecret(new Browser().getBasic(wrong.resolve("secret.html"), "olga", "olga-pw"));
-        List<String> lines = container.logLinesWith("TOTP Guard refuses to start /wrong");
-        assertFalse(lines.isEmpty(), "no refusal in the log:\n" + container.log());
+        List<String> lines = container.linesWith("TOTP Guard refuses to start /wrong");
+        assertFalse(lines.isEmpty(), "no refusal in the log:\n" + container.output());
         assertTrue(lines.get(0).contains("\"localhost /wrong\"")
                 && lines.get(0).contains("appContext=\"" + appContextOfWrong() + "\""), lines.get(0));
         // The application registered right is not touched by it.
-        assertTrue(container.logLinesWith("TOTP Guard refuses to start /app").isEmpty(), container.log());
+        assertTrue(container.linesWith("TOTP Guard refuses to start /app").isEmpty(), container.output());
     }
 
-    private void assertSignInPage(HttpResponse<String> response) {
+    private void assertSignInPage(Response response) {
         assertTrue(SamLogin.isLoginPage(app, response) && !response.body().contains(TestWebapp.SECRET_PAGE),
-                "expected TOTP Guard's sign-in page, got " + response.statusCode() + ": " + response.body() + "\n" + container.log());
+                "expected TOTP Guard's sign-in page, got " + response.status() + ": " + response.body() + "\n" + container.output());
     }
 }

@@ -1,5 +1,6 @@
 package dev.totpguard.distribution;
 
+import dev.totpguard.testkit.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +32,12 @@ final class JettyBase {
     /** As {@link #create(Path, Path, Path, String)} with nothing of TOTP Guard's in the base (WAR drop-ins). */
     static JettyBase create(Path home, Path base, String modules) throws IOException, InterruptedException {
         Files.createDirectories(base);
-        List<String> start = new ArrayList<>(List.of(ContainerProcess.java(), "-jar", home.resolve("start.jar").toString(),
+        List<String> start = new ArrayList<>(List.of(ChildProcess.javaExecutable(), "-jar", home.resolve("start.jar").toString(),
                 "jetty.home=" + home, "jetty.base=" + base));
         List<String> addModules = new ArrayList<>(start);
         addModules.add("--add-modules=" + modules);
-        ContainerProcess.run(addModules, base, base.resolveSibling(base.getFileName() + "-add-modules.log"));
-        int port = ContainerProcess.freePort();
+        ChildProcess.run(addModules, base, base.resolveSibling(base.getFileName() + "-add-modules.log"));
+        int port = ChildProcess.freePort();
         start.add("jetty.http.port=" + port);
         start.add("jetty.http.host=127.0.0.1");
         return new JettyBase(List.copyOf(start), port);

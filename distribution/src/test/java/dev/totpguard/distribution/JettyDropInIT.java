@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.ChildProcess;
+import dev.totpguard.testkit.Response;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -33,7 +36,7 @@ class JettyDropInIT {
 
     static Path work;
     static Path base;
-    static ContainerProcess jetty;
+    static ChildProcess jetty;
     static URI admin;
     static List<String> startCommand;
 
@@ -85,76 +88,76 @@ class JettyDropInIT {
     }
 
     private static void launch() throws Exception {
-        jetty = ContainerProcess.start("jetty", startCommand, base, work.resolve("jetty.log"));
-        jetty.awaitHttp(admin);
+        jetty = ChildProcess.start("jetty", new ProcessBuilder(startCommand).directory(base.toFile()), work.resolve("jetty.log"));
+        jetty.awaitHttp(admin, Distributions.CONTAINER_START);
     }
 
     @AfterAll
     static void stopJetty() {
         if (jetty != null) {
-            jetty.close();
+            jetty.kill();
         }
     }
 
     @Test
     void thePasswordAloneNeverGetsTheProtectedPage() throws Exception {
-        HttpResponse<String> enroll = new Browser().formLogin(admin, "liam", "liam-pw", null);
-        assertEquals("/app/totpguard/enroll", enroll.uri().getPath(), enroll.body() + "\n" + jetty.log());
+        Response enroll = TestWebapp.formLogin(new Browser(), admin, "liam", "liam-pw", null);
+        assertEquals("/app/totpguard/enroll", enroll.uri().getPath(), enroll.body() + "\n" + jetty.output());
         assertFalse(enroll.body().contains(TestWebapp.SECRET_PAGE), enroll.body());
     }
 
     @Test
     void enrollmentThenTenRequestsWithoutACodeAndTheCodeIsNotAcceptedTwice() throws Exception {
         Browser browser = new Browser();
-        HttpResponse<String> enroll = browser.formLogin(admin, "kate", "kate-pw", null);
+        Response enroll = TestWebapp.formLogin(browser, admin, "kate", "kate-pw", null);
         Authenticator app = new Authenticator(find(KEY, enroll));
         String code = app.nextCode();
-        HttpResponse<String> codes = browser.postForm(enroll.uri().resolve("confirm"),
+        Response codes = browser.submit(enroll.uri().resolve("confirm"),
                 Map.of("totpguard_csrf", find(CSRF, enroll), "code", code));
-        assertTrue(codes.statusCode() == 200 && codes.body().contains("Save your recovery codes"),
-                codes.statusCode() + "\n" + codes.body() + "\n" + jetty.log());
+        assertTrue(codes.status() == 200 && codes.body().contains("Save your recovery codes"),
+                codes.status() + "\n" + codes.body() + "\n" + jetty.output());
         for (int i = 0; i < 10; i++) {
-            assertSecret(browser.get(admin.resolve("secret.html")));
+            assertSecret(browser.open(admin.resolve("secret.html")));
         }
 
         Browser other = new Browser();
-        HttpResponse<String> token = other.formLogin(admin, "kate", "kate-pw", null);
+        Response token = TestWebapp.formLogin(other, admin, "kate", "kate-pw", null);
         assertEquals("/app/totpguard/token", token.uri().getPath(), token.body());
-        HttpResponse<String> replay = other.postForm(token.uri().resolve("verify"),
+        Response replay = other.submit(token.uri().resolve("verify"),
                 Map.of("totpguard_csrf", find(CSRF, token), "code", code));
         assertTrue(replay.body().contains("Invalid code") && !replay.body().contains(TestWebapp.SECRET_PAGE),
                 "a replayed code:\n" + replay.body());
-        assertFalse(other.get(admin.resolve("secret.html")).body().contains(TestWebapp.SECRET_PAGE), "after a replay");
+        assertFalse(other.open(admin.resolve("secret.html")).body().contains(TestWebapp.SECRET_PAGE), "after a replay");
     }
 
     @Test
     void anEnrollmentSurvivesARestart() throws Exception {
         Browser browser = new Browser();
-        HttpResponse<String> enroll = browser.formLogin(admin, "nora", "nora-pw", null);
+        Response enroll = TestWebapp.formLogin(browser, admin, "nora", "nora-pw", null);
         Authenticator app = new Authenticator(find(KEY, enroll));
-        HttpResponse<String> codes = browser.postForm(enroll.uri().resolve("confirm"),
+        Response codes = browser.submit(enroll.uri().resolve("confirm"),
                 Map.of("totpguard_csrf", find(CSRF, enroll), "code", app.nextCode()));
-        assertEquals(200, codes.statusCode(), codes.body());
+        assertEquals(200, codes.status(), codes.body());
 
         // Stopped as an operator does (SIGTERM): the filter closes its H2 file.
-        jetty.stop();
+        assertTrue(jetty.stop(Duration.ofSeconds(30)), () -> "jetty did not stop within 30 s of SIGTERM\n" + jetty.output());
         launch();
         Browser after = new Browser();
-        HttpResponse<String> token = after.formLogin(admin, "nora", "nora-pw", null);
-        assertEquals("/app/totpguard/token", token.uri().getPath(), token.body() + "\n" + jetty.log());
-        assertSecret(after.postForm(token.uri().resolve("verify"), Map.of("totpguard_csrf", find(CSRF, token),
+        Response token = TestWebapp.formLogin(after, admin, "nora", "nora-pw", null);
+        assertEquals("/app/totpguard/token", token.uri().getPath(), token.body() + "\n" + jetty.output());
+        assertSecret(after.submit(token.uri().resolve("verify"), Map.of("totpguard_csrf", find(CSRF, token),
                 "code", app.nextCode())));
-        assertSecret(after.get(admin.resolve("secret.html")));
+        assertSecret(after.open(admin.resolve("secret.html")));
     }
 
     @Test
     void theInitializerInstalledTheFilterAndNoPasswordReachedTheLog() {
-        assertFalse(jetty.logLinesWith("TOTP Guard filter registered by its initializer").isEmpty(), jetty.log());
-        assertTrue(jetty.logLinesWith("kate-pw").isEmpty() && jetty.logLinesWith("liam-pw").isEmpty()
-                && jetty.logLinesWith("nora-pw").isEmpty(), "a password reached the log:\n" + jetty.log());
+        assertFalse(jetty.linesWith("TOTP Guard filter registered by its initializer").isEmpty(), jetty.output());
+        assertTrue(jetty.linesWith("kate-pw").isEmpty() && jetty.linesWith("liam-pw").isEmpty()
+                && jetty.linesWith("nora-pw").isEmpty(), "a password reached the log:\n" + jetty.output());
         // While serving, that is before the restart's stop: at JVM exit H2's own shutdown hook (DB_CLOSE_ON_EXIT) can
         // still run after Jetty closed the web application's class loader and fail to load an H2 class then.
-        String log = jetty.log();
+        String log = jetty.output();
         int stop = log.indexOf("Stopped oejs.Server");
         String serving = stop < 0 ? log : log.substring(0, stop);
         assertFalse(Pattern.compile("NoClassDefFoundError|ClassNotFoundException").matcher(serving).find(),
@@ -175,23 +178,23 @@ class JettyDropInIT {
         JettyBase bareBase = JettyBase.create(home, bare, "http,ee10-deploy");
         List<String> start = bareBase.startCommand(bare.resolve("etc/operators-realm.xml").toString());
         URI bareAdmin = URI.create("http://127.0.0.1:" + bareBase.port() + "/app/admin/");
-        try (ContainerProcess unguarded = ContainerProcess.start("jetty without annotations", start, bare,
+        try (ChildProcess unguarded = ChildProcess.start("jetty without annotations", new ProcessBuilder(start).directory(bare.toFile()),
                 work.resolve("jetty-without-annotations.log"))) {
-            unguarded.awaitHttp(bareAdmin);
-            HttpResponse<String> page = new Browser().formLogin(bareAdmin, "liam", "liam-pw", null);
-            assertTrue(page.body().contains(TestWebapp.SECRET_PAGE) && unguarded.logLinesWith("TOTP Guard").isEmpty(),
+            unguarded.awaitHttp(bareAdmin, Distributions.CONTAINER_START);
+            Response page = TestWebapp.formLogin(new Browser(), bareAdmin, "liam", "liam-pw", null);
+            assertTrue(page.body().contains(TestWebapp.SECRET_PAGE) && unguarded.linesWith("TOTP Guard").isEmpty(),
                     "filter/README.md says the page opens with the password alone here; it did not:\n" + page.body()
-                            + "\n" + unguarded.log());
+                            + "\n" + unguarded.output());
         }
     }
 
-    private static void assertSecret(HttpResponse<String> response) {
-        assertTrue(response.statusCode() == 200 && response.body().contains(TestWebapp.SECRET_PAGE),
-                "expected the protected page, got " + response.statusCode() + " for " + response.uri() + ": "
-                        + response.body() + "\n" + jetty.log());
+    private static void assertSecret(Response response) {
+        assertTrue(response.status() == 200 && response.body().contains(TestWebapp.SECRET_PAGE),
+                "expected the protected page, got " + response.status() + " for " + response.uri() + ": "
+                        + response.body() + "\n" + jetty.output());
     }
 
-    private static String find(Pattern pattern, HttpResponse<String> page) {
+    private static String find(Pattern pattern, Response page) {
         Matcher matcher = pattern.matcher(page.body());
         if (!matcher.find()) {
             throw new AssertionError("no " + pattern + " in " + page.uri() + ":\n" + page.body());

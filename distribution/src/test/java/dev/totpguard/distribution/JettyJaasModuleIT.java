@@ -2,8 +2,9 @@ package dev.totpguard.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +51,8 @@ class JettyJaasModuleIT extends ContainerSetup {
     @Test
     void passwordAloneIsRefused() throws Exception {
         store.enroll("liam");
-        assertLoginError(new Browser().formLogin(app, "liam", "liam-pw", null));
-        assertLoginError(new Browser().formLogin(app, "liam", "liam-pw", ""));
+        assertLoginError(TestWebapp.formLogin(new Browser(), app, "liam", "liam-pw", null));
+        assertLoginError(TestWebapp.formLogin(new Browser(), app, "liam", "liam-pw", ""));
     }
 
     @Test
@@ -59,22 +60,22 @@ class JettyJaasModuleIT extends ContainerSetup {
         OperatorStore.Enrolled kate = store.enroll("kate");
         String code = kate.nextCode();
         Browser browser = new Browser();
-        assertSecret(browser.formLogin(app, "kate", "kate-pw", code));
+        assertSecret(TestWebapp.formLogin(browser, app, "kate", "kate-pw", code));
         for (int i = 0; i < 10; i++) {
-            assertSecret(browser.get(app.resolve("secret.html")));
+            assertSecret(browser.open(app.resolve("secret.html")));
         }
-        assertLoginError(new Browser().formLogin(app, "kate", "kate-pw", code));
+        assertLoginError(TestWebapp.formLogin(new Browser(), app, "kate", "kate-pw", code));
     }
 
     @Test
     void enrollmentSurvivesARestart() throws Exception {
         OperatorStore.Enrolled nora = store.enroll("nora");
         restart();
-        assertSecret(new Browser().formLogin(app, "nora", "nora-pw", nora.nextCode()));
+        assertSecret(TestWebapp.formLogin(new Browser(), app, "nora", "nora-pw", nora.nextCode()));
     }
 
-    private void assertLoginError(HttpResponse<String> response) {
+    private void assertLoginError(Response response) {
         assertTrue(response.body().contains(TestWebapp.LOGIN_ERROR) && !response.body().contains(TestWebapp.SECRET_PAGE),
-                "expected the login error page, got " + response.statusCode() + ": " + response.body() + "\n" + container.log());
+                "expected the login error page, got " + response.status() + ": " + response.body() + "\n" + container.output());
     }
 }

@@ -1,7 +1,8 @@
 package dev.totpguard.distribution;
 
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,30 +19,30 @@ final class SamLogin {
     }
 
     /** Whether {@code page} is the module's password page of the application at {@code app} ({@code /app/}). */
-    static boolean isLoginPage(URI app, HttpResponse<String> page) {
-        return page.statusCode() == 200 && page.body().contains("action=\"" + app.getPath() + "totpguard/login\"");
+    static boolean isLoginPage(URI app, Response page) {
+        return page.status() == 200 && page.body().contains("action=\"" + app.getPath() + "totpguard/login\"");
     }
 
     /** Opens {@code secret.html} (the password page comes), posts the password; returns the answer (the code page). */
-    static HttpResponse<String> password(Browser browser, URI app, String user, String password) throws Exception {
-        HttpResponse<String> login = browser.get(app.resolve("secret.html"));
+    static Response password(Browser browser, URI app, String user, String password) throws Exception {
+        Response login = browser.open(app.resolve("secret.html"));
         if (!isLoginPage(app, login)) {
-            throw new AssertionError("expected TOTP Guard's sign-in page, got " + login.statusCode() + ": " + login.body());
+            throw new AssertionError("expected TOTP Guard's sign-in page, got " + login.status() + ": " + login.body());
         }
-        return browser.postForm(app.resolve("totpguard/login"),
+        return browser.submit(app.resolve("totpguard/login"),
                 Map.of("csrf", csrf(login), "j_username", user, "j_password", password));
     }
 
     /** Both steps; returns the page the browser ends on (the protected page, or the password page again). */
-    static HttpResponse<String> login(Browser browser, URI app, String user, String password, String code) throws Exception {
-        HttpResponse<String> codePage = password(browser, app, user, password);
+    static Response login(Browser browser, URI app, String user, String password, String code) throws Exception {
+        Response codePage = password(browser, app, user, password);
         if (!codePage.body().contains("action=\"" + app.getPath() + "totpguard/code\"")) {
-            throw new AssertionError("expected TOTP Guard's code page, got " + codePage.statusCode() + ": " + codePage.body());
+            throw new AssertionError("expected TOTP Guard's code page, got " + codePage.status() + ": " + codePage.body());
         }
-        return browser.postForm(app.resolve("totpguard/code"), Map.of("csrf", csrf(codePage), "j_totp", code));
+        return browser.submit(app.resolve("totpguard/code"), Map.of("csrf", csrf(codePage), "j_totp", code));
     }
 
-    private static String csrf(HttpResponse<String> page) {
+    private static String csrf(Response page) {
         Matcher matcher = CSRF.matcher(page.body());
         if (!matcher.find()) {
             throw new AssertionError("no CSRF field in " + page.body());

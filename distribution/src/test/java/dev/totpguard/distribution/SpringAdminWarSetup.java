@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.distribution.springapp.AdminWebApplication;
 import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.Totp;
-import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.ChildProcess;
+import dev.totpguard.testkit.Response;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +48,7 @@ abstract class SpringAdminWarSetup {
 
     Path work;
     Path war;
-    private ContainerProcess process;
+    private ChildProcess process;
     /** The application's root, e.g. {@code http://127.0.0.1:port/app/}. */
     URI app;
 
@@ -58,7 +61,7 @@ abstract class SpringAdminWarSetup {
     abstract URI prepare() throws Exception;
 
     /** Starts the runtime's process. */
-    abstract ContainerProcess start() throws Exception;
+    abstract ChildProcess start() throws Exception;
 
     @BeforeAll
     void buildAndStart() throws Exception {
@@ -77,13 +80,13 @@ abstract class SpringAdminWarSetup {
 
     private void launch() throws Exception {
         process = start();
-        process.awaitHttp(app);
+        process.awaitHttp(app, Distributions.CONTAINER_START);
     }
 
     @AfterAll
     void stop() {
         if (process != null) {
-            process.close();
+            process.kill();
         }
     }
 
@@ -91,10 +94,10 @@ abstract class SpringAdminWarSetup {
     @Order(1)
     void thePasswordAloneNeverShowsTheAdminPages() throws Exception {
         Browser browser = new Browser();
-        HttpResponse<String> afterPassword = signIn(browser);
+        Response afterPassword = signIn(browser);
         assertEquals("/app/totpguard/enroll", afterPassword.uri().getPath(), () -> describe(afterPassword));
         for (String path : List.of("admin/", "admin/users", "admin/../admin/", "ADMIN/")) {
-            HttpResponse<String> response = browser.get(app.resolve(path));
+            Response response = browser.open(app.resolve(path));
             assertFalse(response.body().contains(AdminWebApplication.MARKER), () -> path + ": " + describe(response));
         }
     }
@@ -103,7 +106,7 @@ abstract class SpringAdminWarSetup {
     @Order(2)
     void enrollmentPassesBothCsrfChecksAndTheCodeOpensTheAdminPagesForTheSession() throws Exception {
         Browser browser = new Browser();
-        HttpResponse<String> enroll = signIn(browser);
+        Response enroll = signIn(browser);
         assertEquals("/app/totpguard/enroll", enroll.uri().getPath(), () -> describe(enroll));
         Matcher key = Pattern.compile("<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>").matcher(enroll.body());
         assertTrue(key.find(), () -> describe(enroll));
@@ -117,16 +120,16 @@ abstract class SpringAdminWarSetup {
         Map<String, String> withoutSpringsToken = new LinkedHashMap<>(form);
         withoutSpringsToken.remove("_csrf");
         withoutSpringsToken.put("code", enrollmentCode);
-        assertEquals(403, browser.postForm(app.resolve("totpguard/confirm"), withoutSpringsToken).statusCode(),
+        assertEquals(403, browser.submit(app.resolve("totpguard/confirm"), withoutSpringsToken).status(),
                 "Spring's CsrfFilter is on and guards TOTP Guard's pages too");
         form.put("code", enrollmentCode);
-        HttpResponse<String> codes = browser.postForm(app.resolve("totpguard/confirm"), form);
-        assertTrue(codes.statusCode() == 200 && codes.body().contains("Save your recovery codes"), () -> describe(codes));
+        Response codes = browser.submit(app.resolve("totpguard/confirm"), form);
+        assertTrue(codes.status() == 200 && codes.body().contains("Save your recovery codes"), () -> describe(codes));
 
         for (int i = 0; i < 10; i++) {
-            assertAdminPage(browser.get(app.resolve("admin/")));
+            assertAdminPage(browser.open(app.resolve("admin/")));
         }
-        assertTrue(process.logLinesWith("Invalid CSRF token").isEmpty(), process::log);
+        assertTrue(process.linesWith("Invalid CSRF token").isEmpty(), process::output);
         verified = browser;
     }
 
@@ -134,22 +137,22 @@ abstract class SpringAdminWarSetup {
     @Order(3)
     void aReplayedCodeIsRefused() throws Exception {
         Browser browser = new Browser();
-        HttpResponse<String> token = signIn(browser);
+        Response token = signIn(browser);
         assertEquals("/app/totpguard/token", token.uri().getPath(), () -> describe(token));
-        HttpResponse<String> replayed = submitCode(browser, token, enrollmentCode);
+        Response replayed = submitCode(browser, token, enrollmentCode);
         assertTrue(replayed.body().contains("Invalid code"), () -> describe(replayed));
-        assertFalse(browser.get(app.resolve("admin/")).body().contains(AdminWebApplication.MARKER));
+        assertFalse(browser.open(app.resolve("admin/")).body().contains(AdminWebApplication.MARKER));
     }
 
     @Test
     @Order(4)
     void signingOutPostsThroughBothCsrfChecksAndEndsTheSession() throws Exception {
-        HttpResponse<String> manage = verified.get(app.resolve("totpguard/manage"));
-        assertEquals(200, manage.statusCode(), () -> describe(manage));
-        HttpResponse<String> signedOut = verified.postForm(app.resolve("totpguard/logout"),
+        Response manage = verified.open(app.resolve("totpguard/manage"));
+        assertEquals(200, manage.status(), () -> describe(manage));
+        Response signedOut = verified.submit(app.resolve("totpguard/logout"),
                 hiddenFields(manage.body(), "/app/totpguard/logout"));
         assertEquals("/app/login", signedOut.uri().getPath(), () -> describe(signedOut));
-        HttpResponse<String> admin = verified.get(app.resolve("admin/"));
+        Response admin = verified.open(app.resolve("admin/"));
         assertEquals("/app/login", admin.uri().getPath(), () -> describe(admin));
         assertFalse(admin.body().contains(AdminWebApplication.MARKER));
     }
@@ -158,10 +161,10 @@ abstract class SpringAdminWarSetup {
     @Order(5)
     void aRestartKeepsTheEnrollment() throws Exception {
         // Stopped as a shutdown script does (SIGTERM): a killed JVM may lose H2's last commit, and with it the enrollment.
-        process.stop();
+        assertTrue(process.stop(Duration.ofSeconds(30)), () -> "process did not stop within 30 s of SIGTERM\n" + process.output());
         launch();
         Browser browser = new Browser();
-        HttpResponse<String> token = signIn(browser);
+        Response token = signIn(browser);
         assertEquals("/app/totpguard/token", token.uri().getPath(), () -> describe(token));
         assertAdminPage(submitCode(browser, token, nextCode()));
     }
@@ -169,24 +172,24 @@ abstract class SpringAdminWarSetup {
     @Test
     @Order(6)
     void noPasswordOrCodeReachesTheLog() {
-        assertTrue(process.logLinesWith(PASSWORD).isEmpty(), process::log);
-        assertTrue(enrollmentCode == null || process.logLinesWith(" " + enrollmentCode).isEmpty(), process::log);
+        assertTrue(process.linesWith(PASSWORD).isEmpty(), process::output);
+        assertTrue(enrollmentCode == null || process.linesWith(" " + enrollmentCode).isEmpty(), process::output);
     }
 
     /** Spring Security's login form, as a person fills it in; returns the page the browser ends on. */
-    HttpResponse<String> signIn(Browser browser) throws Exception {
-        HttpResponse<String> login = browser.get(app.resolve("admin/"));
+    Response signIn(Browser browser) throws Exception {
+        Response login = browser.open(app.resolve("admin/"));
         assertEquals("/app/login", login.uri().getPath(), () -> describe(login));
         Map<String, String> form = hiddenFields(login.body(), "/app/login");
         form.put("username", AdminWebApplication.USER);
         form.put("password", PASSWORD);
-        return browser.postForm(app.resolve("login"), form);
+        return browser.submit(app.resolve("login"), form);
     }
 
-    private HttpResponse<String> submitCode(Browser browser, HttpResponse<String> tokenPage, String code) throws Exception {
+    private Response submitCode(Browser browser, Response tokenPage, String code) throws Exception {
         Map<String, String> form = hiddenFields(tokenPage.body(), "/app/totpguard/verify");
         form.put("code", code);
-        return browser.postForm(app.resolve("totpguard/verify"), form);
+        return browser.submit(app.resolve("totpguard/verify"), form);
     }
 
     /**
@@ -198,8 +201,8 @@ abstract class SpringAdminWarSetup {
         return TOTP.generateAtStep(secret, lastStep);
     }
 
-    private void assertAdminPage(HttpResponse<String> response) {
-        assertTrue(response.statusCode() == 200 && response.body().startsWith(AdminWebApplication.MARKER + " /app/admin/")
+    private void assertAdminPage(Response response) {
+        assertTrue(response.status() == 200 && response.body().startsWith(AdminWebApplication.MARKER + " /app/admin/")
                 && response.body().endsWith(" for " + AdminWebApplication.USER), () -> describe(response));
     }
 
@@ -233,7 +236,7 @@ abstract class SpringAdminWarSetup {
                 .replace("&amp;", "&");
     }
 
-    private String describe(HttpResponse<String> response) {
-        return response.statusCode() + " " + response.uri() + "\n" + response.body() + "\n" + process.log();
+    private String describe(Response response) {
+        return response.status() + " " + response.uri() + "\n" + response.body() + "\n" + process.output();
     }
 }

@@ -1,9 +1,13 @@
 package dev.totpguard.distribution;
 
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,6 +21,24 @@ final class TestWebapp {
     static final String LOGIN_ERROR = "LOGIN-ERROR-7f3a";
 
     private TestWebapp() {
+    }
+
+    /**
+     * FORM login as a person does it: open the protected page (the login page comes), then post the form, following
+     * the redirects; {@code totpField} is the {@code j_totp} field, or null for a form without it.
+     */
+    static Response formLogin(Browser browser, URI app, String user, String password, String totpField) {
+        Response login = browser.open(app.resolve("secret.html"));
+        if (!login.body().contains(LOGIN_PAGE)) {
+            throw new AssertionError("expected the login page, got " + login.status() + ": " + login.body());
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("j_username", user);
+        fields.put("j_password", password);
+        if (totpField != null) {
+            fields.put("j_totp", totpField);
+        }
+        return browser.submit(app.resolve("j_security_check"), fields);
     }
 
     /** Writes the webapp with FORM login into {@code dir}; {@code realm} is web.xml's realm-name. */

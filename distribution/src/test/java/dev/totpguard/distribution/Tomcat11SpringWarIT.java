@@ -1,5 +1,6 @@
 package dev.totpguard.distribution;
 
+import dev.totpguard.testkit.ChildProcess;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class Tomcat11SpringWarIT extends SpringAdminWarSetup {
     }
 
     @Override
-    ContainerProcess start() throws Exception {
-        return ContainerProcess.start("tomcat 11 with the Spring WAR", command, base, work.resolve("tomcat.log"));
+    ChildProcess start() throws Exception {
+        return ChildProcess.start("tomcat 11 with the Spring WAR", new ProcessBuilder(command).directory(base.toFile()), work.resolve("tomcat.log"));
     }
 }

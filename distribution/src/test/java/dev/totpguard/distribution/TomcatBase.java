@@ -2,6 +2,7 @@ package dev.totpguard.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.testkit.ChildProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ final class TomcatBase {
         for (String dir : List.of("logs", "temp", "work", "webapps")) {
             Files.createDirectories(base.resolve(dir));
         }
-        int port = ContainerProcess.freePort();
+        int port = ChildProcess.freePort();
         Path serverXml = base.resolve("conf/server.xml");
         String server = Files.readString(serverXml, StandardCharsets.UTF_8)
                 .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
@@ -65,7 +66,7 @@ final class TomcatBase {
 
     /** What {@code bin/catalina.sh run} does, without the shell script; {@code catalinaOpts} as in {@code CATALINA_OPTS}. */
     List<String> startCommand(String... catalinaOpts) {
-        List<String> command = new ArrayList<>(List.of(ContainerProcess.java(),
+        List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable(),
                 "-Dcatalina.home=" + home, "-Dcatalina.base=" + base, "-Djava.io.tmpdir=" + base.resolve("temp"),
                 "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
                 "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.otp.OtpAuthUri;
 import dev.totpguard.otp.Totp;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.ChildProcess;
+import dev.totpguard.testkit.Response;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -122,8 +124,8 @@ abstract class TomcatJaasRealmSetup extends ContainerSetup {
     @Test
     void passwordAloneIsRefused() throws Exception {
         store.enroll("liam");
-        assertLoginError(new Browser().formLogin(app, "liam", "liam-pw", null));
-        assertLoginError(new Browser().formLogin(app, "liam", "liam-pw:", null));
+        assertLoginError(TestWebapp.formLogin(new Browser(), app, "liam", "liam-pw", null));
+        assertLoginError(TestWebapp.formLogin(new Browser(), app, "liam", "liam-pw:", null));
     }
 
     @Test
@@ -131,55 +133,55 @@ abstract class TomcatJaasRealmSetup extends ContainerSetup {
         OperatorStore.Enrolled kate = store.enroll("kate");
         String password = "kate-pw:" + kate.nextCode();
         Browser browser = new Browser();
-        assertSecret(browser.formLogin(app, "kate", password, null));
+        assertSecret(TestWebapp.formLogin(browser, app, "kate", password, null));
         for (int i = 0; i < 10; i++) {
-            assertSecret(browser.get(app.resolve("secret.html")));
+            assertSecret(browser.open(app.resolve("secret.html")));
         }
-        assertLoginError(new Browser().formLogin(app, "kate", password, null));
+        assertLoginError(TestWebapp.formLogin(new Browser(), app, "kate", password, null));
     }
 
     @Test
     void basicLoginWithTheShippedContextKeepsTheSessionInsteadOfReplayingTheCode() throws Exception {
         URI basic = app.resolve("/basic/secret.html");
         OperatorStore.Enrolled mia = store.enroll("mia");
-        assertEquals(401, new Browser().getBasic(basic, "mia", "mia-pw").statusCode(), "password alone");
+        assertEquals(401, new Browser().getBasic(basic, "mia", "mia-pw").status(), "password alone");
 
         String password = "mia-pw:" + mia.nextCode();
         Browser browser = new Browser();
         // The browser sends the same credentials with every request; only the first may run the login.
         for (int i = 0; i < 11; i++) {
-            HttpResponse<String> response = browser.getBasic(basic, "mia", password);
-            assertTrue(response.statusCode() == 200 && response.body().contains(TestWebapp.SECRET_PAGE),
-                    "request " + (i + 1) + ": expected the protected page, got " + response.statusCode() + "\n" + container.log());
+            Response response = browser.getBasic(basic, "mia", password);
+            assertTrue(response.status() == 200 && response.body().contains(TestWebapp.SECRET_PAGE),
+                    "request " + (i + 1) + ": expected the protected page, got " + response.status() + "\n" + container.output());
         }
-        assertEquals(401, new Browser().getBasic(basic, "mia", password).statusCode(), "replay from another browser");
+        assertEquals(401, new Browser().getBasic(basic, "mia", password).status(), "replay from another browser");
     }
 
     @Test
     void enrollmentSurvivesARestart() throws Exception {
         OperatorStore.Enrolled nora = store.enroll("nora");
         restart();
-        assertSecret(new Browser().formLogin(app, "nora", "nora-pw:" + nora.nextCode(), null));
+        assertSecret(TestWebapp.formLogin(new Browser(), app, "nora", "nora-pw:" + nora.nextCode(), null));
     }
 
     @Test
     void jaasModuleWithTheFilterAsBothReadmesSayEnrollsOnTheCommandLineAndAsksForTheCodeOnlyAtLogin() throws Exception {
-        assertLoginError(new Browser().formLogin(combined, "olga", "olga-pw:123456", null));
+        assertLoginError(TestWebapp.formLogin(new Browser(), combined, "olga", "olga-pw:123456", null));
 
         byte[] secret = enrollOnTheCommandLine("olga");
         Totp totp = Totp.builder().build();
         String code = totp.generateAtStep(secret, totp.currentStep() + 1);
-        assertLoginError(new Browser().formLogin(combined, "olga", "olga-pw", null));
+        assertLoginError(TestWebapp.formLogin(new Browser(), combined, "olga", "olga-pw", null));
         Browser browser = new Browser();
         // Straight to the page: the filter recognises the module's TotpVerifiedPrincipal and asks for no code.
-        assertSecret(browser.formLogin(combined, "olga", "olga-pw:" + code, null));
+        assertSecret(TestWebapp.formLogin(browser, combined, "olga", "olga-pw:" + code, null));
         for (int i = 0; i < 10; i++) {
-            assertSecret(browser.get(combined.resolve("secret.html")));
+            assertSecret(browser.open(combined.resolve("secret.html")));
         }
-        assertLoginError(new Browser().formLogin(combined, "olga", "olga-pw:" + code, null));
-        assertTrue(container.logLinesWith("Connection is not available").isEmpty()
-                && container.logLinesWith("totpguard.filter").stream().noneMatch(line -> line.contains("SEVERE")),
-                "the filter and the module must share one store:\n" + container.log());
+        assertLoginError(TestWebapp.formLogin(new Browser(), combined, "olga", "olga-pw:" + code, null));
+        assertTrue(container.linesWith("Connection is not available").isEmpty()
+                && container.linesWith("totpguard.filter").stream().noneMatch(line -> line.contains("SEVERE")),
+                "the filter and the module must share one store:\n" + container.output());
     }
 
     /**
@@ -187,7 +189,7 @@ abstract class TomcatJaasRealmSetup extends ContainerSetup {
      * secret it prints gives; returns that secret.
      */
     private byte[] enrollOnTheCommandLine(String user) throws Exception {
-        Process process = new ProcessBuilder(ContainerProcess.java(), "-cp", base.resolve("lib") + "/*",
+        Process process = new ProcessBuilder(ChildProcess.javaExecutable(), "-cp", base.resolve("lib") + "/*",
                 "dev.totpguard.jaas.EnrollCommand", "--jaas-config", jaasConf.toString(), "--entry", "TotpGuard", user)
                 .redirectErrorStream(true).start();
         StringBuilder screen = new StringBuilder();
@@ -213,8 +215,8 @@ abstract class TomcatJaasRealmSetup extends ContainerSetup {
         return secret;
     }
 
-    private void assertLoginError(HttpResponse<String> response) {
+    private void assertLoginError(Response response) {
         assertTrue(response.body().contains(TestWebapp.LOGIN_ERROR) && !response.body().contains(TestWebapp.SECRET_PAGE),
-                "expected the login error page, got " + response.statusCode() + ": " + response.body() + "\n" + container.log());
+                "expected the login error page, got " + response.status() + ": " + response.body() + "\n" + container.output());
     }
 }

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.ChildProcess;
+import dev.totpguard.testkit.Response;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -38,7 +41,7 @@ abstract class TomcatManagerDropInSetup {
 
     private Path work;
     private Path base;
-    private ContainerProcess tomcat;
+    private ChildProcess tomcat;
     private List<String> startCommand;
     private URI html;
 
@@ -83,40 +86,40 @@ abstract class TomcatManagerDropInSetup {
     }
 
     private void launch() throws Exception {
-        tomcat = ContainerProcess.start("tomcat " + version(), startCommand, base, work.resolve("tomcat.log"));
-        tomcat.awaitHttp(html);
+        tomcat = ChildProcess.start("tomcat " + version(), new ProcessBuilder(startCommand).directory(base.toFile()), work.resolve("tomcat.log"));
+        tomcat.awaitHttp(html, Distributions.CONTAINER_START);
     }
 
     @AfterAll
     void stopTomcat() {
         if (tomcat != null) {
-            tomcat.close();
+            tomcat.kill();
         }
     }
 
     @Test
     void thePasswordAloneNeverGetsTheManager() throws Exception {
         for (String path : List.of("/manager/html/", "/manager/html/list", "/manager/status/", "/manager/status/all")) {
-            HttpResponse<String> response = new Browser().getBasicWithin(html.resolve(path), html, "liam", "liam-pw");
+            Response response = new Browser().getBasicWithin(html.resolve(path), html, "liam", "liam-pw");
             assertFalse(response.body().contains(MANAGER_PAGE) || response.body().contains("Server Status"),
-                    path + " with the password alone:\n" + response.body() + "\n" + tomcat.log());
+                    path + " with the password alone:\n" + response.body() + "\n" + tomcat.output());
         }
-        HttpResponse<String> enroll = new Browser().getBasicWithin(html, html, "liam", "liam-pw");
-        assertEquals(200, enroll.statusCode(), enroll.body());
+        Response enroll = new Browser().getBasicWithin(html, html, "liam", "liam-pw");
+        assertEquals(200, enroll.status(), enroll.body());
         assertTrue(enroll.uri().getPath().equals("/manager/totpguard/enroll") && KEY.matcher(enroll.body()).find(),
-                "expected the enrollment page, got " + enroll.uri() + "\n" + enroll.body() + "\n" + tomcat.log());
+                "expected the enrollment page, got " + enroll.uri() + "\n" + enroll.body() + "\n" + tomcat.output());
     }
 
     @Test
     void enrollmentThenTenRequestsWithoutACodeAndTheCodeIsNotAcceptedTwice() throws Exception {
         Browser browser = new Browser();
-        HttpResponse<String> enroll = browser.getBasicWithin(html, html, "kate", "kate-pw");
+        Response enroll = browser.getBasicWithin(html, html, "kate", "kate-pw");
         Authenticator app = new Authenticator(find(KEY, enroll));
         String code = app.nextCode();
-        HttpResponse<String> codes = browser.postForm(enroll.uri().resolve("confirm"),
+        Response codes = browser.submit(enroll.uri().resolve("confirm"),
                 Map.of("totpguard_csrf", find(CSRF, enroll), "code", code));
-        assertTrue(codes.statusCode() == 200 && codes.body().contains("Save your recovery codes"),
-                codes.statusCode() + "\n" + codes.body() + "\n" + tomcat.log());
+        assertTrue(codes.status() == 200 && codes.body().contains("Save your recovery codes"),
+                codes.status() + "\n" + codes.body() + "\n" + tomcat.output());
         for (int i = 0; i < 10; i++) {
             assertManager(browser.getBasicWithin(html, html, "kate", "kate-pw"));
         }
@@ -124,9 +127,9 @@ abstract class TomcatManagerDropInSetup {
 
         // Another browser with the password and the code just used: the code page again, never the manager.
         Browser other = new Browser();
-        HttpResponse<String> token = other.getBasicWithin(html, html, "kate", "kate-pw");
+        Response token = other.getBasicWithin(html, html, "kate", "kate-pw");
         assertEquals("/manager/totpguard/token", token.uri().getPath(), token.body());
-        HttpResponse<String> replay = other.postForm(token.uri().resolve("verify"),
+        Response replay = other.submit(token.uri().resolve("verify"),
                 Map.of("totpguard_csrf", find(CSRF, token), "code", code));
         assertTrue(replay.body().contains("Invalid code") && !replay.body().contains(MANAGER_PAGE),
                 "a replayed code:\n" + replay.body());
@@ -136,23 +139,23 @@ abstract class TomcatManagerDropInSetup {
     @Test
     void anEnrollmentSurvivesARestart() throws Exception {
         Browser browser = new Browser();
-        HttpResponse<String> enroll = browser.getBasicWithin(html, html, "nora", "nora-pw");
+        Response enroll = browser.getBasicWithin(html, html, "nora", "nora-pw");
         Authenticator app = new Authenticator(find(KEY, enroll));
-        HttpResponse<String> codes = browser.postForm(enroll.uri().resolve("confirm"),
+        Response codes = browser.submit(enroll.uri().resolve("confirm"),
                 Map.of("totpguard_csrf", find(CSRF, enroll), "code", app.nextCode()));
-        assertEquals(200, codes.statusCode(), codes.body());
+        assertEquals(200, codes.status(), codes.body());
 
         // Stopped as bin/shutdown.sh does: the filter closes its H2 file (a killed JVM may lose H2's last commit).
-        tomcat.stop();
+        assertTrue(tomcat.stop(Duration.ofSeconds(30)), () -> "tomcat did not stop within 30 s of SIGTERM\n" + tomcat.output());
         // Tomcat checks the worker threads when the application stops: nothing of TOTP Guard's may stay behind there
         // (a ThreadLocal value of a TOTP Guard class pins the application's class loader after an undeploy).
-        assertTrue(tomcat.logLinesWith("ThreadLocal").stream().noneMatch(line -> line.contains("dev.totpguard")),
-                "a TOTP Guard ThreadLocal outlived the application:\n" + tomcat.log());
+        assertTrue(tomcat.linesWith("ThreadLocal").stream().noneMatch(line -> line.contains("dev.totpguard")),
+                "a TOTP Guard ThreadLocal outlived the application:\n" + tomcat.output());
         launch();
         Browser after = new Browser();
-        HttpResponse<String> token = after.getBasicWithin(html, html, "nora", "nora-pw");
-        assertEquals("/manager/totpguard/token", token.uri().getPath(), token.body() + "\n" + tomcat.log());
-        HttpResponse<String> verified = after.postForm(token.uri().resolve("verify"),
+        Response token = after.getBasicWithin(html, html, "nora", "nora-pw");
+        assertEquals("/manager/totpguard/token", token.uri().getPath(), token.body() + "\n" + tomcat.output());
+        Response verified = after.submit(token.uri().resolve("verify"),
                 Map.of("totpguard_csrf", find(CSRF, token), "code", app.nextCode()));
         assertManager(verified);
         assertManager(after.getBasicWithin(html, html, "nora", "nora-pw"));
@@ -160,19 +163,19 @@ abstract class TomcatManagerDropInSetup {
 
     @Test
     void noPasswordOrMissingClassInTheLog() {
-        assertTrue(tomcat.logLinesWith("kate-pw").isEmpty() && tomcat.logLinesWith("liam-pw").isEmpty()
-                && tomcat.logLinesWith("nora-pw").isEmpty(), "a password reached the log:\n" + tomcat.log());
-        assertFalse(Pattern.compile("NoClassDefFoundError|ClassNotFoundException").matcher(tomcat.log()).find(),
-                "a class is missing from webapp/WEB-INF/lib:\n" + tomcat.log());
+        assertTrue(tomcat.linesWith("kate-pw").isEmpty() && tomcat.linesWith("liam-pw").isEmpty()
+                && tomcat.linesWith("nora-pw").isEmpty(), "a password reached the log:\n" + tomcat.output());
+        assertFalse(Pattern.compile("NoClassDefFoundError|ClassNotFoundException").matcher(tomcat.output()).find(),
+                "a class is missing from webapp/WEB-INF/lib:\n" + tomcat.output());
     }
 
-    private void assertManager(HttpResponse<String> response) {
-        assertTrue(response.statusCode() == 200 && response.body().contains(MANAGER_PAGE),
-                "expected the manager, got " + response.statusCode() + " for " + response.uri() + ":\n" + response.body()
-                        + "\n" + tomcat.log());
+    private void assertManager(Response response) {
+        assertTrue(response.status() == 200 && response.body().contains(MANAGER_PAGE),
+                "expected the manager, got " + response.status() + " for " + response.uri() + ":\n" + response.body()
+                        + "\n" + tomcat.output());
     }
 
-    private static String find(Pattern pattern, HttpResponse<String> page) {
+    private static String find(Pattern pattern, Response page) {
         Matcher matcher = pattern.matcher(page.body());
         if (!matcher.find()) {
             throw new AssertionError("no " + pattern + " in " + page.uri() + ":\n" + page.body());

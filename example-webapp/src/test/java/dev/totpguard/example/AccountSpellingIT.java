@@ -9,15 +9,12 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,53 +35,41 @@ class AccountSpellingIT {
 
     private static final String PASSWORD = "spelling-admin-password";
     private static final List<String> OTHER_SPELLINGS = List.of("ADMIN", "Admin", "ádmin", "admın", "ＡＤＭＩＮ", " admin ");
-    private static final String MARIADB = "jdbc:mariadb://127.0.0.1:3306/";
 
     @TempDir
     Path temp;
 
     @Test
     void otherSpellingsOfAnEnrolledAdministratorNeedItsCodeOnMariaDbWithTheDefaultCollation() throws Exception {
-        String database = "tg_spelling_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        ExternalRequirement.assumeOrFail(reachable(MARIADB + "test", "root"), "MariaDB on 127.0.0.1:3306 (database test, user root)");
-        execute(MARIADB + "test", "root", "CREATE DATABASE " + database);
-        try {
-            String url = MARIADB + database;
-            try (LauncherProcess launcher = start(url, "root")) {
-                for (String table : List.of("totpguard_user", "totpguard_user_role", "tg_example_admin", "tg_example_audit")) {
-                    execute(url, "root", "ALTER TABLE " + table + " CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
-                }
-                assertEquals("admin", storedNameFor(url, "root", "ADMIN"), "the user table now finds admin for ADMIN");
-                otherSpellingsAreRefusedOrAskedForAdminsCode(launcher);
+        try (ScratchDatabase database = ScratchDatabase.mariaDb("tg_spelling");
+             LauncherProcess launcher = start(database)) {
+            for (String table : List.of("totpguard_user", "totpguard_user_role", "tg_example_admin", "tg_example_audit")) {
+                database.execute("ALTER TABLE " + table + " CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
             }
-        } finally {
-            execute(MARIADB + "test", "root", "DROP DATABASE " + database);
+            assertEquals("admin", storedNameFor(database, "ADMIN"), "the user table now finds admin for ADMIN");
+            otherSpellingsAreRefusedOrAskedForAdminsCode(launcher);
         }
     }
 
     @Test
     void otherSpellingsOfAnEnrolledAdministratorNeedItsCodeOnPostgreSqlWithACaseInsensitiveUserTable() throws Exception {
-        try (PostgresSchema schema = PostgresSchema.create("tg_spelling")) {
-            String url = schema.jdbcUrl();
-            try (LauncherProcess launcher = start(url, PostgresSchema.USER)) {
-                // PostgreSQL compares exactly by default; a directory that does not is simulated with a collation of
-                // strength 1 (base letters only), created in this run's schema.
-                execute(url, PostgresSchema.USER,
-                        "CREATE COLLATION case_insensitive (provider = icu, locale = 'und-u-ks-level1', deterministic = false)");
-                for (String table : List.of("totpguard_user", "totpguard_user_role")) {
-                    execute(url, PostgresSchema.USER, "ALTER TABLE " + table
-                            + " ALTER COLUMN username TYPE VARCHAR(255) COLLATE case_insensitive");
-                }
-                execute(url, PostgresSchema.USER, "ALTER TABLE tg_example_admin ALTER COLUMN username TYPE VARCHAR(64) COLLATE case_insensitive");
-                assertEquals("admin", storedNameFor(url, PostgresSchema.USER, "ADMIN"), "the user table now finds admin for ADMIN");
-                otherSpellingsAreRefusedOrAskedForAdminsCode(launcher);
+        try (ScratchDatabase database = ScratchDatabase.postgres("tg_spelling");
+             LauncherProcess launcher = start(database)) {
+            // PostgreSQL compares exactly by default; a directory that does not is simulated with a collation of
+            // strength 1 (base letters only), created in this run's schema.
+            database.execute("CREATE COLLATION case_insensitive (provider = icu, locale = 'und-u-ks-level1', deterministic = false)");
+            for (String table : List.of("totpguard_user", "totpguard_user_role")) {
+                database.execute("ALTER TABLE " + table + " ALTER COLUMN username TYPE VARCHAR(255) COLLATE case_insensitive");
             }
+            database.execute("ALTER TABLE tg_example_admin ALTER COLUMN username TYPE VARCHAR(64) COLLATE case_insensitive");
+            assertEquals("admin", storedNameFor(database, "ADMIN"), "the user table now finds admin for ADMIN");
+            otherSpellingsAreRefusedOrAskedForAdminsCode(launcher);
         }
     }
 
-    private LauncherProcess start(String jdbcUrl, String user) throws Exception {
-        return LauncherProcess.start(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), "--port", "0", "--data",
-                temp.resolve("data").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", user, "--key-file", temp.resolve("example.key").toString());
+    private LauncherProcess start(ScratchDatabase database) throws Exception {
+        return LauncherProcess.startNode(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), temp.resolve("data"), database,
+                temp.resolve("example.key").toString());
     }
 
     private static void otherSpellingsAreRefusedOrAskedForAdminsCode(LauncherProcess launcher) throws Exception {
@@ -164,27 +149,13 @@ class AccountSpellingIT {
         return app;
     }
 
-    private static String storedNameFor(String url, String user, String typed) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url, user, "");
+    private static String storedNameFor(ScratchDatabase database, String typed) throws SQLException {
+        try (Connection connection = database.connect();
              PreparedStatement statement = connection.prepareStatement("SELECT username FROM totpguard_user WHERE username = ?")) {
             statement.setString(1, typed);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? rows.getString(1) : null;
             }
-        }
-    }
-
-    private static boolean reachable(String url, String user) {
-        try (Connection connection = DriverManager.getConnection(url, user, "")) {
-            return connection.isValid(5);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static void execute(String url, String user, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url, user, ""); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.totpguard.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.testkit.ExternalRequirement;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,57 +23,30 @@ class ExternalDatabaseIT {
 
     @Test
     void twoNodesOnPostgreSqlShareAdministratorsAndKey() throws Exception {
-        String schema = "tg_example_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String server = "jdbc:postgresql://127.0.0.1:5432/test";
-        ExternalRequirement.assumeOrFail(reachable(server, "postgres"), "PostgreSQL on 127.0.0.1:5432 (database test, user postgres)");
-        execute(server, "postgres", "CREATE SCHEMA " + schema);
-        try {
-            runTwoNodes(server + "?currentSchema=" + schema, "postgres");
-        } finally {
-            execute(server, "postgres", "DROP SCHEMA " + schema + " CASCADE");
+        try (ScratchDatabase database = ScratchDatabase.postgres("tg_example")) {
+            runTwoNodes(database);
         }
     }
 
     @Test
     void twoNodesOnMariaDbShareAdministratorsAndKey() throws Exception {
-        String database = "tg_example_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String server = "jdbc:mariadb://127.0.0.1:3306/test";
-        ExternalRequirement.assumeOrFail(reachable(server, "root"), "MariaDB on 127.0.0.1:3306 (database test, user root)");
-        execute(server, "root", "CREATE DATABASE " + database);
-        try {
-            runTwoNodes("jdbc:mariadb://127.0.0.1:3306/" + database, "root");
-        } finally {
-            execute(server, "root", "DROP DATABASE " + database);
+        try (ScratchDatabase database = ScratchDatabase.mariaDb("tg_example")) {
+            runTwoNodes(database);
         }
     }
 
-    private void runTwoNodes(String jdbcUrl, String user) throws Exception {
+    private void runTwoNodes(ScratchDatabase database) throws Exception {
         String keyFile = temp.resolve("shared.key").toString();
-        try (LauncherProcess first = LauncherProcess.start(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), "--port", "0",
-                "--data", temp.resolve("node1").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", user, "--key-file", keyFile);
-             LauncherProcess second = LauncherProcess.start(Map.of(), "--port", "0",
-                     "--data", temp.resolve("node2").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", user, "--key-file", keyFile)) {
+        try (LauncherProcess first = LauncherProcess.startNode(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), temp.resolve("node1"),
+                database, keyFile);
+             LauncherProcess second = LauncherProcess.startNode(Map.of(), temp.resolve("node2"), database, keyFile)) {
             assertTrue(first.output().contains("Created the administrator 'admin'"), first.output());
             assertEquals("/admin/", new WebClient(first.baseUrl()).login("admin", PASSWORD).path());
             assertEquals("/admin/", new WebClient(second.baseUrl()).login("admin", PASSWORD).path(), "the second node shares the users");
         }
         LauncherProcess withoutKey = LauncherProcess.runToEnd(Map.of(), null, "--port", "0", "--data", temp.resolve("node3").toString(),
-                "--jdbc-url", jdbcUrl, "--jdbc-user", user);
+                "--jdbc-url", database.jdbcUrl(), "--jdbc-user", database.user());
         assertEquals(2, withoutKey.exitStatus(), "a node without the shared key file refuses to start:\n" + withoutKey.output());
         LauncherIT.assertNoStackTrace(withoutKey);
-    }
-
-    private static boolean reachable(String url, String user) {
-        try (Connection connection = DriverManager.getConnection(url, user, "")) {
-            return connection.isValid(5);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static void execute(String url, String user, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url, user, ""); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 }

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.otp.Totp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
@@ -52,22 +50,13 @@ class FailoverIT {
 
     @Test
     void aVerifiedSessionAndAHalfAuthenticatedOneContinueOnTheOtherNodeAndALoggedOutOneDoesNot() throws Exception {
-        try (PostgresSchema schema = PostgresSchema.create("tg_failover")) {
-            run(schema.jdbcUrl());
-        }
-    }
-
-    private void run(String jdbcUrl) throws Exception {
         String keyFile = temp.resolve("shared.key").toString();
-        try (LauncherProcess a = LauncherProcess.start(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD, "JAVA_TOOL_OPTIONS", LOGGERS), "--port", "0",
-                "--data", temp.resolve("a").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile,
-                "--shared-sessions", "--node-name", "nodeA");
-             LauncherProcess b = LauncherProcess.start(Map.of("JAVA_TOOL_OPTIONS", LOGGERS), "--port", "0",
-                     "--data", temp.resolve("b").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile,
-                     "--shared-sessions", "--node-name", "nodeB");
-             TwoFactorService store = TwoFactorService.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl,
-                     TotpGuardSettings.JDBC_USER, "postgres", TotpGuardSettings.KEY_FILE, keyFile,
-                     TotpGuardSettings.JDBC_POOL_SIZE, "2"))) {
+        try (ScratchDatabase database = ScratchDatabase.postgres("tg_failover");
+             LauncherProcess a = LauncherProcess.startNode(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD, "JAVA_TOOL_OPTIONS", LOGGERS),
+                     temp.resolve("a"), database, keyFile, "--shared-sessions", "--node-name", "nodeA");
+             LauncherProcess b = LauncherProcess.startNode(Map.of("JAVA_TOOL_OPTIONS", LOGGERS),
+                     temp.resolve("b"), database, keyFile, "--shared-sessions", "--node-name", "nodeB");
+             TwoFactorService store = database.service(keyFile)) {
             for (LauncherProcess node : new LauncherProcess[] {a, b}) {
                 assertTrue(node.output().contains("Sessions are shared"), node.output());
             }
@@ -83,7 +72,7 @@ class FailoverIT {
             String idFromA = onA.sessionId().orElseThrow();
             assertTrue(idFromA.endsWith(".nodeA"), "A appends its node name: " + idFromA);
             assertEquals(1, count(a, PASSWORD_CHECKED) + count(b, PASSWORD_CHECKED), "one login, one password hashed");
-            assertSessionTableHoldsNoPassword(jdbcUrl);
+            assertSessionTableHoldsNoPassword(database);
 
             WebClient sameOnB = onA.sameBrowserAt(b.baseUrl());
             WebClient.Page onB = sameOnB.get("/admin/");
@@ -140,7 +129,7 @@ class FailoverIT {
                 WebClient.Page refused = replaying.get("/admin/");
                 assertEquals("/login", refused.path(), "the logged-out session on " + node.baseUrl() + ": " + refused.text());
             }
-            assertSessionTableHoldsNoPassword(jdbcUrl);
+            assertSessionTableHoldsNoPassword(database);
             int hashes = count(a, PASSWORD_CHECKED) + count(b, PASSWORD_CHECKED);
             assertEquals(3, hashes, "three logins with the password (on A, half-authenticated on A, the replay on A), no other hash");
             System.out.printf("FailoverIT: verified session from A served by B (id suffix .nodeA -> .%s, same session), "
@@ -166,9 +155,9 @@ class FailoverIT {
      * No stored session holds admin's password or the hash the user table keeps for it (whole, or its last part,
      * the derived key): the session table is not a password store.
      */
-    private static void assertSessionTableHoldsNoPassword(String jdbcUrl) throws Exception {
+    private static void assertSessionTableHoldsNoPassword(ScratchDatabase database) throws Exception {
         String hash;
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, PostgresSchema.USER, "");
+        try (Connection connection = database.connect();
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT password_hash FROM totpguard_user WHERE username = 'admin'")) {
             assertTrue(result.next());
@@ -179,7 +168,7 @@ class FailoverIT {
         List<byte[]> secrets = List.of(PASSWORD.getBytes(StandardCharsets.UTF_8), PASSWORD.getBytes(StandardCharsets.UTF_16BE),
                 hash.getBytes(StandardCharsets.UTF_8), derivedKey.getBytes(StandardCharsets.UTF_8));
         int rows = 0;
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, PostgresSchema.USER, "");
+        try (Connection connection = database.connect();
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT map FROM jettysessions")) {
             while (result.next()) {

@@ -3,17 +3,15 @@ package dev.totpguard.example;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
+import dev.totpguard.testkit.ChildProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,16 +23,14 @@ public final class LauncherProcess implements AutoCloseable {
 
     public static final Pattern READY = Pattern.compile("TOTP Guard example running at http://localhost:(\\d+)/");
     private static final Pattern GENERATED_PASSWORD = Pattern.compile("password: (\\S+)");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-    private final Process process;
-    private final List<String> output = new ArrayList<>();
-    private final CompletableFuture<Integer> ready = new CompletableFuture<>();
+    private final ChildProcess process;
+    private int port;
+    private int exitStatus = -1;
 
-    private LauncherProcess(Process process) {
+    private LauncherProcess(ChildProcess process) {
         this.process = process;
-        Thread reader = new Thread(this::readOutput, "launcher-output");
-        reader.setDaemon(true);
-        reader.start();
     }
 
     /** The launcher jar built by this module's {@code package} phase. */
@@ -45,49 +41,60 @@ public final class LauncherProcess implements AutoCloseable {
     }
 
     /** Starts the jar with {@code args}; does not wait. Output (stdout and stderr merged) is collected. */
-    public static LauncherProcess launch(Map<String, String> environment, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.add("-jar");
-        command.add(jar().toString());
+    private static LauncherProcess launch(Map<String, String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable(), "-Xmx256m", "-jar", jar().toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("TOTPGUARD_ADMIN_PASSWORD");
         builder.environment().putAll(environment);
-        return new LauncherProcess(builder.start());
+        return new LauncherProcess(ChildProcess.start("the launcher", builder));
     }
 
     /** Starts the server and waits (up to 90 s) for the ready line. */
     public static LauncherProcess start(Map<String, String> environment, String... args) throws Exception {
         LauncherProcess launcher = launch(environment, args);
         try {
-            launcher.ready.get(90, TimeUnit.SECONDS);
-        } catch (Exception e) {
+            launcher.port = Integer.parseInt(launcher.process.awaitLine(READY, START_TIMEOUT).group(1));
+        } catch (IOException e) {
             launcher.close();
-            fail("the launcher printed no ready line; its output was:\n" + launcher.output(), e);
+            fail("the launcher printed no ready line", e);
         }
         return launcher;
+    }
+
+    /**
+     * Starts a node of a cluster and waits for it: on a free port, with its own {@code data} directory, on the shared
+     * {@code database} and {@code keyFile}, with any further {@code options}.
+     */
+    static LauncherProcess startNode(Map<String, String> environment, Path data, ScratchDatabase database, String keyFile,
+            String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--data", data.toString(), "--jdbc-url", database.jdbcUrl(),
+                "--jdbc-user", database.user(), "--key-file", keyFile));
+        args.addAll(List.of(options));
+        return start(environment, args.toArray(String[]::new));
     }
 
     /** Runs a command to its end (up to 90 s) and returns its exit status. */
     public static LauncherProcess runToEnd(Map<String, String> environment, String stdin, String... args) throws Exception {
         LauncherProcess launcher = launch(environment, args);
-        try (var in = launcher.process.getOutputStream()) {
+        try (var in = launcher.process.stdin()) {
             if (stdin != null) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }
         }
-        if (!launcher.process.waitFor(90, TimeUnit.SECONDS)) {
-            launcher.close();
-            fail("the launcher did not end; its output was:\n" + launcher.output());
+        try {
+            launcher.exitStatus = launcher.process.awaitExit(START_TIMEOUT);
+        } catch (IOException e) {
+            fail("the launcher did not end", e);
         }
-        launcher.drained();
         return launcher;
     }
 
     public int port() {
-        return ready.join();
+        if (port == 0) {
+            throw new IllegalStateException("the launcher was not started as a server");
+        }
+        return port;
     }
 
     public String baseUrl() {
@@ -95,11 +102,11 @@ public final class LauncherProcess implements AutoCloseable {
     }
 
     public int exitStatus() {
-        return process.exitValue();
+        return exitStatus;
     }
 
-    public synchronized String output() {
-        return String.join("\n", output);
+    public String output() {
+        return process.output();
     }
 
     /** The password the first start printed for "admin", when none was given. */
@@ -109,47 +116,9 @@ public final class LauncherProcess implements AutoCloseable {
         return matcher.group(1);
     }
 
-    private void readOutput() {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                synchronized (this) {
-                    output.add(line);
-                }
-                Matcher matcher = READY.matcher(line);
-                if (matcher.find()) {
-                    ready.complete(Integer.parseInt(matcher.group(1)));
-                }
-            }
-        } catch (IOException e) {
-            // The process ended.
-        } finally {
-            ready.completeExceptionally(new IllegalStateException("output ended before the ready line"));
-            synchronized (this) {
-                notifyAll();
-            }
-        }
-    }
-
-    private void drained() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!ready.isDone() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-    }
-
     /** Stops the process (SIGTERM, so Jetty stops in order), forcibly after 20 s. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 }

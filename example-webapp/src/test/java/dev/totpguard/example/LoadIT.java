@@ -100,7 +100,7 @@ class LoadIT {
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         List<Phase> phases = new ArrayList<>();
         // The schema first, so that a missing PostgreSQL skips or fails the run before any phase, not after the H2 one.
-        try (PostgresSchema schema = sizes.databases().contains("postgresql") ? PostgresSchema.create("tg_load") : null) {
+        try (ScratchDatabase schema = sizes.databases().contains("postgresql") ? ScratchDatabase.postgres("tg_load") : null) {
             if (sizes.databases().contains("h2")) {
                 phases.add(onBuiltInDatabase(sizes));
             }
@@ -145,15 +145,15 @@ class LoadIT {
     /** Node A alone, then A and B, on one PostgreSQL schema and one key file; the same accounts carry on. */
     private List<Phase> onPostgreSql(Sizes sizes, String jdbcUrl) throws Exception {
         String keyFile = temp.resolve("shared.key").toString();
-        Optional<String> user = Optional.of(PostgresSchema.USER);
+        Optional<String> user = Optional.of(ScratchDatabase.POSTGRES_USER);
         List<Phase> phases = new ArrayList<>();
         try (LauncherProcess a = LauncherProcess.start(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), "--port", "0",
-                "--data", temp.resolve("pg-a").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", PostgresSchema.USER, "--key-file", keyFile)) {
+                "--data", temp.resolve("pg-a").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", ScratchDatabase.POSTGRES_USER, "--key-file", keyFile)) {
             List<LoadAccounts.Account> accounts = LoadAccounts.create(jdbcUrl, user, Path.of(keyFile), sizes.accounts(), PASSWORD);
             LoadDriver.Figures one = drive(sizes, List.of(a.baseUrl()), accounts);
             phases.add(new Phase("1 node, PostgreSQL", "PostgreSQL", one, compare(accounts, LoadAccounts.read(jdbcUrl, user))));
             try (LauncherProcess b = LauncherProcess.start(Map.of(), "--port", "0", "--data", temp.resolve("pg-b").toString(),
-                    "--jdbc-url", jdbcUrl, "--jdbc-user", PostgresSchema.USER, "--key-file", keyFile)) {
+                    "--jdbc-url", jdbcUrl, "--jdbc-user", ScratchDatabase.POSTGRES_USER, "--key-file", keyFile)) {
                 LoadDriver.Figures two = drive(sizes, List.of(a.baseUrl(), b.baseUrl()), accounts);
                 phases.add(new Phase("2 nodes, one PostgreSQL", "PostgreSQL", two, compare(accounts, LoadAccounts.read(jdbcUrl, user))));
             }

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.example.data.AdminAccounts;
 import dev.totpguard.example.data.AuditEntry;
 import dev.totpguard.example.data.AuditLog;
@@ -16,7 +17,6 @@ import dev.totpguard.example.data.SiteSettings;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.crypto.KeyRing;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -64,7 +64,7 @@ class PrivilegedActionsIT {
     private static final String BOB_PASSWORD = "bob-colleague-password";
     private static final int STEP_UP_SECONDS = 15;
 
-    private PostgresSchema schema;
+    private ScratchDatabase schema;
     private LauncherProcess launcher;
     private HikariDataSource dataSource;
     private TwoFactorService store;
@@ -77,12 +77,12 @@ class PrivilegedActionsIT {
 
     @BeforeAll
     void startTheExample(@TempDir Path temp) throws Exception {
-        schema = PostgresSchema.create("tg_privileged");
+        schema = ScratchDatabase.postgres("tg_privileged");
         Path keyFile = temp.resolve("example.key");
         launcher = LauncherProcess.start(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), "--port", "0", "--data", temp.resolve("data").toString(),
-                "--jdbc-url", schema.jdbcUrl(), "--jdbc-user", PostgresSchema.USER, "--key-file", keyFile.toString(),
+                "--jdbc-url", schema.jdbcUrl(), "--jdbc-user", ScratchDatabase.POSTGRES_USER, "--key-file", keyFile.toString(),
                 "--step-up-age", "PT" + STEP_UP_SECONDS + "S");
-        dataSource = DataSources.open(schema.jdbcUrl(), Optional.of(PostgresSchema.USER), Optional.empty(), 2);
+        dataSource = DataSources.open(schema.jdbcUrl(), Optional.of(ScratchDatabase.POSTGRES_USER), Optional.empty(), 2);
         store = TwoFactorService.builder().store(JdbcCredentialStore.builder(dataSource).build()).keyRing(KeyRing.fromKeyFile(keyFile))
                 .policy(TwoFactorPolicy.fromMap(Map.of())).build();
         accounts = new AdminAccounts(dataSource, PasswordHash.builder().iterations(PasswordHash.MIN_ITERATIONS).build(), Clock.systemUTC());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.example.data.AdminAccounts;
@@ -48,23 +47,14 @@ class TwoNodeIT {
 
     @Test
     void twoNodesShareReplayLockoutResetAndAcceptASimultaneousCodeOnce() throws Exception {
-        try (PostgresSchema schema = PostgresSchema.create("tg_harden")) {
-            run(schema.jdbcUrl());
-        }
-    }
-
-    private void run(String jdbcUrl) throws Exception {
         String keyFile = temp.resolve("shared.key").toString();
-        try (LauncherProcess a = LauncherProcess.start(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), "--port", "0",
-                "--data", temp.resolve("a").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile);
-             LauncherProcess b = LauncherProcess.start(Map.of(), "--port", "0",
-                     "--data", temp.resolve("b").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile);
-             TwoFactorService store = TwoFactorService.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl,
-                     TotpGuardSettings.JDBC_USER, "postgres", TotpGuardSettings.KEY_FILE, keyFile,
-                     TotpGuardSettings.JDBC_POOL_SIZE, "2"))) {
+        try (ScratchDatabase database = ScratchDatabase.postgres("tg_harden");
+             LauncherProcess a = LauncherProcess.startNode(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), temp.resolve("a"), database, keyFile);
+             LauncherProcess b = LauncherProcess.startNode(Map.of(), temp.resolve("b"), database, keyFile);
+             TwoFactorService store = database.service(keyFile)) {
             // A colleague with a second factor of their own (the privileged actions need one), who will later reset
             // admin's factor on A. Added the way "admin add" and "Add New Administrator" add one.
-            try (HikariDataSource dataSource = DataSources.open(jdbcUrl, Optional.of(PostgresSchema.USER), Optional.empty(), 1)) {
+            try (HikariDataSource dataSource = DataSources.open(database.jdbcUrl(), Optional.of(database.user()), Optional.empty(), 1)) {
                 assertTrue(new AdminAccounts(dataSource, PasswordHash.builder().iterations(PasswordHash.MIN_ITERATIONS).build(), Clock.systemUTC())
                         .add("operator", "Operator", "operator@example.com", OPERATOR_PASSWORD.toCharArray()));
             }
@@ -169,7 +159,7 @@ class TwoNodeIT {
             WebClient halfSignedInOnB = new WebClient(b.baseUrl());
             assertTrue(halfSignedInOnB.loginToTokenPage("admin", PASSWORD).path().startsWith("/totpguard/"));
             LauncherProcess changed = LauncherProcess.runToEnd(Map.of(), "two-node-new-password\n", "admin", "set-password", "admin",
-                    "--data", temp.resolve("cli").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile);
+                    "--data", temp.resolve("cli").toString(), "--jdbc-url", database.jdbcUrl(), "--jdbc-user", database.user(), "--key-file", keyFile);
             assertEquals(0, changed.exitStatus(), changed.output());
             long changedAt = System.nanoTime();
             double endedOnA = secondsUntilSignedOut(verifiedOnA, changedAt);

@@ -7,25 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.Verification;
-import dev.totpguard.filter.harness.Browser;
+import dev.totpguard.filter.harness.GuardedApplication;
 import dev.totpguard.filter.harness.Login;
-import dev.totpguard.filter.harness.Response;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
 import dev.totpguard.store.StoreException;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,9 +38,15 @@ class AcceptSecondFactorIT {
 
     private static final String TOKEN = "/totpguard/token";
 
-    private TwoFactorFixture fixture;
-    private final Map<String, WebContainer> containers = new LinkedHashMap<>();
-    private final AtomicInteger nextUser = new AtomicInteger();
+    @RegisterExtension
+    static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
+            () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL), fixture -> {
+                TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
+                return new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer((classes, context) -> {
+                    TotpFilter.initializer(filter).onStartup(classes, context);
+                    context.addServlet("own-code", new OwnCodeServlet(filter, fixture.service())).addMapping("/own-code");
+                });
+            });
 
     /**
      * The application's own code page, with the mistakes a careless application might make, to show what the
@@ -89,38 +92,14 @@ class AcceptSecondFactorIT {
         }
     }
 
-    @BeforeAll
-    void start() throws Exception {
-        fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
-        for (String kind : List.of("jetty", "tomcat")) {
-            containers.put(kind, WebContainer.start(kind, new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
-                    .initializer((classes, context) -> {
-                        TotpFilter.initializer(filter).onStartup(classes, context);
-                        context.addServlet("own-code", new OwnCodeServlet(filter, fixture.service())).addMapping("/own-code");
-                    })));
-        }
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        for (WebContainer container : containers.values()) {
-            container.close();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
     private String user() {
-        return String.format("user%02d", nextUser.incrementAndGet());
+        return application.newUser("user");
     }
 
     /** Password login to an admin page: the filter asks for the code. */
     private static Browser passwordOnly(WebContainer container, String user) {
         Browser browser = new Browser(container.base());
-        Response toToken = browser.follow(Login.formLogin(browser, "/admin/x", user, Login.passwordOf(user)));
-        assertTrue(toToken.isRedirect() && toToken.location().getPath().endsWith(TOKEN), toToken::toString);
+        Login.passwordOnly(browser, "/admin/x", user, TOKEN);
         return browser;
     }
 
@@ -133,29 +112,29 @@ class AcceptSecondFactorIT {
     @ValueSource(strings = {"jetty", "tomcat"})
     void theApplicationsOwnAcceptedCheckVerifiesTheSessionWithANewId(String kind) throws Exception {
         String user = user();
-        fixture.enroll(user);
-        Browser browser = passwordOnly(containers.get(kind), user);
+        fixture().enroll(user);
+        Browser browser = passwordOnly(application.container(kind), user);
         String before = browser.cookie("JSESSIONID");
 
-        Response passed = browser.post("/own-code", Map.of("code", fixture.code(user)));
+        Response passed = browser.post("/own-code", Map.of("code", fixture().code(user)));
         assertEquals(200, passed.status(), passed::toString);
         assertNotEquals(before, browser.cookie("JSESSIONID"), "the session id changes after the second factor");
 
         Response admin = browser.get("/admin/x");
         assertEquals(200, admin.status(), admin::toString);
         assertTrue(admin.body().contains(AdminServlet.MARKER), admin::toString);
-        fixture.nextStep();
+        fixture().nextStep();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void aRefusedCheckOrNoSignedInUserLeaveTheSessionUnverified(String kind) throws Exception {
-        WebContainer container = containers.get(kind);
+        WebContainer container = application.container(kind);
         String enrolled = user();
-        fixture.enroll(enrolled);
+        fixture().enroll(enrolled);
         Browser browser = passwordOnly(container, enrolled);
         String before = browser.cookie("JSESSIONID");
-        Response wrong = browser.post("/own-code", Map.of("code", fixture.wrongCode(enrolled)));
+        Response wrong = browser.post("/own-code", Map.of("code", fixture().wrongCode(enrolled)));
         assertEquals(403, wrong.status(), wrong::toString);
         assertTrue(wrong.body().contains("INVALID"), wrong::toString);
         assertEquals(before, browser.cookie("JSESSIONID"), "nothing happened to the session");
@@ -163,33 +142,33 @@ class AcceptSecondFactorIT {
 
         // No user signed in at all, with a real accepted proof in hand.
         Response kept = new Browser(container.base()).post("/own-code", Map.of("proof", "keep", "as", enrolled,
-                "code", fixture.code(enrolled)));
+                "code", fixture().code(enrolled)));
         assertEquals("kept ACCEPTED", kept.body(), kept::toString);
         Response anonymous = new Browser(container.base()).post("/own-code", Map.of("proof", "kept"));
         assertEquals(403, anonymous.status(), anonymous::toString);
         assertTrue(anonymous.body().contains("No user is signed in"), anonymous::toString);
-        fixture.nextStep();
+        fixture().nextStep();
 
         // The enrolled user's session still asks for a code, and the right one still works on the filter's page.
         assertAsksForCode(browser);
         Response page = browser.get(TOKEN);
-        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(enrolled)));
+        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture().code(enrolled)));
         assertEquals(303, accepted.status(), accepted::toString);
-        fixture.nextStep();
+        fixture().nextStep();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void aProofOfAnotherUsersCodeDoesNotVerifyTheSession(String kind) throws Exception {
-        WebContainer container = containers.get(kind);
+        WebContainer container = application.container(kind);
         String victim = user();
         String attacker = user();
-        fixture.enroll(victim);
-        fixture.enroll(attacker);
+        fixture().enroll(victim);
+        fixture().enroll(attacker);
         // The attacker has the victim's password only, and their own authenticator.
         Browser browser = passwordOnly(container, victim);
 
-        Response foreign = browser.post("/own-code", Map.of("as", attacker, "code", fixture.code(attacker)));
+        Response foreign = browser.post("/own-code", Map.of("as", attacker, "code", fixture().code(attacker)));
 
         assertEquals(403, foreign.status(), foreign::toString);
         assertTrue(foreign.body().contains("another user"), foreign::toString);
@@ -200,39 +179,39 @@ class AcceptSecondFactorIT {
         Browser plain = new Browser(container.base());
         Response in = plain.follow(Login.formLogin(plain, "/admin/x", notEnrolled, Login.passwordOf(notEnrolled)));
         assertEquals(200, in.status(), "OPTIONAL policy: a user without a factor gets in with the password: " + in);
-        fixture.nextStep();
-        Response other = plain.post("/own-code", Map.of("as", attacker, "code", fixture.code(attacker)));
+        fixture().nextStep();
+        Response other = plain.post("/own-code", Map.of("as", attacker, "code", fixture().code(attacker)));
         assertEquals(403, other.status(), other::toString);
-        fixture.nextStep();
+        fixture().nextStep();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void aProofOlderThanAMinuteDoesNotVerifyTheSession(String kind) throws Exception {
         String user = user();
-        fixture.enroll(user);
-        Browser browser = passwordOnly(containers.get(kind), user);
-        Response kept = browser.post("/own-code", Map.of("proof", "keep", "code", fixture.code(user)));
+        fixture().enroll(user);
+        Browser browser = passwordOnly(application.container(kind), user);
+        Response kept = browser.post("/own-code", Map.of("proof", "keep", "code", fixture().code(user)));
         assertEquals("kept ACCEPTED", kept.body(), kept::toString);
 
-        fixture.clock().advance(java.time.Duration.ofSeconds(TotpFilter.PROOF_MAX_AGE_SECONDS + 1));
+        fixture().clock().advance(java.time.Duration.ofSeconds(TotpFilter.PROOF_MAX_AGE_SECONDS + 1));
         Response stale = browser.post("/own-code", Map.of("proof", "kept"));
 
         assertEquals(403, stale.status(), stale::toString);
         assertTrue(stale.body().contains("not fresh"), stale::toString);
         assertAsksForCode(browser);
-        fixture.nextStep();
+        fixture().nextStep();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void oneAcceptedCheckVerifiesOneSessionOnly(String kind) throws Exception {
-        WebContainer container = containers.get(kind);
+        WebContainer container = application.container(kind);
         String user = user();
-        fixture.enroll(user);
+        fixture().enroll(user);
         Browser owner = passwordOnly(container, user);
         Browser second = passwordOnly(container, user);
-        Response kept = owner.post("/own-code", Map.of("proof", "keep", "code", fixture.code(user)));
+        Response kept = owner.post("/own-code", Map.of("proof", "keep", "code", fixture().code(user)));
         assertEquals("kept ACCEPTED", kept.body(), kept::toString);
 
         Response first = owner.post("/own-code", Map.of("proof", "kept"));
@@ -243,6 +222,10 @@ class AcceptSecondFactorIT {
         assertTrue(again.body().contains("already presented"), again::toString);
         assertAsksForCode(second);
         assertEquals(200, owner.get("/admin/x").status());
-        fixture.nextStep();
+        fixture().nextStep();
+    }
+
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 }

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorPolicy;
-import dev.totpguard.filter.harness.Browser;
-import dev.totpguard.filter.harness.Response;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
 import dev.totpguard.filter.testapp.LoginPageServlet;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -6,22 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorStatus;
-import dev.totpguard.filter.harness.Browser;
-import dev.totpguard.filter.harness.Response;
+import dev.totpguard.filter.harness.GuardedApplication;
+import dev.totpguard.filter.harness.Pages;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
 import dev.totpguard.filter.testapp.AppLoginFilter;
 import dev.totpguard.filter.testapp.CustomPageServlet;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import jakarta.servlet.http.HttpSession;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,46 +36,29 @@ class AppLoginIT {
 
     private static final Path WEBAPP = Path.of("src", "test", "webapp-applogin").toAbsolutePath();
 
-    private TwoFactorFixture fixture;
-    private final Map<String, WebContainer> containers = new HashMap<>();
-    private final AtomicInteger nextUser = new AtomicInteger();
-
-    @BeforeAll
-    void start() throws Exception {
-        fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL);
-        UserResolver sessionUser = request -> {
-            HttpSession session = request.getSession(false);
-            Object user = session == null ? null : session.getAttribute(AppLoginFilter.USER);
-            return user instanceof String ? (String) user : null;
-        };
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                .userResolver(sessionUser)
-                .setting("totpguard.filter.login", "/applogin/form")
-                .setting("totpguard.filter.max-age", "PT8H")
-                .setting("totpguard.filter.page.token", "/custom/token")
-                .build();
-        for (String kind : new String[] {"jetty", "tomcat"}) {
-            containers.put(kind, WebContainer.start(kind,
-                    new WebContainer.Deployment(WEBAPP).initializer(TotpFilter.initializer(filter))));
-        }
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        for (WebContainer container : containers.values()) {
-            container.close();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
+            () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL), fixture -> {
+                UserResolver sessionUser = request -> {
+                    HttpSession session = request.getSession(false);
+                    Object user = session == null ? null : session.getAttribute(AppLoginFilter.USER);
+                    return user instanceof String ? (String) user : null;
+                };
+                TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
+                        .userResolver(sessionUser)
+                        .setting("totpguard.filter.login", "/applogin/form")
+                        .setting("totpguard.filter.max-age", "PT8H")
+                        .setting("totpguard.filter.page.token", "/custom/token")
+                        .build();
+                return new WebContainer.Deployment(WEBAPP).initializer(TotpFilter.initializer(filter));
+            });
 
     private String newUser() {
-        return String.format("app%02d", nextUser.incrementAndGet());
+        return application.newUser("app");
     }
 
     private Browser signedIn(String kind, String user) {
-        Browser browser = new Browser(containers.get(kind).base());
+        Browser browser = application.browser(kind);
         signIn(browser, user, "");
         return browser;
     }
@@ -91,10 +73,6 @@ class AppLoginIT {
         assertEquals(WebContainer.CONTEXT_PATH + "/totpguard/token", response.location().getPath(), response::toString);
     }
 
-    private static void assertAdminContent(Response response) {
-        assertEquals(200, response.status(), response::toString);
-        assertTrue(response.body().contains(AdminServlet.MARKER), response::toString);
-    }
 
     private Response verify(Browser browser, String code) {
         Response page = browser.get("/totpguard/token");
@@ -106,7 +84,7 @@ class AppLoginIT {
     @ValueSource(strings = {"jetty", "tomcat"})
     void theApplicationsOwnLoginIsFollowedByTheCodeOnItsOwnTokenPage(String kind) throws Exception {
         String user = newUser();
-        fixture.enroll(user);
+        fixture().enroll(user);
         Browser browser = signedIn(kind, user);
         assertTokenPage(browser.get("/admin/x"));
         Response page = browser.get("/totpguard/token");
@@ -116,19 +94,19 @@ class AppLoginIT {
         assertEquals("no-store", page.header("Cache-Control").orElse(null));
         assertTrue(page.header("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
 
-        Response wrong = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.wrongCode(user)));
+        Response wrong = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture().wrongCode(user)));
         assertTrue(wrong.body().contains("message=Invalid code. Please try again."), wrong::toString);
-        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user)));
+        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture().code(user)));
         assertEquals(303, accepted.status(), accepted::toString);
         assertEquals(WebContainer.CONTEXT_PATH + "/admin/x", accepted.location().getPath());
-        assertAdminContent(browser.follow(accepted));
+        Pages.assertAdminContent(browser.follow(accepted));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void aUserWithoutASecondFactorPassesUnderPolicyOptional(String kind) {
         Browser browser = signedIn(kind, newUser());
-        assertAdminContent(browser.get("/admin/x"));
+        Pages.assertAdminContent(browser.get("/admin/x"));
     }
 
     @ParameterizedTest
@@ -136,12 +114,12 @@ class AppLoginIT {
     void anotherUserSigningInWithinTheSameSessionStartsOver(String kind) throws Exception {
         String first = newUser();
         String second = newUser();
-        fixture.enroll(first);
-        fixture.enroll(second);
+        fixture().enroll(first);
+        fixture().enroll(second);
         Browser browser = signedIn(kind, first);
         assertTokenPage(browser.get("/admin/x"));
-        assertEquals(303, verify(browser, fixture.code(first)).status());
-        assertAdminContent(browser.get("/admin/x"));
+        assertEquals(303, verify(browser, fixture().code(first)).status());
+        Pages.assertAdminContent(browser.get("/admin/x"));
 
         signIn(browser, second, "");
         assertTokenPage(browser.get("/admin/x"));
@@ -153,31 +131,31 @@ class AppLoginIT {
     @ValueSource(strings = {"jetty", "tomcat"})
     void aLoginThatAlreadyCheckedTheCodePassesWithoutAPrompt(String kind) throws Exception {
         String user = newUser();
-        fixture.enroll(user);
-        long now = fixture.clock().millis();
-        Browser browser = new Browser(containers.get(kind).base());
+        fixture().enroll(user);
+        long now = fixture().clock().millis();
+        Browser browser = application.browser(kind);
         signIn(browser, user, "&verifiedAs=" + user + "&verifiedAt=" + now);
-        assertAdminContent(browser.get("/admin/x"));
+        Pages.assertAdminContent(browser.get("/admin/x"));
 
-        Browser someoneElse = new Browser(containers.get(kind).base());
+        Browser someoneElse = application.browser(kind);
         signIn(someoneElse, user, "&verifiedAs=" + newUser() + "&verifiedAt=" + now);
         assertTokenPage(someoneElse.get("/admin/x"));
 
-        Browser tooOld = new Browser(containers.get(kind).base());
+        Browser tooOld = application.browser(kind);
         signIn(tooOld, user, "&verifiedAs=" + user + "&verifiedAt=" + (now - Duration.ofHours(9).toMillis()));
         assertTokenPage(tooOld.get("/admin/x"));
 
         // Tomcat's JAASRealm with userClassNames="dev.totpguard.TotpVerifiedPrincipal,...": the user principal itself.
-        Browser direct = new Browser(containers.get(kind).base());
+        Browser direct = application.browser(kind);
         signIn(direct, user, "&verifiedAs=" + user + "&verifiedAt=" + now + "&shape=direct");
-        assertAdminContent(direct.get("/admin/x"));
+        Pages.assertAdminContent(direct.get("/admin/x"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void aLoginMarkedForEnrollmentMustEnrollEvenUnderPolicyOptional(String kind) {
         for (String shape : new String[] {"subject", "direct"}) {
-            Browser browser = new Browser(containers.get(kind).base());
+            Browser browser = application.browser(kind);
             signIn(browser, newUser(), "&mustEnroll=true&shape=" + shape);
             Response response = browser.get("/admin/x");
             assertTrue(response.isRedirect(), response::toString);
@@ -189,7 +167,7 @@ class AppLoginIT {
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void withoutASignInThereIsNothingToSee(String kind) {
-        Browser stranger = new Browser(containers.get(kind).base());
+        Browser stranger = application.browser(kind);
         Response admin = stranger.get("/admin/x");
         assertEquals(403, admin.status(), admin::toString);
         assertFalse(admin.body().contains(AdminServlet.MARKER));
@@ -209,22 +187,26 @@ class AppLoginIT {
 
         Response enroll = browser.get("/totpguard/enroll");
         String key = enroll.find("<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>");
-        fixture.rememberSecret(user, key.replace(" ", ""));
-        Response codes = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", enroll.csrf(), "code", fixture.code(user)));
+        fixture().rememberSecret(user, key.replace(" ", ""));
+        Response codes = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", enroll.csrf(), "code", fixture().code(user)));
         assertTrue(codes.body().contains("Save your recovery codes"), codes::toString);
-        assertAdminContent(browser.get("/admin/x"));
-        fixture.nextStep();
+        Pages.assertAdminContent(browser.get("/admin/x"));
+        fixture().nextStep();
 
         Response on = browser.get("/totpguard/manage");
         assertTrue(on.body().contains("Two-factor authentication is on."), on::toString);
-        Response refused = browser.post("/totpguard/disable", Map.of("totpguard_csrf", on.csrf(), "code", fixture.wrongCode(user)));
+        Response refused = browser.post("/totpguard/disable", Map.of("totpguard_csrf", on.csrf(), "code", fixture().wrongCode(user)));
         assertTrue(refused.body().contains("Invalid code. Nothing was changed."), refused::toString);
-        assertTrue(fixture.service().status(user).isActive());
-        Response disabled = browser.post("/totpguard/disable", Map.of("totpguard_csrf", on.csrf(), "code", fixture.code(user)));
+        assertTrue(fixture().service().status(user).isActive());
+        Response disabled = browser.post("/totpguard/disable", Map.of("totpguard_csrf", on.csrf(), "code", fixture().code(user)));
         assertEquals(200, disabled.status(), disabled::toString);
         assertTrue(disabled.body().contains("Two-factor authentication is now off."), disabled::toString);
-        assertEquals(TwoFactorStatus.State.NONE, fixture.service().status(user).state());
+        assertEquals(TwoFactorStatus.State.NONE, fixture().service().status(user).state());
         // Turning it off revoked the account's sessions; the one that did it, with a current code, goes on.
-        assertAdminContent(browser.get("/admin/x"));
+        Pages.assertAdminContent(browser.get("/admin/x"));
+    }
+
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 }

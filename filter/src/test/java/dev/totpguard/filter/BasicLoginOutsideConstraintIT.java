@@ -5,20 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorPolicy;
-import dev.totpguard.filter.harness.Browser;
-import dev.totpguard.filter.harness.Response;
+import dev.totpguard.filter.harness.GuardedApplication;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,40 +35,21 @@ class BasicLoginOutsideConstraintIT {
     /** More hops than any login needs: a longer chain of redirects is a loop. */
     private static final int MAX_HOPS = 8;
 
-    private TwoFactorFixture fixture;
-    private final Map<String, WebContainer> containers = new HashMap<>();
-
-    @BeforeAll
-    void start() throws Exception {
-        fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
-        for (String kind : new String[] {"jetty", "tomcat"}) {
-            containers.put(kind, WebContainer.start(kind,
-                    new WebContainer.Deployment(WEBAPP).initializer(TotpFilter.initializer(filter))));
-        }
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        for (WebContainer container : containers.values()) {
-            container.close();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
+            () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), GuardedApplication.withFilter(WEBAPP));
 
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void aNewUserEnrollsOnPagesOutsideTheConstraintAndReachesThePage(String kind) throws Exception {
         String user = kind.equals("jetty") ? "user11" : "user21";
-        Browser browser = new Browser(containers.get(kind).base());
+        Browser browser = application.browser(kind);
         Response enroll = browse(browser, "/admin/x", user);
         assertEquals(WebContainer.CONTEXT_PATH + "/totpguard/enroll", enroll.uri().getPath(), enroll::toString);
         assertEquals(200, enroll.status(), enroll::toString);
-        fixture.rememberSecret(user, enroll.find("<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>").replace(" ", ""));
+        fixture().rememberSecret(user, enroll.find("<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>").replace(" ", ""));
 
-        Response codes = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", enroll.csrf(), "code", fixture.code(user)));
+        Response codes = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", enroll.csrf(), "code", fixture().code(user)));
         assertEquals(200, codes.status(), codes::toString);
         assertTrue(codes.body().contains("Save your recovery codes"), codes::toString);
         // The code verified this login: the protected page and the ten after it come without another code.
@@ -82,12 +62,12 @@ class BasicLoginOutsideConstraintIT {
     @ValueSource(strings = {"jetty", "tomcat"})
     void anEnrolledUserTypesTheCodeOnceOnPagesOutsideTheConstraint(String kind) throws Exception {
         String user = kind.equals("jetty") ? "user12" : "user22";
-        fixture.enroll(user);
-        Browser browser = new Browser(containers.get(kind).base());
+        fixture().enroll(user);
+        Browser browser = application.browser(kind);
         Response token = browse(browser, "/admin/x", user);
         assertEquals(WebContainer.CONTEXT_PATH + "/totpguard/token", token.uri().getPath(), token::toString);
         assertEquals(200, token.status(), token::toString);
-        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", token.csrf(), "code", fixture.code(user)));
+        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", token.csrf(), "code", fixture().code(user)));
         assertEquals(303, accepted.status(), accepted::toString);
         assertAdminPage(browse(browser, accepted.location().getPath().substring(WebContainer.CONTEXT_PATH.length()), user), user);
         assertAdminPage(browse(browser, "/admin/y", user), user);
@@ -98,25 +78,25 @@ class BasicLoginOutsideConstraintIT {
     void anotherSessionGetsNeitherThePendingUsersPagesNorTheirCode(String kind) throws Exception {
         String victim = kind.equals("jetty") ? "user13" : "user23";
         String attacker = kind.equals("jetty") ? "user14" : "user24";
-        fixture.enroll(victim);
-        Browser victimBrowser = new Browser(containers.get(kind).base());
+        fixture().enroll(victim);
+        Browser victimBrowser = application.browser(kind);
         Response token = browse(victimBrowser, "/admin/x", victim);
         assertEquals(200, token.status(), token::toString);
 
         // No cookie, no password: the filter's pages send it to sign in; they never show or check the victim's code.
-        Browser stranger = new Browser(containers.get(kind).base());
+        Browser stranger = application.browser(kind);
         for (String page : new String[] {"/totpguard/token", "/totpguard/enroll", "/totpguard/manage"}) {
             Response response = stranger.get(page);
             assertTrue(response.isRedirect() && !response.location().getPath().startsWith(WebContainer.CONTEXT_PATH + "/totpguard"),
                     () -> page + ": " + response);
         }
-        String code = fixture.code(victim);
+        String code = fixture().code(victim);
         Response posted = stranger.post("/totpguard/verify", Map.of("totpguard_csrf", token.csrf(), "code", code));
         assertEquals(403, posted.status(), posted::toString);
 
         // Another user's own session, with its own CSRF token, posting the victim's current code: checked for that
         // user (who has none), never for the victim, and the code stays unused.
-        Browser other = new Browser(containers.get(kind).base());
+        Browser other = application.browser(kind);
         Response otherEnroll = browse(other, "/admin/x", attacker);
         assertEquals(WebContainer.CONTEXT_PATH + "/totpguard/enroll", otherEnroll.uri().getPath(), otherEnroll::toString);
         Response refused = other.post("/totpguard/verify",
@@ -128,7 +108,7 @@ class BasicLoginOutsideConstraintIT {
         if (kind.equals("jetty")) {
             // The same browser signed in as another user on the protected path: the pages serve that user, not the
             // victim. (Tomcat keeps the first BASIC user in the session and ignores another Authorization header.)
-            Browser shared = new Browser(containers.get(kind).base());
+            Browser shared = application.browser(kind);
             assertEquals(200, browse(shared, "/admin/x", victim).status());
             Response switched = browse(shared, "/admin/x", attacker);
             assertEquals(WebContainer.CONTEXT_PATH + "/totpguard/enroll", switched.uri().getPath(), switched::toString);
@@ -145,7 +125,7 @@ class BasicLoginOutsideConstraintIT {
                 afterLogout::toString);
 
         // The victim's code was never used: it still lets the victim in.
-        Browser again = new Browser(containers.get(kind).base());
+        Browser again = application.browser(kind);
         Response victimToken = browse(again, "/admin/x", victim);
         Response accepted = again.post("/totpguard/verify", Map.of("totpguard_csrf", victimToken.csrf(), "code", code));
         assertEquals(303, accepted.status(), accepted::toString);
@@ -177,5 +157,9 @@ class BasicLoginOutsideConstraintIT {
         assertEquals(200, response.status(), response::toString);
         assertTrue(response.body().contains(AdminServlet.MARKER + " GET /admin/") && response.body().contains("for " + user),
                 response::toString);
+    }
+
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 }

@@ -7,19 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorStatus;
-import dev.totpguard.filter.harness.Browser;
+import dev.totpguard.filter.harness.GuardedApplication;
 import dev.totpguard.filter.harness.Login;
-import dev.totpguard.filter.harness.Response;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,53 +34,35 @@ class EnrollmentSessionIT {
     private static final String CONFIRM = "/totpguard/confirm";
     private static final String KEY = "<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>";
 
-    private TwoFactorFixture fixture;
-    private final Map<String, WebContainer> containers = new LinkedHashMap<>();
-    private final AtomicInteger nextUser = new AtomicInteger();
-
-    @BeforeAll
-    void start() throws Exception {
-        fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                .setting("totpguard.filter.half-auth.timeout", "PT30M").build();
-        for (String kind : List.of("jetty", "tomcat")) {
-            containers.put(kind, WebContainer.start(kind, new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
-                    .initializer(TotpFilter.initializer(filter))));
-        }
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        for (WebContainer container : containers.values()) {
-            container.close();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
+            () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), fixture -> {
+                TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
+                        .setting("totpguard.filter.half-auth.timeout", "PT30M").build();
+                return new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
+                    .initializer(TotpFilter.initializer(filter));
+            });
 
     private String user() {
-        return String.format("user%02d", nextUser.incrementAndGet());
+        return application.newUser("user");
     }
 
     /** Password login in a new browser; returns the enrollment page the filter sends it to. */
     private static Response enrollmentPage(Browser browser, String user) {
-        Response toEnroll = browser.follow(Login.formLogin(browser, "/admin/x", user, Login.passwordOf(user)));
-        assertTrue(toEnroll.isRedirect() && toEnroll.location().getPath().endsWith(ENROLL), toEnroll::toString);
-        Response page = browser.follow(toEnroll);
+        Response page = browser.follow(Login.passwordOnly(browser, "/admin/x", user, ENROLL));
         assertEquals(200, page.status(), page::toString);
         return page;
     }
 
     private String codeFor(String name, String groupedKey) {
-        fixture.rememberSecret(name, groupedKey.replace(" ", ""));
-        return fixture.code(name);
+        fixture().rememberSecret(name, groupedKey.replace(" ", ""));
+        return fixture().code(name);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void twoSessionsOfOneUserSeeDifferentSecretsAndNeitherConfirmsTheOthers(String kind) throws Exception {
-        WebContainer container = containers.get(kind);
+        WebContainer container = application.container(kind);
         String user = user();
         Browser victim = new Browser(container.base());
         Browser intruder = new Browser(container.base());
@@ -99,40 +78,44 @@ class EnrollmentSessionIT {
         // The victim's session cannot confirm the secret the intruder planted (its own enrollment was replaced).
         Response planted = victim.post(CONFIRM, Map.of(CsrfProtection.PARAMETER, victimPage.csrf(), "code", codeFor(user + "/intruder", intruderKey)));
         assertFalse(planted.status() == 200 && planted.body().contains("recovery-codes"), planted::toString);
-        assertEquals(TwoFactorStatus.State.PENDING, fixture.service().status(user).state(), "a planted secret was confirmed");
+        assertEquals(TwoFactorStatus.State.PENDING, fixture().service().status(user).state(), "a planted secret was confirmed");
 
         // The intruder's session cannot confirm with a code of the victim's secret.
         Response foreign = intruder.post(CONFIRM, Map.of(CsrfProtection.PARAMETER, intruderPage.csrf(), "code", codeFor(user + "/victim", victimKey)));
         assertFalse(foreign.body().contains("recovery-codes"), foreign::toString);
-        assertEquals(TwoFactorStatus.State.PENDING, fixture.service().status(user).state());
+        assertEquals(TwoFactorStatus.State.PENDING, fixture().service().status(user).state());
 
         // Each session that starts again gets its own enrollment and can confirm it.
         Response fresh = victim.get(ENROLL);
         String freshKey = fresh.find(KEY);
         assertNotEquals(intruderKey, freshKey);
-        fixture.nextStep();
+        fixture().nextStep();
         Response codes = victim.post(CONFIRM, Map.of(CsrfProtection.PARAMETER, fresh.csrf(), "code", codeFor(user + "/fresh", freshKey)));
         assertEquals(200, codes.status(), codes::toString);
         assertTrue(codes.body().contains("recovery-codes"), codes::toString);
-        assertTrue(fixture.service().status(user).isActive());
-        fixture.nextStep();
+        assertTrue(fixture().service().status(user).isActive());
+        fixture().nextStep();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void anEnrollmentNotConfirmedWithinTheTimeoutIsRefused(String kind) throws Exception {
         String user = user();
-        Browser browser = new Browser(containers.get(kind).base());
+        Browser browser = application.browser(kind);
         Response page = enrollmentPage(browser, user);
         String key = page.find(KEY);
 
-        fixture.clock().advance(fixture.service().policy().enrollmentTimeout().plus(Duration.ofSeconds(1)));
+        fixture().clock().advance(fixture().service().policy().enrollmentTimeout().plus(Duration.ofSeconds(1)));
         Response late = browser.post(CONFIRM, Map.of(CsrfProtection.PARAMETER, page.csrf(), "code", codeFor(user + "/late", key)));
 
         assertFalse(late.body().contains("recovery-codes"), late::toString);
-        assertEquals(TwoFactorStatus.State.PENDING, fixture.service().status(user).state(), "an expired enrollment was confirmed");
+        assertEquals(TwoFactorStatus.State.PENDING, fixture().service().status(user).state(), "an expired enrollment was confirmed");
         Response again = browser.get(ENROLL);
         assertNotEquals(key, again.find(KEY), "the expired secret is not shown again");
-        fixture.nextStep();
+        fixture().nextStep();
+    }
+
+    private static TwoFactorFixture fixture() {
+        return application.fixture();
     }
 }

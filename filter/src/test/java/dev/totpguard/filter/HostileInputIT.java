@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorStatus;
-import dev.totpguard.filter.harness.Browser;
+import dev.totpguard.filter.harness.GuardedApplication;
 import dev.totpguard.filter.harness.LogCapture;
 import dev.totpguard.filter.harness.Login;
-import dev.totpguard.filter.harness.Response;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
 import dev.totpguard.filter.testapp.LoginPageServlet;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * acceptance, with the stored state unchanged ({@code TwoFactorService.status}, and the right code still
  * usable afterwards, so nothing was consumed). Everything the server logs meanwhile is captured and must
  * hold no secret, otpauth URI, code or recovery code. Session fixation is {@code TotpFilterContract}'s
- * {@code theSessionIdChangesAfterThePasswordAndAgainAfterTheCode}, on both containers.
+ * {@code theSessionIdChangesAfterThePasswordAndAgainAfterTheCode}, on both application.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputIT {
@@ -45,9 +45,8 @@ class HostileInputIT {
     private static final String TOKEN = "/totpguard/token";
     private static final java.util.regex.Pattern STACK_FRAME = java.util.regex.Pattern.compile("at [\\w$.]+\\([\\w$]+\\.java:\\d+\\)");
 
+    private GuardedApplication application;
     private TwoFactorFixture fixture;
-    private final Map<String, WebContainer> containers = new LinkedHashMap<>();
-    private final AtomicInteger nextUser = new AtomicInteger();
     private LogCapture log;
     /** Every code and recovery code that was valid during the test: none may appear in a log. */
     private final Set<String> sensitive = ConcurrentHashMap.newKeySet();
@@ -55,21 +54,15 @@ class HostileInputIT {
     @BeforeAll
     void start() throws Exception {
         log = LogCapture.start();
-        fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
-        for (String kind : List.of("jetty", "tomcat")) {
-            containers.put(kind, WebContainer.start(kind,
-                    new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(filter))));
-        }
+        application = GuardedApplication.onJettyAndTomcat(() -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED),
+                GuardedApplication.withFilter(WebContainer.TEST_WEBAPP)).start();
+        fixture = application.fixture();
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (WebContainer container : containers.values()) {
-            container.close();
-        }
-        if (fixture != null) {
-            fixture.close();
+        if (application != null) {
+            application.close();
         }
         if (log != null) {
             log.close();
@@ -87,7 +80,7 @@ class HostileInputIT {
     // ---- helpers ----------------------------------------------------------------------------------------
 
     private String enrolledUser() throws Exception {
-        String user = String.format("user%02d", nextUser.incrementAndGet());
+        String user = application.newUser("user");
         List<String> recovery = fixture.enroll(user);
         sensitive.addAll(recovery);
         return user;
@@ -102,15 +95,13 @@ class HostileInputIT {
     /** Password only: the browser's session is half-authenticated, waiting for the code. */
     private Browser halfway(WebContainer container, String user) {
         Browser browser = new Browser(container.base());
-        Response toToken = browser.follow(Login.formLogin(browser, "/admin/x", user, Login.passwordOf(user)));
-        assertTrue(toToken.isRedirect() && toToken.location().getPath().endsWith(TOKEN), toToken::toString);
+        Login.passwordOnly(browser, "/admin/x", user, TOKEN);
         return browser;
     }
 
     private Browser verified(WebContainer container, String user) {
         Browser browser = halfway(container, user);
-        Response page = browser.get(TOKEN);
-        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", code(user)));
+        Response accepted = Login.submitCode(browser, code(user));
         assertEquals(303, accepted.status(), accepted::toString);
         fixture.nextStep();
         return browser;
@@ -145,7 +136,7 @@ class HostileInputIT {
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void hostileCodesAreRefusedPlainlyAndConsumeNothing(String kind) throws Exception {
-        WebContainer container = containers.get(kind);
+        WebContainer container = application.container(kind);
         String user = enrolledUser();
         Browser browser = halfway(container, user);
         String csrf = browser.get(TOKEN).csrf();
@@ -212,7 +203,7 @@ class HostileInputIT {
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void aChunkedBodyIsHeldToTheSameBoundAsADeclaredOne(String kind) throws Exception {
-        WebContainer container = containers.get(kind);
+        WebContainer container = application.container(kind);
         String user = enrolledUser();
         Browser browser = halfway(container, user);
         String csrf = browser.get(TOKEN).csrf();
@@ -244,7 +235,7 @@ class HostileInputIT {
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void distinctAcceptLanguageTagsLeaveTheHeapWhereItWas(String kind) throws Exception {
-        WebContainer container = containers.get(kind);
+        WebContainer container = application.container(kind);
         Browser browser = new Browser(container.base());
         // Warm up: the page, its bundle and the connection exist before the first measurement.
         for (int i = 0; i < 200; i++) {
@@ -281,7 +272,7 @@ class HostileInputIT {
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void hostileUserNamesAtThePasswordFormGetTheLoginErrorAndTouchNoState(String kind) throws Exception {
-        WebContainer container = containers.get(kind);
+        WebContainer container = application.container(kind);
         String victim = enrolledUser();
         TwoFactorStatus before = fixture.service().status(victim);
         List<String> names = List.of(
@@ -319,7 +310,7 @@ class HostileInputIT {
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void everyStateChangingFormRefusesAForgedPostAndChangesNothing(String kind) throws Exception {
-        WebContainer container = containers.get(kind);
+        WebContainer container = application.container(kind);
         String origin = container.base().getScheme() + "://" + container.base().getAuthority();
 
         // Half-authenticated forms: the code and the recovery code.
@@ -337,7 +328,7 @@ class HostileInputIT {
         fixture.nextStep();
 
         // Enrollment confirmation of a user without a second factor.
-        String newcomer = String.format("user%02d", nextUser.incrementAndGet());
+        String newcomer = application.newUser("user");
         Browser enrolling = new Browser(container.base());
         Response toEnroll = enrolling.follow(Login.formLogin(enrolling, "/admin/x", newcomer, Login.passwordOf(newcomer)));
         Response enrollPage = enrolling.follow(toEnroll);
@@ -382,7 +373,7 @@ class HostileInputIT {
         "/%09/evil.example", "/%0d%0aSet-Cookie:%20pwned=1", "/%E2%80%A8evil", "/x?next=https://evil.example%0d%0aX:y",
         "/@evil.example", "/%40evil.example"})
     void aReturnTargetStaysOnThisOriginOnBothContainers(String target) throws Exception {
-        for (WebContainer container : containers.values()) {
+        for (WebContainer container : application.containers()) {
             String user = enrolledUser();
             Browser browser = halfway(container, user);
             Response attempt = browser.raw("GET", WebContainer.CONTEXT_PATH + "/admin" + target);

@@ -5,20 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorPolicy;
-import dev.totpguard.filter.harness.Browser;
+import dev.totpguard.filter.harness.GuardedApplication;
 import dev.totpguard.filter.harness.Login;
-import dev.totpguard.filter.harness.Response;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
 import dev.totpguard.filter.testapp.ReplacedPageServlet;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import jakarta.servlet.ServletContainerInitializer;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,45 +30,26 @@ class ReplacedPageIT {
 
     private static final String TOKEN = "/totpguard/token";
 
-    private TwoFactorFixture fixture;
-    private final Map<String, WebContainer> containers = new HashMap<>();
-    private final AtomicInteger nextUser = new AtomicInteger();
-
-    @BeforeAll
-    void start() throws Exception {
-        fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                .setting("totpguard.filter.page.token", "/replaced/include")
-                .setting("totpguard.filter.page.recovery", "/replaced/forward")
-                .build();
-        ServletContainerInitializer install = (classes, context) -> {
-            TotpFilter.register(context, filter);
-            context.addServlet("replaced", ReplacedPageServlet.class).addMapping("/replaced/*");
-        };
-        for (String kind : new String[] {"jetty", "tomcat"}) {
-            containers.put(kind, WebContainer.start(kind,
-                    new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(install)));
-        }
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        for (WebContainer container : containers.values()) {
-            container.close();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
+            () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), fixture -> {
+                TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
+                        .setting("totpguard.filter.page.token", "/replaced/include")
+                        .setting("totpguard.filter.page.recovery", "/replaced/forward")
+                        .build();
+                ServletContainerInitializer install = (classes, context) -> {
+                    TotpFilter.register(context, filter);
+                    context.addServlet("replaced", ReplacedPageServlet.class).addMapping("/replaced/*");
+                };
+                return new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(install);
+            });
 
     /** An enrolled user past the password only, sent to the token page. */
     private Browser passwordOnly(String kind) throws Exception {
-        String user = String.format("user%02d", nextUser.incrementAndGet());
-        fixture.enroll(user);
-        Browser browser = new Browser(containers.get(kind).base());
-        Response toToken = browser.follow(Login.formLogin(browser, "/admin/start", user, Login.passwordOf(user)));
-        assertTrue(toToken.isRedirect(), toToken::toString);
-        assertEquals(WebContainer.CONTEXT_PATH + TOKEN, toToken.location().getPath(), toToken::toString);
+        String user = application.newUser("user");
+        application.fixture().enroll(user);
+        Browser browser = application.browser(kind);
+        Login.passwordOnly(browser, "/admin/start", user, TOKEN);
         return browser;
     }
 

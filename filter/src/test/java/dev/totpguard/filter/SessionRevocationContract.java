@@ -7,16 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
-import dev.totpguard.filter.harness.Browser;
+import dev.totpguard.filter.harness.GuardedApplication;
 import dev.totpguard.filter.harness.Login;
-import dev.totpguard.filter.harness.Response;
+import dev.totpguard.filter.harness.Pages;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
 import dev.totpguard.filter.testapp.LoginPageServlet;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -43,62 +44,42 @@ abstract class SessionRevocationContract {
     /** The default of totpguard.sessions.refresh. */
     private static final Duration REFRESH = Duration.ofSeconds(10);
 
-    private final AtomicInteger nextUser = new AtomicInteger();
+    private GuardedApplication application;
     private TwoFactorFixture fixture;
     private TwoFactorService nodeTwo;
-    private WebContainer container;
 
     /** "jetty" or "tomcat". */
     abstract String containerKind();
 
     @BeforeAll
     void start() throws Exception {
-        fixture = TwoFactorFixture.h2Server(TwoFactorPolicy.Enforcement.REQUIRED);
+        application = GuardedApplication.on(containerKind(), () -> TwoFactorFixture.h2Server(TwoFactorPolicy.Enforcement.REQUIRED),
+                GuardedApplication.withFilter(WebContainer.TEST_WEBAPP)).start();
+        fixture = application.fixture();
         nodeTwo = fixture.otherNode();
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
-        container = WebContainer.start(containerKind(),
-                new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(filter)));
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (container != null) {
-            container.close();
-        }
-        if (fixture != null) {
-            fixture.close();
+        if (application != null) {
+            application.close();
         }
     }
 
     /** An enrolled user who passed both factors on node 1; the browser holds the verified session. */
     private Browser verified(String user) throws Exception {
-        Browser browser = new Browser(container.base());
-        Response back = Login.formLogin(browser, "/admin/start", user, Login.passwordOf(user));
-        Response token = browser.follow(back);
-        assertRedirectsTo(TOKEN, token);
-        Response page = browser.get(TOKEN);
-        Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user)));
-        assertRedirectsTo("/admin/start", accepted);
-        fixture.nextStep();
-        assertAdminContent(browser.get("/admin/start"));
+        Browser browser = application.browser(containerKind());
+        Login.bothFactors(browser, fixture, user, "/admin/start");
+        Pages.assertAdminContent(browser.get("/admin/start"));
         return browser;
     }
 
     private String enrolledUser() throws Exception {
-        String user = String.format("user%02d", nextUser.incrementAndGet());
+        String user = application.newUser("user");
         fixture.enroll(user);
         return user;
     }
 
-    private static void assertRedirectsTo(String path, Response response) {
-        assertTrue(response.isRedirect(), () -> "expected a redirect to " + path + ": " + response);
-        assertEquals(WebContainer.CONTEXT_PATH + path, response.location().getPath(), response::toString);
-    }
-
-    private static void assertAdminContent(Response response) {
-        assertEquals(200, response.status(), response::toString);
-        assertTrue(response.body().contains(AdminServlet.MARKER), response::toString);
-    }
 
     /** Sent to sign in again: not to a page of the filter that would take a code or show a secret. */
     private static void assertSentToSignIn(Response response) {
@@ -134,7 +115,7 @@ abstract class SessionRevocationContract {
         // Node 1 answers from memory until its value for the account is older than the refresh time: no database
         // round trip per request.
         fixture.clock().advance(REFRESH.minusSeconds(1));
-        assertAdminContent(browser.get("/admin/x"));
+        Pages.assertAdminContent(browser.get("/admin/x"));
 
         fixture.clock().advance(Duration.ofSeconds(1));
         assertSignedOut(browser);
@@ -154,9 +135,9 @@ abstract class SessionRevocationContract {
 
         assertSignedOut(first);
         assertSignedOut(second);
-        assertAdminContent(bystander.get("/admin/x"));
+        Pages.assertAdminContent(bystander.get("/admin/x"));
         // The account itself still works: password and a new code give a new session.
-        assertAdminContent(verified(user).get("/admin/x"));
+        Pages.assertAdminContent(verified(user).get("/admin/x"));
     }
 
     @Test
@@ -190,29 +171,29 @@ abstract class SessionRevocationContract {
         Browser browser = verified(user);
 
         fixture.clock().advance(Duration.ofHours(12).minusMinutes(1));
-        assertAdminContent(browser.get("/admin/report?day=1"));
+        Pages.assertAdminContent(browser.get("/admin/report?day=1"));
 
         fixture.clock().advance(Duration.ofMinutes(2));
-        assertRedirectsTo(TOKEN, browser.get("/admin/report?day=1"));
+        Pages.assertRedirectsTo(TOKEN, browser.get("/admin/report?day=1"));
         Response page = browser.get(TOKEN);
         Response accepted = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user)));
-        assertRedirectsTo("/admin/report", accepted);
+        Pages.assertRedirectsTo("/admin/report", accepted);
         assertEquals("day=1", accepted.location().getQuery(), accepted::toString);
-        assertAdminContent(browser.follow(accepted));
+        Pages.assertAdminContent(browser.follow(accepted));
     }
 
     /** A user without a second factor, signed in with the password only; the browser is on the enrollment page. */
     private Browser onEnrollmentPage(String user) throws Exception {
-        Browser browser = new Browser(container.base());
+        Browser browser = application.browser(containerKind());
         Response toEnroll = browser.follow(Login.formLogin(browser, "/admin/start", user, Login.passwordOf(user)));
-        assertRedirectsTo(ENROLL, toEnroll);
+        Pages.assertRedirectsTo(ENROLL, toEnroll);
         return browser;
     }
 
     @Test
     @Order(6)
     void aPasswordChangeEndsASessionOnTheEnrollmentPageBeforeItEnrollsAnAuthenticator() throws Exception {
-        String user = String.format("user%02d", nextUser.incrementAndGet());
+        String user = application.newUser("user");
         Browser attacker = onEnrollmentPage(user);
         Response page = attacker.get(ENROLL);
         assertEquals(200, page.status(), page::toString);
@@ -234,8 +215,8 @@ abstract class SessionRevocationContract {
     @Order(7)
     void aPasswordChangeEndsASessionThatHasNotGivenTheCodeYet() throws Exception {
         String user = enrolledUser();
-        Browser attacker = new Browser(container.base());
-        assertRedirectsTo(TOKEN, attacker.follow(Login.formLogin(attacker, "/admin/start", user, Login.passwordOf(user))));
+        Browser attacker = application.browser(containerKind());
+        Pages.assertRedirectsTo(TOKEN, attacker.follow(Login.formLogin(attacker, "/admin/start", user, Login.passwordOf(user))));
         Response page = attacker.get(TOKEN);
         assertEquals(200, page.status(), page::toString);
 
@@ -247,7 +228,7 @@ abstract class SessionRevocationContract {
         assertSentToSignIn(refused);
         assertPasswordAskedAgain(attacker);
         // The same code was not used up, and the account still works: password and code give a new session.
-        assertAdminContent(verified(user).get("/admin/x"));
+        Pages.assertAdminContent(verified(user).get("/admin/x"));
     }
 
     @Test
@@ -260,11 +241,11 @@ abstract class SessionRevocationContract {
             TwoFactorService otherNode = optional.otherNode();
             Browser browser = new Browser(node.base());
             Response in = browser.follow(Login.formLogin(browser, "/admin/start", "user60", Login.passwordOf("user60")));
-            assertAdminContent(in);
+            Pages.assertAdminContent(in);
 
             otherNode.revokeSessions("user60");
             optional.clock().advance(REFRESH.minusSeconds(1));
-            assertAdminContent(browser.get("/admin/x"));
+            Pages.assertAdminContent(browser.get("/admin/x"));
             optional.clock().advance(Duration.ofSeconds(1));
 
             Response ended = browser.get("/admin/x");
@@ -274,7 +255,7 @@ abstract class SessionRevocationContract {
             assertFalse(again.body().contains(AdminServlet.MARKER), again::toString);
             // The account itself still works: a new password login gets in.
             Browser fresh = new Browser(node.base());
-            assertAdminContent(fresh.follow(Login.formLogin(fresh, "/admin/start", "user60", Login.passwordOf("user60"))));
+            Pages.assertAdminContent(fresh.follow(Login.formLogin(fresh, "/admin/start", "user60", Login.passwordOf("user60"))));
         }
     }
 
@@ -285,7 +266,7 @@ abstract class SessionRevocationContract {
         Browser browser = verified(user);
 
         fixture.stopDatabase();
-        assertAdminContent(browser.get("/admin/x"));
+        Pages.assertAdminContent(browser.get("/admin/x"));
         fixture.clock().advance(REFRESH);
 
         Response refused = browser.get("/admin/x");

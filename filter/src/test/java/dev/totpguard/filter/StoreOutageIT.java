@@ -5,19 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorPolicy;
-import dev.totpguard.filter.harness.Browser;
+import dev.totpguard.filter.harness.GuardedApplication;
 import dev.totpguard.filter.harness.Login;
-import dev.totpguard.filter.harness.Response;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A credential store that goes away (an H2 server over TCP, stopped mid-test) on Jetty and Tomcat at once:
@@ -27,28 +27,9 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StoreOutageIT {
 
-    private TwoFactorFixture fixture;
-    private final List<WebContainer> containers = new ArrayList<>();
-
-    @BeforeAll
-    void start() throws Exception {
-        fixture = TwoFactorFixture.h2Server(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
-        for (String kind : List.of("jetty", "tomcat")) {
-            containers.add(WebContainer.start(kind,
-                    new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(filter))));
-        }
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        for (WebContainer container : containers) {
-            container.close();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
+            () -> TwoFactorFixture.h2Server(TwoFactorPolicy.Enforcement.REQUIRED), GuardedApplication.withFilter(WebContainer.TEST_WEBAPP));
 
     @Test
     void aDeadStoreMeansA503PageNeverAPass() throws Exception {
@@ -56,28 +37,29 @@ class StoreOutageIT {
         List<Browser> halfway = new ArrayList<>();
         List<String> tokens = new ArrayList<>();
         int user = 1;
-        for (WebContainer container : containers) {
+        for (WebContainer container : application.containers()) {
             String first = String.format("user%02d", user++);
-            fixture.enroll(first);
+            application.fixture().enroll(first);
             Browser done = new Browser(container.base());
             done.follow(Login.formLogin(done, "/admin/x", first, Login.passwordOf(first)));
             Response page = done.get("/totpguard/token");
-            Response accepted = done.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(first)));
+            Response accepted = done.post("/totpguard/verify",
+                    Map.of("totpguard_csrf", page.csrf(), "code", application.fixture().code(first)));
             assertEquals(303, accepted.status(), accepted::toString);
             verified.add(done);
 
             String second = String.format("user%02d", user++);
-            fixture.enroll(second);
+            application.fixture().enroll(second);
             Browser half = new Browser(container.base());
             half.follow(Login.formLogin(half, "/admin/x", second, Login.passwordOf(second)));
             tokens.add(half.get("/totpguard/token").csrf());
             halfway.add(half);
         }
 
-        fixture.stopDatabase();
+        application.fixture().stopDatabase();
 
-        for (int i = 0; i < containers.size(); i++) {
-            String where = containers.get(i).name();
+        for (int i = 0; i < application.containers().size(); i++) {
+            String where = application.containers().get(i).name();
             Response blocked = halfway.get(i).get("/admin/x");
             assertUnavailable(blocked, where);
             Response verify = halfway.get(i).post("/totpguard/verify", Map.of("totpguard_csrf", tokens.get(i), "code", "123456"));
@@ -87,7 +69,7 @@ class StoreOutageIT {
             Response forwarded = halfway.get(i).get("/public/forward?to=/admin/x");
             assertUnavailable(forwarded, where);
 
-            Browser newcomer = new Browser(containers.get(i).base());
+            Browser newcomer = new Browser(application.containers().get(i).base());
             Response login = newcomer.follow(Login.formLogin(newcomer, "/admin/x", "user59", Login.passwordOf("user59")));
             assertUnavailable(login, where);
 

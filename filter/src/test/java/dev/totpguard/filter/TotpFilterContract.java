@@ -7,19 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorPolicy;
-import dev.totpguard.filter.harness.Browser;
+import dev.totpguard.filter.harness.GuardedApplication;
 import dev.totpguard.filter.harness.Login;
-import dev.totpguard.filter.harness.Response;
+import dev.totpguard.filter.harness.Pages;
 import dev.totpguard.filter.harness.TwoFactorFixture;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
 import dev.totpguard.filter.testapp.LoginPageServlet;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +42,7 @@ abstract class TotpFilterContract {
     static final String TOKEN = "/totpguard/token";
     static final String ENROLL = "/totpguard/enroll";
 
-    private final AtomicInteger nextUser = new AtomicInteger();
+    private GuardedApplication application;
     TwoFactorFixture fixture;
     WebContainer container;
 
@@ -50,34 +51,32 @@ abstract class TotpFilterContract {
 
     @BeforeAll
     void start() throws Exception {
-        fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                .setting("totpguard.filter.step-up.paths", "/admin/security/*")
-                .setting("totpguard.filter.max-age", "PT8H")
-                .setting("totpguard.filter.protected", "/admin/*,/ops/*")
-                .build();
-        container = WebContainer.start(containerKind(),
-                new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(filter)));
+        application = GuardedApplication.on(containerKind(), () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED),
+                fixture -> new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(
+                        TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
+                                .setting("totpguard.filter.step-up.paths", "/admin/security/*")
+                                .setting("totpguard.filter.max-age", "PT8H")
+                                .setting("totpguard.filter.protected", "/admin/*,/ops/*")
+                                .build()))).start();
+        fixture = application.fixture();
+        container = application.container();
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (container != null) {
-            container.close();
-        }
-        if (fixture != null) {
-            fixture.close();
+        if (application != null) {
+            application.close();
         }
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
 
     String newUser() {
-        return String.format("user%02d", nextUser.incrementAndGet());
+        return application.newUser("user");
     }
 
     Browser browser() {
-        return new Browser(container.base());
+        return application.browser(containerKind());
     }
 
     /** Password login on {@code path}; returns the filter's redirect that follows it (not followed). */
@@ -87,32 +86,23 @@ abstract class TotpFilterContract {
     }
 
     Response submitCode(Browser browser, String code) {
-        Response page = browser.get(TOKEN);
-        assertEquals(200, page.status(), page::toString);
-        return browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", code));
+        return Login.submitCode(browser, code);
     }
 
     /** An enrolled user who passed both factors; the browser holds the verified session. */
     Browser verified(String user) throws Exception {
         fixture.enroll(user);
         Browser browser = browser();
-        assertRedirectsTo(TOKEN, passwordOnly(browser, user, "/admin/start"));
-        Response accepted = submitCode(browser, fixture.code(user));
-        assertRedirectsTo("/admin/start", accepted);
-        fixture.nextStep();
+        Login.bothFactors(browser, fixture, user, "/admin/start");
         return browser;
     }
 
-    void assertRedirectsTo(String path, Response response) {
-        assertTrue(response.isRedirect(), () -> "expected a redirect to " + path + ": " + response);
-        URI location = response.location();
-        assertEquals(container.base().getAuthority(), location.getAuthority(), () -> "same origin: " + response);
-        assertEquals(WebContainer.CONTEXT_PATH + path, location.getPath(), response::toString);
+    static void assertRedirectsTo(String path, Response response) {
+        Pages.assertRedirectsTo(path, response);
     }
 
     static void assertAdminContent(Response response) {
-        assertEquals(200, response.status(), response::toString);
-        assertTrue(response.body().contains(AdminServlet.MARKER), response::toString);
+        Pages.assertAdminContent(response);
     }
 
     /**

@@ -3,11 +3,11 @@ package dev.totpguard.filter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.filter.harness.Browser;
 import dev.totpguard.filter.harness.Login;
-import dev.totpguard.filter.harness.Response;
 import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

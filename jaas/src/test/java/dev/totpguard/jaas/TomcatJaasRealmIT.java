@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.http.HttpResponse;
+import java.net.URI;
 import java.nio.file.Path;
 import org.apache.catalina.Context;
 import org.apache.catalina.authenticator.FormAuthenticator;
@@ -32,7 +34,7 @@ class TomcatJaasRealmIT {
     static Path dir;
     static TestStore store;
     static Tomcat tomcat;
-    static String base;
+    static URI base;
 
     @BeforeAll
     static void startTomcat() throws Exception {
@@ -74,7 +76,7 @@ class TomcatJaasRealmIT {
         context.setRealm(realm);
         tomcat.getConnector();
         tomcat.start();
-        base = "http://127.0.0.1:" + tomcat.getConnector().getLocalPort();
+        base = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort());
     }
 
     @AfterAll
@@ -85,8 +87,8 @@ class TomcatJaasRealmIT {
         TotpLoginModule.closeSharedServices();
     }
 
-    private static HttpResponse<String> login(Browser browser, String user, String password) throws Exception {
-        assertEquals(200, browser.get("/app/admin/").statusCode(), "Tomcat shows the login page in place");
+    private static Response login(Browser browser, String user, String password) throws Exception {
+        assertEquals(200, browser.get("/app/admin/").status(), "Tomcat shows the login page in place");
         return browser.post("/app/j_security_check", "j_username", user, "j_password", password);
     }
 
@@ -95,11 +97,11 @@ class TomcatJaasRealmIT {
         TestStore.Enrolled alice = store.enroll("alice");
         Browser browser = new Browser(base);
         String before = browser.cookie("JSESSIONID");
-        HttpResponse<String> response = login(browser, "alice", "alice pw:" + alice.nextCode());
-        assertEquals(303, response.statusCode(), response.body());
-        assertTrue(Browser.location(response).endsWith("/app/admin/"), Browser.location(response));
-        HttpResponse<String> page = browser.get("/app/admin/");
-        assertEquals(200, page.statusCode());
+        Response response = login(browser, "alice", "alice pw:" + alice.nextCode());
+        assertEquals(303, response.status(), response.body());
+        assertTrue(response.locationHeader().endsWith("/app/admin/"), response.locationHeader());
+        Response page = browser.get("/app/admin/");
+        assertEquals(200, page.status());
         assertEquals("admin page for alice admin=true", page.body());
         assertTrue(before == null || !before.equals(browser.cookie("JSESSIONID")), "session id changed at login");
     }
@@ -109,13 +111,13 @@ class TomcatJaasRealmIT {
         TestStore.Enrolled bob = store.enroll("bob");
         for (String password : new String[] {"bob pw:" + bob.wrongCode(), "bob pw", "wrong:" + bob.nextCode()}) {
             Browser browser = new Browser(base);
-            HttpResponse<String> response = login(browser, "bob", password);
+            Response response = login(browser, "bob", password);
             assertEquals("login failed", response.body());
-            assertEquals(200, browser.get("/app/admin/").statusCode());
+            assertEquals(200, browser.get("/app/admin/").status());
             assertEquals("login page", browser.get("/app/admin/").body());
         }
         String code = bob.lastCode();
-        assertEquals(303, login(new Browser(base), "bob", "bob pw:" + code).statusCode());
+        assertEquals(303, login(new Browser(base), "bob", "bob pw:" + code).status());
         assertEquals("login failed", login(new Browser(base), "bob", "bob pw:" + code).body(), "replay refused");
     }
 

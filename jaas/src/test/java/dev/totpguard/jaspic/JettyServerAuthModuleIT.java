@@ -8,18 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
-import dev.totpguard.jaas.Browser;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.jaas.PasswordVerifier;
 import dev.totpguard.jaas.TestStore;
 import dev.totpguard.jaas.TotpLoginModule;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import jakarta.security.auth.message.config.AuthConfigFactory;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.http.HttpResponse;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,7 +55,7 @@ class JettyServerAuthModuleIT {
     static Path dir;
     static TestStore store;
     static Server server;
-    static String base;
+    static URI base;
 
     @BeforeAll
     static void startJetty() throws Exception {
@@ -99,7 +100,7 @@ class JettyServerAuthModuleIT {
         }
         server.setHandler(contexts);
         server.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort();
+        base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
     }
 
     private static ServletContextHandler context(String path) {
@@ -130,23 +131,23 @@ class JettyServerAuthModuleIT {
         TotpLoginModule.closeSharedServices();
     }
 
-    private static String csrf(HttpResponse<String> page) {
+    private static String csrf(Response page) {
         Matcher matcher = CSRF.matcher(page.body());
         assertTrue(matcher.find(), page.body());
         return matcher.group(1);
     }
 
     /** Password step; returns the response to the password POST. */
-    private static HttpResponse<String> password(Browser browser, String context, String user, String password)
+    private static Response password(Browser browser, String context, String user, String password)
             throws Exception {
-        HttpResponse<String> page = browser.get(context + "/totpguard/login");
-        assertEquals(200, page.statusCode());
+        Response page = browser.get(context + "/totpguard/login");
+        assertEquals(200, page.status());
         return browser.post(context + "/totpguard/login", "csrf", csrf(page), "j_username", user, "j_password", password);
     }
 
-    private static HttpResponse<String> code(Browser browser, String context, String code) throws Exception {
-        HttpResponse<String> page = browser.get(context + "/totpguard/code");
-        assertEquals(200, page.statusCode(), page.body());
+    private static Response code(Browser browser, String context, String code) throws Exception {
+        Response page = browser.get(context + "/totpguard/code");
+        assertEquals(200, page.status(), page.body());
         return browser.post(context + "/totpguard/code", "csrf", csrf(page), "j_totp", code);
     }
 
@@ -154,27 +155,27 @@ class JettyServerAuthModuleIT {
     void twoStepLoginRotatesTheSessionAfterEachStepAndReturnsToTheAskedPage() throws Exception {
         TestStore.Enrolled alice = store.enroll("alice");
         Browser browser = new Browser(base);
-        HttpResponse<String> challenge = browser.get("/app/admin/reports");
-        assertEquals(303, challenge.statusCode());
-        assertEquals("/app/totpguard/login", Browser.location(challenge));
-        HttpResponse<String> page = browser.get("/app/totpguard/login");
-        assertEquals("no-store", page.headers().firstValue("Cache-Control").orElse(""));
-        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+        Response challenge = browser.get("/app/admin/reports");
+        assertEquals(303, challenge.status());
+        assertEquals("/app/totpguard/login", challenge.locationHeader());
+        Response page = browser.get("/app/totpguard/login");
+        assertEquals("no-store", page.header("Cache-Control").orElse(""));
+        assertTrue(page.header("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
         String anonymous = browser.cookie("JSESSIONID");
         assertNotNull(anonymous);
 
-        HttpResponse<String> afterPassword = browser.post("/app/totpguard/login", "csrf", csrf(page),
+        Response afterPassword = browser.post("/app/totpguard/login", "csrf", csrf(page),
                 "j_username", "alice", "j_password", "alice-pw");
-        assertEquals("/app/totpguard/code", Browser.location(afterPassword));
+        assertEquals("/app/totpguard/code", afterPassword.locationHeader());
         String halfAuthenticated = browser.cookie("JSESSIONID");
         assertNotEquals(anonymous, halfAuthenticated);
-        assertEquals(303, browser.get("/app/admin/reports").statusCode(), "password alone opens nothing");
+        assertEquals(303, browser.get("/app/admin/reports").status(), "password alone opens nothing");
 
-        HttpResponse<String> afterCode = code(browser, "/app", alice.nextCode());
-        assertEquals("/app/admin/reports", Browser.location(afterCode));
+        Response afterCode = code(browser, "/app", alice.nextCode());
+        assertEquals("/app/admin/reports", afterCode.locationHeader());
         assertNotEquals(halfAuthenticated, browser.cookie("JSESSIONID"));
-        HttpResponse<String> admin = browser.get("/app/admin/reports");
-        assertEquals(200, admin.statusCode());
+        Response admin = browser.get("/app/admin/reports");
+        assertEquals(200, admin.status());
         assertEquals("admin page for alice admin=true", admin.body());
     }
 
@@ -186,22 +187,22 @@ class JettyServerAuthModuleIT {
         String firstNotice = null;
         for (String[] attempt : attempts) {
             Browser browser = new Browser(base);
-            HttpResponse<String> afterPassword = password(browser, "/app", attempt[0], attempt[1]);
-            assertEquals("/app/totpguard/code", Browser.location(afterPassword), "the password step never tells");
-            HttpResponse<String> afterCode = code(browser, "/app", attempt[2]);
-            assertEquals("/app/totpguard/login", Browser.location(afterCode));
+            Response afterPassword = password(browser, "/app", attempt[0], attempt[1]);
+            assertEquals("/app/totpguard/code", afterPassword.locationHeader(), "the password step never tells");
+            Response afterCode = code(browser, "/app", attempt[2]);
+            assertEquals("/app/totpguard/login", afterCode.locationHeader());
             String notice = browser.get("/app/totpguard/login").body().replaceAll("value=\"[^\"]+\"", "");
             assertTrue(notice.contains("Login failed: wrong user name, password or code."), notice);
             if (firstNotice != null) {
                 assertEquals(firstNotice, notice);
             }
             firstNotice = notice;
-            assertEquals(303, browser.get("/app/admin/").statusCode());
+            assertEquals(303, browser.get("/app/admin/").status());
         }
         // The code typed after the wrong password was not consumed.
         Browser browser = new Browser(base);
         password(browser, "/app", "bob", "bob-pw");
-        assertEquals("/app/", Browser.location(code(browser, "/app", bob.lastCode())));
+        assertEquals("/app/", code(browser, "/app", bob.lastCode()).locationHeader());
     }
 
     @Test
@@ -214,7 +215,7 @@ class JettyServerAuthModuleIT {
             for (String[] attempt : new String[][] {{"erin", erin.wrongCode()}, {"frank", frank.wrongCode()}}) {
                 Browser browser = new Browser(base);
                 password(browser, "/app", attempt[0], "erin-pw");
-                assertEquals("/app/totpguard/login", Browser.location(code(browser, "/app", attempt[1])));
+                assertEquals("/app/totpguard/login", code(browser, "/app", attempt[1]).locationHeader());
             }
         }
 
@@ -224,8 +225,8 @@ class JettyServerAuthModuleIT {
         for (int i = 0; i < 2; i++) {
             Browser browser = new Browser(base);
             password(browser, "/app", i == 0 ? "erin" : "frank", "erin-pw");
-            HttpResponse<String> afterCode = code(browser, "/app", users[i].nextCode());
-            statuses[i] = afterCode.statusCode();
+            Response afterCode = code(browser, "/app", users[i].nextCode());
+            statuses[i] = afterCode.status();
             probes[i] = browser.get("/app/totpguard/login").body().replaceAll("value=\"[^\"]+\"", "");
         }
         assertEquals(statuses[0], statuses[1]);
@@ -235,18 +236,18 @@ class JettyServerAuthModuleIT {
         // Guessing stops after the limit: frank's own password and code are refused until the lock ends.
         Browser browser = new Browser(base);
         password(browser, "/app", "frank", "frank-pw");
-        assertEquals("/app/totpguard/login", Browser.location(code(browser, "/app", frank.nextCode())));
-        assertEquals(303, browser.get("/app/admin/").statusCode());
+        assertEquals("/app/totpguard/login", code(browser, "/app", frank.nextCode()).locationHeader());
+        assertEquals(303, browser.get("/app/admin/").status());
     }
 
     @Test
     void formsWithoutTheSessionsCsrfTokenAreForbidden() throws Exception {
         Browser browser = new Browser(base);
         browser.get("/app/totpguard/login");
-        HttpResponse<String> forged = browser.post("/app/totpguard/login", "csrf", "forged", "j_username", "carol",
+        Response forged = browser.post("/app/totpguard/login", "csrf", "forged", "j_username", "carol",
                 "j_password", "carol-pw");
-        assertEquals(403, forged.statusCode());
-        assertEquals(403, new Browser(base).post("/app/totpguard/code", "j_totp", "123456").statusCode());
+        assertEquals(403, forged.status());
+        assertEquals(403, new Browser(base).post("/app/totpguard/code", "j_totp", "123456").status());
     }
 
     @Test
@@ -254,40 +255,42 @@ class JettyServerAuthModuleIT {
         Browser browser = new Browser(base);
         String token = csrf(browser.get("/app/totpguard/login"));
         // The filter's check: a browser names the posting page's origin, which no page can forge.
-        HttpResponse<String> crossSite = browser.post("/app/totpguard/login",
-                Map.of("Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"),
-                "csrf", token, "j_username", "carol", "j_password", "carol-pw");
-        assertEquals(403, crossSite.statusCode());
-        HttpResponse<String> otherOrigin = browser.post("/app/totpguard/login", Map.of("Origin", "https://evil.example"),
-                "csrf", token, "j_username", "carol", "j_password", "carol-pw");
-        assertEquals(403, otherOrigin.statusCode());
-        HttpResponse<String> sandboxed = browser.post("/app/totpguard/login", Map.of("Origin", "null"),
-                "csrf", token, "j_username", "carol", "j_password", "carol-pw");
-        assertEquals(403, sandboxed.statusCode());
+        Response crossSite = browser.post("/app/totpguard/login", carolsLogin(token),
+                Map.of("Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"));
+        assertEquals(403, crossSite.status());
+        Response otherOrigin = browser.post("/app/totpguard/login", carolsLogin(token),
+                Map.of("Origin", "https://evil.example"));
+        assertEquals(403, otherOrigin.status());
+        Response sandboxed = browser.post("/app/totpguard/login", carolsLogin(token),
+                Map.of("Origin", "null"));
+        assertEquals(403, sandboxed.status());
         // The same token from this site's own form goes on to the code step.
-        HttpResponse<String> sameSite = browser.post("/app/totpguard/login",
-                Map.of("Origin", "null", "Sec-Fetch-Site", "same-origin"),
-                "csrf", token, "j_username", "carol", "j_password", "carol-pw");
-        assertEquals(303, sameSite.statusCode());
-        assertEquals("/app/totpguard/code", Browser.location(sameSite));
+        Response sameSite = browser.post("/app/totpguard/login", carolsLogin(token),
+                Map.of("Origin", "null", "Sec-Fetch-Site", "same-origin"));
+        assertEquals(303, sameSite.status());
+        assertEquals("/app/totpguard/code", sameSite.locationHeader());
+    }
+
+    private static Map<String, String> carolsLogin(String csrfToken) {
+        return Map.of("csrf", csrfToken, "j_username", "carol", "j_password", "carol-pw");
     }
 
     @Test
     void codePageWithoutThePasswordStepSendsToLogin() throws Exception {
-        HttpResponse<String> response = new Browser(base).get("/app/totpguard/code");
-        assertEquals(303, response.statusCode());
-        assertEquals("/app/totpguard/login", Browser.location(response));
+        Response response = new Browser(base).get("/app/totpguard/code");
+        assertEquals(303, response.status());
+        assertEquals("/app/totpguard/login", response.locationHeader());
     }
 
     @Test
     void onePageFlowTakesAllThreeFields() throws Exception {
         TestStore.Enrolled carol = store.enroll("carol");
         Browser browser = new Browser(base);
-        HttpResponse<String> page = browser.get("/one/totpguard/login");
+        Response page = browser.get("/one/totpguard/login");
         assertTrue(page.body().contains("name=\"j_totp\""));
-        HttpResponse<String> response = browser.post("/one/totpguard/login", "csrf", csrf(page),
+        Response response = browser.post("/one/totpguard/login", "csrf", csrf(page),
                 "j_username", "carol", "j_password", "carol-pw", "j_totp", carol.nextCode());
-        assertEquals("/one/", Browser.location(response));
+        assertEquals("/one/", response.locationHeader());
         assertEquals("admin page for carol admin=true", browser.get("/one/admin/").body());
     }
 
@@ -297,20 +300,20 @@ class JettyServerAuthModuleIT {
         for (String password : new String[] {"dave-pw", "wrong"}) {
             Browser browser = new Browser(base);
             // The attempt is counted in the store before the password is hashed: the password step fails closed.
-            HttpResponse<String> response = password(browser, "/down", "dave", password);
-            assertEquals(503, response.statusCode());
+            Response response = password(browser, "/down", "dave", password);
+            assertEquals(503, response.status());
             assertFalse(response.body().contains("Exception"), response.body());
-            HttpResponse<String> admin = browser.get("/down/admin/");
-            assertEquals(303, admin.statusCode(), "never SUCCESS while the store is down");
+            Response admin = browser.get("/down/admin/");
+            assertEquals(303, admin.status(), "never SUCCESS while the store is down");
         }
     }
 
     @Test
     void exceptionInsideTheModuleFailsClosed() throws Exception {
         Browser browser = new Browser(base);
-        HttpResponse<String> response = password(browser, "/boom", "dave", "dave-pw");
-        assertEquals(500, response.statusCode());
+        Response response = password(browser, "/boom", "dave", "dave-pw");
+        assertEquals(500, response.status());
         assertFalse(response.body().contains("users source bug"), response.body());
-        assertEquals(303, browser.get("/boom/admin/").statusCode());
+        assertEquals(303, browser.get("/boom/admin/").status());
     }
 }

@@ -1,19 +1,14 @@
 package dev.totpguard.benchmarks.http;
 
-import java.io.BufferedReader;
+import dev.totpguard.testkit.ChildProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -21,7 +16,8 @@ import java.util.stream.Stream;
  * The example application ({@code totpguard-example.jar}) as a separate JVM on a fresh H2 database in a temporary
  * directory, listening on a free loopback port, with or without TOTP Guard's filter
  * ({@code --benchmark-without-totp-filter}) and otherwise started identically. Its output is kept to explain a
- * failed start. {@link #close()} stops it and deletes its data and its key file.
+ * failed start. {@link #close()} stops it and deletes its data and its key file. The process handling is the test kit's
+ * {@link ChildProcess}, which the example's own tests use as well.
  */
 public final class ExampleProcess implements AutoCloseable {
 
@@ -29,17 +25,13 @@ public final class ExampleProcess implements AutoCloseable {
     static final String WITHOUT_FILTER_FLAG = "--benchmark-without-totp-filter";
     private static final String ADMIN_PASSWORD_ENV = "TOTPGUARD_ADMIN_PASSWORD";
 
-    private final Process process;
+    private final ChildProcess process;
     private final Path data;
-    private final List<String> output = new ArrayList<>();
-    private final CompletableFuture<Integer> ready = new CompletableFuture<>();
+    private int port;
 
-    private ExampleProcess(Process process, Path data) {
+    private ExampleProcess(ChildProcess process, Path data) {
         this.process = process;
         this.data = data;
-        Thread reader = new Thread(this::readOutput, "example-output-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
     }
 
     /**
@@ -63,22 +55,22 @@ public final class ExampleProcess implements AutoCloseable {
         }
         Path data = Files.createTempDirectory("totpguard-http-benchmark");
         List<String> command = new ArrayList<>(prefix);
-        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add(ChildProcess.javaExecutable());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "--host", "127.0.0.1", "--port", "0", "--data", data.toString()));
         command.addAll(launcherOptions);
         if (!withFilter) {
             command.add(WITHOUT_FILTER_FLAG);
         }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put(ADMIN_PASSWORD_ENV, adminPassword);
-        ExampleProcess example = new ExampleProcess(builder.start(), data);
+        String variant = "the example (" + (withFilter ? "with" : "without") + " the filter)";
+        ExampleProcess example = new ExampleProcess(ChildProcess.start(variant, builder), data);
         try {
-            example.ready.get(startTimeoutSeconds, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+            example.port = Integer.parseInt(example.process.awaitLine(READY, Duration.ofSeconds(startTimeoutSeconds)).group(1));
+        } catch (IOException e) {
             example.close();
-            throw new IOException("The example (" + (withFilter ? "with" : "without") + " the filter) did not start within "
-                    + startTimeoutSeconds + " s; its output:\n" + example.output(), e);
+            throw new IOException(variant + " did not start", e);
         }
         if (!withFilter && !example.output().contains("TOTP Guard's filter is NOT installed")) {
             example.close();
@@ -88,7 +80,7 @@ public final class ExampleProcess implements AutoCloseable {
     }
 
     public int port() {
-        return ready.join();
+        return port;
     }
 
     public long pid() {
@@ -115,42 +107,14 @@ public final class ExampleProcess implements AutoCloseable {
     /** USER_HZ, which Linux fixes at 100 for {@code /proc} on every architecture in use. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
-    public synchronized String output() {
-        return String.join("\n", output);
-    }
-
-    private void readOutput() {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                synchronized (this) {
-                    output.add(line);
-                }
-                Matcher matcher = READY.matcher(line);
-                if (matcher.find()) {
-                    ready.complete(Integer.parseInt(matcher.group(1)));
-                }
-            }
-        } catch (IOException e) {
-            // The process ended.
-        } finally {
-            ready.completeExceptionally(new IOException("the example's output ended before its ready line"));
-        }
+    public String output() {
+        return process.output();
     }
 
     /** Stops the JVM (SIGTERM, so Jetty and H2 shut down in order; forcibly after 20 s) and deletes its data and key. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        process.close();
         delete(data);
         // The launcher keeps the AES key file in a directory of its own beside the data directory (DATA-keys).
         delete(data.resolveSibling(data.getFileName() + "-keys"));

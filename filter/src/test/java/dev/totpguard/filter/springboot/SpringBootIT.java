@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.filter.harness.Browser;
-import dev.totpguard.filter.harness.Response;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.Totp;
-import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

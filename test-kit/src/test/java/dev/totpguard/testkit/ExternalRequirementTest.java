@@ -1,4 +1,4 @@
-package dev.totpguard.testsupport;
+package dev.totpguard.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,10 +1,10 @@
-package dev.totpguard.testsupport;
+package dev.totpguard.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Decides what a test does when an outside tool it talks to (oathtool, zbarimg) is missing: skip with a
- * message on a developer's machine, fail when {@value #ENV_VAR}{@code =true} (CI sets it in
- * {@code .ci/run}), so CI cannot pass by skipping the interop tests. Also runs such a tool.
+ * The one place that decides what a test does when an outside tool or server it needs (oathtool, zbarimg,
+ * Chromium, PostgreSQL) is missing: skip with a message on a developer's machine, fail when
+ * {@value #ENV_VAR}{@code =true} (CI sets it in {@code .ci/run}), so CI cannot pass by skipping. Also runs such
+ * a tool.
  */
 public final class ExternalRequirement {
 

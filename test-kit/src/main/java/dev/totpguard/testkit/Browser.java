@@ -1,4 +1,4 @@
-package dev.totpguard.filter.harness;
+package dev.totpguard.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,25 +16,39 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * A cookie-keeping HTTP client that never follows redirects by itself, so a test sees and asserts every
- * 302/303. Paths are relative to the container's context path. {@link #raw(String)} sends a request line
- * exactly as given, for URIs that java.net.http would refuse or normalise.
+ * One browser: its own cookie jar, a timeout on every request, and no redirect followed by itself, so a test sees
+ * and asserts every 302/303; {@link #open(URI)}, {@link #submit(URI, Map)} and {@link #getBasicWithin} follow them
+ * as a person's browser does. Paths are relative to the base given at construction (usually the context path).
+ * {@link #raw(String, String)} sends a request line exactly as given, for URIs that java.net.http would refuse or
+ * normalise. Not thread-safe: one per simulated person.
  */
 public final class Browser {
 
     /** Bodies above this size are sent with {@code Expect: 100-continue}. */
     private static final int LARGE_BODY = 64 * 1024;
 
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    /** More redirects than any login takes: a longer chain is a loop. */
+    private static final int MAX_REDIRECTS = 8;
+
     private final URI base;
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final HttpClient client;
 
+    /** A browser for tests that pass absolute URIs only; its cookies are all the cookies it was given. */
+    public Browser() {
+        this(null);
+    }
+
+    /** A browser whose relative paths, {@link #cookie(String)} and {@link #raw(String, String)} refer to {@code base}. */
     public Browser(URI base) {
         this.base = base;
         this.client = HttpClient.newBuilder()
@@ -50,6 +64,9 @@ public final class Browser {
     }
 
     public URI uri(String path) {
+        if (base == null) {
+            throw new IllegalStateException("this browser has no base URI: pass an absolute URI");
+        }
         return URI.create(base + path);
     }
 
@@ -70,6 +87,18 @@ public final class Browser {
         return post(path, form, Map.of());
     }
 
+    /** POSTs a form given as names and values in turn: {@code post("/login", "j_username", "alice", ...)}. */
+    public Response post(String path, String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values come in pairs");
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            form.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return post(path, form);
+    }
+
     public Response post(String path, Map<String, String> form, Map<String, String> headers) {
         return send("POST", uri(path), form, headers);
     }
@@ -83,8 +112,64 @@ public final class Browser {
         return get(redirect.location());
     }
 
+    /** GETs {@code url} as a person's browser does: redirects followed; fails on a redirect loop. */
+    public Response open(URI url) {
+        return followRedirects(get(url), url, null, null, null);
+    }
+
+    /** POSTs a form as a person's browser does: the redirect after it followed with GETs; fails on a loop. */
+    public Response submit(URI url, Map<String, String> form) {
+        Response response = send("POST", url, form, Map.of());
+        if (response.status() == 307 || response.status() == 308) {
+            throw new AssertionError("a " + response.status() + " after a POST would repeat the POST; not supported: " + response);
+        }
+        return followRedirects(response, url, null, null, null);
+    }
+
+    /**
+     * A GET with HTTP BASIC credentials, which a browser sends again with every request once typed; redirects
+     * followed.
+     */
+    public Response getBasic(URI url, String user, String password) {
+        return getBasicWithin(url, url.resolve("/"), user, password);
+    }
+
+    /**
+     * A GET as a browser makes it once the user has typed BASIC credentials for the protection space {@code space}:
+     * redirects followed, the credentials sent only to URLs under {@code space} (browsers send them preemptively
+     * there and nowhere else). Fails on a redirect loop.
+     */
+    public Response getBasicWithin(URI url, URI space, String user, String password) {
+        String credentials = "Basic " + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return followRedirects(null, url, space, credentials, new StringBuilder());
+    }
+
+    /**
+     * Follows redirects with GETs from {@code first} (or from a GET of {@code url} when {@code first} is null),
+     * sending {@code authorization} to URLs under {@code space}.
+     */
+    private Response followRedirects(Response first, URI url, URI space, String authorization, StringBuilder hops) {
+        StringBuilder path = hops == null ? new StringBuilder() : hops;
+        Response response = first;
+        URI next = url;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            if (response == null) {
+                boolean inSpace = authorization != null && next.getPath().startsWith(space.getPath());
+                response = send("GET", next, null, inSpace ? Map.of("Authorization", authorization) : Map.of());
+            }
+            if (!response.isRedirect() || response.header("Location").isEmpty()) {
+                return response;
+            }
+            path.append(next.getPath()).append(" -> ");
+            next = response.location();
+            response = null;
+        }
+        throw new AssertionError("redirect loop: " + path + next.getPath());
+    }
+
     public Response send(String method, URI uri, Map<String, String> form, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT);
         headers.forEach(request::header);
         if (form != null) {
             byte[] body = encode(form).getBytes(StandardCharsets.UTF_8);
@@ -117,7 +202,7 @@ public final class Browser {
         if (body.length > LARGE_BODY) {
             return sendExpectingContinue("POST", uri(path), contentType, body, headers);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         try {
@@ -138,19 +223,8 @@ public final class Browser {
      */
     public Response postChunked(String path, String contentType, byte[] body, Map<String, String> headers) {
         URI uri = uri(path);
-        StringJoiner cookieHeader = new StringJoiner("; ");
-        for (HttpCookie cookie : cookies.getCookieStore().get(base)) {
-            cookieHeader.add(cookie.getName() + "=" + cookie.getValue());
-        }
-        StringBuilder head = new StringBuilder("POST ").append(uri.getRawPath()).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
-                .append("Content-Type: ").append(contentType).append("\r\n")
-                .append("Transfer-Encoding: chunked\r\nConnection: close\r\n");
-        if (cookieHeader.length() > 0) {
-            head.append("Cookie: ").append(cookieHeader).append("\r\n");
-        }
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        head.append("\r\n");
+        String head = socketRequestHead("POST", uri, uri.getRawPath(),
+                List.of("Content-Type: " + contentType, "Transfer-Encoding: chunked", "Connection: close"), headers);
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(20_000);
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
@@ -164,7 +238,7 @@ public final class Browser {
             reader.start();
             OutputStream out = socket.getOutputStream();
             try {
-                out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+                out.write(head.getBytes(StandardCharsets.ISO_8859_1));
                 for (int offset = 0; offset < body.length; offset += 4096) {
                     int length = Math.min(4096, body.length - offset);
                     out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -186,7 +260,7 @@ public final class Browser {
                 }
             }
             cookies.put(uri, Map.of("Set-Cookie", setCookies));
-            return parse(text, uri.getRawPath());
+            return parse(text, uri, uri.getRawPath());
         } catch (IOException e) {
             throw new AssertionError("chunked POST " + path + " (" + body.length + " bytes) failed", e);
         } catch (InterruptedException e) {
@@ -197,7 +271,7 @@ public final class Browser {
 
     /** The current value of a cookie the server set, or null. */
     public String cookie(String name) {
-        for (HttpCookie cookie : cookies.getCookieStore().get(base)) {
+        for (HttpCookie cookie : cookiesForBase()) {
             if (cookie.getName().equals(name)) {
                 return cookie.getValue();
             }
@@ -206,7 +280,11 @@ public final class Browser {
     }
 
     public List<HttpCookie> cookies() {
-        return new ArrayList<>(cookies.getCookieStore().get(base));
+        return new ArrayList<>(cookiesForBase());
+    }
+
+    private List<HttpCookie> cookiesForBase() {
+        return base == null ? cookies.getCookieStore().getCookies() : cookies.getCookieStore().get(base);
     }
 
     /** Forgets all cookies, like a new browser. */
@@ -227,13 +305,7 @@ public final class Browser {
      * written: no normalisation, no encoding.
      */
     public Response raw(String method, String target) {
-        StringJoiner cookieHeader = new StringJoiner("; ");
-        for (HttpCookie cookie : cookies.getCookieStore().get(base)) {
-            cookieHeader.add(cookie.getName() + "=" + cookie.getValue());
-        }
-        String request = method + " " + target + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                + "\r\n" + (cookieHeader.length() > 0 ? "Cookie: " + cookieHeader + "\r\n" : "")
-                + "Connection: close\r\n\r\n";
+        String request = socketRequestHead(method, base, target, List.of("Connection: close"), Map.of());
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
@@ -242,7 +314,7 @@ public final class Browser {
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             in.transferTo(bytes);
-            return parse(bytes.toString(StandardCharsets.ISO_8859_1), target);
+            return parse(bytes.toString(StandardCharsets.ISO_8859_1), base, target);
         } catch (IOException e) {
             throw new AssertionError("raw " + method + " " + target + " failed", e);
         }
@@ -257,25 +329,13 @@ public final class Browser {
      */
     private Response sendExpectingContinue(String method, URI uri, String contentType, byte[] body,
             Map<String, String> headers) {
-        StringJoiner cookieHeader = new StringJoiner("; ");
-        for (HttpCookie cookie : cookies.getCookieStore().get(base)) {
-            cookieHeader.add(cookie.getName() + "=" + cookie.getValue());
-        }
-        StringBuilder head = new StringBuilder(method).append(' ').append(uri.getRawPath())
-                .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
-                .append("Content-Type: ").append(contentType).append("\r\n")
-                .append("Content-Length: ").append(body.length).append("\r\n")
-                .append("Expect: 100-continue\r\nConnection: close\r\n");
-        if (cookieHeader.length() > 0) {
-            head.append("Cookie: ").append(cookieHeader).append("\r\n");
-        }
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        head.append("\r\n");
+        String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String head = socketRequestHead(method, uri, target, List.of("Content-Type: " + contentType,
+                "Content-Length: " + body.length, "Expect: 100-continue", "Connection: close"), headers);
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
-            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream first = new ByteArrayOutputStream();
@@ -311,7 +371,7 @@ public final class Browser {
                 answer.writeBytes(first.toByteArray());
                 in.transferTo(answer);
             }
-            return parse(answer.toString(StandardCharsets.ISO_8859_1), uri.getRawPath());
+            return parse(answer.toString(StandardCharsets.ISO_8859_1), uri, uri.getRawPath());
         } catch (IOException e) {
             throw new AssertionError(method + " " + uri + " (" + body.length + " bytes) failed", e);
         } catch (InterruptedException e) {
@@ -320,7 +380,27 @@ public final class Browser {
         }
     }
 
-    private Response parse(String text, String target) {
+    /**
+     * The head of a request written over a plain socket, exactly as given: the request line with {@code target},
+     * Host, the header lines {@code fields}, this browser's cookies, {@code headers}, and the blank line.
+     */
+    private String socketRequestHead(String method, URI uri, String target, List<String> fields, Map<String, String> headers) {
+        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n");
+        fields.forEach(field -> head.append(field).append("\r\n"));
+        StringJoiner cookieHeader = new StringJoiner("; ");
+        for (HttpCookie cookie : cookiesForBase()) {
+            cookieHeader.add(cookie.getName() + "=" + cookie.getValue());
+        }
+        if (cookieHeader.length() > 0) {
+            head.append("Cookie: ").append(cookieHeader).append("\r\n");
+        }
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        return head.append("\r\n").toString();
+    }
+
+    /** Parses a response read from a socket; {@code origin} gives scheme, host and port of the request. */
+    private static Response parse(String text, URI origin, String target) {
         int headerEnd = text.indexOf("\r\n\r\n");
         String head = headerEnd < 0 ? text : text.substring(0, headerEnd);
         String body = headerEnd < 0 ? "" : text.substring(headerEnd + 4);
@@ -344,9 +424,9 @@ public final class Browser {
         }
         URI uri;
         try {
-            uri = URI.create(base.getScheme() + "://" + base.getHost() + ":" + base.getPort() + target);
+            uri = URI.create(origin.getScheme() + "://" + origin.getHost() + ":" + origin.getPort() + target);
         } catch (IllegalArgumentException e) {
-            uri = base;
+            uri = origin;
         }
         return new Response(status, headers, body, uri);
     }
@@ -371,7 +451,7 @@ public final class Browser {
         return out.toString();
     }
 
-    static String encode(Map<String, String> form) {
+    private static String encode(Map<String, String> form) {
         StringJoiner joined = new StringJoiner("&");
         form.forEach((name, value) -> joined.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(value, StandardCharsets.UTF_8)));

@@ -1,4 +1,4 @@
-package dev.totpguard.filter.harness;
+package dev.totpguard.testkit;
 
 import java.net.URI;
 import java.net.http.HttpHeaders;
@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One HTTP response as the test saw it: status, headers, body, and where a redirect points. */
+/** One HTTP response as a {@link Browser} saw it: status, headers, body, and where a redirect points. */
 public final class Response {
 
     private static final Pattern CSRF = Pattern.compile("name=\"totpguard_csrf\" value=\"([^\"]+)\"");
@@ -70,6 +70,11 @@ public final class Response {
             throw new AssertionError("expected a redirect, got " + this);
         }
         return uri.resolve(header("Location").orElseThrow(() -> new AssertionError("redirect without Location: " + this)));
+    }
+
+    /** The Location header exactly as the server sent it, or "" (to assert its exact spelling). */
+    public String locationHeader() {
+        return header("Location").orElse("");
     }
 
     /** The CSRF token of the first form on the page. */

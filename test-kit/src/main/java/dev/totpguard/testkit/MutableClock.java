@@ -1,4 +1,4 @@
-package dev.totpguard;
+package dev.totpguard.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock the test moves by hand; thread-safe, UTC. */
+/**
+ * A UTC clock the test moves by hand. Code under test and the test share it, so codes, ages and lockouts are exact.
+ * Thread-safe: server threads read it while the test moves it.
+ */
 public final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> now;
@@ -25,17 +28,17 @@ public final class MutableClock extends Clock {
     }
 
     @Override
+    public Instant instant() {
+        return now.get();
+    }
+
+    @Override
     public ZoneId getZone() {
         return ZoneOffset.UTC;
     }
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("UTC only");
-    }
-
-    @Override
-    public Instant instant() {
-        return now.get();
+        throw new UnsupportedOperationException("the test clock is UTC only");
     }
 }
