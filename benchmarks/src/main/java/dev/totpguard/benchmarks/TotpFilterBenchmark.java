@@ -135,7 +135,7 @@ public class TotpFilterBenchmark {
         HashLoginService realm = new HashLoginService("bench");
         realm.setUserStore(users);
         server.addBean(realm);
-        TotpFilter filter = TotpFilter.builder().service(service).clock(clock).random(random).build();
+        TotpFilter filter = TotpFilter.builder().service(service).random(random).build();
         server.setHandler(new ContextHandlerCollection(context("/with", realm, filter, withMeter),
                 context("/without", realm, null, withoutMeter)));
         server.start();

@@ -1,5 +1,7 @@
 package dev.totpguard.fuzz;
 
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -166,7 +168,7 @@ class ParserFuzzTest {
         }
         TwoFactorPolicy policy;
         try {
-            policy = TwoFactorPolicy.fromMap(settings);
+            policy = TwoFactorServiceFactory.policy(Settings.of(settings, "setting"));
         } catch (IllegalArgumentException refused) {
             assertTrue(refused.getMessage() != null && refused.getMessage().contains("totpguard."),
                     "configuration error does not name the key: " + refused.getMessage());

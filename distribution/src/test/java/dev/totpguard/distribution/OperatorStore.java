@@ -1,7 +1,9 @@
 package dev.totpguard.distribution;
 
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.EnrollmentResult;
-import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.crypto.KeyRing;
@@ -24,7 +26,7 @@ final class OperatorStore implements AutoCloseable {
         this.dir = dir;
         KeyRing.generateKeyFile(dir.resolve("totpguard.key"));
         this.jdbcUrl = "jdbc:h2:file:" + dir.resolve("totpguard").toAbsolutePath() + ";AUTO_SERVER=TRUE";
-        this.node = TwoFactorService.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl,
+        this.node = TwoFactorServiceFactory.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl,
                 TotpGuardSettings.KEY_FILE, dir.resolve("totpguard.key").toString()));
     }
 

@@ -1,11 +1,13 @@
 package dev.totpguard.example;
 
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.otp.Totp;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +67,7 @@ class FailoverIT {
              LauncherProcess b = LauncherProcess.start(Map.of("JAVA_TOOL_OPTIONS", LOGGERS), "--port", "0",
                      "--data", temp.resolve("b").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile,
                      "--shared-sessions", "--node-name", "nodeB");
-             TwoFactorService store = TwoFactorService.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl,
+             TwoFactorService store = TwoFactorServiceFactory.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl,
                      TotpGuardSettings.JDBC_USER, "postgres", TotpGuardSettings.KEY_FILE, keyFile,
                      TotpGuardSettings.JDBC_POOL_SIZE, "2"))) {
             for (LauncherProcess node : new LauncherProcess[] {a, b}) {

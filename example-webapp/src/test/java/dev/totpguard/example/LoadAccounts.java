@@ -1,8 +1,10 @@
 package dev.totpguard.example;
 
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.totpguard.Enrollment;
-import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.example.data.AdminAccounts;
@@ -123,7 +125,7 @@ final class LoadAccounts {
              TwoFactorService twoFactor = TwoFactorService.builder()
                      .store(JdbcCredentialStore.builder(dataSource).build())
                      .keyRing(KeyRing.fromKeyFile(keyFile))
-                     .policy(TwoFactorPolicy.fromMap(Map.of(TotpGuardSettings.ISSUER, "TOTP Guard example")))
+                     .policy(TwoFactorServiceFactory.policy(Settings.of(Map.of(TotpGuardSettings.ISSUER, "TOTP Guard example"), "setting")))
                      .listener(new AuditListener(new AuditLog(dataSource)))
                      .build()) {
             AdminAccounts accounts = new AdminAccounts(dataSource, PasswordHash.builder().iterations(PasswordHash.MIN_ITERATIONS).build(),

@@ -1,5 +1,7 @@
 package dev.totpguard.example;
 
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,7 +86,7 @@ class PrivilegedActionsIT {
                 "--step-up-age", "PT" + STEP_UP_SECONDS + "S");
         dataSource = DataSources.open(schema.jdbcUrl(), Optional.of(PostgresSchema.USER), Optional.empty(), 2);
         store = TwoFactorService.builder().store(JdbcCredentialStore.builder(dataSource).build()).keyRing(KeyRing.fromKeyFile(keyFile))
-                .policy(TwoFactorPolicy.fromMap(Map.of())).build();
+                .policy(TwoFactorServiceFactory.policy(Settings.of(Map.of(), "setting"))).build();
         accounts = new AdminAccounts(dataSource, PasswordHash.builder().iterations(PasswordHash.MIN_ITERATIONS).build(), Clock.systemUTC());
         audit = new AuditLog(dataSource);
         settings = new SiteSettings(dataSource);

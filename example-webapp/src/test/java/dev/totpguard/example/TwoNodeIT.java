@@ -1,11 +1,13 @@
 package dev.totpguard.example;
 
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.example.data.AdminAccounts;
@@ -59,7 +61,7 @@ class TwoNodeIT {
                 "--data", temp.resolve("a").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile);
              LauncherProcess b = LauncherProcess.start(Map.of(), "--port", "0",
                      "--data", temp.resolve("b").toString(), "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--key-file", keyFile);
-             TwoFactorService store = TwoFactorService.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl,
+             TwoFactorService store = TwoFactorServiceFactory.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl,
                      TotpGuardSettings.JDBC_USER, "postgres", TotpGuardSettings.KEY_FILE, keyFile,
                      TotpGuardSettings.JDBC_POOL_SIZE, "2"))) {
             // A colleague with a second factor of their own (the privileged actions need one), who will later reset

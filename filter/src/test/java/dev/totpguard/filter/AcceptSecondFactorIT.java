@@ -92,7 +92,7 @@ class AcceptSecondFactorIT {
     @BeforeAll
     void start() throws Exception {
         fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
+        TotpFilter filter = TotpFilter.builder().service(fixture.service()).build();
         for (String kind : List.of("jetty", "tomcat")) {
             containers.put(kind, WebContainer.start(kind, new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
                     .initializer((classes, context) -> {

@@ -42,7 +42,7 @@ class BasicLoginOutsideConstraintIT {
     @BeforeAll
     void start() throws Exception {
         fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
+        TotpFilter filter = TotpFilter.builder().service(fixture.service()).build();
         for (String kind : new String[] {"jetty", "tomcat"}) {
             containers.put(kind, WebContainer.start(kind,
                     new WebContainer.Deployment(WEBAPP).initializer(TotpFilter.initializer(filter))));

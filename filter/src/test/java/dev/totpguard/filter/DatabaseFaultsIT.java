@@ -1,11 +1,13 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.Enrollment;
-import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.filter.harness.Browser;
 import dev.totpguard.filter.harness.Login;
@@ -50,7 +52,7 @@ class DatabaseFaultsIT {
         settings.put(TotpGuardSettings.ENFORCEMENT, "REQUIRED");
         KeyRing.generateKeyFile(directory.resolve("totpguard.key"));
         Totp totp = Totp.builder().build();
-        try (TwoFactorService service = TwoFactorService.fromSettings(settings)) {
+        try (TwoFactorService service = TwoFactorServiceFactory.fromSettings(settings)) {
             TotpFilter filter = TotpFilter.builder().service(service).build();
             try (WebContainer jetty = WebContainer.start("jetty",
                     new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(filter)))) {

@@ -44,8 +44,8 @@ class EnrollmentSessionIT {
     @BeforeAll
     void start() throws Exception {
         fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                .setting("totpguard.filter.half-auth.timeout", "PT30M").build();
+        TotpFilter filter = TotpFilter.builder().service(fixture.service())
+                .halfAuthTimeout(java.time.Duration.ofMinutes(30)).build();
         for (String kind : List.of("jetty", "tomcat")) {
             containers.put(kind, WebContainer.start(kind, new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
                     .initializer(TotpFilter.initializer(filter))));

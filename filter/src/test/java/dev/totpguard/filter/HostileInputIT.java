@@ -56,7 +56,7 @@ class HostileInputIT {
     void start() throws Exception {
         log = LogCapture.start();
         fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
+        TotpFilter filter = TotpFilter.builder().service(fixture.service()).build();
         for (String kind : List.of("jetty", "tomcat")) {
             containers.put(kind, WebContainer.start(kind,
                     new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(filter))));

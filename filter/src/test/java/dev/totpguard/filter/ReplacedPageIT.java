@@ -40,9 +40,9 @@ class ReplacedPageIT {
     @BeforeAll
     void start() throws Exception {
         fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                .setting("totpguard.filter.page.token", "/replaced/include")
-                .setting("totpguard.filter.page.recovery", "/replaced/forward")
+        TotpFilter filter = TotpFilter.builder().service(fixture.service())
+                .page("token", "/replaced/include")
+                .page("recovery", "/replaced/forward")
                 .build();
         ServletContainerInitializer install = (classes, context) -> {
             TotpFilter.register(context, filter);

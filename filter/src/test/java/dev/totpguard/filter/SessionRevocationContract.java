@@ -55,7 +55,7 @@ abstract class SessionRevocationContract {
     void start() throws Exception {
         fixture = TwoFactorFixture.h2Server(TwoFactorPolicy.Enforcement.REQUIRED);
         nodeTwo = fixture.otherNode();
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
+        TotpFilter filter = TotpFilter.builder().service(fixture.service()).build();
         container = WebContainer.start(containerKind(),
                 new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(filter)));
     }
@@ -255,8 +255,7 @@ abstract class SessionRevocationContract {
     void underOptionalEnforcementAPasswordChangeEndsAPasswordOnlySession() throws Exception {
         try (TwoFactorFixture optional = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL);
                 WebContainer node = WebContainer.start(containerKind(), new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
-                        .initializer(TotpFilter.initializer(TotpFilter.builder().service(optional.service())
-                                .clock(optional.clock()).build())))) {
+                        .initializer(TotpFilter.initializer(TotpFilter.builder().service(optional.service()).build())))) {
             TwoFactorService otherNode = optional.otherNode();
             Browser browser = new Browser(node.base());
             Response in = browser.follow(Login.formLogin(browser, "/admin/start", "user60", Login.passwordOf("user60")));

@@ -33,7 +33,7 @@ class StoreOutageIT {
     @BeforeAll
     void start() throws Exception {
         fixture = TwoFactorFixture.h2Server(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
+        TotpFilter filter = TotpFilter.builder().service(fixture.service()).build();
         for (String kind : List.of("jetty", "tomcat")) {
             containers.add(WebContainer.start(kind,
                     new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(filter))));

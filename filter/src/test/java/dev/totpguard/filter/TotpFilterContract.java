@@ -51,10 +51,10 @@ abstract class TotpFilterContract {
     @BeforeAll
     void start() throws Exception {
         fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED);
-        TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                .setting("totpguard.filter.step-up.paths", "/admin/security/*")
-                .setting("totpguard.filter.max-age", "PT8H")
-                .setting("totpguard.filter.protected", "/admin/*,/ops/*")
+        TotpFilter filter = TotpFilter.builder().service(fixture.service())
+                .stepUpPaths("/admin/security/*")
+                .maxAge(java.time.Duration.ofHours(8))
+                .protectedPaths("/admin/*", "/ops/*")
                 .build();
         container = WebContainer.start(containerKind(),
                 new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(filter)));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.jaas.Browser;
 import dev.totpguard.jaas.PasswordVerifier;

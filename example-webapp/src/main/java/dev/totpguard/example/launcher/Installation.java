@@ -1,7 +1,9 @@
 package dev.totpguard.example.launcher;
 
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.example.data.AdminAccounts;
@@ -130,7 +132,7 @@ final class Installation implements AutoCloseable {
         return TwoFactorService.builder()
                 .store(store)
                 .keyRing(keyRing)
-                .policy(TwoFactorPolicy.fromMap(policySettings()))
+                .policy(TwoFactorServiceFactory.policy(Settings.of(policySettings(), "setting")))
                 .clock(clock)
                 .listener(new AuditListener(audit))
                 .build();
