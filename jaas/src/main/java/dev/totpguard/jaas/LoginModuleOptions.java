@@ -75,8 +75,13 @@ final class LoginModuleOptions {
         settings = read;
         mode = choice(read, TotpGuardSettings.JAAS_MODE, Mode.class).orElse(Mode.STANDALONE);
         codeSource = choice(read, TotpGuardSettings.JAAS_CODE_SOURCE, CodeSource.class).orElse(CodeSource.CALLBACK);
-        codeField = read.parsed(TotpGuardSettings.JAAS_CODE_FIELD, "a request parameter name of 1 to 64 characters",
-                field -> checked(field, field.length() <= 64)).orElse("j_totp");
+        String fieldForm = "a request parameter name of 1 to 64 characters";
+        if (options.get(TotpGuardSettings.JAAS_CODE_FIELD) != null && read.string(TotpGuardSettings.JAAS_CODE_FIELD).isEmpty()) {
+            // Set, but to nothing: a form field without a name is a mistake, not a wish for the default.
+            throw read.invalid(TotpGuardSettings.JAAS_CODE_FIELD, fieldForm);
+        }
+        codeField = read.parsed(TotpGuardSettings.JAAS_CODE_FIELD, fieldForm, field -> checked(field, field.length() <= 64))
+                .orElse("j_totp");
         codeSeparator = read.parsed(TotpGuardSettings.JAAS_CODE_SEPARATOR, "up to 8 characters without digits, or"
                 + " 'none' for the bare last digits", separator -> separator.equalsIgnoreCase("none") ? ""
                 : checked(separator, separator.length() <= 8 && separator.chars().noneMatch(c -> c >= '0' && c <= '9')))

@@ -335,7 +335,8 @@ class TotpLoginModuleTest {
         Configuration config = configuration(totp(LoginModuleControlFlag.REQUIRED,
                 standalone(TotpGuardSettings.ACCOUNT_QUERY, "SELECT username FROM users WHERE username = ?")));
         LoginException e = assertThrows(LoginException.class, () -> login(config, answers("alice", "alice-pw", "123456")));
-        assertTrue(e.getMessage().contains(TotpGuardSettings.ACCOUNT_QUERY + " must be unset here"), e.getMessage());
+        assertTrue(e.getMessage().contains(TotpGuardSettings.ACCOUNT_QUERY + " = 'SELECT username FROM users WHERE username = ?'"
+                + " is invalid: expected unset here"), e.getMessage());
     }
 
     @Test
@@ -502,7 +503,8 @@ class TotpLoginModuleTest {
         Configuration config = configuration(totp(LoginModuleControlFlag.REQUIRED,
                 standalone(TotpGuardSettings.JAAS_CODE_SOURCE, "header")));
         LoginException e = assertThrows(LoginException.class, () -> login(config, answers("alice", "alice-pw", "123456")));
-        assertTrue(e.getMessage().contains("totpguard.jaas.code.source must be callback or appended"), e.getMessage());
+        assertTrue(e.getMessage().contains("totpguard.jaas.code.source = 'header' is invalid: expected callback or appended"),
+                e.getMessage());
         assertFalse(e.getMessage().contains("\tat "), e.getMessage());
     }
 
