@@ -73,15 +73,7 @@ public final class Settings {
 
     /** The value, stripped of surrounding space; empty when unset or blank. */
     public Optional<String> string(String key) {
-        Entry entry = entries.get(key);
-        if (entry == null) {
-            return Optional.empty();
-        }
-        if (!(entry.value() instanceof String)) {
-            throw invalid(key, "a text value");
-        }
-        String value = ((String) entry.value()).strip();
-        return value.isEmpty() ? Optional.empty() : Optional.of(value);
+        return text(key).map(String::strip).filter(value -> !value.isEmpty());
     }
 
     /**
@@ -89,15 +81,7 @@ public final class Settings {
      * A message about it never contains it.
      */
     public Optional<String> secret(String key) {
-        Entry entry = entries.get(key);
-        if (entry == null) {
-            return Optional.empty();
-        }
-        if (!(entry.value() instanceof String)) {
-            throw invalid(key, "a text value");
-        }
-        String value = (String) entry.value();
-        return value.isEmpty() ? Optional.empty() : Optional.of(value);
+        return text(key).filter(value -> !value.isEmpty());
     }
 
     /** A whole number from {@code min} to {@code max}. */
@@ -209,6 +193,18 @@ public final class Settings {
                 ? " (value not shown)" : " = '" + shortened((String) entry.value()) + "'";
         return new IllegalArgumentException(capitalized(entry.source()) + " " + key + shown + " is invalid: expected "
                 + expected);
+    }
+
+    /** The value as given; a value that is not a string (a JAAS option may be any object) is refused. */
+    private Optional<String> text(String key) {
+        Entry entry = entries.get(key);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        if (!(entry.value() instanceof String)) {
+            throw invalid(key, "a text value");
+        }
+        return Optional.of((String) entry.value());
     }
 
     @Override

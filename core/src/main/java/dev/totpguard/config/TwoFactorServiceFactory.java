@@ -87,7 +87,13 @@ public final class TwoFactorServiceFactory {
                         : "The TOTP Guard tables cannot be used: " + e.getMessage(), e);
             }
         } catch (RuntimeException e) {
-            closeQuietly(pool[0]);
+            if (pool[0] != null) {
+                try {
+                    pool[0].close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
             throw e;
         }
     }
@@ -314,16 +320,5 @@ public final class TwoFactorServiceFactory {
             return (DataSource) found;
         }
         throw settings.invalid(key, JNDI_FORM + ", not a " + (found == null ? "null" : found.getClass().getName()));
-    }
-
-    private static void closeQuietly(AutoCloseable resource) {
-        if (resource == null) {
-            return;
-        }
-        try {
-            resource.close();
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "Closing " + resource + " failed: " + e);
-        }
     }
 }
