@@ -10,7 +10,6 @@ import dev.totpguard.recovery.RecoveryCodes;
 import dev.totpguard.store.AccountAliasException;
 import dev.totpguard.store.AccountKey;
 import dev.totpguard.store.CredentialStore;
-import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.RecoveryCodeHash;
 import dev.totpguard.crypto.SealedSecret;

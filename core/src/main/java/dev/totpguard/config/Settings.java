@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -61,7 +62,7 @@ public final class Settings {
     public Settings overriddenBy(Map<String, ?> values, String source) {
         Objects.requireNonNull(values, "values");
         Objects.requireNonNull(source, "source");
-        TotpGuardSettings.refuseUnknownKeys(values.keySet(), java.util.Set.of(), source);
+        TotpGuardSettings.refuseUnknownKeys(values.keySet(), Set.of(), source);
         Map<String, Entry> merged = new HashMap<>(entries);
         values.forEach((key, value) -> {
             if (value != null) {

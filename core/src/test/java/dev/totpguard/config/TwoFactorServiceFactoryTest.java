@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.Enrollment;
 import dev.totpguard.TwoFactorService;
-import dev.totpguard.Verification;
 import dev.totpguard.Verification.Outcome;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.crypto.KeyRing;

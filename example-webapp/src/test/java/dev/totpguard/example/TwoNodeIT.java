@@ -1,6 +1,5 @@
 package dev.totpguard.example;
 
-import dev.totpguard.config.Settings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.TwoFactorEvent;
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.filter.harness.Browser;

@@ -1,6 +1,5 @@
 package dev.totpguard.filter;
 
-import dev.totpguard.config.Settings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,7 +29,7 @@ import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 
 /**
- * The database as it fails in production, behind the pool {@link TwoFactorService#fromSettings} builds
+ * The database as it fails in production, behind the pool {@link dev.totpguard.config.TwoFactorServiceFactory#fromSettings(java.util.Map)} builds
  * (HikariCP): the H2 server is stopped while a user is between password and code, which gives the 503
  * "temporarily unavailable" page and never a pass; restarted on the same port, the same filter and pool let
  * the user in with no application restart. A corrupted ciphertext row gives that user the plain 503 page

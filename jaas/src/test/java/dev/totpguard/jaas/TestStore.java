@@ -1,6 +1,5 @@
 package dev.totpguard.jaas;
 
-import dev.totpguard.config.Settings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.EnrollmentResult;
 import dev.totpguard.config.TotpGuardSettings;

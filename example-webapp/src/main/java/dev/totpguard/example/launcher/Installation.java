@@ -4,7 +4,6 @@ import dev.totpguard.config.Settings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.totpguard.config.TotpGuardSettings;
-import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.example.data.AdminAccounts;
 import dev.totpguard.example.data.AuditListener;

@@ -4,7 +4,6 @@ import dev.totpguard.config.Settings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.totpguard.config.TotpGuardSettings;
-import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.example.data.AdminAccounts;
 import dev.totpguard.example.data.AuditListener;
@@ -25,7 +24,6 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -34,7 +32,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
