@@ -16,8 +16,19 @@ import java.util.Objects;
  * The filter's own settings: the {@code totpguard.filter.*} keys, read through {@link Settings} (servlet init-params
  * over context parameters, Spring Boot properties), or given to {@link TotpFilter.Builder} as typed values. The
  * defaults are written once, in {@link Builder}. Immutable and thread-safe.
+ *
+ * @param maxAge how long a verified session lasts before the next code; {@link Duration#ZERO} (only if set so) for ever
+ * @param locales the languages of the pages, the first the default; never empty
+ * @param userResolverClass {@code null} for the default, {@code getRemoteUser()}
+ * @param pageOverrides the application paths that replace built-in pages
+ * @param after the names of the filters that sign users in and that the filter must follow; empty: it runs first
+ * @param trustedProxies the proxies whose forwarding headers give the client address for the per-address limits
  */
-final class FilterSettings {
+record FilterSettings(PathPatterns protectedPaths, PathPatterns exemptPaths, PathPatterns stepUpPaths,
+        Duration stepUpMaxAge, String pagesPath, String defaultTarget, String loginPath, String logoutTarget,
+        Duration halfAuthTimeout, Duration maxAge, String messagesBundle, List<Locale> locales, String userResolverClass,
+        String accountResolverClass, Map<PageKind, String> pageOverrides, List<String> after,
+        TrustedProxies trustedProxies) {
 
     // The keys live in TotpGuardSettings with the rest of TOTP Guard's configuration; short names here.
     static final String PROTECTED = TotpGuardSettings.FILTER_PROTECTED;
@@ -42,44 +53,6 @@ final class FilterSettings {
     private static final String PATTERNS_FORM = "a comma-separated list of servlet URL patterns such as /admin/*,/manage/*";
     private static final String PATH_FORM = "a path inside the application such as /admin/, without scheme, host, '//',"
             + " '..', '\\' or '%'";
-
-    private final PathPatterns protectedPaths;
-    private final PathPatterns exemptPaths;
-    private final PathPatterns stepUpPaths;
-    private final Duration stepUpMaxAge;
-    private final String pagesPath;
-    private final String defaultTarget;
-    private final String loginPath;
-    private final String logoutTarget;
-    private final Duration halfAuthTimeout;
-    private final Duration maxAge;
-    private final String messagesBundle;
-    private final List<Locale> locales;
-    private final String userResolverClass;
-    private final String accountResolverClass;
-    private final Map<PageKind, String> pageOverrides;
-    private final List<String> after;
-    private final TrustedProxies trustedProxies;
-
-    private FilterSettings(Builder builder) {
-        protectedPaths = builder.protectedPaths;
-        exemptPaths = builder.exemptPaths;
-        stepUpPaths = builder.stepUpPaths;
-        stepUpMaxAge = builder.stepUpMaxAge;
-        pagesPath = builder.pagesPath;
-        defaultTarget = builder.defaultTarget;
-        loginPath = builder.loginPath != null ? builder.loginPath : defaultTarget;
-        logoutTarget = builder.logoutTarget != null ? builder.logoutTarget : loginPath;
-        halfAuthTimeout = builder.halfAuthTimeout;
-        maxAge = builder.maxAge;
-        messagesBundle = builder.messagesBundle;
-        locales = builder.locales;
-        userResolverClass = builder.userResolverClass;
-        accountResolverClass = builder.accountResolverClass;
-        pageOverrides = Collections.unmodifiableMap(new EnumMap<>(builder.pageOverrides));
-        after = builder.after;
-        trustedProxies = builder.trustedProxies;
-    }
 
     static Builder builder() {
         return new Builder();
@@ -117,75 +90,6 @@ final class FilterSettings {
             }
         }
         return List.copyOf(names);
-    }
-
-    PathPatterns protectedPaths() {
-        return protectedPaths;
-    }
-
-    PathPatterns exemptPaths() {
-        return exemptPaths;
-    }
-
-    PathPatterns stepUpPaths() {
-        return stepUpPaths;
-    }
-
-    Duration stepUpMaxAge() {
-        return stepUpMaxAge;
-    }
-
-    String pagesPath() {
-        return pagesPath;
-    }
-
-    String defaultTarget() {
-        return defaultTarget;
-    }
-
-    String loginPath() {
-        return loginPath;
-    }
-
-    String logoutTarget() {
-        return logoutTarget;
-    }
-
-    Duration halfAuthTimeout() {
-        return halfAuthTimeout;
-    }
-
-    /** How long a verified session lasts before the next code; {@link Duration#ZERO} (only if set so) for ever. */
-    Duration maxAge() {
-        return maxAge;
-    }
-
-    String messagesBundle() {
-        return messagesBundle;
-    }
-
-    /** The languages of the pages, the first the default; never empty. */
-    List<Locale> locales() {
-        return locales;
-    }
-
-    /** {@code null} for the default, {@code getRemoteUser()}. */
-    String userResolverClass() {
-        return userResolverClass;
-    }
-
-    String accountResolverClass() {
-        return accountResolverClass;
-    }
-
-    /** The names of the filters that sign users in and that the filter must follow; empty: it runs first. */
-    List<String> after() {
-        return after;
-    }
-
-    /** The proxies whose forwarding headers give the client address for the per-address limits. */
-    TrustedProxies trustedProxies() {
-        return trustedProxies;
     }
 
     /** The application path that replaces a built-in page, or {@code null}. */
@@ -365,7 +269,11 @@ final class FilterSettings {
                     }
                 }
             }
-            return new FilterSettings(this);
+            return new FilterSettings(protectedPaths, exemptPaths, stepUpPaths, stepUpMaxAge, pagesPath, defaultTarget,
+                    loginPath != null ? loginPath : defaultTarget,
+                    logoutTarget != null ? logoutTarget : loginPath != null ? loginPath : defaultTarget, halfAuthTimeout,
+                    maxAge, messagesBundle, locales, userResolverClass, accountResolverClass,
+                    Collections.unmodifiableMap(new EnumMap<>(pageOverrides)), after, trustedProxies);
         }
 
         private static String inApplication(String path) {
