@@ -1,6 +1,5 @@
 package dev.totpguard;
 
-import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.otp.OtpAuthUri;
 import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.Totp;
@@ -62,7 +61,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * enrolled" nor get a second secret.
  *
  * <p>Thread-safe; build one per application and share it, with {@link #builder()} or from settings with
- * {@link TwoFactorServiceFactory}. {@link #close()} closes only what {@link Builder#closing} handed over.
+ * {@link dev.totpguard.config.TwoFactorServiceFactory}. {@link #close()} closes only what {@link Builder#closing}
+ * handed over.
  */
 public final class TwoFactorService implements AutoCloseable {
 
@@ -649,7 +649,10 @@ public final class TwoFactorService implements AutoCloseable {
         return count;
     }
 
-    /** Closes what was handed to {@link Builder#closing} (the pool that {@link TwoFactorServiceFactory} opened); nothing else. */
+    /**
+     * Closes what was handed to {@link Builder#closing} (the pool that
+     * {@link dev.totpguard.config.TwoFactorServiceFactory} opened); nothing else.
+     */
     @Override
     public void close() {
         closeQuietly(ownedResource);
