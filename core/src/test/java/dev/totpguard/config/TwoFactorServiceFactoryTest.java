@@ -161,4 +161,27 @@ class TwoFactorServiceFactoryTest {
 
         assertEquals(Outcome.STORE_UNAVAILABLE, service.verify("alice", "123456", null).outcome());
     }
+
+    @Test
+    void aJdbcUrlWithoutHikariCpOnTheClassPathIsAStartUpErrorNamingTheDependency() throws Exception {
+        // Core's class path as the tests see it, less HikariCP: what an application that depends on core alone has.
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<java.net.URL> urls = new ArrayList<>();
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (!entry.contains("HikariCP")) {
+                urls.add(Path.of(entry).toUri().toURL());
+            }
+        }
+        try (java.net.URLClassLoader withoutHikari = new java.net.URLClassLoader(urls.toArray(java.net.URL[]::new),
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> factory = withoutHikari.loadClass(TwoFactorServiceFactory.class.getName());
+            java.lang.reflect.InvocationTargetException thrown = assertThrows(java.lang.reflect.InvocationTargetException.class,
+                    () -> factory.getMethod("fromSettings", Map.class).invoke(null, settings()));
+            Throwable error = thrown.getCause();
+            assertEquals(IllegalArgumentException.class.getName(), error.getClass().getName(), String.valueOf(error));
+            assertTrue(error.getMessage().contains(TotpGuardSettings.JDBC_URL) && error.getMessage().contains("HikariCP"),
+                    error.getMessage());
+            assertFalse(error.getMessage().contains(directory.toString()), "a JDBC URL is never repeated: " + error.getMessage());
+        }
+    }
 }
