@@ -1,7 +1,7 @@
 package dev.totpguard;
 
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.util.Objects;
 
 /**

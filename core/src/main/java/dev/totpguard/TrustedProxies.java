@@ -1,11 +1,12 @@
 package dev.totpguard;
 
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -66,21 +67,13 @@ public final class TrustedProxies {
     }
 
     /**
-     * Reads {@link TotpGuardSettings#TRUSTED_PROXIES} (absent: none).
+     * The proxies of {@value TotpGuardSettings#TRUSTED_PROXIES}; none when unset.
      *
-     * @throws IllegalArgumentException naming the key and the expected form
+     * @throws IllegalArgumentException naming the key, the value and the expected form when an entry is malformed
      */
-    public static TrustedProxies fromSettings(Map<String, ?> settings) {
-        Object value = settings.get(TotpGuardSettings.TRUSTED_PROXIES);
-        if (value == null) {
-            return NONE;
-        }
-        try {
-            return parse(value.toString());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Setting " + TotpGuardSettings.TRUSTED_PROXIES + " is invalid: " + e.getMessage()
-                    + "; expected comma-separated IP addresses or CIDR ranges such as 10.0.0.0/8, 2001:db8::/32", e);
-        }
+    public static TrustedProxies fromSettings(Settings settings) {
+        return settings.parsed(TotpGuardSettings.TRUSTED_PROXIES, "comma-separated IP addresses or CIDR ranges such as"
+                + " 10.0.0.0/8, 2001:db8::/32", TrustedProxies::parse).orElse(NONE);
     }
 
     public boolean isEmpty() {

@@ -1,17 +1,13 @@
 package dev.totpguard;
 
-import dev.totpguard.otp.HmacAlgorithm;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.otp.TotpParameters;
 import dev.totpguard.recovery.RecoveryCodes;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * How TOTP Guard enrolls and checks second factors: parameters for new enrollments (RFC 6238: SHA-1, 6 digits,
@@ -26,7 +22,7 @@ import java.util.Properties;
  * address before they are hashed, and only {@link #passwordConcurrency()} are hashed at once.
  *
  * <p>Immutable and thread-safe. Built with {@link #builder()} or from settings with
- * {@link #fromMap(Map)} / {@link #fromProperties(Properties)} (keys in {@link TotpGuardSettings}).
+ * {@link dev.totpguard.config.TwoFactorServiceFactory#policy} (keys in {@link TotpGuardSettings}).
  */
 public final class TwoFactorPolicy {
 
@@ -42,15 +38,20 @@ public final class TwoFactorPolicy {
     public static final int MAX_FAILURES_LIMIT = 100;
 
     private static final Duration DEFAULT_ENROLLMENT_TIMEOUT = Duration.ofMinutes(10);
-    private static final Duration MIN_ENROLLMENT_TIMEOUT = Duration.ofMinutes(1);
-    private static final Duration MAX_ENROLLMENT_TIMEOUT = Duration.ofHours(24);
+    /** Shortest {@link #enrollmentTimeout()}. */
+    public static final Duration MIN_ENROLLMENT_TIMEOUT = Duration.ofMinutes(1);
+    /** Longest {@link #enrollmentTimeout()}. */
+    public static final Duration MAX_ENROLLMENT_TIMEOUT = Duration.ofHours(24);
     private static final Duration DEFAULT_SESSION_REFRESH = Duration.ofSeconds(10);
-    private static final Duration MAX_SESSION_REFRESH = Duration.ofMinutes(5);
+    /** Longest {@link #sessionRefresh()}. */
+    public static final Duration MAX_SESSION_REFRESH = Duration.ofMinutes(5);
     private static final int DEFAULT_PASSWORD_ATTEMPTS_PER_ACCOUNT = 10;
     private static final int DEFAULT_PASSWORD_ATTEMPTS_PER_ADDRESS = 100;
     private static final Duration DEFAULT_PASSWORD_QUEUE_WAIT = Duration.ofSeconds(1);
-    private static final Duration MAX_PASSWORD_QUEUE_WAIT = Duration.ofSeconds(30);
-    private static final int MAX_PASSWORD_CONCURRENCY = 1024;
+    /** Longest {@link #passwordQueueWait()}. */
+    public static final Duration MAX_PASSWORD_QUEUE_WAIT = Duration.ofSeconds(30);
+    /** Most {@link #passwordConcurrency()}. */
+    public static final int MAX_PASSWORD_CONCURRENCY = 1024;
     private static final TwoFactorPolicy DEFAULTS = builder().build();
 
     private final TotpParameters parameters;
@@ -134,112 +135,6 @@ public final class TwoFactorPolicy {
         builder.passwordConcurrency = passwordConcurrency;
         builder.passwordQueueWait = passwordQueueWait;
         return builder;
-    }
-
-    /**
-     * Reads a policy from settings (servlet init-params, JAAS options, ...) with the keys of
-     * {@link TotpGuardSettings}; absent keys keep their defaults and other keys are ignored.
-     *
-     * @throws IllegalArgumentException naming the key and the expected form when a value is malformed or out
-     *     of range
-     */
-    public static TwoFactorPolicy fromMap(Map<String, String> settings) {
-        Objects.requireNonNull(settings, "settings");
-        SettingsReader read = new SettingsReader(settings);
-        Builder builder = builder();
-        String algorithm = read.string(TotpGuardSettings.ALGORITHM);
-        TotpParameters.Builder parameters = TotpParameters.builder();
-        if (algorithm != null) {
-            try {
-                parameters.algorithm(HmacAlgorithm.fromName(algorithm));
-            } catch (IllegalArgumentException e) {
-                throw SettingsReader.bad(TotpGuardSettings.ALGORITHM, algorithm, "SHA1, SHA256 or SHA512");
-            }
-        }
-        parameters.digits(read.integer(TotpGuardSettings.DIGITS, 6, TotpParameters.MIN_DIGITS, TotpParameters.MAX_DIGITS));
-        parameters.periodSeconds(read.integer(TotpGuardSettings.PERIOD, 30, 1, 3600));
-        builder.parameters(parameters.build());
-        int window = read.integer(TotpGuardSettings.WINDOW, 1, 0, Totp.MAX_WINDOW);
-        builder.window(read.integer(TotpGuardSettings.WINDOW_BACK, window, 0, Totp.MAX_WINDOW),
-                read.integer(TotpGuardSettings.WINDOW_AHEAD, window, 0, Totp.MAX_WINDOW));
-        String issuer = read.string(TotpGuardSettings.ISSUER);
-        if (issuer != null) {
-            try {
-                builder.issuer(issuer);
-            } catch (IllegalArgumentException e) {
-                throw SettingsReader.bad(TotpGuardSettings.ISSUER, issuer, "a name of 1 to 256 characters without a colon");
-            }
-        }
-        builder.secretBytes(read.integer(TotpGuardSettings.SECRET_BYTES, Secret.DEFAULT_BYTES, Secret.MIN_BYTES, Secret.MAX_BYTES));
-        builder.recoveryCodeCount(read.integer(TotpGuardSettings.RECOVERY_COUNT, RecoveryCodes.DEFAULT_COUNT, 1, RecoveryCodes.MAX_COUNT));
-        String enforcement = read.string(TotpGuardSettings.ENFORCEMENT);
-        if (enforcement != null) {
-            try {
-                builder.enforcement(Enforcement.valueOf(enforcement.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw SettingsReader.bad(TotpGuardSettings.ENFORCEMENT, enforcement, "OPTIONAL or REQUIRED");
-            }
-        }
-        builder.maxFailures(read.integer(TotpGuardSettings.LOCKOUT_FAILURES, 5, 1, MAX_FAILURES_LIMIT));
-        Duration base = read.duration(TotpGuardSettings.LOCKOUT_BASE, Duration.ofMinutes(1));
-        Duration max = read.duration(TotpGuardSettings.LOCKOUT_MAX, Duration.ofHours(1));
-        if (max.compareTo(base) < 0) {
-            String maxValue = read.string(TotpGuardSettings.LOCKOUT_MAX);
-            // Blame the key that was set: a base above the default cap (found by fuzzing) has no max value.
-            if (maxValue == null) {
-                throw SettingsReader.bad(TotpGuardSettings.LOCKOUT_BASE, read.string(TotpGuardSettings.LOCKOUT_BASE),
-                        "a duration no longer than " + TotpGuardSettings.LOCKOUT_MAX + " (default " + max + ")");
-            }
-            throw SettingsReader.bad(TotpGuardSettings.LOCKOUT_MAX, maxValue,
-                    "a duration at least as long as " + TotpGuardSettings.LOCKOUT_BASE + " (" + base + ")");
-        }
-        builder.lockout(base, max);
-        builder.addressLimit(read.integer(TotpGuardSettings.ADDRESS_FAILURES, 50, 0, 100_000),
-                read.duration(TotpGuardSettings.ADDRESS_WINDOW, Duration.ofMinutes(15)));
-        Duration enrollment = read.duration(TotpGuardSettings.ENROLLMENT_TIMEOUT, DEFAULT_ENROLLMENT_TIMEOUT);
-        if (enrollment.compareTo(MIN_ENROLLMENT_TIMEOUT) < 0 || enrollment.compareTo(MAX_ENROLLMENT_TIMEOUT) > 0) {
-            throw SettingsReader.bad(TotpGuardSettings.ENROLLMENT_TIMEOUT, read.string(TotpGuardSettings.ENROLLMENT_TIMEOUT),
-                    "a duration from PT1M to PT24H");
-        }
-        builder.enrollmentTimeout(enrollment);
-        String refreshValue = read.string(TotpGuardSettings.SESSIONS_REFRESH);
-        // PT0S (read the store on every check) is allowed here, unlike the other durations.
-        Duration refresh = isZeroDuration(refreshValue) ? Duration.ZERO
-                : read.duration(TotpGuardSettings.SESSIONS_REFRESH, DEFAULT_SESSION_REFRESH);
-        if (refresh.compareTo(MAX_SESSION_REFRESH) > 0) {
-            throw SettingsReader.bad(TotpGuardSettings.SESSIONS_REFRESH, read.string(TotpGuardSettings.SESSIONS_REFRESH),
-                    "a duration from PT0S to PT5M");
-        }
-        builder.sessionRefresh(refresh);
-        builder.passwordLimits(read.integer(TotpGuardSettings.PASSWORD_ACCOUNT_ATTEMPTS, DEFAULT_PASSWORD_ATTEMPTS_PER_ACCOUNT, 0, 100_000),
-                read.integer(TotpGuardSettings.PASSWORD_ADDRESS_ATTEMPTS, DEFAULT_PASSWORD_ATTEMPTS_PER_ADDRESS, 0, 100_000),
-                read.duration(TotpGuardSettings.PASSWORD_WINDOW, Duration.ofMinutes(15)));
-        Duration queueWait = read.duration(TotpGuardSettings.PASSWORD_QUEUE_WAIT, DEFAULT_PASSWORD_QUEUE_WAIT);
-        if (queueWait.isNegative() || queueWait.compareTo(MAX_PASSWORD_QUEUE_WAIT) > 0) {
-            throw SettingsReader.bad(TotpGuardSettings.PASSWORD_QUEUE_WAIT, read.string(TotpGuardSettings.PASSWORD_QUEUE_WAIT),
-                    "a duration from PT0S to PT30S");
-        }
-        builder.passwordHashing(read.integer(TotpGuardSettings.PASSWORD_CONCURRENCY, defaultPasswordConcurrency(), 1, MAX_PASSWORD_CONCURRENCY),
-                queueWait);
-        return builder.build();
-    }
-
-    private static boolean isZeroDuration(String value) {
-        try {
-            return value != null && Duration.parse(value.toUpperCase(Locale.ROOT)).isZero();
-        } catch (java.time.format.DateTimeParseException e) {
-            return false;
-        }
-    }
-
-    /** The same as {@link #fromMap(Map)} for {@link Properties} (string values only). */
-    public static TwoFactorPolicy fromProperties(Properties properties) {
-        Objects.requireNonNull(properties, "properties");
-        Map<String, String> settings = new HashMap<>();
-        for (String name : properties.stringPropertyNames()) {
-            settings.put(name, properties.getProperty(name));
-        }
-        return fromMap(settings);
     }
 
     /** Parameters given to new enrollments; enrolled credentials keep the ones they were created with. */

@@ -1,7 +1,8 @@
 package dev.totpguard;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.crypto.SealedSecret;
+import dev.totpguard.crypto.SecretCipher;
 import dev.totpguard.otp.OtpAuthUri;
 import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.Totp;
@@ -11,16 +12,11 @@ import dev.totpguard.recovery.RecoveryCodes;
 import dev.totpguard.store.AccountAliasException;
 import dev.totpguard.store.AccountKey;
 import dev.totpguard.store.CredentialStore;
-import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.RecoveryCodeHash;
-import dev.totpguard.crypto.SealedSecret;
-import dev.totpguard.crypto.SecretCipher;
 import dev.totpguard.store.SecretRecord;
 import dev.totpguard.store.StoreException;
 import dev.totpguard.store.StoredCredential;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -32,18 +28,13 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
-import javax.sql.DataSource;
 
 /**
  * The one facade for two-factor authentication with TOTP (RFC 6238): enrollment with QR code and recovery
@@ -69,8 +60,9 @@ import javax.sql.DataSource;
  * case-insensitive password check may have accepted it for the enrolled account: it must neither pass as "not
  * enrolled" nor get a second secret.
  *
- * <p>Thread-safe; build one per application and share it. {@link #close()} closes only what
- * {@link #fromSettings(Map)} created.
+ * <p>Thread-safe; build one per application and share it, with {@link #builder()} or from settings with
+ * {@link dev.totpguard.config.TwoFactorServiceFactory}. {@link #close()} closes only what {@link Builder#closing}
+ * handed over.
  */
 public final class TwoFactorService implements AutoCloseable {
 
@@ -120,113 +112,13 @@ public final class TwoFactorService implements AutoCloseable {
         return new Builder();
     }
 
-    /**
-     * Builds a ready service from settings (keys of {@link TotpGuardSettings}): the policy, the key ring (key
-     * file, environment variable or PKCS12 key store — one is required) and the JDBC store (a container
-     * {@code DataSource} from JNDI, or a HikariCP pool over {@code totpguard.jdbc.url}, by default an embedded
-     * H2 file). Missing tables are created when {@code totpguard.schema.create} says so (default: for H2 only).
-     *
-     * @throws IllegalArgumentException naming the key and the expected form when a setting is wrong or missing,
-     *     e.g. a key file that does not exist, or naming a {@code totpguard.*} key that no module reads
-     *     ({@link TotpGuardSettings#refuseUnknownKeys})
-     * @throws IllegalStateException if the tables were to be created and the database refused or was unreachable,
-     *     or if the tables are missing or predate this version (the message names the schema file to re-run)
-     */
-    public static TwoFactorService fromSettings(Map<String, String> settings) {
-        Objects.requireNonNull(settings, "settings");
-        TotpGuardSettings.refuseUnknownKeys(settings.keySet(), Set.of(), "setting");
-        SettingsReader read = new SettingsReader(settings);
-        TwoFactorPolicy policy = TwoFactorPolicy.fromMap(settings);
-        KeyRing keyRing = keyRingFrom(read);
-        String prefix = read.string(TotpGuardSettings.JDBC_TABLE_PREFIX, JdbcCredentialStore.DEFAULT_TABLE_PREFIX);
-        JdbcCredentialStore.Builder storeBuilder;
-        HikariDataSource pool = null;
-        String jndiName = read.string(TotpGuardSettings.JNDI_DATASOURCE);
-        boolean h2;
-        if (jndiName != null) {
-            storeBuilder = JdbcCredentialStore.builder(lookUp(jndiName));
-            h2 = false;
-        } else {
-            String url = read.string(TotpGuardSettings.JDBC_URL, TotpGuardSettings.DEFAULT_JDBC_URL);
-            if (!url.startsWith("jdbc:")) {
-                // The value is not repeated: a URL may carry a password.
-                throw new IllegalArgumentException("Setting " + TotpGuardSettings.JDBC_URL
-                        + " is invalid: expected a JDBC URL such as jdbc:postgresql://db:5432/app");
-            }
-            h2 = url.startsWith("jdbc:h2:");
-            relativeH2File(url).ifPresent(file -> LOG.log(System.Logger.Level.WARNING, "Setting "
-                    + TotpGuardSettings.JDBC_URL + " names an H2 file relative to the working directory, now " + file
-                    + ": started from another directory, TOTP Guard opens another, empty store (users would have to enroll"
-                    + " again). Give an absolute path, e.g. jdbc:h2:file:/var/lib/totpguard/totpguard"));
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(url);
-            config.setUsername(read.string(TotpGuardSettings.JDBC_USER, h2 ? "sa" : null));
-            config.setPassword(settings.getOrDefault(TotpGuardSettings.JDBC_PASSWORD, ""));
-            config.setMaximumPoolSize(read.integer(TotpGuardSettings.JDBC_POOL_SIZE, 10, 1, 200));
-            config.setPoolName("totpguard");
-            // A login waits at most this long for a dead database before it is refused (fail closed, quickly).
-            config.setConnectionTimeout(5_000);
-            // Start even while the database is down; requests fail closed until it is back.
-            config.setInitializationFailTimeout(-1);
-            try {
-                pool = new HikariDataSource(config);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("Setting " + TotpGuardSettings.JDBC_URL
-                        + " cannot be used (is the database's JDBC driver on the class path?): " + e.getMessage(), e);
-            }
-            storeBuilder = JdbcCredentialStore.builder(pool);
-        }
-        try {
-            storeBuilder.tablePrefix(prefix);
-        } catch (IllegalArgumentException e) {
-            closeQuietly(pool);
-            throw SettingsReader.bad(TotpGuardSettings.JDBC_TABLE_PREFIX, prefix, "a lower-case letter followed by up to 30 letters, digits or underscores");
-        }
-        boolean createSchema;
-        try {
-            createSchema = read.bool(TotpGuardSettings.SCHEMA_CREATE, h2);
-        } catch (IllegalArgumentException e) {
-            closeQuietly(pool);
-            throw e;
-        }
-        JdbcCredentialStore store;
-        try {
-            store = storeBuilder.createSchemaIfMissing(createSchema).build();
-        } catch (StoreException e) {
-            closeQuietly(pool);
-            throw new IllegalStateException(createSchema
-                    ? "Cannot create the TOTP Guard tables (" + TotpGuardSettings.SCHEMA_CREATE + " = true): " + e.getMessage()
-                    : "The TOTP Guard tables cannot be used: " + e.getMessage(), e);
-        }
-        Builder builder = builder().store(store).keyRing(keyRing).policy(policy);
-        builder.ownedResource = pool;
-        return builder.build();
-    }
-
-    /**
-     * The file an embedded H2 URL names when its path is relative ({@code ./data}, {@code ../data}, as in
-     * {@link TotpGuardSettings#DEFAULT_JDBC_URL}), resolved against the working directory; empty for absolute and
-     * home-relative ({@code ~/}) paths, in-memory and server ({@code tcp:}, {@code ssl:}) URLs and other databases.
-     */
-    static Optional<Path> relativeH2File(String url) {
-        if (!url.startsWith("jdbc:h2:")) {
-            return Optional.empty();
-        }
-        String path = url.substring("jdbc:h2:".length());
-        int settings = path.indexOf(';');
-        path = settings < 0 ? path : path.substring(0, settings);
-        for (String prefix : List.of("file:", "split:", "nio:", "nioMapped:", "async:")) {
-            if (path.startsWith(prefix)) {
-                path = path.substring(prefix.length());
-            }
-        }
-        boolean relative = path.equals(".") || path.startsWith("./") || path.startsWith("../")
-                || path.startsWith(".\\") || path.startsWith("..\\");
-        return relative ? Optional.of(Path.of(path).toAbsolutePath().normalize()) : Optional.empty();
-    }
-
     public TwoFactorPolicy policy() {
         return policy;
+    }
+
+    /** The clock of time steps, locks and events; the filter measures session ages with it too. */
+    public Clock clock() {
+        return clock;
     }
 
     // ---- enrollment
@@ -757,7 +649,10 @@ public final class TwoFactorService implements AutoCloseable {
         return count;
     }
 
-    /** Closes the connection pool that {@link #fromSettings(Map)} created; a service built otherwise owns nothing. */
+    /**
+     * Closes what was handed to {@link Builder#closing} (the pool that
+     * {@link dev.totpguard.config.TwoFactorServiceFactory} opened); nothing else.
+     */
     @Override
     public void close() {
         closeQuietly(ownedResource);
@@ -1029,51 +924,6 @@ public final class TwoFactorService implements AutoCloseable {
         }
     }
 
-    private static KeyRing keyRingFrom(SettingsReader read) {
-        String file = read.string(TotpGuardSettings.KEY_FILE);
-        String env = read.string(TotpGuardSettings.KEY_ENV);
-        String keyStore = read.string(TotpGuardSettings.KEYSTORE_FILE);
-        try {
-            if (file != null) {
-                return KeyRing.fromKeyFile(Path.of(file));
-            }
-            if (env != null) {
-                return KeyRing.fromEnvironment(env);
-            }
-            if (keyStore != null) {
-                String password = read.string(TotpGuardSettings.KEYSTORE_PASSWORD);
-                if (password == null) {
-                    throw new IllegalArgumentException("Setting " + TotpGuardSettings.KEYSTORE_PASSWORD + " is missing: "
-                            + TotpGuardSettings.KEYSTORE_FILE + " needs the key store password");
-                }
-                return KeyRing.fromKeyStore(Path.of(keyStore), password.toCharArray(), read.string(TotpGuardSettings.KEYSTORE_ALIAS, "totpguard"));
-            }
-        } catch (StoreException e) {
-            String key = file != null ? TotpGuardSettings.KEY_FILE : env != null ? TotpGuardSettings.KEY_ENV : TotpGuardSettings.KEYSTORE_FILE;
-            throw new IllegalArgumentException("Setting " + key + " does not give a usable key ring: " + e.getMessage(), e);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new IllegalArgumentException("Setting " + (file != null ? TotpGuardSettings.KEY_FILE : TotpGuardSettings.KEYSTORE_FILE)
-                    + " is not a valid path: expected a file path", e);
-        }
-        throw new IllegalArgumentException("No key for encrypting TOTP secrets is configured: set " + TotpGuardSettings.KEY_FILE
-                + " (a key file created once with KeyRing.generateKeyFile, mode 0600), " + TotpGuardSettings.KEY_ENV
-                + " (the name of an environment variable holding a base64 AES-256 key) or " + TotpGuardSettings.KEYSTORE_FILE
-                + " (a PKCS12 key store)");
-    }
-
-    private static DataSource lookUp(String jndiName) {
-        try {
-            Object found = new InitialContext().lookup(jndiName);
-            if (found instanceof DataSource) {
-                return (DataSource) found;
-            }
-            throw SettingsReader.bad(TotpGuardSettings.JNDI_DATASOURCE, jndiName, "the JNDI name of a javax.sql.DataSource");
-        } catch (NamingException e) {
-            throw new IllegalArgumentException("Setting " + TotpGuardSettings.JNDI_DATASOURCE + " = '" + jndiName
-                    + "' cannot be looked up: expected the JNDI name of a DataSource, e.g. java:comp/env/jdbc/totpguard", e);
-        }
-    }
-
     private static void closeQuietly(AutoCloseable resource) {
         if (resource == null) {
             return;
@@ -1144,6 +994,15 @@ public final class TwoFactorService implements AutoCloseable {
         /** PBKDF2 iterations for new recovery code hashes (default {@link RecoveryCodes#DEFAULT_ITERATIONS}). */
         public Builder recoveryCodeIterations(int iterations) {
             this.recoveryCodeIterations = iterations;
+            return this;
+        }
+
+        /**
+         * Something the service closes in {@link TwoFactorService#close()}, such as the connection pool its store runs
+         * on; {@code null} for nothing. A store or pool handed in otherwise stays the caller's to close.
+         */
+        public Builder closing(AutoCloseable resource) {
+            this.ownedResource = resource;
             return this;
         }
 

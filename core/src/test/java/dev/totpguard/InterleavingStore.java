@@ -1,8 +1,8 @@
 package dev.totpguard;
 
+import dev.totpguard.crypto.SealedSecret;
 import dev.totpguard.store.CredentialStore;
 import dev.totpguard.store.RecoveryCodeHash;
-import dev.totpguard.crypto.SealedSecret;
 import dev.totpguard.store.SecretRecord;
 import dev.totpguard.store.StoreException;
 import dev.totpguard.store.StoredCredential;

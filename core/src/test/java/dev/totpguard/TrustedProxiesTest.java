@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class TrustedProxiesTest {
 
@@ -48,13 +50,13 @@ class TrustedProxiesTest {
     @ValueSource(strings = {"proxy.example.com", "10.0.0.0/33", "10.0.0/8", "1.2.3.4/x", "::1/129"})
     void malformedEntriesAreRefusedNamingTheSetting(String entry) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TrustedProxies.fromSettings(Map.of(TotpGuardSettings.TRUSTED_PROXIES, "127.0.0.1," + entry)));
+                () -> TrustedProxies.fromSettings(Settings.of(Map.of(TotpGuardSettings.TRUSTED_PROXIES, "127.0.0.1," + entry), "setting")));
         assertTrue(e.getMessage().contains(TotpGuardSettings.TRUSTED_PROXIES) && e.getMessage().contains(entry), e.getMessage());
     }
 
     @Test
     void noneBelievesNothing() {
-        assertTrue(TrustedProxies.fromSettings(Map.of()).isEmpty());
+        assertTrue(TrustedProxies.fromSettings(Settings.of(Map.of(), "setting")).isEmpty());
         assertEquals("127.0.0.1", TrustedProxies.none().resolve("127.0.0.1", false, name -> List.of("203.0.113.9")).address());
     }
 }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.otp.HmacAlgorithm;
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +20,7 @@ class TwoFactorPolicyTest {
 
     @Test
     void defaultsAreTheSafeCommonOnes() {
-        TwoFactorPolicy policy = TwoFactorPolicy.fromMap(Map.of());
+        TwoFactorPolicy policy = TwoFactorServiceFactory.policy(Settings.of(Map.of(), "setting"));
 
         assertEquals(TwoFactorPolicy.defaults(), policy);
         assertEquals(HmacAlgorithm.SHA1, policy.parameters().algorithm());
@@ -53,9 +56,9 @@ class TwoFactorPolicyTest {
         properties.setProperty(TotpGuardSettings.LOCKOUT_MAX, "PT2H");
         properties.setProperty(TotpGuardSettings.ADDRESS_FAILURES, "0");
         properties.setProperty(TotpGuardSettings.ADDRESS_WINDOW, "PT5M");
-        properties.setProperty("totpguard.filter.unrelated", "ignored");
+        properties.setProperty(TotpGuardSettings.FILTER_PROTECTED, "/another/module/*");
 
-        TwoFactorPolicy policy = TwoFactorPolicy.fromProperties(properties);
+        TwoFactorPolicy policy = TwoFactorServiceFactory.policy(Settings.of(asMap(properties), "setting"));
 
         assertEquals("Acme Admin", policy.issuer());
         assertEquals(TwoFactorPolicy.Enforcement.REQUIRED, policy.enforcement());
@@ -94,7 +97,7 @@ class TwoFactorPolicyTest {
         "totpguard.sessions.refresh | -PT1S | ISO-8601"
     })
     void badValueNamesTheKeyAndTheExpectedForm(String key, String value, String expected) {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorPolicy.fromMap(Map.of(key, value)));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.policy(Settings.of(Map.of(key, value), "setting")));
 
         assertTrue(error.getMessage().contains(key), error.getMessage());
         assertTrue(error.getMessage().contains(expected), error.getMessage());
@@ -103,22 +106,22 @@ class TwoFactorPolicyTest {
     @Test
     void sessionRevocationsAreRefreshedEveryTenSecondsByDefaultOrAsSet() {
         assertEquals(Duration.ofSeconds(10), TwoFactorPolicy.defaults().sessionRefresh());
-        assertEquals(Duration.ZERO, TwoFactorPolicy.fromMap(Map.of("totpguard.sessions.refresh", "PT0S")).sessionRefresh());
-        assertEquals(Duration.ofMinutes(5), TwoFactorPolicy.fromMap(Map.of("totpguard.sessions.refresh", "PT5M")).sessionRefresh());
+        assertEquals(Duration.ZERO, TwoFactorServiceFactory.policy(Settings.of(Map.of("totpguard.sessions.refresh", "PT0S"), "setting")).sessionRefresh());
+        assertEquals(Duration.ofMinutes(5), TwoFactorServiceFactory.policy(Settings.of(Map.of("totpguard.sessions.refresh", "PT5M"), "setting")).sessionRefresh());
     }
 
     @Test
     void lockoutMaxShorterThanBaseIsRefused() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorPolicy.fromMap(
-                Map.of(TotpGuardSettings.LOCKOUT_BASE, "PT10M", TotpGuardSettings.LOCKOUT_MAX, "PT5M")));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.policy(Settings.of(
+                Map.of(TotpGuardSettings.LOCKOUT_BASE, "PT10M", TotpGuardSettings.LOCKOUT_MAX, "PT5M"), "setting")));
 
         assertTrue(error.getMessage().contains(TotpGuardSettings.LOCKOUT_MAX), error.getMessage());
     }
 
     @Test
     void lockoutBaseAboveTheDefaultCapIsRefusedNamingTheBase() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorPolicy.fromMap(
-                Map.of(TotpGuardSettings.LOCKOUT_BASE, "PT2H")));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.policy(Settings.of(
+                Map.of(TotpGuardSettings.LOCKOUT_BASE, "PT2H"), "setting")));
 
         assertTrue(error.getMessage().contains(TotpGuardSettings.LOCKOUT_BASE), error.getMessage());
     }
@@ -136,5 +139,13 @@ class TwoFactorPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> TwoFactorPolicy.builder().secretBytes(15));
         assertThrows(IllegalArgumentException.class, () -> TwoFactorPolicy.builder().maxFailures(0));
         assertThrows(IllegalArgumentException.class, () -> TwoFactorPolicy.builder().lockout(Duration.ofMinutes(2), Duration.ofMinutes(1)));
+    }
+
+    private static Map<String, String> asMap(Properties properties) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            settings.put(name, properties.getProperty(name));
+        }
+        return settings;
     }
 }

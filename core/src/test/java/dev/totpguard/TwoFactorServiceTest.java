@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.Verification.Outcome;
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.otp.TotpParameters;
@@ -516,12 +519,12 @@ class TwoFactorServiceTest {
     void theEnrollmentTimeoutIsAPolicySetting() {
         assertEquals(Duration.ofMinutes(10), TwoFactorPolicy.defaults().enrollmentTimeout());
         assertEquals(Duration.ofMinutes(3),
-                TwoFactorPolicy.fromMap(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "PT3M")).enrollmentTimeout());
+                TwoFactorServiceFactory.policy(Settings.of(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "PT3M"), "setting")).enrollmentTimeout());
         IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
-                () -> TwoFactorPolicy.fromMap(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "P7D")));
+                () -> TwoFactorServiceFactory.policy(Settings.of(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "P7D"), "setting")));
         assertTrue(tooLong.getMessage().contains(TotpGuardSettings.ENROLLMENT_TIMEOUT), tooLong.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> TwoFactorPolicy.fromMap(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "PT10S")));
+                () -> TwoFactorServiceFactory.policy(Settings.of(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "PT10S"), "setting")));
     }
 
     @Test

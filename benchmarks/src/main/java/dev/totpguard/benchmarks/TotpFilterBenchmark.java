@@ -4,11 +4,11 @@ import dev.totpguard.Enrollment;
 import dev.totpguard.EnrollmentResult;
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.filter.TotpFilter;
 import dev.totpguard.otp.Hotp;
 import dev.totpguard.otp.TotpParameters;
 import dev.totpguard.store.InMemoryCredentialStore;
-import dev.totpguard.crypto.KeyRing;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -135,7 +135,7 @@ public class TotpFilterBenchmark {
         HashLoginService realm = new HashLoginService("bench");
         realm.setUserStore(users);
         server.addBean(realm);
-        TotpFilter filter = TotpFilter.builder().service(service).clock(clock).random(random).build();
+        TotpFilter filter = TotpFilter.builder().service(service).random(random).build();
         server.setHandler(new ContextHandlerCollection(context("/with", realm, filter, withMeter),
                 context("/without", realm, null, withoutMeter)));
         server.start();

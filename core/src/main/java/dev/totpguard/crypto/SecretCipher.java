@@ -1,8 +1,7 @@
 package dev.totpguard.crypto;
 
-import dev.totpguard.store.StoreException;
-
 import dev.totpguard.otp.Secret;
+import dev.totpguard.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;

@@ -1,17 +1,14 @@
 package dev.totpguard.store;
 
 import dev.totpguard.AccountResolver;
-import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.config.TotpGuardSettings;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 import javax.sql.DataSource;
 
 /**
@@ -42,41 +39,6 @@ public final class JdbcAccountResolver implements AccountResolver {
      */
     public static JdbcAccountResolver of(DataSource dataSource, String query) {
         return new JdbcAccountResolver(dataSource, query);
-    }
-
-    /**
-     * The resolver the settings ask for: empty without {@value TotpGuardSettings#ACCOUNT_QUERY}; otherwise one over
-     * the DataSource named by {@value TotpGuardSettings#ACCOUNT_JNDI_DATASOURCE}, else
-     * {@value TotpGuardSettings#JNDI_DATASOURCE}, else {@code storeDataSource}.
-     *
-     * @param storeDataSource the credential store's DataSource when the caller has it, or {@code null}
-     * @throws IllegalArgumentException naming the key when the query is malformed, the JNDI name cannot be looked
-     *     up, or no DataSource is known at all
-     */
-    public static Optional<AccountResolver> fromSettings(Map<String, String> settings, DataSource storeDataSource) {
-        String query = settings.get(TotpGuardSettings.ACCOUNT_QUERY);
-        if (query == null || query.isBlank()) {
-            if (settings.containsKey(TotpGuardSettings.ACCOUNT_JNDI_DATASOURCE)) {
-                throw new IllegalArgumentException("Setting " + TotpGuardSettings.ACCOUNT_JNDI_DATASOURCE + " needs "
-                        + TotpGuardSettings.ACCOUNT_QUERY + ", e.g. SELECT username FROM users WHERE username = ?");
-            }
-            return Optional.empty();
-        }
-        String key = TotpGuardSettings.ACCOUNT_JNDI_DATASOURCE;
-        String jndi = settings.get(key);
-        if (jndi == null || jndi.isBlank()) {
-            key = TotpGuardSettings.JNDI_DATASOURCE;
-            jndi = settings.get(key);
-        }
-        DataSource dataSource = storeDataSource;
-        if (jndi != null && !jndi.isBlank()) {
-            dataSource = lookUp(key, jndi.strip());
-        }
-        if (dataSource == null) {
-            throw new IllegalArgumentException("Setting " + TotpGuardSettings.ACCOUNT_QUERY + " needs a DataSource: set "
-                    + TotpGuardSettings.ACCOUNT_JNDI_DATASOURCE + " to the JNDI name of the user table's DataSource");
-        }
-        return Optional.of(of(dataSource, query.strip()));
     }
 
     @Override
@@ -113,18 +75,5 @@ public final class JdbcAccountResolver implements AccountResolver {
                     + " for the user name whose first column is the stored name, e.g. SELECT username FROM users WHERE username = ?");
         }
         return query;
-    }
-
-    private static DataSource lookUp(String key, String name) {
-        try {
-            Object found = new InitialContext().lookup(name);
-            if (found instanceof DataSource) {
-                return (DataSource) found;
-            }
-        } catch (NamingException e) {
-            throw new IllegalArgumentException("Setting " + key + " = '" + name + "' cannot be looked up: expected the JNDI"
-                    + " name of a DataSource, e.g. java:comp/env/jdbc/users", e);
-        }
-        throw new IllegalArgumentException("Setting " + key + " = '" + name + "' names no javax.sql.DataSource");
     }
 }

@@ -1,7 +1,5 @@
 package dev.totpguard.crypto;
 
-import dev.totpguard.store.StoreException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.otp.Secret;
+import dev.totpguard.store.StoreException;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 

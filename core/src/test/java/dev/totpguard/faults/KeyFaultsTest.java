@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.Enrollment;
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.Verification;
-import dev.totpguard.otp.Totp;
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.otp.Totp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ class KeyFaultsTest {
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
         List<Path> before = files();
 
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorService.fromSettings(settings(keyFile)));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.fromSettings(settings(keyFile)));
 
         assertTrue(error.getMessage().contains(TotpGuardSettings.KEY_FILE), error.getMessage());
         if (content.length() >= 4) {
@@ -73,7 +74,7 @@ class KeyFaultsTest {
     void aMissingKeyFileIsNotCreated() throws Exception {
         Path keyFile = directory.resolve("absent.key");
 
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorService.fromSettings(settings(keyFile)));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.fromSettings(settings(keyFile)));
 
         assertTrue(error.getMessage().contains(TotpGuardSettings.KEY_FILE), error.getMessage());
         assertFalse(Files.exists(keyFile), "a new key was created silently");
@@ -85,7 +86,7 @@ class KeyFaultsTest {
         KeyRing.generateKeyFile(keyFile);
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-rw-rw-"));
 
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorService.fromSettings(settings(keyFile)));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.fromSettings(settings(keyFile)));
 
         assertTrue(error.getMessage().contains(TotpGuardSettings.KEY_FILE), error.getMessage());
     }
@@ -95,7 +96,7 @@ class KeyFaultsTest {
         Path original = directory.resolve("original.key");
         KeyRing.generateKeyFile(original);
         Totp totp = Totp.builder().build();
-        try (TwoFactorService service = TwoFactorService.fromSettings(settings(original))) {
+        try (TwoFactorService service = TwoFactorServiceFactory.fromSettings(settings(original))) {
             Enrollment enrollment = service.startEnrollment("alice");
             assertTrue(service.confirmEnrollment("alice", enrollment.nonce(), totp.generate(enrollment.otpAuthUri().secret().bytes()), "127.0.0.1")
                     .verification().isAccepted());
@@ -104,7 +105,7 @@ class KeyFaultsTest {
         KeyRing.generateKeyFile(other);
         byte[] otherBytes = Files.readAllBytes(other);
 
-        try (TwoFactorService service = TwoFactorService.fromSettings(settings(other))) {
+        try (TwoFactorService service = TwoFactorServiceFactory.fromSettings(settings(other))) {
             Verification alice = service.verify("alice", "123456", "127.0.0.1");
             assertEquals(Verification.Outcome.STORE_UNAVAILABLE, alice.outcome(), "sealed under another key: " + alice);
             // Someone sealed under the loaded key is unaffected.

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.totpguard.TwoFactorPolicy;
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.otp.HmacAlgorithm;
 import dev.totpguard.otp.OtpAuthUri;
 import dev.totpguard.otp.Secret;
@@ -166,7 +168,7 @@ class ParserFuzzTest {
         }
         TwoFactorPolicy policy;
         try {
-            policy = TwoFactorPolicy.fromMap(settings);
+            policy = TwoFactorServiceFactory.policy(Settings.of(settings, "setting"));
         } catch (IllegalArgumentException refused) {
             assertTrue(refused.getMessage() != null && refused.getMessage().contains("totpguard."),
                     "configuration error does not name the key: " + refused.getMessage());

@@ -1,15 +1,14 @@
 package dev.totpguard.store;
 
-import dev.totpguard.crypto.KeyRing;
-import dev.totpguard.crypto.SecretCipher;
-import dev.totpguard.crypto.SealedSecret;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.crypto.SealedSecret;
+import dev.totpguard.crypto.SecretCipher;
 import dev.totpguard.otp.HmacAlgorithm;
 import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.Totp;

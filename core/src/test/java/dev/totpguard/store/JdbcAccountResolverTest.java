@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.TotpGuardSettings;
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Map;
@@ -49,11 +51,11 @@ class JdbcAccountResolverTest {
 
     @Test
     void settingsWithoutAQueryMeanTheNameAsGiven() {
-        assertEquals(Optional.empty(), JdbcAccountResolver.fromSettings(Map.of(), users));
-        assertTrue(JdbcAccountResolver.fromSettings(Map.of(TotpGuardSettings.ACCOUNT_QUERY, "SELECT username FROM users WHERE username = ?"),
+        assertEquals(Optional.empty(), TwoFactorServiceFactory.accountResolver(Settings.of(Map.of(), "setting"), users));
+        assertTrue(TwoFactorServiceFactory.accountResolver(Settings.of(Map.of(TotpGuardSettings.ACCOUNT_QUERY, "SELECT username FROM users WHERE username = ?"), "setting"),
                 users).isPresent());
-        assertThrows(IllegalArgumentException.class, () -> JdbcAccountResolver.fromSettings(
-                Map.of(TotpGuardSettings.ACCOUNT_JNDI_DATASOURCE, "java:comp/env/jdbc/users"), users), "a DataSource without a query is a mistake");
+        assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.accountResolver(Settings.of(
+                Map.of(TotpGuardSettings.ACCOUNT_JNDI_DATASOURCE, "java:comp/env/jdbc/users"), "setting"), users), "a DataSource without a query is a mistake");
     }
 
     @Test

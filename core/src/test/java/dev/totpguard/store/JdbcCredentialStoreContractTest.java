@@ -1,9 +1,5 @@
 package dev.totpguard.store;
 
-import dev.totpguard.crypto.KeyRing;
-import dev.totpguard.crypto.SecretCipher;
-import dev.totpguard.crypto.SealedSecret;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.crypto.SealedSecret;
+import dev.totpguard.crypto.SecretCipher;
 import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.Totp;
 import java.net.ServerSocket;
@@ -18,8 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

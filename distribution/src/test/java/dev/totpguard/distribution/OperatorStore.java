@@ -1,10 +1,11 @@
 package dev.totpguard.distribution;
 
 import dev.totpguard.EnrollmentResult;
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
-import dev.totpguard.otp.Totp;
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.otp.Totp;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -24,7 +25,7 @@ final class OperatorStore implements AutoCloseable {
         this.dir = dir;
         KeyRing.generateKeyFile(dir.resolve("totpguard.key"));
         this.jdbcUrl = "jdbc:h2:file:" + dir.resolve("totpguard").toAbsolutePath() + ";AUTO_SERVER=TRUE";
-        this.node = TwoFactorService.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl,
+        this.node = TwoFactorServiceFactory.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl,
                 TotpGuardSettings.KEY_FILE, dir.resolve("totpguard.key").toString()));
     }
 

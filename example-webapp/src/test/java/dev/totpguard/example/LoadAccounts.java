@@ -2,9 +2,11 @@ package dev.totpguard.example;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.totpguard.Enrollment;
-import dev.totpguard.TotpGuardSettings;
-import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.config.TwoFactorServiceFactory;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.example.data.AdminAccounts;
 import dev.totpguard.example.data.AuditListener;
 import dev.totpguard.example.data.AuditLog;
@@ -12,7 +14,6 @@ import dev.totpguard.example.data.DataSources;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.crypto.KeyRing;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -123,7 +124,7 @@ final class LoadAccounts {
              TwoFactorService twoFactor = TwoFactorService.builder()
                      .store(JdbcCredentialStore.builder(dataSource).build())
                      .keyRing(KeyRing.fromKeyFile(keyFile))
-                     .policy(TwoFactorPolicy.fromMap(Map.of(TotpGuardSettings.ISSUER, "TOTP Guard example")))
+                     .policy(TwoFactorServiceFactory.policy(Settings.of(Map.of(TotpGuardSettings.ISSUER, "TOTP Guard example"), "setting")))
                      .listener(new AuditListener(new AuditLog(dataSource)))
                      .build()) {
             AdminAccounts accounts = new AdminAccounts(dataSource, PasswordHash.builder().iterations(PasswordHash.MIN_ITERATIONS).build(),

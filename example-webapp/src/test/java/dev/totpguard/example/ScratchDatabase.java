@@ -1,7 +1,8 @@
 package dev.totpguard.example;
 
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.testkit.ExternalRequirement;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -86,7 +87,7 @@ final class ScratchDatabase implements AutoCloseable {
      * use it: a third party beside the launcher nodes. Close it.
      */
     TwoFactorService service(String keyFile) {
-        return TwoFactorService.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl, TotpGuardSettings.JDBC_USER, user,
+        return TwoFactorServiceFactory.fromSettings(Map.of(TotpGuardSettings.JDBC_URL, jdbcUrl, TotpGuardSettings.JDBC_USER, user,
                 TotpGuardSettings.KEY_FILE, keyFile, TotpGuardSettings.JDBC_POOL_SIZE, "2"));
     }
 

@@ -1,8 +1,8 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.internal.web.CsrfCheck;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
-import dev.totpguard.internal.web.CsrfCheck;
 import java.security.SecureRandom;
 import java.util.Objects;
 

@@ -1,25 +1,34 @@
 package dev.totpguard.filter;
 
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TrustedProxies;
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 
 /**
- * The filter's own settings, read from the {@code totpguard.filter.*} keys (servlet init-params over
- * context params, or the programmatic builder). Every key has a default; a malformed value is refused
- * with an {@link IllegalArgumentException} naming the key and the expected form, and an unknown
- * {@code totpguard.filter.*} key is refused too, so a typo cannot silently leave a path unguarded.
- * Immutable and thread-safe.
+ * The filter's own settings: the {@code totpguard.filter.*} keys, read through {@link Settings} (servlet init-params
+ * over context parameters, Spring Boot properties), or given to {@link TotpFilter.Builder} as typed values. The
+ * defaults are written once, in {@link Builder}. Immutable and thread-safe.
+ *
+ * @param maxAge how long a verified session lasts before the next code; {@link Duration#ZERO} (only if set so) for ever
+ * @param locales the languages of the pages, the first the default; never empty
+ * @param userResolverClass {@code null} for the default, {@code getRemoteUser()}
+ * @param pageOverrides the application paths that replace built-in pages
+ * @param after the names of the filters that sign users in and that the filter must follow; empty: it runs first
+ * @param trustedProxies the proxies whose forwarding headers give the client address for the per-address limits
  */
-final class FilterSettings {
+record FilterSettings(PathPatterns protectedPaths, PathPatterns exemptPaths, PathPatterns stepUpPaths,
+        Duration stepUpMaxAge, String pagesPath, String defaultTarget, String loginPath, String logoutTarget,
+        Duration halfAuthTimeout, Duration maxAge, String messagesBundle, List<Locale> locales, String userResolverClass,
+        String accountResolverClass, Map<PageKind, String> pageOverrides, List<String> after,
+        TrustedProxies trustedProxies) {
 
     // The keys live in TotpGuardSettings with the rest of TOTP Guard's configuration; short names here.
     static final String PROTECTED = TotpGuardSettings.FILTER_PROTECTED;
@@ -37,115 +46,43 @@ final class FilterSettings {
     static final String USER_RESOLVER = TotpGuardSettings.FILTER_USER_RESOLVER;
     static final String ACCOUNT_RESOLVER = TotpGuardSettings.FILTER_ACCOUNT_RESOLVER;
     static final String PAGE_PREFIX = TotpGuardSettings.FILTER_PAGE_PREFIX;
-
-    static final String FILTER_PREFIX = "totpguard.filter.";
+    static final String AFTER = TotpGuardSettings.FILTER_AFTER;
 
     static final String DEFAULT_MESSAGES = dev.totpguard.internal.web.Messages.DEFAULT_BASE_NAME;
 
-    static final String AFTER = TotpGuardSettings.FILTER_AFTER;
+    private static final String PATTERNS_FORM = "a comma-separated list of servlet URL patterns such as /admin/*,/manage/*";
+    private static final String PATH_FORM = "a path inside the application such as /admin/, without scheme, host, '//',"
+            + " '..', '\\' or '%'";
 
-    private static final Set<String> KEYS = Set.of(PROTECTED, EXEMPT, STEP_UP_PATHS, STEP_UP_MAX_AGE, PAGES,
-            DEFAULT_TARGET, LOGIN, LOGOUT_TARGET, HALF_AUTH_TIMEOUT, MAX_AGE, MESSAGES, LOCALES, USER_RESOLVER,
-            ACCOUNT_RESOLVER, AFTER);
-
-    private final PathPatterns protectedPaths;
-    private final PathPatterns exemptPaths;
-    private final PathPatterns stepUpPaths;
-    private final Duration stepUpMaxAge;
-    private final String pagesPath;
-    private final String defaultTarget;
-    private final String loginPath;
-    private final String logoutTarget;
-    private final Duration halfAuthTimeout;
-    private final Duration maxAge;
-    private final String messagesBundle;
-    private final List<Locale> locales;
-    private final String userResolverClass;
-    private final String accountResolverClass;
-    private final Map<PageKind, String> pageOverrides;
-    private final List<String> after;
-    private final TrustedProxies trustedProxies;
-
-    private FilterSettings(Map<String, String> settings) {
-        for (String key : settings.keySet()) {
-            if (key.startsWith(FILTER_PREFIX) && !KEYS.contains(key) && !isPageKey(key)) {
-                throw new IllegalArgumentException("Unknown setting " + key + ": did you mean "
-                        + TotpGuardSettings.nearestKnownKey(key) + "? The filter's keys are "
-                        + new java.util.TreeSet<>(KEYS) + " and " + PAGE_PREFIX + "<page>");
-            }
-        }
-        // Every other totpguard.* key must be one that some part of TOTP Guard reads.
-        TotpGuardSettings.refuseUnknownKeys(settings.keySet(), Set.of(), "setting");
-        protectedPaths = patterns(settings, PROTECTED, "/admin/*", true);
-        exemptPaths = patterns(settings, EXEMPT, "", false);
-        if (protectedPaths.hasPrefix()) {
-            for (String pattern : exemptPaths.patterns()) {
-                if (pattern.startsWith("*.")) {
-                    // Servlet extension patterns match in every directory: *.css would exempt /admin/users.css,
-                    // and any path a servlet or front controller answers under that name, from the second factor.
-                    throw new IllegalArgumentException(EXEMPT + ": the extension pattern " + pattern + " would exempt"
-                            + " files under the protected paths " + protectedPaths.patterns() + "; exempt a directory"
-                            + " instead, such as /admin/static/*");
-                }
-            }
-        }
-        after = names(settings, AFTER);
-        stepUpPaths = patterns(settings, STEP_UP_PATHS, "", true);
-        stepUpMaxAge = duration(settings, STEP_UP_MAX_AGE, "PT5M", false);
-        pagesPath = pagesPath(settings);
-        defaultTarget = path(settings, DEFAULT_TARGET, "/admin/");
-        loginPath = path(settings, LOGIN, defaultTarget);
-        logoutTarget = path(settings, LOGOUT_TARGET, loginPath);
-        halfAuthTimeout = duration(settings, HALF_AUTH_TIMEOUT, "PT5M", false);
-        maxAge = duration(settings, MAX_AGE, "PT12H", true);
-        messagesBundle = text(settings, MESSAGES, DEFAULT_MESSAGES);
-        locales = locales(settings);
-        userResolverClass = text(settings, USER_RESOLVER, null);
-        accountResolverClass = text(settings, ACCOUNT_RESOLVER, null);
-        Map<PageKind, String> overrides = new EnumMap<>(PageKind.class);
-        for (PageKind kind : PageKind.values()) {
-            String key = PAGE_PREFIX + kind.key();
-            String value = text(settings, key, null);
-            if (value != null) {
-                if (!value.startsWith("/") || !UriFirewall.isClean(value)) {
-                    throw new IllegalArgumentException(key + " must be an application path such as"
-                            + " /WEB-INF/totp/" + kind.key() + ".jsp, not '" + value + "'");
-                }
-                overrides.put(kind, value);
-            }
-        }
-        pageOverrides = Collections.unmodifiableMap(overrides);
-        trustedProxies = TrustedProxies.fromSettings(settings);
+    static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * Reads the filter's keys from a settings map; other keys ({@code totpguard.jdbc.url}, ...) are left to
-     * the service.
+     * Reads the filter's keys; other keys ({@code totpguard.jdbc.url}, ...) are left to the service.
      *
-     * @throws IllegalArgumentException naming the key and the expected form of the first bad value
+     * @throws IllegalArgumentException naming the key, the value and the expected form of the first bad value
      */
-    static FilterSettings fromMap(Map<String, String> settings) {
-        return new FilterSettings(settings);
+    static FilterSettings from(Settings settings) {
+        return builder().read(settings).build();
     }
 
-    private static List<Locale> locales(Map<String, String> settings) {
+    private static List<Locale> locales(String value) {
         List<Locale> locales = new ArrayList<>();
-        for (String tag : names(settings, LOCALES)) {
+        for (String tag : names(value)) {
             Locale locale = Locale.forLanguageTag(tag);
             if (locale.getLanguage().isEmpty() || !locale.toLanguageTag().equalsIgnoreCase(tag)) {
-                throw new IllegalArgumentException(LOCALES + " must be comma-separated language tags such as en,de,"
-                        + " not '" + text(settings, LOCALES, "") + "'");
+                throw new IllegalArgumentException("not a language tag: " + tag);
             }
             if (!locales.contains(locale)) {
                 locales.add(locale);
             }
         }
-        return locales.isEmpty() ? List.of(Locale.ENGLISH) : List.copyOf(locales);
+        return locales;
     }
 
-    private static List<String> names(Map<String, String> settings, String key) {
+    private static List<String> names(String value) {
         List<String> names = new ArrayList<>();
-        String value = text(settings, key, "");
         for (String part : value.split(",")) {
             String name = part.strip();
             if (!name.isEmpty()) {
@@ -153,136 +90,6 @@ final class FilterSettings {
             }
         }
         return List.copyOf(names);
-    }
-
-    static boolean isPageKey(String key) {
-        for (PageKind kind : PageKind.values()) {
-            if (key.equals(PAGE_PREFIX + kind.key())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String text(Map<String, String> settings, String key, String fallback) {
-        String value = settings.get(key);
-        return value == null || value.isBlank() ? fallback : value.strip();
-    }
-
-    private static PathPatterns patterns(Map<String, String> settings, String key, String fallback,
-            boolean ignoreCase) {
-        String value = settings.get(key);
-        try {
-            return PathPatterns.parse(value == null ? fallback : value, ignoreCase);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage()
-                    + "; expected a comma-separated list such as /admin/*,/manage/*", e);
-        }
-    }
-
-    private static Duration duration(Map<String, String> settings, String key, String fallback,
-            boolean zeroAllowed) {
-        String value = text(settings, key, fallback);
-        Duration duration;
-        try {
-            duration = Duration.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT5M or PT8H,"
-                    + " not '" + value + "'", e);
-        }
-        if (duration.isNegative() || (!zeroAllowed && duration.isZero())) {
-            throw new IllegalArgumentException(key + " must be a positive ISO-8601 duration such as PT5M"
-                    + (zeroAllowed ? " (or PT0S for none)" : "") + ", not '" + value + "'");
-        }
-        return duration;
-    }
-
-    /** A context-relative path with an optional query: "/admin/" or "/admin/?tab=1". */
-    private static String path(Map<String, String> settings, String key, String fallback) {
-        String value = text(settings, key, fallback);
-        if (!ReturnTargets.isSafe(value, "")) {
-            throw new IllegalArgumentException(key + " must be a path inside the application such as /admin/,"
-                    + " without scheme, host, '//', '..', '\\' or '%', not '" + value + "'");
-        }
-        return value;
-    }
-
-    private static String pagesPath(Map<String, String> settings) {
-        String value = text(settings, PAGES, "/totpguard");
-        if (!value.startsWith("/") || value.endsWith("/") || value.contains("*") || !UriFirewall.isClean(value)) {
-            throw new IllegalArgumentException(PAGES + " must be a path prefix such as /totpguard"
-                    + " (leading '/', no trailing '/', no wildcard), not '" + value + "'");
-        }
-        return value;
-    }
-
-    PathPatterns protectedPaths() {
-        return protectedPaths;
-    }
-
-    PathPatterns exemptPaths() {
-        return exemptPaths;
-    }
-
-    PathPatterns stepUpPaths() {
-        return stepUpPaths;
-    }
-
-    Duration stepUpMaxAge() {
-        return stepUpMaxAge;
-    }
-
-    String pagesPath() {
-        return pagesPath;
-    }
-
-    String defaultTarget() {
-        return defaultTarget;
-    }
-
-    String loginPath() {
-        return loginPath;
-    }
-
-    String logoutTarget() {
-        return logoutTarget;
-    }
-
-    Duration halfAuthTimeout() {
-        return halfAuthTimeout;
-    }
-
-    /** How long a verified session lasts before the next code; {@link Duration#ZERO} (only if set so) for ever. */
-    Duration maxAge() {
-        return maxAge;
-    }
-
-    String messagesBundle() {
-        return messagesBundle;
-    }
-
-    /** The languages of the pages, the first the default; never empty. */
-    List<Locale> locales() {
-        return locales;
-    }
-
-    /** {@code null} for the default, {@code getRemoteUser()}. */
-    String userResolverClass() {
-        return userResolverClass;
-    }
-
-    String accountResolverClass() {
-        return accountResolverClass;
-    }
-
-    /** The names of the filters that sign users in and that the filter must follow; empty: it runs first. */
-    List<String> after() {
-        return after;
-    }
-
-    /** The proxies whose forwarding headers give the client address for the per-address limits. */
-    TrustedProxies trustedProxies() {
-        return trustedProxies;
     }
 
     /** The application path that replaces a built-in page, or {@code null}. */
@@ -296,5 +103,192 @@ final class FilterSettings {
                 + stepUpPaths + " within " + stepUpMaxAge + ", pages=" + pagesPath + ", defaultTarget="
                 + defaultTarget + ", login=" + loginPath + ", halfAuthTimeout=" + halfAuthTimeout
                 + ", maxAge=" + maxAge + "]";
+    }
+
+    /**
+     * The filter's settings with their defaults, each setter checking its value at once. Not thread-safe. Behind
+     * {@link TotpFilter.Builder}'s typed methods and {@link FilterSettings#from}.
+     */
+    static final class Builder {
+        private PathPatterns protectedPaths = PathPatterns.parse("/admin/*", true);
+        private PathPatterns exemptPaths = PathPatterns.parse("", false);
+        private PathPatterns stepUpPaths = PathPatterns.parse("", true);
+        private Duration stepUpMaxAge = Duration.ofMinutes(5);
+        private String pagesPath = "/totpguard";
+        private String defaultTarget = "/admin/";
+        /** {@code null}: the default target. */
+        private String loginPath;
+        /** {@code null}: the login path. */
+        private String logoutTarget;
+        private Duration halfAuthTimeout = Duration.ofMinutes(5);
+        /** NIST SP 800-63B's reauthentication bound at AAL2. */
+        private Duration maxAge = Duration.ofHours(12);
+        private String messagesBundle = DEFAULT_MESSAGES;
+        private List<Locale> locales = List.of(Locale.ENGLISH);
+        private String userResolverClass;
+        private String accountResolverClass;
+        private final Map<PageKind, String> pageOverrides = new EnumMap<>(PageKind.class);
+        private List<String> after = List.of();
+        private TrustedProxies trustedProxies = TrustedProxies.none();
+        /** The settings last read, to name the key of a check across keys; none when configured in code. */
+        private Settings read;
+
+        private Builder() {
+        }
+
+        /**
+         * Applies the keys that are set, over the values given so far.
+         *
+         * @throws IllegalArgumentException naming the key, the value and the expected form of the first bad value
+         */
+        Builder read(Settings settings) {
+            settings.parsed(PROTECTED, PATTERNS_FORM, this::protectedPaths);
+            settings.parsed(EXEMPT, PATTERNS_FORM, this::exemptPaths);
+            settings.parsed(STEP_UP_PATHS, PATTERNS_FORM, this::stepUpPaths);
+            settings.duration(STEP_UP_MAX_AGE, Duration.ofNanos(1), null).ifPresent(this::stepUpMaxAge);
+            settings.parsed(PAGES, "a path prefix such as /totpguard (leading '/', no trailing '/', no wildcard)",
+                    this::pagesPath);
+            settings.parsed(DEFAULT_TARGET, PATH_FORM, this::defaultTarget);
+            settings.parsed(LOGIN, PATH_FORM, this::loginPath);
+            settings.parsed(LOGOUT_TARGET, PATH_FORM, this::logoutTarget);
+            settings.duration(HALF_AUTH_TIMEOUT, Duration.ofNanos(1), null).ifPresent(this::halfAuthTimeout);
+            settings.duration(MAX_AGE, Duration.ZERO, null).ifPresent(this::maxAge);
+            settings.string(MESSAGES).ifPresent(this::messagesBundle);
+            settings.parsed(LOCALES, "comma-separated language tags such as en,de", value -> locales(FilterSettings.locales(value)));
+            settings.string(USER_RESOLVER).ifPresent(name -> userResolverClass = name);
+            settings.string(ACCOUNT_RESOLVER).ifPresent(name -> accountResolverClass = name);
+            for (PageKind kind : PageKind.values()) {
+                settings.parsed(PAGE_PREFIX + kind.key(), "an application path such as /WEB-INF/totp/" + kind.key()
+                        + ".jsp", path -> page(kind, path));
+            }
+            settings.string(AFTER).ifPresent(names -> after = names(names));
+            if (settings.string(TotpGuardSettings.TRUSTED_PROXIES).isPresent()) {
+                trustedProxies(TrustedProxies.fromSettings(settings));
+            }
+            read = settings;
+            return this;
+        }
+
+        /** Matched ignoring ASCII case, as a case-insensitive file system would serve them. */
+        Builder protectedPaths(String... patterns) {
+            protectedPaths = PathPatterns.parse(String.join(",", patterns), true);
+            return this;
+        }
+
+        Builder exemptPaths(String... patterns) {
+            exemptPaths = PathPatterns.parse(String.join(",", patterns), false);
+            return this;
+        }
+
+        Builder stepUpPaths(String... patterns) {
+            stepUpPaths = PathPatterns.parse(String.join(",", patterns), true);
+            return this;
+        }
+
+        Builder stepUpMaxAge(Duration maxAge) {
+            stepUpMaxAge = positive(maxAge, "step-up max age");
+            return this;
+        }
+
+        Builder pagesPath(String path) {
+            if (!path.startsWith("/") || path.endsWith("/") || path.contains("*") || !UriFirewall.isClean(path)) {
+                throw new IllegalArgumentException("The pages' path must be a prefix such as /totpguard (leading '/', no"
+                        + " trailing '/', no wildcard)");
+            }
+            pagesPath = path;
+            return this;
+        }
+
+        Builder defaultTarget(String path) {
+            defaultTarget = inApplication(path);
+            return this;
+        }
+
+        Builder loginPath(String path) {
+            loginPath = inApplication(path);
+            return this;
+        }
+
+        Builder logoutTarget(String path) {
+            logoutTarget = inApplication(path);
+            return this;
+        }
+
+        Builder halfAuthTimeout(Duration timeout) {
+            halfAuthTimeout = positive(timeout, "half-authenticated timeout");
+            return this;
+        }
+
+        /** {@link Duration#ZERO}: a verified session never asks again. */
+        Builder maxAge(Duration maxAge) {
+            Objects.requireNonNull(maxAge, "maxAge");
+            if (maxAge.isNegative()) {
+                throw new IllegalArgumentException("The verified session's maximum age must be PT0S (none) or positive");
+            }
+            this.maxAge = maxAge;
+            return this;
+        }
+
+        Builder messagesBundle(String baseName) {
+            messagesBundle = Objects.requireNonNull(baseName, "baseName");
+            return this;
+        }
+
+        Builder locales(List<Locale> languages) {
+            if (languages.isEmpty()) {
+                throw new IllegalArgumentException("The pages need at least one language");
+            }
+            locales = List.copyOf(languages);
+            return this;
+        }
+
+        Builder page(PageKind kind, String path) {
+            if (!path.startsWith("/") || !UriFirewall.isClean(path)) {
+                throw new IllegalArgumentException("A replaced page must be an application path such as /WEB-INF/totp/"
+                        + kind.key() + ".jsp");
+            }
+            pageOverrides.put(kind, path);
+            return this;
+        }
+
+        Builder trustedProxies(TrustedProxies proxies) {
+            trustedProxies = Objects.requireNonNull(proxies, "proxies");
+            return this;
+        }
+
+        FilterSettings build() {
+            if (protectedPaths.hasPrefix()) {
+                for (String pattern : exemptPaths.patterns()) {
+                    if (pattern.startsWith("*.")) {
+                        // Servlet extension patterns match in every directory: *.css would exempt /admin/users.css,
+                        // and any path a servlet or front controller answers under that name, from the second factor.
+                        String expected = "no extension pattern such as " + pattern + ", which would exempt files under"
+                                + " the protected paths " + protectedPaths.patterns() + "; exempt a directory instead,"
+                                + " such as /admin/static/*";
+                        throw read != null ? read.invalid(EXEMPT, expected) : new IllegalArgumentException(expected);
+                    }
+                }
+            }
+            return new FilterSettings(protectedPaths, exemptPaths, stepUpPaths, stepUpMaxAge, pagesPath, defaultTarget,
+                    loginPath != null ? loginPath : defaultTarget,
+                    logoutTarget != null ? logoutTarget : loginPath != null ? loginPath : defaultTarget, halfAuthTimeout,
+                    maxAge, messagesBundle, locales, userResolverClass, accountResolverClass,
+                    Collections.unmodifiableMap(new EnumMap<>(pageOverrides)), after, trustedProxies);
+        }
+
+        private static String inApplication(String path) {
+            if (!ReturnTargets.isSafe(Objects.requireNonNull(path, "path"), "")) {
+                throw new IllegalArgumentException("Not " + PATH_FORM + ": " + path);
+            }
+            return path;
+        }
+
+        private static Duration positive(Duration duration, String what) {
+            Objects.requireNonNull(duration, what);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("The " + what + " must be positive");
+            }
+            return duration;
+        }
     }
 }

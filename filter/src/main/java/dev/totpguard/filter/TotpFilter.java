@@ -1,9 +1,12 @@
 package dev.totpguard.filter;
 
 import dev.totpguard.AccountResolver;
+import dev.totpguard.TrustedProxies;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.Verification;
-import dev.totpguard.store.JdbcAccountResolver;
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.store.StoreException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -21,12 +24,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -42,7 +47,7 @@ import java.util.Set;
  *   <li>Drop-in: put the jar in {@code WEB-INF/lib}; its {@code META-INF/web-fragment.xml} declares this
  *       filter with the no-argument constructor. {@link #init(FilterConfig)} reads the
  *       {@code totpguard.*} context parameters (init-params win) and builds the
- *       {@link TwoFactorService} with {@code TwoFactorService.fromSettings}, closing it in
+ *       {@link TwoFactorService} with {@link TwoFactorServiceFactory}, closing it in
  *       {@link #destroy()}.</li>
  *   <li>web.xml: declare it yourself, mapped to {@code /*} for all five dispatcher types.</li>
  *   <li>Embedded servers: {@code TotpFilter.builder().service(service)...build()} and
@@ -111,12 +116,12 @@ public final class TotpFilter implements Filter {
 
     private TotpFilter(Builder builder) {
         this.preconfigured = true;
-        FilterSettings settings = FilterSettings.fromMap(builder.settings);
+        FilterSettings settings = builder.settings.build();
         UserResolver users = builder.userResolver != null ? builder.userResolver
                 : userResolver(settings.userResolverClass(), TotpFilter.class.getClassLoader());
-        users = AccountUsers.of(users, builder.accountResolver != null ? builder.accountResolver
-                : accountResolver(settings.accountResolverClass(), builder.settings, TotpFilter.class.getClassLoader()));
-        configure(settings, builder.service, users, builder.clock,
+        AccountResolver accounts = builder.accountResolver != null ? builder.accountResolver
+                : accountResolver(settings.accountResolverClass(), builder.source, TotpFilter.class.getClassLoader());
+        configure(settings, builder.service, AccountUsers.of(users, accounts),
                 builder.random != null ? builder.random : new SecureRandom());
     }
 
@@ -125,9 +130,9 @@ public final class TotpFilter implements Filter {
         return new Builder();
     }
 
-    private void configure(FilterSettings settings, TwoFactorService service, UserResolver users, Clock clock,
-            SecureRandom random) {
-        this.core = new FilterCore(settings, service, users, clock, random, RENDERING_ATTRIBUTE, renderingToken);
+    /** The filter measures session ages with the service's clock, so both agree on "now". */
+    private void configure(FilterSettings settings, TwoFactorService service, UserResolver users, SecureRandom random) {
+        this.core = new FilterCore(settings, service, users, service.clock(), random, RENDERING_ATTRIBUTE, renderingToken);
         this.gate = new Gate(core);
         this.routes = new PageRoutes(core);
         this.pagesPattern = PathPatterns.parse(settings.pagesPath() + "/*", false);
@@ -163,11 +168,12 @@ public final class TotpFilter implements Filter {
                     + " this application", config.getFilterName());
             return;
         }
-        Map<String, String> settings = settings(config);
+        Settings settings;
         FilterSettings filterSettings;
         UserResolver users;
         try {
-            filterSettings = FilterSettings.fromMap(settings);
+            settings = settings(config);
+            filterSettings = FilterSettings.from(settings);
             users = userResolver(filterSettings.userResolverClass(), config.getServletContext().getClassLoader());
             users = AccountUsers.of(users, accountResolver(filterSettings.accountResolverClass(), settings,
                     config.getServletContext().getClassLoader()));
@@ -185,32 +191,30 @@ public final class TotpFilter implements Filter {
         registeredDrivers = ApplicationJdbcDrivers.register(applicationLoader);
         TwoFactorService service;
         try {
-            service = TwoFactorService.fromSettings(settings);
+            service = TwoFactorServiceFactory.fromSettings(settings);
         } catch (IllegalArgumentException e) {
             throw new ServletException("TOTP Guard filter: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new ServletException("TOTP Guard filter: cannot start the two-factor service: " + e.getMessage(), e);
         }
         ownedService = service;
-        configure(filterSettings, service, users, Clock.systemUTC(), new SecureRandom());
+        configure(filterSettings, service, users, new SecureRandom());
         FilterCore.LOG.log(Level.INFO, "TOTP Guard filter started: {0}", filterSettings);
     }
 
-    /** Context parameters named {@code totpguard.*}, overridden by the filter's own init-params. */
-    private static Map<String, String> settings(FilterConfig config) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        ServletContext context = config.getServletContext();
-        for (Enumeration<String> names = context.getInitParameterNames(); names.hasMoreElements();) {
-            String name = names.nextElement();
-            if (name.startsWith("totpguard.")) {
-                settings.put(name, context.getInitParameter(name));
-            }
-        }
+    /**
+     * Context parameters named {@code totpguard.*}, overridden by the filter's own init-params.
+     *
+     * @throws IllegalArgumentException naming an unknown {@code totpguard.*} key and the nearest known one
+     */
+    private static Settings settings(FilterConfig config) {
+        Map<String, String> contextParameters = TotpGuardInitializer.contextSettings(config.getServletContext());
+        Map<String, String> initParameters = new LinkedHashMap<>();
         for (Enumeration<String> names = config.getInitParameterNames(); names.hasMoreElements();) {
             String name = names.nextElement();
-            settings.put(name, config.getInitParameter(name));
+            initParameters.put(name, config.getInitParameter(name));
         }
-        return settings;
+        return Settings.of(contextParameters, "context parameter").overriddenBy(initParameters, "init-param");
     }
 
     private static void checkMapping(FilterConfig config) throws ServletException {
@@ -251,7 +255,7 @@ public final class TotpFilter implements Filter {
      * The class named by {@code totpguard.filter.account-resolver}, else a JDBC resolver when
      * {@code totpguard.account.query} is set, else {@code null}: the name as the user resolver gives it.
      */
-    private static AccountResolver accountResolver(String className, Map<String, String> settings, ClassLoader loader) {
+    private static AccountResolver accountResolver(String className, Settings settings, ClassLoader loader) {
         if (className != null) {
             try {
                 Class<?> type = Class.forName(className, true, loader);
@@ -262,7 +266,7 @@ public final class TotpFilter implements Filter {
                         + "' (" + e + ")", e);
             }
         }
-        return JdbcAccountResolver.fromSettings(settings, null).orElse(null);
+        return TwoFactorServiceFactory.accountResolver(settings, null).orElse(null);
     }
 
     @Override
@@ -510,33 +514,127 @@ public final class TotpFilter implements Filter {
         return (classes, context) -> register(context, filter);
     }
 
-    /** Builds a {@link TotpFilter} around a ready {@link TwoFactorService}. Not thread-safe. */
+    /**
+     * Builds a {@link TotpFilter} around a ready {@link TwoFactorService}; every setting has the default documented
+     * with its key in {@link TotpGuardSettings}, and each method checks its value at once. Not thread-safe.
+     */
     public static final class Builder {
         private TwoFactorService service;
-        private final Map<String, String> settings = new LinkedHashMap<>();
+        private final FilterSettings.Builder settings = FilterSettings.builder();
+        /** The settings read from a map (Spring Boot), for the account query; none when configured in code. */
+        private Settings source = Settings.of(Map.of(), "setting");
         private UserResolver userResolver;
         private AccountResolver accountResolver;
-        private Clock clock = Clock.systemUTC();
         private SecureRandom random;
 
         private Builder() {
         }
 
-        /** The service to check codes with; required. The filter never closes it. */
+        /** The service to check codes with; required. The filter never closes it, and measures time with its clock. */
         public Builder service(TwoFactorService service) {
             this.service = Objects.requireNonNull(service, "service");
             return this;
         }
 
-        /** One {@code totpguard.filter.*} setting, e.g. {@code setting("totpguard.filter.protected", "/ops/*")}. */
-        public Builder setting(String key, String value) {
-            settings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        /** Servlet URL patterns that need the second factor ({@value TotpGuardSettings#FILTER_PROTECTED}). Default {@code /admin/*}. */
+        public Builder protectedPaths(String... patterns) {
+            settings.protectedPaths(patterns);
             return this;
         }
 
-        /** Several settings; keys outside {@code totpguard.filter.*} are ignored here. */
-        public Builder settings(Map<String, String> settings) {
-            settings.forEach(this::setting);
+        /** Patterns inside the protected ones that pass without it ({@value TotpGuardSettings#FILTER_EXEMPT}). Default none. */
+        public Builder exemptPaths(String... patterns) {
+            settings.exemptPaths(patterns);
+            return this;
+        }
+
+        /** Patterns that need a code entered within {@link #stepUpMaxAge} ({@value TotpGuardSettings#FILTER_STEP_UP_PATHS}). Default none. */
+        public Builder stepUpPaths(String... patterns) {
+            settings.stepUpPaths(patterns);
+            return this;
+        }
+
+        /** How recent the code must be on step-up paths and to set up a new authenticator; positive. Default 5 minutes. */
+        public Builder stepUpMaxAge(Duration maxAge) {
+            settings.stepUpMaxAge(maxAge);
+            return this;
+        }
+
+        /** Path prefix of the filter's own pages ({@value TotpGuardSettings#FILTER_PAGES}). Default {@code /totpguard}. */
+        public Builder pagesPath(String prefix) {
+            settings.pagesPath(prefix);
+            return this;
+        }
+
+        /** Where to go after the code when no page was saved, a path in the application. Default {@code /admin/}. */
+        public Builder defaultTarget(String path) {
+            settings.defaultTarget(path);
+            return this;
+        }
+
+        /** Where to send a browser that must sign in (again). Default: the default target. */
+        public Builder loginPath(String path) {
+            settings.loginPath(path);
+            return this;
+        }
+
+        /** Where to go after the filter's "Sign out". Default: the login path. */
+        public Builder logoutTarget(String path) {
+            settings.logoutTarget(path);
+            return this;
+        }
+
+        /** How long a user signed in with a password has to enter the code; positive. Default 5 minutes. */
+        public Builder halfAuthTimeout(Duration timeout) {
+            settings.halfAuthTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * After how long a verified session asks for a code again; {@link Duration#ZERO} for never. Default 12 hours
+         * ({@value TotpGuardSettings#FILTER_MAX_AGE}).
+         */
+        public Builder maxAge(Duration maxAge) {
+            settings.maxAge(maxAge);
+            return this;
+        }
+
+        /** Base name of the ResourceBundle with the pages' texts and the languages it has, the first the default. */
+        public Builder messages(String baseName, Locale... languages) {
+            settings.messagesBundle(baseName).locales(List.of(languages));
+            return this;
+        }
+
+        /**
+         * An application path that replaces a built-in page: {@code token}, {@code recovery}, {@code enroll},
+         * {@code codes}, {@code manage}, {@code unavailable} or {@code message} ({@value TotpGuardSettings#FILTER_PAGE_PREFIX}...).
+         */
+        public Builder page(String name, String path) {
+            for (PageKind kind : PageKind.values()) {
+                if (kind.key().equals(name)) {
+                    settings.page(kind, path);
+                    return this;
+                }
+            }
+            throw new IllegalArgumentException("No page is called " + name);
+        }
+
+        /** The reverse proxies whose forwarding headers give the client address. Default none. */
+        public Builder trustedProxies(TrustedProxies proxies) {
+            settings.trustedProxies(proxies);
+            return this;
+        }
+
+        /**
+         * The {@code totpguard.filter.*} keys that are set in {@code source} (Spring Boot properties, an application's
+         * context parameters), over the values given so far, and {@value TotpGuardSettings#ACCOUNT_QUERY} or
+         * {@value TotpGuardSettings#FILTER_ACCOUNT_RESOLVER} unless {@link #accountResolver} is given.
+         *
+         * @throws IllegalArgumentException naming the key, the value and the expected form of the first bad value
+         */
+        public Builder settings(Settings source) {
+            this.source = Objects.requireNonNull(source, "source");
+            settings.read(source);
             return this;
         }
 
@@ -549,17 +647,10 @@ public final class TotpFilter implements Filter {
         /**
          * Maps the signed-in name to the account's canonical id, once per login (kept in the session), for realms
          * that report the name as typed: e.g. {@code JdbcAccountResolver.of(users, "SELECT username FROM users
-         * WHERE username = ?")}. Default: {@code totpguard.filter.account-resolver}, then {@code
-         * totpguard.account.query}, then the name as given.
+         * WHERE username = ?")}. Default: the name as given.
          */
         public Builder accountResolver(AccountResolver accountResolver) {
             this.accountResolver = Objects.requireNonNull(accountResolver, "accountResolver");
-            return this;
-        }
-
-        /** The clock for session ages and timeouts; use the service's clock. Default: system UTC. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
@@ -571,7 +662,7 @@ public final class TotpFilter implements Filter {
 
         /**
          * @throws IllegalStateException if no service was given
-         * @throws IllegalArgumentException naming the key and expected form of a bad setting
+         * @throws IllegalArgumentException if exempt extension patterns would open protected directories
          */
         public TotpFilter build() {
             if (service == null) {

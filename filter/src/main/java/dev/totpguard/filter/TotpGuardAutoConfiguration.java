@@ -1,7 +1,9 @@
 package dev.totpguard.filter;
 
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import java.lang.System.Logger.Level;
@@ -81,7 +83,7 @@ public class TotpGuardAutoConfiguration {
     @ConditionalOnMissingBean
     public TwoFactorService totpGuardTwoFactorService(ConfigurableEnvironment environment,
             ApplicationJdbcDrivers drivers) {
-        return TwoFactorService.fromSettings(settings(environment));
+        return TwoFactorServiceFactory.fromSettings(settings(environment));
     }
 
     /**
@@ -120,7 +122,7 @@ public class TotpGuardAutoConfiguration {
      *
      * @throws IllegalArgumentException if a key is not one TOTP Guard reads, or one key has two different values
      */
-    static Map<String, String> settings(ConfigurableEnvironment environment) {
+    static Settings settings(ConfigurableEnvironment environment) {
         Map<String, String> settings = new TreeMap<>();
         Map<String, String> contextParameters = new TreeMap<>();
         for (PropertySource<?> source : environment.getPropertySources()) {
@@ -152,8 +154,8 @@ public class TotpGuardAutoConfiguration {
                         + "; give it once");
             }
         }
-        refuseUnknownKeys(settings.keySet());
-        return settings;
+        // A typo (totpguard.enforcment=REQUIRED) is refused, naming the nearest key, as from every other source.
+        return Settings.of(settings, "Spring Boot property");
     }
 
     /** The TOTP Guard key a property name stands for, or {@code null} if it is not one. */
@@ -183,15 +185,6 @@ public class TotpGuardAutoConfiguration {
 
     private static String environmentName(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    /**
-     * Refuses a {@code totpguard.*} key that no module reads, naming the nearest known one, so a typo
-     * ({@code totpguard.enforcment=REQUIRED}) cannot leave the application on the weaker default: the same check as
-     * every other source ({@link TotpGuardSettings#refuseUnknownKeys}).
-     */
-    static void refuseUnknownKeys(Set<String> keys) {
-        TotpGuardSettings.refuseUnknownKeys(keys, Set.of(), "Spring Boot property");
     }
 
     private static Set<String> knownKeys() {

@@ -1,5 +1,6 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.config.Settings;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
@@ -88,7 +89,7 @@ public final class TotpGuardInitializer implements ServletContainerInitializer {
         }
         FilterSettings settings;
         try {
-            settings = FilterSettings.fromMap(contextSettings(context));
+            settings = FilterSettings.from(Settings.of(contextSettings(context), "context parameter"));
         } catch (IllegalArgumentException e) {
             throw new ServletException(e.getMessage(), e);
         }

@@ -41,7 +41,7 @@ class AcceptSecondFactorIT {
     @RegisterExtension
     static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
             () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL), fixture -> {
-                TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
+                TotpFilter filter = TotpFilter.builder().service(fixture.service()).build();
                 return new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer((classes, context) -> {
                     TotpFilter.initializer(filter).onStartup(classes, context);
                     context.addServlet("own-code", new OwnCodeServlet(filter, fixture.service())).addMapping("/own-code");

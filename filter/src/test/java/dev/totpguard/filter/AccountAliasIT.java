@@ -33,7 +33,7 @@ class AccountAliasIT {
     @ValueSource(strings = {"jetty", "tomcat"})
     void otherSpellingsWithTheRightPasswordAreRefusedAndNeverSentToEnroll(String kind) throws Exception {
         try (TwoFactorFixture fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED)) {
-            TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
+            TotpFilter filter = TotpFilter.builder().service(fixture.service()).build();
             try (WebContainer container = WebContainer.start(kind, new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
                     .caseInsensitiveRealm().initializer(TotpFilter.initializer(filter)))) {
                 fixture.enroll("admin");

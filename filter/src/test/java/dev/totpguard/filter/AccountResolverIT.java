@@ -39,7 +39,7 @@ class AccountResolverIT {
         AtomicInteger queries = new AtomicInteger();
         DataSource users = countingQueries(userTable(), queries);
         try (TwoFactorFixture fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED)) {
-            TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
+            TotpFilter filter = TotpFilter.builder().service(fixture.service())
                     .accountResolver(JdbcAccountResolver.of(users, "SELECT username FROM users WHERE username = ?")).build();
             try (WebContainer container = WebContainer.start(kind, new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
                     .caseInsensitiveRealm().initializer(TotpFilter.initializer(filter)))) {

@@ -44,11 +44,11 @@ class AppLoginIT {
                     Object user = session == null ? null : session.getAttribute(AppLoginFilter.USER);
                     return user instanceof String ? (String) user : null;
                 };
-                TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
+                TotpFilter filter = TotpFilter.builder().service(fixture.service())
                         .userResolver(sessionUser)
-                        .setting("totpguard.filter.login", "/applogin/form")
-                        .setting("totpguard.filter.max-age", "PT8H")
-                        .setting("totpguard.filter.page.token", "/custom/token")
+                        .loginPath("/applogin/form")
+                        .maxAge(java.time.Duration.parse("PT8H"))
+                        .page("token", "/custom/token")
                         .build();
                 return new WebContainer.Deployment(WEBAPP).initializer(TotpFilter.initializer(filter));
             });

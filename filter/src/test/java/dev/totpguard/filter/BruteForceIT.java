@@ -35,7 +35,7 @@ class BruteForceIT {
     @Test
     void tenThousandWrongCodesFromManySessionsAndAddressesAreLockedOutNeverAccepted() throws Exception {
         try (TwoFactorFixture fixture = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED)) {
-            TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build();
+            TotpFilter filter = TotpFilter.builder().service(fixture.service()).build();
             try (WebContainer jetty = WebContainer.start("jetty",
                     new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(filter)))) {
                 String admin = "user01";

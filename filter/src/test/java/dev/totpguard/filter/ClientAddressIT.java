@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorEvent;
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.filter.harness.Login;
@@ -36,7 +35,7 @@ class ClientAddressIT {
         int first = kind.equals("jetty") ? 20 : 40;
         try (TwoFactorFixture fixture = TwoFactorFixture.h2(policy, events::add);
                 WebContainer container = WebContainer.start(kind, new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
-                        .initializer(TotpFilter.initializer(TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build())))) {
+                        .initializer(TotpFilter.initializer(TotpFilter.builder().service(fixture.service()).build())))) {
             // 11 throw-away accounts x 5 wrong enrollment codes: 55 failures from 127.0.0.1, above the limit of 50.
             for (int i = 0; i < 11; i++) {
                 String user = String.format("user%02d", first + i);
@@ -72,8 +71,8 @@ class ClientAddressIT {
             fixture.enroll(user);
             // The test's requests come from loopback: trusted in one deployment, not in the other.
             for (String trusted : List.of("192.0.2.0/24", "127.0.0.1, ::1, 10.0.0.0/8")) {
-                TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                        .setting(TotpGuardSettings.TRUSTED_PROXIES, trusted).build();
+                TotpFilter filter = TotpFilter.builder().service(fixture.service())
+                        .trustedProxies(dev.totpguard.TrustedProxies.parse(trusted)).build();
                 try (WebContainer container = WebContainer.start(kind, new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
                         .initializer(TotpFilter.initializer(filter)))) {
                     boolean loopbackTrusted = trusted.contains("127.0.0.1");

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.Enrollment;
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.filter.harness.Login;
 import dev.totpguard.filter.harness.WebContainer;
@@ -28,7 +29,7 @@ import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 
 /**
- * The database as it fails in production, behind the pool {@link TwoFactorService#fromSettings} builds
+ * The database as it fails in production, behind the pool {@link dev.totpguard.config.TwoFactorServiceFactory#fromSettings(java.util.Map)} builds
  * (HikariCP): the H2 server is stopped while a user is between password and code, which gives the 503
  * "temporarily unavailable" page and never a pass; restarted on the same port, the same filter and pool let
  * the user in with no application restart. A corrupted ciphertext row gives that user the plain 503 page
@@ -50,7 +51,7 @@ class DatabaseFaultsIT {
         settings.put(TotpGuardSettings.ENFORCEMENT, "REQUIRED");
         KeyRing.generateKeyFile(directory.resolve("totpguard.key"));
         Totp totp = Totp.builder().build();
-        try (TwoFactorService service = TwoFactorService.fromSettings(settings)) {
+        try (TwoFactorService service = TwoFactorServiceFactory.fromSettings(settings)) {
             TotpFilter filter = TotpFilter.builder().service(service).build();
             try (WebContainer jetty = WebContainer.start("jetty",
                     new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(filter)))) {

@@ -143,7 +143,8 @@ class DropInIT {
         Path war = WarBuilder.build(webXml(parameters, ""), LIBRARIES);
         temporary.add(war);
         Exception failure = assertThrows(Exception.class, () -> WebContainer.start(kind, new WebContainer.Deployment(war)));
-        assertTrue(messages(failure).contains("totpguard.filter.half-auth.timeout must be an ISO-8601 duration"),
+        assertTrue(messages(failure).contains("totpguard.filter.half-auth.timeout = 'five minutes' is invalid: expected a positive"
+                + " ISO-8601 duration"),
                 () -> messages(failure));
     }
 

@@ -37,8 +37,8 @@ class EnrollmentSessionIT {
     @RegisterExtension
     static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
             () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), fixture -> {
-                TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                        .setting("totpguard.filter.half-auth.timeout", "PT30M").build();
+                TotpFilter filter = TotpFilter.builder().service(fixture.service())
+                        .halfAuthTimeout(java.time.Duration.parse("PT30M")).build();
                 return new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
                     .initializer(TotpFilter.initializer(filter));
             });

@@ -15,7 +15,7 @@ class FilterSettingsTest {
 
     @Test
     void everyKeyHasADefault() {
-        FilterSettings settings = FilterSettings.fromMap(Map.of());
+        FilterSettings settings = fromMap(Map.of());
         assertTrue(settings.protectedPaths().matches("/admin/x", null));
         assertTrue(settings.exemptPaths().isEmpty());
         assertTrue(settings.stepUpPaths().isEmpty());
@@ -35,7 +35,7 @@ class FilterSettingsTest {
 
     @Test
     void valuesAreRead() {
-        FilterSettings settings = FilterSettings.fromMap(Map.of(
+        FilterSettings settings = fromMap(Map.of(
                 FilterSettings.PROTECTED, "/secure/*",
                 FilterSettings.STEP_UP_PATHS, "/secure/keys/*",
                 FilterSettings.MAX_AGE, "PT8H",
@@ -53,14 +53,14 @@ class FilterSettingsTest {
 
     @Test
     void extensionExemptionsPassWhereNoDirectoryIsProtected() {
-        FilterSettings settings = FilterSettings.fromMap(Map.of(FilterSettings.PROTECTED, "/admin/index.jsp",
+        FilterSettings settings = fromMap(Map.of(FilterSettings.PROTECTED, "/admin/index.jsp",
                 FilterSettings.EXEMPT, "*.css"));
         assertTrue(settings.exemptPaths().matches("/style.css", null));
     }
 
     @Test
     void pagesSpeakOnlyTheConfiguredLanguagesWhateverTheClientAsksFor() {
-        Pages pages = new Pages(FilterSettings.fromMap(Map.of(FilterSettings.LOCALES, "en, de")), new java.security.SecureRandom(),
+        Pages pages = new Pages(fromMap(Map.of(FilterSettings.LOCALES, "en, de")), new java.security.SecureRandom(),
                 "rendering", new Object());
         assertEquals(java.util.Locale.GERMAN, pages.locale("de-CH, fr;q=0.8"));
         assertEquals(java.util.Locale.ENGLISH, pages.locale("fr, es;q=0.5"));
@@ -72,20 +72,20 @@ class FilterSettingsTest {
             seen.add(pages.locale("x" + Integer.toString(i, 36) + "-" + Integer.toString(i * 31, 36) + ", de;q=0." + (i % 10)));
         }
         assertTrue(java.util.Set.of(java.util.Locale.ENGLISH, java.util.Locale.GERMAN).containsAll(seen), seen::toString);
-        assertThrows(IllegalArgumentException.class, () -> FilterSettings.fromMap(Map.of(FilterSettings.LOCALES, "en,not a tag")));
+        assertThrows(IllegalArgumentException.class, () -> fromMap(Map.of(FilterSettings.LOCALES, "en,not a tag")));
     }
 
     @Test
     void afterNamesTheLoginFilters() {
-        assertEquals(java.util.List.of("springSecurityFilterChain", "encoding"), FilterSettings.fromMap(
+        assertEquals(java.util.List.of("springSecurityFilterChain", "encoding"), fromMap(
                 Map.of(FilterSettings.AFTER, " springSecurityFilterChain , encoding ")).after());
-        assertTrue(FilterSettings.fromMap(Map.of()).after().isEmpty());
+        assertTrue(fromMap(Map.of()).after().isEmpty());
     }
 
     @Test
     void thePageKeysCoreKnowsAreThePagesTheFilterHas() {
         for (PageKind kind : PageKind.values()) {
-            assertTrue(dev.totpguard.TotpGuardSettings.knownKeys().contains(FilterSettings.PAGE_PREFIX + kind.key()),
+            assertTrue(dev.totpguard.config.TotpGuardSettings.knownKeys().contains(FilterSettings.PAGE_PREFIX + kind.key()),
                     kind.key());
         }
     }
@@ -109,8 +109,12 @@ class FilterSettingsTest {
     })
     void aBadValueIsRefusedNamingTheKeyAndTheExpectedForm(String key, String value, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> FilterSettings.fromMap(Map.of(key, value)));
+                () -> fromMap(Map.of(key, value)));
         assertTrue(e.getMessage().contains(key), e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    private static FilterSettings fromMap(Map<String, String> settings) {
+        return FilterSettings.from(dev.totpguard.config.Settings.of(settings, "setting"));
     }
 }

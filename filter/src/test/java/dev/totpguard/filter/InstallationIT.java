@@ -125,7 +125,7 @@ class InstallationIT {
         Map<String, String> settings = settings();
         settings.put("totpguard.filter.exempt", "*.css");
         String failure = assertNotStarted(kind, webXml(false, settings, ""));
-        assertTrue(failure.contains("totpguard.filter.exempt: the extension pattern *.css"), failure);
+        assertTrue(failure.contains("totpguard.filter.exempt = '*.css' is invalid: expected no extension pattern such as *.css"), failure);
     }
 
     @ParameterizedTest

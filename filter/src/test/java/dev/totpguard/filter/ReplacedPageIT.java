@@ -33,9 +33,9 @@ class ReplacedPageIT {
     @RegisterExtension
     static final GuardedApplication application = GuardedApplication.onJettyAndTomcat(
             () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED), fixture -> {
-                TotpFilter filter = TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                        .setting("totpguard.filter.page.token", "/replaced/include")
-                        .setting("totpguard.filter.page.recovery", "/replaced/forward")
+                TotpFilter filter = TotpFilter.builder().service(fixture.service())
+                        .page("token", "/replaced/include")
+                        .page("recovery", "/replaced/forward")
                         .build();
                 ServletContainerInitializer install = (classes, context) -> {
                     TotpFilter.register(context, filter);

@@ -236,8 +236,7 @@ abstract class SessionRevocationContract {
     void underOptionalEnforcementAPasswordChangeEndsAPasswordOnlySession() throws Exception {
         try (TwoFactorFixture optional = TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.OPTIONAL);
                 WebContainer node = WebContainer.start(containerKind(), new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
-                        .initializer(TotpFilter.initializer(TotpFilter.builder().service(optional.service())
-                                .clock(optional.clock()).build())))) {
+                        .initializer(TotpFilter.initializer(TotpFilter.builder().service(optional.service()).build())))) {
             TwoFactorService otherNode = optional.otherNode();
             Browser browser = new Browser(node.base());
             Response in = browser.follow(Login.formLogin(browser, "/admin/start", "user60", Login.passwordOf("user60")));

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorService;
-import dev.totpguard.store.InMemoryCredentialStore;
+import dev.totpguard.config.Settings;
 import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.store.InMemoryCredentialStore;
 import jakarta.servlet.DispatcherType;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,27 +30,29 @@ class TotpFilterBuilderTest {
     @Test
     void aBadSettingIsRefusedAtBuildTimeNamingTheKey() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TotpFilter.builder()
-                .service(service).setting("totpguard.filter.max-age", "8 hours").build());
-        assertTrue(e.getMessage().contains("totpguard.filter.max-age must be an ISO-8601 duration"), e.getMessage());
+                .service(service).settings(settings("totpguard.filter.max-age", "8 hours")).build());
+        assertTrue(e.getMessage().contains("totpguard.filter.max-age = '8 hours' is invalid: expected a positive ISO-8601 duration"),
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TotpFilter.builder().service(service).maxAge(Duration.ofHours(-8)));
     }
 
     @Test
     void aMisspelledFilterKeyIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TotpFilter.builder()
-                .service(service).settings(Map.of("totpguard.filter.protect", "/ops/*")).build());
+                .service(service).settings(settings("totpguard.filter.protect", "/ops/*")).build());
         assertTrue(e.getMessage().contains("Unknown setting totpguard.filter.protect"), e.getMessage());
     }
 
     @Test
     void otherTotpGuardKeysAreLeftToTheService() {
-        TotpFilter.builder().service(service).settings(Map.of("totpguard.jdbc.url", "jdbc:h2:mem:x",
-                "totpguard.enforcement", "REQUIRED")).build();
+        TotpFilter.builder().service(service).settings(Settings.of(Map.of("totpguard.jdbc.url", "jdbc:h2:mem:x",
+                "totpguard.enforcement", "REQUIRED"), "setting")).build();
     }
 
     @Test
     void aUserResolverClassMustImplementTheInterface() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TotpFilter.builder()
-                .service(service).setting("totpguard.filter.user-resolver", "java.lang.String").build());
+                .service(service).settings(settings("totpguard.filter.user-resolver", "java.lang.String")).build());
         assertTrue(e.getMessage().contains("totpguard.filter.user-resolver must name a class that implements"),
                 e.getMessage());
     }
@@ -57,5 +61,21 @@ class TotpFilterBuilderTest {
     void theFilterIsMappedForEveryDispatcherType() {
         assertEquals(EnumSet.allOf(DispatcherType.class), TotpFilter.dispatcherTypes());
         assertNotSame(TotpFilter.dispatcherTypes(), TotpFilter.dispatcherTypes());
+    }
+
+    private static Settings settings(String key, String value) {
+        return Settings.of(Map.of(key, value), "setting");
+    }
+
+    @Test
+    void typedValuesConfigureTheFilter() {
+        TotpFilter.builder().service(service).protectedPaths("/ops/*", "/admin/*").exemptPaths("/ops/static/*")
+                .stepUpPaths("/ops/keys/*").stepUpMaxAge(Duration.ofMinutes(2)).maxAge(Duration.ZERO)
+                .halfAuthTimeout(Duration.ofMinutes(3)).loginPath("/login").defaultTarget("/ops/")
+                .page("token", "/WEB-INF/token.jsp").build();
+        assertThrows(IllegalArgumentException.class, () -> TotpFilter.builder().loginPath("//evil.example"));
+        assertThrows(IllegalArgumentException.class, () -> TotpFilter.builder().page("tokn", "/WEB-INF/token.jsp"));
+        assertThrows(IllegalArgumentException.class, () -> TotpFilter.builder().service(service)
+                .protectedPaths("/admin/*").exemptPaths("*.css").build());
     }
 }

@@ -53,10 +53,10 @@ abstract class TotpFilterContract {
     void start() throws Exception {
         application = GuardedApplication.on(containerKind(), () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED),
                 fixture -> new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(
-                        TotpFilter.builder().service(fixture.service()).clock(fixture.clock())
-                                .setting("totpguard.filter.step-up.paths", "/admin/security/*")
-                                .setting("totpguard.filter.max-age", "PT8H")
-                                .setting("totpguard.filter.protected", "/admin/*,/ops/*")
+                        TotpFilter.builder().service(fixture.service())
+                                .stepUpPaths("/admin/security/*")
+                                .maxAge(java.time.Duration.parse("PT8H"))
+                                .protectedPaths("/admin/*", "/ops/*")
                                 .build()))).start();
         fixture = application.fixture();
         container = application.container();

@@ -20,6 +20,11 @@ import javax.security.auth.login.LoginException;
  */
 final class CallbackInput {
 
+    /** Shared-state key of the user name, as the JDK's and most other login modules use it. */
+    static final String SHARED_NAME = "javax.security.auth.login.name";
+    /** Shared-state key of the password ({@code char[]}). */
+    static final String SHARED_PASSWORD = "javax.security.auth.login.password";
+
     /** Jetty 12's form-field callback, looked up by name so Jetty's classes are never linked outside Jetty. */
     private static final String JETTY_PARAMETER_CALLBACK = "org.eclipse.jetty.security.jaas.callback.RequestParameterCallback";
 
@@ -28,13 +33,13 @@ final class CallbackInput {
 
     /** The user name a module before this one stored, or {@code null}. */
     static String sharedName(Map<String, ?> sharedState) {
-        Object name = sharedState == null ? null : sharedState.get(JaasSettings.SHARED_NAME);
+        Object name = sharedState == null ? null : sharedState.get(SHARED_NAME);
         return name instanceof String && !((String) name).isEmpty() ? (String) name : null;
     }
 
     /** A copy of the password a module before this one stored ({@code char[]} or String), or {@code null}. */
     static char[] sharedPassword(Map<String, ?> sharedState) {
-        Object password = sharedState == null ? null : sharedState.get(JaasSettings.SHARED_PASSWORD);
+        Object password = sharedState == null ? null : sharedState.get(SHARED_PASSWORD);
         if (password instanceof char[]) {
             return ((char[]) password).clone();
         }

@@ -3,6 +3,7 @@ package dev.totpguard.jaas;
 import dev.totpguard.Enrollment;
 import dev.totpguard.EnrollmentResult;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.store.AccountAliasException;
 import dev.totpguard.store.StoreException;
 import java.io.BufferedReader;
@@ -127,7 +128,7 @@ public final class EnrollCommand {
         try {
             LoginModuleOptions parsed = LoginModuleOptions.parse(options, true);
             String account = account(parsed, user);
-            try (TwoFactorService service = TwoFactorService.fromSettings(parsed.serviceSettings())) {
+            try (TwoFactorService service = TwoFactorServiceFactory.fromSettings(parsed.settings())) {
                 return enroll(service, account, replace);
             }
         } catch (IllegalStateException e) {
@@ -221,7 +222,7 @@ public final class EnrollCommand {
         try {
             Optional<String> account = PasswordVerifiers.accountResolver(options).account(user);
             return account.orElseThrow(() -> new IllegalArgumentException("No single account is named " + user
-                    + " (" + dev.totpguard.TotpGuardSettings.ACCOUNT_QUERY + " finds none or several)"));
+                    + " (" + dev.totpguard.config.TotpGuardSettings.ACCOUNT_QUERY + " finds none or several)"));
         } catch (StoreException e) {
             throw new IllegalStateException("The user source is unavailable: " + e.getMessage(), e);
         }

@@ -1,16 +1,18 @@
 package dev.totpguard.jaas;
 
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TrustedProxies;
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The validated options of one {@link TotpLoginModule} configuration entry. {@link #parse(Map)} throws an
- * {@link IllegalArgumentException} whose message names the option and the expected form; values of
- * password-like options are never repeated. Immutable.
+ * The validated options of one {@link TotpLoginModule} configuration entry (or of the Jakarta Authentication module),
+ * read through {@link Settings}: {@link #parse(Map)} throws an {@link IllegalArgumentException} whose message names
+ * the option, its value and the expected form; values of password-like options are never repeated. Immutable.
  */
 final class LoginModuleOptions {
 
@@ -29,21 +31,22 @@ final class LoginModuleOptions {
             + " alone. Enroll them before their first login with dev.totpguard.jaas.EnrollCommand (see the README of"
             + " totpguard-jaas), or remove the option";
 
+    /** Standard JAAS option: take name and password from the shared state only. */
+    static final String USE_FIRST_PASS = "use_first_pass";
+    /** Standard JAAS option: try the shared state first, then ask the callback handler. */
+    static final String TRY_FIRST_PASS = "try_first_pass";
+    /** Standard JAAS option: log each outcome (user and result, never a password or code). */
+    static final String DEBUG = "debug";
+
     /** The keys of an {@link dev.totpguard.AccountResolver} over the user table, read in stacked mode only. */
     private static final Set<String> ACCOUNT_KEYS = Set.of(TotpGuardSettings.ACCOUNT_QUERY,
             TotpGuardSettings.ACCOUNT_JNDI_DATASOURCE);
 
     enum PasswordSource { PROPERTIES, JDBC }
 
-    private static final Set<String> KNOWN_JAAS_KEYS = Set.of(TotpGuardSettings.JAAS_MODE, TotpGuardSettings.JAAS_PASSWORD_SOURCE,
-            TotpGuardSettings.JAAS_PASSWORD_FILE, TotpGuardSettings.JAAS_PASSWORD_ITERATIONS, TotpGuardSettings.JAAS_USERS_JNDI,
-            TotpGuardSettings.JAAS_USERS_TABLE, TotpGuardSettings.JAAS_USERS_NAME_COLUMN, TotpGuardSettings.JAAS_USERS_PASSWORD_COLUMN,
-            TotpGuardSettings.JAAS_ROLES_TABLE, TotpGuardSettings.JAAS_ROLES_COLUMN, TotpGuardSettings.JAAS_CODE_SOURCE, TotpGuardSettings.JAAS_CODE_FIELD,
-            TotpGuardSettings.JAAS_CODE_SEPARATOR, TotpGuardSettings.JAAS_FORWARD_PASS, TotpGuardSettings.JAAS_NOT_ENROLLED);
+    private static final String IDENTIFIER_FORM = "a plain SQL identifier such as totpguard_user or myschema.users";
 
-    /** Options that carry objects rather than strings, given in code (Jetty's JAASLoginService, tests). */
-    static final Set<String> OBJECT_OPTIONS = Set.of(TotpLoginModule.SERVICE_OPTION, TotpLoginModule.VERIFIER_OPTION);
-
+    private final Settings settings;
     private final Mode mode;
     private final PasswordSource passwordSource;
     private final String passwordFile;
@@ -65,94 +68,100 @@ final class LoginModuleOptions {
     private final Map<String, String> accountSettings;
     private final TrustedProxies trustedProxies;
 
-    private LoginModuleOptions(Map<String, ?> options, boolean verifierGiven) {
-        mode = choice(options, TotpGuardSettings.JAAS_MODE, Mode.class, Mode.STANDALONE);
-        codeSource = choice(options, TotpGuardSettings.JAAS_CODE_SOURCE, CodeSource.class, CodeSource.CALLBACK);
-        codeField = text(options, TotpGuardSettings.JAAS_CODE_FIELD, "j_totp");
-        if (codeField.isEmpty() || codeField.length() > 64) {
-            throw bad(TotpGuardSettings.JAAS_CODE_FIELD, "a request parameter name of 1 to 64 characters");
+    private LoginModuleOptions(Map<String, ?> options, boolean verifierGiven, String source) {
+        // Refuses a totpguard.* option of any module that nothing reads: a misspelled store or policy key would
+        // otherwise be dropped here and its default would silently apply.
+        Settings read = Settings.of(options, source);
+        settings = read;
+        mode = choice(read, TotpGuardSettings.JAAS_MODE, Mode.class).orElse(Mode.STANDALONE);
+        codeSource = choice(read, TotpGuardSettings.JAAS_CODE_SOURCE, CodeSource.class).orElse(CodeSource.CALLBACK);
+        String fieldForm = "a request parameter name of 1 to 64 characters";
+        if (options.get(TotpGuardSettings.JAAS_CODE_FIELD) != null && read.string(TotpGuardSettings.JAAS_CODE_FIELD).isEmpty()) {
+            // Set, but to nothing: a form field without a name is a mistake, not a wish for the default.
+            throw read.invalid(TotpGuardSettings.JAAS_CODE_FIELD, fieldForm);
         }
-        String separator = text(options, TotpGuardSettings.JAAS_CODE_SEPARATOR, ":");
-        codeSeparator = separator.equalsIgnoreCase("none") ? "" : separator;
-        if (codeSeparator.length() > 8 || codeSeparator.chars().anyMatch(c -> c >= '0' && c <= '9')) {
-            throw bad(TotpGuardSettings.JAAS_CODE_SEPARATOR, "up to 8 characters without digits, or 'none' for the bare"
-                    + " last digits");
-        }
-        forwardPass = bool(options, TotpGuardSettings.JAAS_FORWARD_PASS, false);
-        if ("enroll".equalsIgnoreCase(text(options, TotpGuardSettings.JAAS_NOT_ENROLLED, ""))) {
+        codeField = read.parsed(TotpGuardSettings.JAAS_CODE_FIELD, fieldForm, field -> checked(field, field.length() <= 64))
+                .orElse("j_totp");
+        codeSeparator = read.parsed(TotpGuardSettings.JAAS_CODE_SEPARATOR, "up to 8 characters without digits, or"
+                + " 'none' for the bare last digits", separator -> separator.equalsIgnoreCase("none") ? ""
+                : checked(separator, separator.length() <= 8 && separator.chars().noneMatch(c -> c >= '0' && c <= '9')))
+                .orElse(":");
+        forwardPass = read.bool(TotpGuardSettings.JAAS_FORWARD_PASS).orElse(false);
+        if (read.string(TotpGuardSettings.JAAS_NOT_ENROLLED).filter("enroll"::equalsIgnoreCase).isPresent()) {
             throw new IllegalArgumentException(ENROLL_REMOVED);
         }
-        notEnrolled = choice(options, TotpGuardSettings.JAAS_NOT_ENROLLED, NotEnrolled.class, NotEnrolled.REFUSE);
-        debug = bool(options, JaasSettings.DEBUG, false);
+        notEnrolled = choice(read, TotpGuardSettings.JAAS_NOT_ENROLLED, NotEnrolled.class).orElse(NotEnrolled.REFUSE);
+        debug = read.bool(DEBUG).orElse(false);
         // The JDK's own modules spell them useFirstPass / tryFirstPass: both spellings are accepted.
-        boolean use = bool(options, JaasSettings.USE_FIRST_PASS, false) | bool(options, "useFirstPass", false);
-        boolean tryFirst = bool(options, JaasSettings.TRY_FIRST_PASS, false) | bool(options, "tryFirstPass", false);
+        boolean use = read.bool(USE_FIRST_PASS).orElse(false) | read.bool("useFirstPass").orElse(false);
+        boolean tryFirst = read.bool(TRY_FIRST_PASS).orElse(false) | read.bool("tryFirstPass").orElse(false);
         if (use && tryFirst) {
-            throw new IllegalArgumentException("JAAS options " + JaasSettings.USE_FIRST_PASS + " and "
-                    + JaasSettings.TRY_FIRST_PASS + " exclude each other: set one of them");
+            throw read.invalid(USE_FIRST_PASS, "unset when " + TRY_FIRST_PASS + " is set: the two exclude each other");
         }
         firstPass = use ? FirstPass.USE : tryFirst ? FirstPass.TRY : FirstPass.NONE;
 
-        String source = text(options, TotpGuardSettings.JAAS_PASSWORD_SOURCE, "");
-        if (mode == Mode.STANDALONE && verifierGiven && source.isEmpty()) {
-            passwordSource = null;
-        } else if (mode == Mode.STANDALONE) {
-            if (source.isEmpty()) {
-                throw bad(TotpGuardSettings.JAAS_PASSWORD_SOURCE, "'properties' or 'jdbc' in standalone mode (or set "
-                        + TotpGuardSettings.JAAS_MODE + "=stacked behind another password module)");
-            }
-            passwordSource = choice(options, TotpGuardSettings.JAAS_PASSWORD_SOURCE, PasswordSource.class, null);
-        } else {
-            if (!source.isEmpty()) {
-                throw bad(TotpGuardSettings.JAAS_PASSWORD_SOURCE, "unset in stacked mode, where another module checks the"
-                        + " password");
-            }
-            passwordSource = null;
+        Optional<PasswordSource> passwords = choice(read, TotpGuardSettings.JAAS_PASSWORD_SOURCE, PasswordSource.class);
+        if (mode == Mode.STANDALONE && passwords.isEmpty() && !verifierGiven) {
+            throw read.invalid(TotpGuardSettings.JAAS_PASSWORD_SOURCE, "properties or jdbc in standalone mode (or set "
+                    + TotpGuardSettings.JAAS_MODE + "=stacked behind another password module)");
         }
-        passwordFile = text(options, TotpGuardSettings.JAAS_PASSWORD_FILE, "");
+        if (mode == Mode.STACKED && passwords.isPresent()) {
+            throw read.invalid(TotpGuardSettings.JAAS_PASSWORD_SOURCE, "unset in stacked mode, where another module"
+                    + " checks the password");
+        }
+        passwordSource = passwords.orElse(null);
+        passwordFile = read.string(TotpGuardSettings.JAAS_PASSWORD_FILE).orElse("");
         if (passwordSource == PasswordSource.PROPERTIES && passwordFile.isEmpty()) {
-            throw bad(TotpGuardSettings.JAAS_PASSWORD_FILE, "the path of the users file when "
+            throw read.invalid(TotpGuardSettings.JAAS_PASSWORD_FILE, "the path of the users file when "
                     + TotpGuardSettings.JAAS_PASSWORD_SOURCE + "=properties");
         }
-        passwordIterations = integer(options, TotpGuardSettings.JAAS_PASSWORD_ITERATIONS, PasswordHash.OWASP_ITERATIONS,
-                PasswordHash.MIN_ITERATIONS, PasswordHash.MAX_ITERATIONS);
-        usersJndi = text(options, TotpGuardSettings.JAAS_USERS_JNDI, "");
-        usersTable = identifier(options, TotpGuardSettings.JAAS_USERS_TABLE, "totpguard_user");
-        usersNameColumn = identifier(options, TotpGuardSettings.JAAS_USERS_NAME_COLUMN, "username");
-        usersPasswordColumn = identifier(options, TotpGuardSettings.JAAS_USERS_PASSWORD_COLUMN, "password_hash");
-        rolesTable = identifier(options, TotpGuardSettings.JAAS_ROLES_TABLE, "totpguard_user_role");
-        rolesColumn = identifier(options, TotpGuardSettings.JAAS_ROLES_COLUMN, "role");
+        passwordIterations = read.integer(TotpGuardSettings.JAAS_PASSWORD_ITERATIONS, PasswordHash.MIN_ITERATIONS,
+                PasswordHash.MAX_ITERATIONS).orElse(PasswordHash.OWASP_ITERATIONS);
+        usersJndi = read.string(TotpGuardSettings.JAAS_USERS_JNDI).orElse("");
+        usersTable = identifier(read, TotpGuardSettings.JAAS_USERS_TABLE, "totpguard_user");
+        usersNameColumn = identifier(read, TotpGuardSettings.JAAS_USERS_NAME_COLUMN, "username");
+        usersPasswordColumn = identifier(read, TotpGuardSettings.JAAS_USERS_PASSWORD_COLUMN, "password_hash");
+        rolesTable = identifier(read, TotpGuardSettings.JAAS_ROLES_TABLE, "totpguard_user_role");
+        rolesColumn = identifier(read, TotpGuardSettings.JAAS_ROLES_COLUMN, "role");
 
-        // Every totpguard.* option of any module must be one that something reads: a misspelled store or policy
-        // key would otherwise be dropped here and its default would silently apply.
-        TotpGuardSettings.refuseUnknownKeys(options.keySet(), OBJECT_OPTIONS, "JAAS option");
         Map<String, String> service = new TreeMap<>();
         Map<String, String> account = new TreeMap<>();
-        for (Map.Entry<String, ?> entry : options.entrySet()) {
-            String key = entry.getKey();
+        for (String key : options.keySet()) {
             if (ACCOUNT_KEYS.contains(key)) {
-                account.put(key, text(options, key, ""));
-            } else if (key.startsWith("totpguard.jaas.")) {
-                if (!KNOWN_JAAS_KEYS.contains(key) && !OBJECT_OPTIONS.contains(key)) {
-                    throw new IllegalArgumentException("Unknown JAAS option " + key + ": did you mean "
-                            + TotpGuardSettings.nearestKnownKey(key) + "? (the options are listed in the README of"
-                            + " totpguard-jaas)");
-                }
-            } else if (key.startsWith("totpguard.") && !key.startsWith("totpguard.sam.")
-                    && !key.startsWith("totpguard.filter.") && entry.getValue() instanceof String) {
-                service.put(key, ((String) entry.getValue()).trim());
+                read.string(key).ifPresent(value -> account.put(key, value));
+            } else if (key.startsWith("totpguard.") && !key.startsWith("totpguard.jaas.") && !key.startsWith("totpguard.sam.")
+                    && !key.startsWith("totpguard.filter.")) {
+                read.string(key).ifPresent(value -> service.put(key, value));
             }
         }
         serviceSettings = Map.copyOf(service);
         if (mode == Mode.STANDALONE && !account.isEmpty()) {
             // A setting nothing reads must not exist: the own password check already gives the account's stored name.
-            throw new IllegalArgumentException("JAAS option " + account.keySet().iterator().next() + " must be unset"
-                    + " here: this module checks the password itself and keys the second factor on the name the user source"
-                    + " stores (" + TotpGuardSettings.JAAS_PASSWORD_SOURCE + "). It maps the name another module"
-                    + " established, in " + TotpGuardSettings.JAAS_MODE + "=stacked only");
+            throw read.invalid(account.keySet().iterator().next(), "unset here: this module checks the password itself"
+                    + " and keys the second factor on the name the user source stores ("
+                    + TotpGuardSettings.JAAS_PASSWORD_SOURCE + "). It maps the name another module established, in "
+                    + TotpGuardSettings.JAAS_MODE + "=stacked only");
         }
         accountSettings = Map.copyOf(account);
-        trustedProxies = TrustedProxies.fromSettings(options);
+        trustedProxies = TrustedProxies.fromSettings(read);
+    }
+
+    /** One of {@code type}'s constants, written in lower case as the JAAS options are documented. */
+    private static <E extends Enum<E>> Optional<E> choice(Settings read, String key, Class<E> type) {
+        String[] words = java.util.Arrays.stream(type.getEnumConstants())
+                .map(constant -> constant.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        return read.word(key, words).map(word -> Enum.valueOf(type, word.toUpperCase(Locale.ROOT)));
+    }
+
+    private static String checked(String value, boolean valid) {
+        if (!valid) {
+            throw new IllegalArgumentException("not of the expected form");
+        }
+        return value;
+    }
+
+    private static String identifier(Settings read, String key, String fallback) {
+        return read.parsed(key, IDENTIFIER_FORM, name -> JdbcPasswordVerifier.Builder.identifier(key, name)).orElse(fallback);
     }
 
     /**
@@ -166,7 +175,17 @@ final class LoginModuleOptions {
 
     /** As {@link #parse(Map)}; {@code verifierGiven}: a PasswordVerifier instance replaces the password source. */
     static LoginModuleOptions parse(Map<String, ?> options, boolean verifierGiven) {
-        return new LoginModuleOptions(options == null ? Map.of() : options, verifierGiven);
+        return parse(options, verifierGiven, "JAAS option");
+    }
+
+    /** As {@link #parse(Map, boolean)}, naming {@code source} ("authentication module option") in messages. */
+    static LoginModuleOptions parse(Map<String, ?> options, boolean verifierGiven, String source) {
+        return new LoginModuleOptions(options == null ? Map.of() : options, verifierGiven, source);
+    }
+
+    /** All the options, for the service, the users DataSource and the account resolver built from them. */
+    Settings settings() {
+        return settings;
     }
 
     Mode mode() {
@@ -259,76 +278,6 @@ final class LoginModuleOptions {
      */
     Map<String, String> accountSettings() {
         return accountSettings;
-    }
-
-    private static String text(Map<String, ?> options, String key, String fallback) {
-        Object value = options.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        if (!(value instanceof String)) {
-            throw bad(key, "a text value");
-        }
-        return ((String) value).trim();
-    }
-
-    private static boolean bool(Map<String, ?> options, String key, boolean fallback) {
-        String value = text(options, key, "");
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        if (value.equalsIgnoreCase("true")) {
-            return true;
-        }
-        if (value.equalsIgnoreCase("false")) {
-            return false;
-        }
-        throw bad(key, "true or false, not '" + value + "'");
-    }
-
-    private static int integer(Map<String, ?> options, String key, int fallback, int min, int max) {
-        String value = text(options, key, "");
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the expected form
-        }
-        throw bad(key, "a whole number from " + min + " to " + max + ", not '" + value + "'");
-    }
-
-    private static String identifier(Map<String, ?> options, String key, String fallback) {
-        try {
-            return JdbcPasswordVerifier.Builder.identifier(key, text(options, key, fallback));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("JAAS option " + e.getMessage(), e);
-        }
-    }
-
-    private static <E extends Enum<E>> E choice(Map<String, ?> options, String key, Class<E> type, E fallback) {
-        String value = text(options, key, "");
-        if (value.isEmpty() && fallback != null) {
-            return fallback;
-        }
-        for (E candidate : type.getEnumConstants()) {
-            if (candidate.name().equals(value.toUpperCase(Locale.ROOT))) {
-                return candidate;
-            }
-        }
-        StringBuilder expected = new StringBuilder();
-        for (E candidate : type.getEnumConstants()) {
-            expected.append(expected.length() == 0 ? "" : " or ").append(candidate.name().toLowerCase(Locale.ROOT));
-        }
-        throw bad(key, expected + ", not '" + value + "'");
-    }
-
-    private static IllegalArgumentException bad(String key, String expected) {
-        return new IllegalArgumentException("JAAS option " + key + " must be " + expected);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.totpguard.jaas;
 
 import dev.totpguard.AccountResolver;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,13 +44,14 @@ final class SharedServices {
     }
 
     /**
-     * The service for these settings, built on first use with {@link TwoFactorService#fromSettings(Map)}.
+     * The service for these options, built on first use by {@link TwoFactorServiceFactory} from the
+     * {@linkplain LoginModuleOptions#serviceSettings() store and policy keys}, so that the messages name the options.
      *
-     * @throws IllegalArgumentException from {@code fromSettings}: a bad setting, named in the message
+     * @throws IllegalArgumentException from the factory: a bad setting, named in the message
      */
-    static TwoFactorService service(Map<String, String> settings) {
-        return SERVICES.computeIfAbsent(Map.copyOf(settings), key -> {
-            TwoFactorService service = TwoFactorService.fromSettings(key);
+    static TwoFactorService service(LoginModuleOptions options) {
+        return SERVICES.computeIfAbsent(options.serviceSettings(), key -> {
+            TwoFactorService service = TwoFactorServiceFactory.fromSettings(options.settings());
             remember(service);
             return service;
         });

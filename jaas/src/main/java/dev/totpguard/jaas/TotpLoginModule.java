@@ -277,8 +277,8 @@ public final class TotpLoginModule implements LoginModule {
     private void forward(String name, Attempt attempt) {
         char[] password = attempt.password();
         if (password != null) {
-            sharedState.put(JaasSettings.SHARED_NAME, name);
-            sharedState.put(JaasSettings.SHARED_PASSWORD, password.clone());
+            sharedState.put(CallbackInput.SHARED_NAME, name);
+            sharedState.put(CallbackInput.SHARED_PASSWORD, password.clone());
         }
     }
 

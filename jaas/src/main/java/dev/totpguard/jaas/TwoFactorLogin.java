@@ -1,9 +1,9 @@
 package dev.totpguard.jaas;
 
 import dev.totpguard.PasswordAttempt;
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.Verification;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.recovery.RecoveryCodes;
 import java.io.Serializable;
@@ -81,16 +81,17 @@ public final class TwoFactorLogin {
      * {@link TotpLoginModule#SERVICE_OPTION} and {@link TotpLoginModule#VERIFIER_OPTION}. Services and users
      * sources are shared per option set (see {@link TotpLoginModule#closeSharedServices()}).
      *
+     * @param source what the options are, for messages, e.g. "authentication module option"
      * @throws IllegalArgumentException naming the bad or missing option
      */
-    public static TwoFactorLogin fromOptions(Map<String, ?> options) {
+    public static TwoFactorLogin fromOptions(Map<String, ?> options, String source) {
         Map<String, Object> plain = new HashMap<>(options);
         Object serviceInstance = plain.remove(TotpLoginModule.SERVICE_OPTION);
         Object verifierInstance = plain.remove(TotpLoginModule.VERIFIER_OPTION);
-        LoginModuleOptions parsed = LoginModuleOptions.parse(plain, verifierInstance != null);
+        LoginModuleOptions parsed = LoginModuleOptions.parse(plain, verifierInstance != null, source);
         if (parsed.mode() != LoginModuleOptions.Mode.STANDALONE) {
-            throw new IllegalArgumentException("Option " + TotpGuardSettings.JAAS_MODE + " must be standalone here:"
-                    + " this module checks the password itself");
+            throw parsed.settings().invalid(TotpGuardSettings.JAAS_MODE, "standalone here: this module checks the"
+                    + " password itself");
         }
         return new TwoFactorLogin(serviceFrom(serviceInstance, parsed), verifierFrom(verifierInstance, parsed),
                 Clock.systemUTC());
@@ -98,7 +99,7 @@ public final class TwoFactorLogin {
 
     static TwoFactorService serviceFrom(Object instance, LoginModuleOptions options) {
         if (instance == null) {
-            return SharedServices.service(options.serviceSettings());
+            return SharedServices.service(options);
         }
         if (!(instance instanceof TwoFactorService)) {
             throw new IllegalArgumentException("Option " + TotpLoginModule.SERVICE_OPTION + " must be a TwoFactorService");

@@ -1,7 +1,7 @@
 package dev.totpguard.jaspic;
 
-import jakarta.security.auth.message.config.AuthConfigFactory;
 import jakarta.security.auth.message.config.AuthConfigFactory.RegistrationContext;
+import jakarta.security.auth.message.config.AuthConfigFactory;
 import jakarta.security.auth.message.config.AuthConfigProvider;
 import java.util.Locale;
 import java.util.Set;

@@ -1,10 +1,12 @@
 package dev.totpguard.jaspic;
 
-import dev.totpguard.TotpGuardSettings;
-import dev.totpguard.TrustedProxies;
 import dev.totpguard.TotpVerifiedPrincipal;
+import dev.totpguard.TrustedProxies;
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.internal.web.CsrfCheck;
 import dev.totpguard.jaas.PasswordStoreException;
+import dev.totpguard.jaas.TotpLoginModule;
 import dev.totpguard.jaas.TwoFactorLogin;
 import jakarta.security.auth.message.AuthException;
 import jakarta.security.auth.message.AuthStatus;
@@ -76,6 +78,11 @@ public final class TotpServerAuthModule implements ServerAuthModule {
     private static final String EXPIRED = "sam.expired";
     private static final Pattern SAFE_PATH = Pattern.compile("/(?![/\\\\])[A-Za-z0-9._~!$&'()*+,;=:@/-]{0,512}");
     private static final int MAX_FIELD_CHARS = 1024;
+    /** What the container's options are called in messages. */
+    private static final String SOURCE = "authentication module option";
+    private static final Duration DEFAULT_PENDING_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration MIN_PENDING_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration MAX_PENDING_TIMEOUT = Duration.ofHours(1);
 
     private final SecureRandom random = new SecureRandom();
     private final Pages pages = new Pages();
@@ -99,34 +106,20 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         this.handler = handler;
         Map<String, Object> values = options == null ? Map.of() : new HashMap<>((Map<String, Object>) options);
         try {
-            String flow = text(values, TotpGuardSettings.SAM_FLOW, "two-step");
-            if (!flow.equals("two-step") && !flow.equals("one-page")) {
-                throw new IllegalArgumentException("Option " + TotpGuardSettings.SAM_FLOW
-                        + " must be two-step or one-page, not '" + flow + "'");
-            }
-            onePage = flow.equals("one-page");
-            path = text(values, TotpGuardSettings.SAM_PATH, "/totpguard");
-            if (!SAFE_PATH.matcher(path).matches() || path.endsWith("/")) {
-                throw new IllegalArgumentException("Option " + TotpGuardSettings.SAM_PATH
-                        + " must be a path such as /totpguard (leading slash, no trailing slash)");
-            }
-            landing = text(values, TotpGuardSettings.SAM_LANDING, "/");
-            if (!SAFE_PATH.matcher(landing).matches()) {
-                throw new IllegalArgumentException("Option " + TotpGuardSettings.SAM_LANDING
-                        + " must be a path in the application such as /admin/");
-            }
-            String timeout = text(values, TotpGuardSettings.SAM_PENDING_TIMEOUT, "PT5M");
-            try {
-                pendingTimeout = Duration.parse(timeout);
-            } catch (DateTimeParseException e) {
-                pendingTimeout = Duration.ZERO;
-            }
-            if (pendingTimeout.compareTo(Duration.ofSeconds(10)) < 0 || pendingTimeout.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("Option " + TotpGuardSettings.SAM_PENDING_TIMEOUT
-                        + " must be an ISO-8601 duration from PT10S to PT1H, not '" + timeout + "'");
-            }
-            trustedProxies = TrustedProxies.fromSettings(values);
-            login = TwoFactorLogin.fromOptions(values);
+            // The service and verifier instances a container may pass are not settings: TwoFactorLogin takes them.
+            Map<String, Object> plain = new HashMap<>(values);
+            plain.remove(TotpLoginModule.SERVICE_OPTION);
+            plain.remove(TotpLoginModule.VERIFIER_OPTION);
+            Settings settings = Settings.of(plain, SOURCE);
+            onePage = settings.word(TotpGuardSettings.SAM_FLOW, "two-step", "one-page").orElse("two-step").equals("one-page");
+            path = settings.parsed(TotpGuardSettings.SAM_PATH, "a path such as /totpguard (leading slash, no trailing"
+                    + " slash)", value -> safePath(value, !value.endsWith("/"))).orElse("/totpguard");
+            landing = settings.parsed(TotpGuardSettings.SAM_LANDING, "a path in the application such as /admin/",
+                    value -> safePath(value, true)).orElse("/");
+            pendingTimeout = settings.duration(TotpGuardSettings.SAM_PENDING_TIMEOUT, MIN_PENDING_TIMEOUT,
+                    MAX_PENDING_TIMEOUT).orElse(DEFAULT_PENDING_TIMEOUT);
+            trustedProxies = TrustedProxies.fromSettings(settings);
+            login = TwoFactorLogin.fromOptions(values, SOURCE);
         } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.log(Level.ERROR, "TOTP Guard authentication module is misconfigured: {0}", e.getMessage());
             AuthException authException = new AuthException("TOTP Guard authentication module is misconfigured: "
@@ -136,9 +129,11 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         }
     }
 
-    private static String text(Map<String, Object> values, String key, String fallback) {
-        Object value = values.get(key);
-        return value instanceof String && !((String) value).isBlank() ? ((String) value).trim() : fallback;
+    private static String safePath(String value, boolean valid) {
+        if (!valid || !SAFE_PATH.matcher(value).matches()) {
+            throw new IllegalArgumentException("not a safe path");
+        }
+        return value;
     }
 
     @Override

@@ -59,12 +59,12 @@ class CallbackInputTest {
     @Test
     void sharedStateGivesNameAndACopyOfThePassword() {
         char[] stored = "pw".toCharArray();
-        Map<String, Object> shared = Map.of(JaasSettings.SHARED_NAME, "alice", JaasSettings.SHARED_PASSWORD, stored);
+        Map<String, Object> shared = Map.of(CallbackInput.SHARED_NAME, "alice", CallbackInput.SHARED_PASSWORD, stored);
         assertEquals("alice", CallbackInput.sharedName(shared));
         char[] copy = CallbackInput.sharedPassword(shared);
         CallbackInput.clear(copy);
         assertArrayEquals("pw".toCharArray(), stored);
-        assertArrayEquals("pw".toCharArray(), CallbackInput.sharedPassword(Map.of(JaasSettings.SHARED_PASSWORD, "pw")));
+        assertArrayEquals("pw".toCharArray(), CallbackInput.sharedPassword(Map.of(CallbackInput.SHARED_PASSWORD, "pw")));
         assertNull(CallbackInput.sharedName(Map.of()));
         assertNull(CallbackInput.sharedPassword(null));
     }

@@ -72,7 +72,7 @@ final class CaseInsensitivePasswords implements PasswordVerifier {
             } catch (Exception e) {
                 throw new LoginException(e.toString());
             }
-            shared.put(JaasSettings.SHARED_NAME, name.getName());
+            shared.put(CallbackInput.SHARED_NAME, name.getName());
             return true;
         }
 

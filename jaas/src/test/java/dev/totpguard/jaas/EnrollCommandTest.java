@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TotpVerifiedPrincipal;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.otp.OtpAuthUri;
 import dev.totpguard.otp.Totp;
 import java.io.ByteArrayOutputStream;

@@ -1,10 +1,11 @@
 package dev.totpguard.jaas;
 
 import dev.totpguard.EnrollmentResult;
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
-import dev.totpguard.otp.Totp;
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.otp.Totp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class TestStore implements AutoCloseable {
         // Every HTTP test comes from 127.0.0.1: the per-address limit would couple unrelated tests.
         s.put(TotpGuardSettings.ADDRESS_FAILURES, "0");
         this.settings = Map.copyOf(s);
-        this.node = TwoFactorService.fromSettings(settings);
+        this.node = TwoFactorServiceFactory.fromSettings(settings);
         this.usersFile = dir.resolve("users.properties");
         Files.writeString(usersFile, "# user = hash, roles\n", StandardCharsets.UTF_8);
     }

@@ -7,17 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TotpVerifiedPrincipal;
 import dev.totpguard.TwoFactorService;
-import dev.totpguard.store.JdbcCredentialStore;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.store.JdbcCredentialStore;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.security.URIParameter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
+import java.security.URIParameter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +30,8 @@ import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.auth.login.AccountLockedException;
-import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.AppConfigurationEntry.LoginModuleControlFlag;
+import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.Configuration;
 import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginContext;
@@ -335,7 +335,8 @@ class TotpLoginModuleTest {
         Configuration config = configuration(totp(LoginModuleControlFlag.REQUIRED,
                 standalone(TotpGuardSettings.ACCOUNT_QUERY, "SELECT username FROM users WHERE username = ?")));
         LoginException e = assertThrows(LoginException.class, () -> login(config, answers("alice", "alice-pw", "123456")));
-        assertTrue(e.getMessage().contains(TotpGuardSettings.ACCOUNT_QUERY + " must be unset here"), e.getMessage());
+        assertTrue(e.getMessage().contains(TotpGuardSettings.ACCOUNT_QUERY + " = 'SELECT username FROM users WHERE username = ?'"
+                + " is invalid: expected unset here"), e.getMessage());
     }
 
     @Test
@@ -502,7 +503,8 @@ class TotpLoginModuleTest {
         Configuration config = configuration(totp(LoginModuleControlFlag.REQUIRED,
                 standalone(TotpGuardSettings.JAAS_CODE_SOURCE, "header")));
         LoginException e = assertThrows(LoginException.class, () -> login(config, answers("alice", "alice-pw", "123456")));
-        assertTrue(e.getMessage().contains("totpguard.jaas.code.source must be callback or appended"), e.getMessage());
+        assertTrue(e.getMessage().contains("totpguard.jaas.code.source = 'header' is invalid: expected callback or appended"),
+                e.getMessage());
         assertFalse(e.getMessage().contains("\tat "), e.getMessage());
     }
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.jaas.PasswordVerifier;
 import dev.totpguard.jaas.TestStore;

@@ -29,7 +29,8 @@ class ServerAuthModuleOptionsTest {
         // The module checks the password itself and keys the second factor on the stored name: no account query here.
         // And it never lets a user without a second factor in, so not-enrolled=enroll is refused too.
         for (Map.Entry<String, String> key : Map.of(
-                "totpguard.account.query", "totpguard.account.query must be unset here",
+                "totpguard.account.query", "Authentication module option totpguard.account.query = 'SELECT username FROM users"
+                        + " WHERE username = ?' is invalid: expected unset here",
                 "totpguard.jaas.not-enrolled", "not-enrolled=enroll is no longer supported").entrySet()) {
             Map<String, String> options = Map.of(
                     "totpguard.jaas.password.source", "properties",

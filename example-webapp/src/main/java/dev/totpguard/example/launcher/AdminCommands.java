@@ -2,13 +2,13 @@ package dev.totpguard.example.launcher;
 
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.example.data.AdminAccounts;
 import dev.totpguard.example.data.AdminDirectory;
 import dev.totpguard.example.data.Administrator;
 import dev.totpguard.example.data.AuditEntry;
 import dev.totpguard.example.data.DataAccessException;
 import dev.totpguard.example.data.DataSources;
-import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.StoreException;
 import java.io.IOException;
 import java.io.PrintStream;

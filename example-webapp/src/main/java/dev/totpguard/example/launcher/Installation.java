@@ -1,9 +1,11 @@
 package dev.totpguard.example.launcher;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.totpguard.TotpGuardSettings;
-import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.config.TwoFactorServiceFactory;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.example.data.AdminAccounts;
 import dev.totpguard.example.data.AuditListener;
 import dev.totpguard.example.data.AuditLog;
@@ -13,7 +15,6 @@ import dev.totpguard.example.data.ExampleSchema;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.jaas.TotpLoginModule;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.StoreException;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -130,7 +131,7 @@ final class Installation implements AutoCloseable {
         return TwoFactorService.builder()
                 .store(store)
                 .keyRing(keyRing)
-                .policy(TwoFactorPolicy.fromMap(policySettings()))
+                .policy(TwoFactorServiceFactory.policy(Settings.of(policySettings(), "setting")))
                 .clock(clock)
                 .listener(new AuditListener(audit))
                 .build();

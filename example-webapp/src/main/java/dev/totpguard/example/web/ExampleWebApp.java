@@ -1,9 +1,11 @@
 package dev.totpguard.example.web;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.totpguard.TotpGuardSettings;
-import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.config.TwoFactorServiceFactory;
+import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.example.data.AdminAccounts;
 import dev.totpguard.example.data.AuditListener;
 import dev.totpguard.example.data.AuditLog;
@@ -14,7 +16,6 @@ import dev.totpguard.filter.CsrfProtection;
 import dev.totpguard.filter.TotpFilter;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.store.JdbcCredentialStore;
-import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.StoreException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -24,7 +25,6 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,7 +33,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -66,16 +65,15 @@ public final class ExampleWebApp implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        Map<String, String> settings = settings(context);
+        Settings settings = settings(context);
         Clock clock = Clock.systemUTC();
         DataSource dataSource = (DataSource) context.getAttribute(DATA_SOURCE_ATTRIBUTE);
         TwoFactorService twoFactor = (TwoFactorService) context.getAttribute(TWO_FACTOR_ATTRIBUTE);
         boolean withoutFilter = Boolean.TRUE.equals(context.getAttribute(WITHOUT_TOTP_FILTER_ATTRIBUTE));
         try {
             if (dataSource == null) {
-                ownDataSource = DataSources.open(settings.getOrDefault(TotpGuardSettings.JDBC_URL, TotpGuardSettings.DEFAULT_JDBC_URL),
-                        Optional.ofNullable(settings.get(TotpGuardSettings.JDBC_USER)),
-                        Optional.ofNullable(settings.get(TotpGuardSettings.JDBC_PASSWORD)), 10);
+                ownDataSource = DataSources.open(settings.secret(TotpGuardSettings.JDBC_URL).orElse(TotpGuardSettings.DEFAULT_JDBC_URL),
+                        settings.string(TotpGuardSettings.JDBC_USER), settings.secret(TotpGuardSettings.JDBC_PASSWORD), 10);
                 dataSource = ownDataSource;
                 AdminAccounts.createSchema(dataSource);
             }
@@ -83,8 +81,9 @@ public final class ExampleWebApp implements ServletContextListener {
             if (twoFactor == null) {
                 twoFactor = TwoFactorService.builder()
                         .store(JdbcCredentialStore.builder(dataSource).createSchemaIfMissing(true).build())
-                        .keyRing(KeyRing.fromKeyFile(Path.of(required(settings, TotpGuardSettings.KEY_FILE))))
-                        .policy(TwoFactorPolicy.fromMap(settings))
+                        .keyRing(KeyRing.fromKeyFile(settings.path(TotpGuardSettings.KEY_FILE).orElseThrow(
+                                () -> settings.invalid(TotpGuardSettings.KEY_FILE, "the path of the AES key file"))))
+                        .policy(TwoFactorServiceFactory.policy(settings))
                         .clock(clock)
                         .listener(new AuditListener(audit))
                         .build();
@@ -92,7 +91,7 @@ public final class ExampleWebApp implements ServletContextListener {
             CsrfProtection csrf = new CsrfProtection(CsrfFilter.SESSION_ATTRIBUTE, new SecureRandom());
             Pages pages = new Pages(csrf);
             SiteSettings siteSettings = new SiteSettings(dataSource);
-            TotpFilter secondFactor = SecondFactorFilter.build(twoFactor, settings, clock);
+            TotpFilter secondFactor = SecondFactorFilter.build(twoFactor, settings);
             App app = new App(twoFactor, new AdminAccounts(dataSource, PasswordHash.builder().build(), clock), audit, siteSettings, pages,
                     withoutFilter ? SessionSteps.withoutFilter() : new SessionSteps(secondFactor), clock);
             register(context, app, csrf, secondFactor, withoutFilter);
@@ -143,23 +142,19 @@ public final class ExampleWebApp implements ServletContextListener {
         return name;
     }
 
-    /** Every {@code totpguard.*} context parameter. */
-    private static Map<String, String> settings(ServletContext context) {
+    /**
+     * Every {@code totpguard.*} context parameter.
+     *
+     * @throws IllegalArgumentException naming an unknown {@code totpguard.*} key and the nearest known one
+     */
+    private static Settings settings(ServletContext context) {
         Map<String, String> settings = new LinkedHashMap<>();
         for (String name : Collections.list(context.getInitParameterNames())) {
             if (name.startsWith("totpguard.")) {
                 settings.put(name, context.getInitParameter(name));
             }
         }
-        return settings;
-    }
-
-    private static String required(Map<String, String> settings, String key) {
-        String value = settings.get(key);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("Context parameter " + key + " is missing: give the path of the AES key file");
-        }
-        return value;
+        return Settings.of(settings, "context parameter");
     }
 
     @Override

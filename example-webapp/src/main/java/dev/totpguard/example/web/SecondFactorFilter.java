@@ -1,11 +1,11 @@
 package dev.totpguard.example.web;
 
-import dev.totpguard.TotpGuardSettings;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.config.Settings;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.filter.TotpFilter;
-import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Builds TOTP Guard's {@link TotpFilter} for this application, around the same {@link TwoFactorService} as the
@@ -19,23 +19,15 @@ final class SecondFactorFilter {
     private SecondFactorFilter() {
     }
 
-    static TotpFilter build(TwoFactorService twoFactor, Map<String, String> contextSettings, Clock clock) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put(TotpGuardSettings.FILTER_PROTECTED, "/admin/*");
-        settings.put(TotpGuardSettings.FILTER_DEFAULT_TARGET, Paths.ADMIN);
-        settings.put(TotpGuardSettings.FILTER_LOGIN, Paths.LOGIN);
-        settings.put(TotpGuardSettings.FILTER_LOGOUT_TARGET, Paths.LOGIN);
+    static TotpFilter build(TwoFactorService twoFactor, Settings contextSettings) {
         // Context parameters may still change any of the filter's keys.
-        contextSettings.forEach((key, value) -> {
-            if (key.startsWith("totpguard.filter.")) {
-                settings.put(key, value);
-            }
-        });
+        TotpFilter.Builder filter = TotpFilter.builder().service(twoFactor).protectedPaths("/admin/*")
+                .defaultTarget(Paths.ADMIN).loginPath(Paths.LOGIN).logoutTarget(Paths.LOGIN).settings(contextSettings);
         // The privileged actions are step-up paths whatever the context parameters say: the acting administrator's
         // code must be younger than the step-up age (totpguard.filter.step-up.max-age, 5 minutes by default), or the
         // filter asks for it again before the page or the action runs.
-        String stepUp = settings.getOrDefault(TotpGuardSettings.FILTER_STEP_UP_PATHS, "").strip();
-        settings.put(TotpGuardSettings.FILTER_STEP_UP_PATHS, (stepUp.isEmpty() ? "" : stepUp + ",") + String.join(",", Paths.PRIVILEGED));
-        return TotpFilter.builder().service(twoFactor).settings(settings).clock(clock).build();
+        List<String> stepUp = new ArrayList<>(Paths.PRIVILEGED);
+        contextSettings.string(TotpGuardSettings.FILTER_STEP_UP_PATHS).ifPresent(paths -> stepUp.add(0, paths));
+        return filter.stepUpPaths(stepUp.toArray(String[]::new)).build();
     }
 }

@@ -58,7 +58,7 @@ public final class GuardedApplication implements AutoCloseable, BeforeAllCallbac
     /** The usual setup: the web application in {@code webapp} with a default filter over the fixture's service and clock. */
     public static Setup withFilter(Path webapp) {
         return fixture -> new WebContainer.Deployment(webapp).initializer(TotpFilter.initializer(
-                TotpFilter.builder().service(fixture.service()).clock(fixture.clock()).build()));
+                TotpFilter.builder().service(fixture.service()).build()));
     }
 
     /** Makes the fixture and starts every container; on a failure closes what started, and the fixture. */

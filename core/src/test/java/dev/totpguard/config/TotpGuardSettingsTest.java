@@ -1,4 +1,4 @@
-package dev.totpguard;
+package dev.totpguard.config;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,7 +51,7 @@ class TotpGuardSettingsTest {
     @Test
     void aServiceFromSettingsRefusesAMisspelledEnforcementInsteadOfRunningOptional() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TwoFactorService.fromSettings(Map.of("totpguard.enforcment", "REQUIRED")));
+                () -> TwoFactorServiceFactory.fromSettings(Map.of("totpguard.enforcment", "REQUIRED")));
         assertTrue(e.getMessage().contains("totpguard.enforcment"), e.getMessage());
         assertTrue(e.getMessage().contains("totpguard.enforcement"), e.getMessage());
         assertFalse(e.getMessage().contains("REQUIRED"), "values are never echoed: " + e.getMessage());

@@ -1,5 +1,7 @@
-package dev.totpguard;
+package dev.totpguard.config;
 
+import dev.totpguard.TrustedProxies;
+import dev.totpguard.TwoFactorPolicy;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Collection;
@@ -12,11 +14,13 @@ import java.util.TreeSet;
  * The one set of configuration keys of TOTP Guard, read alike from servlet init-params and context params,
  * JAAS login-module options and Jakarta Authentication module options. Every key is optional and has the
  * documented default; a value of the wrong form makes start-up fail with an {@link IllegalArgumentException}
- * that names the key and the expected form.
+ * that names the key and the expected form. Every module reads them through {@link Settings}, which also refuses a
+ * {@code totpguard.*} key that is not declared here.
  *
- * <p>Policy keys are read by {@link TwoFactorPolicy#fromMap}, store and key keys by
- * {@link TwoFactorService#fromSettings}. The adapter modules add their own keys here
- * ({@code totpguard.filter.*}, {@code totpguard.jaas.*}, {@code totpguard.sam.*}).
+ * <p>The default of a key is written once, where the value is used: the policy keys' defaults are those of
+ * {@link TwoFactorPolicy#defaults()}, the store and key keys' those of {@link TwoFactorServiceFactory}, and the
+ * adapter modules' ({@code totpguard.filter.*}, {@code totpguard.jaas.*}, {@code totpguard.sam.*}) those of their
+ * own settings classes; the javadoc below states each.
  */
 public final class TotpGuardSettings {
 
@@ -252,6 +256,9 @@ public final class TotpGuardSettings {
         return KNOWN_KEYS;
     }
 
+    /** Keys whose values may hold a password: {@link Settings} never repeats them in a message. */
+    static final Set<String> SECRET_KEYS = Set.of(JDBC_URL, JDBC_PASSWORD, KEYSTORE_PASSWORD);
+
     /**
      * Refuses settings that look like TOTP Guard's ({@code totpguard.*}) but that nothing reads: a misspelled
      * key would otherwise be ignored and leave its default in force (a typo in {@code totpguard.enforcement}
@@ -263,7 +270,7 @@ public final class TotpGuardSettings {
      * @param source what the keys came from, for the message, e.g. "context parameter"
      * @throws IllegalArgumentException naming the first unknown key and the nearest known one
      */
-    public static void refuseUnknownKeys(Collection<String> keys, Collection<String> extraKnown, String source) {
+    static void refuseUnknownKeys(Collection<String> keys, Collection<String> extraKnown, String source) {
         for (String key : new TreeSet<>(keys)) {
             if (key.startsWith("totpguard.") && !KNOWN_KEYS.contains(key) && !extraKnown.contains(key)) {
                 throw new IllegalArgumentException("Unknown " + source + " " + key + ": did you mean "
@@ -274,7 +281,7 @@ public final class TotpGuardSettings {
     }
 
     /** The known key with the smallest edit distance to {@code key} (the first in sort order on a tie). */
-    public static String nearestKnownKey(String key) {
+    static String nearestKnownKey(String key) {
         String nearest = null;
         int best = Integer.MAX_VALUE;
         for (String known : KNOWN_KEYS) {

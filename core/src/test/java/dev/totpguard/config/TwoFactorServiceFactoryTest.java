@@ -1,30 +1,32 @@
-package dev.totpguard;
+package dev.totpguard.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.Enrollment;
+import dev.totpguard.TwoFactorService;
 import dev.totpguard.Verification.Outcome;
-import dev.totpguard.otp.Totp;
 import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.otp.Totp;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Building the service from the shared settings keys, as the filter and the JAAS module do. */
-class TwoFactorServiceFromSettingsTest {
+class TwoFactorServiceFactoryTest {
 
     @TempDir
     Path directory;
@@ -44,13 +46,13 @@ class TwoFactorServiceFromSettingsTest {
     @Test
     void embeddedDefaultWorksEndToEndAndSurvivesARestart() throws Exception {
         Enrollment enrollment;
-        try (TwoFactorService service = TwoFactorService.fromSettings(settings())) {
+        try (TwoFactorService service = TwoFactorServiceFactory.fromSettings(settings())) {
             assertEquals("Acme", service.policy().issuer());
             enrollment = service.startEnrollment("alice");
             String code = Totp.builder().build().generate(enrollment.otpAuthUri().secret().bytes());
             assertTrue(service.confirmEnrollment("alice", enrollment.nonce(), code, "192.0.2.1").isAccepted());
         }
-        try (TwoFactorService restarted = TwoFactorServices.fromSettings(settings())) {
+        try (TwoFactorService restarted = TwoFactorServiceFactory.fromSettings(settings())) {
             assertTrue(restarted.status("alice").isActive(), "the H2 file keeps the credential");
             assertEquals(10, restarted.status("alice").recoveryCodesRemaining());
         }
@@ -67,7 +69,7 @@ class TwoFactorServiceFromSettingsTest {
             "jdbc:h2:tcp://db/./data|false",
             "jdbc:postgresql://db/./x|false"})
     void relativeH2FileIsRecognised(String url, boolean relative) {
-        assertEquals(relative, TwoFactorService.relativeH2File(url).isPresent(), url);
+        assertEquals(relative, TwoFactorServiceFactory.relativeH2File(url).isPresent(), url);
     }
 
     @Test
@@ -91,12 +93,12 @@ class TwoFactorServiceFromSettingsTest {
             public void close() {
             }
         };
-        Logger logger = Logger.getLogger(TwoFactorService.class.getName());
+        Logger logger = Logger.getLogger(TwoFactorServiceFactory.class.getName());
         logger.addHandler(handler);
         try {
-            TwoFactorService.fromSettings(settings).close();
+            TwoFactorServiceFactory.fromSettings(settings).close();
             settings.put(TotpGuardSettings.JDBC_URL, "jdbc:h2:file:" + directory.resolve("absolute").toAbsolutePath());
-            TwoFactorService.fromSettings(settings).close();
+            TwoFactorServiceFactory.fromSettings(settings).close();
         } finally {
             logger.removeHandler(handler);
         }
@@ -112,7 +114,7 @@ class TwoFactorServiceFromSettingsTest {
         Map<String, String> settings = settings();
         settings.put(TotpGuardSettings.KEY_FILE, directory.resolve("absent.key").toString());
 
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorService.fromSettings(settings));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.fromSettings(settings));
 
         assertTrue(error.getMessage().contains(TotpGuardSettings.KEY_FILE), error.getMessage());
         assertTrue(error.getMessage().contains("does not exist"), error.getMessage());
@@ -124,7 +126,7 @@ class TwoFactorServiceFromSettingsTest {
         Map<String, String> settings = settings();
         settings.remove(TotpGuardSettings.KEY_FILE);
 
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorService.fromSettings(settings));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.fromSettings(settings));
 
         assertTrue(error.getMessage().contains(TotpGuardSettings.KEY_FILE), error.getMessage());
         assertTrue(error.getMessage().contains(TotpGuardSettings.KEY_ENV), error.getMessage());
@@ -145,18 +147,41 @@ class TwoFactorServiceFromSettingsTest {
             }
             settings.put(bad.getKey(), bad.getValue());
 
-            IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorService.fromSettings(settings));
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.fromSettings(settings));
             assertTrue(error.getMessage().contains(bad.getKey()), error.getMessage());
         }
     }
 
     @Test
     void closedServiceFailsClosed() throws Exception {
-        TwoFactorService service = TwoFactorService.fromSettings(settings());
+        TwoFactorService service = TwoFactorServiceFactory.fromSettings(settings());
         service.startEnrollment("alice");
 
         service.close();
 
         assertEquals(Outcome.STORE_UNAVAILABLE, service.verify("alice", "123456", null).outcome());
+    }
+
+    @Test
+    void aJdbcUrlWithoutHikariCpOnTheClassPathIsAStartUpErrorNamingTheDependency() throws Exception {
+        // Core's class path as the tests see it, less HikariCP: what an application that depends on core alone has.
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<java.net.URL> urls = new ArrayList<>();
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (!entry.contains("HikariCP")) {
+                urls.add(Path.of(entry).toUri().toURL());
+            }
+        }
+        try (java.net.URLClassLoader withoutHikari = new java.net.URLClassLoader(urls.toArray(java.net.URL[]::new),
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> factory = withoutHikari.loadClass(TwoFactorServiceFactory.class.getName());
+            java.lang.reflect.InvocationTargetException thrown = assertThrows(java.lang.reflect.InvocationTargetException.class,
+                    () -> factory.getMethod("fromSettings", Map.class).invoke(null, settings()));
+            Throwable error = thrown.getCause();
+            assertEquals(IllegalArgumentException.class.getName(), error.getClass().getName(), String.valueOf(error));
+            assertTrue(error.getMessage().contains(TotpGuardSettings.JDBC_URL) && error.getMessage().contains("HikariCP"),
+                    error.getMessage());
+            assertFalse(error.getMessage().contains(directory.toString()), "a JDBC URL is never repeated: " + error.getMessage());
+        }
     }
 }
