@@ -10,6 +10,8 @@ import dev.totpguard.qr.QrCode;
 import dev.totpguard.recovery.RecoveryCodes;
 import dev.totpguard.store.AccountAliasException;
 import dev.totpguard.store.AccountKey;
+import dev.totpguard.store.AttemptCounters;
+import dev.totpguard.store.InMemoryAttemptCounters;
 import dev.totpguard.store.CredentialStore;
 import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.crypto.KeyRing;
@@ -88,6 +90,7 @@ public final class TwoFactorService implements AutoCloseable {
     private static final int NONCE_BYTES = 32;
 
     private final CredentialStore store;
+    private final AttemptCounters counters;
     private final SecretCipher cipher;
     private final TwoFactorPolicy policy;
     private final Clock clock;
@@ -104,6 +107,9 @@ public final class TwoFactorService implements AutoCloseable {
 
     private TwoFactorService(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "store");
+        // The JDBC store's own counters by default, so the limits hold across the nodes that share its database.
+        this.counters = builder.counters != null ? builder.counters
+                : store instanceof JdbcCredentialStore jdbc ? jdbc.attemptCounters() : new InMemoryAttemptCounters();
         this.random = builder.random != null ? builder.random : new SecureRandom();
         this.cipher = new SecretCipher(Objects.requireNonNull(builder.keyRing, "keyRing"), random);
         this.policy = builder.policy;
@@ -453,12 +459,12 @@ public final class TwoFactorService implements AutoCloseable {
                 purgeAddressCounters(now);
             }
             // The address first: an address over its limit must not use up the account's attempts as well.
-            if (address != null && policy.passwordAttemptsPerAddress() > 0 && !store.reserveAddressAttempt(
+            if (address != null && policy.passwordAttemptsPerAddress() > 0 && !counters.reserve(
                     counterKey("password-address", address), policy.passwordAttemptsPerAddress(), policy.passwordWindow(), now)) {
                 return refusedPassword(PasswordAttempt.Admission.LOCKED, typed, address, now,
                         "too many password attempts from this address", policy.passwordWindow());
             }
-            if (typed != null && policy.passwordAttemptsPerAccount() > 0 && !store.reserveAddressAttempt(
+            if (typed != null && policy.passwordAttemptsPerAccount() > 0 && !counters.reserve(
                     counterKey("password-account", AccountKey.of(typed)), policy.passwordAttemptsPerAccount(), policy.passwordWindow(), now)) {
                 return refusedPassword(PasswordAttempt.Admission.LOCKED, typed, address, now,
                         "too many password attempts for this account", policy.passwordWindow());
@@ -524,10 +530,10 @@ public final class TwoFactorService implements AutoCloseable {
     private void giveBack(String user, String address) {
         try {
             if (address != null && policy.passwordAttemptsPerAddress() > 0) {
-                store.releaseAddressAttempt(counterKey("password-address", address));
+                counters.release(counterKey("password-address", address));
             }
             if (user != null && policy.passwordAttemptsPerAccount() > 0) {
-                store.releaseAddressAttempt(counterKey("password-account", AccountKey.of(user)));
+                counters.release(counterKey("password-account", AccountKey.of(user)));
             }
         } catch (StoreException e) {
             // Only ever a release: failing leaves the account or the address one attempt short, never more.
@@ -841,7 +847,7 @@ public final class TwoFactorService implements AutoCloseable {
         // throw-away account failing on purpose) must not lock the others out (issue 13 item 3).
         if (kind.countsAddress && address != null && policy.maxFailuresPerAddress() > 0) {
             purgeAddressCounters(now);
-            if (!store.reserveAddressAttempt(counterKey("code", address, AccountKey.of(user)), policy.maxFailuresPerAddress(),
+            if (!counters.reserve(counterKey("code", address, AccountKey.of(user)), policy.maxFailuresPerAddress(),
                     policy.addressWindow(), now)) {
                 fire(event(kind.refused, user, now).clientAddress(address).detail("too many failures from this address"));
                 return new Counted(Verification.locked(policy.addressWindow()), null);
@@ -969,7 +975,7 @@ public final class TwoFactorService implements AutoCloseable {
             return;
         }
         try {
-            store.releaseAddressAttempt(counterKey("code", address, AccountKey.of(user)));
+            counters.release(counterKey("code", address, AccountKey.of(user)));
         } catch (StoreException e) {
             // The code was already accepted; a failed release only leaves the address one attempt short.
             LOG.log(System.Logger.Level.WARNING, "Could not release an address attempt: " + e.getMessage());
@@ -997,7 +1003,7 @@ public final class TwoFactorService implements AutoCloseable {
         // The counters of codes and of passwords share the table: only what is older than the longer window goes.
         Duration longest = policy.addressWindow().compareTo(policy.passwordWindow()) >= 0 ? policy.addressWindow() : policy.passwordWindow();
         if (nowMillis >= due && nextAddressPurge.compareAndSet(due, nowMillis + longest.toMillis())) {
-            store.purgeAddressCounters(now.minus(longest));
+            counters.purge(now.minus(longest));
         }
     }
 
@@ -1109,6 +1115,7 @@ public final class TwoFactorService implements AutoCloseable {
     /** Configures a {@link TwoFactorService}. */
     public static final class Builder {
         private CredentialStore store;
+        private AttemptCounters counters;
         private KeyRing keyRing;
         private TwoFactorPolicy policy = TwoFactorPolicy.defaults();
         private Clock clock = Clock.systemUTC();
@@ -1124,6 +1131,16 @@ public final class TwoFactorService implements AutoCloseable {
         /** Where credentials live (required). */
         public Builder store(CredentialStore store) {
             this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Where the per-address and password attempt limits are counted (default: the store's own counters when it is
+         * a {@link JdbcCredentialStore}, so they hold across nodes; otherwise {@link InMemoryAttemptCounters}, which hold
+         * per node).
+         */
+        public Builder attemptCounters(AttemptCounters counters) {
+            this.counters = Objects.requireNonNull(counters, "counters");
             return this;
         }
 

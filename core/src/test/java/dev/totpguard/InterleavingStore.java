@@ -105,21 +105,6 @@ final class InterleavingStore implements CredentialStore {
     }
 
     @Override
-    public boolean reserveAddressAttempt(String address, int limit, Duration window, Instant now) throws StoreException {
-        return store.reserveAddressAttempt(address, limit, window, now);
-    }
-
-    @Override
-    public void releaseAddressAttempt(String address) throws StoreException {
-        store.releaseAddressAttempt(address);
-    }
-
-    @Override
-    public int purgeAddressCounters(Instant startedBefore) throws StoreException {
-        return store.purgeAddressCounters(startedBefore);
-    }
-
-    @Override
     public Instant sessionsValidAfter(String user) throws StoreException {
         return store.sessionsValidAfter(user);
     }

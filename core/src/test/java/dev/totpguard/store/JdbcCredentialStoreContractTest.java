@@ -64,6 +64,16 @@ abstract class JdbcCredentialStoreContractTest extends CredentialStoreContractTe
         return otherNode;
     }
 
+    @Override
+    AttemptCounters counters() {
+        return store.attemptCounters();
+    }
+
+    @Override
+    AttemptCounters otherNodeCounters() {
+        return otherNode.attemptCounters();
+    }
+
     @Test
     void rerunningTheSchemaFileUpgradesATableOfTheFirstVersionAndRefusesAliasesOfItsCredentials() throws Exception {
         KeyRing ring = KeyRing.generate(new SecureRandom());
