@@ -30,7 +30,7 @@ public final class EnrollmentResult {
     }
 
     /** A refused confirmation: no codes. */
-    public static EnrollmentResult refused(Verification verification) {
+    static EnrollmentResult refused(Verification verification) {
         Objects.requireNonNull(verification, "verification");
         if (verification.isAccepted()) {
             throw new IllegalArgumentException("An accepted enrollment comes with recovery codes");

@@ -72,7 +72,7 @@ public final class TwoFactorEvent {
         this.detail = builder.detail;
     }
 
-    public static Builder builder(Type type, String user, Instant time) {
+    static Builder builder(Type type, String user, Instant time) {
         return new Builder(type, user, time);
     }
 
@@ -111,7 +111,7 @@ public final class TwoFactorEvent {
     }
 
     /** Builds a {@link TwoFactorEvent}. */
-    public static final class Builder {
+    static final class Builder {
         private final Type type;
         private final String user;
         private final Instant time;
@@ -125,22 +125,22 @@ public final class TwoFactorEvent {
             this.time = Objects.requireNonNull(time, "time");
         }
 
-        public Builder actor(String actor) {
+        Builder actor(String actor) {
             this.actor = actor;
             return this;
         }
 
-        public Builder clientAddress(String clientAddress) {
+        Builder clientAddress(String clientAddress) {
             this.clientAddress = clientAddress;
             return this;
         }
 
-        public Builder detail(String detail) {
+        Builder detail(String detail) {
             this.detail = detail;
             return this;
         }
 
-        public TwoFactorEvent build() {
+        TwoFactorEvent build() {
             return new TwoFactorEvent(this);
         }
     }

@@ -40,7 +40,7 @@ public final class TwoFactorStatus {
     }
 
     /** The status of a user without any second factor. */
-    public static TwoFactorStatus none() {
+    static TwoFactorStatus none() {
         return NONE;
     }
 
@@ -48,7 +48,7 @@ public final class TwoFactorStatus {
      * @param confirmedAt required for {@link State#ACTIVE}, {@code null} otherwise
      * @param lockedUntil the end of a lock still in force, or {@code null}
      */
-    public static TwoFactorStatus of(State state, boolean pendingEnrollment, Instant confirmedAt, Instant lockedUntil,
+    static TwoFactorStatus of(State state, boolean pendingEnrollment, Instant confirmedAt, Instant lockedUntil,
             int recoveryCodesRemaining, int failureCount) {
         Objects.requireNonNull(state, "state");
         if ((state == State.ACTIVE) != (confirmedAt != null)) {

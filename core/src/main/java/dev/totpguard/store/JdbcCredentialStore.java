@@ -56,7 +56,7 @@ public final class JdbcCredentialStore implements CredentialStore {
         }
 
         /** The class-path resource of this database's schema, e.g. {@code META-INF/totpguard/sql/h2.sql}. */
-        public String schemaResource() {
+        String schemaResource() {
             return "META-INF/totpguard/sql/" + schemaFile;
         }
 
@@ -65,7 +65,7 @@ public final class JdbcCredentialStore implements CredentialStore {
          *
          * @throws IllegalArgumentException for any other database
          */
-        public static Database fromProductName(String productName) {
+        static Database fromProductName(String productName) {
             String name = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
             if (name.contains("h2")) {
                 return H2;
@@ -152,7 +152,7 @@ public final class JdbcCredentialStore implements CredentialStore {
      *
      * @throws StoreException if the database cannot be reached, is not supported, or refuses the DDL
      */
-    public void createSchemaIfMissing() throws StoreException {
+    private void createSchemaIfMissing() throws StoreException {
         try (Connection connection = dataSource.getConnection()) {
             Database target = database != null ? database : detect(connection.getMetaData());
             try (Statement statement = connection.createStatement()) {
@@ -168,10 +168,6 @@ public final class JdbcCredentialStore implements CredentialStore {
         } catch (IllegalArgumentException e) {
             throw new StoreException(e.getMessage(), e);
         }
-    }
-
-    public String tablePrefix() {
-        return prefix;
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class RecoveryCodeHash {
         return new RecoveryCodeHash(hash, usedAt);
     }
 
-    public static RecoveryCodeHash unused(String hash) {
+    static RecoveryCodeHash unused(String hash) {
         return new RecoveryCodeHash(hash, null);
     }
 
