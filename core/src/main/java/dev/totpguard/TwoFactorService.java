@@ -654,15 +654,16 @@ public final class TwoFactorService implements AutoCloseable {
         Instant now = clock.instant();
         StoredCredential credential = store.find(user).orElse(null);
         if (credential == null) {
-            return TwoFactorStatus.none();
+            return TwoFactorStatus.NONE;
         }
         Instant lockedUntil = credential.isLockedAt(now) ? credential.lockedUntil().get() : null;
         if (!credential.isActive()) {
-            return TwoFactorStatus.of(TwoFactorStatus.State.PENDING, true, null, lockedUntil, 0, credential.failures());
+            return new TwoFactorStatus(TwoFactorStatus.State.PENDING, true, Optional.empty(), Optional.ofNullable(lockedUntil), 0,
+                    credential.failures());
         }
         int remaining = (int) store.recoveryCodes(user).stream().filter(code -> !code.isUsed()).count();
-        return TwoFactorStatus.of(TwoFactorStatus.State.ACTIVE, credential.pending().isPresent(),
-                credential.confirmedAt().get(), lockedUntil, remaining, credential.failures());
+        return new TwoFactorStatus(TwoFactorStatus.State.ACTIVE, credential.pending().isPresent(),
+                credential.confirmedAt(), Optional.ofNullable(lockedUntil), remaining, credential.failures());
     }
 
     /**

@@ -324,7 +324,7 @@ public final class KeyRing {
         return List.copyOf(keysById.keySet());
     }
 
-    public boolean contains(String keyId) {
+    boolean contains(String keyId) {
         return keysById.containsKey(keyId);
     }
 
