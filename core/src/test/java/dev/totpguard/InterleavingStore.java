@@ -6,7 +6,6 @@ import dev.totpguard.crypto.SealedSecret;
 import dev.totpguard.store.SecretRecord;
 import dev.totpguard.store.StoreException;
 import dev.totpguard.store.StoredCredential;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

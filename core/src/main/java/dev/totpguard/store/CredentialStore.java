@@ -2,7 +2,6 @@ package dev.totpguard.store;
 
 import dev.totpguard.crypto.SealedSecret;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
