@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * Windowed attempt counters that throttle by client address and by account name, shared by every node that shares
- * them: {@link TwoFactorService}'s per-address limit on code failures and its password attempt limits. Apart from
+ * them: {@link dev.totpguard.TwoFactorService}'s per-address limit on code failures and its password attempt limits. Apart from
  * {@link CredentialStore} because they count attempts, not credentials: a counter exists for an address or a name
  * that has no credential at all.
  *
