@@ -64,11 +64,6 @@ public final class Enrollment {
         return uri.account();
     }
 
-    /** The key URI as a PNG QR code. */
-    public byte[] qrPng() {
-        return qrCode.png(uri.toUriString());
-    }
-
     /** The key URI as a standalone SVG QR code. */
     public String qrSvg() {
         return qrCode.svg(uri.toUriString());

@@ -6,50 +6,38 @@ import java.util.Objects;
 /**
  * The result of confirming an enrollment: the verification outcome and, only when it was accepted, the fresh
  * recovery codes to show the user once. Immutable; {@link #toString()} never shows the codes.
+ *
+ * @param verification ACCEPTED, INVALID, REPLAYED, LOCKED, NOT_ENROLLED (no pending enrollment), STORE_UNAVAILABLE or
+ *     ACCOUNT_ALIAS; an accepted one is the service's proof for the user
+ * @param recoveryCodes the new recovery codes when accepted (show them once, then forget them); empty otherwise
  */
-public final class EnrollmentResult {
+public record EnrollmentResult(Verification verification, List<String> recoveryCodes) {
 
-    private final Verification verification;
-    private final List<String> recoveryCodes;
-
-    private EnrollmentResult(Verification verification, List<String> recoveryCodes) {
-        this.verification = verification;
-        this.recoveryCodes = recoveryCodes;
+    /**
+     * @throws IllegalArgumentException unless an accepted verification comes with recovery codes and a refused one
+     *     without
+     */
+    public EnrollmentResult {
+        Objects.requireNonNull(verification, "verification");
+        recoveryCodes = List.copyOf(recoveryCodes);
+        if (verification.isAccepted() == recoveryCodes.isEmpty()) {
+            throw new IllegalArgumentException(verification.isAccepted()
+                    ? "An accepted enrollment comes with recovery codes" : "Recovery codes come only with an accepted enrollment");
+        }
     }
 
-    /** An accepted confirmation with its recovery codes; {@code verification} is the service's proof. */
+    /** An accepted confirmation with its recovery codes. */
     static EnrollmentResult accepted(Verification verification, List<String> recoveryCodes) {
-        Objects.requireNonNull(recoveryCodes, "recoveryCodes");
-        if (recoveryCodes.isEmpty()) {
-            throw new IllegalArgumentException("An accepted enrollment comes with recovery codes");
-        }
-        if (!verification.isAccepted()) {
-            throw new IllegalArgumentException("Recovery codes come only with an accepted enrollment");
-        }
-        return new EnrollmentResult(verification, List.copyOf(recoveryCodes));
+        return new EnrollmentResult(verification, recoveryCodes);
     }
 
     /** A refused confirmation: no codes. */
-    public static EnrollmentResult refused(Verification verification) {
-        Objects.requireNonNull(verification, "verification");
-        if (verification.isAccepted()) {
-            throw new IllegalArgumentException("An accepted enrollment comes with recovery codes");
-        }
+    static EnrollmentResult refused(Verification verification) {
         return new EnrollmentResult(verification, List.of());
-    }
-
-    /** ACCEPTED, INVALID, REPLAYED, LOCKED, NOT_ENROLLED (no pending enrollment), STORE_UNAVAILABLE or ACCOUNT_ALIAS. */
-    public Verification verification() {
-        return verification;
     }
 
     public boolean isAccepted() {
         return verification.isAccepted();
-    }
-
-    /** The new recovery codes when accepted (show them once, then forget them); empty otherwise. */
-    public List<String> recoveryCodes() {
-        return recoveryCodes;
     }
 
     @Override

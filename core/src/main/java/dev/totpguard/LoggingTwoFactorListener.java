@@ -38,7 +38,7 @@ public final class LoggingTwoFactorListener implements TwoFactorListener {
     }
 
     /** The line logged for an event: {@code totpguard CODE_REFUSED user="alice" from="192.0.2.1" detail="invalid code"}. */
-    public static String format(TwoFactorEvent event) {
+    static String format(TwoFactorEvent event) {
         StringBuilder line = new StringBuilder(96).append("totpguard ").append(event.type());
         append(line, "user", event.user());
         event.actor().ifPresent(actor -> append(line, "actor", actor));

@@ -116,7 +116,7 @@ public final class TrustedProxies {
      * @param xForwardedFor the values of the {@code X-Forwarded-For} headers in order
      * @param xForwardedProto the values of the {@code X-Forwarded-Proto} headers in order
      */
-    public Client resolve(String peer, boolean peerSecure, List<String> forwarded, List<String> xForwardedFor,
+    Client resolve(String peer, boolean peerSecure, List<String> forwarded, List<String> xForwardedFor,
             List<String> xForwardedProto) {
         Objects.requireNonNull(peer, "peer");
         if (!contains(peer)) {

@@ -9,8 +9,13 @@ import java.util.Optional;
  * which client address and when, with an optional detail such as the refusal reason.
  *
  * <p>Never carries a secret, a code, a recovery code or a password. Immutable.
+ *
+ * @param user the user the event is about
+ * @param actor who did it, when that is not the user (an administrator)
+ * @param detail a short reason or fact, e.g. "invalid code" or "locked until 2024-01-01T00:01:00Z"; never a secret
  */
-public final class TwoFactorEvent {
+public record TwoFactorEvent(Type type, String user, Optional<String> actor, Optional<String> clientAddress, Instant time,
+        Optional<String> detail) {
 
     /** What happened. */
     public enum Type {
@@ -56,62 +61,27 @@ public final class TwoFactorEvent {
         STORE_UNAVAILABLE
     }
 
-    private final Type type;
-    private final String user;
-    private final String actor;
-    private final String clientAddress;
-    private final Instant time;
-    private final String detail;
-
-    private TwoFactorEvent(Builder builder) {
-        this.type = builder.type;
-        this.user = builder.user;
-        this.actor = builder.actor;
-        this.clientAddress = builder.clientAddress;
-        this.time = builder.time;
-        this.detail = builder.detail;
+    public TwoFactorEvent {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(clientAddress, "clientAddress");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(detail, "detail");
     }
 
-    public static Builder builder(Type type, String user, Instant time) {
+    static Builder builder(Type type, String user, Instant time) {
         return new Builder(type, user, time);
-    }
-
-    public Type type() {
-        return type;
-    }
-
-    /** The user the event is about. */
-    public String user() {
-        return user;
-    }
-
-    /** Who did it, when that is not the user (an administrator). */
-    public Optional<String> actor() {
-        return Optional.ofNullable(actor);
-    }
-
-    public Optional<String> clientAddress() {
-        return Optional.ofNullable(clientAddress);
-    }
-
-    public Instant time() {
-        return time;
-    }
-
-    /** A short reason or fact, e.g. "invalid code" or "locked until 2024-01-01T00:01:00Z"; never a secret. */
-    public Optional<String> detail() {
-        return Optional.ofNullable(detail);
     }
 
     @Override
     public String toString() {
-        return "TwoFactorEvent[" + type + ", user " + user + (actor != null ? ", by " + actor : "")
-                + (clientAddress != null ? ", from " + clientAddress : "") + ", " + time
-                + (detail != null ? ", " + detail : "") + "]";
+        return "TwoFactorEvent[" + type + ", user " + user + actor.map(by -> ", by " + by).orElse("")
+                + clientAddress.map(from -> ", from " + from).orElse("") + ", " + time + detail.map(d -> ", " + d).orElse("") + "]";
     }
 
     /** Builds a {@link TwoFactorEvent}. */
-    public static final class Builder {
+    static final class Builder {
         private final Type type;
         private final String user;
         private final Instant time;
@@ -125,23 +95,24 @@ public final class TwoFactorEvent {
             this.time = Objects.requireNonNull(time, "time");
         }
 
-        public Builder actor(String actor) {
+        Builder actor(String actor) {
             this.actor = actor;
             return this;
         }
 
-        public Builder clientAddress(String clientAddress) {
+        Builder clientAddress(String clientAddress) {
             this.clientAddress = clientAddress;
             return this;
         }
 
-        public Builder detail(String detail) {
+        Builder detail(String detail) {
             this.detail = detail;
             return this;
         }
 
-        public TwoFactorEvent build() {
-            return new TwoFactorEvent(this);
+        TwoFactorEvent build() {
+            return new TwoFactorEvent(type, user, Optional.ofNullable(actor), Optional.ofNullable(clientAddress), time,
+                    Optional.ofNullable(detail));
         }
     }
 }

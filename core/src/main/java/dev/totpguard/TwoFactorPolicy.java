@@ -312,7 +312,7 @@ public final class TwoFactorPolicy {
         /** Parameters for new enrollments; T0 must be the Unix epoch, as in every authenticator app. */
         public Builder parameters(TotpParameters parameters) {
             Objects.requireNonNull(parameters, "parameters");
-            if (parameters.t0EpochSeconds() != 0) {
+            if (!parameters.t0().equals(java.time.Instant.EPOCH)) {
                 throw new IllegalArgumentException("T0 must be the Unix epoch: authenticator apps know no other");
             }
             this.parameters = parameters;

@@ -11,7 +11,10 @@ import dev.totpguard.qr.QrCode;
 import dev.totpguard.recovery.RecoveryCodes;
 import dev.totpguard.store.AccountAliasException;
 import dev.totpguard.store.AccountKey;
+import dev.totpguard.store.AttemptCounters;
+import dev.totpguard.store.InMemoryAttemptCounters;
 import dev.totpguard.store.CredentialStore;
+import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.store.RecoveryCodeHash;
 import dev.totpguard.store.SecretRecord;
 import dev.totpguard.store.StoreException;
@@ -35,6 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The one facade for two-factor authentication with TOTP (RFC 6238): enrollment with QR code and recovery
@@ -78,6 +83,7 @@ public final class TwoFactorService implements AutoCloseable {
     private static final int NONCE_BYTES = 32;
 
     private final CredentialStore store;
+    private final AttemptCounters counters;
     private final SecretCipher cipher;
     private final TwoFactorPolicy policy;
     private final Clock clock;
@@ -94,6 +100,9 @@ public final class TwoFactorService implements AutoCloseable {
 
     private TwoFactorService(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "store");
+        // The JDBC store's own counters by default, so the limits hold across the nodes that share its database.
+        this.counters = builder.counters != null ? builder.counters
+                : store instanceof JdbcCredentialStore jdbc ? jdbc.attemptCounters() : new InMemoryAttemptCounters();
         this.random = builder.random != null ? builder.random : new SecureRandom();
         this.cipher = new SecretCipher(Objects.requireNonNull(builder.keyRing, "keyRing"), random);
         this.policy = builder.policy;
@@ -201,29 +210,16 @@ public final class TwoFactorService implements AutoCloseable {
      *     {@code user}. Never throws for bad input or a failing store
      */
     public EnrollmentResult confirmEnrollment(String user, String nonce, CharSequence code, String clientAddress) {
-        String address = address(clientAddress);
         Instant now = clock.instant();
-        if (!isValidUser(user)) {
-            return EnrollmentResult.refused(Verification.invalid());
-        }
-        try {
-            refuseAlias(user);
-            StoredCredential credential = store.find(user).orElse(null);
-            // Another session's enrollment, or one left lying around, is no enrollment for this caller: nothing of
-            // it is checked, counted or revealed (issue 11: a password holder must not plant or read the secret).
-            if (credential == null || credential.pending().isEmpty() || !belongsTo(credential.pending().get(), nonce, now)) {
-                fire(event(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, now).clientAddress(address).detail("no pending enrollment"));
-                return EnrollmentResult.refused(Verification.notEnrolled());
-            }
-            Attempt attempt = reserve(credential, user, address, now, TwoFactorEvent.Type.ENROLLMENT_REFUSED, false);
-            if (attempt.refusal != null) {
-                return EnrollmentResult.refused(attempt.refusal);
-            }
+        // Another session's enrollment, or one left lying around, is no enrollment for this caller: nothing of it is
+        // checked, counted or revealed (issue 11: a password holder must not plant or read the secret).
+        return attempt(CodeKind.ENROLLMENT_CODE, user, clientAddress, now,
+                credential -> credential.pending().filter(pending -> belongsTo(pending, nonce, now)).isPresent(),
+                EnrollmentResult::refused, (credential, attempt) -> {
             SecretRecord pending = credential.pending().get();
             OptionalLong step = check(user, pending, code, Totp.NO_STEP_USED);
             if (step.isEmpty()) {
-                refused(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, address, now, "invalid code", attempt);
-                return EnrollmentResult.refused(Verification.invalid());
+                return EnrollmentResult.refused(attempt.refuse(CodeKind.ENROLLMENT_CODE.refused, "invalid code", Verification.invalid()));
             }
             List<String> codes = recoveryCodes.generate();
             List<String> hashes = hashAll(codes);
@@ -236,18 +232,12 @@ public final class TwoFactorService implements AutoCloseable {
                 // The active record keeps no nonce, so compare without it.
                 SecretRecord confirmed = pending.withNonceHash(null);
                 boolean confirmedMeanwhile = store.find(user).flatMap(StoredCredential::active).map(confirmed::equals).orElse(false);
-                refused(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, address, now,
-                        confirmedMeanwhile ? "already confirmed" : "enrollment replaced meanwhile", attempt);
-                return EnrollmentResult.refused(confirmedMeanwhile ? Verification.replayed() : Verification.invalid());
+                return EnrollmentResult.refused(confirmedMeanwhile
+                        ? attempt.refuse(CodeKind.ENROLLMENT_CODE.refused, "already confirmed", Verification.replayed())
+                        : attempt.refuse(CodeKind.ENROLLMENT_CODE.refused, "enrollment replaced meanwhile", Verification.invalid()));
             }
-            fire(event(TwoFactorEvent.Type.ENROLLMENT_CONFIRMED, user, now).clientAddress(address));
-            return EnrollmentResult.accepted(Verification.accepted(user, now), codes);
-        } catch (AccountAliasException e) {
-            fire(event(TwoFactorEvent.Type.ENROLLMENT_REFUSED, user, now).clientAddress(address).detail(ALIAS_DETAIL));
-            return EnrollmentResult.refused(Verification.accountAlias());
-        } catch (StoreException | RuntimeException e) {
-            return EnrollmentResult.refused(storeFailure(user, address, now, "confirm enrollment", e));
-        }
+            return EnrollmentResult.accepted(attempt.accept(TwoFactorEvent.Type.ENROLLMENT_CONFIRMED, null), codes);
+        });
     }
 
     // ---- login
@@ -261,22 +251,8 @@ public final class TwoFactorService implements AutoCloseable {
      * @param clientAddress the client's address for the per-address limit, or {@code null} if unknown
      */
     public Verification verify(String user, CharSequence code, String clientAddress) {
-        String address = address(clientAddress);
-        Instant now = clock.instant();
-        if (!isValidUser(user)) {
-            return Verification.invalid();
-        }
-        try {
-            refuseAlias(user);
-            StoredCredential credential = store.find(user).orElse(null);
-            if (credential == null || !credential.isActive()) {
-                fire(event(TwoFactorEvent.Type.CODE_REFUSED, user, now).clientAddress(address).detail("not enrolled"));
-                return Verification.notEnrolled();
-            }
-            Attempt attempt = reserve(credential, user, address, now, TwoFactorEvent.Type.CODE_REFUSED, true);
-            if (attempt.refusal != null) {
-                return attempt.refusal;
-            }
+        return attempt(CodeKind.LOGIN_CODE, user, clientAddress, clock.instant(), StoredCredential::isActive,
+                refusal -> refusal, (credential, attempt) -> {
             SecretRecord active = credential.active().get();
             long generation = credential.generation();
             long lastUsed = credential.lastUsedStep();
@@ -288,21 +264,18 @@ public final class TwoFactorService implements AutoCloseable {
                     if (step.isEmpty()) {
                         // Only after a non-match, and only to word the outcome: a right code of a used step is a replay.
                         boolean replay = lastUsed != Totp.NO_STEP_USED && totp.verify(key, code).isPresent();
-                        refused(replay ? TwoFactorEvent.Type.REPLAY_REFUSED : TwoFactorEvent.Type.CODE_REFUSED, user, address, now,
-                                replay ? "code already used" : "invalid code", attempt);
-                        return replay ? Verification.replayed() : Verification.invalid();
+                        return replay
+                                ? attempt.refuse(TwoFactorEvent.Type.REPLAY_REFUSED, "code already used", Verification.replayed())
+                                : attempt.refuse(TwoFactorEvent.Type.CODE_REFUSED, "invalid code", Verification.invalid());
                     }
                     // The compare-and-set in the store is what makes the code one-time across nodes; the generation
                     // makes it fail if the secret this code was checked against was reset and replaced meanwhile.
                     if (store.advanceLastUsedStep(user, generation, lastUsed, step.getAsLong())) {
-                        release(address, user);
-                        fire(event(TwoFactorEvent.Type.CODE_ACCEPTED, user, now).clientAddress(address));
-                        return Verification.accepted(user, now);
+                        return attempt.accept(TwoFactorEvent.Type.CODE_ACCEPTED, null);
                     }
                     StoredCredential current = store.find(user).orElse(null);
                     if (current == null || current.generation() != generation || !current.active().map(active::equals).orElse(false)) {
-                        refused(TwoFactorEvent.Type.CODE_REFUSED, user, address, now, "second factor changed meanwhile", attempt);
-                        return Verification.invalid();
+                        return attempt.refuse(TwoFactorEvent.Type.CODE_REFUSED, "second factor changed meanwhile", Verification.invalid());
                     }
                     lastUsed = current.lastUsedStep();
                 }
@@ -310,12 +283,7 @@ public final class TwoFactorService implements AutoCloseable {
             } finally {
                 Arrays.fill(key, (byte) 0);
             }
-        } catch (AccountAliasException e) {
-            fire(event(TwoFactorEvent.Type.CODE_REFUSED, user, now).clientAddress(address).detail(ALIAS_DETAIL));
-            return Verification.accountAlias();
-        } catch (StoreException | RuntimeException e) {
-            return storeFailure(user, address, now, "verify a code", e);
-        }
+        });
     }
 
     /**
@@ -323,22 +291,8 @@ public final class TwoFactorService implements AutoCloseable {
      * count against the same failure limits as login codes.
      */
     public Verification useRecoveryCode(String user, CharSequence code, String clientAddress) {
-        String address = address(clientAddress);
-        Instant now = clock.instant();
-        if (!isValidUser(user)) {
-            return Verification.invalid();
-        }
-        try {
-            refuseAlias(user);
-            StoredCredential credential = store.find(user).orElse(null);
-            if (credential == null || !credential.isActive()) {
-                fire(event(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, user, now).clientAddress(address).detail("not enrolled"));
-                return Verification.notEnrolled();
-            }
-            Attempt attempt = reserve(credential, user, address, now, TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, true);
-            if (attempt.refusal != null) {
-                return attempt.refusal;
-            }
+        return attempt(CodeKind.RECOVERY_CODE, user, clientAddress, clock.instant(), StoredCredential::isActive,
+                refusal -> refusal, (credential, attempt) -> {
             List<RecoveryCodeHash> stored = store.recoveryCodes(user);
             List<String> hashes = new ArrayList<>(stored.size());
             for (RecoveryCodeHash hash : stored) {
@@ -347,24 +301,15 @@ public final class TwoFactorService implements AutoCloseable {
             // Used codes are matched too (every hash is derived anyway), to tell a reused code from a wrong one.
             int index = recoveryCodes.match(code, hashes);
             if (index < 0) {
-                refused(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, user, address, now, "invalid recovery code", attempt);
-                return Verification.invalid();
+                return attempt.refuse(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, "invalid recovery code", Verification.invalid());
             }
             // "used_at IS NULL" in the store decides, so a code used concurrently on another node is accepted once.
-            if (stored.get(index).isUsed() || !store.consumeRecoveryCode(user, hashes.get(index), now)) {
-                refused(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, user, address, now, "recovery code already used", attempt);
-                return Verification.replayed();
+            if (stored.get(index).isUsed() || !store.consumeRecoveryCode(user, hashes.get(index), attempt.now)) {
+                return attempt.refuse(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, "recovery code already used", Verification.replayed());
             }
-            release(address, user);
             long remaining = stored.stream().filter(hash -> !hash.isUsed()).count() - 1;
-            fire(event(TwoFactorEvent.Type.RECOVERY_CODE_USED, user, now).clientAddress(address).detail(remaining + " remaining"));
-            return Verification.accepted(user, now);
-        } catch (AccountAliasException e) {
-            fire(event(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, user, now).clientAddress(address).detail(ALIAS_DETAIL));
-            return Verification.accountAlias();
-        } catch (StoreException | RuntimeException e) {
-            return storeFailure(user, address, now, "use a recovery code", e);
-        }
+            return attempt.accept(TwoFactorEvent.Type.RECOVERY_CODE_USED, remaining + " remaining");
+        });
     }
 
     // ---- first factor
@@ -407,17 +352,17 @@ public final class TwoFactorService implements AutoCloseable {
                 purgeAddressCounters(now);
             }
             // The address first: an address over its limit must not use up the account's attempts as well.
-            if (address != null && policy.passwordAttemptsPerAddress() > 0 && !store.reserveAddressAttempt(
+            if (address != null && policy.passwordAttemptsPerAddress() > 0 && !counters.reserve(
                     counterKey("password-address", address), policy.passwordAttemptsPerAddress(), policy.passwordWindow(), now)) {
                 return refusedPassword(PasswordAttempt.Admission.LOCKED, typed, address, now,
                         "too many password attempts from this address", policy.passwordWindow());
             }
-            if (typed != null && policy.passwordAttemptsPerAccount() > 0 && !store.reserveAddressAttempt(
+            if (typed != null && policy.passwordAttemptsPerAccount() > 0 && !counters.reserve(
                     counterKey("password-account", AccountKey.of(typed)), policy.passwordAttemptsPerAccount(), policy.passwordWindow(), now)) {
                 return refusedPassword(PasswordAttempt.Admission.LOCKED, typed, address, now,
                         "too many password attempts for this account", policy.passwordWindow());
             }
-        } catch (StoreException | RuntimeException e) {
+        } catch (StoreException e) {
             storeFailure(typed == null ? UNKNOWN_USER : typed, address, now, "count a password attempt", e);
             return new PasswordAttempt(this, PasswordAttempt.Admission.STORE_UNAVAILABLE, typed, null, address, now, Duration.ZERO);
         }
@@ -456,11 +401,11 @@ public final class TwoFactorService implements AutoCloseable {
             if (credential == null || !credential.isActive()) {
                 return;
             }
-            Attempt counted = countFailure(credential, owner, address, now, TwoFactorEvent.Type.PASSWORD_REFUSED);
-            if (counted.lockSet != null) {
-                fire(event(TwoFactorEvent.Type.LOCKED_OUT, owner, now).clientAddress(address).detail("locked until " + counted.lockSet));
+            Counted counted = countFailure(credential, owner, address, now, TwoFactorEvent.Type.PASSWORD_REFUSED);
+            if (counted.lockSet() != null) {
+                fire(event(TwoFactorEvent.Type.LOCKED_OUT, owner, now).clientAddress(address).detail("locked until " + counted.lockSet()));
             }
-        } catch (StoreException | RuntimeException e) {
+        } catch (StoreException e) {
             storeFailure(owner, address, now, "count a wrong password", e);
         }
     }
@@ -478,10 +423,10 @@ public final class TwoFactorService implements AutoCloseable {
     private void giveBack(String user, String address) {
         try {
             if (address != null && policy.passwordAttemptsPerAddress() > 0) {
-                store.releaseAddressAttempt(counterKey("password-address", address));
+                counters.release(counterKey("password-address", address));
             }
             if (user != null && policy.passwordAttemptsPerAccount() > 0) {
-                store.releaseAddressAttempt(counterKey("password-account", AccountKey.of(user)));
+                counters.release(counterKey("password-account", AccountKey.of(user)));
             }
         } catch (StoreException e) {
             // Only ever a release: failing leaves the account or the address one attempt short, never more.
@@ -602,15 +547,16 @@ public final class TwoFactorService implements AutoCloseable {
         Instant now = clock.instant();
         StoredCredential credential = store.find(user).orElse(null);
         if (credential == null) {
-            return TwoFactorStatus.none();
+            return TwoFactorStatus.NONE;
         }
         Instant lockedUntil = credential.isLockedAt(now) ? credential.lockedUntil().get() : null;
         if (!credential.isActive()) {
-            return TwoFactorStatus.of(TwoFactorStatus.State.PENDING, true, null, lockedUntil, 0, credential.failures());
+            return new TwoFactorStatus(TwoFactorStatus.State.PENDING, true, Optional.empty(), Optional.ofNullable(lockedUntil), 0,
+                    credential.failures());
         }
         int remaining = (int) store.recoveryCodes(user).stream().filter(code -> !code.isUsed()).count();
-        return TwoFactorStatus.of(TwoFactorStatus.State.ACTIVE, credential.pending().isPresent(),
-                credential.confirmedAt().get(), lockedUntil, remaining, credential.failures());
+        return new TwoFactorStatus(TwoFactorStatus.State.ACTIVE, credential.pending().isPresent(),
+                credential.confirmedAt(), Optional.ofNullable(lockedUntil), remaining, credential.failures());
     }
 
     /**
@@ -681,42 +627,134 @@ public final class TwoFactorService implements AutoCloseable {
         }
     }
 
-    /** The outcome of reserving an attempt: a refusal, or the lock the reservation set (if any). */
-    private static final class Attempt {
-        final Verification refusal;
-        final Instant lockSet;
+    /** The three code checks: how a refusal is audited, whether the address limit applies, what a store failure names. */
+    private enum CodeKind {
+        LOGIN_CODE(TwoFactorEvent.Type.CODE_REFUSED, true, "not enrolled", "verify a code"),
+        RECOVERY_CODE(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, true, "not enrolled", "use a recovery code"),
+        // An enrollment's failures count only against the account: it has no login behind it to throttle by address.
+        ENROLLMENT_CODE(TwoFactorEvent.Type.ENROLLMENT_REFUSED, false, "no pending enrollment", "confirm enrollment");
 
-        Attempt(Verification refusal, Instant lockSet) {
-            this.refusal = refusal;
-            this.lockSet = lockSet;
+        final TwoFactorEvent.Type refused;
+        final boolean countsAddress;
+        final String ineligible;
+        final String operation;
+
+        CodeKind(TwoFactorEvent.Type refused, boolean countsAddress, String ineligible, String operation) {
+            this.refused = refused;
+            this.countsAddress = countsAddress;
+            this.ineligible = ineligible;
+            this.operation = operation;
         }
+    }
+
+    /** The part of a code check that differs per kind: runs once the attempt is counted, ends in a refusal or an accept. */
+    @FunctionalInterface
+    private interface Evaluation<T> {
+        T evaluate(StoredCredential credential, Attempt attempt) throws StoreException;
     }
 
     /**
-     * Counts the attempt before it is evaluated: the per-address limit for this account (not for an enrollment, whose
-     * failures count only against the account), then the user's failure count as a compare-and-set.
+     * The skeleton every code check shares: input checks, the alias check, the store read, the lock and the address
+     * limit, the failure counted before the code is evaluated; an alias or a failing store ends in a refusal (fail
+     * closed), audited like every other outcome.
+     *
+     * @param eligible whether the stored credential has what the code is checked against (else NOT_ENROLLED)
+     * @param refusal wraps a refusal into the result type
      */
-    private Attempt reserve(StoredCredential credential, String user, String address, Instant now, TwoFactorEvent.Type refusedType,
-            boolean countAddress) throws StoreException {
+    private <T> T attempt(CodeKind kind, String user, String clientAddress, Instant now, Predicate<StoredCredential> eligible,
+            Function<Verification, T> refusal, Evaluation<T> evaluation) {
+        String address = address(clientAddress);
+        if (!isValidUser(user)) {
+            return refusal.apply(Verification.invalid());
+        }
+        try {
+            refuseAlias(user);
+            StoredCredential credential = store.find(user).orElse(null);
+            if (credential == null || !eligible.test(credential)) {
+                fire(event(kind.refused, user, now).clientAddress(address).detail(kind.ineligible));
+                return refusal.apply(Verification.notEnrolled());
+            }
+            Counted counted = reserve(credential, kind, user, address, now);
+            if (counted.refusal() != null) {
+                return refusal.apply(counted.refusal());
+            }
+            return evaluation.evaluate(credential, new Attempt(kind, user, address, now, counted.lockSet()));
+        } catch (AccountAliasException e) {
+            fire(event(kind.refused, user, now).clientAddress(address).detail(ALIAS_DETAIL));
+            return refusal.apply(Verification.accountAlias());
+        } catch (StoreException e) {
+            return refusal.apply(storeFailure(user, address, now, kind.operation, e));
+        }
+    }
+
+    /** One counted code attempt, which its evaluation ends by {@link #refuse} or {@link #accept}. */
+    private final class Attempt {
+        final CodeKind kind;
+        final String user;
+        final String address;
+        final Instant now;
+        /** The lock that counting this attempt set, or {@code null}. */
+        final Instant lockSet;
+
+        Attempt(CodeKind kind, String user, String address, Instant now, Instant lockSet) {
+            this.kind = kind;
+            this.user = user;
+            this.address = address;
+            this.now = now;
+            this.lockSet = lockSet;
+        }
+
+        /** Audits the refusal (and the lock it reached, ending the verified sessions); the failure stays counted. */
+        Verification refuse(TwoFactorEvent.Type type, String detail, Verification refusal) throws StoreException {
+            fire(event(type, user, now).clientAddress(address).detail(detail));
+            if (lockSet != null) {
+                fire(event(TwoFactorEvent.Type.LOCKED_OUT, user, now).clientAddress(address).detail("locked until " + lockSet));
+                // Failures up to a lock mean someone has the password: the sessions already verified end too.
+                revoke(user, now, "locked", null);
+            }
+            return refusal;
+        }
+
+        /** The code was used up: gives the address its attempt back and issues the service's proof. */
+        Verification accept(TwoFactorEvent.Type type, String detail) {
+            if (kind.countsAddress) {
+                release(address, user);
+            }
+            TwoFactorEvent.Builder event = event(type, user, now).clientAddress(address);
+            fire(detail == null ? event : event.detail(detail));
+            return Verification.accepted(user, now);
+        }
+    }
+
+    /** The outcome of counting an attempt: a refusal, or the lock the count set (if any). */
+    private record Counted(Verification refusal, Instant lockSet) {
+    }
+
+    /**
+     * Counts the attempt before it is evaluated: the per-address limit for this account (where the kind has one), then
+     * the user's failure count as a compare-and-set.
+     */
+    private Counted reserve(StoredCredential credential, CodeKind kind, String user, String address, Instant now)
+            throws StoreException {
         if (credential.isLockedAt(now)) {
-            fire(event(refusedType, user, now).clientAddress(address).detail("locked"));
-            return new Attempt(Verification.locked(Duration.between(now, credential.lockedUntil().get())), null);
+            fire(event(kind.refused, user, now).clientAddress(address).detail("locked"));
+            return new Counted(Verification.locked(Duration.between(now, credential.lockedUntil().get())), null);
         }
         // Keyed with the account: users behind one proxy or NAT share an address, and one of them failing (or a
         // throw-away account failing on purpose) must not lock the others out (issue 13 item 3).
-        if (countAddress && address != null && policy.maxFailuresPerAddress() > 0) {
+        if (kind.countsAddress && address != null && policy.maxFailuresPerAddress() > 0) {
             purgeAddressCounters(now);
-            if (!store.reserveAddressAttempt(counterKey("code", address, AccountKey.of(user)), policy.maxFailuresPerAddress(),
+            if (!counters.reserve(counterKey("code", address, AccountKey.of(user)), policy.maxFailuresPerAddress(),
                     policy.addressWindow(), now)) {
-                fire(event(refusedType, user, now).clientAddress(address).detail("too many failures from this address"));
-                return new Attempt(Verification.locked(policy.addressWindow()), null);
+                fire(event(kind.refused, user, now).clientAddress(address).detail("too many failures from this address"));
+                return new Counted(Verification.locked(policy.addressWindow()), null);
             }
         }
-        return countFailure(credential, user, address, now, refusedType);
+        return countFailure(credential, user, address, now, kind.refused);
     }
 
     /** The user's failure count as a compare-and-set, retried on lost races (each means another attempt was counted). */
-    private Attempt countFailure(StoredCredential credential, String user, String address, Instant now, TwoFactorEvent.Type refusedType)
+    private Counted countFailure(StoredCredential credential, String user, String address, Instant now, TwoFactorEvent.Type refusedType)
             throws StoreException {
         StoredCredential current = credential;
         for (int race = 0; race < MAX_RACES; race++) {
@@ -725,30 +763,20 @@ public final class TwoFactorService implements AutoCloseable {
             // The lock is set together with the count that reaches the threshold, before this attempt is checked:
             // parallel attempts see it at once. A success clears it again.
             if (store.recordFailure(user, failures, lock, now)) {
-                return new Attempt(null, lock);
+                return new Counted(null, lock);
             }
             current = store.find(user).orElse(null);
             if (current == null) {
                 fire(event(refusedType, user, now).clientAddress(address).detail("not enrolled"));
-                return new Attempt(Verification.notEnrolled(), null);
+                return new Counted(Verification.notEnrolled(), null);
             }
             if (current.isLockedAt(now)) {
                 fire(event(refusedType, user, now).clientAddress(address).detail("locked"));
-                return new Attempt(Verification.locked(Duration.between(now, current.lockedUntil().get())), null);
+                return new Counted(Verification.locked(Duration.between(now, current.lockedUntil().get())), null);
             }
         }
         fire(event(refusedType, user, now).clientAddress(address).detail("locked"));
-        return new Attempt(Verification.locked(policy.lockoutBase()), null);
-    }
-
-    private void refused(TwoFactorEvent.Type type, String user, String address, Instant now, String detail, Attempt attempt)
-            throws StoreException {
-        fire(event(type, user, now).clientAddress(address).detail(detail));
-        if (attempt.lockSet != null) {
-            fire(event(TwoFactorEvent.Type.LOCKED_OUT, user, now).clientAddress(address).detail("locked until " + attempt.lockSet));
-            // Failures up to a lock mean someone has the password: the sessions already verified end too.
-            revoke(user, now, "locked", null);
-        }
+        return new Counted(Verification.locked(policy.lockoutBase()), null);
     }
 
     private void revoke(String user, Instant now, String reason, String actor) throws StoreException {
@@ -844,7 +872,7 @@ public final class TwoFactorService implements AutoCloseable {
             return;
         }
         try {
-            store.releaseAddressAttempt(counterKey("code", address, AccountKey.of(user)));
+            counters.release(counterKey("code", address, AccountKey.of(user)));
         } catch (StoreException e) {
             // The code was already accepted; a failed release only leaves the address one attempt short.
             LOG.log(System.Logger.Level.WARNING, "Could not release an address attempt: " + e.getMessage());
@@ -872,7 +900,7 @@ public final class TwoFactorService implements AutoCloseable {
         // The counters of codes and of passwords share the table: only what is older than the longer window goes.
         Duration longest = policy.addressWindow().compareTo(policy.passwordWindow()) >= 0 ? policy.addressWindow() : policy.passwordWindow();
         if (nowMillis >= due && nextAddressPurge.compareAndSet(due, nowMillis + longest.toMillis())) {
-            store.purgeAddressCounters(now.minus(longest));
+            counters.purge(now.minus(longest));
         }
     }
 
@@ -886,6 +914,7 @@ public final class TwoFactorService implements AutoCloseable {
         return TwoFactorEvent.builder(type, user, now);
     }
 
+    /** A failing audit listener is logged, never allowed to change an outcome: this catch is about the listener, not the store. */
     private void fire(TwoFactorEvent.Builder event) {
         try {
             listener.onEvent(event.build());
@@ -938,6 +967,7 @@ public final class TwoFactorService implements AutoCloseable {
     /** Configures a {@link TwoFactorService}. */
     public static final class Builder {
         private CredentialStore store;
+        private AttemptCounters counters;
         private KeyRing keyRing;
         private TwoFactorPolicy policy = TwoFactorPolicy.defaults();
         private Clock clock = Clock.systemUTC();
@@ -953,6 +983,16 @@ public final class TwoFactorService implements AutoCloseable {
         /** Where credentials live (required). */
         public Builder store(CredentialStore store) {
             this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Where the per-address and password attempt limits are counted (default: the store's own counters when it is
+         * a {@link JdbcCredentialStore}, so they hold across nodes; otherwise {@link InMemoryAttemptCounters}, which hold
+         * per node).
+         */
+        public Builder attemptCounters(AttemptCounters counters) {
+            this.counters = Objects.requireNonNull(counters, "counters");
             return this;
         }
 

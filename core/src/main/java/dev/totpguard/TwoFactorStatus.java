@@ -7,8 +7,15 @@ import java.util.Optional;
 /**
  * A user's second-factor state as an administrator or the user's own settings page shows it. Immutable; holds
  * nothing secret.
+ *
+ * @param hasPendingEnrollment true when an enrollment waits for its confirming code (also while an older second factor
+ *     is active); always true for {@link State#PENDING}
+ * @param confirmedAt when the active second factor was confirmed: present exactly for {@link State#ACTIVE}
+ * @param lockedUntil the end of the current lock, if the second factor is locked now
+ * @param failureCount consecutive failed attempts since the last success
  */
-public final class TwoFactorStatus {
+public record TwoFactorStatus(State state, boolean hasPendingEnrollment, Optional<Instant> confirmedAt,
+        Optional<Instant> lockedUntil, int recoveryCodesRemaining, int failureCount) {
 
     /** Whether the user has a second factor. */
     public enum State {
@@ -20,49 +27,24 @@ public final class TwoFactorStatus {
         ACTIVE
     }
 
-    private static final TwoFactorStatus NONE = new TwoFactorStatus(State.NONE, false, null, null, 0, 0);
-
-    private final State state;
-    private final boolean pendingEnrollment;
-    private final Instant confirmedAt;
-    private final Instant lockedUntil;
-    private final int recoveryCodesRemaining;
-    private final int failureCount;
-
-    private TwoFactorStatus(State state, boolean pendingEnrollment, Instant confirmedAt, Instant lockedUntil,
-            int recoveryCodesRemaining, int failureCount) {
-        this.state = state;
-        this.pendingEnrollment = pendingEnrollment;
-        this.confirmedAt = confirmedAt;
-        this.lockedUntil = lockedUntil;
-        this.recoveryCodesRemaining = recoveryCodesRemaining;
-        this.failureCount = failureCount;
-    }
-
     /** The status of a user without any second factor. */
-    public static TwoFactorStatus none() {
-        return NONE;
-    }
+    static final TwoFactorStatus NONE = new TwoFactorStatus(State.NONE, false, Optional.empty(), Optional.empty(), 0, 0);
 
     /**
-     * @param confirmedAt required for {@link State#ACTIVE}, {@code null} otherwise
-     * @param lockedUntil the end of a lock still in force, or {@code null}
+     * @throws IllegalArgumentException if a confirmation time comes with anything but ACTIVE (or is missing for it),
+     *     or a count is negative
      */
-    public static TwoFactorStatus of(State state, boolean pendingEnrollment, Instant confirmedAt, Instant lockedUntil,
-            int recoveryCodesRemaining, int failureCount) {
+    public TwoFactorStatus {
         Objects.requireNonNull(state, "state");
-        if ((state == State.ACTIVE) != (confirmedAt != null)) {
+        Objects.requireNonNull(confirmedAt, "confirmedAt");
+        Objects.requireNonNull(lockedUntil, "lockedUntil");
+        if ((state == State.ACTIVE) != confirmedAt.isPresent()) {
             throw new IllegalArgumentException("Exactly an ACTIVE status has a confirmation time");
         }
         if (recoveryCodesRemaining < 0 || failureCount < 0) {
             throw new IllegalArgumentException("Counts must not be negative");
         }
-        return new TwoFactorStatus(state, pendingEnrollment || state == State.PENDING, confirmedAt, lockedUntil,
-                recoveryCodesRemaining, failureCount);
-    }
-
-    public State state() {
-        return state;
+        hasPendingEnrollment = hasPendingEnrollment || state == State.PENDING;
     }
 
     /** True when the user has a confirmed second factor and must give a code at login. */
@@ -70,50 +52,11 @@ public final class TwoFactorStatus {
         return state == State.ACTIVE;
     }
 
-    /** True when an enrollment waits for its confirming code (also while an older second factor is active). */
-    public boolean hasPendingEnrollment() {
-        return pendingEnrollment;
-    }
-
-    public Optional<Instant> confirmedAt() {
-        return Optional.ofNullable(confirmedAt);
-    }
-
-    /** The end of the current lock, if the second factor is locked now. */
-    public Optional<Instant> lockedUntil() {
-        return Optional.ofNullable(lockedUntil);
-    }
-
-    public int recoveryCodesRemaining() {
-        return recoveryCodesRemaining;
-    }
-
-    /** Consecutive failed attempts since the last success. */
-    public int failureCount() {
-        return failureCount;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof TwoFactorStatus)) {
-            return false;
-        }
-        TwoFactorStatus that = (TwoFactorStatus) o;
-        return state == that.state && pendingEnrollment == that.pendingEnrollment && Objects.equals(confirmedAt, that.confirmedAt)
-                && Objects.equals(lockedUntil, that.lockedUntil) && recoveryCodesRemaining == that.recoveryCodesRemaining
-                && failureCount == that.failureCount;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(state, confirmedAt, lockedUntil, recoveryCodesRemaining, failureCount);
-    }
-
     @Override
     public String toString() {
-        return "TwoFactorStatus[" + state + (pendingEnrollment && state == State.ACTIVE ? " with pending enrollment" : "")
-                + (confirmedAt != null ? ", confirmed " + confirmedAt : "")
-                + (lockedUntil != null ? ", locked until " + lockedUntil : "")
+        return "TwoFactorStatus[" + state + (hasPendingEnrollment && state == State.ACTIVE ? " with pending enrollment" : "")
+                + confirmedAt.map(at -> ", confirmed " + at).orElse("")
+                + lockedUntil.map(until -> ", locked until " + until).orElse("")
                 + ", " + recoveryCodesRemaining + " recovery codes left, " + failureCount + " failures]";
     }
 }

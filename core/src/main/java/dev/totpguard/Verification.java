@@ -72,28 +72,28 @@ public final class Verification {
                 Objects.requireNonNull(issuedAt, "issuedAt"));
     }
 
-    public static Verification invalid() {
+    static Verification invalid() {
         return INVALID;
     }
 
-    public static Verification replayed() {
+    static Verification replayed() {
         return REPLAYED;
     }
 
-    public static Verification notEnrolled() {
+    static Verification notEnrolled() {
         return NOT_ENROLLED;
     }
 
-    public static Verification storeUnavailable() {
+    static Verification storeUnavailable() {
         return STORE_UNAVAILABLE;
     }
 
-    public static Verification accountAlias() {
+    static Verification accountAlias() {
         return ACCOUNT_ALIAS;
     }
 
     /** Locked; {@code retryAfter} is how long until a code is evaluated again (never negative). */
-    public static Verification locked(Duration retryAfter) {
+    static Verification locked(Duration retryAfter) {
         Objects.requireNonNull(retryAfter, "retryAfter");
         return new Verification(Outcome.LOCKED, retryAfter.isNegative() ? Duration.ZERO : retryAfter, null, null);
     }

@@ -6,7 +6,6 @@ import dev.totpguard.store.RecoveryCodeHash;
 import dev.totpguard.store.SecretRecord;
 import dev.totpguard.store.StoreException;
 import dev.totpguard.store.StoredCredential;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -102,21 +101,6 @@ final class InterleavingStore implements CredentialStore {
     @Override
     public List<String> listUsers() throws StoreException {
         return store.listUsers();
-    }
-
-    @Override
-    public boolean reserveAddressAttempt(String address, int limit, Duration window, Instant now) throws StoreException {
-        return store.reserveAddressAttempt(address, limit, window, now);
-    }
-
-    @Override
-    public void releaseAddressAttempt(String address) throws StoreException {
-        store.releaseAddressAttempt(address);
-    }
-
-    @Override
-    public int purgeAddressCounters(Instant startedBefore) throws StoreException {
-        return store.purgeAddressCounters(startedBefore);
     }
 
     @Override

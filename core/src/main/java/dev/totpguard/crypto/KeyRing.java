@@ -229,7 +229,7 @@ public final class KeyRing {
      * @param source names the source in error messages (e.g. "secret manager entry totp-keys")
      * @throws StoreException if there is no key, a key is malformed or not 32 bytes, or a key repeats
      */
-    public static KeyRing fromText(CharSequence text, String source) throws StoreException {
+    static KeyRing fromText(CharSequence text, String source) throws StoreException {
         Objects.requireNonNull(text, "text");
         return parse(text.toString(), Objects.requireNonNull(source, "source"), true);
     }
@@ -320,11 +320,11 @@ public final class KeyRing {
     }
 
     /** Every key id in the ring, the current one first. */
-    public List<String> keyIds() {
+    List<String> keyIds() {
         return List.copyOf(keysById.keySet());
     }
 
-    public boolean contains(String keyId) {
+    boolean contains(String keyId) {
         return keysById.containsKey(keyId);
     }
 

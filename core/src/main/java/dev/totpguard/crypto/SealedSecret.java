@@ -54,7 +54,7 @@ public final class SealedSecret {
     }
 
     /** The stored length in bytes. */
-    public int length() {
+    int length() {
         return ciphertext.length;
     }
 

@@ -73,7 +73,7 @@ public final class Hotp {
     }
 
     /** Zero-pads a code to the configured number of digits, e.g. {@code 81804 -> "081804"}. */
-    public String format(int code) {
+    String format(int code) {
         if (code < 0 || code >= modulus) {
             throw new IllegalArgumentException("code out of range for " + digits + " digits");
         }

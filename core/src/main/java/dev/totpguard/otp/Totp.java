@@ -47,16 +47,12 @@ public final class Totp {
         return parameters;
     }
 
-    public int stepsBack() {
+    int stepsBack() {
         return stepsBack;
     }
 
-    public int stepsAhead() {
+    int stepsAhead() {
         return stepsAhead;
-    }
-
-    public Clock clock() {
-        return clock;
     }
 
     /** The time step of the clock's current instant. */

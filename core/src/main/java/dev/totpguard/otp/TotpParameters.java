@@ -65,10 +65,6 @@ public final class TotpParameters {
         return Instant.ofEpochSecond(t0EpochSeconds);
     }
 
-    public long t0EpochSeconds() {
-        return t0EpochSeconds;
-    }
-
     /**
      * The time step T = floor((unixTime - T0) / X) for an instant (RFC 6238 section 4.2). A {@code long},
      * so it is correct beyond 2038 and 2106.
@@ -78,18 +74,13 @@ public final class TotpParameters {
     }
 
     /** The same as {@link #timeStep(Instant)} for a Unix time in milliseconds; allocation free. */
-    public long timeStepAtMillis(long epochMillis) {
+    long timeStepAtMillis(long epochMillis) {
         return Math.floorDiv(Math.floorDiv(epochMillis, 1000L) - t0EpochSeconds, periodSeconds);
     }
 
     /** The instant at which a time step starts. */
     public Instant stepStart(long step) {
         return Instant.ofEpochSecond(Math.addExact(t0EpochSeconds, Math.multiplyExact(step, (long) periodSeconds)));
-    }
-
-    /** True when these are the defaults (SHA-1, 6 digits, 30 s, T0 = 0). */
-    public boolean isDefault() {
-        return equals(DEFAULT);
     }
 
     @Override

@@ -90,12 +90,12 @@ public final class QrCode {
     }
 
     /** The requested image width and height in pixels. */
-    public int size() {
+    int size() {
         return size;
     }
 
     /** The quiet zone in modules. */
-    public int margin() {
+    int margin() {
         return margin;
     }
 

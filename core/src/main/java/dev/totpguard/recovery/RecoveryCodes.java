@@ -84,12 +84,12 @@ public final class RecoveryCodes {
     }
 
     /** How many codes {@link #generate()} returns. */
-    public int count() {
+    int count() {
         return count;
     }
 
     /** PBKDF2 iterations used by {@link #hash(CharSequence)}. */
-    public int iterations() {
+    int iterations() {
         return iterations;
     }
 

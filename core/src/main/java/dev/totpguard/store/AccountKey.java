@@ -39,7 +39,7 @@ public final class AccountKey {
      * dotless {@code ı}, dotted {@code İ} and long {@code ſ} meet their ASCII spellings), accents and format
      * characters removed.
      */
-    public static String fold(String user) {
+    static String fold(String user) {
         Objects.requireNonNull(user, "user");
         String folded = Normalizer.normalize(user.strip(), Normalizer.Form.NFKC);
         folded = folded.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);

@@ -2,7 +2,6 @@ package dev.totpguard.store;
 
 import dev.totpguard.crypto.SealedSecret;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -153,23 +152,4 @@ public interface CredentialStore {
      * @return the stored instant after this revocation (a concurrent revocation may have raised it further)
      */
     Instant revokeSessions(String user, Instant now) throws StoreException;
-
-    /**
-     * Counts one attempt under a key within a fixed window: starts a new window of length {@code window} at
-     * {@code now} when the key has none or its window has ended, and refuses when the key already has {@code limit}
-     * attempts in its window. Atomic, like {@link #recordFailure}, so parallel requests cannot exceed the limit, and
-     * shared by every node on the store. Keys are at most 64 ASCII characters: a client address, or a key the
-     * service derives from what it counts (code failures of one account from one address, password attempts of one
-     * account name, password attempts of one address); different keys count independently, whatever their window.
-     *
-     * @param address the counter's key (historically always a client address)
-     * @return {@code true} if the attempt was counted and may be evaluated
-     */
-    boolean reserveAddressAttempt(String address, int limit, Duration window, Instant now) throws StoreException;
-
-    /** Gives back one attempt of the key (it succeeded); the count never drops below zero. */
-    void releaseAddressAttempt(String address) throws StoreException;
-
-    /** Removes the counters (of every key) whose window started at or before {@code startedBefore}; returns how many. */
-    int purgeAddressCounters(Instant startedBefore) throws StoreException;
 }

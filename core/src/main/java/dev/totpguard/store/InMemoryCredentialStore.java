@@ -2,7 +2,6 @@ package dev.totpguard.store;
 
 import dev.totpguard.crypto.SealedSecret;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,19 +32,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
         }
     }
 
-    /** One address's window. */
-    private static final class AddressWindow {
-        final Instant start;
-        final int attempts;
-
-        AddressWindow(Instant start, int attempts) {
-            this.start = start;
-            this.attempts = attempts;
-        }
-    }
-
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, AddressWindow> addresses = new ConcurrentHashMap<>();
     /** Generations come from one counter per store, so a user reset and enrolled again never gets an old one. */
     private final AtomicLong generations = new AtomicLong();
     /** Account key to the one stored user id that has it: the in-memory counterpart of the unique index. */
@@ -236,44 +222,6 @@ public final class InMemoryCredentialStore implements CredentialStore {
         long nowMillis = now.toEpochMilli();
         return Instant.ofEpochMilli(sessionsValidAfter.merge(user, nowMillis,
                 (stored, ignored) -> stored < nowMillis ? nowMillis : stored + 1));
-    }
-
-    @Override
-    public boolean reserveAddressAttempt(String address, int limit, Duration window, Instant now) {
-        Objects.requireNonNull(address, "address");
-        Objects.requireNonNull(window, "window");
-        Objects.requireNonNull(now, "now");
-        AtomicBoolean reserved = new AtomicBoolean();
-        addresses.compute(address, (key, current) -> {
-            if (current == null || !current.start.plus(window).isAfter(now)) {
-                reserved.set(limit > 0);
-                return new AddressWindow(now, reserved.get() ? 1 : 0);
-            }
-            if (current.attempts >= limit) {
-                return current;
-            }
-            reserved.set(true);
-            return new AddressWindow(current.start, current.attempts + 1);
-        });
-        return reserved.get();
-    }
-
-    @Override
-    public void releaseAddressAttempt(String address) {
-        addresses.computeIfPresent(Objects.requireNonNull(address, "address"),
-                (key, current) -> current.attempts > 0 ? new AddressWindow(current.start, current.attempts - 1) : current);
-    }
-
-    @Override
-    public int purgeAddressCounters(Instant startedBefore) {
-        Objects.requireNonNull(startedBefore, "startedBefore");
-        AtomicInteger removed = new AtomicInteger();
-        addresses.forEach((address, current) -> {
-            if (!current.start.isAfter(startedBefore) && addresses.remove(address, current)) {
-                removed.incrementAndGet();
-            }
-        });
-        return removed.get();
     }
 
     @Override

@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +55,7 @@ public final class JdbcCredentialStore implements CredentialStore {
         }
 
         /** The class-path resource of this database's schema, e.g. {@code META-INF/totpguard/sql/h2.sql}. */
-        public String schemaResource() {
+        String schemaResource() {
             return "META-INF/totpguard/sql/" + schemaFile;
         }
 
@@ -65,7 +64,7 @@ public final class JdbcCredentialStore implements CredentialStore {
          *
          * @throws IllegalArgumentException for any other database
          */
-        public static Database fromProductName(String productName) {
+        static Database fromProductName(String productName) {
             String name = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
             if (name.contains("h2")) {
                 return H2;
@@ -105,7 +104,7 @@ public final class JdbcCredentialStore implements CredentialStore {
     private final String prefix;
     private final String credential;
     private final String recoveryCode;
-    private final String addressFailure;
+    private final AttemptCounters attemptCounters;
     private final String sessionRevocation;
     private final Database database;
     /** Source of credential generations: random, because a reset deletes the row that a counter would live in. */
@@ -118,7 +117,7 @@ public final class JdbcCredentialStore implements CredentialStore {
         this.prefix = builder.tablePrefix;
         this.credential = prefix + "credential";
         this.recoveryCode = prefix + "recovery_code";
-        this.addressFailure = prefix + "address_failure";
+        this.attemptCounters = new JdbcAttemptCounters(builder.dataSource, prefix + "address_failure");
         this.sessionRevocation = prefix + "session_revocation";
         this.database = builder.database;
     }
@@ -152,7 +151,7 @@ public final class JdbcCredentialStore implements CredentialStore {
      *
      * @throws StoreException if the database cannot be reached, is not supported, or refuses the DDL
      */
-    public void createSchemaIfMissing() throws StoreException {
+    private void createSchemaIfMissing() throws StoreException {
         try (Connection connection = dataSource.getConnection()) {
             Database target = database != null ? database : detect(connection.getMetaData());
             try (Statement statement = connection.createStatement()) {
@@ -168,10 +167,6 @@ public final class JdbcCredentialStore implements CredentialStore {
         } catch (IllegalArgumentException e) {
             throw new StoreException(e.getMessage(), e);
         }
-    }
-
-    public String tablePrefix() {
-        return prefix;
     }
 
     @Override
@@ -574,91 +569,13 @@ public final class JdbcCredentialStore implements CredentialStore {
         }
     }
 
-    @Override
-    public boolean reserveAddressAttempt(String address, int limit, Duration window, Instant now) throws StoreException {
-        Objects.requireNonNull(address, "address");
-        Objects.requireNonNull(window, "window");
-        Objects.requireNonNull(now, "now");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1");
-        }
-        long nowMillis = now.toEpochMilli();
-        long windowStartedAfter = nowMillis - window.toMillis();
-        // Each statement is a conditional update evaluated atomically by the database, so parallel requests from
-        // one address cannot push its count past the limit.
-        String count = "UPDATE " + addressFailure + " SET failures = failures + 1 "
-                + "WHERE address = ? AND window_start > ? AND failures < ?";
-        String restart = "UPDATE " + addressFailure + " SET failures = 1, window_start = ? WHERE address = ? AND window_start <= ?";
-        String insert = "INSERT INTO " + addressFailure + " (address, window_start, failures) VALUES (?, ?, 1)";
-        try (Connection connection = autoCommit(dataSource.getConnection())) {
-            for (int attempt = 0; attempt < 3; attempt++) {
-                try (PreparedStatement statement = connection.prepareStatement(count)) {
-                    statement.setString(1, address);
-                    statement.setLong(2, windowStartedAfter);
-                    statement.setInt(3, limit);
-                    if (statement.executeUpdate() == 1) {
-                        return true;
-                    }
-                }
-                try (PreparedStatement statement = connection.prepareStatement(restart)) {
-                    statement.setLong(1, nowMillis);
-                    statement.setString(2, address);
-                    statement.setLong(3, windowStartedAfter);
-                    if (statement.executeUpdate() == 1) {
-                        return true;
-                    }
-                }
-                Boolean atLimit = currentWindowAtLimit(connection, address, windowStartedAfter, limit);
-                if (atLimit != null) {
-                    if (atLimit) {
-                        return false;
-                    }
-                    // The row appeared (or restarted) between the two updates above, from a parallel request of
-                    // this address: count again rather than take a lost race for a full window.
-                    continue;
-                }
-                try (PreparedStatement statement = connection.prepareStatement(insert)) {
-                    statement.setString(1, address);
-                    statement.setLong(2, nowMillis);
-                    statement.executeUpdate();
-                    return true;
-                } catch (SQLException e) {
-                    if (!isIntegrityViolation(e)) {
-                        throw e;
-                    }
-                }
-            }
-            // Lost the race three times in a row to other requests from this address: count it as refused.
-            return false;
-        } catch (SQLException e) {
-            throw new StoreException("Credential store could not count an attempt from a client address: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public void releaseAddressAttempt(String address) throws StoreException {
-        Objects.requireNonNull(address, "address");
-        String sql = "UPDATE " + addressFailure + " SET failures = failures - 1 WHERE address = ? AND failures > 0";
-        try (Connection connection = autoCommit(dataSource.getConnection());
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, address);
-            statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("Credential store could not release an attempt of a client address: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public int purgeAddressCounters(Instant startedBefore) throws StoreException {
-        Objects.requireNonNull(startedBefore, "startedBefore");
-        String sql = "DELETE FROM " + addressFailure + " WHERE window_start <= ?";
-        try (Connection connection = autoCommit(dataSource.getConnection());
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, startedBefore.toEpochMilli());
-            return statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("Credential store could not purge address counters: " + e.getMessage(), e);
-        }
+    /**
+     * The attempt counters of this store's database (its {@code address_failure} table), so the address and password
+     * limits hold on every node that shares the database. {@link dev.totpguard.TwoFactorService.Builder} takes them by
+     * itself when it is given this store.
+     */
+    public AttemptCounters attemptCounters() {
+        return attemptCounters;
     }
 
     @Override
@@ -703,7 +620,7 @@ public final class JdbcCredentialStore implements CredentialStore {
         }
     }
 
-    private static Connection autoCommit(Connection connection) throws SQLException {
+    static Connection autoCommit(Connection connection) throws SQLException {
         if (!connection.getAutoCommit()) {
             try {
                 connection.setAutoCommit(true);
@@ -727,20 +644,6 @@ public final class JdbcCredentialStore implements CredentialStore {
                 statement.setInt(2, i);
                 statement.setString(3, hashes.get(i));
                 statement.executeUpdate();
-            }
-        }
-    }
-
-    /** Null when the address has no row; else whether its row is a current window at the limit. */
-    private Boolean currentWindowAtLimit(Connection connection, String address, long windowStartedAfter, int limit) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT window_start, failures FROM " + addressFailure + " WHERE address = ?")) {
-            statement.setString(1, address);
-            try (ResultSet row = statement.executeQuery()) {
-                if (!row.next()) {
-                    return null;
-                }
-                return row.getLong(1) > windowStartedAfter && row.getInt(2) >= limit;
             }
         }
     }
@@ -840,7 +743,7 @@ public final class JdbcCredentialStore implements CredentialStore {
     }
 
     /** SQLState class 23: integrity constraint violation (a duplicate primary key here), the same in all three. */
-    private static boolean isIntegrityViolation(SQLException e) {
+    static boolean isIntegrityViolation(SQLException e) {
         String state = e.getSQLState();
         return state != null && state.startsWith("23");
     }

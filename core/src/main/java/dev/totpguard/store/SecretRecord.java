@@ -34,7 +34,7 @@ public final class SecretRecord {
         if (deviceLabel != null && deviceLabel.length() > MAX_LABEL_LENGTH) {
             throw new IllegalArgumentException("Device label is longer than " + MAX_LABEL_LENGTH + " characters");
         }
-        if (parameters.t0EpochSeconds() != 0) {
+        if (!parameters.t0().equals(Instant.EPOCH)) {
             throw new IllegalArgumentException("Stored credentials use T0 = 0 (the Unix epoch), as every authenticator app does");
         }
         this.deviceLabel = deviceLabel;
@@ -81,7 +81,7 @@ public final class SecretRecord {
     }
 
     /** The same record with another sealing of the secret (key rotation). */
-    public SecretRecord withSealed(SealedSecret resealed) {
+    SecretRecord withSealed(SealedSecret resealed) {
         return new SecretRecord(resealed, parameters, deviceLabel, createdAt, nonceHash);
     }
 

@@ -3,6 +3,7 @@ package dev.totpguard.store;
 class InMemoryCredentialStoreTest extends CredentialStoreContractTest {
 
     private final InMemoryCredentialStore store = new InMemoryCredentialStore();
+    private final InMemoryAttemptCounters counters = new InMemoryAttemptCounters();
 
     @Override
     CredentialStore store() {
@@ -12,5 +13,15 @@ class InMemoryCredentialStoreTest extends CredentialStoreContractTest {
     @Override
     CredentialStore otherNode() {
         return store;
+    }
+
+    @Override
+    AttemptCounters counters() {
+        return counters;
+    }
+
+    @Override
+    AttemptCounters otherNodeCounters() {
+        return counters;
     }
 }

@@ -1,0 +1,28 @@
+/**
+ * TOTP Guard's core: the TOTP engine, QR codes, recovery codes, encryption at rest, the credential store and the
+ * {@link dev.totpguard.TwoFactorService} facade. Exports only the API packages; {@code dev.totpguard.internal} is
+ * shared with TOTP Guard's own modules and nobody else. On the class path (a drop-in in {@code WEB-INF/lib} or a
+ * container's {@code lib}) this file is ignored and the jar works as before.
+ */
+module dev.totpguard.core {
+    exports dev.totpguard;
+    exports dev.totpguard.config;
+    exports dev.totpguard.crypto;
+    exports dev.totpguard.otp;
+    exports dev.totpguard.qr;
+    exports dev.totpguard.recovery;
+    exports dev.totpguard.store;
+
+    exports dev.totpguard.internal to dev.totpguard.filter, dev.totpguard.jaas;
+    exports dev.totpguard.internal.template to dev.totpguard.filter, dev.totpguard.jaas;
+    exports dev.totpguard.internal.web to dev.totpguard.filter, dev.totpguard.jaas;
+
+    requires transitive java.sql;
+    requires java.naming;
+    requires java.desktop;
+    requires com.google.zxing;
+    requires org.apache.commons.codec;
+    // Only the pool that TwoFactorServiceFactory builds over a JDBC URL needs it: an application that hands in
+    // its own DataSource (or a JNDI one) runs without HikariCP.
+    requires static com.zaxxer.hikari;
+}
