@@ -13,7 +13,9 @@ import java.lang.module.ModuleReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.ResourceBundle;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -59,6 +61,40 @@ class ModuleDescriptorTest {
 
     @Test
     void theThreeModulesResolveAndLoadOnTheModulePath() throws Exception {
+        ModuleLayer layer = moduleLayer().layer();
+
+        Module core = layer.findModule(CORE).orElseThrow();
+        Module filter = layer.findModule(FILTER).orElseThrow();
+        Module jaas = layer.findModule(JAAS).orElseThrow();
+        assertTrue(core.isExported("dev.totpguard.store"));
+        assertFalse(core.isExported("dev.totpguard.internal"), "internal is not exported to everyone");
+        assertTrue(core.isExported("dev.totpguard.internal", filter));
+        assertTrue(core.isExported("dev.totpguard.internal", jaas));
+        assertTrue(filter.canRead(core) && jaas.canRead(core));
+        // Classes load from the layer, with their dependencies (zxing for the QR code) resolved as modules.
+        Class<?> qrCode = Class.forName("dev.totpguard.qr.QrCode", true, layer.findLoader(CORE));
+        assertEquals(core, qrCode.getModule());
+        Object builder = qrCode.getMethod("builder").invoke(null);
+        Object built = builder.getClass().getMethod("build").invoke(builder);
+        assertTrue(((String) qrCode.getMethod("svg", String.class).invoke(built, "otpauth://totp/x?secret=AAAA")).startsWith("<svg"));
+    }
+
+    @Test
+    void thePagesTextsLoadInsideANamedModule() throws Exception {
+        // ResourceBundle.getBundle with a Control throws in a named module; the pages' texts must load there too.
+        ModuleLayer.Controller controller = moduleLayer();
+        Module core = controller.layer().findModule(CORE).orElseThrow();
+        controller.addExports(core, "dev.totpguard.internal.web", ModuleDescriptorTest.class.getModule());
+        Class<?> messages = Class.forName("dev.totpguard.internal.web.Messages", true, controller.layer().findLoader(CORE));
+        assertEquals(core, messages.getModule());
+        String baseName = (String) messages.getField("DEFAULT_BASE_NAME").get(null);
+        Object english = messages.getConstructor(String.class, List.class).newInstance(baseName, List.of(Locale.ENGLISH));
+        ResourceBundle bundle = (ResourceBundle) messages.getMethod("bundle", String.class).invoke(english, "de-CH, en;q=0.5");
+        assertEquals("en", bundle.getString("lang"));
+    }
+
+    /** core, filter and jaas from the reactor with their required dependencies, in a module layer of their own. */
+    private static ModuleLayer.Controller moduleLayer() {
         Map<String, ModuleReference> project = projectModules();
         List<Path> paths = new ArrayList<>();
         project.values().forEach(reference -> paths.add(Path.of(reference.location().orElseThrow())));
@@ -76,22 +112,8 @@ class ModuleDescriptorTest {
         ModuleFinder finder = ModuleFinder.of(paths.toArray(Path[]::new));
         Configuration configuration = ModuleLayer.boot().configuration()
                 .resolve(finder, ModuleFinder.of(), Set.of(CORE, FILTER, JAAS));
-        ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(configuration, ClassLoader.getPlatformClassLoader());
-
-        Module core = layer.findModule(CORE).orElseThrow();
-        Module filter = layer.findModule(FILTER).orElseThrow();
-        Module jaas = layer.findModule(JAAS).orElseThrow();
-        assertTrue(core.isExported("dev.totpguard.store"));
-        assertFalse(core.isExported("dev.totpguard.internal"), "internal is not exported to everyone");
-        assertTrue(core.isExported("dev.totpguard.internal", filter));
-        assertTrue(core.isExported("dev.totpguard.internal", jaas));
-        assertTrue(filter.canRead(core) && jaas.canRead(core));
-        // Classes load from the layer, with their dependencies (zxing for the QR code) resolved as modules.
-        Class<?> qrCode = Class.forName("dev.totpguard.qr.QrCode", true, layer.findLoader(CORE));
-        assertEquals(core, qrCode.getModule());
-        Object builder = qrCode.getMethod("builder").invoke(null);
-        Object built = builder.getClass().getMethod("build").invoke(builder);
-        assertTrue(((String) qrCode.getMethod("svg", String.class).invoke(built, "otpauth://totp/x?secret=AAAA")).startsWith("<svg"));
+        return ModuleLayer.defineModulesWithOneLoader(configuration, List.of(ModuleLayer.boot()),
+                ClassLoader.getPlatformClassLoader());
     }
 
     /** dev.totpguard.* modules found on the test class path (the reactor's jars or classes directories). */

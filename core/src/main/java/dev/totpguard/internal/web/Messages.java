@@ -1,16 +1,23 @@
 package dev.totpguard.internal.web;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.text.MessageFormat;
 import java.time.Duration;
 import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.MissingResourceException;
 import java.util.Objects;
+import java.util.PropertyResourceBundle;
 import java.util.ResourceBundle;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The texts of TOTP Guard's pages (the filter's and the Jakarta Authentication module's): a {@link ResourceBundle},
@@ -25,11 +32,17 @@ public final class Messages {
     /** Longer {@code Accept-Language} headers are not parsed; browsers send well under 200 characters. */
     private static final int MAX_ACCEPT_LANGUAGE = 512;
 
-    private static final ResourceBundle.Control NO_FALLBACK = ResourceBundle.Control.getNoFallbackControl(
+    /** Names the candidate bundles of a locale (most specific first, the base bundle last), never the JVM's locale. */
+    private static final ResourceBundle.Control CANDIDATES = ResourceBundle.Control.getNoFallbackControl(
             ResourceBundle.Control.FORMAT_PROPERTIES);
+
+    /** The built-in texts, the last resort for a key a translation lacks. */
+    private static final ResourceBundle BUILT_IN = load(DEFAULT_BASE_NAME, Locale.ROOT, null);
 
     private final String baseName;
     private final List<Locale> locales;
+    /** One bundle per configured locale at most: only those ever come out of {@link #locale}. */
+    private final Map<Locale, ResourceBundle> bundles = new ConcurrentHashMap<>();
 
     /**
      * @param baseName the bundle's base name, looked up through the thread's context class loader first (an
@@ -46,16 +59,8 @@ public final class Messages {
 
     /** The bundle in the language that best matches an {@code Accept-Language} header (see {@link #locale}). */
     public ResourceBundle bundle(String acceptLanguage) {
-        Locale locale = locale(acceptLanguage);
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader != null) {
-            try {
-                return ResourceBundle.getBundle(baseName, locale, loader, NO_FALLBACK);
-            } catch (MissingResourceException e) {
-                // fall through to TOTP Guard's own class loader
-            }
-        }
-        return ResourceBundle.getBundle(baseName, locale, Messages.class.getClassLoader(), NO_FALLBACK);
+        return bundles.computeIfAbsent(locale(acceptLanguage),
+                locale -> load(baseName, locale, Thread.currentThread().getContextClassLoader()));
     }
 
     /**
@@ -126,9 +131,55 @@ public final class Messages {
         return new Texts(bundle);
     }
 
-    private static ResourceBundle builtIn() {
-        // Cached by the JDK after the first call.
-        return ResourceBundle.getBundle(DEFAULT_BASE_NAME, Locale.ROOT, Messages.class.getClassLoader(), NO_FALLBACK);
+    /**
+     * Loads the {@code .properties} files of {@code baseName} for {@code locale}, each with its less specific one as
+     * parent. {@code ResourceBundle.getBundle} with a {@code Control} would do this, but throws in a named module (the
+     * jars are modules on a module path); so the files are read here, from the application's class loader (its own
+     * bundle) and else from this module (the built-in one, which a class loader cannot see inside a named module).
+     *
+     * @throws MissingResourceException if not even the base file exists
+     */
+    private static ResourceBundle load(String baseName, Locale locale, ClassLoader applicationLoader) {
+        List<Locale> candidates = new ArrayList<>(CANDIDATES.getCandidateLocales(baseName, locale));
+        Collections.reverse(candidates);
+        ResourceBundle bundle = null;
+        for (Locale candidate : candidates) {
+            String resource = CANDIDATES.toResourceName(CANDIDATES.toBundleName(baseName, candidate), "properties");
+            try (InputStream in = open(resource, applicationLoader)) {
+                if (in != null) {
+                    bundle = new Bundle(in, candidate, bundle);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read " + resource, e);
+            }
+        }
+        if (bundle == null) {
+            throw new MissingResourceException("No bundle " + baseName + " (" + CANDIDATES.toResourceName(baseName,
+                    "properties") + ") on the class path", baseName, "");
+        }
+        return bundle;
+    }
+
+    private static InputStream open(String resource, ClassLoader applicationLoader) {
+        InputStream in = applicationLoader == null ? null : applicationLoader.getResourceAsStream(resource);
+        return in != null ? in : Messages.class.getResourceAsStream("/" + resource);
+    }
+
+    /** A properties file with its locale and its less specific parent. */
+    private static final class Bundle extends PropertyResourceBundle {
+        private final Locale locale;
+
+        Bundle(InputStream in, Locale locale, ResourceBundle parent) throws IOException {
+            // As getBundle reads a properties file: UTF-8, or ISO-8859-1 where the bytes are not UTF-8.
+            super(in);
+            this.locale = locale;
+            setParent(parent);
+        }
+
+        @Override
+        public Locale getLocale() {
+            return locale;
+        }
     }
 
     /** A read-only view of a bundle; texts are formatted when looked up. */
@@ -142,7 +193,7 @@ public final class Messages {
         @Override
         public boolean containsKey(Object key) {
             return key instanceof String && (bundle.containsKey((String) key)
-                    || builtIn().containsKey((String) key));
+                    || BUILT_IN.containsKey((String) key));
         }
 
         @Override
@@ -154,7 +205,7 @@ public final class Messages {
         public Set<Entry<String, String>> entrySet() {
             Set<Entry<String, String>> entries = new HashSet<>();
             Set<String> keys = new HashSet<>(bundle.keySet());
-            keys.addAll(builtIn().keySet());
+            keys.addAll(BUILT_IN.keySet());
             for (String key : keys) {
                 entries.add(new SimpleImmutableEntry<>(key, get(key)));
             }
