@@ -7,35 +7,18 @@ import java.util.Objects;
 /**
  * A role of the user that {@link TotpLoginModule} authenticated in standalone mode, from its
  * {@link PasswordVerifier}. Containers are told its class name: Tomcat's {@code JAASRealm roleClassNames},
- * Jetty's {@code JAASLoginService roleClassNames}. Immutable.
+ * Jetty's {@code JAASLoginService roleClassNames}. A record: equal by name.
  */
-public final class RolePrincipal implements Principal, Serializable {
+public record RolePrincipal(String name) implements Principal, Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private final String name;
-
-    public RolePrincipal(String name) {
-        this.name = Objects.requireNonNull(name, "name");
+    public RolePrincipal {
+        Objects.requireNonNull(name, "name");
     }
 
     @Override
     public String getName() {
         return name;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof RolePrincipal && name.equals(((RolePrincipal) o).name);
-    }
-
-    @Override
-    public int hashCode() {
-        return name.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "RolePrincipal[" + name + "]";
     }
 }
