@@ -224,17 +224,39 @@ public final class TwoFactorServiceFactory {
                     + " to a container DataSource, or build the service with TwoFactorService.builder() around a"
                     + " DataSource of your own");
         }
+        String password = settings.secret(TotpGuardSettings.JDBC_PASSWORD).orElse("");
         try {
             DataSource pool = HikariPools.open(poolName, url,
                     settings.string(TotpGuardSettings.JDBC_USER).orElse(h2 ? H2_DEFAULT_USER : null),
-                    settings.secret(TotpGuardSettings.JDBC_PASSWORD).orElse(""), poolSize, lazy);
+                    password, poolSize, lazy);
             poolOpened.accept((AutoCloseable) pool);
             return pool;
         } catch (RuntimeException e) {
             // Not chained: the pool's message may repeat the URL, which may hold a password.
             throw settings.invalid(TotpGuardSettings.JDBC_URL, "a JDBC URL that can be used (is the database's JDBC"
-                    + " driver on the class path?): " + e.getClass().getSimpleName());
+                    + " driver on the class path?): " + causes(e, url, password));
         }
+    }
+
+    /**
+     * The exceptions behind a failed pool, innermost last, each with its message unless that message repeats the URL
+     * or the password: "RuntimeException, SQLException: No suitable driver".
+     */
+    static String causes(Throwable failure, String url, String password) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable cause = failure; cause != null && out.length() < 500; cause = cause.getCause()) {
+            out.append(out.length() == 0 ? "" : ", ").append(cause.getClass().getSimpleName());
+            String message = cause.getMessage();
+            boolean safe = message != null && !message.contains(url) && !message.contains("jdbc:")
+                    && (password.isEmpty() || !message.contains(password));
+            if (safe) {
+                out.append(": ").append(message.length() > 120 ? message.substring(0, 120) + "..." : message);
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return out.toString();
     }
 
     /** Checked here, not in {@link HikariPools}: loading that class would need the jar it asks about. */

@@ -153,6 +153,20 @@ class TwoFactorServiceFactoryTest {
     }
 
     @Test
+    void aJdbcUrlNoDriverAcceptsSaysWhyWithoutTheUrlOrThePassword() throws Exception {
+        Map<String, String> settings = settings();
+        settings.put(TotpGuardSettings.JDBC_URL, "jdbc:nosuchdb://db.example:5432/app?password=InUrl-Secret-1");
+        settings.put(TotpGuardSettings.JDBC_PASSWORD, "Setting-Secret-2");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TwoFactorServiceFactory.fromSettings(settings));
+        assertTrue(e.getMessage().contains(TotpGuardSettings.JDBC_URL), e.getMessage());
+        // The driver manager's own words, not just an exception's class name.
+        assertTrue(e.getMessage().contains("No suitable driver"), e.getMessage());
+        assertFalse(e.getMessage().contains("Secret"), e.getMessage());
+        assertFalse(e.getMessage().contains("db.example"), e.getMessage());
+    }
+
+    @Test
     void closedServiceFailsClosed() throws Exception {
         TwoFactorService service = TwoFactorServiceFactory.fromSettings(settings());
         service.startEnrollment("alice");
