@@ -13,6 +13,8 @@ import javax.security.auth.Subject;
  */
 final class TotpServerAuthContext implements ServerAuthContext {
 
+    private static final System.Logger LOG = System.getLogger(TotpServerAuthContext.class.getName());
+
     private final TotpServerAuthModule module;
 
     TotpServerAuthContext(TotpServerAuthModule module) {
@@ -25,6 +27,8 @@ final class TotpServerAuthContext implements ServerAuthContext {
         try {
             status = module.validateRequest(messageInfo, clientSubject, serviceSubject);
         } catch (RuntimeException e) {
+            // A defect, not a refused login: fail closed, and leave the stack trace where an operator looks.
+            LOG.log(System.Logger.Level.ERROR, "TOTP Guard authentication module failed unexpectedly; the request is refused", e);
             status = null;
         }
         return status == null ? AuthStatus.SEND_FAILURE : status;
