@@ -14,6 +14,7 @@ module dev.totpguard.core {
     exports dev.totpguard.store;
 
     exports dev.totpguard.internal to dev.totpguard.filter, dev.totpguard.jaas;
+    exports dev.totpguard.internal.config to dev.totpguard.filter, dev.totpguard.jaas;
     exports dev.totpguard.internal.template to dev.totpguard.filter, dev.totpguard.jaas;
     exports dev.totpguard.internal.web to dev.totpguard.filter, dev.totpguard.jaas;
 
@@ -22,7 +23,7 @@ module dev.totpguard.core {
     requires java.desktop;
     requires com.google.zxing;
     requires org.apache.commons.codec;
-    // Only the pool that TwoFactorServiceFactory builds over a JDBC URL needs it: an application that hands in
-    // its own DataSource (or a JNDI one) runs without HikariCP.
+    // Only the pool that TwoFactorServiceFactory (through internal.config.SettingsFactory) builds over a JDBC URL
+    // needs it: an application that hands in its own DataSource (or a JNDI one) runs without HikariCP.
     requires static com.zaxxer.hikari;
 }

@@ -21,8 +21,8 @@ import java.util.Optional;
  * (the first factor, checked through {@link TwoFactorService#passwordAttempt}) are limited per account name and per
  * address before they are hashed, and only {@link #passwordConcurrency()} are hashed at once.
  *
- * <p>Immutable and thread-safe. Built with {@link #builder()} or from settings with
- * {@link dev.totpguard.config.TwoFactorServiceFactory#policy} (keys in {@link TotpGuardSettings}).
+ * <p>Immutable and thread-safe. Built with {@link #builder()}, or from settings (keys in {@link TotpGuardSettings})
+ * with the service by {@link dev.totpguard.config.TwoFactorServiceFactory#fromSettings}.
  */
 public final class TwoFactorPolicy {
 
@@ -238,7 +238,7 @@ public final class TwoFactorPolicy {
      * How long the second factor is locked once {@code failures} consecutive attempts failed: nothing below
      * {@link #maxFailures()}, then {@code lockoutBase * 2^(failures - maxFailures)}, capped at {@link #lockoutMax()}.
      */
-    public Optional<Duration> lockoutAfter(int failures) {
+    Optional<Duration> lockoutAfter(int failures) {
         if (failures < maxFailures) {
             return Optional.empty();
         }

@@ -1,10 +1,11 @@
 package dev.totpguard;
 
+import dev.totpguard.internal.config.SettingsFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.otp.HmacAlgorithm;
@@ -20,7 +21,7 @@ class TwoFactorPolicyTest {
 
     @Test
     void defaultsAreTheSafeCommonOnes() {
-        TwoFactorPolicy policy = TwoFactorServiceFactory.policy(Settings.of(Map.of(), "setting"));
+        TwoFactorPolicy policy = SettingsFactory.policy(Settings.of(Map.of(), "setting"));
 
         assertEquals(TwoFactorPolicy.defaults(), policy);
         assertEquals(HmacAlgorithm.SHA1, policy.parameters().algorithm());
@@ -58,7 +59,7 @@ class TwoFactorPolicyTest {
         properties.setProperty(TotpGuardSettings.ADDRESS_WINDOW, "PT5M");
         properties.setProperty(TotpGuardSettings.FILTER_PROTECTED, "/another/module/*");
 
-        TwoFactorPolicy policy = TwoFactorServiceFactory.policy(Settings.of(asMap(properties), "setting"));
+        TwoFactorPolicy policy = SettingsFactory.policy(Settings.of(asMap(properties), "setting"));
 
         assertEquals("Acme Admin", policy.issuer());
         assertEquals(TwoFactorPolicy.Enforcement.REQUIRED, policy.enforcement());
@@ -97,7 +98,7 @@ class TwoFactorPolicyTest {
         "totpguard.sessions.refresh | -PT1S | ISO-8601"
     })
     void badValueNamesTheKeyAndTheExpectedForm(String key, String value, String expected) {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.policy(Settings.of(Map.of(key, value), "setting")));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> SettingsFactory.policy(Settings.of(Map.of(key, value), "setting")));
 
         assertTrue(error.getMessage().contains(key), error.getMessage());
         assertTrue(error.getMessage().contains(expected), error.getMessage());
@@ -106,13 +107,13 @@ class TwoFactorPolicyTest {
     @Test
     void sessionRevocationsAreRefreshedEveryTenSecondsByDefaultOrAsSet() {
         assertEquals(Duration.ofSeconds(10), TwoFactorPolicy.defaults().sessionRefresh());
-        assertEquals(Duration.ZERO, TwoFactorServiceFactory.policy(Settings.of(Map.of("totpguard.sessions.refresh", "PT0S"), "setting")).sessionRefresh());
-        assertEquals(Duration.ofMinutes(5), TwoFactorServiceFactory.policy(Settings.of(Map.of("totpguard.sessions.refresh", "PT5M"), "setting")).sessionRefresh());
+        assertEquals(Duration.ZERO, SettingsFactory.policy(Settings.of(Map.of("totpguard.sessions.refresh", "PT0S"), "setting")).sessionRefresh());
+        assertEquals(Duration.ofMinutes(5), SettingsFactory.policy(Settings.of(Map.of("totpguard.sessions.refresh", "PT5M"), "setting")).sessionRefresh());
     }
 
     @Test
     void lockoutMaxShorterThanBaseIsRefused() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.policy(Settings.of(
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> SettingsFactory.policy(Settings.of(
                 Map.of(TotpGuardSettings.LOCKOUT_BASE, "PT10M", TotpGuardSettings.LOCKOUT_MAX, "PT5M"), "setting")));
 
         assertTrue(error.getMessage().contains(TotpGuardSettings.LOCKOUT_MAX), error.getMessage());
@@ -120,7 +121,7 @@ class TwoFactorPolicyTest {
 
     @Test
     void lockoutBaseAboveTheDefaultCapIsRefusedNamingTheBase() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.policy(Settings.of(
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> SettingsFactory.policy(Settings.of(
                 Map.of(TotpGuardSettings.LOCKOUT_BASE, "PT2H"), "setting")));
 
         assertTrue(error.getMessage().contains(TotpGuardSettings.LOCKOUT_BASE), error.getMessage());

@@ -1,5 +1,6 @@
 package dev.totpguard;
 
+import dev.totpguard.internal.config.SettingsFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.Verification.Outcome;
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.crypto.KeyRing;
@@ -519,12 +520,12 @@ class TwoFactorServiceTest {
     void theEnrollmentTimeoutIsAPolicySetting() {
         assertEquals(Duration.ofMinutes(10), TwoFactorPolicy.defaults().enrollmentTimeout());
         assertEquals(Duration.ofMinutes(3),
-                TwoFactorServiceFactory.policy(Settings.of(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "PT3M"), "setting")).enrollmentTimeout());
+                SettingsFactory.policy(Settings.of(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "PT3M"), "setting")).enrollmentTimeout());
         IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
-                () -> TwoFactorServiceFactory.policy(Settings.of(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "P7D"), "setting")));
+                () -> SettingsFactory.policy(Settings.of(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "P7D"), "setting")));
         assertTrue(tooLong.getMessage().contains(TotpGuardSettings.ENROLLMENT_TIMEOUT), tooLong.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> TwoFactorServiceFactory.policy(Settings.of(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "PT10S"), "setting")));
+                () -> SettingsFactory.policy(Settings.of(java.util.Map.of(TotpGuardSettings.ENROLLMENT_TIMEOUT, "PT10S"), "setting")));
     }
 
     @Test

@@ -1,10 +1,8 @@
 package dev.totpguard.config;
 
-import dev.totpguard.TrustedProxies;
 import dev.totpguard.TwoFactorPolicy;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +12,7 @@ import java.util.TreeSet;
  * The one set of configuration keys of TOTP Guard, read alike from servlet init-params and context params,
  * JAAS login-module options and Jakarta Authentication module options. Every key is optional and has the
  * documented default; a value of the wrong form makes start-up fail with an {@link IllegalArgumentException}
- * that names the key and the expected form. Every module reads them through {@link Settings}, which also refuses a
+ * that names the key and the expected form. Every module reads them through one internal reader, which also refuses a
  * {@code totpguard.*} key that is not declared here.
  *
  * <p>The default of a key is written once, where the value is used: the policy keys' defaults are those of
@@ -90,7 +88,7 @@ public final class TotpGuardSettings {
     /**
      * Comma-separated IP addresses and CIDR ranges of the reverse proxies whose {@code Forwarded} /
      * {@code X-Forwarded-For} / {@code X-Forwarded-Proto} headers are believed: only when the direct peer is one of
-     * them, taking the right-most hop that is not ({@link TrustedProxies}). Read by the filter, the JAAS module (under
+     * them, taking the right-most hop that is not (see SECURITY.md). Read by the filter, the JAAS module (under
      * Jetty, where it sees the request), the Jakarta Authentication module and the example. Default none.
      */
     public static final String TRUSTED_PROXIES = "totpguard.trusted-proxies";
@@ -254,64 +252,6 @@ public final class TotpGuardSettings {
     /** All keys of TOTP Guard, of every module, sorted. Unmodifiable. */
     public static Set<String> knownKeys() {
         return KNOWN_KEYS;
-    }
-
-    /** Keys whose values may hold a password: {@link Settings} never repeats them in a message. */
-    static final Set<String> SECRET_KEYS = Set.of(JDBC_URL, JDBC_PASSWORD, KEYSTORE_PASSWORD);
-
-    /**
-     * Refuses settings that look like TOTP Guard's ({@code totpguard.*}) but that nothing reads: a misspelled
-     * key would otherwise be ignored and leave its default in force (a typo in {@code totpguard.enforcement}
-     * made an application run OPTIONAL). Keys outside {@code totpguard.*} are not looked at. Only key names go
-     * into the message, never a value.
-     *
-     * @param keys the names of the settings of one source (context parameters, init-params, JAAS options...)
-     * @param extraKnown keys a module reads that are not strings of this class (e.g. object-valued options)
-     * @param source what the keys came from, for the message, e.g. "context parameter"
-     * @throws IllegalArgumentException naming the first unknown key and the nearest known one
-     */
-    static void refuseUnknownKeys(Collection<String> keys, Collection<String> extraKnown, String source) {
-        for (String key : new TreeSet<>(keys)) {
-            if (key.startsWith("totpguard.") && !KNOWN_KEYS.contains(key) && !extraKnown.contains(key)) {
-                throw new IllegalArgumentException("Unknown " + source + " " + key + ": did you mean "
-                        + nearestKnownKey(key) + "? A totpguard.* setting that nothing reads is refused so that a"
-                        + " typo cannot leave a default in force");
-            }
-        }
-    }
-
-    /** The known key with the smallest edit distance to {@code key} (the first in sort order on a tie). */
-    static String nearestKnownKey(String key) {
-        String nearest = null;
-        int best = Integer.MAX_VALUE;
-        for (String known : KNOWN_KEYS) {
-            int distance = editDistance(key, known);
-            if (distance < best) {
-                best = distance;
-                nearest = known;
-            }
-        }
-        return nearest;
-    }
-
-    /** Levenshtein distance, two rows. */
-    static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     private static Set<String> collectKnownKeys() {

@@ -1,8 +1,7 @@
 /**
- * TOTP Guard's configuration: the keys ({@link dev.totpguard.config.TotpGuardSettings}), the one typed reader every
- * module and every source uses ({@link dev.totpguard.config.Settings}: one error format, secrets never echoed,
- * unknown keys refused), and what the settings build ({@link dev.totpguard.config.TwoFactorServiceFactory}: policy,
- * key ring, JNDI {@code DataSource} or HikariCP pool, store). Code that configures TOTP Guard in Java needs none of
- * this: it uses the builders of {@link dev.totpguard.TwoFactorService} and the adapter modules.
+ * TOTP Guard's configuration: the keys ({@link dev.totpguard.config.TotpGuardSettings}) and what they build
+ * ({@link dev.totpguard.config.TwoFactorServiceFactory}: policy, key ring, JNDI {@code DataSource} or HikariCP pool,
+ * store). Code that configures TOTP Guard in Java needs none of this: it uses the builders of
+ * {@link dev.totpguard.TwoFactorService} and the adapter modules.
  */
 package dev.totpguard.config;

@@ -52,7 +52,7 @@ public final class TotpParameters {
     }
 
     /** The time step length X. */
-    public Duration period() {
+    Duration period() {
         return Duration.ofSeconds(periodSeconds);
     }
 
@@ -79,7 +79,7 @@ public final class TotpParameters {
     }
 
     /** The instant at which a time step starts. */
-    public Instant stepStart(long step) {
+    Instant stepStart(long step) {
         return Instant.ofEpochSecond(Math.addExact(t0EpochSeconds, Math.multiplyExact(step, (long) periodSeconds)));
     }
 

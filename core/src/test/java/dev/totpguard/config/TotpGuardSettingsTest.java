@@ -1,5 +1,7 @@
 package dev.totpguard.config;
 
+import dev.totpguard.internal.config.Settings;
+
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,14 +38,14 @@ class TotpGuardSettingsTest {
     })
     void aMisspelledKeyIsRefusedNamingItAndTheNearestKnownOne(String misspelled, String nearest) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TotpGuardSettings.refuseUnknownKeys(Set.of(misspelled), Set.of(), "context parameter"));
+                () -> Settings.refuseUnknownKeys(Set.of(misspelled), Set.of(), "context parameter"));
         assertTrue(e.getMessage().contains("Unknown context parameter " + misspelled + ": did you mean " + nearest + "?"),
                 e.getMessage());
     }
 
     @Test
     void keysOutsideTotpGuardAndKeysAModuleAddsPass() {
-        assertDoesNotThrow(() -> TotpGuardSettings.refuseUnknownKeys(
+        assertDoesNotThrow(() -> Settings.refuseUnknownKeys(
                 Set.of("use_first_pass", "debug", "totpguard.jaas.service", "totpguard.enforcement"),
                 Set.of("totpguard.jaas.service"), "JAAS option"));
     }
@@ -59,10 +61,10 @@ class TotpGuardSettingsTest {
 
     @Test
     void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
-        assertEquals(0, TotpGuardSettings.editDistance("abc", "abc"));
-        assertEquals(1, TotpGuardSettings.editDistance("abc", "abxc"));
-        assertEquals(1, TotpGuardSettings.editDistance("abc", "ac"));
-        assertEquals(1, TotpGuardSettings.editDistance("abc", "abd"));
-        assertEquals(3, TotpGuardSettings.editDistance("", "abc"));
+        assertEquals(0, Settings.editDistance("abc", "abc"));
+        assertEquals(1, Settings.editDistance("abc", "abxc"));
+        assertEquals(1, Settings.editDistance("abc", "ac"));
+        assertEquals(1, Settings.editDistance("abc", "abd"));
+        assertEquals(3, Settings.editDistance("", "abc"));
     }
 }

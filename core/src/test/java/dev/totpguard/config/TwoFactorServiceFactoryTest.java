@@ -1,5 +1,7 @@
 package dev.totpguard.config;
 
+import dev.totpguard.internal.config.SettingsFactory;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,8 +24,6 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** Building the service from the shared settings keys, as the filter and the JAAS module do. */
 class TwoFactorServiceFactoryTest {
@@ -58,20 +58,6 @@ class TwoFactorServiceFactoryTest {
         }
     }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "jdbc:h2:file:./totpguard-data/totpguard|true",
-            "jdbc:h2:./data;AUTO_SERVER=TRUE|true",
-            "jdbc:h2:file:../data|true",
-            "jdbc:h2:file:/var/lib/totpguard/totpguard|false",
-            "jdbc:h2:~/totpguard|false",
-            "jdbc:h2:mem:test|false",
-            "jdbc:h2:tcp://db/./data|false",
-            "jdbc:postgresql://db/./x|false"})
-    void relativeH2FileIsRecognised(String url, boolean relative) {
-        assertEquals(relative, TwoFactorServiceFactory.relativeH2File(url).isPresent(), url);
-    }
-
     @Test
     void relativeH2FileIsWarnedAboutInOneLineNamingWhereItLandedWithoutTheRestOfTheUrl() throws Exception {
         Map<String, String> settings = settings();
@@ -93,7 +79,7 @@ class TwoFactorServiceFactoryTest {
             public void close() {
             }
         };
-        Logger logger = Logger.getLogger(TwoFactorServiceFactory.class.getName());
+        Logger logger = Logger.getLogger(SettingsFactory.class.getName());
         logger.addHandler(handler);
         try {
             TwoFactorServiceFactory.fromSettings(settings).close();

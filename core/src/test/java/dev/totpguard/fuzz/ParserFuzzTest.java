@@ -1,12 +1,13 @@
 package dev.totpguard.fuzz;
 
+import dev.totpguard.internal.config.SettingsFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.totpguard.TwoFactorPolicy;
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.otp.HmacAlgorithm;
 import dev.totpguard.otp.OtpAuthUri;
@@ -168,7 +169,7 @@ class ParserFuzzTest {
         }
         TwoFactorPolicy policy;
         try {
-            policy = TwoFactorServiceFactory.policy(Settings.of(settings, "setting"));
+            policy = SettingsFactory.policy(Settings.of(settings, "setting"));
         } catch (IllegalArgumentException refused) {
             assertTrue(refused.getMessage() != null && refused.getMessage().contains("totpguard."),
                     "configuration error does not name the key: " + refused.getMessage());

@@ -1,10 +1,11 @@
 package dev.totpguard.store;
 
+import dev.totpguard.internal.config.SettingsFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import java.sql.Connection;
@@ -51,10 +52,10 @@ class JdbcAccountResolverTest {
 
     @Test
     void settingsWithoutAQueryMeanTheNameAsGiven() {
-        assertEquals(Optional.empty(), TwoFactorServiceFactory.accountResolver(Settings.of(Map.of(), "setting"), users));
-        assertTrue(TwoFactorServiceFactory.accountResolver(Settings.of(Map.of(TotpGuardSettings.ACCOUNT_QUERY, "SELECT username FROM users WHERE username = ?"), "setting"),
+        assertEquals(Optional.empty(), SettingsFactory.accountResolver(Settings.of(Map.of(), "setting"), users));
+        assertTrue(SettingsFactory.accountResolver(Settings.of(Map.of(TotpGuardSettings.ACCOUNT_QUERY, "SELECT username FROM users WHERE username = ?"), "setting"),
                 users).isPresent());
-        assertThrows(IllegalArgumentException.class, () -> TwoFactorServiceFactory.accountResolver(Settings.of(
+        assertThrows(IllegalArgumentException.class, () -> SettingsFactory.accountResolver(Settings.of(
                 Map.of(TotpGuardSettings.ACCOUNT_JNDI_DATASOURCE, "java:comp/env/jdbc/users"), "setting"), users), "a DataSource without a query is a mistake");
     }
 

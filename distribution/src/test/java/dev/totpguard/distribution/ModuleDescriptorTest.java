@@ -39,7 +39,8 @@ class ModuleDescriptorTest {
                     "dev.totpguard.recovery", "dev.totpguard.store",
                     "dev.totpguard.internal to dev.totpguard.filter,dev.totpguard.jaas",
                     "dev.totpguard.internal.template to dev.totpguard.filter,dev.totpguard.jaas",
-                    "dev.totpguard.internal.web to dev.totpguard.filter,dev.totpguard.jaas"),
+                    "dev.totpguard.internal.web to dev.totpguard.filter,dev.totpguard.jaas",
+                    "dev.totpguard.internal.config to dev.totpguard.filter,dev.totpguard.jaas"),
             FILTER, Set.of("dev.totpguard.filter"),
             JAAS, Set.of("dev.totpguard.jaas", "dev.totpguard.jaspic"));
 

@@ -1,9 +1,10 @@
 package dev.totpguard.example;
 
+import dev.totpguard.internal.config.SettingsFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.totpguard.Enrollment;
 import dev.totpguard.TwoFactorService;
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.crypto.KeyRing;
@@ -124,7 +125,7 @@ final class LoadAccounts {
              TwoFactorService twoFactor = TwoFactorService.builder()
                      .store(JdbcCredentialStore.builder(dataSource).build())
                      .keyRing(KeyRing.fromKeyFile(keyFile))
-                     .policy(TwoFactorServiceFactory.policy(Settings.of(Map.of(TotpGuardSettings.ISSUER, "TOTP Guard example"), "setting")))
+                     .policy(SettingsFactory.policy(Settings.of(Map.of(TotpGuardSettings.ISSUER, "TOTP Guard example"), "setting")))
                      .listener(new AuditListener(new AuditLog(dataSource)))
                      .build()) {
             AdminAccounts accounts = new AdminAccounts(dataSource, PasswordHash.builder().iterations(PasswordHash.MIN_ITERATIONS).build(),

@@ -250,7 +250,7 @@ final class LoadDriver {
         }
 
         private void waitForStep(long step) throws InterruptedException {
-            long until = Math.min(totp.parameters().stepStart(step).toEpochMilli() + 100 - System.currentTimeMillis(),
+            long until = Math.min(totp.parameters().t0().plusSeconds(step * totp.parameters().periodSeconds()).toEpochMilli() + 100 - System.currentTimeMillis(),
                     TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1);
             if (until > 0) {
                 long slept = System.nanoTime();

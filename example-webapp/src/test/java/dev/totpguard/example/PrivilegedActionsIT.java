@@ -1,5 +1,6 @@
 package dev.totpguard.example;
 
+import dev.totpguard.internal.config.SettingsFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.example.data.AdminAccounts;
@@ -85,7 +86,7 @@ class PrivilegedActionsIT {
                 "--step-up-age", "PT" + STEP_UP_SECONDS + "S");
         dataSource = DataSources.open(schema.jdbcUrl(), Optional.of(ScratchDatabase.POSTGRES_USER), Optional.empty(), 2);
         store = TwoFactorService.builder().store(JdbcCredentialStore.builder(dataSource).build()).keyRing(KeyRing.fromKeyFile(keyFile))
-                .policy(TwoFactorServiceFactory.policy(Settings.of(Map.of(), "setting"))).build();
+                .policy(SettingsFactory.policy(Settings.of(Map.of(), "setting"))).build();
         accounts = new AdminAccounts(dataSource, PasswordHash.builder().iterations(PasswordHash.MIN_ITERATIONS).build(), Clock.systemUTC());
         audit = new AuditLog(dataSource);
         settings = new SiteSettings(dataSource);

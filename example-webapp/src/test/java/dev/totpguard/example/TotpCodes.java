@@ -127,7 +127,7 @@ public final class TotpCodes {
     }
 
     private void waitForStep(long step) throws InterruptedException {
-        long startMillis = totp.parameters().stepStart(step).toEpochMilli();
+        long startMillis = totp.parameters().t0().plusSeconds(step * totp.parameters().periodSeconds()).toEpochMilli();
         long wait = startMillis - System.currentTimeMillis();
         if (wait > 0) {
             Thread.sleep(wait + 200);

@@ -1,10 +1,11 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.internal.config.SettingsFactory;
 import dev.totpguard.AccountResolver;
-import dev.totpguard.TrustedProxies;
+import dev.totpguard.internal.web.TrustedProxies;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.Verification;
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.store.StoreException;
@@ -191,7 +192,7 @@ public final class TotpFilter implements Filter {
         registeredDrivers = ApplicationJdbcDrivers.register(applicationLoader);
         TwoFactorService service;
         try {
-            service = TwoFactorServiceFactory.fromSettings(settings);
+            service = SettingsFactory.service(settings);
         } catch (IllegalArgumentException e) {
             throw new ServletException("TOTP Guard filter: " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -266,7 +267,7 @@ public final class TotpFilter implements Filter {
                         + "' (" + e + ")", e);
             }
         }
-        return TwoFactorServiceFactory.accountResolver(settings, null).orElse(null);
+        return SettingsFactory.accountResolver(settings, null).orElse(null);
     }
 
     @Override
@@ -619,20 +620,32 @@ public final class TotpFilter implements Filter {
             throw new IllegalArgumentException("No page is called " + name);
         }
 
-        /** The reverse proxies whose forwarding headers give the client address. Default none. */
-        public Builder trustedProxies(TrustedProxies proxies) {
-            settings.trustedProxies(proxies);
+        /**
+         * The reverse proxies whose forwarding headers give the client address
+         * ({@value TotpGuardSettings#TRUSTED_PROXIES}): IP addresses and CIDR ranges such as {@code 10.0.0.0/8} or
+         * {@code 2001:db8::/32}, one per argument or comma-separated. Default none.
+         *
+         * @throws IllegalArgumentException naming the entry that is not an IP address or range
+         */
+        public Builder trustedProxies(String... addressesAndRanges) {
+            settings.trustedProxies(TrustedProxies.parse(String.join(",", addressesAndRanges)));
             return this;
         }
 
         /**
-         * The {@code totpguard.filter.*} keys that are set in {@code source} (Spring Boot properties, an application's
+         * The {@code totpguard.filter.*} keys that are set in {@code values} (Spring Boot properties, an application's
          * context parameters), over the values given so far, and {@value TotpGuardSettings#ACCOUNT_QUERY} or
          * {@value TotpGuardSettings#FILTER_ACCOUNT_RESOLVER} unless {@link #accountResolver} is given.
          *
-         * @throws IllegalArgumentException naming the key, the value and the expected form of the first bad value
+         * @param source what the values are, for messages, e.g. "context parameter"
+         * @throws IllegalArgumentException naming the key, the value and the expected form of the first bad value, or
+         *     an unknown {@code totpguard.*} key
          */
-        public Builder settings(Settings source) {
+        public Builder settings(Map<String, String> values, String source) {
+            return settings(Settings.of(values, source));
+        }
+
+        Builder settings(Settings source) {
             this.source = Objects.requireNonNull(source, "source");
             settings.read(source);
             return this;

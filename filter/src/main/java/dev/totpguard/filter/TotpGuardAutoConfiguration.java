@@ -1,7 +1,8 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.internal.config.SettingsFactory;
 import dev.totpguard.TwoFactorService;
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import jakarta.servlet.FilterRegistration;
@@ -83,7 +84,7 @@ public class TotpGuardAutoConfiguration {
     @ConditionalOnMissingBean
     public TwoFactorService totpGuardTwoFactorService(ConfigurableEnvironment environment,
             ApplicationJdbcDrivers drivers) {
-        return TwoFactorServiceFactory.fromSettings(settings(environment));
+        return SettingsFactory.service(settings(environment));
     }
 
     /**

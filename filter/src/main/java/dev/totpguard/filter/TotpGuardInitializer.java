@@ -1,6 +1,6 @@
 package dev.totpguard.filter;
 
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;

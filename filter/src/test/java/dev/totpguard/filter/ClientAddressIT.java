@@ -72,7 +72,7 @@ class ClientAddressIT {
             // The test's requests come from loopback: trusted in one deployment, not in the other.
             for (String trusted : List.of("192.0.2.0/24", "127.0.0.1, ::1, 10.0.0.0/8")) {
                 TotpFilter filter = TotpFilter.builder().service(fixture.service())
-                        .trustedProxies(dev.totpguard.TrustedProxies.parse(trusted)).build();
+                        .trustedProxies(trusted).build();
                 try (WebContainer container = WebContainer.start(kind, new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
                         .initializer(TotpFilter.initializer(filter)))) {
                     boolean loopbackTrusted = trusted.contains("127.0.0.1");

@@ -115,6 +115,6 @@ class FilterSettingsTest {
     }
 
     private static FilterSettings fromMap(Map<String, String> settings) {
-        return FilterSettings.from(dev.totpguard.config.Settings.of(settings, "setting"));
+        return FilterSettings.from(dev.totpguard.internal.config.Settings.of(settings, "setting"));
     }
 }

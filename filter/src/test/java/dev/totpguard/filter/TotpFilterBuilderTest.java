@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorService;
-import dev.totpguard.config.Settings;
 import dev.totpguard.crypto.KeyRing;
 import dev.totpguard.store.InMemoryCredentialStore;
 import jakarta.servlet.DispatcherType;
@@ -30,7 +29,7 @@ class TotpFilterBuilderTest {
     @Test
     void aBadSettingIsRefusedAtBuildTimeNamingTheKey() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TotpFilter.builder()
-                .service(service).settings(settings("totpguard.filter.max-age", "8 hours")).build());
+                .service(service).settings(Map.of("totpguard.filter.max-age", "8 hours"), "setting").build());
         assertTrue(e.getMessage().contains("totpguard.filter.max-age = '8 hours' is invalid: expected a positive ISO-8601 duration"),
                 e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> TotpFilter.builder().service(service).maxAge(Duration.ofHours(-8)));
@@ -39,20 +38,20 @@ class TotpFilterBuilderTest {
     @Test
     void aMisspelledFilterKeyIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TotpFilter.builder()
-                .service(service).settings(settings("totpguard.filter.protect", "/ops/*")).build());
+                .service(service).settings(Map.of("totpguard.filter.protect", "/ops/*"), "setting").build());
         assertTrue(e.getMessage().contains("Unknown setting totpguard.filter.protect"), e.getMessage());
     }
 
     @Test
     void otherTotpGuardKeysAreLeftToTheService() {
-        TotpFilter.builder().service(service).settings(Settings.of(Map.of("totpguard.jdbc.url", "jdbc:h2:mem:x",
-                "totpguard.enforcement", "REQUIRED"), "setting")).build();
+        TotpFilter.builder().service(service).settings(Map.of("totpguard.jdbc.url", "jdbc:h2:mem:x",
+                "totpguard.enforcement", "REQUIRED"), "setting").build();
     }
 
     @Test
     void aUserResolverClassMustImplementTheInterface() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TotpFilter.builder()
-                .service(service).settings(settings("totpguard.filter.user-resolver", "java.lang.String")).build());
+                .service(service).settings(Map.of("totpguard.filter.user-resolver", "java.lang.String"), "setting").build());
         assertTrue(e.getMessage().contains("totpguard.filter.user-resolver must name a class that implements"),
                 e.getMessage());
     }
@@ -61,10 +60,6 @@ class TotpFilterBuilderTest {
     void theFilterIsMappedForEveryDispatcherType() {
         assertEquals(EnumSet.allOf(DispatcherType.class), TotpFilter.dispatcherTypes());
         assertNotSame(TotpFilter.dispatcherTypes(), TotpFilter.dispatcherTypes());
-    }
-
-    private static Settings settings(String key, String value) {
-        return Settings.of(Map.of(key, value), "setting");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.totpguard.jaas;
 
+import dev.totpguard.internal.config.SettingsFactory;
 import dev.totpguard.Enrollment;
 import dev.totpguard.EnrollmentResult;
 import dev.totpguard.TwoFactorService;
@@ -128,7 +129,7 @@ public final class EnrollCommand {
         try {
             LoginModuleOptions parsed = LoginModuleOptions.parse(options, true);
             String account = account(parsed, user);
-            try (TwoFactorService service = TwoFactorServiceFactory.fromSettings(parsed.settings())) {
+            try (TwoFactorService service = SettingsFactory.service(parsed.settings())) {
                 return enroll(service, account, replace);
             }
         } catch (IllegalStateException e) {

@@ -1,6 +1,6 @@
 package dev.totpguard.jaas;
 
-import dev.totpguard.TrustedProxies;
+import dev.totpguard.internal.web.TrustedProxies;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

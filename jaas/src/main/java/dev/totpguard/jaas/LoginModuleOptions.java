@@ -1,7 +1,7 @@
 package dev.totpguard.jaas;
 
-import dev.totpguard.TrustedProxies;
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.web.TrustedProxies;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
 import java.util.Locale;
 import java.util.Map;

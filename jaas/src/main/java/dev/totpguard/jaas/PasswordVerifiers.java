@@ -1,7 +1,8 @@
 package dev.totpguard.jaas;
 
+import dev.totpguard.internal.config.SettingsFactory;
 import dev.totpguard.AccountResolver;
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import java.nio.file.Path;
@@ -46,13 +47,13 @@ final class PasswordVerifiers {
         Settings settings = options.settings();
         if (options.accountSettings().get(TotpGuardSettings.ACCOUNT_QUERY) == null) {
             // Refuses a jndi-datasource without a query, naming both keys.
-            return TwoFactorServiceFactory.accountResolver(settings, null).orElse(AccountResolver.asGiven());
+            return SettingsFactory.accountResolver(settings, null).orElse(AccountResolver.asGiven());
         }
         Map<String, String> key = new TreeMap<>(options.serviceSettings());
         key.putAll(options.accountSettings());
         key.put("kind", "account");
-        return SharedServices.resolver(key, () -> TwoFactorServiceFactory.accountResolver(settings,
-                TwoFactorServiceFactory.dataSource(settings, TotpGuardSettings.ACCOUNT_JNDI_DATASOURCE,
+        return SharedServices.resolver(key, () -> SettingsFactory.accountResolver(settings,
+                SettingsFactory.dataSource(settings, TotpGuardSettings.ACCOUNT_JNDI_DATASOURCE,
                         "totpguard-jaas-accounts", SharedServices::remember)).orElseThrow());
     }
 
@@ -69,7 +70,7 @@ final class PasswordVerifiers {
             }
         }
         // users.jndi, else the store's JNDI DataSource, else a small pool on the store's JDBC URL.
-        DataSource users = TwoFactorServiceFactory.dataSource(options.settings(), TotpGuardSettings.JAAS_USERS_JNDI,
+        DataSource users = SettingsFactory.dataSource(options.settings(), TotpGuardSettings.JAAS_USERS_JNDI,
                 "totpguard-jaas-users", SharedServices::remember);
         return JdbcPasswordVerifier.builder(users).passwordHash(hasher)
                 .userTable(options.usersTable()).nameColumn(options.usersNameColumn())

@@ -1,5 +1,6 @@
 package dev.totpguard.jaas;
 
+import dev.totpguard.internal.config.SettingsFactory;
 import dev.totpguard.AccountResolver;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.config.TwoFactorServiceFactory;
@@ -44,14 +45,14 @@ final class SharedServices {
     }
 
     /**
-     * The service for these options, built on first use by {@link TwoFactorServiceFactory} from the
+     * The service for these options, built on first use by {@link SettingsFactory} from the
      * {@linkplain LoginModuleOptions#serviceSettings() store and policy keys}, so that the messages name the options.
      *
      * @throws IllegalArgumentException from the factory: a bad setting, named in the message
      */
     static TwoFactorService service(LoginModuleOptions options) {
         return SERVICES.computeIfAbsent(options.serviceSettings(), key -> {
-            TwoFactorService service = TwoFactorServiceFactory.fromSettings(options.settings());
+            TwoFactorService service = SettingsFactory.service(options.settings());
             remember(service);
             return service;
         });

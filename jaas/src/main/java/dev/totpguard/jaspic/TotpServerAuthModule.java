@@ -1,8 +1,8 @@
 package dev.totpguard.jaspic;
 
 import dev.totpguard.TotpVerifiedPrincipal;
-import dev.totpguard.TrustedProxies;
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.web.TrustedProxies;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.internal.web.CsrfCheck;
 import dev.totpguard.jaas.PasswordStoreException;

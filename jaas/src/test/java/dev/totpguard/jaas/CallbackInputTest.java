@@ -44,7 +44,7 @@ class CallbackInputTest {
             throw new UnsupportedCallbackException(callbacks[0]);
         };
         assertNull(CallbackInput.askCode(passwordOnly, "j_totp"));
-        assertNull(CallbackInput.clientAddress(passwordOnly, dev.totpguard.TrustedProxies.none()));
+        assertNull(CallbackInput.clientAddress(passwordOnly, dev.totpguard.internal.web.TrustedProxies.none()));
     }
 
     @Test
@@ -53,7 +53,7 @@ class CallbackInputTest {
         assertTrue(CallbackInput.jettyCallbacksVisible());
         // Without a request Jetty's handler has no parameters: no code, no address, no exception.
         assertNull(CallbackInput.askCode(jetty, "j_totp"));
-        assertNull(CallbackInput.clientAddress(jetty, dev.totpguard.TrustedProxies.none()));
+        assertNull(CallbackInput.clientAddress(jetty, dev.totpguard.internal.web.TrustedProxies.none()));
     }
 
     @Test

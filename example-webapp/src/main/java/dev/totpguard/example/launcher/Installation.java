@@ -1,8 +1,9 @@
 package dev.totpguard.example.launcher;
 
+import dev.totpguard.internal.config.SettingsFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.totpguard.TwoFactorService;
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.crypto.KeyRing;
@@ -131,7 +132,7 @@ final class Installation implements AutoCloseable {
         return TwoFactorService.builder()
                 .store(store)
                 .keyRing(keyRing)
-                .policy(TwoFactorServiceFactory.policy(Settings.of(policySettings(), "setting")))
+                .policy(SettingsFactory.policy(Settings.of(policySettings(), "setting")))
                 .clock(clock)
                 .listener(new AuditListener(audit))
                 .build();

@@ -1,6 +1,6 @@
 package dev.totpguard.example.launcher;
 
-import dev.totpguard.TrustedProxies;
+import dev.totpguard.internal.web.TrustedProxies;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

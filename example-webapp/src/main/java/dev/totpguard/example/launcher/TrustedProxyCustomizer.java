@@ -1,6 +1,6 @@
 package dev.totpguard.example.launcher;
 
-import dev.totpguard.TrustedProxies;
+import dev.totpguard.internal.web.TrustedProxies;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

@@ -1,7 +1,7 @@
 package dev.totpguard.example.login;
 
 import dev.totpguard.PasswordAttempt;
-import dev.totpguard.TrustedProxies;
+import dev.totpguard.internal.web.TrustedProxies;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.jaas.PasswordStoreException;
 import dev.totpguard.jaas.PasswordVerifier;

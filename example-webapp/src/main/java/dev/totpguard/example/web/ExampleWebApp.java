@@ -1,8 +1,9 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.internal.config.SettingsFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.totpguard.TwoFactorService;
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.config.TwoFactorServiceFactory;
 import dev.totpguard.crypto.KeyRing;
@@ -58,6 +59,9 @@ public final class ExampleWebApp implements ServletContextListener {
      */
     public static final String WITHOUT_TOTP_FILTER_ATTRIBUTE = "dev.totpguard.example.benchmark.WithoutTotpFilter";
 
+    /** What the settings are called in messages. */
+    private static final String CONTEXT_PARAMETER = "context parameter";
+
     private static final EnumSet<DispatcherType> ALL_DISPATCHES = EnumSet.allOf(DispatcherType.class);
 
     private HikariDataSource ownDataSource;
@@ -65,7 +69,8 @@ public final class ExampleWebApp implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        Settings settings = settings(context);
+        Map<String, String> contextSettings = contextSettings(context);
+        Settings settings = Settings.of(contextSettings, CONTEXT_PARAMETER);
         Clock clock = Clock.systemUTC();
         DataSource dataSource = (DataSource) context.getAttribute(DATA_SOURCE_ATTRIBUTE);
         TwoFactorService twoFactor = (TwoFactorService) context.getAttribute(TWO_FACTOR_ATTRIBUTE);
@@ -83,7 +88,7 @@ public final class ExampleWebApp implements ServletContextListener {
                         .store(JdbcCredentialStore.builder(dataSource).createSchemaIfMissing(true).build())
                         .keyRing(KeyRing.fromKeyFile(settings.path(TotpGuardSettings.KEY_FILE).orElseThrow(
                                 () -> settings.invalid(TotpGuardSettings.KEY_FILE, "the path of the AES key file"))))
-                        .policy(TwoFactorServiceFactory.policy(settings))
+                        .policy(SettingsFactory.policy(settings))
                         .clock(clock)
                         .listener(new AuditListener(audit))
                         .build();
@@ -91,7 +96,7 @@ public final class ExampleWebApp implements ServletContextListener {
             CsrfProtection csrf = new CsrfProtection(CsrfFilter.SESSION_ATTRIBUTE, new SecureRandom());
             Pages pages = new Pages(csrf);
             SiteSettings siteSettings = new SiteSettings(dataSource);
-            TotpFilter secondFactor = SecondFactorFilter.build(twoFactor, settings);
+            TotpFilter secondFactor = SecondFactorFilter.build(twoFactor, contextSettings, CONTEXT_PARAMETER);
             App app = new App(twoFactor, new AdminAccounts(dataSource, PasswordHash.builder().build(), clock), audit, siteSettings, pages,
                     withoutFilter ? SessionSteps.withoutFilter() : new SessionSteps(secondFactor), clock);
             register(context, app, csrf, secondFactor, withoutFilter);
@@ -142,19 +147,15 @@ public final class ExampleWebApp implements ServletContextListener {
         return name;
     }
 
-    /**
-     * Every {@code totpguard.*} context parameter.
-     *
-     * @throws IllegalArgumentException naming an unknown {@code totpguard.*} key and the nearest known one
-     */
-    private static Settings settings(ServletContext context) {
+    /** Every {@code totpguard.*} context parameter, in the order the container lists them. */
+    private static Map<String, String> contextSettings(ServletContext context) {
         Map<String, String> settings = new LinkedHashMap<>();
         for (String name : Collections.list(context.getInitParameterNames())) {
             if (name.startsWith("totpguard.")) {
                 settings.put(name, context.getInitParameter(name));
             }
         }
-        return Settings.of(settings, "context parameter");
+        return settings;
     }
 
     @Override

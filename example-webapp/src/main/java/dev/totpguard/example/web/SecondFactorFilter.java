@@ -1,11 +1,12 @@
 package dev.totpguard.example.web;
 
 import dev.totpguard.TwoFactorService;
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.filter.TotpFilter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds TOTP Guard's {@link TotpFilter} for this application, around the same {@link TwoFactorService} as the
@@ -19,15 +20,15 @@ final class SecondFactorFilter {
     private SecondFactorFilter() {
     }
 
-    static TotpFilter build(TwoFactorService twoFactor, Settings contextSettings) {
+    static TotpFilter build(TwoFactorService twoFactor, Map<String, String> contextSettings, String source) {
         // Context parameters may still change any of the filter's keys.
         TotpFilter.Builder filter = TotpFilter.builder().service(twoFactor).protectedPaths("/admin/*")
-                .defaultTarget(Paths.ADMIN).loginPath(Paths.LOGIN).logoutTarget(Paths.LOGIN).settings(contextSettings);
+                .defaultTarget(Paths.ADMIN).loginPath(Paths.LOGIN).logoutTarget(Paths.LOGIN).settings(contextSettings, source);
         // The privileged actions are step-up paths whatever the context parameters say: the acting administrator's
         // code must be younger than the step-up age (totpguard.filter.step-up.max-age, 5 minutes by default), or the
         // filter asks for it again before the page or the action runs.
         List<String> stepUp = new ArrayList<>(Paths.PRIVILEGED);
-        contextSettings.string(TotpGuardSettings.FILTER_STEP_UP_PATHS).ifPresent(paths -> stepUp.add(0, paths));
+        Settings.of(contextSettings, source).string(TotpGuardSettings.FILTER_STEP_UP_PATHS).ifPresent(paths -> stepUp.add(0, paths));
         return filter.stepUpPaths(stepUp.toArray(String[]::new)).build();
     }
 }

@@ -1,6 +1,6 @@
-package dev.totpguard;
+package dev.totpguard.internal.web;
 
-import dev.totpguard.config.Settings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

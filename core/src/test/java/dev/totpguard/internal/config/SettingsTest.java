@@ -1,4 +1,4 @@
-package dev.totpguard.config;
+package dev.totpguard.internal.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorPolicy;
+import dev.totpguard.config.TotpGuardSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,11 +1,11 @@
-package dev.totpguard.config;
+package dev.totpguard.internal.config;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 
 /**
- * The only class that names HikariCP, an optional dependency: {@link TwoFactorServiceFactory} loads it only after
+ * The only class that names HikariCP, an optional dependency: {@link SettingsFactory} loads it only after
  * checking that the jar is there, so that a service built around the application's own {@code DataSource} runs
  * without it.
  */

@@ -1,15 +1,18 @@
-package dev.totpguard.config;
+package dev.totpguard.internal.config;
 
+import dev.totpguard.config.TotpGuardSettings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -38,6 +41,65 @@ public final class Settings {
     /** The source named when a key is missing: the last one read in. */
     private final String source;
 
+    /** Keys whose values may hold a password: this reader never repeats them in a message. */
+    public static final Set<String> SECRET_KEYS = Set.of(TotpGuardSettings.JDBC_URL,
+            TotpGuardSettings.JDBC_PASSWORD, TotpGuardSettings.KEYSTORE_PASSWORD);
+
+    /**
+     * Refuses settings that look like TOTP Guard's ({@code totpguard.*}) but that nothing reads: a misspelled
+     * key would otherwise be ignored and leave its default in force (a typo in {@code totpguard.enforcement}
+     * made an application run OPTIONAL). Keys outside {@code totpguard.*} are not looked at. Only key names go
+     * into the message, never a value.
+     *
+     * @param keys the names of the settings of one source (context parameters, init-params, JAAS options...)
+     * @param extraKnown keys a module reads that are not strings of this class (e.g. object-valued options)
+     * @param source what the keys came from, for the message, e.g. "context parameter"
+     * @throws IllegalArgumentException naming the first unknown key and the nearest known one
+     */
+    public static void refuseUnknownKeys(Collection<String> keys, Collection<String> extraKnown, String source) {
+        for (String key : new TreeSet<>(keys)) {
+            if (key.startsWith("totpguard.") && !TotpGuardSettings.knownKeys().contains(key) && !extraKnown.contains(key)) {
+                throw new IllegalArgumentException("Unknown " + source + " " + key + ": did you mean "
+                        + nearestKnownKey(key) + "? A totpguard.* setting that nothing reads is refused so that a"
+                        + " typo cannot leave a default in force");
+            }
+        }
+    }
+
+    /** The known key with the smallest edit distance to {@code key} (the first in sort order on a tie). */
+    public static String nearestKnownKey(String key) {
+        String nearest = null;
+        int best = Integer.MAX_VALUE;
+        for (String known : TotpGuardSettings.knownKeys()) {
+            int distance = editDistance(key, known);
+            if (distance < best) {
+                best = distance;
+                nearest = known;
+            }
+        }
+        return nearest;
+    }
+
+    /** Levenshtein distance, two rows. */
+    public static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
     private Settings(Map<String, Entry> entries, String source) {
         this.entries = entries;
         this.source = source;
@@ -62,7 +124,7 @@ public final class Settings {
     public Settings overriddenBy(Map<String, ?> values, String source) {
         Objects.requireNonNull(values, "values");
         Objects.requireNonNull(source, "source");
-        TotpGuardSettings.refuseUnknownKeys(values.keySet(), Set.of(), source);
+        refuseUnknownKeys(values.keySet(), Set.of(), source);
         Map<String, Entry> merged = new HashMap<>(entries);
         values.forEach((key, value) -> {
             if (value != null) {
@@ -173,7 +235,7 @@ public final class Settings {
             return Optional.of(parser.apply(value.get()));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             IllegalArgumentException invalid = invalid(key, expected);
-            if (!TotpGuardSettings.SECRET_KEYS.contains(key)) {
+            if (!SECRET_KEYS.contains(key)) {
                 invalid.initCause(e);
             }
             throw invalid;
@@ -190,7 +252,7 @@ public final class Settings {
         if (entry == null || (entry.value() instanceof String && ((String) entry.value()).isBlank())) {
             return new IllegalArgumentException(capitalized(entry != null ? entry.source() : source) + " " + key + " is missing: expected " + expected);
         }
-        String shown = TotpGuardSettings.SECRET_KEYS.contains(key) || !(entry.value() instanceof String)
+        String shown = SECRET_KEYS.contains(key) || !(entry.value() instanceof String)
                 ? " (value not shown)" : " = '" + shortened((String) entry.value()) + "'";
         return new IllegalArgumentException(capitalized(entry.source()) + " " + key + shown + " is invalid: expected "
                 + expected);
