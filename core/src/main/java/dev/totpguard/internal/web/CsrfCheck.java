@@ -12,7 +12,8 @@ import java.util.Base64;
  * SP 800-63B section 7.1, the verifier checks a session secret in the POST body.
  *
  * <p>A state-changing request is accepted only if the token it carries equals the session's (compared in constant
- * time), its {@code Origin} header, when present, names this server, and its {@code Sec-Fetch-Site} header, when
+ * time), its {@code Origin} header, when present, names this server over http or https (not http when the request
+ * came over https), and its {@code Sec-Fetch-Site} header, when
  * present, is {@code same-origin} or {@code none}. Stateless and thread-safe.
  */
 public final class CsrfCheck {
@@ -99,11 +100,21 @@ public final class CsrfCheck {
         if (authority.isEmpty() || authority.indexOf('/') >= 0) {
             return false;
         }
+        String scheme = origin.substring(0, schemeEnd);
+        boolean https = scheme.equalsIgnoreCase("https");
+        if (!https && !scheme.equalsIgnoreCase("http")) {
+            // ftp:, ws:, a browser extension's scheme: not a page of this web site.
+            return false;
+        }
+        if (!https && "https".equalsIgnoreCase(request.scheme())) {
+            // A plain-http page on this host name is what a network attacker can write: no downgrade. (The other
+            // way round, an https page posting to what the container sees as http, is a TLS-terminating proxy.)
+            return false;
+        }
         String host = request.host();
         if (host != null && authority.equalsIgnoreCase(host)) {
             return true;
         }
-        String scheme = origin.substring(0, schemeEnd);
         int port = request.serverPort();
         boolean defaultPort = (scheme.equalsIgnoreCase("http") && port == 80)
                 || (scheme.equalsIgnoreCase("https") && port == 443);

@@ -48,6 +48,10 @@ class CsrfCheckTest {
         "cross-site,          null,                        false",
         "-,                   https://app.example:8443/x,  false",
         "-,                   app.example:8443,            false",
+        "-,                   http://app.example:8443,     false",
+        "-,                   ftp://app.example:8443,      false",
+        "-,                   ws://app.example:8443,       false",
+        "-,                   chrome-extension://app.example:8443, false",
     })
     void aValidTokenFromAnotherSiteIsRefused(String fetchSite, String origin, boolean accepted) {
         assertEquals(accepted, CsrfCheck.isValid(TOKEN, post(TOKEN, fetchSite, origin)));
@@ -61,6 +65,19 @@ class CsrfCheckTest {
                 "app.example", 8080)));
         assertFalse(CsrfCheck.isSameSite(new CsrfCheck.Request(TOKEN, null, "https://app.example:8080", null, "http",
                 "app.example", 8080)));
+    }
+
+    @Test
+    void overPlainHttpOnlyAWebOriginOfThisHostIsSameSite() {
+        // What the container sees behind a TLS-terminating proxy: http, while the browser's page was https.
+        assertTrue(CsrfCheck.isSameSite(new CsrfCheck.Request(TOKEN, null, "https://localhost:18431", "localhost:18431",
+                "http", "localhost", 18431)));
+        assertTrue(CsrfCheck.isSameSite(new CsrfCheck.Request(TOKEN, null, "http://localhost:18431", "localhost:18431",
+                "http", "localhost", 18431)));
+        for (String scheme : new String[] {"ftp", "ws", "wss", "file"}) {
+            assertFalse(CsrfCheck.isSameSite(new CsrfCheck.Request(TOKEN, null, scheme + "://localhost:18431",
+                    "localhost:18431", "http", "localhost", 18431)), scheme);
+        }
     }
 
     @Test
