@@ -3,6 +3,8 @@ package dev.totpguard.example.data;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Opens the connection pool (HikariCP) for H2, PostgreSQL or MariaDB. The pool checks one connection at once, so
@@ -35,13 +37,30 @@ public final class DataSources {
         } catch (RuntimeException e) {
             // HikariPool.PoolInitializationException for an unreachable server, IllegalArgumentException and
             // others for a URL no driver accepts: all mean "cannot use this database".
-            throw new DataAccessException("Cannot connect to the database at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
+            throw new DataAccessException("Cannot connect to the database at " + redact(jdbcUrl) + ": "
+                    + hide(rootMessage(e), jdbcUrl), e);
         }
     }
 
-    /** The URL without a {@code password=} parameter, fit for a message or a log line. */
+    /** A password parameter's value (also URL-encoded, {@code password%3D}) or the password of {@code //user:password@}. */
+    private static final Pattern SECRET = Pattern.compile("(?i)(?:password(?:=|%3D)([^&;\\s]*))|(?://[^/@:;?]*:([^/@;?]*)@)");
+
+    /** The URL without its passwords ({@code password=} parameters, {@code user:password@}), fit for a message or a log line. */
     public static String redact(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return hide(jdbcUrl, jdbcUrl);
+    }
+
+    /** {@code text} (a driver's message, say) with every password of {@code jdbcUrl} replaced by {@code ***}. */
+    public static String hide(String text, String jdbcUrl) {
+        String hidden = text;
+        Matcher secrets = SECRET.matcher(jdbcUrl);
+        while (secrets.find()) {
+            String secret = secrets.group(1) != null ? secrets.group(1) : secrets.group(2);
+            if (secret != null && !secret.isEmpty()) {
+                hidden = hidden.replace(secret, "***");
+            }
+        }
+        return hidden;
     }
 
     /** The innermost cause's message: what the driver said, without the pool's wrapping. */
