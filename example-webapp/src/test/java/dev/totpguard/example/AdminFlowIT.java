@@ -269,6 +269,24 @@ class AdminFlowIT {
     }
 
     @Test
+    @Order(6)
+    void aLoginPostedFromAnotherSiteIsRefusedBeforeThePasswordIsChecked() throws Exception {
+        // Login CSRF: another site's page posting its own account's name and password into the victim's browser.
+        WebClient victim = person();
+        assertEquals("/login", victim.get("/admin/").path());
+        String form = "j_username=admin&j_password=" + ADMIN_PASSWORD;
+        for (Map<String, String> crossSite : List.of(
+                Map.of("Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"),
+                Map.of("Origin", "https://evil.example"),
+                Map.of("Sec-Fetch-Site", "same-site"))) {
+            HttpResponse<String> refused = victim.raw("POST", "/j_security_check", form, crossSite);
+            assertEquals(403, refused.statusCode(), crossSite.toString());
+            assertFalse(refused.body().contains("Exception"), refused.body());
+        }
+        assertEquals("/login", victim.get("/admin/").path(), "the victim's browser is not signed in");
+    }
+
+    @Test
     @Order(7)
     void requiringTwoFactorSendsAnAdministratorWithoutItToEnrollmentFirst() throws Exception {
         WebClient.Page settings = admin.click(admin.click(admin.get("/admin/"), "Setup"), "Security Settings");

@@ -1,6 +1,9 @@
 package dev.totpguard.example.login;
 
+import dev.totpguard.internal.web.CsrfCheck;
 import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.security.UserIdentity;
 import org.eclipse.jetty.security.authentication.FormAuthenticator;
@@ -11,12 +14,14 @@ import org.eclipse.jetty.util.Fields;
 
 /**
  * Jetty's FORM login (the {@code <login-config>} of {@code web.xml}: login page, error page,
- * {@code j_security_check}), with two differences:
+ * {@code j_security_check}), with three differences:
  * <ul>
  *   <li>the session keeps a {@link StoredLogin} (the account's name) instead of Jetty's
  *       {@code SessionAuthentication}, which keeps the password: no password is ever in the session, in memory or
  *       in a shared session table, and a node that loads a stored session signs it in again by name through
  *       {@link SessionLoginService}, without a password hash;</li>
+ *   <li>a login posted from another site (its browser says so in {@code Sec-Fetch-Site} or {@code Origin}) is refused
+ *       with 403 before the password is checked (login CSRF);</li>
  *   <li>a login form Jetty cannot decode (a bad {@code %} escape in the body) is a plain 400, not a 500 whose
  *       error page named the exception.</li>
  * </ul>
@@ -30,6 +35,13 @@ public final class SessionLoginAuthenticator extends FormAuthenticator {
 
     @Override
     public UserIdentity login(String username, Object password, Request request, Response response) {
+        if (!CsrfCheck.isSameSite(crossSiteSignals(request))) {
+            // Login CSRF: a page elsewhere posting the attacker's name and password would sign the victim's browser
+            // into the attacker's account (where the victim might then enroll their own phone). The login form has
+            // no session token yet; the browser's Sec-Fetch-Site and Origin, which no page can forge, say where the
+            // post came from. Refused before the password is looked at, so it counts against no one.
+            throw new BadMessageException(HttpStatus.FORBIDDEN_403, "Cross-site login refused");
+        }
         // FormAuthenticator.login would store SessionAuthentication(user, password); this does what it does
         // (LoginAuthenticator.login: check, then renew the session id) and stores the name only.
         UserIdentity user = getLoginService().login(username, password, request, request::getSession);
@@ -39,6 +51,14 @@ public final class SessionLoginAuthenticator extends FormAuthenticator {
         updateSession(request, response);
         request.getSession(true).setAttribute(SessionAuthentication.AUTHENTICATED_ATTRIBUTE, new StoredLogin(getAuthenticationType(), user));
         return user;
+    }
+
+    /** What the browser says about the login post's origin; the form carries no token (CsrfCheck checks the headers). */
+    private static CsrfCheck.Request crossSiteSignals(Request request) {
+        HttpFields headers = request.getHeaders();
+        return new CsrfCheck.Request(null, headers.get("Sec-Fetch-Site"), headers.get(HttpHeader.ORIGIN),
+                headers.get(HttpHeader.HOST), request.getHttpURI().getScheme(), Request.getServerName(request),
+                Request.getServerPort(request));
     }
 
     @Override
