@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher jar as a person runs it: a separate process, {@code --port 0}, the ready line, a login; and every
- * way a start can go wrong ends with a plain message and exit status 2, never with only a stack trace.
+ * way a start or a command can go wrong ends with one plain {@code Error: } line, never with only a stack trace:
+ * exit status 2 for a command line that cannot be used as given, 1 for what the launcher refuses or fails to do.
  */
 class LauncherIT {
 
@@ -31,7 +32,12 @@ class LauncherIT {
         Path data = temp.resolve("data");
         String password;
         try (LauncherProcess launcher = LauncherProcess.start(Map.of(), "--port", "0", "--data", data.toString())) {
-            password = launcher.generatedAdminPassword();
+            // The test's output is a pipe, as a log file or a service manager's journal is: no password in it.
+            password = launcher.generatedAdminPassword(data);
+            assertFalse(launcher.output().contains(password), "the password is not printed to a pipe:\n" + launcher.output());
+            assertTrue(launcher.output().contains(data.resolve("initial-admin-password").toString()), launcher.output());
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(data.resolve("initial-admin-password")), "the password's file is 0600");
             assertTrue(launcher.port() > 0);
             WebClient person = new WebClient(launcher.baseUrl());
             WebClient.Page dashboard = person.login("admin", password);
@@ -43,9 +49,14 @@ class LauncherIT {
                     Files.getPosixFilePermissions(data), "data directory is 0700");
         }
         try (LauncherProcess again = LauncherProcess.start(Map.of(), "--port", "0", "--data", data.toString())) {
-            assertFalse(again.output().contains("password:"), "the password is printed once only:\n" + again.output());
+            assertFalse(again.output().contains(password), "the password is never printed:\n" + again.output());
+            assertTrue(again.output().contains("Warning: " + data.resolve("initial-admin-password") + " still holds"), again.output());
             assertEquals("/admin/", new WebClient(again.baseUrl()).login("admin", password).path());
         }
+        LauncherProcess changed = LauncherProcess.runToEnd(Map.of(), "admin-own-password\n", "admin", "set-password", "admin",
+                "--data", data.toString());
+        assertEquals(0, changed.exitStatus(), changed.output());
+        assertFalse(Files.exists(data.resolve("initial-admin-password")), "the first password's file goes with that password");
     }
 
     @Test
@@ -68,28 +79,28 @@ class LauncherIT {
         }
         Files.delete(keyFileOf(data));
         LauncherProcess refused = LauncherProcess.runToEnd(WITH_PASSWORD, null, "--port", "0", "--data", data.toString());
-        assertEquals(2, refused.exitStatus(), refused.output());
+        assertEquals(1, refused.exitStatus(), refused.output());
         assertTrue(refused.output().contains("key file " + keyFileOf(data) + " is missing"), refused.output());
         assertFalse(Files.exists(keyFileOf(data)), "no new key was made for the old database");
         assertNoStackTrace(refused);
     }
 
     @Test
-    void aBusyPortIsAClearErrorWithExitStatus2() throws Exception {
+    void aBusyPortIsAClearErrorWithExitStatus1() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             LauncherProcess refused = LauncherProcess.runToEnd(WITH_PASSWORD, null,
                     "--port", Integer.toString(busy.getLocalPort()), "--data", temp.resolve("d").toString());
-            assertEquals(2, refused.exitStatus(), refused.output());
+            assertEquals(1, refused.exitStatus(), refused.output());
             assertTrue(refused.output().contains("Port " + busy.getLocalPort() + " on 127.0.0.1 is already in use"), refused.output());
             assertNoStackTrace(refused);
         }
     }
 
     @Test
-    void anUnreachableDatabaseIsAClearErrorWithExitStatus2() throws Exception {
+    void anUnreachableDatabaseIsAClearErrorWithExitStatus1() throws Exception {
         LauncherProcess refused = LauncherProcess.runToEnd(WITH_PASSWORD, null, "--port", "0", "--data", temp.resolve("d").toString(),
                 "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/test", "--jdbc-user", "postgres");
-        assertEquals(2, refused.exitStatus(), refused.output());
+        assertEquals(1, refused.exitStatus(), refused.output());
         assertTrue(refused.output().contains("Cannot connect to the database at jdbc:postgresql://127.0.0.1:1/test"), refused.output());
         assertNoStackTrace(refused);
     }
@@ -98,7 +109,7 @@ class LauncherIT {
     void aBadFlagIsAUsageErrorAndHelpExplainsTheFlags() throws Exception {
         LauncherProcess bad = LauncherProcess.runToEnd(Map.of(), null, "--prot", "8080");
         assertEquals(2, bad.exitStatus());
-        assertTrue(bad.output().contains("Unknown option --prot"), bad.output());
+        assertEquals("Error: Unknown option --prot. Run with --help to see the options.", bad.output().strip());
         LauncherProcess help = LauncherProcess.runToEnd(Map.of(), null, "--help");
         assertEquals(0, help.exitStatus());
         assertTrue(help.output().contains("--port N") && help.output().contains("--jdbc-url URL") && help.output().contains("keys rotate"),
@@ -123,6 +134,7 @@ class LauncherIT {
         LauncherProcess unknown = LauncherProcess.runToEnd(Map.of(), null, "admin", "reset-2fa", "hal", "--data", data);
         assertEquals(1, unknown.exitStatus(), unknown.output());
         assertTrue(unknown.output().contains("no administrator named hal"), unknown.output());
+        assertNoStackTrace(unknown);
         try (LauncherProcess launcher = LauncherProcess.start(Map.of(), "--port", "0", "--data", data)) {
             assertEquals("/login", new WebClient(launcher.baseUrl()).login("dave", "dave-first-password").path());
             assertEquals("/admin/", new WebClient(launcher.baseUrl()).login("dave", "dave-second-password").path());
@@ -170,7 +182,7 @@ class LauncherIT {
         String data = temp.resolve("data").toString();
         try (LauncherProcess launcher = LauncherProcess.start(WITH_PASSWORD, "--port", "0", "--data", data)) {
             LauncherProcess list = LauncherProcess.runToEnd(Map.of(), null, "admin", "list", "--data", data);
-            assertEquals(2, list.exitStatus(), list.output());
+            assertEquals(1, list.exitStatus(), list.output());
             assertTrue(list.output().contains("Stop it first"), list.output());
             assertNoStackTrace(list);
             assertTrue(launcher.port() > 0);
@@ -181,14 +193,15 @@ class LauncherIT {
     void commandsOnADirectoryWithoutDatabaseSaySoAndCreateNothing() throws Exception {
         Path empty = temp.resolve("empty");
         LauncherProcess list = LauncherProcess.runToEnd(Map.of(), null, "admin", "list", "--data", empty.toString());
-        assertEquals(2, list.exitStatus(), list.output());
+        assertEquals(1, list.exitStatus(), list.output());
         assertTrue(list.output().contains("no database in " + empty), list.output());
         assertFalse(Files.exists(empty));
     }
 
+    /** The launcher's one kind of error: a line that starts with "Error: ", and no stack trace. */
     static void assertNoStackTrace(LauncherProcess process) {
         assertFalse(process.output().contains("\tat "), "a plain message, no stack trace:\n" + process.output());
-        assertTrue(process.output().contains("Error: "), process.output());
+        assertTrue(process.output().lines().anyMatch(line -> line.startsWith("Error: ")), process.output());
     }
 
     /** Where the launcher keeps the key of a --data directory by default: beside it, never inside it. */
@@ -217,7 +230,7 @@ class LauncherIT {
         Path data = temp.resolve("open");
         Files.createDirectory(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         LauncherProcess refused = LauncherProcess.runToEnd(WITH_PASSWORD, null, "--port", "0", "--data", data.toString());
-        assertEquals(2, refused.exitStatus(), refused.output());
+        assertEquals(1, refused.exitStatus(), refused.output());
         assertTrue(refused.output().contains("chmod 700 " + data), refused.output());
         assertNoStackTrace(refused);
 
@@ -227,7 +240,7 @@ class LauncherIT {
         }
         Files.setPosixFilePermissions(keyFileOf(data), PosixFilePermissions.fromString("rw-r-----"));
         LauncherProcess groupReadable = LauncherProcess.runToEnd(WITH_PASSWORD, null, "--port", "0", "--data", data.toString());
-        assertEquals(2, groupReadable.exitStatus(), groupReadable.output());
+        assertEquals(1, groupReadable.exitStatus(), groupReadable.output());
         assertTrue(groupReadable.output().contains("chmod 600 " + keyFileOf(data)), groupReadable.output());
         assertNoStackTrace(groupReadable);
     }

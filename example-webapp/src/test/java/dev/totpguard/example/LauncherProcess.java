@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +21,6 @@ import java.util.regex.Pattern;
 public final class LauncherProcess implements AutoCloseable {
 
     public static final Pattern READY = Pattern.compile("TOTP Guard example running at http://localhost:(\\d+)/");
-    private static final Pattern GENERATED_PASSWORD = Pattern.compile("password: (\\S+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final ChildProcess process;
@@ -109,11 +107,14 @@ public final class LauncherProcess implements AutoCloseable {
         return process.output();
     }
 
-    /** The password the first start printed for "admin", when none was given. */
-    public String generatedAdminPassword() {
-        Matcher matcher = GENERATED_PASSWORD.matcher(output());
-        assertTrue(matcher.find(), "no generated password in:\n" + output());
-        return matcher.group(1);
+    /**
+     * The password the first start made for "admin", when none was given: with its output a pipe rather than a
+     * terminal, the launcher writes it to a file in the data directory and prints only the file's name.
+     */
+    public String generatedAdminPassword(Path data) throws IOException {
+        Path file = data.resolve("initial-admin-password");
+        assertTrue(output().contains("read it in " + file), "the start names the password's file:\n" + output());
+        return Files.readString(file, StandardCharsets.UTF_8).strip();
     }
 
     /** Stops the process (SIGTERM, so Jetty stops in order), forcibly after 20 s. */

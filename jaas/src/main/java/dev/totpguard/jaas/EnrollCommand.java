@@ -43,7 +43,8 @@ import javax.security.auth.login.Configuration;
  *
  * An account that already has an active second factor is left alone unless {@code --replace} is given; even then the
  * old one stays active until the new one is confirmed. Exit status 0: enrolled; 1: not enrolled (wrong codes, locked,
- * already enrolled, store down); 2: wrong command line or options. Whoever runs it can read the key file, so it
+ * already enrolled, store down); 2: wrong command line or options. Each ends with a line on standard error that starts
+ * with {@code Error: }. Whoever runs it can read the key file, so it
  * needs no password; the secret and the recovery codes go to standard output only, for the user in front of it.
  * Not thread-safe; one per run.
  */
@@ -122,7 +123,7 @@ public final class EnrollCommand {
             }
             options = optionsFile != null ? fromProperties(Path.of(optionsFile)) : fromJaasConfig(Path.of(jaasConfig), entry);
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
+            error(e.getMessage());
             err.println(USAGE_TEXT);
             return USAGE;
         }
@@ -135,15 +136,15 @@ public final class EnrollCommand {
         } catch (IllegalStateException e) {
             if (e.getCause() instanceof StoreException) {
                 // Not a wrong option: the store did not answer (most often an H2 file the running server holds).
-                err.println("The credential store could not be opened, nothing was enrolled: " + e.getMessage());
+                error("The credential store could not be opened, nothing was enrolled: " + e.getMessage());
                 err.println("An embedded H2 file is locked while the server runs unless its URL ends in ;AUTO_SERVER=TRUE"
                         + " (in the server's settings and here); otherwise stop the server, or check the database.");
                 return REFUSED;
             }
-            err.println("TOTP Guard options: " + e.getMessage());
+            error("TOTP Guard options: " + e.getMessage());
             return USAGE;
         } catch (IllegalArgumentException e) {
-            err.println("TOTP Guard options: " + e.getMessage());
+            error("TOTP Guard options: " + e.getMessage());
             return USAGE;
         } finally {
             SharedServices.closeAll();
@@ -154,16 +155,16 @@ public final class EnrollCommand {
         Enrollment enrollment;
         try {
             if (service.status(user).isActive() && !replace) {
-                err.println(user + " already has a second factor; nothing was changed. Give --replace to enroll a new"
+                error(user + " already has a second factor; nothing was changed. Give --replace to enroll a new"
                         + " app (the old one keeps working until the new one is confirmed).");
                 return REFUSED;
             }
             enrollment = service.startEnrollment(user, "command line");
         } catch (AccountAliasException e) {
-            err.println(user + " is another spelling of an account enrolled under a different name: give that name.");
+            error(user + " is another spelling of an account enrolled under a different name: give that name.");
             return REFUSED;
         } catch (StoreException e) {
-            err.println("The credential store is unavailable: " + e.getMessage());
+            error("The credential store is unavailable: " + e.getMessage());
             return REFUSED;
         }
         out.println("Enrolling " + user + " (" + enrollment.issuer() + "). In the authenticator app, scan this QR code,");
@@ -184,7 +185,7 @@ public final class EnrollCommand {
                 code = null;
             }
             if (code == null) {
-                err.println("No code was typed: nothing was enrolled (the started enrollment expires unused).");
+                error("No code was typed: nothing was enrolled (the started enrollment expires unused).");
                 return REFUSED;
             }
             EnrollmentResult result = service.confirmEnrollment(user, enrollment.nonce(), code.strip(), null);
@@ -201,21 +202,26 @@ public final class EnrollCommand {
                     err.println("That code is not right" + (attempt < TRIES ? "; type the next one the app shows." : "."));
                     break;
                 case LOCKED:
-                    err.println("Too many wrong codes: " + user + "'s second factor is locked for a while. Nothing was enrolled.");
+                    error("Too many wrong codes: " + user + "'s second factor is locked for a while. Nothing was enrolled.");
                     return REFUSED;
                 case NOT_ENROLLED:
-                    err.println("The enrollment expired or was replaced by another one. Run the command again.");
+                    error("The enrollment expired or was replaced by another one. Run the command again.");
                     return REFUSED;
                 case STORE_UNAVAILABLE:
-                    err.println("The credential store is unavailable. Nothing was enrolled.");
+                    error("The credential store is unavailable. Nothing was enrolled.");
                     return REFUSED;
                 default:
-                    err.println("Refused (" + result.verification().outcome() + "). Nothing was enrolled.");
+                    error("Refused (" + result.verification().outcome() + "). Nothing was enrolled.");
                     return REFUSED;
             }
         }
-        err.println("Nothing was enrolled.");
+        error(TRIES + " wrong codes: nothing was enrolled.");
         return REFUSED;
+    }
+
+    /** The command's one kind of error line, as the example launcher's: {@code Error: } and a sentence. */
+    private void error(String message) {
+        err.println("Error: " + message);
     }
 
     /** The account the name stands for: as given, or mapped by {@code totpguard.account.query} in stacked mode. */

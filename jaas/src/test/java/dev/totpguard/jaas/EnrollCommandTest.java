@@ -106,7 +106,7 @@ class EnrollCommandTest {
 
         Run again = run(screen -> List.of(code(screen, 0)), "--options", options.toString(), "paul");
         assertEquals(EnrollCommand.REFUSED, again.status);
-        assertTrue(again.err.contains("already has a second factor") && again.err.contains("--replace"), again.err);
+        assertTrue(again.err.startsWith("Error: paul already has a second factor") && again.err.contains("--replace"), again.err);
         assertFalse(again.out.contains("otpauth://"), "no new secret was shown");
         assertFalse(store.node().status("paul").hasPendingEnrollment());
 
@@ -122,6 +122,8 @@ class EnrollCommandTest {
         Run run = run(screen -> List.of("000000", "111111", "222222"), "--jaas-config", jaasConf.toString(),
                 "--entry", "TotpGuard", "quinn");
         assertEquals(EnrollCommand.REFUSED, run.status);
+        assertEquals(1, EnrollCommand.REFUSED);
+        assertTrue(run.err.lines().anyMatch(line -> line.equals("Error: 3 wrong codes: nothing was enrolled.")), run.err);
         assertFalse(store.node().status("quinn").isActive());
         assertThrows(FailedLoginException.class, () -> login("quinn", "quinn-pw:000000"));
     }
@@ -138,6 +140,8 @@ class EnrollCommandTest {
                 new String[] {"--options", badOptions.toString(), "olivia"})) {
             Run run = run(screen -> List.of(), args);
             assertEquals(EnrollCommand.USAGE, run.status, String.join(" ", args) + "\n" + run.err);
+            assertEquals(2, EnrollCommand.USAGE);
+            assertTrue(run.err.startsWith("Error: "), run.err);
             assertFalse(run.out.contains("otpauth://"));
         }
         Run misspelled = run(screen -> List.of(), "--options", badOptions.toString(), "olivia");
@@ -155,7 +159,7 @@ class EnrollCommandTest {
         Files.writeString(unreachable, properties, StandardCharsets.UTF_8);
         Run run = run(screen -> List.of(), "--options", unreachable.toString(), "olivia");
         assertEquals(EnrollCommand.REFUSED, run.status, run.err);
-        assertTrue(run.err.contains("could not be opened") && run.err.contains("AUTO_SERVER"), run.err);
+        assertTrue(run.err.startsWith("Error: The credential store could not be opened") && run.err.contains("AUTO_SERVER"), run.err);
         assertFalse(run.out.contains("otpauth://"));
     }
 

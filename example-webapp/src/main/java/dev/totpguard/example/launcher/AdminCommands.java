@@ -35,16 +35,16 @@ final class AdminCommands {
             return switch (verb) {
                 case "admin list" -> list(installation, terminal.out());
                 case "admin add" -> add(installation, options, terminal, command.get(2));
-                case "admin set-password" -> setPassword(installation, terminal, command.get(2));
+                case "admin set-password" -> setPassword(installation, options, terminal, command.get(2));
                 case "admin reset-2fa" -> resetTwoFactor(installation, terminal, command.get(2));
                 case "keys rotate" -> rotateKeys(installation, options, terminal);
                 default -> throw new AssertionError("command accepted by LauncherOptions but not handled: " + verb);
             };
         } catch (DataAccessException | StoreException e) {
-            terminal.err().println("Error: " + e.getMessage() + ": " + DataSources.rootMessage(e));
+            Main.printError(terminal, e.getMessage() + ": " + DataSources.rootMessage(e));
             return Main.FAILED;
         } catch (IOException e) {
-            terminal.err().println("Error: cannot read the password: " + DataSources.rootMessage(e));
+            Main.printError(terminal, "Cannot read the password: " + DataSources.rootMessage(e));
             return Main.FAILED;
         }
     }
@@ -65,12 +65,12 @@ final class AdminCommands {
     }
 
     private static int add(Installation installation, LauncherOptions options, Terminal terminal, String username)
-            throws DataAccessException, IOException {
+            throws DataAccessException, IOException, StartupException {
         String name = options.name().orElse(username);
         String email = options.email().orElse(username + "@localhost");
         Optional<String> problem = AdminDirectory.checkUsername(username).or(() -> AdminDirectory.checkProfile(name, email));
         if (problem.isPresent()) {
-            terminal.err().println("Error: " + problem.get());
+            Main.printError(terminal, problem.get());
             return Main.FAILED;
         }
         char[] password = terminal.newPassword("Password for " + username);
@@ -80,12 +80,12 @@ final class AdminCommands {
         }
         Optional<String> passwordProblem = AdminAccounts.checkPassword(password);
         if (passwordProblem.isPresent()) {
-            terminal.err().println("Error: " + passwordProblem.get());
+            Main.printError(terminal, passwordProblem.get());
             return Main.FAILED;
         }
         String shown = generated ? new String(password) : null;
         if (!installation.accounts().add(username, name, email, password)) {
-            terminal.err().println("Error: there is already an administrator named " + username + ".");
+            Main.printError(terminal, "There is already an administrator named " + username + ".");
             return Main.FAILED;
         }
         audit(installation, username, "ADMIN_ADDED");
@@ -93,26 +93,35 @@ final class AdminCommands {
         return Main.OK;
     }
 
-    private static int setPassword(Installation installation, Terminal terminal, String username)
-            throws DataAccessException, IOException, StoreException {
+    private static int setPassword(Installation installation, LauncherOptions options, Terminal terminal, String username)
+            throws DataAccessException, IOException, StoreException, StartupException {
         if (installation.accounts().directory().find(username).isEmpty()) {
-            terminal.err().println("Error: there is no administrator named " + username + ".");
+            Main.printError(terminal, "There is no administrator named " + username + ".");
             return Main.FAILED;
         }
         char[] password = terminal.newPassword("New password for " + username);
         if (password == null) {
-            terminal.err().println("Error: no password given; nothing was changed.");
+            Main.printError(terminal, "No password given; nothing was changed.");
             return Main.FAILED;
         }
         Optional<String> problem = AdminAccounts.checkPassword(password);
         if (problem.isPresent()) {
-            terminal.err().println("Error: " + problem.get());
+            Main.printError(terminal, problem.get());
             return Main.FAILED;
         }
         installation.accounts().setPassword(username, password);
         // Whoever used the old password (or a session stolen with it) is signed out on every node within seconds.
         installation.twoFactor().revokeSessions(username);
         audit(installation, username, "PASSWORD_SET");
+        if (username.equals(Installation.FIRST_ADMIN)) {
+            // The first start's password, left in a file when it could not be shown, is no longer the password.
+            try {
+                Installation.deleteFirstPasswordFile(options);
+            } catch (IOException e) {
+                terminal.err().println("Warning: cannot delete " + Installation.firstPasswordFile(options) + ", which holds the old "
+                        + "first password: " + DataSources.rootMessage(e) + ". Delete it by hand.");
+            }
+        }
         terminal.out().println("The password of " + username + " was changed; their sessions end on every node within "
                 + installation.twoFactor().policy().sessionRefresh().toSeconds() + " seconds.");
         return Main.OK;
@@ -120,7 +129,7 @@ final class AdminCommands {
 
     private static int resetTwoFactor(Installation installation, Terminal terminal, String username) throws DataAccessException, StoreException {
         if (installation.accounts().directory().find(username).isEmpty()) {
-            terminal.err().println("Error: there is no administrator named " + username + ".");
+            Main.printError(terminal, "There is no administrator named " + username + ".");
             return Main.FAILED;
         }
         TwoFactorService twoFactor = installation.twoFactor();

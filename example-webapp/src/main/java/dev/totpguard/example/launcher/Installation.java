@@ -18,14 +18,17 @@ import dev.totpguard.jaas.TotpLoginModule;
 import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.store.StoreException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +46,11 @@ final class Installation implements AutoCloseable {
     static final String ADMIN_PASSWORD_ENV = "TOTPGUARD_ADMIN_PASSWORD";
     static final String FIRST_ADMIN = "admin";
     static final String ISSUER = "TOTP Guard example";
+    /**
+     * Where the first start puts the generated password of {@value #FIRST_ADMIN} when its output is no terminal
+     * (a log file, a pipe, a service manager's journal keeps what is printed): in the data directory, mode 0600.
+     */
+    static final String FIRST_PASSWORD_FILE_NAME = "initial-admin-password";
     private static final int POOL_SIZE = 10;
     private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
@@ -221,30 +229,91 @@ final class Installation implements AutoCloseable {
         }
     }
 
-    /** An empty database gets the administrator "admin", with the password from the environment or a random one. */
+    /**
+     * An empty database gets the administrator "admin", with the password from the environment or a random one. The
+     * random one is printed only when a person reads the output on a terminal; otherwise it goes to
+     * {@link #firstPasswordFile} and only that file's name is printed.
+     */
     private void createFirstAdministrator(Terminal terminal) throws DataAccessException, StartupException {
+        Path passwordFile = firstPasswordFile(options);
         if (accounts.directory().count() > 0) {
+            if (Files.exists(passwordFile, LinkOption.NOFOLLOW_LINKS)) {
+                terminal.err().println("Warning: " + passwordFile + " still holds the first password of '" + FIRST_ADMIN + "'. Delete it "
+                        + "once you have signed in (admin set-password " + FIRST_ADMIN + " deletes it too).");
+            }
             return;
         }
         String given = terminal.environment().get(ADMIN_PASSWORD_ENV);
-        char[] password;
-        boolean generated = given == null || given.isEmpty();
-        if (generated) {
-            password = randomPassword();
-        } else {
-            password = given.toCharArray();
+        if (given != null && !given.isEmpty()) {
+            char[] password = given.toCharArray();
             var problem = AdminAccounts.checkPassword(password);
             if (problem.isPresent()) {
                 throw new StartupException(ADMIN_PASSWORD_ENV + ": " + problem.get());
             }
+            accounts.add(FIRST_ADMIN, "Administrator", "admin@example.com", password);
+            terminal.out().println("Created the administrator '" + FIRST_ADMIN + "' with the password from " + ADMIN_PASSWORD_ENV + ".");
+            return;
         }
-        String shown = generated ? new String(password) : null;
-        accounts.add(FIRST_ADMIN, "Administrator", "admin@example.com", password);
-        if (generated) {
+        char[] password = randomPassword();
+        if (terminal.isInteractive()) {
+            String shown = new String(password);
+            accounts.add(FIRST_ADMIN, "Administrator", "admin@example.com", password);
             terminal.out().println("Created the administrator '" + FIRST_ADMIN + "' with password: " + shown);
             terminal.out().println("This password is shown only now. Sign in, then set up two-factor authentication on your Edit page.");
-        } else {
-            terminal.out().println("Created the administrator '" + FIRST_ADMIN + "' with the password from " + ADMIN_PASSWORD_ENV + ".");
+            return;
+        }
+        // Written before the account exists: if the file cannot be written, no account is left with a lost password.
+        writeOwnerOnly(passwordFile, password);
+        try {
+            accounts.add(FIRST_ADMIN, "Administrator", "admin@example.com", password);
+        } catch (DataAccessException | RuntimeException e) {
+            deleteQuietly(passwordFile);
+            throw e;
+        }
+        terminal.out().println("Created the administrator '" + FIRST_ADMIN + "'. Its password is not printed, since this output is no "
+                + "terminal and may be kept in a log: read it in " + passwordFile + " (readable by this user only), sign in, then "
+                + "delete that file and set up two-factor authentication on your Edit page.");
+    }
+
+    /** The file that holds the generated first password of {@value #FIRST_ADMIN} when it could not be shown. */
+    static Path firstPasswordFile(LauncherOptions options) {
+        return options.dataDir().resolve(FIRST_PASSWORD_FILE_NAME);
+    }
+
+    /** Deletes the first password's file once that password is no longer the administrator's: it would only mislead. */
+    static void deleteFirstPasswordFile(LauncherOptions options) throws IOException {
+        Files.deleteIfExists(firstPasswordFile(options));
+    }
+
+    /**
+     * Writes {@code password} and a line end to a new file readable and writable by this user only, created with
+     * that mode (never widened afterwards) and refused if something already lies there under that name as a link.
+     */
+    private void writeOwnerOnly(Path file, char[] password) throws StartupException {
+        byte[] bytes = (new String(password) + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
+        try {
+            createPrivateDirectory(file.toAbsolutePath().getParent(), true);
+            Files.deleteIfExists(file);
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+            } else {
+                Files.createFile(file);
+            }
+            Files.write(file, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            deleteQuietly(file);
+            throw new StartupException("Cannot write the first password of '" + FIRST_ADMIN + "' to " + file + ": "
+                    + DataSources.rootMessage(e) + ". Set " + ADMIN_PASSWORD_ENV + " instead, or start it on a terminal.", e);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // Nothing more to do; the start fails with the first error.
         }
     }
 

@@ -93,7 +93,10 @@ final class LauncherOptions {
             "                       costs per request (benchmarks/run.sh), nothing else changes.",
             "",
             "The first start with an empty database creates the administrator 'admin' with the password from",
-            "the environment variable TOTPGUARD_ADMIN_PASSWORD, or a random one printed once.",
+            "the environment variable TOTPGUARD_ADMIN_PASSWORD, or a random one printed once on the terminal; when",
+            "the output is no terminal (a log file, a service manager), it goes to DATA/initial-admin-password",
+            "(mode 0600) instead, and only that file's name is printed.",
+            "Exit status: 0 done; 1 refused or failed (the reason on standard error after 'Error: '); 2 usage error.",
             "Passwords asked for are read from the console, or from standard input when there is none.",
             "");
 

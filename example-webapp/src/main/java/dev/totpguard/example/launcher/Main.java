@@ -6,15 +6,18 @@ import java.util.List;
  * Entry point of {@code totpguard-example.jar}: starts the example admin web application on embedded Jetty, or
  * runs an admin command ({@code admin list|add|set-password|reset-2fa}, {@code keys rotate}) on the same database.
  *
- * <p>Exit status: 0 for success, 1 when a command could not do its work (for example an unknown administrator),
- * 2 for a usage or start-up error (bad flag, busy port, unreachable database, missing key file). Every error is a
- * plain message on standard error, never only a stack trace.
+ * <p>Exit status: 0 for success; 2 for a usage error, a command line that cannot be used as given (an unknown flag
+ * or command, a malformed value); 1 when the launcher refuses or fails to do what it was asked (a busy port, an
+ * unreachable database, a missing key file, an unknown administrator, a password too short). Every error is one
+ * plain line on standard error that starts with {@value #ERROR_PREFIX}, never only a stack trace.
  */
 public final class Main {
 
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;
+    /** The start of every error line, whichever part of the launcher reports it. */
+    static final String ERROR_PREFIX = "Error: ";
 
     private Main() {
     }
@@ -33,7 +36,7 @@ public final class Main {
         try {
             options = LauncherOptions.parse(args, terminal.environment());
         } catch (UsageException e) {
-            terminal.err().println("Error: " + e.getMessage());
+            printError(terminal, e.getMessage());
             return USAGE;
         }
         if (options.help()) {
@@ -47,13 +50,19 @@ public final class Main {
             }
             return AdminCommands.run(options, terminal);
         } catch (StartupException e) {
-            terminal.err().println("Error: " + e.getMessage());
-            return USAGE;
+            // Refused, not misused: the command line was fine, what it asked for cannot be done.
+            printError(terminal, e.getMessage());
+            return FAILED;
         } catch (RuntimeException e) {
             // A bug, not a user error: still say plainly what happened, then give the details.
-            terminal.err().println("Error: unexpected failure: " + e);
+            printError(terminal, "Unexpected failure: " + e);
             e.printStackTrace(terminal.err());
             return FAILED;
         }
+    }
+
+    /** Prints {@code message} as the launcher's one kind of error line: {@value #ERROR_PREFIX} and a sentence. */
+    static void printError(Terminal terminal, String message) {
+        terminal.err().println(ERROR_PREFIX + message);
     }
 }

@@ -1,8 +1,9 @@
 package dev.totpguard.example.launcher;
 
 /**
- * The launcher cannot start or cannot reach what a command needs: the port is busy, the database is unreachable,
- * the key file is missing. The message says what and what to do; it never carries a password.
+ * The launcher refuses or fails to do what it was asked, although the command line was right: the port is busy, the
+ * database is unreachable, the key file is missing, the two entries of a new password differ. The message is a
+ * sentence that says what and what to do, printed after {@code Error: } with exit status 1; it never carries a password.
  */
 final class StartupException extends Exception {
 

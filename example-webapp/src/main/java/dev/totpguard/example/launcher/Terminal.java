@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 
@@ -45,25 +47,46 @@ final class Terminal {
     }
 
     /**
+     * Whether standard input and output are a terminal, so that what is printed is seen by the person at it rather
+     * than kept by a log file, a pipe or a service manager's journal.
+     */
+    boolean isInteractive() {
+        if (console == null) {
+            return false;
+        }
+        // From Java 22 System.console() returns a console for redirected streams too; its isTerminal() (Java 22+)
+        // tells them apart. Before 22 a console exists only for a terminal.
+        try {
+            Method isTerminal = Console.class.getMethod("isTerminal");
+            return Boolean.TRUE.equals(isTerminal.invoke(console));
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Cannot tell: treat the output as kept somewhere, so no password is printed to it.
+            return false;
+        }
+    }
+
+    /**
      * Asks for a new password twice on a console, or reads one line from standard input.
      *
-     * @return the password, or {@code null} when standard input is empty or the two entries differ (reported)
+     * @return the password, or {@code null} when nothing was typed (end of input or an empty line)
+     * @throws StartupException when the two entries on the console differ
      */
-    char[] newPassword(String prompt) throws IOException {
+    char[] newPassword(String prompt) throws IOException, StartupException {
         if (console != null) {
             char[] first = console.readPassword("%s: ", prompt);
-            char[] second = console.readPassword("Type it again: ");
+            char[] second = first == null ? null : console.readPassword("Type it again: ");
             if (first == null || second == null) {
                 return null;
             }
-            if (!java.util.Arrays.equals(first, second)) {
-                java.util.Arrays.fill(first, '\0');
-                java.util.Arrays.fill(second, '\0');
-                err.println("The two passwords differ; nothing was changed.");
-                return null;
+            boolean same = Arrays.equals(first, second);
+            Arrays.fill(second, '\0');
+            if (!same) {
+                Arrays.fill(first, '\0');
+                throw new StartupException("The two passwords differ; nothing was changed.");
             }
-            java.util.Arrays.fill(second, '\0');
-            return first;
+            return first.length == 0 ? null : first;
         }
         if (stdinLines == null) {
             stdinLines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
