@@ -106,8 +106,6 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
         public Map<String, Object> values(ResourceBundle bundle, Pages.Context context) {
             Map<String, Object> values = new HashMap<>(attributes());
             values.put("qrAlt", Messages.text(bundle, "enroll.qr.alt", issuer, account));
-            // Each group of the key in an element of its own that never breaks, so the key wraps only between groups.
-            values.put("keyGroups", List.of(groupedKey.strip().split(" +")));
             values.put("type", Messages.text(bundle, "enroll.type.value", context.digits(), context.periodSeconds(),
                     context.algorithm()));
             return values;

@@ -14,8 +14,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The administrator's Edit page: profile fields and the "Two-Factor Authentication" section, saved with one
- * "Save Changes" button, as in the admin flow.
+ * The administrator's Edit page: the profile with its own "Save Changes" and the "Two-Factor Authentication"
+ * section; while an enrollment is pending, its Token Code is saved with the profile by that same button, as in the
+ * admin flow. A form that is refused comes back with the error beside its field ({@link FieldProblem}).
  *
  * <p>Only the signed-in administrator enrolls their own second factor: the secret must reach nobody but its owner
  * (security requirement 16), so a token code posted for another administrator is refused with 403. The QR code is
