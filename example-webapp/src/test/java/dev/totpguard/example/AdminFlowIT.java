@@ -75,6 +75,7 @@ class AdminFlowIT {
         adminApp = TotpCodes.scan(enroll);
         WebClient.Page enrolled = admin.press(enroll, "Save Changes", Map.of("token_code", adminApp.next()));
         assertEquals(10, enrolled.document().select("ul.recovery-codes code").size(), enrolled.text());
+        assertTrue(enrolled.document().select(".banner").isEmpty(), "no 'password only' banner right after TOTP is on: " + enrolled.text());
         dashboard = admin.get("/admin/");
 
         WebClient.Page administrators = admin.click(admin.click(admin.click(dashboard, "Setup"), "Staff Management"), "Administrators");
@@ -141,6 +142,12 @@ class AdminFlowIT {
         WebClient.Page wrong = alice.press(enroll, "Save Changes", Map.of("token_code", aliceApp.wrong()));
         assertEquals(400, wrong.status());
         assertTrue(wrong.text().contains("That token code is not right"), wrong.text());
+        Element field = wrong.labelled("Token Code");
+        assertEquals("true", field.attr("aria-invalid"), "the wrong code's field is marked");
+        assertTrue(field.hasAttr("autofocus"), "and has the focus");
+        Element error = wrong.document().getElementById(field.attr("aria-describedby"));
+        assertTrue(error != null && error.text().startsWith("That token code is not right"), "the field points at its error");
+        assertEquals(error, field.nextElementSibling(), "the error sits right after the field");
         assertEquals(aliceApp.base32(), TotpCodes.scan(wrong).base32(), "a wrong code keeps the same secret");
 
         String sessionBefore = alice.sessionId().orElseThrow();
@@ -157,6 +164,14 @@ class AdminFlowIT {
         assertTrue(back.text().contains("Status: Enabled"), back.text());
         assertTrue(back.document().select(".banner").isEmpty(), "no banner once 2FA is on");
         assertTrue(back.text().contains("Recovery codes left: 10"), back.text());
+        assertFalse(back.text().contains("Your changes were saved."), "'I have saved my recovery codes' changed nothing: " + back.text());
+        WebClient.Page unchanged = alice.press(back, "Save Changes", Map.of());
+        assertFalse(unchanged.text().contains("Your changes were saved."), "nothing changed: " + unchanged.text());
+        assertTrue(unchanged.text().contains("Nothing was changed"), unchanged.text());
+        WebClient.Page renamed = alice.press(unchanged, "Save Changes", Map.of("name", "Alice Example"));
+        assertTrue(renamed.text().contains("Your changes were saved."), renamed.text());
+        assertEquals("Alice Example", renamed.labelled("Name").val());
+        assertTrue(alice.press(renamed, "Save Changes", Map.of("name", "ALICE Example")).text().contains("Your changes were saved."));
         assertTrue(back.document().select("img[alt*=QR code]").isEmpty(), "the QR code is never shown again once active");
     }
 
@@ -321,6 +336,10 @@ class AdminFlowIT {
         WebClient.Page refused = carol.press(edit, "Disable", Map.of("token_code", carolApp.wrong()));
         assertEquals(400, refused.status());
         assertTrue(refused.text().contains("That token code is not right, so nothing was changed"), refused.text());
+        Element disableCode = refused.document().getElementById("disable_code");
+        assertEquals("true", disableCode.attr("aria-invalid"), "the error is at the Disable form's Token Code: " + refused.text());
+        assertEquals("disable_code-error", disableCode.attr("aria-describedby"));
+        assertFalse(refused.document().getElementById("regenerate_code").hasAttr("aria-invalid"));
         assertTrue(carol.get("/admin/setup/staff/administrators/edit?user=carol").text().contains("Status: Enabled"));
 
         WebClient.Page renewed = carol.press(edit, "Regenerate Recovery Codes", Map.of("token_code", carolApp.next()));

@@ -83,11 +83,18 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
         }
     }
 
-    /** QR code, key for manual entry and a field for the first code. */
-    record Enroll(Reply reply, String qrDataUri, String groupedKey, String issuer, String account) implements Page {
+    /**
+     * QR code, key for manual entry and a field for the first code.
+     *
+     * @param otpauthUri what the QR code holds, also offered as a link ("Open in your authenticator app") for the phone
+     *     that shows the page and so cannot scan it
+     */
+    record Enroll(Reply reply, String qrDataUri, String otpauthUri, String groupedKey, String issuer, String account)
+            implements Page {
 
         Enroll(dev.totpguard.Enrollment enrollment, Reply reply) {
-            this(reply, enrollment.qrPngDataUri(), enrollment.groupedKey(), enrollment.issuer(), enrollment.account());
+            this(reply, enrollment.qrPngDataUri(), enrollment.otpAuthUri().toUriString(), enrollment.groupedKey(),
+                    enrollment.issuer(), enrollment.account());
         }
 
         @Override
@@ -109,6 +116,7 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
             // Not Map.of: a value may be null (an issuer the policy leaves out).
             Map<String, Object> attributes = new HashMap<>();
             attributes.put("qrDataUri", qrDataUri);
+            attributes.put("otpauthUri", otpauthUri);
             attributes.put("key", groupedKey);
             attributes.put("issuer", issuer);
             attributes.put("account", account);

@@ -148,6 +148,7 @@ final class Pages {
         // serves several kinds never reads a stale value.
         Map<String, Object> data = new HashMap<>();
         data.put("qrDataUri", null);
+        data.put("otpauthUri", null);
         data.put("key", null);
         data.put("issuer", null);
         data.put("account", null);
@@ -208,7 +209,8 @@ final class Pages {
         request.setAttribute(ATTRIBUTE_PREFIX + name, value);
     }
 
-    private String html(Page page, Context context, ResourceBundle bundle, String nonce) {
+    /** The page's markup (package-private for the markup tests). */
+    String html(Page page, Context context, ResourceBundle bundle, String nonce) {
         Map<String, String> texts = Messages.texts(bundle);
         Map<String, Object> values = new HashMap<>();
         for (Route route : Route.values()) {
@@ -218,9 +220,16 @@ final class Pages {
         values.put("codeParameter", CODE_PARAMETER);
         values.put("codeMaxLength", 2 * context.digits() - 1);
         values.put("csrfFields", context.csrfToken() == null ? null : csrfFields(context));
-        values.put("codeField", CODE_FIELD.render(Map.of("codeParameter", CODE_PARAMETER,
-                "codeMaxLength", 2 * context.digits() - 1,
-                "codeHint", Messages.text(bundle, "field.code.hint", context.digits(), context.periodSeconds())), texts));
+        String message = message(bundle, page.reply());
+        // On a page with a code field, what was wrong with the code is said at the field, not above the page.
+        String fieldError = message != null && isError(page) && hasCodeField(page) ? message : null;
+        values.put("fieldError", fieldError);
+        Map<String, Object> codeField = new HashMap<>();
+        codeField.put("codeParameter", CODE_PARAMETER);
+        codeField.put("codeMaxLength", 2 * context.digits() - 1);
+        codeField.put("codeHint", Messages.text(bundle, "field.code.hint", context.digits(), context.periodSeconds()));
+        codeField.put("fieldError", fieldError);
+        values.put("codeField", CODE_FIELD.render(codeField, texts));
         values.putAll(page.values(bundle, context));
         SafeHtml body = BODIES.get(page.kind()).render(values, texts);
         SafeHtml footer = null;
@@ -228,15 +237,18 @@ final class Pages {
             values.put("signedInAs", Messages.text(bundle, "signed.in.as", context.user()));
             footer = FOOTER.render(values, texts);
         }
-        String message = message(bundle, page.reply());
-        PageLayout.Notice notice = message == null ? null : new PageLayout.Notice(message, isError(page));
+        PageLayout.Notice notice = message == null || fieldError != null ? null : new PageLayout.Notice(message, isError(page));
         return PageLayout.render(bundle, Messages.text(bundle, page.titleKey()), notice, body, footer).html();
+    }
+
+    /** The pages whose form asks for a code: token, recovery code, enrollment. */
+    private static boolean hasCodeField(Page page) {
+        return page.kind() == PageKind.TOKEN || page.kind() == PageKind.RECOVERY || page.kind() == PageKind.ENROLL;
     }
 
     /** A wrong code on a form is an error as much as a refused request is. */
     private static boolean isError(Page page) {
-        return page.reply().status() >= 400 || page.kind() == PageKind.TOKEN || page.kind() == PageKind.RECOVERY
-                || page.kind() == PageKind.ENROLL;
+        return page.reply().status() >= 400 || hasCodeField(page);
     }
 
     private static SafeHtml csrfFields(Context context) {

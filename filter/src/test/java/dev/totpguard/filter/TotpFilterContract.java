@@ -238,8 +238,9 @@ abstract class TotpFilterContract {
         // The right code during the lockout gets the very same answer (attack case 7).
         Response lockedRight = submitCode(browser, fixture.code(user));
         assertEquals(lockedWrong.status(), lockedRight.status());
-        assertEquals(lockedWrong.find("<p class=\"error\" role=\"alert\">([^<]*)</p>"),
-                lockedRight.find("<p class=\"error\" role=\"alert\">([^<]*)</p>"));
+        // The answer sits at the Token Code field (issue 15, item 2).
+        assertEquals(lockedWrong.find("<p id=\"code-error\" class=\"error\">([^<]*)</p>"),
+                lockedRight.find("<p id=\"code-error\" class=\"error\">([^<]*)</p>"));
         assertGuarded(browser.get("/admin/x"));
 
         fixture.clock().advance(Duration.ofMinutes(2));

@@ -46,9 +46,19 @@ public final class AdminDirectory {
 
     /** @return an error message for the person, or empty when name and e-mail are acceptable */
     public static Optional<String> checkProfile(String name, String email) {
+        return checkName(name).or(() -> checkEmail(email));
+    }
+
+    /** @return an error message for the person, or empty when the name is acceptable (a form shows it at the field) */
+    public static Optional<String> checkName(String name) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
             return Optional.of("Enter a name of 1 to " + MAX_NAME + " characters.");
         }
+        return Optional.empty();
+    }
+
+    /** @return an error message for the person, or empty when the e-mail address is acceptable */
+    public static Optional<String> checkEmail(String email) {
         if (email == null || !EMAIL.matcher(email).matches()) {
             return Optional.of("Enter an e-mail address such as alice@example.com.");
         }

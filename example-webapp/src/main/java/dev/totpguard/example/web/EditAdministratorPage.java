@@ -3,21 +3,24 @@ package dev.totpguard.example.web;
 import dev.totpguard.TwoFactorStatus.State;
 import dev.totpguard.internal.template.Template;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * An administrator's Edit page ({@code edit-administrator.html}): profile fields and the "Two-Factor
- * Authentication" section, saved with one "Save Changes" button, then the Help section.
+ * An administrator's Edit page ({@code edit-administrator.html}): the profile with its own "Save Changes" button,
+ * then the "Two-Factor Authentication" section with one part per action (while an enrollment is pending, its Token
+ * Code is saved with the profile by the same "Save Changes"), then the Help section.
  *
  * @param name the name to show in the field: the stored one, or what a refused form carried
  * @param email the e-mail to show in the field, likewise
  * @param notice what the last action did
- * @param problem why the form was refused
+ * @param problem why the form was refused: shown at its field, or above the page when that field is not on it
  * @param editHref this page, where the form posts to
  * @param resetHref the confirmation page of "Disable" for this administrator's second factor
  */
-record EditAdministratorPage(String username, String name, String email, Optional<String> notice, Optional<String> problem,
+record EditAdministratorPage(String username, String name, String email, Optional<String> notice, Optional<FieldProblem> problem,
                              TwoFactor twoFactor, String editHref, String resetHref) implements Page {
 
     private static final Template TEMPLATE = Template.load(EditAdministratorPage.class, "edit-administrator.html");
@@ -34,8 +37,20 @@ record EditAdministratorPage(String username, String name, String email, Optiona
                      int recoveryCodesLeft, Optional<PendingEnrollment> pending) {
     }
 
-    /** What the owner needs to add the account to an authenticator app. */
-    record PendingEnrollment(String qrDataUri, String issuer, String account, String groupedKey) {
+    /**
+     * What the owner needs to add the account to an authenticator app.
+     *
+     * @param otpauthUri the {@code otpauth://} URI the QR code holds, for "Open in your authenticator app" on the phone
+     *     itself
+     * @param groupedKey the key in groups separated by spaces; each group is kept on one line
+     */
+    record PendingEnrollment(String qrDataUri, String otpauthUri, String issuer, String account, String groupedKey) {
+
+        /** Hides the secret. */
+        @Override
+        public String toString() {
+            return "PendingEnrollment[" + issuer + ", " + account + "]";
+        }
     }
 
     @Override
@@ -48,9 +63,18 @@ record EditAdministratorPage(String username, String name, String email, Optiona
         State state = twoFactor.state();
         boolean locked = twoFactor.lockedUntil().isPresent();
         Optional<PendingEnrollment> shownEnrollment = own && state == State.PENDING ? twoFactor.pending() : Optional.empty();
-        return new PageValues()
+        boolean ownActive = own && state == State.ACTIVE;
+        List<String> fields = new ArrayList<>(List.of("name", "email"));
+        if (shownEnrollment.isPresent()) {
+            fields.add("token_code");
+        }
+        if (ownActive) {
+            fields.addAll(List.of("regenerate_code", "disable_code"));
+        }
+        Optional<FieldProblem> atField = problem.filter(p -> fields.contains(p.field()));
+        PageValues values = new PageValues()
                 .with("username", username).with("name", name).with("email", email)
-                .with("notice", notice).with("problem", problem)
+                .with("notice", notice).with("problem", problem.filter(p -> atField.isEmpty()).map(FieldProblem::text))
                 .with("editHref", editHref).with("resetHref", resetHref)
                 .with("twoFactorAnchor", Paths.TWO_FACTOR_ANCHOR)
                 .with("state", Format.state(state))
@@ -60,16 +84,17 @@ record EditAdministratorPage(String username, String name, String email, Optiona
                 .with("chooseMethod", own && state == State.NONE)
                 .with("startButton", own && (state == State.NONE || state == State.PENDING && shownEnrollment.isEmpty()))
                 .with("enrollment", shownEnrollment.map(enrollment -> new PageValues()
-                        .with("qrDataUri", enrollment.qrDataUri()).with("issuer", enrollment.issuer())
-                        .with("account", enrollment.account()).with("groupedKey", enrollment.groupedKey()).map()))
+                        .with("qrDataUri", enrollment.qrDataUri()).with("otpauthUri", enrollment.otpauthUri())
+                        .with("issuer", enrollment.issuer()).with("account", enrollment.account())
+                        .with("keyGroups", List.of(enrollment.groupedKey().strip().split(" +"))).map()))
                 .with("authenticatorApps", HelpPage.AUTHENTICATOR_APPS)
-                .with("ownActive", own && state == State.ACTIVE)
+                .with("ownActive", ownActive)
                 .with("otherNone", !own && state == State.NONE)
                 .with("otherEnrolled", !own && state != State.NONE)
                 .with("active", state == State.ACTIVE)
                 .with("locked", locked)
                 .with("unlockForm", !own && locked)
-                .with("helpSection", HelpPage.section())
-                .map();
+                .with("helpSection", HelpPage.section());
+        return FieldProblem.addTo(values, atField, "name", "email", "token_code", "regenerate_code", "disable_code").map();
     }
 }

@@ -14,8 +14,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The administrator's Edit page: profile fields and the "Two-Factor Authentication" section, saved with one
- * "Save Changes" button, as in the admin flow.
+ * The administrator's Edit page: the profile with its own "Save Changes" and the "Two-Factor Authentication"
+ * section; while an enrollment is pending, its Token Code is saved with the profile by that same button, as in the
+ * admin flow. A form that is refused comes back with the error beside its field ({@link FieldProblem}).
  *
  * <p>Only the signed-in administrator enrolls their own second factor: the secret must reach nobody but its owner
  * (security requirement 16), so a token code posted for another administrator is refused with 403. The QR code is
@@ -26,6 +27,9 @@ import java.util.Optional;
 final class EditAdministratorServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+
+    /** The enrollment's Token Code field. */
+    private static final String TOKEN_CODE = "token_code";
 
     private final transient App app;
 
@@ -48,7 +52,7 @@ final class EditAdministratorServlet extends HttpServlet {
             } else if (request.getParameter("notice") != null) {
                 notice = Notices.text(request.getParameter("notice"));
             }
-            page(request, response, HttpServletResponse.SC_OK, administrator.get(), administrator.get().name(),
+            page(app, request, response, HttpServletResponse.SC_OK, administrator.get(), administrator.get().name(),
                     administrator.get().email(), notice, Optional.empty());
         } catch (DataAccessException | StoreException e) {
             ErrorPages.unavailable(app.pages(), request, response, e);
@@ -76,15 +80,22 @@ final class EditAdministratorServlet extends HttpServlet {
                         "Only " + administrator.username() + " can set up their own two-factor authentication."));
                 return;
             }
-            Optional<String> problem = AdminDirectory.checkProfile(name, email);
+            Optional<FieldProblem> problem = AdminDirectory.checkName(name).map(text -> new FieldProblem("name", text))
+                    .or(() -> AdminDirectory.checkEmail(email).map(text -> new FieldProblem("email", text)));
             if (problem.isPresent()) {
-                page(request, response, HttpServletResponse.SC_BAD_REQUEST, administrator, name, email, Optional.empty(), problem);
+                page(app, request, response, HttpServletResponse.SC_BAD_REQUEST, administrator, name, email, Optional.empty(), problem);
                 return;
             }
             if (!codeGiven) {
+                String edit = Paths.edit(request.getContextPath(), administrator.username());
+                if (name.equals(administrator.name()) && email.equals(administrator.email())) {
+                    // "Your changes were saved." would claim a change that did not happen.
+                    response.sendRedirect(edit + "&notice=" + Notices.UNCHANGED);
+                    return;
+                }
                 app.accounts().directory().update(administrator.username(), name, email);
                 app.audit(request, administrator.username(), "PROFILE_UPDATED", null);
-                response.sendRedirect(Paths.edit(request.getContextPath(), administrator.username()) + "&saved=1");
+                response.sendRedirect(edit + "&saved=1");
                 return;
             }
             EnrollmentResult result = app.twoFactor().confirmEnrollment(self, SessionSteps.enrollmentNonce(request, self), code,
@@ -93,18 +104,21 @@ final class EditAdministratorServlet extends HttpServlet {
                 case ACCEPTED -> {
                     app.accounts().directory().update(administrator.username(), name, email);
                     app.sessions().secondFactorPassed(request, result.verification());
+                    EnforcementFilter.twoFactorTurnedOn(request);
                     app.pages().admin(request, response, HttpServletResponse.SC_OK, RecoveryCodesPage.forUser(request.getContextPath(), self,
                             "Two-factor authentication is on",
                             "Time-based Tokens (TOTP) are now enabled for your account. From your next sign-in you will be asked for a token code after your password.",
                             result.recoveryCodes()));
                 }
-                case INVALID, REPLAYED -> page(request, response, HttpServletResponse.SC_BAD_REQUEST, administrator, name, email,
-                        Optional.empty(), Optional.of("That token code is not right, so nothing was saved. Check that your phone sets its time "
-                                + "automatically, then type the code the app shows now. The QR code and key below stay the same."));
-                case LOCKED -> page(request, response, ErrorPages.TOO_MANY_REQUESTS, administrator, name, email,
-                        Optional.empty(), Optional.of(Notices.locked(result.verification().retryAfter())));
-                case NOT_ENROLLED -> page(request, response, HttpServletResponse.SC_BAD_REQUEST, administrator, name, email,
-                        Optional.empty(), Optional.of("Choose \"Time-based Tokens (TOTP)\" first, then scan the QR code and type the token code."));
+                case INVALID, REPLAYED -> page(app, request, response, HttpServletResponse.SC_BAD_REQUEST, administrator, name, email,
+                        Optional.empty(), Optional.of(new FieldProblem(TOKEN_CODE, "That token code is not right, so nothing was saved. Check "
+                                + "that your phone sets its time automatically, then type the code the app shows now. The QR code and key "
+                                + "above stay the same.")));
+                case LOCKED -> page(app, request, response, ErrorPages.TOO_MANY_REQUESTS, administrator, name, email,
+                        Optional.empty(), Optional.of(new FieldProblem(TOKEN_CODE, Notices.locked(result.verification().retryAfter()))));
+                case NOT_ENROLLED -> page(app, request, response, HttpServletResponse.SC_BAD_REQUEST, administrator, name, email,
+                        Optional.empty(), Optional.of(new FieldProblem(TOKEN_CODE,
+                                "Choose \"Time-based Tokens (TOTP)\" first, then scan the QR code and type the token code.")));
                 case STORE_UNAVAILABLE -> ErrorPages.unavailable(app.pages(), request, response,
                         new IllegalStateException("credential store unavailable while confirming an enrollment"));
                 default -> throw new AssertionError("unhandled outcome " + result.verification().outcome());
@@ -114,8 +128,12 @@ final class EditAdministratorServlet extends HttpServlet {
         }
     }
 
-    private void page(HttpServletRequest request, HttpServletResponse response, int status, Administrator administrator, String name,
-                      String email, Optional<String> notice, Optional<String> problem) throws IOException, StoreException {
+    /**
+     * The Edit page of {@code administrator}, with the name and e-mail to show in the fields; also the answer of
+     * {@link TwoFactorServlet} when a Token Code of its forms was wrong, so the error sits at that field.
+     */
+    static void page(App app, HttpServletRequest request, HttpServletResponse response, int status, Administrator administrator,
+                     String name, String email, Optional<String> notice, Optional<FieldProblem> problem) throws IOException, StoreException {
         String context = request.getContextPath();
         String username = administrator.username();
         boolean own = username.equals(request.getRemoteUser());
@@ -125,7 +143,8 @@ final class EditAdministratorServlet extends HttpServlet {
         if (own && twoFactor.state() == TwoFactorStatus.State.PENDING) {
             // Only the session that started the enrollment gets its secret back (its nonce is kept in that session).
             pending = app.twoFactor().pendingEnrollment(username, SessionSteps.enrollmentNonce(request, username))
-                    .map(enrollment -> new EditAdministratorPage.PendingEnrollment(enrollment.qrPngDataUri(), enrollment.issuer(),
+                    .map(enrollment -> new EditAdministratorPage.PendingEnrollment(enrollment.qrPngDataUri(),
+                            enrollment.otpAuthUri().toUriString(), enrollment.issuer(),
                             enrollment.account(), enrollment.groupedKey()));
         }
         EditAdministratorPage.TwoFactor section = new EditAdministratorPage.TwoFactor(own, twoFactor.state(), twoFactor.confirmedAt(),

@@ -75,6 +75,14 @@ final class EnforcementFilter extends HttpFilter {
         chain.doFilter(request, response);
     }
 
+    /**
+     * The signed-in administrator's second factor became active during this request (the first code of an
+     * enrollment): the page this request answers with no longer shows the "password only" banner.
+     */
+    static void twoFactorTurnedOn(HttpServletRequest request) {
+        request.setAttribute(TWO_FACTOR_ACTIVE, true);
+    }
+
     private static String path(HttpServletRequest request) {
         return request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     }

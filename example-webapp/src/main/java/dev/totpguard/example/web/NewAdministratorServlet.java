@@ -1,6 +1,7 @@
 package dev.totpguard.example.web;
 
 import dev.totpguard.example.data.AdminAccounts;
+import dev.totpguard.example.data.AdminDirectory;
 import dev.totpguard.example.data.DataAccessException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,10 +35,7 @@ final class NewAdministratorServlet extends HttpServlet {
         String email = trimmed(request.getParameter("email"));
         String password = request.getParameter("password");
         String confirm = request.getParameter("password_confirm");
-        Optional<String> problem = AdminAccounts.checkNewAccount(username, name, email, password);
-        if (problem.isEmpty() && !password.equals(confirm)) {
-            problem = Optional.of("The two passwords differ. Type the same password twice.");
-        }
+        Optional<FieldProblem> problem = problem(username, name, email, password, confirm);
         if (problem.isPresent()) {
             form(request, response, HttpServletResponse.SC_BAD_REQUEST, username, name, email, problem);
             return;
@@ -45,8 +43,9 @@ final class NewAdministratorServlet extends HttpServlet {
         try {
             if (!app.accounts().add(username, name, email, password.toCharArray())) {
                 form(request, response, HttpServletResponse.SC_CONFLICT, username, name, email,
-                        Optional.of("There is already an administrator with the user name " + username + ", or with another spelling of it "
-                                + "(names that differ only in case, accents or character width are one account). Choose another user name."));
+                        Optional.of(new FieldProblem("username", "There is already an administrator with the user name " + username
+                                + ", or with another spelling of it (names that differ only in case, accents or character width are one "
+                                + "account). Choose another user name.")));
                 return;
             }
         } catch (DataAccessException e) {
@@ -58,9 +57,23 @@ final class NewAdministratorServlet extends HttpServlet {
     }
 
     private void form(HttpServletRequest request, HttpServletResponse response, int status, String username, String name,
-                      String email, Optional<String> problem) throws IOException {
+                      String email, Optional<FieldProblem> problem) throws IOException {
         app.pages().admin(request, response, status,
                 new NewAdministratorPage(username, name, email, problem, AdminAccounts.MIN_PASSWORD_LENGTH));
+    }
+
+    /**
+     * The first thing wrong with the form, at its field: the same checks as {@link AdminAccounts#checkNewAccount}, in
+     * the same order, then the confirmation.
+     */
+    private static Optional<FieldProblem> problem(String username, String name, String email, String password, String confirm) {
+        return AdminDirectory.checkUsername(username).map(text -> new FieldProblem("username", text))
+                .or(() -> AdminDirectory.checkName(name).map(text -> new FieldProblem("name", text)))
+                .or(() -> AdminDirectory.checkEmail(email).map(text -> new FieldProblem("email", text)))
+                .or(() -> AdminAccounts.checkPassword(password == null ? null : password.toCharArray())
+                        .map(text -> new FieldProblem("password", text)))
+                .or(() -> password.equals(confirm) ? Optional.empty()
+                        : Optional.of(new FieldProblem("password_confirm", "The two passwords differ. Type the same password twice.")));
     }
 
     private static String trimmed(String value) {

@@ -11,6 +11,7 @@ final class Notices {
     static final String DISABLED = "disabled";
     static final String RESET = "reset";
     static final String UNLOCKED = "unlocked";
+    static final String UNCHANGED = "unchanged";
 
     private Notices() {
     }
@@ -20,6 +21,7 @@ final class Notices {
             case DISABLED -> "Two-factor authentication is now off for your account.";
             case RESET -> "Two-factor authentication was removed. The administrator can set it up again after signing in.";
             case UNLOCKED -> "The lock was lifted: token codes are checked again.";
+            case UNCHANGED -> "Nothing was changed: the name and e-mail are as they were.";
             default -> null;
         });
     }

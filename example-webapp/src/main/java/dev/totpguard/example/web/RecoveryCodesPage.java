@@ -1,6 +1,8 @@
 package dev.totpguard.example.web;
 
 import dev.totpguard.internal.template.Template;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -9,10 +11,14 @@ import java.util.Map;
  * response is the only place they ever appear (and it is sent with {@code Cache-Control: no-store} like every page
  * here).
  *
+ * <p>Like TOTP Guard's own codes page, it offers them as a {@code .txt} download: a {@code data:} URL in this page
+ * (so the codes are never kept on the server to be fetched again), with a heading that says whose codes they are.
+ *
  * @param intro what just happened
+ * @param account whose codes they are, named in the downloaded file
  * @param savedHref where "I have saved my recovery codes" leads
  */
-record RecoveryCodesPage(String title, String intro, List<String> codes, String savedHref) implements Page {
+record RecoveryCodesPage(String title, String intro, String account, List<String> codes, String savedHref) implements Page {
 
     private static final Template TEMPLATE = Template.load(RecoveryCodesPage.class, "recovery-codes.html");
 
@@ -22,14 +28,31 @@ record RecoveryCodesPage(String title, String intro, List<String> codes, String 
 
     /** The page for the signed-in administrator {@code user}, leading back to their own section. */
     static RecoveryCodesPage forUser(String contextPath, String user, String title, String intro, List<String> codes) {
-        // A URL other than the form's own, so the browser really loads it instead of only jumping to the anchor.
-        String saved = Paths.edit(contextPath, user) + "&saved=1#" + Paths.TWO_FACTOR_ANCHOR;
-        return new RecoveryCodesPage(title, intro, codes, saved);
+        // A URL other than the form's own, so the browser really loads it instead of only jumping to the anchor. Not
+        // "&saved=1": following the link changes nothing, so the page must not say "Your changes were saved."
+        String saved = Paths.edit(contextPath, user) + "&codes=kept#" + Paths.TWO_FACTOR_ANCHOR;
+        return new RecoveryCodesPage(title, intro, user, codes, saved);
     }
 
     @Override
     public Content content() {
         return new Content(title, TEMPLATE,
-                new PageValues().with("intro", intro).with("codes", codes).with("savedHref", savedHref).map());
+                new PageValues().with("intro", intro).with("codes", codes).with("fileHref", fileHref()).with("savedHref", savedHref)
+                        .map());
+    }
+
+    /** The {@code .txt} file, CRLF lines as the filter's download, percent-encoded into a {@code data:} URL. */
+    private String fileHref() {
+        StringBuilder file = new StringBuilder("Recovery codes for " + Pages.SITE + " (" + account + "). Each code works once.\r\n\r\n");
+        for (String code : codes) {
+            file.append(code).append("\r\n");
+        }
+        return "data:text/plain;charset=utf-8," + URLEncoder.encode(file.toString(), StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Hides the codes. */
+    @Override
+    public String toString() {
+        return "RecoveryCodesPage[" + title + ", " + account + ", " + codes.size() + " codes]";
     }
 }

@@ -71,14 +71,14 @@ final class TwoFactorServlet extends HttpServlet {
                     response.sendRedirect(Paths.editTwoFactor(context, self));
                 }
                 case "/recovery-codes" -> {
-                    if (ownCodeAccepted(request, response, "make new recovery codes")) {
+                    if (ownCodeAccepted(request, response, "regenerate_code", "make new recovery codes")) {
                         List<String> codes = app.twoFactor().regenerateRecoveryCodes(self);
                         app.pages().admin(request, response, HttpServletResponse.SC_OK, RecoveryCodesPage.forUser(context, self,
                                 "New recovery codes", "New recovery codes were made; the old ones no longer work.", codes));
                     }
                 }
                 case "/disable" -> {
-                    if (ownCodeAccepted(request, response, "turn two-factor authentication off")) {
+                    if (ownCodeAccepted(request, response, "disable_code", "turn two-factor authentication off")) {
                         app.twoFactor().disable(self);
                         // The disable ended this administrator's other sessions, on every node; this one goes on.
                         app.sessions().ownSessionsRevoked(request);
@@ -108,9 +108,11 @@ final class TwoFactorServlet extends HttpServlet {
 
     /**
      * Checks the signed-in administrator's current token code; on refusal writes the answer and returns false. The
-     * code's time step is used up like at login, so a code seen over a shoulder cannot be used again.
+     * code's time step is used up like at login, so a code seen over a shoulder cannot be used again. A wrong or locked
+     * code answers with the Edit page, the error beside the form's Token Code field {@code field}.
      */
-    private boolean ownCodeAccepted(HttpServletRequest request, HttpServletResponse response, String what) throws IOException, StoreException {
+    private boolean ownCodeAccepted(HttpServletRequest request, HttpServletResponse response, String field, String what)
+            throws IOException, StoreException, DataAccessException {
         String self = request.getRemoteUser();
         TwoFactorStatus status = app.twoFactor().status(self);
         if (!status.isActive()) {
@@ -122,16 +124,28 @@ final class TwoFactorServlet extends HttpServlet {
             case ACCEPTED:
                 return true;
             case LOCKED:
-                refuse(request, response, ErrorPages.TOO_MANY_REQUESTS, Notices.locked(verification.retryAfter()));
+                atField(request, response, ErrorPages.TOO_MANY_REQUESTS, new FieldProblem(field, Notices.locked(verification.retryAfter())));
                 return false;
             case STORE_UNAVAILABLE:
                 ErrorPages.unavailable(app.pages(), request, response, new IllegalStateException("credential store unavailable"));
                 return false;
             default:
-                refuse(request, response, HttpServletResponse.SC_BAD_REQUEST,
-                        "That token code is not right, so nothing was changed. To " + what + ", type the code your app shows now.");
+                atField(request, response, HttpServletResponse.SC_BAD_REQUEST, new FieldProblem(field,
+                        "That token code is not right, so nothing was changed. To " + what + ", type the code your app shows now."));
                 return false;
         }
+    }
+
+    /** The signed-in administrator's own Edit page, with {@code problem} at its field. */
+    private void atField(HttpServletRequest request, HttpServletResponse response, int status, FieldProblem problem)
+            throws IOException, StoreException, DataAccessException {
+        Optional<Administrator> self = app.accounts().directory().find(request.getRemoteUser());
+        if (self.isEmpty()) {
+            ErrorPages.notFound(app.pages(), request, response);
+            return;
+        }
+        EditAdministratorServlet.page(app, request, response, status, self.get(), self.get().name(), self.get().email(),
+                Optional.empty(), Optional.of(problem));
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String message) throws IOException {

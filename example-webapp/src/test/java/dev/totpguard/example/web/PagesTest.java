@@ -30,7 +30,7 @@ class PagesTest {
     private static final Instant TIME = Instant.parse("2026-01-02T03:04:05Z");
 
     static Stream<Page> everyPageWithHostileValues() {
-        PendingEnrollment enrollment = new PendingEnrollment(HOSTILE, HOSTILE, HOSTILE, HOSTILE);
+        PendingEnrollment enrollment = new PendingEnrollment(HOSTILE, HOSTILE, HOSTILE, HOSTILE, HOSTILE);
         return Stream.of(
                 new LoginPage(true, false, true),
                 new LoginPage(false, true, false),
@@ -43,14 +43,14 @@ class PagesTest {
                         new AdministratorsPage.Row(HOSTILE, HOSTILE, HOSTILE, Optional.empty(), HOSTILE))),
                 new AuditLogPage(200, List.of(new AuditEntry(TIME, Optional.of(HOSTILE), HOSTILE, HOSTILE, Optional.of(HOSTILE),
                         Optional.of(HOSTILE)))),
-                new NewAdministratorPage(HOSTILE, HOSTILE, HOSTILE, Optional.of(HOSTILE), 10),
+                new NewAdministratorPage(HOSTILE, HOSTILE, HOSTILE, Optional.of(new FieldProblem("email", HOSTILE)), 10),
                 edit(new TwoFactor(true, State.NONE, Optional.empty(), Optional.empty(), 0, Optional.empty())),
                 edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.of(TIME), 0, Optional.of(enrollment))),
                 edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.empty(), 0, Optional.empty())),
                 edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 7, Optional.empty())),
                 edit(new TwoFactor(false, State.NONE, Optional.empty(), Optional.empty(), 0, Optional.empty())),
                 edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.of(TIME), 3, Optional.empty())),
-                new RecoveryCodesPage(HOSTILE, HOSTILE, List.of(HOSTILE, "abcd-efgh"), HOSTILE),
+                new RecoveryCodesPage(HOSTILE, HOSTILE, HOSTILE, List.of(HOSTILE, "abcd-efgh"), HOSTILE),
                 new MessagePage(HOSTILE, HOSTILE, HOSTILE, HOSTILE),
                 new MessagePage(HOSTILE, HOSTILE),
                 new ResetConfirmationPage(HOSTILE, HOSTILE),
@@ -59,8 +59,9 @@ class PagesTest {
     }
 
     private static EditAdministratorPage edit(TwoFactor twoFactor) {
-        return new EditAdministratorPage(HOSTILE, HOSTILE, HOSTILE, Optional.of(HOSTILE), Optional.of(HOSTILE), twoFactor, HOSTILE,
-                HOSTILE);
+        // The problem is at the Token Code field: beside it while the enrollment is shown, above the page otherwise.
+        return new EditAdministratorPage(HOSTILE, HOSTILE, HOSTILE, Optional.of(HOSTILE), Optional.of(new FieldProblem("token_code", HOSTILE)),
+                twoFactor, HOSTILE, HOSTILE);
     }
 
     private static String adminPage(Page page) {
@@ -87,7 +88,7 @@ class PagesTest {
     @Test
     void formFieldsGetTheirValuesBackWhole() {
         Document edit = Jsoup.parse(adminPage(edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.empty(), 0,
-                Optional.of(new PendingEnrollment(HOSTILE, HOSTILE, HOSTILE, HOSTILE))))));
+                Optional.of(new PendingEnrollment(HOSTILE, HOSTILE, HOSTILE, HOSTILE, HOSTILE))))));
         assertEquals(HOSTILE, edit.getElementById("name").attr("value"));
         assertEquals(HOSTILE, edit.getElementById("email").attr("value"));
         assertEquals(HOSTILE, edit.selectFirst("img.qr").attr("src"));
@@ -120,5 +121,153 @@ class PagesTest {
     @Test
     void queryValuesArePercentEncoded() {
         assertEquals("/admin/setup/staff/administrators/edit?user=a%26b%3Dc+d", Paths.edit("", "a&b=c d"));
+    }
+
+    private static Document page(Page page) {
+        return Jsoup.parse(Pages.render(page, "/ctx", Optional.of("token"), new Pages.Frame(true, Optional.of("alice"), true)).html());
+    }
+
+    private static EditAdministratorPage edit(TwoFactor twoFactor, Optional<FieldProblem> problem) {
+        return new EditAdministratorPage("alice", "Alice", "alice@example.com", Optional.empty(), problem, twoFactor, "/ctx/edit",
+                "/ctx/reset");
+    }
+
+    private static final PendingEnrollment PENDING = new PendingEnrollment("data:image/png;base64,AAAA",
+            "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example", "Example", "alice", "JBSW Y3DP EHPK 3PXP");
+
+    /** Issue 15, item 1: the banner is a note, which a screen reader does not announce on every page. */
+    @Test
+    void theBannerIsANoteNotAnAlert() {
+        Document page = page(MenuPage.SETUP);
+        assertEquals("note", page.selectFirst(".banner").attr("role"));
+        assertTrue(page.select("[role=alert]").isEmpty(), page.html());
+    }
+
+    /** Issue 15, item 2: the error sits right after its field, which points at it, is marked invalid and has the focus. */
+    @Test
+    void aWrongEnrollmentCodeIsShownAtTheTokenCodeField() {
+        Document page = page(edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.empty(), 0, Optional.of(PENDING)),
+                Optional.of(new FieldProblem("token_code", "That token code is not right."))));
+        assertInvalidWithErrorBeside(page, "token_code", "That token code is not right.");
+        assertTrue(page.select("p.error:not(.field-error)").isEmpty(), "no error at the top of the page: " + page.html());
+        assertEquals(1, page.select("[autofocus]").size(), "one field has the focus");
+        assertFalse(page.getElementById("name").hasAttr("aria-invalid"));
+    }
+
+    @Test
+    void everyFieldOfTheExamplesFormsTakesItsError() {
+        for (String field : List.of("name", "email")) {
+            assertInvalidWithErrorBeside(page(edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 10,
+                    Optional.empty()), Optional.of(new FieldProblem(field, "wrong " + field)))), field, "wrong " + field);
+        }
+        for (String field : List.of("regenerate_code", "disable_code")) {
+            assertInvalidWithErrorBeside(page(edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 10,
+                    Optional.empty()), Optional.of(new FieldProblem(field, "wrong " + field)))), field, "wrong " + field);
+        }
+        for (String field : List.of("username", "name", "email", "password", "password_confirm")) {
+            assertInvalidWithErrorBeside(page(new NewAdministratorPage("bob", "Bob", "bob@example.com",
+                    Optional.of(new FieldProblem(field, "wrong " + field)), 10)), field, "wrong " + field);
+        }
+        Document login = Jsoup.parse(Pages.render(new LoginPage(true, false, true), "", Optional.empty(), Pages.Frame.plain()).html());
+        assertEquals("login-error", login.getElementById("j_username").attr("aria-describedby"));
+        assertTrue(login.getElementById("j_username").hasAttr("autofocus"));
+        assertEquals("form", login.getElementById("login-error").parent().tagName(), "the login error is inside the form");
+    }
+
+    @Test
+    void aProblemAtAFieldThatIsNotOnThePageIsShownAboveIt() {
+        Document page = page(edit(new TwoFactor(true, State.NONE, Optional.empty(), Optional.empty(), 0, Optional.empty()),
+                Optional.of(new FieldProblem("token_code", "Choose a method first."))));
+        assertEquals("Choose a method first.", page.selectFirst("main > p.error").text());
+        assertTrue(page.select("[aria-invalid]").isEmpty());
+    }
+
+    private static void assertInvalidWithErrorBeside(Document page, String field, String text) {
+        org.jsoup.nodes.Element input = page.getElementById(field);
+        assertEquals("true", input.attr("aria-invalid"), page.html());
+        assertEquals(field + "-error", input.attr("aria-describedby"));
+        assertTrue(input.hasAttr("autofocus"), "the invalid field has the focus");
+        org.jsoup.nodes.Element error = page.getElementById(field + "-error");
+        assertEquals(text, error.text());
+        assertEquals(error, input.nextElementSibling(), "the error is right after its field");
+        assertEquals(1, page.select("[aria-invalid]").size(), "only the field the problem is about is marked");
+    }
+
+    /**
+     * Issue 15, item 4: once TOTP is on, "Save Changes" belongs to the profile alone and comes before the two-factor
+     * section, which has one part per action.
+     */
+    @Test
+    void onceActiveSaveChangesIsTheProfilesAndEachActionHasItsSection() {
+        Document page = page(edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 10, Optional.empty()),
+                Optional.empty()));
+        org.jsoup.nodes.Element save = page.selectFirst("button:containsOwn(Save Changes)");
+        assertEquals(1, page.select("button:containsOwn(Save Changes)").size());
+        assertEquals("edit-form", save.closest("form").id());
+        assertTrue(page.getElementById("edit-form").select("input[name=token_code]").isEmpty(), "no token code with the profile");
+        assertTrue(page.getElementById("edit-form").select("#two-factor").isEmpty(), "the 2FA section is outside the profile's form");
+        List<String> order = page.select("button:containsOwn(Save Changes), #two-factor h2").eachText();
+        assertEquals(List.of("Save Changes", "Two-Factor Authentication"), order);
+        assertEquals(List.of("New recovery codes", "Turn off"), page.select("#two-factor section.action h3").eachText());
+        for (org.jsoup.nodes.Element action : page.select("#two-factor section.action")) {
+            assertEquals(1, action.select("form").size());
+            assertEquals(1, action.select("input[name=token_code]").size());
+            assertEquals(1, action.select("button").size());
+        }
+        assertEquals(2, page.select("label:containsOwn(Token Code)").size(), "at most two Token Code fields, one per action");
+    }
+
+    @Test
+    void whilePendingTheTokenCodeIsSavedWithTheProfile() {
+        Document page = page(edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.empty(), 0, Optional.of(PENDING)),
+                Optional.empty()));
+        assertEquals(1, page.select("button:containsOwn(Save Changes)").size());
+        assertEquals("edit-form", page.selectFirst("button:containsOwn(Save Changes)").attr("form"));
+        assertEquals("edit-form", page.getElementById("token_code").attr("form"));
+        assertEquals(1, page.select("label:containsOwn(Token Code)").size());
+    }
+
+    /** Issue 15, item 4: "I have saved my recovery codes" changes nothing, so it must not lead to "Your changes were saved.". */
+    @Test
+    void theSavedCodesLinkDoesNotClaimAChange() {
+        RecoveryCodesPage codes = RecoveryCodesPage.forUser("/ctx", "alice", "t", "i", List.of("a"));
+        assertFalse(codes.savedHref().contains("saved=1"), codes.savedHref());
+        assertTrue(codes.savedHref().endsWith("#two-factor"), codes.savedHref());
+    }
+
+    /** Issue 15, item 5: the codes can be downloaded as a .txt file, copied with one selection and printed alone. */
+    @Test
+    void recoveryCodesCanBeDownloadedAsText() throws Exception {
+        Document page = page(RecoveryCodesPage.forUser("/ctx", "alice", "t", "i", List.of("abcde-fghij", "klmno-pqrst")));
+        org.jsoup.nodes.Element download = page.selectFirst("a[download]");
+        assertEquals("recovery-codes.txt", download.attr("download"));
+        assertEquals("Download as .txt", download.text());
+        String href = download.attr("href");
+        assertTrue(href.startsWith("data:text/plain;charset=utf-8,"), href);
+        String file = java.net.URLDecoder.decode(href.substring(href.indexOf(',') + 1), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("Recovery codes for " + Pages.SITE + " (alice). Each code works once.\r\n\r\nabcde-fghij\r\nklmno-pqrst\r\n", file);
+        assertTrue(page.text().contains("Copy:") && page.text().contains("Print:"), page.text());
+        assertTrue(page.select("script").isEmpty(), "no script: the CSP allows none");
+        assertFalse(codesToString().contains("abcde"), "toString hides the codes");
+    }
+
+    private static String codesToString() {
+        return RecoveryCodesPage.forUser("/ctx", "alice", "t", "i", List.of("abcde-fghij")).toString();
+    }
+
+    /** Issue 15, item 6: the otpauth:// link beside the QR code, the key in unbreakable groups, a read-only user name as text. */
+    @Test
+    void theEnrollmentOffersTheOtpauthLinkAndKeepsKeyGroupsWhole() {
+        Document page = page(edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.empty(), 0, Optional.of(PENDING)),
+                Optional.empty()));
+        org.jsoup.nodes.Element link = page.selectFirst("a.otpauth");
+        assertEquals("Open in your authenticator app", link.text());
+        assertEquals(PENDING.otpauthUri(), link.attr("href"));
+        assertEquals(page.selectFirst("img.qr").parent(), link.parent(), "beside the QR code");
+        assertEquals(List.of("JBSW", "Y3DP", "EHPK", "3PXP"), page.select("code.key span.group").eachText());
+        assertEquals("JBSW Y3DP EHPK 3PXP", page.selectFirst("code.key").text());
+        assertTrue(page.select("input#username").isEmpty(), "the user name is no field that looks editable");
+        assertEquals("Username alice", page.selectFirst(".read-only").text());
+        assertFalse(PENDING.toString().contains("JBSW"), "toString hides the secret");
     }
 }
