@@ -1,8 +1,7 @@
 package dev.totpguard.filter;
 
 import dev.totpguard.internal.web.Messages;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.totpguard.internal.web.RecoveryCodeFile;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -149,17 +148,10 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
 
         @Override
         public Map<String, Object> values(ResourceBundle bundle, Pages.Context context) {
-            StringBuilder file = new StringBuilder();
-            if (issuer != null) {
-                file.append(Messages.text(bundle, "codes.file.heading", issuer, account)).append("\r\n\r\n");
-            }
-            for (String code : recoveryCodes) {
-                file.append(code).append("\r\n");
-            }
+            String heading = issuer == null ? null : Messages.text(bundle, "codes.file.heading", issuer, account);
             Map<String, Object> values = new HashMap<>();
             values.put("codes", recoveryCodes);
-            values.put("fileHref", "data:text/plain;charset=utf-8,"
-                    + URLEncoder.encode(file.toString(), StandardCharsets.UTF_8).replace("+", "%20"));
+            values.put("fileHref", RecoveryCodeFile.dataUri(heading, recoveryCodes));
             values.put("continueUrl", continueUrl);
             return values;
         }

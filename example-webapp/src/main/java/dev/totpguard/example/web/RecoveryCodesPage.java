@@ -1,8 +1,7 @@
 package dev.totpguard.example.web;
 
 import dev.totpguard.internal.template.Template;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.totpguard.internal.web.RecoveryCodeFile;
 import java.util.List;
 import java.util.Map;
 
@@ -41,13 +40,9 @@ record RecoveryCodesPage(String title, String intro, String account, List<String
                         .map());
     }
 
-    /** The {@code .txt} file, CRLF lines as the filter's download, percent-encoded into a {@code data:} URL. */
+    /** The {@code .txt} file, the same download as the filter's codes page. */
     private String fileHref() {
-        StringBuilder file = new StringBuilder("Recovery codes for " + Pages.SITE + " (" + account + "). Each code works once.\r\n\r\n");
-        for (String code : codes) {
-            file.append(code).append("\r\n");
-        }
-        return "data:text/plain;charset=utf-8," + URLEncoder.encode(file.toString(), StandardCharsets.UTF_8).replace("+", "%20");
+        return RecoveryCodeFile.dataUri("Recovery codes for " + Pages.SITE + " (" + account + "). Each code works once.", codes);
     }
 
     /** Hides the codes. */
