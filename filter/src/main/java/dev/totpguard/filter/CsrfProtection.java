@@ -63,8 +63,8 @@ public final class CsrfProtection {
     }
 
     /**
-     * Whether a state-changing request carries its session's token and comes from this site. A request without a
-     * session, or with a body the container cannot parse, is not valid.
+     * Whether a state-changing request carries its session's token in its body and comes from this site. A request
+     * without a session, with a body the container cannot parse, or with the token in its URL, is not valid.
      */
     public boolean isValid(HttpServletRequest request) {
         String given;
@@ -77,6 +77,9 @@ public final class CsrfProtection {
             // A body the container cannot parse (Jetty throws BadMessageException for a malformed form) carries no
             // token: refuse it with the filter's plain 403 page instead of the container's error page, which
             // shows the exception's stack trace by default (found by HostileInputIT).
+            return false;
+        }
+        if (CsrfCheck.isInQuery(request.getQueryString(), PARAMETER)) {
             return false;
         }
         HttpSession session = request.getSession(false);

@@ -352,10 +352,12 @@ class HostileInputIT {
         assertEquals(0, fixture.service().status(manager).failureCount(), "a forged post was evaluated");
     }
 
-    /** Missing token, wrong token, foreign Origin, cross-site fetch: each a 403. */
+    /** Missing token, wrong token, the right token in the URL, foreign Origin, cross-site fetch: each a 403. */
     private void forge(Browser browser, String action, String token, String code) {
         List<Response> attempts = List.of(
                 browser.post(action, Map.of("code", code)),
+                browser.post(action + "?totpguard_csrf=" + token, Map.of("code", code)),
+                browser.post(action + "?totpguard_csrf=" + token, Map.of("totpguard_csrf", token, "code", code)),
                 browser.post(action, Map.of("totpguard_csrf", token.substring(1) + "A", "code", code)),
                 browser.post(action, Map.of("totpguard_csrf", "", "code", code)),
                 browser.post(action, Map.of("totpguard_csrf", token, "code", code), Map.of("Origin", "https://evil.example")),

@@ -330,10 +330,18 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         return fresh;
     }
 
-    /** The filter's check: the session's token, compared in constant time, and a same-site Origin and Fetch Metadata. */
+    /**
+     * The filter's check: the session's token, in the body (never the URL), compared in constant time, and a
+     * same-site Origin and Fetch Metadata.
+     */
     private static boolean csrfMatches(HttpSession session, HttpServletRequest request) {
+        // Read first, so a refused form's body is consumed as well.
+        String token = request.getParameter(Pages.CSRF_PARAMETER);
+        if (CsrfCheck.isInQuery(request.getQueryString(), Pages.CSRF_PARAMETER)) {
+            return false;
+        }
         return CsrfCheck.isValid(session == null ? null : session.getAttribute(CSRF), new CsrfCheck.Request(
-                request.getParameter(Pages.CSRF_PARAMETER), request.getHeader("Sec-Fetch-Site"),
+                token, request.getHeader("Sec-Fetch-Site"),
                 request.getHeader("Origin"), request.getHeader("Host"), request.getScheme(), request.getServerName(),
                 request.getServerPort()));
     }

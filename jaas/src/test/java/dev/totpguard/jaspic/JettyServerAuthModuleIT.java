@@ -248,6 +248,13 @@ class JettyServerAuthModuleIT {
                 "j_password", "carol-pw");
         assertEquals(403, forged.status());
         assertEquals(403, new Browser(base).post("/app/totpguard/code", "j_totp", "123456").status());
+        // The right token in the URL instead of the body: logged by proxies and servers, so no longer a secret.
+        String token = csrf(browser.get("/app/totpguard/login"));
+        Response inUrl = browser.post("/app/totpguard/login?csrf=" + token, "j_username", "carol",
+                "j_password", "carol-pw");
+        assertEquals(403, inUrl.status());
+        Response inBoth = browser.post("/app/totpguard/login?csrf=" + token, carolsLogin(token), Map.of());
+        assertEquals(403, inBoth.status());
     }
 
     @Test

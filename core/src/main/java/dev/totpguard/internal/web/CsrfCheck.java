@@ -1,5 +1,6 @@
 package dev.totpguard.internal.web;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -65,6 +66,32 @@ public final class CsrfCheck {
         // Constant-time: the time taken must not tell how many leading characters of a guess were right.
         return MessageDigest.isEqual(((String) expected).getBytes(StandardCharsets.US_ASCII),
                 request.token().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Whether a raw query string names {@code parameter}. The token belongs in the body of a POST: one in the URL has
+     * been written to access logs, proxies and the browser's history, and is no longer the session's secret, so a
+     * request that carries it there is refused even when it is right (OWASP CSRF Prevention Cheat Sheet:
+     * "transmitting CSRF tokens in GET requests ... can be leaked").
+     *
+     * @param query the query string as sent ({@code getQueryString()}), or {@code null}
+     */
+    public static boolean isInQuery(String query, String parameter) {
+        if (query == null || query.isEmpty()) {
+            return false;
+        }
+        for (String pair : query.split("&", -1)) {
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            try {
+                if (URLDecoder.decode(name, StandardCharsets.UTF_8).equals(parameter)) {
+                    return true;
+                }
+            } catch (IllegalArgumentException malformed) {
+                // A name the container cannot decode either is not the parameter's.
+            }
+        }
+        return false;
     }
 
     /**

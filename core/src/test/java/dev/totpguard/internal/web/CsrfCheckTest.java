@@ -34,6 +34,25 @@ class CsrfCheckTest {
         assertFalse(CsrfCheck.isValid(42, post("42", null, null)));
     }
 
+    @ParameterizedTest(name = "query {0}: {1}")
+    @CsvSource(nullValues = "-", delimiter = '|', value = {
+        "-|                          false",
+        "''|                         false",
+        "csrf=abc|                   true",
+        "a=1&csrf=abc|               true",
+        "csrf|                       true",
+        "csrf=|                      true",
+        "%63srf=abc|                 true",
+        "a=1&%63%73%72%66=x&b|       true",
+        "csrfx=abc|                  false",
+        "xcsrf=abc|                  false",
+        "a=csrf|                     false",
+        "%ZZ=1&b=csrf|               false",
+    })
+    void aTokenInTheUrlIsFound(String query, boolean found) {
+        assertEquals(found, CsrfCheck.isInQuery(query, "csrf"));
+    }
+
     @ParameterizedTest(name = "Sec-Fetch-Site {0}, Origin {1}: {2}")
     @CsvSource(nullValues = "-", value = {
         "-,                   -,                           true",
