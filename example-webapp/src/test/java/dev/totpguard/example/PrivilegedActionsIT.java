@@ -54,7 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>a new administrator whose name is another spelling of an existing account ({@code ADMIN} beside
  *       {@code admin}) is refused with a plain message, and a row of that kind written some other way shows up flagged
  *       on the Administrators page instead of making it a 503;</li>
- *   <li>a login form with a broken {@code %} escape is a plain 400 page that names no exception.</li>
+ *   <li>a login form or a path with a broken {@code %} escape is a plain 400 page that names no exception and
+ *       carries the pages' protective headers.</li>
  * </ul>
  * The tests run in order on one server: they share its administrators.
  */
@@ -238,10 +239,17 @@ class PrivilegedActionsIT {
                 "POST /j_security_check HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                         + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body,
                 "GET /j_security_check?j_username=%zz&j_password=x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-                "GET /login?error=%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+                "GET /login?error=%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                // Refused by the server before any context sees it.
+                "GET /%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         for (String request : requests) {
             String answer = exchange(base.getPort(), request);
             assertTrue(answer.startsWith("HTTP/1.1 400 "), request + "\n->\n" + answer);
+            String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+            for (String header : List.of("cache-control: no-store", "x-content-type-options: nosniff",
+                    "x-frame-options: deny", "content-security-policy: default-src 'none'")) {
+                assertTrue(head.contains(header), "Jetty's own 400 lacks '" + header + "':\n" + answer);
+            }
             for (String leak : List.of("Exception", "java.", "jetty", "Jetty", "CAUSED", "encoding", "%zz", "Server:")) {
                 assertFalse(answer.contains(leak), "the answer shows '" + leak + "':\n" + answer);
             }
