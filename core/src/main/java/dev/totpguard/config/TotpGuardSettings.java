@@ -154,7 +154,7 @@ public final class TotpGuardSettings {
     /**
      * The languages the pages' bundle has, as comma-separated language tags, the first the default (e.g.
      * {@code en,de}). A request's {@code Accept-Language} is matched against these only, so what clients send never
-     * reaches the bundle cache. Default {@code en}.
+     * reaches the bundle cache. Default {@code en,de}, the languages TOTP Guard ships.
      */
     public static final String FILTER_LOCALES = "totpguard.filter.locales";
     /** Class name of a {@code dev.totpguard.filter.UserResolver} with a public no-argument constructor. Default: the remote user. */

@@ -37,14 +37,22 @@ public final class WebClient {
     private final String base;
     private final CookieManager cookies;
     private final HttpClient client;
+    /** The {@code Accept-Language} header of every request, or null for none (the pages are then in English). */
+    private final String acceptLanguage;
 
     public WebClient(String base) {
-        this(base, new CookieManager(null, CookiePolicy.ACCEPT_ALL));
+        this(base, new CookieManager(null, CookiePolicy.ACCEPT_ALL), null);
     }
 
-    private WebClient(String base, CookieManager cookies) {
+    /** A browser that asks for pages in {@code acceptLanguage} (an {@code Accept-Language} header). */
+    public WebClient(String base, String acceptLanguage) {
+        this(base, new CookieManager(null, CookiePolicy.ACCEPT_ALL), acceptLanguage);
+    }
+
+    private WebClient(String base, CookieManager cookies, String acceptLanguage) {
         this.base = base;
         this.cookies = cookies;
+        this.acceptLanguage = acceptLanguage;
         this.client = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
@@ -197,7 +205,7 @@ public final class WebClient {
      * another port on the same host name gets them, as in a browser.
      */
     public WebClient sameBrowserAt(String otherBase) {
-        return new WebClient(otherBase, cookies);
+        return new WebClient(otherBase, cookies, acceptLanguage);
     }
 
     /** Puts a session cookie with this value into the jar for this client's host, as someone replaying an old one would. */
@@ -214,6 +222,9 @@ public final class WebClient {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        if (acceptLanguage != null) {
+            request.header("Accept-Language", acceptLanguage);
+        }
         return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -124,7 +124,7 @@ record FilterSettings(PathPatterns protectedPaths, PathPatterns exemptPaths, Pat
         /** NIST SP 800-63B's reauthentication bound at AAL2. */
         private Duration maxAge = Duration.ofHours(12);
         private String messagesBundle = DEFAULT_MESSAGES;
-        private List<Locale> locales = List.of(Locale.ENGLISH);
+        private List<Locale> locales = dev.totpguard.internal.web.Messages.SHIPPED_LOCALES;
         private String userResolverClass;
         private String accountResolverClass;
         private final Map<PageKind, String> pageOverrides = new EnumMap<>(PageKind.class);

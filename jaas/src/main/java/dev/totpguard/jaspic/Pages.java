@@ -8,14 +8,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.ResourceBundle;
 
 /**
  * The pages of {@link TotpServerAuthModule}: the filter's layout, style sheet, texts and headers (core's
  * {@link PageLayout} and {@link Messages}, keys {@code sam.*} and {@code message.*}) around the module's own form
- * ({@code pages/form.html} beside this class), every value escaped by the template. Nothing the client sent is ever
+ * ({@code pages/form.html} beside this class), every value escaped by the template, in the shipped language
+ * ({@link Messages#SHIPPED_LOCALES}: English, German) that best matches the request's {@code Accept-Language}. Nothing the client sent is ever
  * shown. Immutable and thread-safe.
  */
 final class Pages {
@@ -25,7 +25,7 @@ final class Pages {
     /** The form field with the session's CSRF token. */
     static final String CSRF_PARAMETER = "csrf";
 
-    private final Messages messages = new Messages(Messages.DEFAULT_BASE_NAME, List.of(Locale.ENGLISH));
+    private final Messages messages = new Messages(Messages.DEFAULT_BASE_NAME, Messages.SHIPPED_LOCALES);
 
     /** One labelled input of a form; the label is a bundle key. */
     record Field(String labelKey, String name, String type, String autocomplete) {

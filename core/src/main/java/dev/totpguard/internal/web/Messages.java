@@ -29,6 +29,12 @@ public final class Messages {
     /** The built-in bundle's base name; the default of the setting {@code totpguard.filter.messages}. */
     public static final String DEFAULT_BASE_NAME = "dev.totpguard.internal.web.messages";
 
+    /**
+     * The languages the built-in bundle ships, English (the default) first: the default of the setting
+     * {@code totpguard.filter.locales} and the languages of the Jakarta Authentication module's pages.
+     */
+    public static final List<Locale> SHIPPED_LOCALES = List.of(Locale.ENGLISH, Locale.GERMAN);
+
     /** Longer {@code Accept-Language} headers are not parsed; browsers send well under 200 characters. */
     private static final int MAX_ACCEPT_LANGUAGE = 512;
 
@@ -61,6 +67,14 @@ public final class Messages {
     public ResourceBundle bundle(String acceptLanguage) {
         return bundles.computeIfAbsent(locale(acceptLanguage),
                 locale -> load(baseName, locale, Thread.currentThread().getContextClassLoader()));
+    }
+
+    /**
+     * The languages whose bundles were loaded so far: never more than the configured ones, whatever tags clients
+     * send (the bound {@link #locale} promises, observable).
+     */
+    public Set<Locale> loadedLocales() {
+        return Set.copyOf(bundles.keySet());
     }
 
     /**

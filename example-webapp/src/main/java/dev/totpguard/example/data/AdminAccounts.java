@@ -78,8 +78,8 @@ public final class AdminAccounts {
     }
 
     /** @return a message for the person, or empty when the values may be used for a new account */
-    public static Optional<String> checkNewAccount(String username, String name, String email, String password) {
-        Optional<String> problem = AdminDirectory.checkUsername(username);
+    public static Optional<Text> checkNewAccount(String username, String name, String email, String password) {
+        Optional<Text> problem = AdminDirectory.checkUsername(username);
         if (problem.isEmpty()) {
             problem = AdminDirectory.checkProfile(name, email);
         }
@@ -90,12 +90,12 @@ public final class AdminAccounts {
     }
 
     /** @return a message for the person, or empty when the password may be used */
-    public static Optional<String> checkPassword(char[] password) {
+    public static Optional<Text> checkPassword(char[] password) {
         if (password == null || password.length < MIN_PASSWORD_LENGTH) {
-            return Optional.of("Choose a password of at least " + MIN_PASSWORD_LENGTH + " characters.");
+            return Optional.of(Text.of("problem.password.short", MIN_PASSWORD_LENGTH));
         }
         if (password.length > PasswordHash.MAX_PASSWORD_CHARS) {
-            return Optional.of("A password may have at most " + PasswordHash.MAX_PASSWORD_CHARS + " characters.");
+            return Optional.of(Text.of("problem.password.long", PasswordHash.MAX_PASSWORD_CHARS));
         }
         return Optional.empty();
     }
@@ -109,7 +109,7 @@ public final class AdminAccounts {
     public boolean add(String username, String name, String email, char[] password) throws DataAccessException {
         try {
             checkPassword(password).ifPresent(message -> {
-                throw new IllegalArgumentException(message);
+                throw new IllegalArgumentException(message.english());
             });
             String hash = passwordHash.hash(password);
             try (Connection connection = dataSource.getConnection()) {
@@ -152,7 +152,7 @@ public final class AdminAccounts {
     public boolean setPassword(String username, char[] password) throws DataAccessException {
         try {
             checkPassword(password).ifPresent(message -> {
-                throw new IllegalArgumentException(message);
+                throw new IllegalArgumentException(message.english());
             });
             String hash = passwordHash.hash(password);
             try (Connection connection = dataSource.getConnection();

@@ -37,30 +37,30 @@ public final class AdminDirectory {
      *
      * @return an error message for the person, or empty when the name is acceptable
      */
-    public static Optional<String> checkUsername(String username) {
+    public static Optional<Text> checkUsername(String username) {
         if (username == null || !USERNAME.matcher(username).matches()) {
-            return Optional.of("A user name has 1 to 64 characters: letters, digits, dot, dash, underscore or @.");
+            return Optional.of(Text.of("problem.username"));
         }
         return Optional.empty();
     }
 
     /** @return an error message for the person, or empty when name and e-mail are acceptable */
-    public static Optional<String> checkProfile(String name, String email) {
+    public static Optional<Text> checkProfile(String name, String email) {
         return checkName(name).or(() -> checkEmail(email));
     }
 
     /** @return an error message for the person, or empty when the name is acceptable (a form shows it at the field) */
-    public static Optional<String> checkName(String name) {
+    public static Optional<Text> checkName(String name) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
-            return Optional.of("Enter a name of 1 to " + MAX_NAME + " characters.");
+            return Optional.of(Text.of("problem.name", MAX_NAME));
         }
         return Optional.empty();
     }
 
     /** @return an error message for the person, or empty when the e-mail address is acceptable */
-    public static Optional<String> checkEmail(String email) {
+    public static Optional<Text> checkEmail(String email) {
         if (email == null || !EMAIL.matcher(email).matches()) {
-            return Optional.of("Enter an e-mail address such as alice@example.com.");
+            return Optional.of(Text.of("problem.email"));
         }
         return Optional.empty();
     }
@@ -153,7 +153,7 @@ public final class AdminDirectory {
                 java.time.Instant.ofEpochMilli(row.getLong(4)));
     }
 
-    private static void refuse(String message) {
-        throw new IllegalArgumentException(message);
+    private static void refuse(Text message) {
+        throw new IllegalArgumentException(message.english());
     }
 }

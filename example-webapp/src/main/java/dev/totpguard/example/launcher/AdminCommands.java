@@ -9,6 +9,7 @@ import dev.totpguard.example.data.Administrator;
 import dev.totpguard.example.data.AuditEntry;
 import dev.totpguard.example.data.DataAccessException;
 import dev.totpguard.example.data.DataSources;
+import dev.totpguard.example.data.Text;
 import dev.totpguard.store.StoreException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -68,7 +69,8 @@ final class AdminCommands {
             throws DataAccessException, IOException, StartupException {
         String name = options.name().orElse(username);
         String email = options.email().orElse(username + "@localhost");
-        Optional<String> problem = AdminDirectory.checkUsername(username).or(() -> AdminDirectory.checkProfile(name, email));
+        Optional<String> problem = AdminDirectory.checkUsername(username).or(() -> AdminDirectory.checkProfile(name, email))
+                .map(Text::english);
         if (problem.isPresent()) {
             Main.printError(terminal, problem.get());
             return Main.FAILED;
@@ -78,7 +80,7 @@ final class AdminCommands {
         if (generated) {
             password = Installation.randomPassword();
         }
-        Optional<String> passwordProblem = AdminAccounts.checkPassword(password);
+        Optional<String> passwordProblem = AdminAccounts.checkPassword(password).map(Text::english);
         if (passwordProblem.isPresent()) {
             Main.printError(terminal, passwordProblem.get());
             return Main.FAILED;
@@ -104,7 +106,7 @@ final class AdminCommands {
             Main.printError(terminal, "No password given; nothing was changed.");
             return Main.FAILED;
         }
-        Optional<String> problem = AdminAccounts.checkPassword(password);
+        Optional<String> problem = AdminAccounts.checkPassword(password).map(Text::english);
         if (problem.isPresent()) {
             Main.printError(terminal, problem.get());
             return Main.FAILED;

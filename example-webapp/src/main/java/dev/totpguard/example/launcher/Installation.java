@@ -13,6 +13,7 @@ import dev.totpguard.example.data.AuditLog;
 import dev.totpguard.example.data.DataAccessException;
 import dev.totpguard.example.data.DataSources;
 import dev.totpguard.example.data.ExampleSchema;
+import dev.totpguard.example.data.Text;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.jaas.TotpLoginModule;
 import dev.totpguard.store.JdbcCredentialStore;
@@ -246,7 +247,7 @@ final class Installation implements AutoCloseable {
         String given = terminal.environment().get(ADMIN_PASSWORD_ENV);
         if (given != null && !given.isEmpty()) {
             char[] password = given.toCharArray();
-            var problem = AdminAccounts.checkPassword(password);
+            var problem = AdminAccounts.checkPassword(password).map(Text::english);
             if (problem.isPresent()) {
                 throw new StartupException(ADMIN_PASSWORD_ENV + ": " + problem.get());
             }

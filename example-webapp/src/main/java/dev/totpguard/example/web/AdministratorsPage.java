@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.internal.template.Template;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ record AdministratorsPage(boolean added, List<Row> rows) implements Page {
      *     name as another spelling of an enrolled account (a row written before such names were refused, or by hand),
      *     which the page flags so that it can be seen and removed
      */
-    record Row(String username, String name, String email, Optional<String> twoFactor, String editHref) {
+    record Row(String username, String name, String email, Optional<Text> twoFactor, String editHref) {
 
         Map<String, Object> values() {
             return new PageValues().with("username", username).with("name", name).with("email", email)
@@ -36,7 +37,7 @@ record AdministratorsPage(boolean added, List<Row> rows) implements Page {
 
     @Override
     public Content content() {
-        return new Content("Administrators", TEMPLATE,
+        return new Content(Text.of("title.administrators"), TEMPLATE,
                 new PageValues().with("added", added).with("rows", rows.stream().map(Row::values).toList()).map());
     }
 }

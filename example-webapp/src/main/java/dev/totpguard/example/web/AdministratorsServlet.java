@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.example.data.Administrator;
 import dev.totpguard.example.data.DataAccessException;
@@ -45,7 +46,7 @@ final class AdministratorsServlet extends HttpServlet {
     }
 
     /** The two-factor state, or empty for a name the store refuses as another spelling of an enrolled account. */
-    private Optional<String> twoFactorColumn(Administrator administrator) throws StoreException {
+    private Optional<Text> twoFactorColumn(Administrator administrator) throws StoreException {
         TwoFactorStatus status;
         try {
             status = app.twoFactor().status(administrator.username());
@@ -56,6 +57,6 @@ final class AdministratorsServlet extends HttpServlet {
             return Optional.empty();
         }
         boolean locked = status.lockedUntil().filter(until -> until.isAfter(app.clock().instant())).isPresent();
-        return Optional.of(Format.state(status.state()) + (locked ? ", locked" : ""));
+        return Optional.of(locked ? Text.of("state.locked", Format.state(status.state())) : Format.state(status.state()));
     }
 }

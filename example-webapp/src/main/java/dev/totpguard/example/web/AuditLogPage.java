@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.example.data.AuditEntry;
 import dev.totpguard.internal.template.Template;
 import java.util.List;
@@ -20,7 +21,7 @@ record AuditLogPage(int shown, List<AuditEntry> entries) implements Page {
 
     @Override
     public Content content() {
-        return new Content("Audit Log", TEMPLATE, values());
+        return new Content(Text.of("title.auditLog"), TEMPLATE, values());
     }
 
     private Map<String, Object> values() {
@@ -32,6 +33,6 @@ record AuditLogPage(int shown, List<AuditEntry> entries) implements Page {
                 .with("address", entry.clientAddress())
                 .with("detail", entry.detail())
                 .map()).toList();
-        return new PageValues().with("shown", shown).with("entries", rows).map();
+        return new PageValues().with("intro", Text.of("audit.intro", shown)).with("entries", rows).map();
     }
 }

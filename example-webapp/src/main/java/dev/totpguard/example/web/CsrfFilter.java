@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.filter.CsrfProtection;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -43,9 +44,8 @@ final class CsrfFilter extends HttpFilter {
             return;
         }
         if (!csrf.isValid(request)) {
-            pages.plain(request, response, HttpServletResponse.SC_FORBIDDEN, new MessagePage("Request refused",
-                    "This form has expired or did not come from this site. Go back, reload the page and try again.",
-                    request.getContextPath() + Paths.ADMIN, "Back to the dashboard"));
+            pages.plain(request, response, HttpServletResponse.SC_FORBIDDEN, new MessagePage(Text.of("csrf.title"),
+                    Text.of("csrf.text"), request.getContextPath() + Paths.ADMIN, Text.of("back.dashboard")));
             return;
         }
         chain.doFilter(request, response);

@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.internal.template.Template;
 import java.util.Map;
 
@@ -11,13 +12,13 @@ import java.util.Map;
  * @param twoFactor their two-factor state, as {@link Format#state} writes it
  * @param manageHref their own "Two-Factor Authentication" section
  */
-record DashboardPage(String administrator, String twoFactor, String manageHref) implements Page {
+record DashboardPage(String administrator, Text twoFactor, String manageHref) implements Page {
 
     private static final Template TEMPLATE = Template.load(DashboardPage.class, "dashboard.html");
 
     @Override
     public Content content() {
-        return new Content("Dashboard", TEMPLATE,
-                new PageValues().with("administrator", administrator).with("twoFactor", twoFactor).with("manageHref", manageHref).map());
+        return new Content(Text.of("title.dashboard"), TEMPLATE,
+                new PageValues().with("welcome", Text.of("dashboard.welcome", administrator)).with("twoFactor", twoFactor).with("manageHref", manageHref).map());
     }
 }

@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.store.StoreException;
 import jakarta.servlet.http.HttpServlet;

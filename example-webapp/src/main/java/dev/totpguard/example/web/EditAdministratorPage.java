@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.TwoFactorStatus.State;
 import dev.totpguard.internal.template.Template;
 import java.time.Instant;
@@ -20,7 +21,7 @@ import java.util.Optional;
  * @param editHref this page, where the form posts to
  * @param resetHref the confirmation page of "Disable" for this administrator's second factor
  */
-record EditAdministratorPage(String username, String name, String email, Optional<String> notice, Optional<FieldProblem> problem,
+record EditAdministratorPage(String username, String name, String email, Optional<Text> notice, Optional<FieldProblem> problem,
                              TwoFactor twoFactor, String editHref, String resetHref) implements Page {
 
     private static final Template TEMPLATE = Template.load(EditAdministratorPage.class, "edit-administrator.html");
@@ -55,7 +56,7 @@ record EditAdministratorPage(String username, String name, String email, Optiona
 
     @Override
     public Content content() {
-        return new Content("Edit Administrator: " + username, TEMPLATE, values());
+        return new Content(Text.of("title.edit", username), TEMPLATE, values());
     }
 
     private Map<String, Object> values() {
@@ -78,16 +79,20 @@ record EditAdministratorPage(String username, String name, String email, Optiona
                 .with("editHref", editHref).with("resetHref", resetHref)
                 .with("twoFactorAnchor", Paths.TWO_FACTOR_ANCHOR)
                 .with("state", Format.state(state))
-                .with("confirmedAt", twoFactor.confirmedAt().map(Format::time))
-                .with("lockedUntil", twoFactor.lockedUntil().map(Format::time))
+                .with("confirmedAt", twoFactor.confirmedAt().isPresent())
+                .with("since", twoFactor.confirmedAt().map(at -> Text.of("edit.since", Format.time(at))))
+                .with("lockedUntil", twoFactor.lockedUntil().isPresent())
+                .with("lockedText", twoFactor.lockedUntil().map(until -> Text.of("edit.locked", Format.time(until))))
                 .with("recoveryCodesLeft", twoFactor.recoveryCodesLeft())
                 .with("chooseMethod", own && state == State.NONE)
                 .with("startButton", own && (state == State.NONE || state == State.PENDING && shownEnrollment.isEmpty()))
                 .with("enrollment", shownEnrollment.map(enrollment -> new PageValues()
                         .with("qrDataUri", enrollment.qrDataUri()).with("otpauthUri", enrollment.otpauthUri())
-                        .with("issuer", enrollment.issuer()).with("account", enrollment.account())
+                        .with("qrAlt", Text.of("edit.qrAlt", enrollment.issuer(), enrollment.account()))
                         .with("keyGroups", List.of(enrollment.groupedKey().strip().split(" +"))).map()))
-                .with("authenticatorApps", HelpPage.AUTHENTICATOR_APPS)
+                .with("installApp", Text.of("edit.installApp", HelpPage.AUTHENTICATOR_APPS))
+                .with("otherNoneText", Text.of("edit.otherNone", username))
+                .with("otherEnrolledText", Text.of("edit.otherEnrolled", username))
                 .with("ownActive", ownActive)
                 .with("otherNone", !own && state == State.NONE)
                 .with("otherEnrolled", !own && state != State.NONE)

@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.EnrollmentResult;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.example.data.AdminDirectory;
@@ -46,9 +47,9 @@ final class EditAdministratorServlet extends HttpServlet {
                 ErrorPages.notFound(app.pages(), request, response);
                 return;
             }
-            Optional<String> notice = Optional.empty();
+            Optional<Text> notice = Optional.empty();
             if ("1".equals(request.getParameter("saved"))) {
-                notice = Optional.of("Your changes were saved.");
+                notice = Optional.of(Text.of("notice.saved"));
             } else if (request.getParameter("notice") != null) {
                 notice = Notices.text(request.getParameter("notice"));
             }
@@ -76,8 +77,8 @@ final class EditAdministratorServlet extends HttpServlet {
             Administrator administrator = found.get();
             if (codeGiven && !administrator.username().equals(self)) {
                 // Enrolling someone else's authenticator would hand their second factor to a third person.
-                app.pages().admin(request, response, HttpServletResponse.SC_FORBIDDEN, new MessagePage("Not allowed",
-                        "Only " + administrator.username() + " can set up their own two-factor authentication."));
+                app.pages().admin(request, response, HttpServletResponse.SC_FORBIDDEN, new MessagePage(Text.of("notAllowed.title"),
+                        Text.of("notAllowed.ownEnrollment", administrator.username())));
                 return;
             }
             Optional<FieldProblem> problem = AdminDirectory.checkName(name).map(text -> new FieldProblem("name", text))
@@ -106,19 +107,15 @@ final class EditAdministratorServlet extends HttpServlet {
                     app.sessions().secondFactorPassed(request, result.verification());
                     EnforcementFilter.twoFactorTurnedOn(request);
                     app.pages().admin(request, response, HttpServletResponse.SC_OK, RecoveryCodesPage.forUser(request.getContextPath(), self,
-                            "Two-factor authentication is on",
-                            "Time-based Tokens (TOTP) are now enabled for your account. From your next sign-in you will be asked for a token code after your password.",
+                            Text.of("codes.enabled.title"), Text.of("codes.enabled.intro"),
                             result.recoveryCodes()));
                 }
                 case INVALID, REPLAYED -> page(app, request, response, HttpServletResponse.SC_BAD_REQUEST, administrator, name, email,
-                        Optional.empty(), Optional.of(new FieldProblem(TOKEN_CODE, "That token code is not right, so nothing was saved. Check "
-                                + "that your phone sets its time automatically, then type the code the app shows now. The QR code and key "
-                                + "above stay the same.")));
+                        Optional.empty(), Optional.of(new FieldProblem(TOKEN_CODE, Text.of("edit.wrongCode"))));
                 case LOCKED -> page(app, request, response, ErrorPages.TOO_MANY_REQUESTS, administrator, name, email,
                         Optional.empty(), Optional.of(new FieldProblem(TOKEN_CODE, Notices.locked(result.verification().retryAfter()))));
                 case NOT_ENROLLED -> page(app, request, response, HttpServletResponse.SC_BAD_REQUEST, administrator, name, email,
-                        Optional.empty(), Optional.of(new FieldProblem(TOKEN_CODE,
-                                "Choose \"Time-based Tokens (TOTP)\" first, then scan the QR code and type the token code.")));
+                        Optional.empty(), Optional.of(new FieldProblem(TOKEN_CODE, Text.of("edit.chooseFirst"))));
                 case STORE_UNAVAILABLE -> ErrorPages.unavailable(app.pages(), request, response,
                         new IllegalStateException("credential store unavailable while confirming an enrollment"));
                 default -> throw new AssertionError("unhandled outcome " + result.verification().outcome());
@@ -133,7 +130,7 @@ final class EditAdministratorServlet extends HttpServlet {
      * {@link TwoFactorServlet} when a Token Code of its forms was wrong, so the error sits at that field.
      */
     static void page(App app, HttpServletRequest request, HttpServletResponse response, int status, Administrator administrator,
-                     String name, String email, Optional<String> notice, Optional<FieldProblem> problem) throws IOException, StoreException {
+                     String name, String email, Optional<Text> notice, Optional<FieldProblem> problem) throws IOException, StoreException {
         String context = request.getContextPath();
         String username = administrator.username();
         boolean own = username.equals(request.getRemoteUser());

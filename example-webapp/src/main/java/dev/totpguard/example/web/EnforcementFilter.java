@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.example.data.DataAccessException;
@@ -67,9 +68,8 @@ final class EnforcementFilter extends HttpFilter {
             // A privileged action needs the actor's own second factor, entered within the step-up age (TOTP Guard's
             // filter asks for it on these paths). Without one there is nothing to ask for: the password alone must not
             // add administrators, remove others' factors or switch the requirement off (TOTP Guard issue 13, item 7).
-            pages.admin(request, response, HttpServletResponse.SC_FORBIDDEN, new MessagePage("Two-factor authentication needed",
-                    "This action needs your own two-factor authentication. Set it up first, then confirm the action with a token code.",
-                    Paths.editTwoFactor(request.getContextPath(), user), "Set up two-factor authentication"));
+            pages.admin(request, response, HttpServletResponse.SC_FORBIDDEN, new MessagePage(Text.of("enforcement.title"),
+                    Text.of("enforcement.text"), Paths.editTwoFactor(request.getContextPath(), user), Text.of("enforcement.link")));
             return;
         }
         chain.doFilter(request, response);

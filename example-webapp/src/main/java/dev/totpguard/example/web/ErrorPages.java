@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -22,12 +23,12 @@ final class ErrorPages {
     static void unavailable(Pages pages, HttpServletRequest request, HttpServletResponse response, Exception cause) throws IOException {
         LOG.log(Level.WARNING, "Database unavailable for " + request.getMethod() + " " + request.getServletPath(), cause);
         response.setHeader("Retry-After", "30");
-        pages.plain(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, new MessagePage("Temporarily unavailable",
-                "The database cannot be reached right now, so nothing was changed. Please try again in a minute."));
+        pages.plain(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, new MessagePage(Text.of("unavailable.title"),
+                Text.of("unavailable.text")));
     }
 
     static void notFound(Pages pages, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        pages.admin(request, response, HttpServletResponse.SC_NOT_FOUND, new MessagePage("Not found",
-                "There is no such administrator or page.", request.getContextPath() + Paths.ADMINISTRATORS, "Back to Administrators"));
+        pages.admin(request, response, HttpServletResponse.SC_NOT_FOUND, new MessagePage(Text.of("notFound.title"),
+                Text.of("notFound.text"), request.getContextPath() + Paths.ADMINISTRATORS, Text.of("back.administrators")));
     }
 }

@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.internal.template.SafeHtml;
 import dev.totpguard.internal.template.Template;
 import java.util.Map;
@@ -16,9 +17,9 @@ import java.util.Optional;
  * or nothing. The error's element is {@code ID-error}.
  *
  * @param field the id of the field (its {@code <input id>})
- * @param text what is wrong and what to do, plain text
+ * @param text what is wrong and what to do, plain text in the response's language
  */
-record FieldProblem(String field, String text) {
+record FieldProblem(String field, Text text) {
 
     private static final Template INVALID = Template.load(FieldProblem.class, "field-invalid.html");
     private static final Template ERROR = Template.load(FieldProblem.class, "field-error.html");
@@ -45,7 +46,7 @@ record FieldProblem(String field, String text) {
         return INVALID.render(Map.of("id", field));
     }
 
-    private SafeHtml errorElement() {
-        return ERROR.render(Map.of("id", field, "text", text));
+    private Localized errorElement() {
+        return bundle -> ERROR.render(Map.of("id", field, "text", text.in(bundle)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.TwoFactorStatus.State;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,11 +19,11 @@ final class Format {
     }
 
     /** "Enabled", "Set-up not finished" or "Not enabled". */
-    static String state(State state) {
+    static Text state(State state) {
         return switch (state) {
-            case ACTIVE -> "Enabled (Time-based Tokens)";
-            case PENDING -> "Set-up not finished";
-            case NONE -> "Not enabled";
+            case ACTIVE -> Text.of("state.active");
+            case PENDING -> Text.of("state.pending");
+            case NONE -> Text.of("state.none");
         };
     }
 }

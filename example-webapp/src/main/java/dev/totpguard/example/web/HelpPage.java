@@ -1,6 +1,7 @@
 package dev.totpguard.example.web;
 
-import dev.totpguard.internal.template.SafeHtml;
+import dev.totpguard.example.data.Text;
+import dev.totpguard.internal.web.Messages;
 import dev.totpguard.internal.template.Template;
 import java.util.Map;
 
@@ -11,18 +12,18 @@ import java.util.Map;
 record HelpPage() implements Page {
 
     /** The authenticator apps the help and the enrollment steps name. */
-    static final String AUTHENTICATOR_APPS =
-            "Google Authenticator, Microsoft Authenticator, Authy, or any other app for RFC 6238 time-based tokens";
+    static final Text AUTHENTICATOR_APPS = Text.of("help.apps");
 
     private static final Template TEMPLATE = Template.load(HelpPage.class, "help.html");
 
     /** The help section, for other pages to include. */
-    static SafeHtml section() {
-        return TEMPLATE.render(new HelpPage().content().values());
+    static Localized section() {
+        return bundle -> TEMPLATE.render(Map.of("whatText", Text.of("help.what.text", AUTHENTICATOR_APPS).in(bundle)),
+                Messages.texts(bundle));
     }
 
     @Override
     public Content content() {
-        return new Content("Help", TEMPLATE, Map.of("authenticatorApps", AUTHENTICATOR_APPS));
+        return new Content(Text.of("title.help"), TEMPLATE, Map.of("whatText", Text.of("help.what.text", AUTHENTICATOR_APPS)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.internal.template.Template;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ record LoginPage(boolean failed, boolean signedOut, boolean withCode) implements
 
     @Override
     public Content content() {
-        return new Content("Administrator Login", TEMPLATE,
+        return new Content(Text.of("title.login"), TEMPLATE,
                 new PageValues().with("failed", failed).with("signedOut", signedOut).with("withCode", withCode).map());
     }
 }

@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.internal.template.Template;
 import java.util.Map;
 
@@ -7,10 +8,10 @@ import java.util.Map;
  * The menu pages "Setup" and "Staff Management" ({@code setup.html}, {@code staff-management.html}): each lists what
  * lies below it, and shows nothing but links.
  */
-record MenuPage(String title, Template template) implements Page {
+record MenuPage(Text title, Template template) implements Page {
 
-    static final MenuPage SETUP = new MenuPage("Setup", Template.load(MenuPage.class, "setup.html"));
-    static final MenuPage STAFF_MANAGEMENT = new MenuPage("Staff Management", Template.load(MenuPage.class, "staff-management.html"));
+    static final MenuPage SETUP = new MenuPage(Text.of("title.setup"), Template.load(MenuPage.class, "setup.html"));
+    static final MenuPage STAFF_MANAGEMENT = new MenuPage(Text.of("title.staff"), Template.load(MenuPage.class, "staff-management.html"));
 
     @Override
     public Content content() {

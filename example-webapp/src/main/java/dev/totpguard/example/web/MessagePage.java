@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.internal.template.Template;
 import java.util.Map;
 import java.util.Optional;
@@ -8,19 +9,19 @@ import java.util.Optional;
  * A page that only says why a request was refused or failed ({@code message.html}), with a link back when there
  * is a sensible place to go.
  */
-record MessagePage(String title, String message, Optional<Link> back) implements Page {
+record MessagePage(Text title, Text message, Optional<Link> back) implements Page {
 
     private static final Template TEMPLATE = Template.load(MessagePage.class, "message.html");
 
     /** A link: its target and its text. */
-    record Link(String href, String text) {
+    record Link(String href, Text text) {
     }
 
-    MessagePage(String title, String message) {
+    MessagePage(Text title, Text message) {
         this(title, message, Optional.empty());
     }
 
-    MessagePage(String title, String message, String backHref, String backText) {
+    MessagePage(Text title, Text message, String backHref, Text backText) {
         this(title, message, Optional.of(new Link(backHref, backText)));
     }
 

@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.internal.template.Template;
 import java.util.Optional;
 
@@ -18,7 +19,7 @@ record NewAdministratorPage(String username, String name, String email, Optional
     public Content content() {
         PageValues values = new PageValues().with("username", username).with("name", name).with("email", email)
                 .with("minPasswordLength", minPasswordLength);
-        return new Content("Add New Administrator", TEMPLATE,
+        return new Content(Text.of("title.newAdministrator"), TEMPLATE,
                 FieldProblem.addTo(values, problem, "username", "name", "email", "password", "password_confirm").map());
     }
 }

@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.example.data.AdminAccounts;
 import dev.totpguard.example.data.AdminDirectory;
 import dev.totpguard.example.data.DataAccessException;
@@ -43,9 +44,7 @@ final class NewAdministratorServlet extends HttpServlet {
         try {
             if (!app.accounts().add(username, name, email, password.toCharArray())) {
                 form(request, response, HttpServletResponse.SC_CONFLICT, username, name, email,
-                        Optional.of(new FieldProblem("username", "There is already an administrator with the user name " + username
-                                + ", or with another spelling of it (names that differ only in case, accents or character width are one "
-                                + "account). Choose another user name.")));
+                        Optional.of(new FieldProblem("username", Text.of("newAdministrator.taken", username))));
                 return;
             }
         } catch (DataAccessException e) {
@@ -73,7 +72,7 @@ final class NewAdministratorServlet extends HttpServlet {
                 .or(() -> AdminAccounts.checkPassword(password == null ? null : password.toCharArray())
                         .map(text -> new FieldProblem("password", text)))
                 .or(() -> password.equals(confirm) ? Optional.empty()
-                        : Optional.of(new FieldProblem("password_confirm", "The two passwords differ. Type the same password twice.")));
+                        : Optional.of(new FieldProblem("password_confirm", Text.of("newAdministrator.passwordsDiffer"))));
     }
 
     private static String trimmed(String value) {

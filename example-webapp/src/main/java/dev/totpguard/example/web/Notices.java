@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -16,19 +17,16 @@ final class Notices {
     private Notices() {
     }
 
-    static Optional<String> text(String key) {
-        return Optional.ofNullable(switch (key) {
-            case DISABLED -> "Two-factor authentication is now off for your account.";
-            case RESET -> "Two-factor authentication was removed. The administrator can set it up again after signing in.";
-            case UNLOCKED -> "The lock was lifted: token codes are checked again.";
-            case UNCHANGED -> "Nothing was changed: the name and e-mail are as they were.";
-            default -> null;
-        });
+    /** The notice of a key, or empty for a key that is none of these (nothing from the URL is ever shown). */
+    static Optional<Text> text(String key) {
+        return switch (key) {
+            case DISABLED, RESET, UNLOCKED, UNCHANGED -> Optional.of(Text.of("notice." + key));
+            default -> Optional.empty();
+        };
     }
 
-    static String locked(Optional<Duration> retryAfter) {
+    static Text locked(Optional<Duration> retryAfter) {
         long minutes = retryAfter.map(d -> Math.max(1, (d.getSeconds() + 59) / 60)).orElse(1L);
-        return "Too many wrong codes: two-factor authentication is locked for " + minutes + (minutes == 1 ? " minute" : " minutes")
-                + ". Wait, then try again, or ask another administrator to unlock it.";
+        return Text.of("notice.locked", minutes);
     }
 }

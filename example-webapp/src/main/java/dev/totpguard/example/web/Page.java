@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.internal.template.Template;
 import java.util.Collections;
 import java.util.Map;
@@ -22,9 +23,10 @@ sealed interface Page permits AdministratorsPage, AuditLogPage, DashboardPage, E
      * What a page renders.
      *
      * @param title the page's heading and the first part of its {@code <title>}
-     * @param values by name ({@link PageValues}); a name the template uses must be present, its value may be null
+     * @param values by name ({@link PageValues}); a name the template uses must be present, its value may be null;
+     *     a {@link Text} or {@link Localized} value is written in the response's language
      */
-    record Content(String title, Template template, Map<String, Object> values) {
+    record Content(Text title, Template template, Map<String, Object> values) {
 
         public Content {
             Objects.requireNonNull(title, "title");

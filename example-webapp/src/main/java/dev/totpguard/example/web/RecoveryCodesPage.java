@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.internal.template.Template;
 import dev.totpguard.internal.web.RecoveryCodeFile;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.Map;
  * @param account whose codes they are, named in the downloaded file
  * @param savedHref where "I have saved my recovery codes" leads
  */
-record RecoveryCodesPage(String title, String intro, String account, List<String> codes, String savedHref) implements Page {
+record RecoveryCodesPage(Text title, Text intro, String account, List<String> codes, String savedHref) implements Page {
 
     private static final Template TEMPLATE = Template.load(RecoveryCodesPage.class, "recovery-codes.html");
 
@@ -26,7 +27,7 @@ record RecoveryCodesPage(String title, String intro, String account, List<String
     }
 
     /** The page for the signed-in administrator {@code user}, leading back to their own section. */
-    static RecoveryCodesPage forUser(String contextPath, String user, String title, String intro, List<String> codes) {
+    static RecoveryCodesPage forUser(String contextPath, String user, Text title, Text intro, List<String> codes) {
         // A URL other than the form's own, so the browser really loads it instead of only jumping to the anchor. Not
         // "&saved=1": following the link changes nothing, so the page must not say "Your changes were saved."
         String saved = Paths.edit(contextPath, user) + "&codes=kept#" + Paths.TWO_FACTOR_ANCHOR;
@@ -41,8 +42,8 @@ record RecoveryCodesPage(String title, String intro, String account, List<String
     }
 
     /** The {@code .txt} file, the same download as the filter's codes page. */
-    private String fileHref() {
-        return RecoveryCodeFile.dataUri("Recovery codes for " + Pages.SITE + " (" + account + "). Each code works once.", codes);
+    private Localized fileHref() {
+        return bundle -> RecoveryCodeFile.dataUri(Text.of("codes.file.heading", Text.of("site"), account).in(bundle), codes);
     }
 
     /** Hides the codes. */

@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.internal.template.Template;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ record ResetConfirmationPage(String username, String cancelHref) implements Page
 
     @Override
     public Content content() {
-        return new Content("Disable two-factor authentication", TEMPLATE,
-                new PageValues().with("username", username).with("cancelHref", cancelHref).map());
+        return new Content(Text.of("title.reset"), TEMPLATE,
+                new PageValues().with("username", username).with("submitText", Text.of("reset.submit", username)).with("cancelHref", cancelHref).map());
     }
 }

@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.internal.template.Template;
 import java.util.Map;
 
@@ -16,6 +17,6 @@ record SecuritySettingsPage(boolean saved, boolean required) implements Page {
 
     @Override
     public Content content() {
-        return new Content("Security Settings", TEMPLATE, new PageValues().with("saved", saved).with("required", required).map());
+        return new Content(Text.of("title.securitySettings"), TEMPLATE, new PageValues().with("saved", saved).with("required", required).map());
     }
 }

@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.example.data.DataAccessException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,7 +40,7 @@ final class SecuritySettingsServlet extends HttpServlet {
         String require = request.getParameter("require");
         if (!"on".equals(require) && !"off".equals(require)) {
             app.pages().admin(request, response, HttpServletResponse.SC_BAD_REQUEST,
-                    new MessagePage("Security Settings", "Unknown value; use the button on the Security Settings page."));
+                    new MessagePage(Text.of("title.securitySettings"), Text.of("settings.unknown")));
             return;
         }
         try {

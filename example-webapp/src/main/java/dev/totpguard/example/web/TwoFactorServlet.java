@@ -1,5 +1,6 @@
 package dev.totpguard.example.web;
 
+import dev.totpguard.example.data.Text;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.Verification;
 import dev.totpguard.example.data.Administrator;
@@ -64,21 +65,21 @@ final class TwoFactorServlet extends HttpServlet {
                     if (app.twoFactor().status(self).isActive()) {
                         // Replacing an active factor needs the old one first (CVE-2023-3597): disable, with a code.
                         refuse(request, response, HttpServletResponse.SC_CONFLICT,
-                                "Two-factor authentication is already on. To move it to a new phone, disable it with a token code first.");
+                                Text.of("twoFactor.alreadyOn"));
                         return;
                     }
                     SessionSteps.enrollmentStarted(request, self, app.twoFactor().startEnrollment(self));
                     response.sendRedirect(Paths.editTwoFactor(context, self));
                 }
                 case "/recovery-codes" -> {
-                    if (ownCodeAccepted(request, response, "regenerate_code", "make new recovery codes")) {
+                    if (ownCodeAccepted(request, response, "regenerate_code", Text.of("twoFactor.wrongCode.regenerate"))) {
                         List<String> codes = app.twoFactor().regenerateRecoveryCodes(self);
                         app.pages().admin(request, response, HttpServletResponse.SC_OK, RecoveryCodesPage.forUser(context, self,
-                                "New recovery codes", "New recovery codes were made; the old ones no longer work.", codes));
+                                Text.of("codes.new.title"), Text.of("codes.new.intro"), codes));
                     }
                 }
                 case "/disable" -> {
-                    if (ownCodeAccepted(request, response, "disable_code", "turn two-factor authentication off")) {
+                    if (ownCodeAccepted(request, response, "disable_code", Text.of("twoFactor.wrongCode.disable"))) {
                         app.twoFactor().disable(self);
                         // The disable ended this administrator's other sessions, on every node; this one goes on.
                         app.sessions().ownSessionsRevoked(request);
@@ -111,12 +112,12 @@ final class TwoFactorServlet extends HttpServlet {
      * code's time step is used up like at login, so a code seen over a shoulder cannot be used again. A wrong or locked
      * code answers with the Edit page, the error beside the form's Token Code field {@code field}.
      */
-    private boolean ownCodeAccepted(HttpServletRequest request, HttpServletResponse response, String field, String what)
+    private boolean ownCodeAccepted(HttpServletRequest request, HttpServletResponse response, String field, Text wrongCode)
             throws IOException, StoreException, DataAccessException {
         String self = request.getRemoteUser();
         TwoFactorStatus status = app.twoFactor().status(self);
         if (!status.isActive()) {
-            refuse(request, response, HttpServletResponse.SC_CONFLICT, "Two-factor authentication is not on for your account.");
+            refuse(request, response, HttpServletResponse.SC_CONFLICT, Text.of("twoFactor.notOn"));
             return false;
         }
         Verification verification = app.twoFactor().verify(self, request.getParameter("token_code"), request.getRemoteAddr());
@@ -130,8 +131,7 @@ final class TwoFactorServlet extends HttpServlet {
                 ErrorPages.unavailable(app.pages(), request, response, new IllegalStateException("credential store unavailable"));
                 return false;
             default:
-                atField(request, response, HttpServletResponse.SC_BAD_REQUEST, new FieldProblem(field,
-                        "That token code is not right, so nothing was changed. To " + what + ", type the code your app shows now."));
+                atField(request, response, HttpServletResponse.SC_BAD_REQUEST, new FieldProblem(field, wrongCode));
                 return false;
         }
     }
@@ -148,9 +148,9 @@ final class TwoFactorServlet extends HttpServlet {
                 Optional.empty(), Optional.of(problem));
     }
 
-    private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String message) throws IOException {
-        app.pages().admin(request, response, status, new MessagePage("Two-Factor Authentication", message,
-                Paths.editTwoFactor(request.getContextPath(), request.getRemoteUser()), "Back to your Two-Factor Authentication settings"));
+    private void refuse(HttpServletRequest request, HttpServletResponse response, int status, Text message) throws IOException {
+        app.pages().admin(request, response, status, new MessagePage(Text.of("twoFactor.title"), message,
+                Paths.editTwoFactor(request.getContextPath(), request.getRemoteUser()), Text.of("back.twoFactor")));
     }
 
     /** The administrator named in {@code user}, who must exist and must not be the signed-in one. */
@@ -162,7 +162,7 @@ final class TwoFactorServlet extends HttpServlet {
         }
         if (target.get().username().equals(request.getRemoteUser())) {
             refuse(request, response, HttpServletResponse.SC_FORBIDDEN,
-                    "To turn off your own two-factor authentication, use the form with your token code.");
+                    Text.of("twoFactor.ownReset"));
             return Optional.empty();
         }
         return target;

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorStatus.State;
 import dev.totpguard.example.data.AuditEntry;
+import dev.totpguard.example.data.Text;
 import dev.totpguard.example.web.EditAdministratorPage.PendingEnrollment;
 import dev.totpguard.example.web.EditAdministratorPage.TwoFactor;
+import dev.totpguard.internal.web.Messages;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.ResourceBundle;
 import java.util.stream.Stream;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -28,31 +31,34 @@ class PagesTest {
     private static final String HOSTILE = "\"><script>alert('x')</script>&";
     private static final String ESCAPED = "&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;";
     private static final Instant TIME = Instant.parse("2026-01-02T03:04:05Z");
+    /** Any value the application holds, as a text that is shown as it is. */
+    private static final Text HOSTILE_TEXT = Text.verbatim(HOSTILE);
+    private static final ResourceBundle ENGLISH = new Messages(Text.BUNDLE, Text.LOCALES).bundle(null);
 
     static Stream<Page> everyPageWithHostileValues() {
         PendingEnrollment enrollment = new PendingEnrollment(HOSTILE, HOSTILE, HOSTILE, HOSTILE, HOSTILE);
         return Stream.of(
                 new LoginPage(true, false, true),
                 new LoginPage(false, true, false),
-                new DashboardPage(HOSTILE, HOSTILE, HOSTILE),
+                new DashboardPage(HOSTILE, HOSTILE_TEXT, HOSTILE),
                 MenuPage.SETUP,
                 MenuPage.STAFF_MANAGEMENT,
                 new HelpPage(),
                 new AdministratorsPage(true, List.of(
-                        new AdministratorsPage.Row(HOSTILE, HOSTILE, HOSTILE, Optional.of(HOSTILE), HOSTILE),
+                        new AdministratorsPage.Row(HOSTILE, HOSTILE, HOSTILE, Optional.of(HOSTILE_TEXT), HOSTILE),
                         new AdministratorsPage.Row(HOSTILE, HOSTILE, HOSTILE, Optional.empty(), HOSTILE))),
                 new AuditLogPage(200, List.of(new AuditEntry(TIME, Optional.of(HOSTILE), HOSTILE, HOSTILE, Optional.of(HOSTILE),
                         Optional.of(HOSTILE)))),
-                new NewAdministratorPage(HOSTILE, HOSTILE, HOSTILE, Optional.of(new FieldProblem("email", HOSTILE)), 10),
+                new NewAdministratorPage(HOSTILE, HOSTILE, HOSTILE, Optional.of(new FieldProblem("email", HOSTILE_TEXT)), 10),
                 edit(new TwoFactor(true, State.NONE, Optional.empty(), Optional.empty(), 0, Optional.empty())),
                 edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.of(TIME), 0, Optional.of(enrollment))),
                 edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.empty(), 0, Optional.empty())),
                 edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 7, Optional.empty())),
                 edit(new TwoFactor(false, State.NONE, Optional.empty(), Optional.empty(), 0, Optional.empty())),
                 edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.of(TIME), 3, Optional.empty())),
-                new RecoveryCodesPage(HOSTILE, HOSTILE, HOSTILE, List.of(HOSTILE, "abcd-efgh"), HOSTILE),
-                new MessagePage(HOSTILE, HOSTILE, HOSTILE, HOSTILE),
-                new MessagePage(HOSTILE, HOSTILE),
+                new RecoveryCodesPage(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE, List.of(HOSTILE, "abcd-efgh"), HOSTILE),
+                new MessagePage(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE, HOSTILE_TEXT),
+                new MessagePage(HOSTILE_TEXT, HOSTILE_TEXT),
                 new ResetConfirmationPage(HOSTILE, HOSTILE),
                 new SecuritySettingsPage(true, true),
                 new SecuritySettingsPage(false, false));
@@ -60,12 +66,12 @@ class PagesTest {
 
     private static EditAdministratorPage edit(TwoFactor twoFactor) {
         // The problem is at the Token Code field: beside it while the enrollment is shown, above the page otherwise.
-        return new EditAdministratorPage(HOSTILE, HOSTILE, HOSTILE, Optional.of(HOSTILE), Optional.of(new FieldProblem("token_code", HOSTILE)),
+        return new EditAdministratorPage(HOSTILE, HOSTILE, HOSTILE, Optional.of(HOSTILE_TEXT), Optional.of(new FieldProblem("token_code", HOSTILE_TEXT)),
                 twoFactor, HOSTILE, HOSTILE);
     }
 
     private static String adminPage(Page page) {
-        return Pages.render(page, HOSTILE, Optional.of(HOSTILE), new Pages.Frame(true, Optional.of(HOSTILE), true)).html();
+        return Pages.render(page, HOSTILE, Optional.of(HOSTILE), new Pages.Frame(true, Optional.of(HOSTILE), true), ENGLISH).html();
     }
 
     @ParameterizedTest
@@ -80,7 +86,7 @@ class PagesTest {
         // A quote in a value would end the attribute early and leave the rest as attributes of their own.
         document.getAllElements().forEach(element -> element.attributes().forEach(attribute ->
                 assertTrue(attribute.getKey().matches("[a-z-]+"), "attribute " + attribute.getKey() + " in " + element)));
-        assertEquals(page.content().title() + " - " + Pages.SITE, document.title());
+        assertEquals(page.content().title().in(ENGLISH) + " - TOTP Guard example", document.title());
         assertEquals(HOSTILE, document.selectFirst("input[name=totpguard_csrf]").attr("value"));
         assertEquals(HOSTILE, document.selectFirst(".signout strong").text());
     }
@@ -100,7 +106,7 @@ class PagesTest {
 
     @Test
     void plainPagesRenderWithoutASessionToken() {
-        String html = Pages.render(new LoginPage(false, false, true), "/ctx", Optional.empty(), Pages.Frame.plain()).html();
+        String html = Pages.render(new LoginPage(false, false, true), "/ctx", Optional.empty(), Pages.Frame.plain(), ENGLISH).html();
         Document login = Jsoup.parse(html);
         assertEquals("/ctx/j_security_check", login.selectFirst("form").attr("action"));
         assertTrue(login.select("nav").isEmpty(), html);
@@ -108,13 +114,13 @@ class PagesTest {
         // A page with a form of this application cannot be rendered without the token: it fails instead of
         // sending a form that CsrfFilter would refuse.
         assertThrows(IllegalArgumentException.class, () -> Pages.render(new SecuritySettingsPage(false, false), "", Optional.empty(),
-                Pages.Frame.plain()));
+                Pages.Frame.plain(), ENGLISH));
     }
 
     @Test
     void theBannerLinksToTheAdministratorsOwnSection() {
         Document page = Jsoup.parse(Pages.render(MenuPage.SETUP, "/ctx", Optional.of("token"),
-                new Pages.Frame(true, Optional.of("a&b"), true)).html());
+                new Pages.Frame(true, Optional.of("a&b"), true), ENGLISH).html());
         assertEquals("/ctx/admin/setup/staff/administrators/edit?user=a%26b#two-factor", page.selectFirst(".banner a").attr("href"));
     }
 
@@ -124,7 +130,7 @@ class PagesTest {
     }
 
     private static Document page(Page page) {
-        return Jsoup.parse(Pages.render(page, "/ctx", Optional.of("token"), new Pages.Frame(true, Optional.of("alice"), true)).html());
+        return Jsoup.parse(Pages.render(page, "/ctx", Optional.of("token"), new Pages.Frame(true, Optional.of("alice"), true), ENGLISH).html());
     }
 
     private static EditAdministratorPage edit(TwoFactor twoFactor, Optional<FieldProblem> problem) {
@@ -147,7 +153,7 @@ class PagesTest {
     @Test
     void aWrongEnrollmentCodeIsShownAtTheTokenCodeField() {
         Document page = page(edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.empty(), 0, Optional.of(PENDING)),
-                Optional.of(new FieldProblem("token_code", "That token code is not right."))));
+                Optional.of(new FieldProblem("token_code", Text.verbatim("That token code is not right.")))));
         assertInvalidWithErrorBeside(page, "token_code", "That token code is not right.");
         assertTrue(page.select("p.error:not(.field-error)").isEmpty(), "no error at the top of the page: " + page.html());
         assertEquals(1, page.select("[autofocus]").size(), "one field has the focus");
@@ -158,17 +164,17 @@ class PagesTest {
     void everyFieldOfTheExamplesFormsTakesItsError() {
         for (String field : List.of("name", "email")) {
             assertInvalidWithErrorBeside(page(edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 10,
-                    Optional.empty()), Optional.of(new FieldProblem(field, "wrong " + field)))), field, "wrong " + field);
+                    Optional.empty()), Optional.of(new FieldProblem(field, Text.verbatim("wrong " + field))))), field, "wrong " + field);
         }
         for (String field : List.of("regenerate_code", "disable_code")) {
             assertInvalidWithErrorBeside(page(edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 10,
-                    Optional.empty()), Optional.of(new FieldProblem(field, "wrong " + field)))), field, "wrong " + field);
+                    Optional.empty()), Optional.of(new FieldProblem(field, Text.verbatim("wrong " + field))))), field, "wrong " + field);
         }
         for (String field : List.of("username", "name", "email", "password", "password_confirm")) {
             assertInvalidWithErrorBeside(page(new NewAdministratorPage("bob", "Bob", "bob@example.com",
-                    Optional.of(new FieldProblem(field, "wrong " + field)), 10)), field, "wrong " + field);
+                    Optional.of(new FieldProblem(field, Text.verbatim("wrong " + field))), 10)), field, "wrong " + field);
         }
-        Document login = Jsoup.parse(Pages.render(new LoginPage(true, false, true), "", Optional.empty(), Pages.Frame.plain()).html());
+        Document login = Jsoup.parse(Pages.render(new LoginPage(true, false, true), "", Optional.empty(), Pages.Frame.plain(), ENGLISH).html());
         assertEquals("login-error", login.getElementById("j_username").attr("aria-describedby"));
         assertTrue(login.getElementById("j_username").hasAttr("autofocus"));
         assertEquals("form", login.getElementById("login-error").parent().tagName(), "the login error is inside the form");
@@ -177,7 +183,7 @@ class PagesTest {
     @Test
     void aProblemAtAFieldThatIsNotOnThePageIsShownAboveIt() {
         Document page = page(edit(new TwoFactor(true, State.NONE, Optional.empty(), Optional.empty(), 0, Optional.empty()),
-                Optional.of(new FieldProblem("token_code", "Choose a method first."))));
+                Optional.of(new FieldProblem("token_code", Text.verbatim("Choose a method first.")))));
         assertEquals("Choose a method first.", page.selectFirst("main > p.error").text());
         assertTrue(page.select("[aria-invalid]").isEmpty());
     }
@@ -230,7 +236,7 @@ class PagesTest {
     /** Issue 15, item 4: "I have saved my recovery codes" changes nothing, so it must not lead to "Your changes were saved.". */
     @Test
     void theSavedCodesLinkDoesNotClaimAChange() {
-        RecoveryCodesPage codes = RecoveryCodesPage.forUser("/ctx", "alice", "t", "i", List.of("a"));
+        RecoveryCodesPage codes = RecoveryCodesPage.forUser("/ctx", "alice", Text.verbatim("t"), Text.verbatim("i"), List.of("a"));
         assertFalse(codes.savedHref().contains("saved=1"), codes.savedHref());
         assertTrue(codes.savedHref().endsWith("#two-factor"), codes.savedHref());
     }
@@ -238,21 +244,21 @@ class PagesTest {
     /** Issue 15, item 5: the codes can be downloaded as a .txt file, copied with one selection and printed alone. */
     @Test
     void recoveryCodesCanBeDownloadedAsText() throws Exception {
-        Document page = page(RecoveryCodesPage.forUser("/ctx", "alice", "t", "i", List.of("abcde-fghij", "klmno-pqrst")));
+        Document page = page(RecoveryCodesPage.forUser("/ctx", "alice", Text.verbatim("t"), Text.verbatim("i"), List.of("abcde-fghij", "klmno-pqrst")));
         org.jsoup.nodes.Element download = page.selectFirst("a[download]");
         assertEquals("recovery-codes.txt", download.attr("download"));
         assertEquals("Download as .txt", download.text());
         String href = download.attr("href");
         assertTrue(href.startsWith("data:text/plain;charset=utf-8,"), href);
         String file = java.net.URLDecoder.decode(href.substring(href.indexOf(',') + 1), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals("Recovery codes for " + Pages.SITE + " (alice). Each code works once.\r\n\r\nabcde-fghij\r\nklmno-pqrst\r\n", file);
+        assertEquals("Recovery codes for " + "TOTP Guard example" + " (alice). Each code works once.\r\n\r\nabcde-fghij\r\nklmno-pqrst\r\n", file);
         assertTrue(page.text().contains("Copy:") && page.text().contains("Print:"), page.text());
         assertTrue(page.select("script").isEmpty(), "no script: the CSP allows none");
         assertFalse(codesToString().contains("abcde"), "toString hides the codes");
     }
 
     private static String codesToString() {
-        return RecoveryCodesPage.forUser("/ctx", "alice", "t", "i", List.of("abcde-fghij")).toString();
+        return RecoveryCodesPage.forUser("/ctx", "alice", Text.verbatim("t"), Text.verbatim("i"), List.of("abcde-fghij")).toString();
     }
 
     /** Issue 15, item 6: the otpauth:// link beside the QR code, the key in unbreakable groups, a read-only user name as text. */
