@@ -2,11 +2,16 @@ package dev.totpguard.example.web;
 
 import dev.totpguard.TwoFactorStatus.State;
 import dev.totpguard.internal.template.Template;
+import dev.totpguard.internal.web.AppCompatibility;
+import dev.totpguard.internal.web.Messages;
+import dev.totpguard.otp.TotpParameters;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ResourceBundle;
 
 /**
  * An administrator's Edit page ({@code edit-administrator.html}): the profile with its own "Save Changes" button,
@@ -26,6 +31,13 @@ record EditAdministratorPage(String username, String name, String email, Optiona
     private static final Template TEMPLATE = Template.load(EditAdministratorPage.class, "edit-administrator.html");
 
     /**
+     * TOTP Guard's own texts, for the note on apps that cannot use the policy's parameters: the same words as on the
+     * filter's enrollment page.
+     */
+    private static final ResourceBundle TOTP_GUARD_TEXTS = new Messages(Messages.DEFAULT_BASE_NAME,
+            List.of(Locale.ENGLISH)).bundle(null);
+
+    /**
      * The "Two-Factor Authentication" section.
      *
      * @param own whether the page is the signed-in administrator's own: only they may enroll (and so see the secret)
@@ -43,8 +55,11 @@ record EditAdministratorPage(String username, String name, String email, Optiona
      * @param otpauthUri the {@code otpauth://} URI the QR code holds, for "Open in your authenticator app" on the phone
      *     itself
      * @param groupedKey the key in groups separated by spaces; each group is kept on one line
+     * @param parameters the algorithm, digits and period the app must use: anything but SHA-1, 6 digits and 30 seconds
+     *     gets a note that names the popular apps that cannot ({@link AppCompatibility})
      */
-    record PendingEnrollment(String qrDataUri, String otpauthUri, String issuer, String account, String groupedKey) {
+    record PendingEnrollment(String qrDataUri, String otpauthUri, String issuer, String account, String groupedKey,
+            TotpParameters parameters) {
 
         /** Hides the secret. */
         @Override
@@ -86,7 +101,11 @@ record EditAdministratorPage(String username, String name, String email, Optiona
                 .with("enrollment", shownEnrollment.map(enrollment -> new PageValues()
                         .with("qrDataUri", enrollment.qrDataUri()).with("otpauthUri", enrollment.otpauthUri())
                         .with("issuer", enrollment.issuer()).with("account", enrollment.account())
-                        .with("keyGroups", List.of(enrollment.groupedKey().strip().split(" +"))).map()))
+                        .with("keyGroups", List.of(enrollment.groupedKey().strip().split(" +")))
+                        .with("digits", enrollment.parameters().digits())
+                        .with("compatibilityWarning", Optional.ofNullable(AppCompatibility.warning(TOTP_GUARD_TEXTS,
+                                enrollment.parameters().algorithm(), enrollment.parameters().digits(),
+                                enrollment.parameters().periodSeconds()))).map()))
                 .with("authenticatorApps", HelpPage.AUTHENTICATOR_APPS)
                 .with("ownActive", ownActive)
                 .with("otherNone", !own && state == State.NONE)
