@@ -15,9 +15,15 @@ import dev.totpguard.testkit.Browser;
 import dev.totpguard.testkit.Response;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,6 +56,12 @@ class BrandingIT {
             () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED),
             fixture -> deployment(fixture, Map.of(TotpGuardSettings.FILTER_BRAND_NAME, "Acme")));
 
+    /** The context parameters of filter/README.md's branding block, as a drop-in user copies them. */
+    @RegisterExtension
+    static final GuardedApplication readme = GuardedApplication.on("jetty",
+            () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED),
+            fixture -> deployment(fixture, readmeBrandingParameters()));
+
     @RegisterExtension
     static final GuardedApplication plain = GuardedApplication.on("jetty",
             () -> TwoFactorFixture.h2(TwoFactorPolicy.Enforcement.REQUIRED),
@@ -64,6 +76,23 @@ class BrandingIT {
                 TotpFilter.builder().service(fixture.service()).settings(totpGuardParameters(context), "context parameter")
                         .build());
         return new WebContainer.Deployment(WebContainer.TEST_WEBAPP).contextParameters(parameters).initializer(install);
+    }
+
+    private static Map<String, String> readmeBrandingParameters() throws IOException {
+        String text = Files.readString(Path.of("README.md"));
+        int start = text.indexOf("<!-- branding web.xml -->");
+        int end = text.indexOf("<!-- end of branding web.xml -->");
+        assertTrue(start >= 0 && end > start, "filter/README.md has lost its branding block");
+        Matcher matcher = Pattern.compile("<context-param>\\s*<param-name>([^<]+)</param-name>\\s*<param-value>([^<]*)"
+                + "</param-value>\\s*</context-param>").matcher(text.substring(start, end));
+        Map<String, String> parameters = new LinkedHashMap<>();
+        while (matcher.find()) {
+            parameters.put(matcher.group(1).strip(), matcher.group(2).strip());
+        }
+        assertEquals(List.of(TotpGuardSettings.FILTER_BRAND_NAME, TotpGuardSettings.FILTER_BRAND_LOGO,
+                TotpGuardSettings.FILTER_BRAND_STYLESHEET, TotpGuardSettings.FILTER_BRAND_HOME),
+                List.copyOf(parameters.keySet()), "the README shows the four keys");
+        return parameters;
     }
 
     private static Map<String, String> totpGuardParameters(ServletContext context) {
@@ -110,6 +139,18 @@ class BrandingIT {
                 policy);
         assertEquals(1, policy.split("'self'", -1).length - 3, () -> "'self' only in img-src, style-src and"
                 + " form-action: " + policy);
+    }
+
+    @Test
+    void theReadmesBrandingBlockWorksAsWrittenAndItsMarkupIsWhatThePageShows() throws Exception {
+        Response page = tokenPage(readme, "jetty");
+        assertTrue(page.body().contains("<header><a class=\"brand\" href=\"/app/\"><img class=\"logo\""
+                + " src=\"/app/static/logo.svg\" alt=\"\">Acme Admin</a></header>"), page::toString);
+        assertTrue(page.body().contains("<link rel=\"stylesheet\" href=\"/app/static/site.css\">"), page::toString);
+        String readmeText = Files.readString(Path.of("README.md"));
+        assertTrue(readmeText.contains("`<header><a class=\"brand\" href=\"/ctx/\"><img class=\"logo\" src=\"/ctx/static/logo.svg\"\nalt=\"\">Acme Admin</a></header>`"),
+                "filter/README.md shows the header the pages carry");
+        assertTrue(csp(page).startsWith("default-src 'none'; img-src 'self' data:; style-src 'self' 'sha256-"), csp(page));
     }
 
     @Test
