@@ -20,14 +20,14 @@ import java.util.regex.Pattern;
  */
 public record Branding(String name, String logo, String stylesheet, String home) {
 
+    private static final int MAX_NAME_LENGTH = 100;
+
     /** The expected form of the three paths, for messages. */
     public static final String PATH_FORM = "a path in the application such as /static/logo.svg: exactly one leading"
             + " '/', no scheme or host, no '//', '\\', spaces or control characters";
     /** The expected form of the name, for messages. */
-    public static final String NAME_FORM = "a product name of at most " + Branding.MAX_NAME_LENGTH
+    public static final String NAME_FORM = "a product name of at most " + MAX_NAME_LENGTH
             + " characters without control characters";
-
-    private static final int MAX_NAME_LENGTH = 100;
 
     /**
      * One leading slash, then only the characters of an RFC 3986 path, query and fragment: no second slash right
@@ -41,7 +41,7 @@ public record Branding(String name, String logo, String stylesheet, String home)
 
     /**
      * @throws IllegalArgumentException if a path is not {@link #PATH_FORM}, the name not {@link #NAME_FORM}, or a
-     *     logo has no name
+     *     logo or home link has no name
      */
     public Branding {
         if (name != null && (name.isBlank() || name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl))) {
@@ -63,8 +63,8 @@ public record Branding(String name, String logo, String stylesheet, String home)
     /**
      * The branding set by four keys of {@code settings}, over {@code defaults} (each key that is set wins).
      *
-     * @throws IllegalArgumentException in the settings' one format, naming the key, of the first bad value, or a logo
-     *     without a name
+     * @throws IllegalArgumentException in the settings' one format, naming the key, of the first bad value, or of a
+     *     logo or home link without a name
      */
     public static Branding read(Settings settings, Branding defaults, String nameKey, String logoKey,
             String stylesheetKey, String homeKey) {
@@ -95,11 +95,6 @@ public record Branding(String name, String logo, String stylesheet, String home)
     /** Whether {@code value} is {@link #PATH_FORM}. */
     public static boolean isSameOriginPath(String value) {
         return value != null && SAME_ORIGIN_PATH.matcher(value).matches() && !value.contains("//");
-    }
-
-    /** Whether nothing is set. */
-    public boolean isEmpty() {
-        return name == null && logo == null && stylesheet == null && home == null;
     }
 
     /** The layout's values: {@code brand} (the header, or {@code null}) and {@code stylesheet} (or {@code null}). */
