@@ -176,6 +176,25 @@ public final class TotpGuardSettings {
      */
     public static final String FILTER_AFTER = "totpguard.filter.after";
 
+    /**
+     * The application's product name, shown in a header above the filter's pages and in their titles: plain text of
+     * at most 100 characters. Default none (no header; the titles name "Two-factor authentication").
+     */
+    public static final String FILTER_BRAND_NAME = "totpguard.filter.brand.name";
+    /**
+     * A logo beside the product name (which it needs, as its text alternative): a path in the application such as
+     * {@code /static/logo.svg}, exactly one leading {@code /}, no scheme, host, {@code //}, backslash, space or control
+     * character. The pages' CSP then allows {@code img-src 'self'}. Default none.
+     */
+    public static final String FILTER_BRAND_LOGO = "totpguard.filter.brand.logo";
+    /**
+     * A style sheet applied after the built-in one, a path in the application of the same form as
+     * {@link #FILTER_BRAND_LOGO}. The pages' CSP then allows {@code style-src 'self'}. Default none.
+     */
+    public static final String FILTER_BRAND_STYLESHEET = "totpguard.filter.brand.stylesheet";
+    /** Where the product name and logo link to, a path in the application; needs {@link #FILTER_BRAND_NAME}. Default no link. */
+    public static final String FILTER_BRAND_HOME = "totpguard.filter.brand.home";
+
     /** The page names that may follow {@link #FILTER_PAGE_PREFIX}. */
     static final List<String> FILTER_PAGE_NAMES = List.of("token", "recovery", "enroll", "codes", "manage",
             "unavailable", "message");
@@ -224,6 +243,14 @@ public final class TotpGuardSettings {
     public static final String SAM_LANDING = "totpguard.sam.landing";
     /** How long the code step may follow the password step (ISO-8601 duration); default {@code PT5M}. */
     public static final String SAM_PENDING_TIMEOUT = "totpguard.sam.pending-timeout";
+    /** The Jakarta Authentication module's pages: the product name, as {@link #FILTER_BRAND_NAME}. Default none. */
+    public static final String SAM_BRAND_NAME = "totpguard.sam.brand.name";
+    /** The module's pages: a logo, as {@link #FILTER_BRAND_LOGO}. Default none. */
+    public static final String SAM_BRAND_LOGO = "totpguard.sam.brand.logo";
+    /** The module's pages: a style sheet, as {@link #FILTER_BRAND_STYLESHEET}. Default none. */
+    public static final String SAM_BRAND_STYLESHEET = "totpguard.sam.brand.stylesheet";
+    /** The module's pages: where the name links to, as {@link #FILTER_BRAND_HOME}. Default no link. */
+    public static final String SAM_BRAND_HOME = "totpguard.sam.brand.home";
 
     /**
      * SQL that maps a signed-in name to the account's canonical id, with one {@code ?} for the name, e.g.

@@ -181,6 +181,16 @@ class AdminFlowIT {
         WebClient alice = person();
         WebClient.Page token = alice.login("alice", COLLEAGUE_PASSWORD);
         assertTrue(token.path().startsWith("/totpguard/"), "password alone is not enough: " + token.path());
+        // TOTP Guard's own token page wears the example's header, logo and style sheet (totpguard.filter.brand.*).
+        assertEquals("TOTP Guard example", token.document().select("header a.brand[href=/admin/]").text(), token.text());
+        assertEquals("/static/logo.svg", token.document().select("header img.logo").attr("src"));
+        assertEquals("/static/admin.css", token.document().select("head link[rel=stylesheet]").attr("href"));
+        assertTrue(token.document().title().endsWith(" - TOTP Guard example"), token.document().title());
+        String policy = token.header("Content-Security-Policy").orElse("");
+        assertTrue(policy.contains("img-src 'self' data:;") && policy.contains("style-src 'self' 'sha256-"), policy);
+        HttpResponse<String> logo = alice.raw("GET", "/static/logo.svg", null);
+        assertEquals(200, logo.statusCode(), "the logo is served before the second factor, as the style sheet is");
+        assertTrue(logo.headers().firstValue("Content-Type").orElse("").startsWith("image/svg+xml"), logo.headers().toString());
         HttpResponse<String> halfAuthenticated = alice.raw("GET", "/admin/setup/staff/administrators", null);
         assertEquals(302, halfAuthenticated.statusCode(), "admin pages redirect to the token page until the code is typed");
 

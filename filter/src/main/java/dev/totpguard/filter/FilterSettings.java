@@ -1,5 +1,6 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.internal.web.Branding;
 import dev.totpguard.internal.web.TrustedProxies;
 import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
@@ -23,12 +24,13 @@ import java.util.Objects;
  * @param pageOverrides the application paths that replace built-in pages
  * @param after the names of the filters that sign users in and that the filter must follow; empty: it runs first
  * @param trustedProxies the proxies whose forwarding headers give the client address for the per-address limits
+ * @param branding the application's name, logo and style sheet on the built-in pages
  */
 record FilterSettings(PathPatterns protectedPaths, PathPatterns exemptPaths, PathPatterns stepUpPaths,
         Duration stepUpMaxAge, String pagesPath, String defaultTarget, String loginPath, String logoutTarget,
         Duration halfAuthTimeout, Duration maxAge, String messagesBundle, List<Locale> locales, String userResolverClass,
         String accountResolverClass, Map<PageKind, String> pageOverrides, List<String> after,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies, Branding branding) {
 
     // The keys live in TotpGuardSettings with the rest of TOTP Guard's configuration; short names here.
     static final String PROTECTED = TotpGuardSettings.FILTER_PROTECTED;
@@ -47,6 +49,10 @@ record FilterSettings(PathPatterns protectedPaths, PathPatterns exemptPaths, Pat
     static final String ACCOUNT_RESOLVER = TotpGuardSettings.FILTER_ACCOUNT_RESOLVER;
     static final String PAGE_PREFIX = TotpGuardSettings.FILTER_PAGE_PREFIX;
     static final String AFTER = TotpGuardSettings.FILTER_AFTER;
+    static final String BRAND_NAME = TotpGuardSettings.FILTER_BRAND_NAME;
+    static final String BRAND_LOGO = TotpGuardSettings.FILTER_BRAND_LOGO;
+    static final String BRAND_STYLESHEET = TotpGuardSettings.FILTER_BRAND_STYLESHEET;
+    static final String BRAND_HOME = TotpGuardSettings.FILTER_BRAND_HOME;
 
     static final String DEFAULT_MESSAGES = dev.totpguard.internal.web.Messages.DEFAULT_BASE_NAME;
 
@@ -130,6 +136,10 @@ record FilterSettings(PathPatterns protectedPaths, PathPatterns exemptPaths, Pat
         private final Map<PageKind, String> pageOverrides = new EnumMap<>(PageKind.class);
         private List<String> after = List.of();
         private TrustedProxies trustedProxies = TrustedProxies.none();
+        private String brandName;
+        private String brandLogo;
+        private String brandStylesheet;
+        private String brandHome;
         /** The settings last read, to name the key of a check across keys; none when configured in code. */
         private Settings read;
 
@@ -165,6 +175,10 @@ record FilterSettings(PathPatterns protectedPaths, PathPatterns exemptPaths, Pat
             if (settings.string(TotpGuardSettings.TRUSTED_PROXIES).isPresent()) {
                 trustedProxies(TrustedProxies.fromSettings(settings));
             }
+            settings.parsed(BRAND_NAME, Branding.NAME_FORM, this::brandName);
+            settings.parsed(BRAND_LOGO, Branding.PATH_FORM, this::brandLogo);
+            settings.parsed(BRAND_STYLESHEET, Branding.PATH_FORM, this::brandStylesheet);
+            settings.parsed(BRAND_HOME, Branding.PATH_FORM, this::brandHome);
             read = settings;
             return this;
         }
@@ -256,6 +270,26 @@ record FilterSettings(PathPatterns protectedPaths, PathPatterns exemptPaths, Pat
             return this;
         }
 
+        Builder brandName(String name) {
+            brandName = new Branding(Objects.requireNonNull(name, "name"), null, null, null).name();
+            return this;
+        }
+
+        Builder brandLogo(String path) {
+            brandLogo = Branding.path(path);
+            return this;
+        }
+
+        Builder brandStylesheet(String path) {
+            brandStylesheet = Branding.path(path);
+            return this;
+        }
+
+        Builder brandHome(String path) {
+            brandHome = Branding.path(path);
+            return this;
+        }
+
         FilterSettings build() {
             if (protectedPaths.hasPrefix()) {
                 for (String pattern : exemptPaths.patterns()) {
@@ -269,11 +303,18 @@ record FilterSettings(PathPatterns protectedPaths, PathPatterns exemptPaths, Pat
                     }
                 }
             }
+            if ((brandLogo != null || brandHome != null) && brandName == null) {
+                String expected = "a product name, the header's text (and the logo's text alternative) that "
+                        + BRAND_LOGO + " and " + BRAND_HOME + " need";
+                throw read != null ? read.invalid(BRAND_NAME, expected) : new IllegalArgumentException("Expected "
+                        + expected);
+            }
+            Branding branding = new Branding(brandName, brandLogo, brandStylesheet, brandHome);
             return new FilterSettings(protectedPaths, exemptPaths, stepUpPaths, stepUpMaxAge, pagesPath, defaultTarget,
                     loginPath != null ? loginPath : defaultTarget,
                     logoutTarget != null ? logoutTarget : loginPath != null ? loginPath : defaultTarget, halfAuthTimeout,
                     maxAge, messagesBundle, locales, userResolverClass, accountResolverClass,
-                    Collections.unmodifiableMap(new EnumMap<>(pageOverrides)), after, trustedProxies);
+                    Collections.unmodifiableMap(new EnumMap<>(pageOverrides)), after, trustedProxies, branding);
         }
 
         private static String inApplication(String path) {

@@ -1,6 +1,8 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.internal.web.AppCompatibility;
 import dev.totpguard.internal.web.Messages;
+import dev.totpguard.otp.HmacAlgorithm;
 import dev.totpguard.internal.web.RecoveryCodeFile;
 import java.time.Duration;
 import java.util.HashMap;
@@ -107,6 +109,8 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
             values.put("qrAlt", Messages.text(bundle, "enroll.qr.alt", issuer, account));
             values.put("type", Messages.text(bundle, "enroll.type.value", context.digits(), context.periodSeconds(),
                     context.algorithm()));
+            values.put("compatibilityWarning", AppCompatibility.warning(bundle, HmacAlgorithm.fromName(context.algorithm()),
+                    context.digits(), context.periodSeconds()));
             return values;
         }
 

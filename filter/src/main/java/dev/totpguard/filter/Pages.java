@@ -2,6 +2,7 @@ package dev.totpguard.filter;
 
 import dev.totpguard.internal.template.SafeHtml;
 import dev.totpguard.internal.template.Template;
+import dev.totpguard.internal.web.Branding;
 import dev.totpguard.internal.web.Messages;
 import dev.totpguard.internal.web.PageLayout;
 import jakarta.servlet.DispatcherType;
@@ -107,18 +108,20 @@ final class Pages {
         Page.Reply reply = page.reply();
         response.resetBuffer();
         protectiveHeaders(response);
-        response.setHeader("Content-Security-Policy", PageLayout.contentSecurityPolicy(nonce));
+        String override = settings.pageOverride(page.kind());
+        // A replacement page is the application's own markup: the branding's sources are allowed on built-in pages only.
+        response.setHeader("Content-Security-Policy", PageLayout.contentSecurityPolicy(nonce,
+                override == null ? settings.branding() : Branding.none()));
         response.setStatus(reply.status());
         if (reply.retryAfter() != null) {
             response.setHeader("Retry-After", Long.toString(Messages.ceilSeconds(reply.retryAfter())));
         }
-        String override = settings.pageOverride(page.kind());
         if (override != null) {
             forward(request, response, override, page, context, bundle, nonce);
             return;
         }
         response.setContentType("text/html;charset=UTF-8");
-        String html = html(page, context, bundle, nonce);
+        String html = html(page, context, bundle, nonce, request.getContextPath());
         PrintWriter writer = response.getWriter();
         writer.write(html);
         writer.flush();
@@ -210,7 +213,7 @@ final class Pages {
     }
 
     /** The page's markup (package-private for the markup tests). */
-    String html(Page page, Context context, ResourceBundle bundle, String nonce) {
+    String html(Page page, Context context, ResourceBundle bundle, String nonce, String contextPath) {
         Map<String, String> texts = Messages.texts(bundle);
         Map<String, Object> values = new HashMap<>();
         for (Route route : Route.values()) {
@@ -238,7 +241,8 @@ final class Pages {
             footer = FOOTER.render(values, texts);
         }
         PageLayout.Notice notice = message == null || fieldError != null ? null : new PageLayout.Notice(message, isError(page));
-        return PageLayout.render(bundle, Messages.text(bundle, page.titleKey()), notice, body, footer).html();
+        return PageLayout.render(bundle, settings.branding(), contextPath, Messages.text(bundle, page.titleKey()), notice,
+                body, footer).html();
     }
 
     /** The pages whose form asks for a code: token, recovery code, enrollment. */

@@ -621,6 +621,48 @@ public final class TotpFilter implements Filter {
         }
 
         /**
+         * The application's product name in a header above the built-in pages and in their titles
+         * ({@value TotpGuardSettings#FILTER_BRAND_NAME}); plain text, at most 100 characters. Default none.
+         */
+        public Builder brandName(String name) {
+            settings.brandName(name);
+            return this;
+        }
+
+        /**
+         * A logo beside the product name ({@value TotpGuardSettings#FILTER_BRAND_LOGO}): a path in the application
+         * such as {@code /static/logo.svg} (exactly one leading '/', no scheme or host). Needs {@link #brandName}.
+         *
+         * @throws IllegalArgumentException if the path is not of that form
+         */
+        public Builder brandLogo(String path) {
+            settings.brandLogo(path);
+            return this;
+        }
+
+        /**
+         * A style sheet applied after the built-in one ({@value TotpGuardSettings#FILTER_BRAND_STYLESHEET}), a path in
+         * the application as for {@link #brandLogo}.
+         *
+         * @throws IllegalArgumentException if the path is not of that form
+         */
+        public Builder brandStylesheet(String path) {
+            settings.brandStylesheet(path);
+            return this;
+        }
+
+        /**
+         * Where the product name and logo link to ({@value TotpGuardSettings#FILTER_BRAND_HOME}), a path in the
+         * application as for {@link #brandLogo}. Needs {@link #brandName}. Default no link.
+         *
+         * @throws IllegalArgumentException if the path is not of that form
+         */
+        public Builder brandHome(String path) {
+            settings.brandHome(path);
+            return this;
+        }
+
+        /**
          * The reverse proxies whose forwarding headers give the client address
          * ({@value TotpGuardSettings#TRUSTED_PROXIES}): IP addresses and CIDR ranges such as {@code 10.0.0.0/8} or
          * {@code 2001:db8::/32}, one per argument or comma-separated. Default none.

@@ -29,7 +29,7 @@ class PagesMarkupTest {
 
     private static String html(Page page) {
         ResourceBundle bundle = new Messages(SETTINGS.messagesBundle(), SETTINGS.locales()).bundle("en");
-        return PAGES.html(page, CONTEXT, bundle, "nonce");
+        return PAGES.html(page, CONTEXT, bundle, "nonce", "");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.totpguard.jaspic;
 
 import dev.totpguard.internal.template.SafeHtml;
 import dev.totpguard.internal.template.Template;
+import dev.totpguard.internal.web.Branding;
 import dev.totpguard.internal.web.Messages;
 import dev.totpguard.internal.web.PageLayout;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +27,16 @@ final class Pages {
     static final String CSRF_PARAMETER = "csrf";
 
     private final Messages messages = new Messages(Messages.DEFAULT_BASE_NAME, Messages.SHIPPED_LOCALES);
+    private final Branding branding;
+
+    /** @param branding the application's name, logo and style sheet ({@code totpguard.sam.brand.*}) */
+    Pages(Branding branding) {
+        this.branding = branding;
+    }
+
+    Branding branding() {
+        return branding;
+    }
 
     /** One labelled input of a form; the label is a bundle key. */
     record Field(String labelKey, String name, String type, String autocomplete) {
@@ -50,17 +61,19 @@ final class Pages {
         values.put("csrfToken", csrfToken);
         values.put("fields", inputs);
         SafeHtml body = FORM.render(values, Messages.texts(bundle));
-        return page(bundle, titleKey, noticeKey == null ? null : new PageLayout.Notice(Messages.text(bundle, noticeKey),
-                true), body);
+        return page(request, bundle, titleKey, noticeKey == null ? null : new PageLayout.Notice(Messages.text(bundle,
+                noticeKey), true), body);
     }
 
     /** A short page: a title and one sentence, an error if {@code error}. */
     String message(HttpServletRequest request, String titleKey, String textKey, boolean error) {
         ResourceBundle bundle = messages.bundle(request.getHeader("Accept-Language"));
-        return page(bundle, titleKey, new PageLayout.Notice(Messages.text(bundle, textKey), error), null);
+        return page(request, bundle, titleKey, new PageLayout.Notice(Messages.text(bundle, textKey), error), null);
     }
 
-    private static String page(ResourceBundle bundle, String titleKey, PageLayout.Notice notice, SafeHtml body) {
-        return PageLayout.render(bundle, Messages.text(bundle, titleKey), notice, body, null).html();
+    private String page(HttpServletRequest request, ResourceBundle bundle, String titleKey, PageLayout.Notice notice,
+            SafeHtml body) {
+        return PageLayout.render(bundle, branding, request.getContextPath(), Messages.text(bundle, titleKey), notice, body,
+                null).html();
     }
 }

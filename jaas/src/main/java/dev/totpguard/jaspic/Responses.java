@@ -1,5 +1,6 @@
 package dev.totpguard.jaspic;
 
+import dev.totpguard.internal.web.Branding;
 import dev.totpguard.internal.web.PageLayout;
 import jakarta.security.auth.message.MessageInfo;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,11 +21,12 @@ final class Responses {
     private Responses() {
     }
 
-    static void page(MessageInfo messageInfo, int status, String html) throws IOException {
+    /** A page of the module, with the CSP its {@code branding} needs ({@link PageLayout#contentSecurityPolicy}). */
+    static void page(MessageInfo messageInfo, Branding branding, int status, String html) throws IOException {
         HttpServletResponse response = (HttpServletResponse) messageInfo.getResponseMessage();
         response.setStatus(status);
         response.setContentType("text/html;charset=UTF-8");
-        finish(messageInfo, response, html);
+        finish(messageInfo, response, html, branding);
     }
 
     /** 303 See Other to a path this module built (never a URL taken from the request). */
@@ -32,13 +34,14 @@ final class Responses {
         HttpServletResponse response = (HttpServletResponse) messageInfo.getResponseMessage();
         response.setStatus(HttpServletResponse.SC_SEE_OTHER);
         response.setHeader("Location", location);
-        finish(messageInfo, response, "");
+        finish(messageInfo, response, "", Branding.none());
     }
 
-    private static void finish(MessageInfo messageInfo, HttpServletResponse response, String body) throws IOException {
+    private static void finish(MessageInfo messageInfo, HttpServletResponse response, String body, Branding branding)
+            throws IOException {
         PageLayout.protectiveHeaders().forEach(response::setHeader);
         // No script on any of the module's pages: no nonce.
-        response.setHeader("Content-Security-Policy", PageLayout.contentSecurityPolicy(null));
+        response.setHeader("Content-Security-Policy", PageLayout.contentSecurityPolicy(null, branding));
         if (isJetty(messageInfo)) {
             try {
                 JettyResponses.finish(messageInfo, body);

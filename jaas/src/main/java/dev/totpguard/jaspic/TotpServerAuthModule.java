@@ -4,6 +4,7 @@ import dev.totpguard.TotpVerifiedPrincipal;
 import dev.totpguard.internal.web.TrustedProxies;
 import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.internal.web.Branding;
 import dev.totpguard.internal.web.CsrfCheck;
 import dev.totpguard.jaas.PasswordStoreException;
 import dev.totpguard.jaas.TotpLoginModule;
@@ -85,7 +86,8 @@ public final class TotpServerAuthModule implements ServerAuthModule {
     private static final Duration MAX_PENDING_TIMEOUT = Duration.ofHours(1);
 
     private final SecureRandom random = new SecureRandom();
-    private final Pages pages = new Pages();
+    /** Replaced in {@link #initialize} once the branding options are read. */
+    private Pages pages = new Pages(Branding.none());
     private final Clock clock = Clock.systemUTC();
     private CallbackHandler handler;
     private TwoFactorLogin login;
@@ -119,6 +121,8 @@ public final class TotpServerAuthModule implements ServerAuthModule {
             pendingTimeout = settings.duration(TotpGuardSettings.SAM_PENDING_TIMEOUT, MIN_PENDING_TIMEOUT,
                     MAX_PENDING_TIMEOUT).orElse(DEFAULT_PENDING_TIMEOUT);
             trustedProxies = TrustedProxies.fromSettings(settings);
+            pages = new Pages(Branding.read(settings, Branding.none(), TotpGuardSettings.SAM_BRAND_NAME,
+                    TotpGuardSettings.SAM_BRAND_LOGO, TotpGuardSettings.SAM_BRAND_STYLESHEET, TotpGuardSettings.SAM_BRAND_HOME));
             login = TwoFactorLogin.fromOptions(values, SOURCE);
         } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.log(Level.ERROR, "TOTP Guard authentication module is misconfigured: {0}", e.getMessage());
@@ -196,7 +200,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         if (onePage) {
             fields.add(new Pages.Field("sam.field.code", "j_totp", "text", "one-time-code"));
         }
-        Responses.page(messageInfo, HttpServletResponse.SC_OK, pages.form(request, "sam.login.title",
+        Responses.page(messageInfo, pages.branding(), HttpServletResponse.SC_OK, pages.form(request, "sam.login.title",
                 notice instanceof String ? (String) notice : null, request.getContextPath() + path + "/login",
                 csrf(session), fields));
         return AuthStatus.SEND_CONTINUE;
@@ -243,7 +247,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         if (pending == null) {
             return restart(messageInfo, request, null);
         }
-        Responses.page(messageInfo, HttpServletResponse.SC_OK, pages.form(request, "sam.code.title", null,
+        Responses.page(messageInfo, pages.branding(), HttpServletResponse.SC_OK, pages.form(request, "sam.code.title", null,
                 request.getContextPath() + path + "/code", csrf(session),
                 List.of(new Pages.Field("sam.field.code.step", "j_totp", "text", "one-time-code"))));
         return AuthStatus.SEND_CONTINUE;
@@ -347,7 +351,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
     }
 
     private AuthStatus forbidden(MessageInfo messageInfo, HttpServletRequest request) throws IOException {
-        Responses.page(messageInfo, HttpServletResponse.SC_FORBIDDEN,
+        Responses.page(messageInfo, pages.branding(), HttpServletResponse.SC_FORBIDDEN,
                 pages.message(request, "message.forbidden.title", "message.forbidden.csrf", true));
         return AuthStatus.SEND_FAILURE;
     }
@@ -356,7 +360,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
     private AuthStatus busy(MessageInfo messageInfo, HttpServletRequest request) throws IOException {
         HttpServletResponse response = (HttpServletResponse) messageInfo.getResponseMessage();
         response.setHeader("Retry-After", "1");
-        Responses.page(messageInfo, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+        Responses.page(messageInfo, pages.branding(), HttpServletResponse.SC_SERVICE_UNAVAILABLE,
                 pages.message(request, "sam.busy.title", "sam.busy.text", true));
         return AuthStatus.SEND_FAILURE;
     }
@@ -371,7 +375,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         try {
             HttpServletResponse response = (HttpServletResponse) messageInfo.getResponseMessage();
             if (!response.isCommitted()) {
-                Responses.page(messageInfo, status, pages.message((HttpServletRequest) messageInfo.getRequestMessage(),
+                Responses.page(messageInfo, pages.branding(), status, pages.message((HttpServletRequest) messageInfo.getRequestMessage(),
                         "sam.unavailable.title", "sam.unavailable.text", true));
             }
         } catch (Exception e) {

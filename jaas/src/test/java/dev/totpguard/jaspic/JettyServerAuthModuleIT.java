@@ -71,6 +71,8 @@ class JettyServerAuthModuleIT {
 
         Map<String, Object> one = new HashMap<>(store.standaloneOptions());
         one.put(TotpGuardSettings.SAM_FLOW, "one-page");
+        one.put(TotpGuardSettings.SAM_BRAND_NAME, "Acme <Ops>");
+        one.put(TotpGuardSettings.SAM_BRAND_STYLESHEET, "/static/site.css");
         TotpAuthConfigProvider.register(factory, "server /one", one);
 
         JdbcDataSource dead = new JdbcDataSource();
@@ -299,6 +301,21 @@ class JettyServerAuthModuleIT {
                 "j_username", "carol", "j_password", "carol-pw", "j_totp", carol.nextCode());
         assertEquals("/one/", response.locationHeader());
         assertEquals("admin page for carol admin=true", browser.get("/one/admin/").body());
+    }
+
+    @Test
+    void theBrandingOptionsPutTheNameAndStyleSheetOnThePagesAndSelfIntoStyleSrcOnly() {
+        Browser browser = new Browser(base);
+        Response branded = browser.get("/one/totpguard/login");
+        assertTrue(branded.body().contains("<header><span class=\"brand\">Acme &lt;Ops&gt;</span></header>"), branded.body());
+        assertTrue(branded.body().contains("<link rel=\"stylesheet\" href=\"/one/static/site.css\">"), branded.body());
+        String policy = branded.header("Content-Security-Policy").orElse("");
+        assertTrue(policy.startsWith("default-src 'none'; img-src data:; style-src 'self' 'sha256-"), policy);
+
+        Response plain = new Browser(base).get("/app/totpguard/login");
+        assertFalse(plain.body().contains("<header") || plain.body().contains("<link"), plain.body());
+        assertTrue(plain.header("Content-Security-Policy").orElse("").startsWith("default-src 'none'; img-src data:;"
+                + " style-src 'sha256-"), plain.toString());
     }
 
     @Test

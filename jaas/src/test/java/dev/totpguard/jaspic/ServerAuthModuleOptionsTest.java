@@ -41,4 +41,19 @@ class ServerAuthModuleOptionsTest {
             assertTrue(e.getMessage().contains(key.getValue()), e.getMessage());
         }
     }
+
+    @Test
+    void aBrandLogoOrStyleSheetOutsideTheApplicationStopsTheModuleNamingTheKey() {
+        for (String value : new String[] {"https://evil.example/x.css", "//evil.example/x.css", "javascript:alert(1)", "x.css"}) {
+            Map<String, String> options = Map.of(
+                    "totpguard.jaas.password.source", "properties",
+                    "totpguard.jaas.password.file", "/nonexistent/users.properties",
+                    "totpguard.sam.brand.name", "Acme",
+                    "totpguard.sam.brand.stylesheet", value);
+            AuthException e = assertThrows(AuthException.class,
+                    () -> new TotpServerAuthModule().initialize(null, null, null, options));
+            assertTrue(e.getMessage().contains("totpguard.sam.brand.stylesheet = '" + value + "' is invalid: expected a path"
+                    + " in the application"), e.getMessage());
+        }
+    }
 }

@@ -21,7 +21,9 @@ import java.util.ResourceBundle;
  * Content-Security-Policy with {@code default-src 'none'} and {@code frame-ancestors 'none'} that allows only the
  * built-in style sheet (by its hash, so a page is the same on every response), a response's script and a
  * replacement page's own elements (by that response's nonce) and {@code data:} images (the QR code, so no third
- * party ever sees the secret). Stateless and thread-safe.
+ * party ever sees the secret); with a {@link Branding}, a header with the application's name and logo, its style sheet
+ * after the built-in one, and {@code 'self'} for images or styles exactly when a logo or a style sheet is set.
+ * Stateless and thread-safe.
  */
 public final class PageLayout {
 
@@ -61,8 +63,18 @@ public final class PageLayout {
      * for a page without a script), the elements that carry it.
      */
     public static String contentSecurityPolicy(String nonce) {
+        return contentSecurityPolicy(nonce, Branding.none());
+    }
+
+    /**
+     * The Content-Security-Policy of a page with {@code branding}: as {@link #contentSecurityPolicy(String)}, and
+     * {@code 'self'} in {@code img-src} only with a logo and in {@code style-src} only with a style sheet (both are
+     * paths in the application, see {@link Branding}).
+     */
+    public static String contentSecurityPolicy(String nonce, Branding branding) {
         String byNonce = nonce == null ? "" : " 'nonce-" + nonce + "'";
-        return "default-src 'none'; img-src data:; style-src " + STYLE_SOURCE + byNonce + "; script-src"
+        return "default-src 'none'; img-src" + (branding.logo() == null ? "" : " 'self'") + " data:; style-src "
+                + (branding.stylesheet() == null ? "" : "'self' ") + STYLE_SOURCE + byNonce + "; script-src"
                 + (nonce == null ? " 'none'" : byNonce) + "; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
     }
 
@@ -76,7 +88,18 @@ public final class PageLayout {
      * @param footer below the body, a rendered template, or {@code null}
      */
     public static SafeHtml render(ResourceBundle bundle, String title, Notice notice, SafeHtml body, SafeHtml footer) {
-        Map<String, Object> values = new HashMap<>();
+        return render(bundle, Branding.none(), "", title, notice, body, footer);
+    }
+
+    /**
+     * The whole page with the application's {@code branding}.
+     *
+     * @param contextPath the request's context path, put before the branding's paths
+     * @see #render(ResourceBundle, String, Notice, SafeHtml, SafeHtml)
+     */
+    public static SafeHtml render(ResourceBundle bundle, Branding branding, String contextPath, String title,
+            Notice notice, SafeHtml body, SafeHtml footer) {
+        Map<String, Object> values = new HashMap<>(branding.values(contextPath));
         values.put("title", title);
         values.put("notice", notice == null ? null : Map.of("text", notice.text(), "error", notice.error()));
         values.put("body", body);

@@ -118,7 +118,7 @@ final class Installation implements AutoCloseable {
                 restrictToOwner(options.dataDir());
             }
             AuditLog audit = new AuditLog(dataSource);
-            TwoFactorService twoFactor = service(store, keyRing, audit, clock);
+            TwoFactorService twoFactor = service(options, store, keyRing, audit, clock);
             AdminAccounts accounts = new AdminAccounts(dataSource, PasswordHash.builder().build(), clock);
             Installation installation = new Installation(options, dataSource, store, twoFactor, accounts, audit, clock);
             if (forServer) {
@@ -137,11 +137,12 @@ final class Installation implements AutoCloseable {
         }
     }
 
-    private static TwoFactorService service(JdbcCredentialStore store, KeyRing keyRing, AuditLog audit, Clock clock) {
+    private static TwoFactorService service(LauncherOptions options, JdbcCredentialStore store, KeyRing keyRing,
+            AuditLog audit, Clock clock) {
         return TwoFactorService.builder()
                 .store(store)
                 .keyRing(keyRing)
-                .policy(SettingsFactory.policy(Settings.of(policySettings(), "setting")))
+                .policy(SettingsFactory.policy(Settings.of(policySettings(options), "setting")))
                 .clock(clock)
                 .listener(new AuditListener(audit))
                 .build();
@@ -149,7 +150,7 @@ final class Installation implements AutoCloseable {
 
     /** The same service over another key ring (after {@code keys rotate} added a key). */
     TwoFactorService twoFactorWith(KeyRing keyRing) {
-        return service(store, keyRing, audit, clock);
+        return service(options, store, keyRing, audit, clock);
     }
 
     private static KeyRing keyRing(LauncherOptions options, Terminal terminal, boolean newDatabase) throws StartupException, StoreException {
@@ -327,9 +328,14 @@ final class Installation implements AutoCloseable {
         return password;
     }
 
-    /** The policy of this example: issuer shown in the authenticator app, defaults for everything else. */
-    static Map<String, String> policySettings() {
-        return Map.of(TotpGuardSettings.ISSUER, ISSUER);
+    /**
+     * The policy of this example: issuer shown in the authenticator app, the algorithm, digits, period and window of
+     * the launcher's flags, defaults for everything else.
+     */
+    static Map<String, String> policySettings(LauncherOptions options) {
+        Map<String, String> settings = new LinkedHashMap<>(options.policySettings());
+        settings.put(TotpGuardSettings.ISSUER, ISSUER);
+        return settings;
     }
 
     /**
@@ -338,7 +344,7 @@ final class Installation implements AutoCloseable {
      * leave the database password out.
      */
     Map<String, String> webSettings() {
-        Map<String, String> settings = new LinkedHashMap<>(policySettings());
+        Map<String, String> settings = new LinkedHashMap<>(policySettings(options));
         settings.put(TotpGuardSettings.JDBC_URL, DataSources.redact(options.effectiveJdbcUrl()));
         settings.put(TotpGuardSettings.KEY_FILE, options.keyFile().toString());
         settings.put(TotpGuardSettings.SCHEMA_CREATE, "false");

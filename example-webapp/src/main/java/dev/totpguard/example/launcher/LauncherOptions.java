@@ -1,10 +1,16 @@
 package dev.totpguard.example.launcher;
 
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.internal.web.TrustedProxies;
+import dev.totpguard.otp.HmacAlgorithm;
+import dev.totpguard.otp.Totp;
+import dev.totpguard.otp.TotpParameters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +45,11 @@ final class LauncherOptions {
      */
     static final String STEP_UP_AGE_FLAG = "--step-up-age";
     static final Duration DEFAULT_STEP_UP_AGE = Duration.ofMinutes(5);
+    /** The TOTP policy of new enrollments and of verification: TOTP Guard's {@code totpguard.algorithm} and so on. */
+    static final String ALGORITHM_FLAG = "--algorithm";
+    static final String DIGITS_FLAG = "--digits";
+    static final String PERIOD_FLAG = "--period";
+    static final String WINDOW_FLAG = "--window";
     /** Jetty's own default worker name, used when {@value #NODE_NAME_FLAG} is not given. */
     static final String DEFAULT_NODE_NAME = "node0";
 
@@ -81,6 +92,16 @@ final class LauncherOptions {
             "                       administrator, removing another's two-factor authentication, the",
             "                       requirement setting), ISO-8601 (default PT5M; at most PT1H); older, they ask",
             "                       for a new code",
+            "  " + ALGORITHM_FLAG + " NAME     HMAC function of new enrollments: SHA1 (default), SHA256 or SHA512",
+            "  " + DIGITS_FLAG + " N           code length of new enrollments, " + TotpParameters.MIN_DIGITS + " to "
+                    + TotpParameters.MAX_DIGITS + " (default 6)",
+            "  " + PERIOD_FLAG + " SECONDS     how often the code of new enrollments changes, 1 to 3600 (default 30)",
+            "  " + WINDOW_FLAG + " STEPS       codes accepted before and after the current one, 0 to " + Totp.MAX_WINDOW
+                    + " (default 1)",
+            "                       Microsoft Authenticator and Authy support only SHA1, 6 digits and 30 seconds;",
+            "                       Google Authenticator on Android ignores the period. The enrollment pages say so",
+            "                       when these flags choose anything else. Existing enrollments keep their own",
+            "                       algorithm, digits and period.",
             "  --trusted-proxies LIST  comma-separated addresses or CIDR ranges of the reverse proxies in front;",
             "                       only from them are Forwarded / X-Forwarded-For / -Proto believed (the client's",
             "                       address for the limits, https for Secure cookies). Default: none",
@@ -118,11 +139,13 @@ final class LauncherOptions {
     private final Optional<String> email;
     private final List<String> command;
     private final TrustedProxies trustedProxies;
+    private final Map<String, String> policySettings;
 
     private LauncherOptions(int port, String host, Path dataDir, Optional<String> jdbcUrl, Optional<String> jdbcUser,
                             Optional<String> jdbcPassword, Path keyFile, boolean help, boolean withoutTotpFilter,
                             boolean sharedSessions, Optional<String> nodeName, Duration stepUpAge, Optional<String> name,
-                            Optional<String> email, List<String> command, TrustedProxies trustedProxies) {
+                            Optional<String> email, List<String> command, TrustedProxies trustedProxies,
+                            Map<String, String> policySettings) {
         this.port = port;
         this.host = host;
         this.dataDir = dataDir;
@@ -139,6 +162,7 @@ final class LauncherOptions {
         this.email = email;
         this.command = List.copyOf(command);
         this.trustedProxies = trustedProxies;
+        this.policySettings = Collections.unmodifiableMap(new LinkedHashMap<>(policySettings));
     }
 
     /**
@@ -161,6 +185,7 @@ final class LauncherOptions {
         String nodeName = null;
         Duration stepUpAge = DEFAULT_STEP_UP_AGE;
         TrustedProxies trustedProxies = TrustedProxies.none();
+        Map<String, String> policySettings = new LinkedHashMap<>();
         List<String> command = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -197,7 +222,7 @@ final class LauncherOptions {
                 continue;
             }
             if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", NODE_NAME_FLAG, STEP_UP_AGE_FLAG, "--name",
-                    "--email", "--trusted-proxies")
+                    "--email", "--trusted-proxies", ALGORITHM_FLAG, DIGITS_FLAG, PERIOD_FLAG, WINDOW_FLAG)
                     .contains(flag)) {
                 throw new UsageException("Unknown option " + flag + ". Run with --help to see the options.");
             }
@@ -220,6 +245,13 @@ final class LauncherOptions {
                 case "--name" -> name = value;
                 case "--email" -> email = value;
                 case "--trusted-proxies" -> trustedProxies = parseTrustedProxies(value);
+                case ALGORITHM_FLAG -> policySettings.put(TotpGuardSettings.ALGORITHM, parseAlgorithm(value));
+                case DIGITS_FLAG -> policySettings.put(TotpGuardSettings.DIGITS, Integer.toString(parseWhole(flag, value,
+                        TotpParameters.MIN_DIGITS, TotpParameters.MAX_DIGITS, "the number of digits such as 8")));
+                case PERIOD_FLAG -> policySettings.put(TotpGuardSettings.PERIOD, Integer.toString(parseWhole(flag, value,
+                        1, 3600, "seconds such as 60")));
+                case WINDOW_FLAG -> policySettings.put(TotpGuardSettings.WINDOW, Integer.toString(parseWhole(flag, value,
+                        0, Totp.MAX_WINDOW, "a number of steps such as 1")));
                 default -> throw new AssertionError("flag listed above but not handled: " + flag);
             }
         }
@@ -230,7 +262,7 @@ final class LauncherOptions {
         Path key = keyFile == null ? defaultKeyFile(dataDir) : Path.of(keyFile).toAbsolutePath().normalize();
         LauncherOptions options = new LauncherOptions(port, host, dataDir, Optional.ofNullable(jdbcUrl), Optional.ofNullable(jdbcUser),
                 Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, sharedSessions, Optional.ofNullable(nodeName), stepUpAge, Optional.ofNullable(name), Optional.ofNullable(email), command,
-                trustedProxies);
+                trustedProxies, policySettings);
         if (!help) {
             options.checkCommand();
         }
@@ -284,6 +316,26 @@ final class LauncherOptions {
             throw new UsageException("Expected 'keys rotate', not '" + String.join(" ", command) + "'.");
         }
         throw new UsageException("Unknown command '" + verb + "'. Commands are 'admin' and 'keys'; run with --help for details.");
+    }
+
+    private static String parseAlgorithm(String value) throws UsageException {
+        try {
+            return HmacAlgorithm.fromName(value).name();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(ALGORITHM_FLAG + " expects SHA1, SHA256 or SHA512, not '" + value + "'.");
+        }
+    }
+
+    private static int parseWhole(String flag, String value, int min, int max, String example) throws UsageException {
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is expected
+        }
+        throw new UsageException(flag + " expects " + example + ", from " + min + " to " + max + ", not '" + value + "'.");
     }
 
     private static Duration parseStepUpAge(String value) throws UsageException {
@@ -406,6 +458,14 @@ final class LauncherOptions {
     /** {@value #STEP_UP_AGE_FLAG}, default {@link #DEFAULT_STEP_UP_AGE}. */
     Duration stepUpAge() {
         return stepUpAge;
+    }
+
+    /**
+     * The policy keys the flags set ({@code totpguard.algorithm}, {@code .digits}, {@code .period}, {@code .window}),
+     * checked already; empty for TOTP Guard's defaults.
+     */
+    Map<String, String> policySettings() {
+        return policySettings;
     }
 
     /** The reverse proxies whose forwarding headers are believed (none by default). */

@@ -3,11 +3,16 @@ package dev.totpguard.example.web;
 import dev.totpguard.example.data.Text;
 import dev.totpguard.TwoFactorStatus.State;
 import dev.totpguard.internal.template.Template;
+import dev.totpguard.internal.web.AppCompatibility;
+import dev.totpguard.internal.web.Messages;
+import dev.totpguard.otp.TotpParameters;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ResourceBundle;
 
 /**
  * An administrator's Edit page ({@code edit-administrator.html}): the profile with its own "Save Changes" button,
@@ -27,6 +32,12 @@ record EditAdministratorPage(String username, String name, String email, Optiona
     private static final Template TEMPLATE = Template.load(EditAdministratorPage.class, "edit-administrator.html");
 
     /**
+     * TOTP Guard's own texts, for the note on apps that cannot use the policy's parameters: the same words as on the
+     * filter's enrollment page.
+     */
+    private static final Messages TOTP_GUARD_TEXTS = new Messages(Messages.DEFAULT_BASE_NAME, Text.LOCALES);
+
+    /**
      * The "Two-Factor Authentication" section.
      *
      * @param own whether the page is the signed-in administrator's own: only they may enroll (and so see the secret)
@@ -44,8 +55,11 @@ record EditAdministratorPage(String username, String name, String email, Optiona
      * @param otpauthUri the {@code otpauth://} URI the QR code holds, for "Open in your authenticator app" on the phone
      *     itself
      * @param groupedKey the key in groups separated by spaces; each group is kept on one line
+     * @param parameters the algorithm, digits and period the app must use: anything but SHA-1, 6 digits and 30 seconds
+     *     gets a note that names the popular apps that cannot ({@link AppCompatibility})
      */
-    record PendingEnrollment(String qrDataUri, String otpauthUri, String issuer, String account, String groupedKey) {
+    record PendingEnrollment(String qrDataUri, String otpauthUri, String issuer, String account, String groupedKey,
+            TotpParameters parameters) {
 
         /** Hides the secret. */
         @Override
@@ -89,7 +103,9 @@ record EditAdministratorPage(String username, String name, String email, Optiona
                 .with("enrollment", shownEnrollment.map(enrollment -> new PageValues()
                         .with("qrDataUri", enrollment.qrDataUri()).with("otpauthUri", enrollment.otpauthUri())
                         .with("qrAlt", Text.of("edit.qrAlt", enrollment.issuer(), enrollment.account()))
-                        .with("keyGroups", List.of(enrollment.groupedKey().strip().split(" +"))).map()))
+                        .with("keyGroups", List.of(enrollment.groupedKey().strip().split(" +")))
+                        .with("codeStep", Text.of("edit.step.code.before", enrollment.parameters().digits()))
+                        .with("compatibilityWarning", compatibilityWarning(enrollment.parameters())).map()))
                 .with("installApp", Text.of("edit.installApp", HelpPage.AUTHENTICATOR_APPS))
                 .with("otherNoneText", Text.of("edit.otherNone", username))
                 .with("otherEnrolledText", Text.of("edit.otherEnrolled", username))
@@ -101,5 +117,17 @@ record EditAdministratorPage(String username, String name, String email, Optiona
                 .with("unlockForm", !own && locked)
                 .with("helpSection", HelpPage.section());
         return FieldProblem.addTo(values, atField, "name", "email", "token_code", "regenerate_code", "disable_code").map();
+    }
+
+    /**
+     * The note on apps that cannot use {@code parameters}, in the page's language, in TOTP Guard's own words (the same
+     * as on the filter's enrollment page); empty when every app can.
+     */
+    private static Optional<Localized> compatibilityWarning(TotpParameters parameters) {
+        if (AppCompatibility.suitsEveryApp(parameters.algorithm(), parameters.digits(), parameters.periodSeconds())) {
+            return Optional.empty();
+        }
+        return Optional.of(bundle -> AppCompatibility.warning(TOTP_GUARD_TEXTS.bundle(bundle.getLocale().toLanguageTag()),
+                parameters.algorithm(), parameters.digits(), parameters.periodSeconds()));
     }
 }

@@ -142,7 +142,7 @@ final class EditAdministratorServlet extends HttpServlet {
             pending = app.twoFactor().pendingEnrollment(username, SessionSteps.enrollmentNonce(request, username))
                     .map(enrollment -> new EditAdministratorPage.PendingEnrollment(enrollment.qrPngDataUri(),
                             enrollment.otpAuthUri().toUriString(), enrollment.issuer(),
-                            enrollment.account(), enrollment.groupedKey()));
+                            enrollment.account(), enrollment.groupedKey(), enrollment.otpAuthUri().parameters()));
         }
         EditAdministratorPage.TwoFactor section = new EditAdministratorPage.TwoFactor(own, twoFactor.state(), twoFactor.confirmedAt(),
                 twoFactor.lockedUntil().filter(until -> until.isAfter(now)), twoFactor.recoveryCodesRemaining(), pending);

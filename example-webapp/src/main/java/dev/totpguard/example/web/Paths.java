@@ -25,6 +25,8 @@ final class Paths {
     static final String SECURITY_SETTINGS = "/admin/setup/security";
     static final String HELP = "/admin/help";
     static final String STYLESHEET = "/static/admin.css";
+    /** The example's logo, in its header and in the header of TOTP Guard's own pages. */
+    static final String LOGO = "/static/logo.svg";
 
     /**
      * The privileged actions, page and form alike: adding an administrator (with a password of the actor's choice),
@@ -38,7 +40,8 @@ final class Paths {
     private static final Map<String, String> LINKED = Map.ofEntries(Map.entry("login", LOGIN), Map.entry("logout", LOGOUT),
             Map.entry("admin", ADMIN), Map.entry("setup", SETUP), Map.entry("staff", STAFF), Map.entry("administrators", ADMINISTRATORS),
             Map.entry("newAdministrator", NEW_ADMINISTRATOR), Map.entry("twoFactor", TWO_FACTOR), Map.entry("auditLog", AUDIT_LOG),
-            Map.entry("securitySettings", SECURITY_SETTINGS), Map.entry("help", HELP), Map.entry("stylesheet", STYLESHEET));
+            Map.entry("securitySettings", SECURITY_SETTINGS), Map.entry("help", HELP), Map.entry("stylesheet", STYLESHEET),
+            Map.entry("logo", LOGO));
 
     /** The anchor of the "Two-Factor Authentication" section on the Edit page. */
     static final String TWO_FACTOR_ANCHOR = "two-factor";

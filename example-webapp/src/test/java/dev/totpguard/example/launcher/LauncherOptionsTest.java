@@ -150,4 +150,36 @@ class LauncherOptionsTest {
         assertTrue(assertThrows(UsageException.class, () -> parse("--jdbc-url", "postgres://x")).getMessage().contains("JDBC URL"));
         assertTrue(assertThrows(UsageException.class, () -> parse("--name", "x")).getMessage().contains("admin add USER"));
     }
+
+    @Test
+    void thePolicyFlagsBecomeTotpGuardsPolicyKeysAndAreLeftOutByDefault() throws UsageException {
+        assertEquals(Map.of(), parse().policySettings(), "TOTP Guard's defaults: SHA1, 6 digits, 30 seconds, window 1");
+        LauncherOptions options = parse("--algorithm", "sha-256", "--digits=8", "--period", "60", "--window", "0");
+        assertEquals(Map.of("totpguard.algorithm", "SHA256", "totpguard.digits", "8", "totpguard.period", "60",
+                "totpguard.window", "0"), options.policySettings());
+        assertEquals("SHA512", parse("--algorithm", "SHA512").policySettings().get("totpguard.algorithm"));
+        assertEquals("3600", parse("--period", "3600").policySettings().get("totpguard.period"));
+        assertEquals("10", parse("--window", "10").policySettings().get("totpguard.window"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--algorithm=MD5", "--algorithm=SHA384", "--algorithm=", "--digits=5", "--digits=9",
+            "--digits=six", "--period=0", "--period=3601", "--period=30s", "--period=-30", "--window=-1", "--window=11",
+            "--window=1.5"})
+    void aPolicyValueCoreWouldRefuseIsAUsageErrorNamingTheFlagAndTheValue(String arg) {
+        UsageException e = assertThrows(UsageException.class, () -> parse(arg));
+        String flag = arg.substring(0, arg.indexOf('='));
+        String value = arg.substring(flag.length() + 1);
+        assertTrue(e.getMessage().startsWith(flag + " expects "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(", not '" + value + "'."), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void helpListsThePolicyFlags() {
+        for (String flag : List.of("--algorithm NAME", "--digits N", "--period SECONDS", "--window STEPS")) {
+            assertTrue(LauncherOptions.USAGE.contains("  " + flag + " "), flag);
+        }
+        assertTrue(LauncherOptions.USAGE.contains("Microsoft Authenticator and Authy support only SHA1, 6 digits and 30 seconds"));
+    }
 }

@@ -11,6 +11,8 @@ import dev.totpguard.example.data.Text;
 import dev.totpguard.example.web.EditAdministratorPage.PendingEnrollment;
 import dev.totpguard.example.web.EditAdministratorPage.TwoFactor;
 import dev.totpguard.internal.web.Messages;
+import dev.totpguard.otp.HmacAlgorithm;
+import dev.totpguard.otp.TotpParameters;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +38,7 @@ class PagesTest {
     private static final ResourceBundle ENGLISH = new Messages(Text.BUNDLE, Text.LOCALES).bundle(null);
 
     static Stream<Page> everyPageWithHostileValues() {
-        PendingEnrollment enrollment = new PendingEnrollment(HOSTILE, HOSTILE, HOSTILE, HOSTILE, HOSTILE);
+        PendingEnrollment enrollment = new PendingEnrollment(HOSTILE, HOSTILE, HOSTILE, HOSTILE, HOSTILE, TotpParameters.DEFAULT);
         return Stream.of(
                 new LoginPage(true, false, true),
                 new LoginPage(false, true, false),
@@ -94,7 +96,7 @@ class PagesTest {
     @Test
     void formFieldsGetTheirValuesBackWhole() {
         Document edit = Jsoup.parse(adminPage(edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.empty(), 0,
-                Optional.of(new PendingEnrollment(HOSTILE, HOSTILE, HOSTILE, HOSTILE, HOSTILE))))));
+                Optional.of(new PendingEnrollment(HOSTILE, HOSTILE, HOSTILE, HOSTILE, HOSTILE, TotpParameters.DEFAULT))))));
         assertEquals(HOSTILE, edit.getElementById("name").attr("value"));
         assertEquals(HOSTILE, edit.getElementById("email").attr("value"));
         assertEquals(HOSTILE, edit.selectFirst("img.qr").attr("src"));
@@ -139,7 +141,7 @@ class PagesTest {
     }
 
     private static final PendingEnrollment PENDING = new PendingEnrollment("data:image/png;base64,AAAA",
-            "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example", "Example", "alice", "JBSW Y3DP EHPK 3PXP");
+            "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example", "Example", "alice", "JBSW Y3DP EHPK 3PXP", TotpParameters.DEFAULT);
 
     /** Issue 15, item 1: the banner is a note, which a screen reader does not announce on every page. */
     @Test
@@ -275,5 +277,29 @@ class PagesTest {
         assertTrue(page.select("input#username").isEmpty(), "the user name is no field that looks editable");
         assertEquals("Username alice", page.selectFirst(".read-only").text());
         assertFalse(PENDING.toString().contains("JBSW"), "toString hides the secret");
+    }
+
+    /** Issue 15, item 7: a policy that Microsoft Authenticator, Authy or Google Authenticator cannot follow is said, as a note. */
+    @Test
+    void aNonDefaultPolicyNamesTheAppsThatCannotFollowItAndTheDefaultDoesNot() {
+        TotpParameters sha256 = TotpParameters.builder().algorithm(HmacAlgorithm.SHA256).digits(8).periodSeconds(60).build();
+        PendingEnrollment strict = new PendingEnrollment(PENDING.qrDataUri(), PENDING.otpauthUri(), PENDING.issuer(),
+                PENDING.account(), PENDING.groupedKey(), sha256);
+        Document page = page(edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.empty(), 0, Optional.of(strict)),
+                Optional.empty()));
+        org.jsoup.nodes.Element note = page.selectFirst("p.compatibility");
+        assertEquals("note", note.attr("role"), page.html());
+        assertTrue(note.text().startsWith("This site uses SHA-256, 8 digits and a new code every 60 seconds. Microsoft"
+                + " Authenticator and Authy support only SHA-1, 6 digits and 30 seconds"), note.text());
+        assertTrue(note.text().contains("Google Authenticator on Android ignores the period"), note.text());
+        assertTrue(note.text().contains("Some versions of Google Authenticator ignore the algorithm"), note.text());
+        assertTrue(note.text().contains("app's settings"), "MessageFormat quotes undone: " + note.text());
+        assertTrue(page.select("[role=alert]").isEmpty(), page.html());
+        assertTrue(page.text().contains("Type the 8-digit code"), page.text());
+
+        Document defaults = page(edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.empty(), 0,
+                Optional.of(PENDING)), Optional.empty()));
+        assertTrue(defaults.select(".compatibility, [role=note]:contains(Authy)").isEmpty(), defaults.html());
+        assertTrue(defaults.text().contains("Type the 6-digit code"), defaults.text());
     }
 }
