@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The texts of TOTP Guard's pages (the filter's and the Jakarta Authentication module's): a {@link ResourceBundle},
- * English built in ({@value #DEFAULT_BASE_NAME}), in the configured language that best matches the request.
+ * English and German built in ({@value #DEFAULT_BASE_NAME}, {@link #SHIPPED_LOCALES}), in the configured language
+ * that best matches the request. The example application uses it for its own bundle too.
  * Immutable and thread-safe.
  */
 public final class Messages {

@@ -68,11 +68,6 @@ final class Pages {
         return messages.bundle(request.getHeader("Accept-Language"));
     }
 
-    /** The languages whose bundles were loaded so far: never more than {@link Text#LOCALES}. */
-    java.util.Set<java.util.Locale> loadedLocales() {
-        return messages.loadedLocales();
-    }
-
     /** An admin page: navigation, the banner when the signed-in administrator has no 2FA, then {@code page}. */
     void admin(HttpServletRequest request, HttpServletResponse response, int status, Page page) throws IOException {
         Optional<String> user = Optional.ofNullable(request.getRemoteUser());
