@@ -51,7 +51,10 @@ public final class AdminDirectory {
 
     /** @return an error message for the person, or empty when the name is acceptable (a form shows it at the field) */
     public static Optional<Text> checkName(String name) {
-        if (name == null || name.isBlank() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
+        // Controls, and format characters such as U+202E (right-to-left override), which would let a name read as
+        // another one on the Administrators page and in the audit log.
+        if (name == null || name.isBlank() || name.length() > MAX_NAME
+                || name.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
             return Optional.of(Text.of("problem.name", MAX_NAME));
         }
         return Optional.empty();

@@ -28,10 +28,10 @@ record AuditLogPage(int shown, List<AuditEntry> entries) implements Page {
         List<Map<String, Object>> rows = entries.stream().map(entry -> new PageValues()
                 .with("time", Format.time(entry.time()))
                 .with("action", entry.action())
-                .with("subject", entry.subject())
-                .with("actor", entry.actor())
-                .with("address", entry.clientAddress())
-                .with("detail", entry.detail())
+                .with("subject", Format.visible(entry.subject()))
+                .with("actor", Format.visible(entry.actor()))
+                .with("address", Format.visible(entry.clientAddress()))
+                .with("detail", Format.visible(entry.detail()))
                 .map()).toList();
         return new PageValues().with("intro", Text.of("audit.intro", shown)).with("entries", rows).map();
     }

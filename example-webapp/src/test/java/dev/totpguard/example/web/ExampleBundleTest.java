@@ -59,6 +59,7 @@ class ExampleBundleTest {
 
     @Test
     void theCliWritesTheDataLayersChecksInEnglish() {
-        assertEquals("Enter a name of 1 to 200 characters.", Text.of("problem.name", 200).english());
+        assertEquals("Enter a name of 1 to 200 characters, without control or formatting characters.",
+                Text.of("problem.name", 200).english());
     }
 }

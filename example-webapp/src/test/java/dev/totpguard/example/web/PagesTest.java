@@ -107,6 +107,24 @@ class PagesTest {
     }
 
     @Test
+    void invisibleCharactersFromOutsideAreShownAsCodePoints() {
+        // "\u202Enimda" reads "admin" where the override is honoured; "a\u200Bdmin" reads "admin" too.
+        String spoof = "\u202Enimda";
+        Document log = Jsoup.parse(adminPage(new AuditLogPage(1, List.of(new AuditEntry(TIME, Optional.of("a\u200Bdmin"),
+                spoof, "LOGIN_FAILED", Optional.of("127.0.0.1"), Optional.of("typed \u2066x\u2069"))))));
+        String table = log.select("table").text();
+        assertTrue(table.contains("<U+202E>nimda"), table);
+        assertTrue(table.contains("a<U+200B>dmin"), table);
+        assertTrue(table.contains("typed <U+2066>x<U+2069>"), table);
+        assertFalse(log.html().contains("\u202E") || log.html().contains("\u200B") || log.html().contains("\u2066"), log.html());
+        Document administrators = Jsoup.parse(adminPage(new AdministratorsPage(false, List.of(new AdministratorsPage.Row("bob",
+                "Bob \u202Eevil", "bob@example.com", Optional.of(Text.verbatim("Enabled")), "/edit?user=bob")))));
+        assertTrue(administrators.text().contains("Bob <U+202E>evil"), administrators.text());
+        assertEquals(Optional.of(Text.of("problem.name", 200)), dev.totpguard.example.data.AdminDirectory.checkName("Bob \u202Eevil"));
+        assertEquals(Optional.empty(), dev.totpguard.example.data.AdminDirectory.checkName("Zoë Ångström 李"));
+    }
+
+    @Test
     void plainPagesRenderWithoutASessionToken() {
         String html = Pages.render(new LoginPage(false, false, true), "/ctx", Optional.empty(), Pages.Frame.plain(), ENGLISH).html();
         Document login = Jsoup.parse(html);
