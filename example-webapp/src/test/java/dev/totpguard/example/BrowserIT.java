@@ -8,6 +8,8 @@ import dev.totpguard.testkit.AxeCore;
 import dev.totpguard.testkit.ExternalRequirement;
 import dev.totpguard.testkit.KeyboardOnly;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,7 +94,6 @@ class BrowserIT {
     void anAdministratorEnablesTotpAndSignsInWithACodeAndARecoveryCode(String lang, int width) throws Exception {
         Path screenshots = Path.of(System.getProperty("totpguard.example.target", "target"))
                 .resolve("screenshots").resolve(lang + "-" + width);
-        Files.createDirectories(screenshots);
         WebDriver browser = chromium(temp.resolve("profile-" + lang + "-" + width), lang, width);
         try {
             Walk walk = new Walk(browser, screenshots, width);
@@ -100,6 +102,7 @@ class BrowserIT {
             String pageLang = String.valueOf(((JavascriptExecutor) browser).executeScript("return document.documentElement.lang"));
             Assumptions.assumeTrue(pageLang.equals(lang) || pageLang.startsWith(lang + "-"),
                     "the login page is in '" + pageLang + "', not '" + lang + "': the " + lang + " walk runs once that translation ships");
+            Files.createDirectories(screenshots);
             assertEquals(width, ((Number) ((JavascriptExecutor) browser).executeScript("return window.innerWidth")).intValue(),
                     "the page is laid out at the width under test");
             walk.page("login");
@@ -131,6 +134,13 @@ class BrowserIT {
                     "the QR image loads under the CSP");
             walk.page("enrollment");
             walk.keyboardCheck("enrollment");
+            // A code of the wrong length first: the error sits at the field, linked to it, and the field has the focus.
+            keyboard.tabTo(TOKEN_CODE);
+            keyboard.type("1");
+            keyboard.tabOnTo(SAVE_WITH_CODE);
+            keyboard.press(Keys.ENTER);
+            walk.expectFieldError(TOKEN_CODE, "enrollment-wrong-code");
+            qr = browser.findElement(By.cssSelector("#two-factor img.qr"));
             TotpCodes app = TotpCodes.fromImageSource(qr.getAttribute("src"));
             keyboard.tabTo(TOKEN_CODE);
             keyboard.type(app.next());
@@ -149,6 +159,10 @@ class BrowserIT {
             waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "TOTP Guard's token page after the password");
             walk.page("token");
             walk.keyboardCheck("token");
+            keyboard.tabTo(TOKEN_FIELD);
+            keyboard.type("1");
+            keyboard.press(Keys.ENTER);
+            walk.expectFieldError(TOKEN_FIELD, "token-wrong-code");
             keyboard.tabTo(TOKEN_FIELD);
             keyboard.type(app.next());
             keyboard.tabOnTo(By.cssSelector("form:has(#code) button[type=submit]"));
@@ -177,6 +191,27 @@ class BrowserIT {
             browser.navigate().back();
             waitForPath(browser, "/login", "after logout the back button shows no admin page");
             assertTrue(Files.size(screenshots.resolve("01-login.png")) > 0);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /** The checks can fail: a page with known faults makes axe-core and the keyboard walk report each of them. */
+    @Test
+    void axeCoreAndTheKeyboardWalkReportAPageWithKnownFaults() {
+        WebDriver browser = chromium(temp.resolve("profile-faults"), "en", 1280);
+        try {
+            String page = """
+                    <!DOCTYPE html><html><head><title>Faults</title></head><body><main>
+                    <img src="data:,"><p style="color:#bbb;background:#fff">Grey on white</p>
+                    <a href="#a" style="outline:none">No ring</a> <a href="#b">Ring</a></main></body></html>
+                    """;
+            browser.get("data:text/html;charset=utf-8," + URLEncoder.encode(page, StandardCharsets.UTF_8).replace("+", "%20"));
+            List<String> serious = axe.analyze(browser).stream().filter(AxeCore.Violation::isSeriousOrWorse)
+                    .map(AxeCore.Violation::rule).sorted().toList();
+            assertEquals(List.of("color-contrast", "html-has-lang", "image-alt"), serious);
+            List<KeyboardOnly.Stop> stops = new KeyboardOnly(browser).tabStops(10);
+            assertEquals(List.of(false, true), stops.stream().map(KeyboardOnly.Stop::showsFocus).toList(), stops.toString());
         } finally {
             browser.quit();
         }
@@ -238,6 +273,22 @@ class BrowserIT {
             List<Integer> expected = new ArrayList<>(reached);
             java.util.Collections.reverse(expected);
             assertEquals(expected, backwards, name + ": Shift+Tab; the stops:" + order);
+        }
+
+        /**
+         * After a refused form: the field is marked invalid, described by an error message that is shown, and has
+         * the focus, so a person on a phone is not left 1,000 px away from it.
+         */
+        void expectFieldError(By field, String name) throws Exception {
+            waitUntil(browser, driver -> driver.findElements(field).stream()
+                    .anyMatch(element -> "true".equals(element.getAttribute("aria-invalid"))), name + ": the field is marked invalid");
+            WebElement input = browser.findElement(field);
+            List<WebElement> descriptions = Stream.of(String.valueOf(input.getAttribute("aria-describedby")).split(" "))
+                    .flatMap(id -> browser.findElements(By.id(id)).stream()).filter(WebElement::isDisplayed).toList();
+            assertTrue(descriptions.stream().anyMatch(element -> element.getAttribute("class").contains("error")
+                    && !element.getText().isBlank()), name + ": aria-describedby names a shown error message");
+            assertEquals(input, browser.switchTo().activeElement(), name + ": the invalid field has the focus");
+            page(name);
         }
 
         void follow(By link, String name) throws Exception {
