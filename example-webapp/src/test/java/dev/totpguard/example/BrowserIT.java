@@ -150,10 +150,12 @@ class BrowserIT {
             assertEquals(10, codeItems.size(), browser.getPageSource());
             List<String> recoveryCodes = codeItems.stream().map(WebElement::getText).toList();
             walk.page("recovery-codes");
+            walk.keyboardCheck("recovery-codes");
             walk.follow(By.cssSelector("p.continue a"), "edit-enabled");
             assertEquals("/admin/setup/staff/administrators/edit", path(browser));
 
             walk.signOut();
+            walk.page("signed-out");
             // Password on the login page, then the code on the filter's token page, with the keyboard alone.
             walk.signInWithPassword();
             waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "TOTP Guard's token page after the password");
@@ -174,6 +176,7 @@ class BrowserIT {
             walk.signInWithPassword();
             waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "TOTP Guard's token page after the password");
             walk.follow(By.cssSelector("main a[href*='recovery']"), "recovery");
+            walk.keyboardCheck("recovery");
             browser.findElement(By.id("recovery-code")).sendKeys(recoveryCodes.get(0));
             walk.page("recovery-filled");
             browser.findElement(By.cssSelector("form:has(#recovery-code) button[type=submit]")).click();
