@@ -291,6 +291,8 @@ class BrowserIT {
             assertTrue(descriptions.stream().anyMatch(element -> element.getAttribute("class").contains("error")
                     && !element.getText().isBlank()), name + ": aria-describedby names a shown error message");
             assertEquals(input, browser.switchTo().activeElement(), name + ": the invalid field has the focus");
+            KeyboardOnly.Stop focused = keyboard.active();
+            assertTrue(focused.showsFocus(), name + ": the focus on the invalid field is visible: " + focused);
             page(name);
         }
 
@@ -338,6 +340,9 @@ class BrowserIT {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
+        // A headless page that was not clicked may not count as focused, and then no :focus style is drawn at all;
+        // a person's browser window has the focus while they type.
+        driver.executeCdpCommand("Emulation.setFocusEmulationEnabled", Map.of("enabled", true));
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         return driver;

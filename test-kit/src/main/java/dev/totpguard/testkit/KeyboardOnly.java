@@ -45,7 +45,7 @@ public final class KeyboardOnly {
             return {index: all.indexOf(active), element: active.outerHTML.split('>')[0].substring(0, 160) + '>',
                     indicator: outline ? 'outline ' + style.outlineStyle + ' ' + style.outlineWidth + ' ' + style.outlineColor
                             : shadow ? 'box-shadow ' + style.boxShadow : '',
-                    contrast: contrast, focusVisible: active.matches(':focus-visible')};
+                    contrast: contrast, focusVisible: active.matches(':focus-visible'), pageFocused: document.hasFocus()};
             """;
 
     // Indices of the focusable elements a person sees before pressing any key.
@@ -67,17 +67,21 @@ public final class KeyboardOnly {
      * One element the focus stopped at. {@code indicator} is empty when nothing shows the focus; {@code contrast} is
      * the outline colour's contrast ratio against the background around the element (21 for Chromium's own ring).
      */
-    public record Stop(int index, String element, String indicator, double contrast, boolean focusVisible) {
+    public record Stop(int index, String element, String indicator, double contrast, boolean focusVisible, boolean pageFocused) {
 
-        /** A focus indicator that a person sees: drawn, as {@code :focus-visible}, at least 3:1 (WCAG 1.4.11). */
+        /**
+         * A focus indicator that a person sees: drawn (by whatever rule: {@code :focus-visible}, {@code :focus}) and at
+         * least 3:1 against its surroundings (WCAG 1.4.11). {@code focusVisible} alone is not enough: Chromium's own
+         * ring draws only for {@code :focus-visible}, which it does not always grant.
+         */
         public boolean showsFocus() {
-            return !indicator.isEmpty() && focusVisible && contrast >= 3.0;
+            return !indicator.isEmpty() && contrast >= 3.0;
         }
 
         @Override
         public String toString() {
             return index + " " + element + " [" + (indicator.isEmpty() ? "no indicator" : indicator)
-                    + String.format(java.util.Locale.ROOT, ", %.1f:1", contrast) + (focusVisible ? "" : ", not :focus-visible") + "]";
+                    + String.format(java.util.Locale.ROOT, ", %.1f:1", contrast) + (focusVisible ? "" : ", not :focus-visible") + (pageFocused ? "" : ", page not focused") + "]";
         }
     }
 
@@ -176,7 +180,7 @@ public final class KeyboardOnly {
         }
         return new Stop(((Number) map.get("index")).intValue(), String.valueOf(map.get("element")),
                 String.valueOf(map.get("indicator")), ((Number) map.get("contrast")).doubleValue(),
-                Boolean.TRUE.equals(map.get("focusVisible")));
+                Boolean.TRUE.equals(map.get("focusVisible")), Boolean.TRUE.equals(map.get("pageFocused")));
     }
 
     // Focusing the body (made focusable for a moment) moves the sequential-navigation starting point to the top.
