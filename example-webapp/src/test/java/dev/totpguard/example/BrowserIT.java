@@ -1,20 +1,37 @@
 package dev.totpguard.example;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.testkit.AxeCore;
 import dev.totpguard.testkit.ExternalRequirement;
-import java.io.File;
+import dev.totpguard.testkit.KeyboardOnly;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -24,101 +41,323 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The admin flow in a real browser: Debian's headless Chromium driven through chromedriver (Selenium), against the
- * launcher jar. Screenshots of the enrollment page and of the token page are saved under
- * {@code target/screenshots/}. Skipped with a message when Chromium or chromedriver is missing, a failure when
- * {@code TOTPGUARD_REQUIRE_EXTERNAL=true}.
+ * The seed flow (../shared/seed/admin-totp-flow.txt) in a real browser: Debian's headless Chromium driven through
+ * chromedriver (Selenium), against one launcher jar process, once per language and window width (1280 px, a desktop;
+ * 390 px, a phone). On every page axe-core (npm, pinned, see {@link AxeCore}) must find no serious or critical
+ * violation; the login page, the token page and the TOTP enrollment are done with the keyboard alone, every action
+ * reachable by Tab in document order with a visible focus indicator. Fields, buttons and links are found by id, name
+ * or address, never by their English text, so the same walk runs in every shipped language. Full-page screenshots go
+ * to {@code target/screenshots/<lang>-<width>/NN-page.png}. Skipped with a message when Chromium, chromedriver or
+ * the npm registry is missing, a failure when {@code TOTPGUARD_REQUIRE_EXTERNAL=true}.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserIT {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String PASSWORD = "browser-admin-password";
+    private static final By LOGIN_SUBMIT = By.cssSelector("form.login button[type=submit]");
+    private static final By LOG_OUT = By.cssSelector("form.signout button[type=submit]");
+    private static final By TOKEN_FIELD = By.id("code");
+    private static final By TOTP_START = By.cssSelector("#two-factor button[form=start-totp][value=totp]");
+    private static final By TOKEN_CODE = By.id("token_code");
+    private static final By SAVE_WITH_CODE = By.cssSelector("#two-factor button[type=submit][form=edit-form]");
 
-    @TempDir
-    Path temp;
+    private Path temp;
+    private LauncherProcess launcher;
+    private AxeCore axe;
 
-    @Test
-    void anAdministratorEnablesTotpAndSignsInWithItInChromium() throws Exception {
+    @BeforeAll
+    void startLauncher(@TempDir Path folder) throws Exception {
+        temp = folder;
         ExternalRequirement.assumeOrFail(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "Chromium and chromedriver (Debian packages chromium, chromium-driver)");
-        Path screenshots = Path.of(System.getProperty("totpguard.example.target", "target")).resolve("screenshots");
-        Files.createDirectories(screenshots);
-        try (LauncherProcess launcher = LauncherProcess.start(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD),
-                "--port", "0", "--data", temp.resolve("data").toString())) {
-            WebDriver browser = chromium(temp.resolve("profile"));
-            try {
-                browser.get(launcher.baseUrl() + "/admin/");
-                assertEquals("/login", path(browser));
-                typeInto(browser, "Username", "admin");
-                typeInto(browser, "Password", PASSWORD);
-                button(browser, "Login").click();
-                waitForText(browser, "Welcome, admin", "signed in");
-
-                visibleLink(browser, "Setup").click();
-                visibleLink(browser, "Staff Management").click();
-                visibleLink(browser, "Administrators").click();
-                browser.findElement(By.xpath("//tr[td[1]='admin']//a[normalize-space()='Edit']")).click();
-                assertEquals("Two-Factor Authentication", browser.findElement(By.cssSelector("#two-factor h2")).getText());
-                button(browser, "Time-based Tokens (TOTP)").click();
-
-                WebElement qr = browser.findElement(By.cssSelector("img[alt*='QR code']"));
-                assertTrue(qr.isDisplayed());
-                assertTrue(((Number) ((org.openqa.selenium.JavascriptExecutor) browser)
-                        .executeScript("return arguments[0].naturalWidth", qr)).intValue() > 0, "the QR image loads under the CSP");
-                save(browser, screenshots.resolve("enrollment.png"));
-                TotpCodes app = TotpCodes.fromImageSource(qr.getAttribute("src"));
-                typeInto(browser, "Token Code", app.next());
-                button(browser, "Save Changes").click();
-                List<WebElement> codes = browser.findElements(By.cssSelector("ul.recovery-codes code"));
-                assertEquals(10, codes.size(), browser.getPageSource());
-
-                visibleLink(browser, "I have saved my recovery codes").click();
-                // The code that turned TOTP on also passed the second factor for this session: no token page now.
-                waitForText(browser, "Status: <strong class=\"status\">Enabled", "TOTP is enabled after the code");
-                assertEquals("/admin/setup/staff/administrators/edit", path(browser));
-
-                button(browser, "Log Out").click();
-                waitForPath(browser, "/login", "Log Out leads to the login page");
-                typeInto(browser, "Username", "admin");
-                typeInto(browser, "Password", PASSWORD);
-                button(browser, "Login").click();
-                waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "TOTP Guard's token page after the password");
-                save(browser, screenshots.resolve("token-page.png"));
-                typeInto(browser, "Token Code", app.next());
-                button(browser, "Verify").click();
-                waitForText(browser, "Welcome, admin", "signed in with the password and the code");
-
-                button(browser, "Log Out").click();
-                waitForPath(browser, "/login", "Log Out leads to the login page");
-                assertTrue(browser.getPageSource().contains("You have been logged out"));
-                browser.navigate().back();
-                waitForPath(browser, "/login", "after logout the back button shows no admin page");
-            } finally {
-                browser.quit();
-            }
-        }
-        assertTrue(Files.size(screenshots.resolve("enrollment.png")) > 0 && Files.size(screenshots.resolve("token-page.png")) > 0);
+        axe = AxeCore.load(AxeCore.defaultCacheDirectory());
+        // One server for every language and width: each walk turns TOTP off again at its end.
+        launcher = LauncherProcess.start(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD),
+                "--port", "0", "--data", temp.resolve("data").toString());
     }
 
-    private static WebDriver chromium(Path profile) {
+    @AfterAll
+    void stopLauncher() throws Exception {
+        if (launcher != null) {
+            launcher.close();
+        }
+    }
+
+    static Stream<Arguments> languagesAndWidths() {
+        return Stream.of("en", "de").flatMap(lang -> Stream.of(1280, 390).map(width -> Arguments.of(lang, width)));
+    }
+
+    @ParameterizedTest(name = "{0} at {1} px")
+    @MethodSource("languagesAndWidths")
+    void anAdministratorEnablesTotpAndSignsInWithACodeAndARecoveryCode(String lang, int width) throws Exception {
+        Path screenshots = Path.of(System.getProperty("totpguard.example.target", "target"))
+                .resolve("screenshots").resolve(lang + "-" + width);
+        WebDriver browser = chromium(temp.resolve("profile-" + lang + "-" + width), lang, width);
+        try {
+            Walk walk = new Walk(browser, screenshots, width);
+            browser.get(launcher.baseUrl() + "/admin/");
+            assertEquals("/login", path(browser));
+            String pageLang = String.valueOf(((JavascriptExecutor) browser).executeScript("return document.documentElement.lang"));
+            Assumptions.assumeTrue(pageLang.equals(lang) || pageLang.startsWith(lang + "-"),
+                    "the login page is in '" + pageLang + "', not '" + lang + "': the " + lang + " walk runs once that translation ships");
+            Files.createDirectories(screenshots);
+            assertEquals(width, ((Number) ((JavascriptExecutor) browser).executeScript("return window.innerWidth")).intValue(),
+                    "the page is laid out at the width under test");
+            walk.page("login");
+            walk.keyboardCheck("login");
+
+            // Keyboard only: the login form.
+            KeyboardOnly keyboard = new KeyboardOnly(browser);
+            keyboard.tabTo(By.id("j_username"));
+            keyboard.type("admin");
+            keyboard.tabOnTo(By.id("j_password"));
+            keyboard.type(PASSWORD);
+            keyboard.tabOnTo(LOGIN_SUBMIT);
+            keyboard.press(Keys.ENTER);
+            waitForPath(browser, "/admin/", "signed in with the password");
+            walk.page("dashboard");
+
+            walk.follow(By.cssSelector("a[href$='/admin/setup/']"), "setup");
+            walk.follow(By.cssSelector("main a[href$='/admin/setup/staff/']"), "staff-management");
+            walk.follow(By.cssSelector("main a[href$='/admin/setup/staff/administrators']"), "administrators");
+            walk.follow(By.xpath("//tr[td[1]='admin']//a[contains(@href, '/administrators/edit')]"), "edit");
+            assertFalse(browser.findElement(By.cssSelector("#two-factor h2")).getText().isBlank());
+
+            // Keyboard only: "Time-based Tokens (TOTP)" with Space, then the Token Code and "Save Changes" with Enter.
+            walk.keyboardCheck("edit");
+            keyboard.tabTo(TOTP_START);
+            keyboard.press(Keys.SPACE);
+            WebElement qr = waitFor(browser, By.cssSelector("#two-factor img.qr"), "the QR code after choosing TOTP");
+            assertTrue(((Number) ((JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth", qr)).intValue() > 0,
+                    "the QR image loads under the CSP");
+            walk.page("enrollment");
+            walk.keyboardCheck("enrollment");
+            // A code of the wrong length first: the error sits at the field, linked to it, and the field has the focus.
+            keyboard.tabTo(TOKEN_CODE);
+            keyboard.type("1");
+            keyboard.tabOnTo(SAVE_WITH_CODE);
+            keyboard.press(Keys.ENTER);
+            walk.expectFieldError(TOKEN_CODE, "enrollment-wrong-code");
+            qr = browser.findElement(By.cssSelector("#two-factor img.qr"));
+            TotpCodes app = TotpCodes.fromImageSource(qr.getAttribute("src"));
+            keyboard.tabTo(TOKEN_CODE);
+            keyboard.type(app.next());
+            keyboard.tabOnTo(SAVE_WITH_CODE);
+            keyboard.press(Keys.ENTER);
+            List<WebElement> codeItems = waitForAll(browser, By.cssSelector("ul.recovery-codes code"), "the recovery codes");
+            assertEquals(10, codeItems.size(), browser.getPageSource());
+            List<String> recoveryCodes = codeItems.stream().map(WebElement::getText).toList();
+            walk.page("recovery-codes");
+            walk.keyboardCheck("recovery-codes");
+            walk.follow(By.cssSelector("p.continue a"), "edit-enabled");
+            assertEquals("/admin/setup/staff/administrators/edit", path(browser));
+
+            walk.signOut();
+            walk.page("signed-out");
+            // Password on the login page, then the code on the filter's token page, with the keyboard alone.
+            walk.signInWithPassword();
+            waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "TOTP Guard's token page after the password");
+            walk.page("token");
+            walk.keyboardCheck("token");
+            keyboard.tabTo(TOKEN_FIELD);
+            keyboard.type("1");
+            keyboard.press(Keys.ENTER);
+            walk.expectFieldError(TOKEN_FIELD, "token-wrong-code");
+            keyboard.tabTo(TOKEN_FIELD);
+            keyboard.type(app.next());
+            keyboard.tabOnTo(By.cssSelector("form:has(#code) button[type=submit]"));
+            keyboard.press(Keys.ENTER);
+            waitForPath(browser, "/admin/", "signed in with the password and the code");
+            walk.page("dashboard-after-code");
+
+            walk.signOut();
+            walk.signInWithPassword();
+            waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "TOTP Guard's token page after the password");
+            walk.follow(By.cssSelector("main a[href*='recovery']"), "recovery");
+            walk.keyboardCheck("recovery");
+            browser.findElement(By.id("recovery-code")).sendKeys(recoveryCodes.get(0));
+            walk.page("recovery-filled");
+            browser.findElement(By.cssSelector("form:has(#recovery-code) button[type=submit]")).click();
+            waitForPath(browser, "/admin/", "signed in with a recovery code");
+            walk.page("dashboard-after-recovery");
+
+            // Back to the start for the next language or width: TOTP off, with a fresh code from the app.
+            browser.get(launcher.baseUrl() + "/admin/setup/staff/administrators/edit?user=admin");
+            walk.page("edit-active");
+            browser.findElement(By.id("disable_code")).sendKeys(app.next());
+            browser.findElement(By.cssSelector("form:has(#disable_code) button[type=submit]")).click();
+            waitUntil(browser, driver -> driver.findElements(TOTP_START).size() == 1, "TOTP is off again");
+            walk.page("edit-disabled");
+            walk.signOut();
+            browser.navigate().back();
+            waitForPath(browser, "/login", "after logout the back button shows no admin page");
+            assertTrue(Files.size(screenshots.resolve("01-login.png")) > 0);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /** The checks can fail: a page with known faults makes axe-core and the keyboard walk report each of them. */
+    @Test
+    void axeCoreAndTheKeyboardWalkReportAPageWithKnownFaults() {
+        WebDriver browser = chromium(temp.resolve("profile-faults"), "en", 1280);
+        try {
+            String page = """
+                    <!DOCTYPE html><html><head><title>Faults</title></head><body><main>
+                    <img src="data:,"><p style="color:#bbb;background:#fff">Grey on white</p>
+                    <a href="#a" style="outline:none">No ring</a> <a href="#b">Ring</a></main></body></html>
+                    """;
+            browser.get("data:text/html;charset=utf-8," + URLEncoder.encode(page, StandardCharsets.UTF_8).replace("+", "%20"));
+            List<String> serious = axe.analyze(browser).stream().filter(AxeCore.Violation::isSeriousOrWorse)
+                    .map(AxeCore.Violation::rule).sorted().toList();
+            assertEquals(List.of("color-contrast", "html-has-lang", "image-alt"), serious);
+            List<KeyboardOnly.Stop> stops = new KeyboardOnly(browser).tabStops(10);
+            assertEquals(List.of(false, true), stops.stream().map(KeyboardOnly.Stop::showsFocus).toList(), stops.toString());
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /** One walk through the pages in one browser: numbers the screenshots and runs axe-core on every page. */
+    private final class Walk {
+        private final WebDriver browser;
+        private final Path screenshots;
+        private final int width;
+        private final KeyboardOnly keyboard;
+        private int pageNumber;
+
+        Walk(WebDriver browser, Path screenshots, int width) {
+            this.browser = browser;
+            this.screenshots = screenshots;
+            this.width = width;
+            this.keyboard = new KeyboardOnly(browser);
+        }
+
+        /** Saves a full-page screenshot and fails on a serious or critical axe-core violation. */
+        void page(String name) throws Exception {
+            pageNumber++;
+            Path file = screenshots.resolve(String.format("%02d-%s.png", pageNumber, name));
+            // Chromium's own full-page capture (beyond the viewport), as DevTools' "Capture full size screenshot".
+            Map<String, Object> shot = ((ChromeDriver) browser).executeCdpCommand("Page.captureScreenshot",
+                    Map.of("format", "png", "captureBeyondViewport", true));
+            Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
+            List<AxeCore.Violation> violations = axe.analyze(browser);
+            if (violations.stream().anyMatch(AxeCore.Violation::isSeriousOrWorse)) {
+                throw new AssertionError("axe-core " + AxeCore.VERSION + " finds serious or critical violations on " + name
+                        + " (" + browser.getCurrentUrl() + ", " + width + " px, screenshot " + file + "):\n"
+                        + AxeCore.describe(violations));
+            }
+            if (!violations.isEmpty()) {
+                System.out.println("axe-core, minor or moderate on " + name + " at " + width + " px:\n" + AxeCore.describe(violations));
+            }
+        }
+
+        /**
+         * Tabs through the whole page: every link, button and field shown is reached, in document order, and the
+         * browser draws a focus indicator on each.
+         */
+        void keyboardCheck(String name) {
+            List<Integer> visible = keyboard.visibleFocusable();
+            List<KeyboardOnly.Stop> stops = keyboard.tabStops(80);
+            String order = stops.stream().map(KeyboardOnly.Stop::toString).collect(Collectors.joining("\n  ", "\n  ", ""));
+            List<Integer> reached = stops.stream().map(KeyboardOnly.Stop::index).toList();
+            List<Integer> missed = new ArrayList<>(visible);
+            missed.removeAll(reached);
+            assertTrue(missed.isEmpty(), name + ": Tab never reaches the focusable elements " + missed + "; the stops:" + order);
+            for (int i = 1; i < reached.size(); i++) {
+                assertTrue(reached.get(i) > reached.get(i - 1), name + ": Tab goes back in the document; the stops:" + order);
+            }
+            List<KeyboardOnly.Stop> unmarked = stops.stream().filter(stop -> !stop.showsFocus()).toList();
+            assertTrue(unmarked.isEmpty(), name + ": no visible focus on " + unmarked + "; the stops:" + order);
+            // And back: Shift+Tab from past the last stop visits the same stops in reverse.
+            List<Integer> backwards = keyboard.shiftTabStops(stops.size()).stream().map(KeyboardOnly.Stop::index).toList();
+            List<Integer> expected = new ArrayList<>(reached);
+            java.util.Collections.reverse(expected);
+            assertEquals(expected, backwards, name + ": Shift+Tab; the stops:" + order);
+        }
+
+        /**
+         * After a refused form: the field is marked invalid, described by an error message that is shown, and has
+         * the focus, so a person on a phone is not left 1,000 px away from it.
+         */
+        void expectFieldError(By field, String name) throws Exception {
+            waitUntil(browser, driver -> driver.findElements(field).stream()
+                    .anyMatch(element -> "true".equals(element.getAttribute("aria-invalid"))), name + ": the field is marked invalid");
+            WebElement input = browser.findElement(field);
+            List<WebElement> descriptions = Stream.of(String.valueOf(input.getAttribute("aria-describedby")).split(" "))
+                    .flatMap(id -> browser.findElements(By.id(id)).stream()).filter(WebElement::isDisplayed).toList();
+            assertTrue(descriptions.stream().anyMatch(element -> element.getAttribute("class").contains("error")
+                    && !element.getText().isBlank()), name + ": aria-describedby names a shown error message");
+            assertEquals(input, browser.switchTo().activeElement(), name + ": the invalid field has the focus");
+            KeyboardOnly.Stop focused = keyboard.active();
+            assertTrue(focused.showsFocus(), name + ": the focus on the invalid field is visible: " + focused);
+            page(name);
+        }
+
+        void follow(By link, String name) throws Exception {
+            WebElement element = waitFor(browser, link, "a link " + link);
+            assertFalse(element.getText().isBlank() && element.getAttribute("aria-label") == null, "the link " + link + " has a name");
+            String target = URI.create(element.getAttribute("href")).getPath();
+            if (element.isDisplayed()) {
+                element.click();
+            } else {
+                // A menu item that shows on hover: a person opens the menu, this test follows the address.
+                browser.get(element.getAttribute("href"));
+            }
+            waitForPath(browser, target, "following " + link);
+            page(name);
+        }
+
+        void signOut() {
+            waitFor(browser, LOG_OUT, "the Log Out button").click();
+            waitForPath(browser, "/login", "Log Out leads to the login page");
+        }
+
+        void signInWithPassword() {
+            browser.findElement(By.id("j_username")).sendKeys("admin");
+            browser.findElement(By.id("j_password")).sendKeys(PASSWORD);
+            browser.findElement(LOGIN_SUBMIT).click();
+        }
+    }
+
+    private static WebDriver chromium(Path profile, String lang, int width) {
         // Selenium warns that it has no DevTools bindings for this Chromium version; this test needs none.
         java.util.logging.Logger.getLogger("org.openqa.selenium").setLevel(java.util.logging.Level.SEVERE);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=1200,1400");
+                "--user-data-dir=" + profile, "--window-size=" + width + ",900", "--lang=" + lang);
+        // What the browser sends as Accept-Language: the language a person chose.
+        options.setExperimentalOption("prefs", Map.of("intl.accept_languages", lang));
+        if (width < 500) {
+            // Chromium keeps a window at least 500 px wide: a phone's width is its device emulation.
+            options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics",
+                    Map.of("width", width, "height", 844, "pixelRatio", 1.0, "mobile", true, "touch", false)));
+        }
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
+        // A headless page that was not clicked may not count as focused, and then no :focus style is drawn at all;
+        // a person's browser window has the focus while they type.
+        driver.executeCdpCommand("Emulation.setFocusEmulationEnabled", Map.of("enabled", true));
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
-        // A click that submits a form may return before the next page is there: look for elements for a while.
-        driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(10));
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         return driver;
     }
 
-    /** Waits (up to 20 s) until the browser shows {@code expected}; navigation after a click may finish later. */
+    private static WebElement waitFor(WebDriver browser, By locator, String what) {
+        return waitForAll(browser, locator, what).get(0);
+    }
+
+    private static List<WebElement> waitForAll(WebDriver browser, By locator, String what) {
+        waitUntil(browser, driver -> !driver.findElements(locator).isEmpty(), what);
+        return browser.findElements(locator);
+    }
+
+    /** Waits (up to 20 s) until the browser shows {@code expected}; navigation after a key press may finish later. */
     private static void waitForPath(WebDriver browser, String expected, String why) {
         try {
             new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver -> expected.equals(path(driver)));
@@ -127,12 +366,7 @@ class BrowserIT {
         }
     }
 
-    /** Waits (up to 20 s) until the page holds {@code text}: a click that submits a form returns before the next page. */
-    private static void waitForText(WebDriver browser, String text, String why) {
-        waitUntil(browser, driver -> driver.getPageSource().contains(text), why);
-    }
-
-    private static void waitUntil(WebDriver browser, java.util.function.Predicate<WebDriver> condition, String why) {
+    private static void waitUntil(WebDriver browser, Predicate<WebDriver> condition, String why) {
         try {
             new WebDriverWait(browser, Duration.ofSeconds(20)).until(condition::test);
         } catch (TimeoutException e) {
@@ -141,28 +375,6 @@ class BrowserIT {
     }
 
     private static String path(WebDriver browser) {
-        return java.net.URI.create(browser.getCurrentUrl()).getPath();
-    }
-
-    private static void typeInto(WebDriver browser, String label, String text) {
-        WebElement labelElement = browser.findElement(By.xpath("//label[normalize-space()='" + label + "']"));
-        WebElement input = browser.findElement(By.id(labelElement.getAttribute("for")));
-        input.clear();
-        input.sendKeys(text);
-    }
-
-    private static WebElement button(WebDriver browser, String label) {
-        return browser.findElements(By.xpath("//button[normalize-space()='" + label + "']")).stream()
-                .filter(WebElement::isDisplayed).findFirst().orElseThrow(() -> new AssertionError("no visible button " + label));
-    }
-
-    private static WebElement visibleLink(WebDriver browser, String text) {
-        return browser.findElements(By.linkText(text)).stream().filter(WebElement::isDisplayed).findFirst()
-                .orElseThrow(() -> new AssertionError("no visible link " + text + " on " + browser.getCurrentUrl()));
-    }
-
-    private static void save(WebDriver browser, Path file) throws Exception {
-        File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+        return URI.create(browser.getCurrentUrl()).getPath();
     }
 }
