@@ -27,8 +27,8 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The application of spring-security/README.md ({@link GlobalFactorApplication}: {@code @EnableMultiFactorAuthentication}
- * with the password and TOTP for every request) started with the README's properties through the
+ * The application of spring-security/README.md ({@link GlobalFactorApplication}:
+ * {@code @EnableMultiFactorAuthentication} with the password and TOTP for every request) started with the README's properties through the
  * auto-configuration, the filter jar on the class path too, over real HTTP.
  */
 class GlobalFactorIT {

@@ -194,7 +194,8 @@ class TotpFactorIT {
         Browser browser = browser();
         signIn(browser, "/home");
         Response token = browser.follow(browser.get("/admin/"));
-        Response wrong = submit(browser, token, "/totpguard/verify", "000000".equals(totp.generate(secret)) ? "111111" : "000000");
+        String wrongCode = "000000".equals(totp.generate(secret)) ? "111111" : "000000";
+        Response wrong = submit(browser, token, "/totpguard/verify", wrongCode);
         assertEquals(200, wrong.status(), wrong::toString);
         assertTrue(wrong.body().contains("Invalid code. Please try again."), wrong::toString);
         assertFalse(wrong.body().contains("Exception") || wrong.body().contains("\tat "), wrong::toString);

@@ -6,7 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 
-/** The content of the test applications: a servlet that writes a marker; a response containing it is protected content. */
+/** The content of the test applications: a servlet that writes a marker; a response with it is protected content. */
 public final class ProtectedContent {
 
     public static final String ADMIN_MARKER = "ADMIN-CONTENT";
