@@ -10,6 +10,7 @@ import dev.totpguard.store.StoreException;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.jdbc.DatabaseDriver;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
@@ -32,6 +33,9 @@ class StorageConfiguration {
         Installation.prepareDataFolder(properties.data().toAbsolutePath());
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(properties.effectiveJdbcUrl());
+        // Named, not looked up in DriverManager: in a container the driver jar lies in the WAR, whose class loader
+        // DriverManager does not search.
+        config.setDriverClassName(DatabaseDriver.fromJdbcUrl(properties.effectiveJdbcUrl()).getDriverClassName());
         config.setUsername(properties.jdbcUser());
         config.setPassword(properties.jdbcPassword());
         config.setMaximumPoolSize(10);
