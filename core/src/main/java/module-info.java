@@ -13,10 +13,10 @@ module dev.totpguard.core {
     exports dev.totpguard.recovery;
     exports dev.totpguard.store;
 
-    exports dev.totpguard.internal to dev.totpguard.filter, dev.totpguard.jaas;
-    exports dev.totpguard.internal.config to dev.totpguard.filter, dev.totpguard.jaas;
-    exports dev.totpguard.internal.template to dev.totpguard.filter, dev.totpguard.jaas;
-    exports dev.totpguard.internal.web to dev.totpguard.filter, dev.totpguard.jaas;
+    exports dev.totpguard.internal to dev.totpguard.filter, dev.totpguard.jaas, dev.totpguard.spring;
+    exports dev.totpguard.internal.config to dev.totpguard.filter, dev.totpguard.jaas, dev.totpguard.spring;
+    exports dev.totpguard.internal.template to dev.totpguard.filter, dev.totpguard.jaas, dev.totpguard.spring;
+    exports dev.totpguard.internal.web to dev.totpguard.filter, dev.totpguard.jaas, dev.totpguard.spring;
 
     requires transitive java.sql;
     requires java.naming;
