@@ -1,5 +1,7 @@
 package dev.totpguard.example.spring;
 
+import dev.totpguard.spring.TotpConfigurer;
+import dev.totpguard.spring.TotpFactor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authorization.AuthorizationManagerFactories;
@@ -25,12 +27,12 @@ class SecurityConfiguration {
     SecurityFilterChain security(HttpSecurity http, ExampleProperties properties) throws Exception {
         AuthorizationManagerFactory<RequestAuthorizationContext> passwordAndTotp = AuthorizationManagerFactories
                 .<RequestAuthorizationContext>multiFactor()
-                .requireFactors(FactorGrantedAuthority.PASSWORD_AUTHORITY, "FACTOR_TOTP")
+                .requireFactors(FactorGrantedAuthority.PASSWORD_AUTHORITY, TotpFactor.AUTHORITY)
                 .build();
         AuthorizationManagerFactory<RequestAuthorizationContext> recentTotp = AuthorizationManagerFactories
                 .<RequestAuthorizationContext>multiFactor()
                 .requireFactor(factor -> factor.passwordAuthority())
-                .requireFactor(factor -> factor.authority("FACTOR_TOTP").validDuration(properties.stepUpAge()))
+                .requireFactor(factor -> factor.authority(TotpFactor.AUTHORITY).validDuration(properties.stepUpAge()))
                 .build();
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/admin/settings", "/admin/settings/**").access(recentTotp.hasRole("ADMIN"))
@@ -38,7 +40,8 @@ class SecurityConfiguration {
                         .requestMatchers("/", "/error").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(Customizer.withDefaults())
-                .logout(logout -> logout.logoutSuccessUrl("/login?logout"));
+                .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                .with(TotpConfigurer.totp(), Customizer.withDefaults());
         return http.build();
     }
 

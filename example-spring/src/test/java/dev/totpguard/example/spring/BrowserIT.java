@@ -66,7 +66,9 @@ class BrowserIT {
         Files.createDirectories(screenshots);
         Path data = temp.resolve("data");
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ExampleSpringApplication.class)
-                .run("--server.port=0", "--example.data=" + data, "--spring.main.banner-mode=off")) {
+                .run("--server.port=0", "--example.data=" + data, "--spring.main.banner-mode=off",
+                        // The filter jar is on this module's test class path for SharedLockoutIT only.
+                        "--spring.autoconfigure.exclude=dev.totpguard.filter.TotpGuardAutoConfiguration")) {
             String base = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
             String password = Files.readString(data.resolve(FirstAdministrator.PASSWORD_FILE)).strip();
             WebDriver browser = chromium(temp.resolve("profile"));

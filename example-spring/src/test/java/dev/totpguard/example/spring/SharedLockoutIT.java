@@ -108,7 +108,7 @@ class SharedLockoutIT {
             clock.advance(Duration.ofSeconds(30));
 
             List<EntryPoint> entryPoints = List.of(
-
+                    code -> springSignIn(springBase, password, code),
                     code -> filter.signIn(FirstAdministrator.NAME, password, code),
                     code -> jaasSignIn(jaas, FirstAdministrator.NAME, password, code));
             int limit = POLICY.maxFailures();
