@@ -26,4 +26,6 @@ module dev.totpguard.core {
     // Only the pool that TwoFactorServiceFactory (through internal.config.SettingsFactory) builds over a JDBC URL
     // needs it: an application that hands in its own DataSource (or a JNDI one) runs without HikariCP.
     requires static com.zaxxer.hikari;
+    // Only internal.config.EnvironmentSettings, which the Spring Boot auto-configurations load, reads Spring.
+    requires static spring.core;
 }
