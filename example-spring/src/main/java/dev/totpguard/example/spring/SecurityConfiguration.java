@@ -40,7 +40,6 @@ class SecurityConfiguration {
                         .requestMatchers("/", "/error").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(Customizer.withDefaults())
-                .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 .with(TotpConfigurer.totp(), Customizer.withDefaults());
         return http.build();
     }
