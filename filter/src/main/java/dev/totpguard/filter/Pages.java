@@ -23,9 +23,10 @@ import java.util.ResourceBundle;
 /**
  * Renders the filter's pages from templates that escape every value ({@code pages/<kind>.html} in core's
  * {@code internal.web}, shared with the Spring Security module, framed by core's {@link PageLayout} with its style
- * sheet), texts from a {@link ResourceBundle} ({@link Messages}, English by default, chosen by the request's {@code Accept-Language} among {@code totpguard.filter.locales}),
- * labelled form fields, and the same protective headers on every page (see {@link PageLayout}; the QR code is an
- * inline {@code data:} PNG, so no third party ever sees the secret).
+ * sheet), texts from a {@link ResourceBundle} ({@link Messages}, English by default, chosen by the request's
+ * {@code Accept-Language} among {@code totpguard.filter.locales}), labelled form fields, and the same protective
+ * headers on every page (see {@link PageLayout}; the QR code is an inline {@code data:} PNG, so no third party ever
+ * sees the secret).
  *
  * <p>When the settings name an application path for a page ({@code totpguard.filter.page.<kind>}), the
  * page is not rendered here: the request is forwarded to that path with the page's data in request

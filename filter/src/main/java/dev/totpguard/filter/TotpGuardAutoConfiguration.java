@@ -66,6 +66,7 @@ public class TotpGuardAutoConfiguration {
      * no driver in {@code WEB-INF/lib} ({@code No suitable driver}), so the store could not open.
      */
     @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(ApplicationJdbcDrivers.class)
     ApplicationJdbcDrivers totpGuardJdbcDrivers(ApplicationContext context) {
         return ApplicationJdbcDrivers.register(context.getClassLoader());
     }

@@ -41,7 +41,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class TotpFactorFilter extends OncePerRequestFilter {
 
-    /** The session attribute with the nonce of this session's enrollment (see {@link TwoFactorService#startEnrollment}). */
+    /** The session attribute with the nonce of this session's enrollment ({@link TwoFactorService#startEnrollment}). */
     static final String ENROLLMENT_NONCE = TotpFactorFilter.class.getName() + ".enrollmentNonce";
 
     private static final System.Logger LOG = System.getLogger(TotpFactorFilter.class.getName());

@@ -137,8 +137,7 @@ final class TotpPages {
         values.put("nonce", nonce);
         values.put("codeParameter", CODE_PARAMETER);
         values.put("codeMaxLength", 2 * digits - 1);
-        values.put("csrfFields", view.csrf() == null ? null : CSRF_FIELDS.render(Map.of(
-                "csrfParameter", view.csrf().getParameterName(), "csrfToken", view.csrf().getToken())));
+        values.put("csrfFields", view.csrf() == null ? null : csrfFields(view.csrf()));
         // On a page with a code field, what was wrong with the code is said at the field, not above the page.
         String fieldError = errorKey == null ? null : Messages.text(bundle, errorKey);
         values.put("fieldError", fieldError);
@@ -162,6 +161,18 @@ final class TotpPages {
         PrintWriter writer = response.getWriter();
         writer.write(page);
         writer.flush();
+    }
+
+    /**
+     * Spring's token as the form's only token: Spring's {@code CsrfFilter} checks it before the factor's filter sees
+     * the form, so there is no second, TOTP Guard token (the template's {@code hostCsrf} is the filter's case).
+     */
+    private static SafeHtml csrfFields(CsrfToken csrf) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("csrfParameter", csrf.getParameterName());
+        values.put("csrfToken", csrf.getToken());
+        values.put("hostCsrf", null);
+        return CSRF_FIELDS.render(values);
     }
 
     private ResourceBundle bundle(View view) {
