@@ -10,7 +10,7 @@ module dev.totpguard.spring {
     requires transitive spring.security.core;
     requires transitive spring.security.config;
     requires transitive spring.security.web;
-    requires static jakarta.servlet;
+    requires jakarta.servlet;
     requires spring.beans;
     requires spring.context;
     requires spring.core;

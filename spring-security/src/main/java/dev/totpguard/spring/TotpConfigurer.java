@@ -82,7 +82,7 @@ public final class TotpConfigurer extends AbstractHttpConfigurer<TotpConfigurer,
 
     @Override
     public void init(HttpSecurity http) {
-        filter = new TotpFactorFilter(this::service, pagesPath);
+        filter = new TotpFactorFilter(pagesPath);
         @SuppressWarnings("unchecked")
         ExceptionHandlingConfigurer<HttpSecurity> exceptions = http.getConfigurer(ExceptionHandlingConfigurer.class);
         if (exceptions != null) {
@@ -95,7 +95,8 @@ public final class TotpConfigurer extends AbstractHttpConfigurer<TotpConfigurer,
         SecurityContextRepository repository = http.getSharedObject(SecurityContextRepository.class);
         SessionAuthenticationStrategy sessions = http.getSharedObject(SessionAuthenticationStrategy.class);
         RequestCache requestCache = http.getSharedObject(RequestCache.class);
-        filter.wire(repository == null ? new HttpSessionSecurityContextRepository() : repository,
+        // Resolved here, while the chain is built, so that a missing service stops the start instead of a request.
+        filter.wire(service(), repository == null ? new HttpSessionSecurityContextRepository() : repository,
                 sessions == null ? new ChangeSessionIdAuthenticationStrategy() : sessions,
                 requestCache == null ? new HttpSessionRequestCache() : requestCache);
         http.addFilterBefore(postProcess(filter), AuthorizationFilter.class);

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
-import java.util.function.Supplier;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -46,7 +45,6 @@ final class TotpFactorFilter extends OncePerRequestFilter {
 
     private static final System.Logger LOG = System.getLogger(TotpFactorFilter.class.getName());
 
-    private final Supplier<TwoFactorService> services;
     private final String pagesPath;
     private final RequestMatcher tokenPage;
     private final RequestMatcher verify;
@@ -57,13 +55,12 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     private final RequestMatcher anyPage;
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
     private final TotpPages pages = new TotpPages();
-    private volatile TwoFactorService service;
+    private TwoFactorService service;
     private SecurityContextRepository repository;
     private SessionAuthenticationStrategy sessions;
     private RequestCache requestCache;
 
-    TotpFactorFilter(Supplier<TwoFactorService> services, String pagesPath) {
-        this.services = services;
+    TotpFactorFilter(String pagesPath) {
         this.pagesPath = pagesPath;
         PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
         tokenPage = paths.matcher(HttpMethod.GET, pagesPath + TotpPages.TOKEN);
@@ -75,19 +72,13 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         anyPage = paths.matcher(pagesPath + "/**");
     }
 
-    void wire(SecurityContextRepository repository, SessionAuthenticationStrategy sessions, RequestCache requestCache) {
+    /** Called once, while Spring Security builds the filter chain, before the first request. */
+    void wire(TwoFactorService service, SecurityContextRepository repository, SessionAuthenticationStrategy sessions,
+            RequestCache requestCache) {
+        this.service = service;
         this.repository = repository;
         this.sessions = sessions;
         this.requestCache = requestCache;
-    }
-
-    private TwoFactorService service() {
-        TwoFactorService current = service;
-        if (current == null) {
-            current = services.get();
-            service = current;
-        }
-        return current;
     }
 
     /**
@@ -101,7 +92,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         String target = TotpPages.TOKEN;
         if (authentication != null) {
             try {
-                if (!service().status(authentication.getName()).isActive()) {
+                if (!service.status(authentication.getName()).isActive()) {
                     target = TotpPages.ENROLL;
                 }
             } catch (StoreException e) {
@@ -128,17 +119,17 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         String user = authentication.getName();
         TotpPages.View view = new TotpPages.View(user, request.getContextPath() + pagesPath,
                 request.getContextPath() + "/logout", (CsrfToken) request.getAttribute(CsrfToken.class.getName()),
-                service().policy(), request.getHeader("Accept-Language"));
+                service.policy(), request.getHeader("Accept-Language"));
         try {
             if (tokenPage.matches(request)) {
                 pages.token(response, view, null);
             } else if (recoveryPage.matches(request)) {
                 pages.recovery(response, view, null);
             } else if (verify.matches(request)) {
-                Verification verification = service().verify(user, code(request), request.getRemoteAddr());
+                Verification verification = service.verify(user, code(request), request.getRemoteAddr());
                 finish(request, response, authentication, verification, view, false);
             } else if (recover.matches(request)) {
-                Verification verification = service().useRecoveryCode(user, code(request), request.getRemoteAddr());
+                Verification verification = service.useRecoveryCode(user, code(request), request.getRemoteAddr());
                 finish(request, response, authentication, verification, view, true);
             } else if (enrollPage.matches(request)) {
                 enroll(request, response, user, view);
@@ -186,7 +177,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
 
     private void enroll(HttpServletRequest request, HttpServletResponse response, String user, TotpPages.View view)
             throws IOException, StoreException {
-        TwoFactorStatus status = service().status(user);
+        TwoFactorStatus status = service.status(user);
         if (status.isActive()) {
             // Replacing an authenticator asks for a current code first; that is the filter's settings page.
             TotpPages.protectiveHeaders(response);
@@ -196,9 +187,9 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         HttpSession session = request.getSession();
         Object nonce = session.getAttribute(ENROLLMENT_NONCE);
         Enrollment enrollment = nonce instanceof String pending
-                ? service().pendingEnrollment(user, pending).orElse(null) : null;
+                ? service.pendingEnrollment(user, pending).orElse(null) : null;
         if (enrollment == null) {
-            enrollment = service().startEnrollment(user);
+            enrollment = service.startEnrollment(user);
             session.setAttribute(ENROLLMENT_NONCE, enrollment.nonce());
         }
         pages.enroll(response, view, enrollment, null);
@@ -214,7 +205,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
             response.sendRedirect(response.encodeRedirectURL(view.pagesUrl() + TotpPages.ENROLL));
             return;
         }
-        EnrollmentResult result = service().confirmEnrollment(user, pending, code(request), request.getRemoteAddr());
+        EnrollmentResult result = service.confirmEnrollment(user, pending, code(request), request.getRemoteAddr());
         Verification verification = result.verification();
         if (result.isAccepted() && verification.claim()) {
             session.removeAttribute(ENROLLMENT_NONCE);
@@ -226,7 +217,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
             case LOCKED -> pages.locked(response, view, false, verification.retryAfter().orElseThrow());
             case STORE_UNAVAILABLE -> pages.unavailable(response, view);
             default -> {
-                Enrollment enrollment = service().pendingEnrollment(user, pending).orElse(null);
+                Enrollment enrollment = service.pendingEnrollment(user, pending).orElse(null);
                 if (enrollment == null) {
                     session.removeAttribute(ENROLLMENT_NONCE);
                     TotpPages.protectiveHeaders(response);
@@ -246,7 +237,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
      */
     private void grantFactor(HttpServletRequest request, HttpServletResponse response, Authentication current,
             Verification verification) {
-        Instant issuedAt = verification.issuedAt().orElseGet(() -> service().clock().instant());
+        Instant issuedAt = verification.issuedAt().orElseGet(() -> service.clock().instant());
         FactorGrantedAuthority factor = FactorGrantedAuthority.withAuthority(TotpFactor.AUTHORITY)
                 .issuedAt(issuedAt).build();
         Authentication upgraded = current.toBuilder()
