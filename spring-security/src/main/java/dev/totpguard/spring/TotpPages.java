@@ -4,7 +4,9 @@ import dev.totpguard.Enrollment;
 import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.internal.template.SafeHtml;
 import dev.totpguard.internal.template.Template;
+import dev.totpguard.internal.web.AppCompatibility;
 import dev.totpguard.internal.web.Messages;
+import dev.totpguard.otp.TotpParameters;
 import dev.totpguard.internal.web.PageLayout;
 import dev.totpguard.internal.web.RecoveryCodeFile;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,7 +16,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.ResourceBundle;
 import org.springframework.security.web.csrf.CsrfToken;
@@ -46,7 +47,7 @@ final class TotpPages {
     private static final Template CODE_FIELD = load("code-field");
     private static final Template FOOTER = load("footer");
 
-    private final Messages messages = new Messages(Messages.DEFAULT_BASE_NAME, List.of(Locale.ENGLISH));
+    private final Messages messages = new Messages(Messages.DEFAULT_BASE_NAME, Messages.SHIPPED_LOCALES);
     private final SecureRandom random = new SecureRandom();
 
     /**
@@ -99,8 +100,12 @@ final class TotpPages {
         values.put("issuer", enrollment.issuer());
         values.put("account", enrollment.account());
         values.put("qrAlt", Messages.text(bundle, "enroll.qr.alt", enrollment.issuer(), enrollment.account()));
-        values.put("type", Messages.text(bundle, "enroll.type.value", view.policy().parameters().digits(),
-                view.policy().parameters().periodSeconds(), view.policy().parameters().algorithm()));
+        TotpParameters parameters = view.policy().parameters();
+        values.put("type", Messages.text(bundle, "enroll.type.value", parameters.digits(),
+                parameters.periodSeconds(), parameters.algorithm()));
+        // The filter's words, on the same page: the note when the policy excludes popular apps (null when it does not).
+        values.put("compatibilityWarning", AppCompatibility.warning(bundle, parameters.algorithm(), parameters.digits(),
+                parameters.periodSeconds()));
         render(response, view, 200, "enroll.title", ENROLL_BODY, errorKey, true, values);
     }
 

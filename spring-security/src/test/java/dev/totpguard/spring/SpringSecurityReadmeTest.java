@@ -44,4 +44,16 @@ class SpringSecurityReadmeTest {
     void thePerPathConfigurationOfTheReadmeIsTheTestedOne() throws IOException {
         assertLinesOf(block("spring security per path"), "AdminFactorApplication.java");
     }
+
+    @Test
+    void theVersionsOfTheReadmeAreTheBuildsOwn() throws IOException {
+        String block = block("spring versions");
+        String rootPom = Files.readString(Path.of("../pom.xml"));
+        for (String property : List.of("spring-security.version", "spring-framework.version")) {
+            java.util.regex.Matcher built = java.util.regex.Pattern.compile("<" + property + ">([^<]+)</").matcher(rootPom);
+            assertTrue(built.find(), "the root pom names " + property);
+            assertTrue(block.contains("<" + property + ">" + built.group(1) + "</" + property + ">"),
+                    "README.md names " + property + " " + built.group(1) + ": " + block);
+        }
+    }
 }
