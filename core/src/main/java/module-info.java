@@ -13,10 +13,10 @@ module dev.totpguard.core {
     exports dev.totpguard.recovery;
     exports dev.totpguard.store;
 
-    exports dev.totpguard.internal to dev.totpguard.filter, dev.totpguard.jaas;
-    exports dev.totpguard.internal.config to dev.totpguard.filter, dev.totpguard.jaas;
-    exports dev.totpguard.internal.template to dev.totpguard.filter, dev.totpguard.jaas;
-    exports dev.totpguard.internal.web to dev.totpguard.filter, dev.totpguard.jaas;
+    exports dev.totpguard.internal to dev.totpguard.filter, dev.totpguard.jaas, dev.totpguard.spring;
+    exports dev.totpguard.internal.config to dev.totpguard.filter, dev.totpguard.jaas, dev.totpguard.spring;
+    exports dev.totpguard.internal.template to dev.totpguard.filter, dev.totpguard.jaas, dev.totpguard.spring;
+    exports dev.totpguard.internal.web to dev.totpguard.filter, dev.totpguard.jaas, dev.totpguard.spring;
 
     requires transitive java.sql;
     requires java.naming;
@@ -26,4 +26,6 @@ module dev.totpguard.core {
     // Only the pool that TwoFactorServiceFactory (through internal.config.SettingsFactory) builds over a JDBC URL
     // needs it: an application that hands in its own DataSource (or a JNDI one) runs without HikariCP.
     requires static com.zaxxer.hikari;
+    // Only internal.config.EnvironmentSettings, which the Spring Boot auto-configurations load, reads Spring.
+    requires static spring.core;
 }

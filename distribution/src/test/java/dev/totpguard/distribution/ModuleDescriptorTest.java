@@ -37,10 +37,10 @@ class ModuleDescriptorTest {
     private static final Map<String, Set<String>> EXPORTS = Map.of(
             CORE, Set.of("dev.totpguard", "dev.totpguard.config", "dev.totpguard.crypto", "dev.totpguard.otp", "dev.totpguard.qr",
                     "dev.totpguard.recovery", "dev.totpguard.store",
-                    "dev.totpguard.internal to dev.totpguard.filter,dev.totpguard.jaas",
-                    "dev.totpguard.internal.template to dev.totpguard.filter,dev.totpguard.jaas",
-                    "dev.totpguard.internal.web to dev.totpguard.filter,dev.totpguard.jaas",
-                    "dev.totpguard.internal.config to dev.totpguard.filter,dev.totpguard.jaas"),
+                    "dev.totpguard.internal to dev.totpguard.filter,dev.totpguard.jaas,dev.totpguard.spring",
+                    "dev.totpguard.internal.template to dev.totpguard.filter,dev.totpguard.jaas,dev.totpguard.spring",
+                    "dev.totpguard.internal.web to dev.totpguard.filter,dev.totpguard.jaas,dev.totpguard.spring",
+                    "dev.totpguard.internal.config to dev.totpguard.filter,dev.totpguard.jaas,dev.totpguard.spring"),
             FILTER, Set.of("dev.totpguard.filter"),
             JAAS, Set.of("dev.totpguard.jaas", "dev.totpguard.jaspic"));
 

@@ -12,8 +12,9 @@ import java.util.ResourceBundle;
 
 /**
  * What one filter page shows: one record per page, each with the data of its template
- * ({@code pages/<kind>.html} beside {@link Pages}) and of the request attributes a replacement page gets. Built per
- * response, never stored. No {@code toString()} shows an enrollment key or a recovery code. Immutable.
+ * ({@code pages/<kind>.html} in core's {@code internal.web}, rendered by {@link Pages}) and of the request attributes
+ * a replacement page gets. Built per response, never stored. No {@code toString()} shows an enrollment key or a
+ * recovery code. Immutable.
  */
 sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes, Page.Manage, Page.Unavailable,
         Page.Message {

@@ -22,11 +22,12 @@ import java.util.Map;
 import java.util.ResourceBundle;
 
 /**
- * Renders the filter's pages from templates that escape every value ({@code pages/<kind>.html} beside this class,
- * framed by core's {@link PageLayout} with its style sheet), texts from a {@link ResourceBundle} ({@link Messages},
- * English by default, chosen by the request's {@code Accept-Language} among {@code totpguard.filter.locales}),
- * labelled form fields, and the same protective headers on every page (see {@link PageLayout}; the QR code is an
- * inline {@code data:} PNG, so no third party ever sees the secret).
+ * Renders the filter's pages from templates that escape every value ({@code pages/<kind>.html} in core's
+ * {@code internal.web}, shared with the Spring Security module, framed by core's {@link PageLayout} with its style
+ * sheet), texts from a {@link ResourceBundle} ({@link Messages}, English by default, chosen by the request's
+ * {@code Accept-Language} among {@code totpguard.filter.locales}), labelled form fields, and the same protective
+ * headers on every page (see {@link PageLayout}; the QR code is an inline {@code data:} PNG, so no third party ever
+ * sees the secret).
  *
  * <p>When the settings name an application path for a page ({@code totpguard.filter.page.<kind>}), the
  * page is not rendered here: the request is forwarded to that path with the page's data in request
@@ -40,9 +41,9 @@ final class Pages {
     private static final String ATTRIBUTE_PREFIX = "totpguard.";
 
     private static final Map<PageKind, Template> BODIES = bodies();
-    private static final Template CSRF_FIELDS = Template.load(Pages.class, "pages/csrf-fields.html");
-    private static final Template CODE_FIELD = Template.load(Pages.class, "pages/code-field.html");
-    private static final Template FOOTER = Template.load(Pages.class, "pages/footer.html");
+    private static final Template CSRF_FIELDS = Template.load(PageLayout.class, "pages/csrf-fields.html");
+    private static final Template CODE_FIELD = Template.load(PageLayout.class, "pages/code-field.html");
+    private static final Template FOOTER = Template.load(PageLayout.class, "pages/footer.html");
 
     private final FilterSettings settings;
     private final Messages messages;
@@ -281,7 +282,7 @@ final class Pages {
     private static Map<PageKind, Template> bodies() {
         Map<PageKind, Template> bodies = new EnumMap<>(PageKind.class);
         for (PageKind kind : PageKind.values()) {
-            bodies.put(kind, Template.load(Pages.class, "pages/" + kind.key() + ".html"));
+            bodies.put(kind, Template.load(PageLayout.class, "pages/" + kind.key() + ".html"));
         }
         return bodies;
     }

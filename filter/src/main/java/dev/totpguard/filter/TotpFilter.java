@@ -1,5 +1,6 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.internal.config.ApplicationJdbcDrivers;
 import dev.totpguard.internal.config.SettingsFactory;
 import dev.totpguard.AccountResolver;
 import dev.totpguard.internal.web.TrustedProxies;

@@ -1,30 +1,24 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.internal.config.ApplicationJdbcDrivers;
 import dev.totpguard.internal.config.SettingsFactory;
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.internal.config.EnvironmentSettings;
 import dev.totpguard.internal.config.Settings;
-import dev.totpguard.config.TotpGuardSettings;
-import dev.totpguard.config.TwoFactorServiceFactory;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import java.lang.System.Logger.Level;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.EnumerablePropertySource;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Installs {@link TotpFilter} in a Spring Boot servlet application (Boot 4), whose embedded server reads neither
@@ -57,14 +51,14 @@ public class TotpGuardAutoConfiguration {
     /** The name of the registration; not {@link TotpFilter#NAME}, which the web fragment holds in a container. */
     public static final String FILTER_NAME = TotpFilter.NAME + "SpringBoot";
 
+    /** The configurer of the Spring Security module, which replaces this filter where it is present. */
+    static final String SPRING_SECURITY_MODULE = "dev.totpguard.spring.TotpConfigurer";
+
     /** Spring Security's filter bean ({@code AbstractSecurityWebApplicationInitializer.DEFAULT_FILTER_NAME}). */
     static final String SPRING_SECURITY_FILTER = "springSecurityFilterChain";
     /** Boot's setting of that filter's order, and its default ({@code SecurityFilterProperties.DEFAULT_FILTER_ORDER}). */
     static final String SPRING_SECURITY_ORDER = "spring.security.filter.order";
     static final int SPRING_SECURITY_DEFAULT_ORDER = -100;
-
-    private static final String PREFIX = "totpguard.";
-    private static final String CONTEXT_PARAMETERS = "server.servlet.context-parameters.";
 
     /**
      * The JDBC drivers of the application's class loader, registered with {@code DriverManager} while the
@@ -72,6 +66,7 @@ public class TotpGuardAutoConfiguration {
      * no driver in {@code WEB-INF/lib} ({@code No suitable driver}), so the store could not open.
      */
     @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(ApplicationJdbcDrivers.class)
     ApplicationJdbcDrivers totpGuardJdbcDrivers(ApplicationContext context) {
         return ApplicationJdbcDrivers.register(context.getClassLoader());
     }
@@ -90,9 +85,14 @@ public class TotpGuardAutoConfiguration {
     /**
      * The filter's registration.
      *
+     * <p>Not with the Spring Security module (totpguard-spring-security) on the class path: its
+     * {@code TotpConfigurer} is the TOTP factor of that application, inside Spring Security's filter chain; the
+     * two are alternatives, and a second check of every request by this filter would ask for a code twice.
+     *
      * @throws IllegalArgumentException naming the key of a bad or unknown setting: Boot then does not start
      */
     @Bean
+    @ConditionalOnMissingClass(SPRING_SECURITY_MODULE)
     public FilterRegistrationBean<TotpFilter> totpGuardFilterRegistration(ConfigurableEnvironment environment,
             TwoFactorService service, ObjectProvider<UserResolver> userResolver, ListableBeanFactory beans) {
         TotpFilter.Builder builder = TotpFilter.builder().service(service).settings(settings(environment));
@@ -119,77 +119,13 @@ public class TotpGuardAutoConfiguration {
     }
 
     /**
-     * The {@code totpguard.*} settings of the environment.
+     * The {@code totpguard.*} settings of the environment (see {@link EnvironmentSettings}, shared with the Spring
+     * Security module's auto-configuration).
      *
      * @throws IllegalArgumentException if a key is not one TOTP Guard reads, or one key has two different values
      */
     static Settings settings(ConfigurableEnvironment environment) {
-        Map<String, String> settings = new TreeMap<>();
-        Map<String, String> contextParameters = new TreeMap<>();
-        for (PropertySource<?> source : environment.getPropertySources()) {
-            if (!(source instanceof EnumerablePropertySource<?> enumerable)) {
-                continue;
-            }
-            for (String name : enumerable.getPropertyNames()) {
-                String key = settingKey(name, source instanceof SystemEnvironmentPropertySource);
-                if (key == null) {
-                    continue;
-                }
-                // Under its own name (or an environment variable for it) Boot's order of sources decides; a
-                // context parameter is another name for the same key.
-                boolean contextParameter = name.startsWith("server.servlet.");
-                String value = environment.getProperty(contextParameter ? name : key);
-                if (value == null) {
-                    value = environment.getProperty(name);
-                }
-                if (value != null) {
-                    (contextParameter ? contextParameters : settings).put(key, value);
-                }
-            }
-        }
-        for (Map.Entry<String, String> parameter : contextParameters.entrySet()) {
-            String earlier = settings.putIfAbsent(parameter.getKey(), parameter.getValue());
-            if (earlier != null && !earlier.equals(parameter.getValue())) {
-                throw new IllegalArgumentException("Setting " + parameter.getKey() + " is given twice with different"
-                        + " values, as " + parameter.getKey() + " and as " + CONTEXT_PARAMETERS + parameter.getKey()
-                        + "; give it once");
-            }
-        }
-        // A typo (totpguard.enforcment=REQUIRED) is refused, naming the nearest key, as from every other source.
-        return Settings.of(settings, "Spring Boot property");
-    }
-
-    /** The TOTP Guard key a property name stands for, or {@code null} if it is not one. */
-    private static String settingKey(String name, boolean environmentVariable) {
-        if (name.startsWith(PREFIX)) {
-            return name;
-        }
-        if (name.startsWith(CONTEXT_PARAMETERS + PREFIX)) {
-            return name.substring(CONTEXT_PARAMETERS.length());
-        }
-        // YAML and indexed forms: server.servlet.context-parameters[totpguard.key.file]
-        String indexed = "server.servlet.context-parameters[" + PREFIX;
-        if (name.startsWith(indexed) && name.endsWith("]")) {
-            return name.substring(indexed.length() - PREFIX.length(), name.length() - 1);
-        }
-        if (environmentVariable && name.toUpperCase(Locale.ROOT).startsWith("TOTPGUARD_")) {
-            for (String key : knownKeys()) {
-                if (environmentName(key).equals(name.toUpperCase(Locale.ROOT))) {
-                    return key;
-                }
-            }
-            // Not refused: other TOTPGUARD_* variables are legitimate (the one totpguard.key.env names holds the
-            // key itself, and must never reach a settings map or a message).
-        }
-        return null;
-    }
-
-    private static String environmentName(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    private static Set<String> knownKeys() {
-        return TotpGuardSettings.knownKeys();
+        return EnvironmentSettings.read(environment);
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.totpguard.filter;
+package dev.totpguard.internal.config;
 
 import java.lang.System.Logger.Level;
 import java.sql.Driver;
@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * The JDBC drivers of an application's own class loader (its {@code WEB-INF/lib}), registered with
- * {@link DriverManager} for as long as the filter or the Spring Boot application runs.
+ * {@link DriverManager} for as long as the filter, the Spring Security module or the Spring Boot application runs.
  *
  * <p>Why: Tomcat (and any container that touches DriverManager before the application exists) initialises
  * DriverManager with its own class loader, so a driver that only the application has is not found by its URL and
@@ -25,7 +25,9 @@ import java.util.Set;
  *
  * <p>Thread-safe; {@link #close()} deregisters what {@link #register} added, once.
  */
-final class ApplicationJdbcDrivers implements AutoCloseable {
+public final class ApplicationJdbcDrivers implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ApplicationJdbcDrivers.class.getName());
 
     private List<Driver> registered;
 
@@ -34,12 +36,12 @@ final class ApplicationJdbcDrivers implements AutoCloseable {
     }
 
     /** Nothing registered. */
-    static ApplicationJdbcDrivers none() {
+    public static ApplicationJdbcDrivers none() {
         return new ApplicationJdbcDrivers(List.of());
     }
 
     /** Registers the drivers {@code loader} itself loads and DriverManager does not know yet. */
-    static ApplicationJdbcDrivers register(ClassLoader loader) {
+    public static ApplicationJdbcDrivers register(ClassLoader loader) {
         if (loader == null) {
             return none();
         }
@@ -49,7 +51,7 @@ final class ApplicationJdbcDrivers implements AutoCloseable {
                 drivers.next();
             }
         } catch (ServiceConfigurationError e) {
-            FilterCore.LOG.log(Level.WARNING, "A JDBC driver of the application could not be loaded", e);
+            LOG.log(Level.WARNING, "A JDBC driver of the application could not be loaded", e);
         }
         List<Driver> added = new ArrayList<>();
         for (Driver driver : Collections.list(DriverManager.getDrivers())) {
@@ -67,7 +69,7 @@ final class ApplicationJdbcDrivers implements AutoCloseable {
             try {
                 DriverManager.deregisterDriver(driver);
             } catch (SQLException | SecurityException e) {
-                FilterCore.LOG.log(Level.DEBUG, "Could not deregister a JDBC driver", e);
+                LOG.log(Level.DEBUG, "Could not deregister a JDBC driver", e);
             }
         }
         registered = List.of();

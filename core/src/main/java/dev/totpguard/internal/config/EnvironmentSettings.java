@@ -1,0 +1,102 @@
+package dev.totpguard.internal.config;
+
+import dev.totpguard.config.TotpGuardSettings;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+/**
+ * The {@code totpguard.*} settings of a Spring {@link ConfigurableEnvironment}, for the Spring Boot
+ * auto-configurations of the filter and of the Spring Security module (one reader, so both refuse the same typos):
+ * properties named {@code totpguard.*} (application properties, system properties, environment variables such as
+ * {@code TOTPGUARD_KEY_FILE} for known keys) and {@code server.servlet.context-parameters.totpguard.*}. Spring is an
+ * optional dependency of core; nothing else loads this class.
+ */
+public final class EnvironmentSettings {
+
+    private static final String PREFIX = "totpguard.";
+    private static final String CONTEXT_PARAMETERS = "server.servlet.context-parameters.";
+
+    private EnvironmentSettings() {
+    }
+
+    /**
+     * The {@code totpguard.*} settings of the environment.
+     *
+     * @throws IllegalArgumentException if a key is not one TOTP Guard reads, or one key has two different values
+     */
+    public static Settings read(ConfigurableEnvironment environment) {
+        Map<String, String> settings = new TreeMap<>();
+        Map<String, String> contextParameters = new TreeMap<>();
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            if (!(source instanceof EnumerablePropertySource<?> enumerable)) {
+                continue;
+            }
+            for (String name : enumerable.getPropertyNames()) {
+                String key = settingKey(name, source instanceof SystemEnvironmentPropertySource);
+                if (key == null) {
+                    continue;
+                }
+                // Under its own name (or an environment variable for it) Boot's order of sources decides; a
+                // context parameter is another name for the same key.
+                boolean contextParameter = name.startsWith("server.servlet.");
+                String value = environment.getProperty(contextParameter ? name : key);
+                if (value == null) {
+                    value = environment.getProperty(name);
+                }
+                if (value != null) {
+                    (contextParameter ? contextParameters : settings).put(key, value);
+                }
+            }
+        }
+        for (Map.Entry<String, String> parameter : contextParameters.entrySet()) {
+            String earlier = settings.putIfAbsent(parameter.getKey(), parameter.getValue());
+            if (earlier != null && !earlier.equals(parameter.getValue())) {
+                throw new IllegalArgumentException("Setting " + parameter.getKey() + " is given twice with different"
+                        + " values, as " + parameter.getKey() + " and as " + CONTEXT_PARAMETERS + parameter.getKey()
+                        + "; give it once");
+            }
+        }
+        // A typo (totpguard.enforcment=REQUIRED) is refused, naming the nearest key, as from every other source.
+        return Settings.of(settings, "Spring Boot property");
+    }
+
+    /** The TOTP Guard key a property name stands for, or {@code null} if it is not one. */
+    private static String settingKey(String name, boolean environmentVariable) {
+        if (name.startsWith(PREFIX)) {
+            return name;
+        }
+        if (name.startsWith(CONTEXT_PARAMETERS + PREFIX)) {
+            return name.substring(CONTEXT_PARAMETERS.length());
+        }
+        // YAML and indexed forms: server.servlet.context-parameters[totpguard.key.file]
+        String indexed = "server.servlet.context-parameters[" + PREFIX;
+        if (name.startsWith(indexed) && name.endsWith("]")) {
+            return name.substring(indexed.length() - PREFIX.length(), name.length() - 1);
+        }
+        if (environmentVariable && name.toUpperCase(Locale.ROOT).startsWith("TOTPGUARD_")) {
+            for (String key : knownKeys()) {
+                if (environmentName(key).equals(name.toUpperCase(Locale.ROOT))) {
+                    return key;
+                }
+            }
+            // Not refused: other TOTPGUARD_* variables are legitimate (the one totpguard.key.env names holds the
+            // key itself, and must never reach a settings map or a message).
+        }
+        return null;
+    }
+
+    private static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static Set<String> knownKeys() {
+        return TotpGuardSettings.knownKeys();
+    }
+
+}

@@ -1,0 +1,72 @@
+package dev.totpguard.example.spring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.ChildProcess;
+import dev.totpguard.testkit.Response;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's command: the WAR this module builds, run with {@code java -jar} as its own process, on a new data
+ * folder. It makes the folder (0700), the key file beside it (0600) and the first administrator, whose random password
+ * goes to a 0600 file and never to the output; after a stop (SIGTERM) a start without the key file is refused, with a
+ * message, rather than lock the enrolled administrators out.
+ */
+class ExecutableWarIT {
+
+    private static final Pattern STARTED = Pattern.compile("Tomcat started on port (\\d+)");
+    private static final Duration START = Duration.ofSeconds(120);
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void aNewDataFolderGetsItsKeyFileAndFirstAdministratorAndAMissingKeyIsRefusedLater() throws Exception {
+        Path data = temp.resolve("data");
+        Path keyFile = temp.resolve("data-keys/totpguard.key");
+        String password;
+        try (ChildProcess app = start(data)) {
+            Matcher started = app.awaitLine(STARTED, START);
+            URI base = URI.create("http://127.0.0.1:" + started.group(1) + "/");
+            Response admin = new Browser().open(base.resolve("admin/"));
+            assertEquals("/login", admin.uri().getPath(), admin::toString);
+
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+            Path passwordFile = data.resolve(FirstAdministrator.PASSWORD_FILE);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)));
+            password = Files.readString(passwordFile).strip();
+            assertEquals(20, password.length());
+            assertTrue(app.stop(Duration.ofSeconds(30)), app::output);
+            assertTrue(app.linesWith(password).isEmpty(), "the first password never reaches the output");
+            assertFalse(app.linesWith(passwordFile.toString()).isEmpty(), "the output names the password file");
+        }
+
+        Files.delete(keyFile);
+        try (ChildProcess again = start(data)) {
+            assertNotEquals(0, again.awaitExit(START));
+            assertFalse(again.linesWith("The key file " + keyFile + " is missing").isEmpty(), again::output);
+        }
+    }
+
+    private ChildProcess start(Path data) throws Exception {
+        Path war = Path.of(System.getProperty("example-spring.target", "target")).resolve("totpguard-example-spring.war");
+        ProcessBuilder command = new ProcessBuilder(List.of(ChildProcess.javaExecutable(), "-jar", war.toString(),
+                "--server.port=0", "--example.data=" + data)).directory(temp.toFile());
+        command.environment().remove("TOTPGUARD_ADMIN_PASSWORD");
+        return ChildProcess.start("java -jar totpguard-example-spring.war", command, temp.resolve("app.log"));
+    }
+}

@@ -1,0 +1,116 @@
+package dev.totpguard.spring;
+
+import dev.totpguard.TwoFactorService;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.ExceptionHandlingConfigurer;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
+import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
+
+/**
+ * Adds TOTP as a factor of Spring Security's multi-factor authentication, the way Spring's own one-time-token and
+ * WebAuthn configurers add theirs:
+ *
+ * <pre>{@code
+ * http.with(TotpConfigurer.totp(), totp -> totp.pagesPath("/totpguard"));
+ * }</pre>
+ *
+ * <p>It installs a filter (before Spring's {@link AuthorizationFilter}) that serves, under the pages path, the token
+ * page and its check, the recovery-code page and its check, and enrollment with its confirmation and the new
+ * recovery codes; the pages are TOTP Guard's own templates, the filter's, with Spring's {@code CsrfToken} in every
+ * form. When {@link TwoFactorService} accepts a code for the signed-in user (the name of Spring's
+ * {@code Authentication}, never a typed one), the filter adds a
+ * {@link org.springframework.security.core.authority.FactorGrantedAuthority} {@link TotpFactor#AUTHORITY} issued at
+ * that moment, changes the session id through Spring's {@link SessionAuthenticationStrategy}, saves the context
+ * through the {@link SecurityContextRepository} and returns to the saved request (same origin only).
+ *
+ * <p>It also registers, with {@link ExceptionHandlingConfigurer#defaultDeniedHandlerForMissingAuthority}, the
+ * entry point for a signed-in user who lacks {@link TotpFactor#AUTHORITY}: the token page, or enrollment for a user
+ * without an authenticator. Which requests need the factor is the application's choice
+ * ({@code @EnableMultiFactorAuthentication} or {@code AuthorizationManagerFactories.multiFactor()}).
+ *
+ * <p>The {@link TwoFactorService} is the one given to {@link #service}, else the application context's bean.
+ * Lockouts and attempt limits are the service's, so they hold across every entry point on the same store.
+ */
+public final class TotpConfigurer extends AbstractHttpConfigurer<TotpConfigurer, HttpSecurity> {
+
+    /** The default path of the pages, below the context path. */
+    public static final String DEFAULT_PAGES_PATH = "/totpguard";
+
+    private static final Pattern PAGES_PATH = Pattern.compile("(/[a-zA-Z0-9._~-]+)+");
+
+    private TwoFactorService service;
+    private String pagesPath = DEFAULT_PAGES_PATH;
+    private TotpFactorFilter filter;
+
+    private TotpConfigurer() {
+    }
+
+    /** A new configurer, for {@code http.with(TotpConfigurer.totp(), totp -> ...)}. */
+    public static TotpConfigurer totp() {
+        return new TotpConfigurer();
+    }
+
+    /** The service that checks codes; without it, the application context's {@link TwoFactorService} bean. */
+    public TotpConfigurer service(TwoFactorService service) {
+        this.service = Objects.requireNonNull(service, "service");
+        return this;
+    }
+
+    /**
+     * The path of the pages below the context path, {@value #DEFAULT_PAGES_PATH} by default.
+     *
+     * @throws IllegalArgumentException unless it is one or more segments of letters, digits and {@code . _ ~ -},
+     *     each after a {@code /}
+     */
+    public TotpConfigurer pagesPath(String pagesPath) {
+        if (pagesPath == null || !PAGES_PATH.matcher(pagesPath).matches() || pagesPath.contains("/.")) {
+            throw new IllegalArgumentException("pagesPath must be like /totpguard (segments of letters, digits and"
+                    + " . _ ~ -, none starting with a dot), not " + pagesPath);
+        }
+        this.pagesPath = pagesPath;
+        return this;
+    }
+
+    @Override
+    public void init(HttpSecurity http) {
+        filter = new TotpFactorFilter(pagesPath);
+        @SuppressWarnings("unchecked")
+        ExceptionHandlingConfigurer<HttpSecurity> exceptions = http.getConfigurer(ExceptionHandlingConfigurer.class);
+        if (exceptions != null) {
+            exceptions.defaultDeniedHandlerForMissingAuthority(filter::commence, TotpFactor.AUTHORITY);
+        }
+    }
+
+    @Override
+    public void configure(HttpSecurity http) {
+        SecurityContextRepository repository = http.getSharedObject(SecurityContextRepository.class);
+        SessionAuthenticationStrategy sessions = http.getSharedObject(SessionAuthenticationStrategy.class);
+        RequestCache requestCache = http.getSharedObject(RequestCache.class);
+        // Resolved here, while the chain is built, so that a missing service stops the start instead of a request.
+        filter.wire(service(), repository == null ? new HttpSessionSecurityContextRepository() : repository,
+                sessions == null ? new ChangeSessionIdAuthenticationStrategy() : sessions,
+                requestCache == null ? new HttpSessionRequestCache() : requestCache);
+        http.addFilterBefore(postProcess(filter), AuthorizationFilter.class);
+    }
+
+    private TwoFactorService service() {
+        if (service == null) {
+            ApplicationContext context = getBuilder().getSharedObject(ApplicationContext.class);
+            if (context == null) {
+                throw new IllegalStateException("TotpConfigurer needs a TwoFactorService: give one to service(...)"
+                        + " or declare it as a bean");
+            }
+            service = context.getBean(TwoFactorService.class);
+        }
+        return service;
+    }
+}

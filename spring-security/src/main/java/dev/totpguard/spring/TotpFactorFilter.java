@@ -1,0 +1,290 @@
+package dev.totpguard.spring;
+
+import dev.totpguard.Enrollment;
+import dev.totpguard.EnrollmentResult;
+import dev.totpguard.TwoFactorService;
+import dev.totpguard.TwoFactorStatus;
+import dev.totpguard.Verification;
+import dev.totpguard.store.StoreException;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.savedrequest.RequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The request path of the TOTP factor: serves the pages under the pages path to a signed-in user, checks codes with
+ * {@link TwoFactorService} for the user Spring's {@code Authentication} names, and on an accepted code adds the
+ * {@link TotpFactor#AUTHORITY} factor (see {@link TotpConfigurer}). Every other request passes through untouched.
+ * Also the entry point for a user who lacks the factor. Thread-safe once wired.
+ */
+final class TotpFactorFilter extends OncePerRequestFilter {
+
+    /** The session attribute with the nonce of this session's enrollment ({@link TwoFactorService#startEnrollment}). */
+    static final String ENROLLMENT_NONCE = TotpFactorFilter.class.getName() + ".enrollmentNonce";
+
+    private static final System.Logger LOG = System.getLogger(TotpFactorFilter.class.getName());
+
+    private final String pagesPath;
+    private final RequestMatcher tokenPage;
+    private final RequestMatcher verify;
+    private final RequestMatcher recoveryPage;
+    private final RequestMatcher recover;
+    private final RequestMatcher enrollPage;
+    private final RequestMatcher confirm;
+    private final RequestMatcher anyPage;
+    private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+    private final TotpPages pages = new TotpPages();
+    private TwoFactorService service;
+    private SecurityContextRepository repository;
+    private SessionAuthenticationStrategy sessions;
+    private RequestCache requestCache;
+
+    TotpFactorFilter(String pagesPath) {
+        this.pagesPath = pagesPath;
+        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+        tokenPage = paths.matcher(HttpMethod.GET, pagesPath + TotpPages.TOKEN);
+        verify = paths.matcher(HttpMethod.POST, pagesPath + TotpPages.VERIFY);
+        recoveryPage = paths.matcher(HttpMethod.GET, pagesPath + TotpPages.RECOVERY);
+        recover = paths.matcher(HttpMethod.POST, pagesPath + TotpPages.RECOVER);
+        enrollPage = paths.matcher(HttpMethod.GET, pagesPath + TotpPages.ENROLL);
+        confirm = paths.matcher(HttpMethod.POST, pagesPath + TotpPages.CONFIRM);
+        anyPage = paths.matcher(pagesPath + "/**");
+    }
+
+    /** Called once, while Spring Security builds the filter chain, before the first request. */
+    void wire(TwoFactorService service, SecurityContextRepository repository, SessionAuthenticationStrategy sessions,
+            RequestCache requestCache) {
+        this.service = service;
+        this.repository = repository;
+        this.sessions = sessions;
+        this.requestCache = requestCache;
+    }
+
+    /**
+     * The entry point for a signed-in user without {@link TotpFactor#AUTHORITY}: enrollment for a user without an
+     * active authenticator (whatever the policy's enforcement: the application requires the factor here), else the
+     * token page. The request itself is saved by Spring's access-denied handler, so the user returns to it.
+     */
+    void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException reason)
+            throws IOException {
+        Authentication authentication = contexts.getContext().getAuthentication();
+        String target = TotpPages.TOKEN;
+        if (authentication != null) {
+            try {
+                if (!service.status(authentication.getName()).isActive()) {
+                    target = TotpPages.ENROLL;
+                }
+            } catch (StoreException e) {
+                // The token page then says that the store is unavailable; fail closed.
+            }
+        }
+        requestCache.saveRequest(request, response);
+        TotpPages.protectiveHeaders(response);
+        response.sendRedirect(response.encodeRedirectURL(request.getContextPath() + pagesPath + target));
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Authentication authentication = contexts.getContext().getAuthentication();
+        if (!anyPage.matches(request) || authentication == null || !authentication.isAuthenticated()
+                || authentication instanceof AnonymousAuthenticationToken) {
+            // Not signed in: Spring's authorization sends the user to the login first.
+            chain.doFilter(request, response);
+            return;
+        }
+        // The canonical name of the account: the one Spring's Authentication holds (UserDetails#getUsername as the
+        // UserDetailsService returned it), never a name typed into a form.
+        String user = authentication.getName();
+        TotpPages.View view = new TotpPages.View(user, request.getContextPath() + pagesPath,
+                request.getContextPath() + "/logout", (CsrfToken) request.getAttribute(CsrfToken.class.getName()),
+                service.policy(), request.getHeader("Accept-Language"));
+        try {
+            if (tokenPage.matches(request)) {
+                pages.token(response, view, null);
+            } else if (recoveryPage.matches(request)) {
+                pages.recovery(response, view, null);
+            } else if (verify.matches(request)) {
+                Verification verification = service.verify(user, code(request), request.getRemoteAddr());
+                finish(request, response, authentication, verification, view, false);
+            } else if (recover.matches(request)) {
+                Verification verification = service.useRecoveryCode(user, code(request), request.getRemoteAddr());
+                finish(request, response, authentication, verification, view, true);
+            } else if (enrollPage.matches(request)) {
+                enroll(request, response, user, view);
+            } else if (confirm.matches(request)) {
+                confirm(request, response, authentication, view);
+            } else {
+                // Not one of the factor's pages: the application's, under its own authorization rules.
+                chain.doFilter(request, response);
+            }
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.WARNING, "TOTP Guard: the credential store is unavailable for " + user, e);
+            pages.unavailable(response, view);
+        }
+    }
+
+    private static String code(HttpServletRequest request) {
+        String code = request.getParameter(TotpPages.CODE_PARAMETER);
+        return code == null ? "" : code;
+    }
+
+    private void finish(HttpServletRequest request, HttpServletResponse response, Authentication authentication,
+            Verification verification, TotpPages.View view, boolean recovery) throws IOException {
+        if (verification.isAccepted() && verification.claim()) {
+            grantFactor(request, response, authentication, verification);
+            TotpPages.protectiveHeaders(response);
+            response.sendRedirect(response.encodeRedirectURL(returnTarget(request, response)));
+            return;
+        }
+        switch (verification.outcome()) {
+            case LOCKED -> pages.locked(response, view, recovery, verification.retryAfter().orElseThrow());
+            case STORE_UNAVAILABLE -> pages.unavailable(response, view);
+            case NOT_ENROLLED -> {
+                TotpPages.protectiveHeaders(response);
+                response.sendRedirect(response.encodeRedirectURL(view.pagesUrl() + TotpPages.ENROLL));
+            }
+            default -> {
+                if (recovery) {
+                    pages.recovery(response, view, "recovery.invalid");
+                } else {
+                    pages.token(response, view, "token.invalid");
+                }
+            }
+        }
+    }
+
+    private void enroll(HttpServletRequest request, HttpServletResponse response, String user, TotpPages.View view)
+            throws IOException, StoreException {
+        TwoFactorStatus status = service.status(user);
+        if (status.isActive()) {
+            // Replacing an authenticator asks for a current code first; that is the filter's settings page.
+            TotpPages.protectiveHeaders(response);
+            response.sendRedirect(response.encodeRedirectURL(view.pagesUrl() + TotpPages.TOKEN));
+            return;
+        }
+        HttpSession session = request.getSession();
+        Object nonce = session.getAttribute(ENROLLMENT_NONCE);
+        Enrollment enrollment = nonce instanceof String pending
+                ? service.pendingEnrollment(user, pending).orElse(null) : null;
+        if (enrollment == null) {
+            enrollment = service.startEnrollment(user);
+            session.setAttribute(ENROLLMENT_NONCE, enrollment.nonce());
+        }
+        pages.enroll(response, view, enrollment, null);
+    }
+
+    private void confirm(HttpServletRequest request, HttpServletResponse response, Authentication authentication,
+            TotpPages.View view) throws IOException, StoreException {
+        String user = authentication.getName();
+        HttpSession session = request.getSession(false);
+        Object nonce = session == null ? null : session.getAttribute(ENROLLMENT_NONCE);
+        if (!(nonce instanceof String pending)) {
+            TotpPages.protectiveHeaders(response);
+            response.sendRedirect(response.encodeRedirectURL(view.pagesUrl() + TotpPages.ENROLL));
+            return;
+        }
+        EnrollmentResult result = service.confirmEnrollment(user, pending, code(request), request.getRemoteAddr());
+        Verification verification = result.verification();
+        if (result.isAccepted() && verification.claim()) {
+            session.removeAttribute(ENROLLMENT_NONCE);
+            grantFactor(request, response, authentication, verification);
+            pages.codes(response, view, result.recoveryCodes(), returnTarget(request, response));
+            return;
+        }
+        switch (verification.outcome()) {
+            case LOCKED -> pages.locked(response, view, false, verification.retryAfter().orElseThrow());
+            case STORE_UNAVAILABLE -> pages.unavailable(response, view);
+            default -> {
+                Enrollment enrollment = service.pendingEnrollment(user, pending).orElse(null);
+                if (enrollment == null) {
+                    session.removeAttribute(ENROLLMENT_NONCE);
+                    TotpPages.protectiveHeaders(response);
+                    response.sendRedirect(response.encodeRedirectURL(view.pagesUrl() + TotpPages.ENROLL));
+                } else {
+                    pages.enroll(response, view, enrollment, "token.invalid");
+                }
+            }
+        }
+    }
+
+    /**
+     * Replaces the signed-in user's {@code Authentication} by one with the same principal, details and authorities
+     * plus the TOTP factor issued when the code was accepted, as Spring's own factors merge theirs; renews the
+     * session id (Spring's session authentication strategy: the session that held only the password is no longer
+     * valid) and saves the context.
+     */
+    private void grantFactor(HttpServletRequest request, HttpServletResponse response, Authentication current,
+            Verification verification) {
+        Instant issuedAt = verification.issuedAt().orElseGet(() -> service.clock().instant());
+        FactorGrantedAuthority factor = FactorGrantedAuthority.withAuthority(TotpFactor.AUTHORITY)
+                .issuedAt(issuedAt).build();
+        Authentication upgraded = current.toBuilder()
+                .authorities(authorities -> {
+                    authorities.removeIf(authority -> TotpFactor.AUTHORITY.equals(authority.getAuthority()));
+                    authorities.add(factor);
+                })
+                .build();
+        sessions.onAuthentication(upgraded, request, response);
+        SecurityContext context = contexts.createEmptyContext();
+        context.setAuthentication(upgraded);
+        contexts.setContext(context);
+        repository.saveContext(context, request, response);
+    }
+
+    /**
+     * Where to go after the code: the saved request (Spring's {@link RequestCache}) when it is on this server,
+     * else the application's root. A saved request for another host, scheme or port, or one whose path is not a
+     * plain absolute path, is never followed (no open redirect); request parameters are never read for it.
+     */
+    private String returnTarget(HttpServletRequest request, HttpServletResponse response) {
+        String home = request.getContextPath() + "/";
+        SavedRequest saved = requestCache.getRequest(request, response);
+        if (saved == null) {
+            return home;
+        }
+        requestCache.removeRequest(request, response);
+        if (!"GET".equals(saved.getMethod())) {
+            return home;
+        }
+        try {
+            URI uri = new URI(saved.getRedirectUrl());
+            int port = uri.getPort() < 0 ? defaultPort(uri.getScheme()) : uri.getPort();
+            String path = uri.getRawPath();
+            boolean sameOrigin = request.getScheme().equalsIgnoreCase(uri.getScheme())
+                    && request.getServerName().equalsIgnoreCase(uri.getHost()) && request.getServerPort() == port;
+            if (!sameOrigin || path == null || !path.startsWith(home) || path.startsWith("//")
+                    || path.contains("\\")) {
+                return home;
+            }
+            return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+        } catch (URISyntaxException e) {
+            return home;
+        }
+    }
+
+    private static int defaultPort(String scheme) {
+        return "https".equalsIgnoreCase(scheme) ? 443 : "http".equalsIgnoreCase(scheme) ? 80 : -1;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.totpguard.spring;
+
+import dev.totpguard.TwoFactorService;
+import dev.totpguard.internal.config.ApplicationJdbcDrivers;
+import dev.totpguard.internal.config.EnvironmentSettings;
+import dev.totpguard.internal.config.SettingsFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * Spring Boot 4 auto-configuration of the TOTP factor: a {@link TwoFactorService} built from the {@code totpguard.*}
+ * properties (the same keys and the same reader as the servlet filter's auto-configuration: an unknown
+ * {@code totpguard.*} key, a malformed value or a missing key stops start-up naming the key, never a value), unless
+ * the application declares its own. {@link TotpConfigurer} takes it from the context. Registered in
+ * {@code META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports}; IDEs complete the keys
+ * from {@code META-INF/spring-configuration-metadata.json}.
+ *
+ * <p>With this module present, the filter jar's auto-configuration installs no servlet filter: the application's
+ * Spring Security filter chain asks for the factor instead.
+ */
+@AutoConfiguration(beforeName = "dev.totpguard.filter.TotpGuardAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+public class TotpGuardSecurityAutoConfiguration {
+
+    /**
+     * The JDBC drivers of the application's class loader, registered with {@code DriverManager} while the
+     * application runs (a WAR in Tomcat, whose DriverManager knows only Tomcat's loader; see
+     * {@link ApplicationJdbcDrivers}).
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(ApplicationJdbcDrivers.class)
+    ApplicationJdbcDrivers totpGuardSecurityJdbcDrivers(ApplicationContext context) {
+        return ApplicationJdbcDrivers.register(context.getClassLoader());
+    }
+
+    /**
+     * The service of the {@code totpguard.*} settings unless the application has its own; the drivers are a
+     * parameter so that they are registered before the store opens and deregistered after it closed.
+     *
+     * @throws IllegalArgumentException naming the key of a bad or unknown setting: Boot then does not start
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public TwoFactorService totpGuardTwoFactorService(ConfigurableEnvironment environment,
+            ApplicationJdbcDrivers drivers) {
+        return SettingsFactory.service(EnvironmentSettings.read(environment));
+    }
+}

@@ -1,0 +1,137 @@
+package dev.totpguard.spring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.totpguard.TwoFactorService;
+import dev.totpguard.otp.Secret;
+import dev.totpguard.otp.Totp;
+import dev.totpguard.spring.app.GlobalFactorApplication;
+import dev.totpguard.spring.app.ProtectedContent;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.Banner;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The application of spring-security/README.md ({@link GlobalFactorApplication}:
+ * {@code @EnableMultiFactorAuthentication} with the password and TOTP for every request) started with the README's properties through the
+ * auto-configuration, the filter jar on the class path too, over real HTTP.
+ */
+class GlobalFactorIT {
+
+    private static final String BUILD_PROPERTY = "totpguard.fuzz.skip";
+    private static String buildProperty;
+
+    @TempDir
+    Path directory;
+
+    private ConfigurableApplicationContext application;
+
+    @BeforeAll
+    static void prepareTheJvm() {
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        buildProperty = System.clearProperty(BUILD_PROPERTY);
+    }
+
+    @AfterAll
+    static void restoreTheJvm() {
+        if (buildProperty != null) {
+            System.setProperty(BUILD_PROPERTY, buildProperty);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (application != null) {
+            application.close();
+        }
+    }
+
+    /** The README's properties, with this test's key file and database in place of the README's paths. */
+    private Map<String, Object> properties() throws Exception {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (String line : SpringSecurityReadmeTest.block("spring boot properties").split("\n")) {
+            int equals = line.indexOf('=');
+            if (!line.startsWith("#") && !line.startsWith("`") && !line.startsWith("<") && equals > 0) {
+                properties.put(line.substring(0, equals).strip(), line.substring(equals + 1).strip());
+            }
+        }
+        assertEquals(Map.of("totpguard.key.file", "/etc/myapp/totpguard.key",
+                "totpguard.jdbc.url", "jdbc:h2:file:/var/lib/myapp/totpguard", "totpguard.enforcement", "REQUIRED"),
+                properties, "the README promises these three properties");
+        dev.totpguard.crypto.KeyRing.generateKeyFile(directory.resolve("totpguard.key"));
+        properties.put("totpguard.key.file", directory.resolve("totpguard.key").toString());
+        properties.put("totpguard.jdbc.url", "jdbc:h2:file:" + directory.resolve("totpguard").toAbsolutePath());
+        properties.put("server.port", "0");
+        properties.put("server.address", "127.0.0.1");
+        return properties;
+    }
+
+    private ConfigurableApplicationContext start(Map<String, Object> properties) {
+        return new SpringApplicationBuilder(GlobalFactorApplication.class).bannerMode(Banner.Mode.OFF)
+                .properties(properties).run();
+    }
+
+    private Browser browser() {
+        return new Browser(URI.create("http://127.0.0.1:" + application.getEnvironment().getProperty("local.server.port")));
+    }
+
+    @Test
+    void everyRequestNeedsTheFactorAndAnAccountWithoutOneEnrollsOnTheWay() throws Exception {
+        application = start(properties());
+        Browser browser = browser();
+        Response afterPassword = TotpFactorIT.signIn(browser, "/admin/report");
+        assertTrue(afterPassword.isRedirect(), afterPassword::toString);
+        assertEquals("/totpguard/enroll", afterPassword.location().getPath(), "REQUIRED, no authenticator yet");
+        assertFalse(browser.get("/admin/report").body().contains(ProtectedContent.ADMIN_MARKER));
+
+        Response enroll = browser.follow(afterPassword);
+        assertEquals(200, enroll.status(), enroll::toString);
+        byte[] secret = Secret.fromBase32(enroll.find("<dd class=\"key\" id=\"key\">([^<]+)</dd>").replace(" ", ""))
+                .bytes();
+        Totp totp = Totp.builder().build();
+        Response codes = TotpFactorIT.submit(browser, enroll, "/totpguard/confirm", totp.generate(secret));
+        assertEquals(200, codes.status(), codes::toString);
+        String continueUrl = codes.find("<a href=\"([^\"]+)\">");
+        assertTrue(continueUrl.startsWith("/admin/report"), codes::toString);
+        Response report = browser.get(continueUrl);
+        assertTrue(report.body().contains(ProtectedContent.ADMIN_MARKER), report::toString);
+        assertTrue(application.getBean(TwoFactorService.class).status(ProtectedContent.USER).isActive());
+    }
+
+    @Test
+    void theFiltersOwnAutoConfigurationStepsAside() throws Exception {
+        application = start(properties());
+        assertTrue(application.getBeansOfType(FilterRegistrationBean.class).values().stream()
+                .noneMatch(registration -> registration.getFilter() instanceof dev.totpguard.filter.TotpFilter),
+                "the servlet filter is not installed beside the Spring Security factor");
+        assertEquals(1, application.getBeansOfType(TwoFactorService.class).size());
+    }
+
+    @Test
+    void anUnknownTotpGuardPropertyStopsTheStart() throws Exception {
+        Map<String, Object> properties = properties();
+        properties.put("totpguard.enforcment", "REQUIRED");
+        Exception refused = assertThrows(Exception.class, () -> application = start(properties));
+        Throwable cause = refused;
+        while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause.getMessage().contains("totpguard.enforcment"), cause::toString);
+        assertTrue(cause.getMessage().contains("totpguard.enforcement"), "names the nearest key: " + cause);
+    }
+}
