@@ -178,8 +178,14 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
         }
     }
 
-    /** The user's own settings: new authenticator, new recovery codes, turn off. */
-    record Manage(Reply reply, boolean active, int recoveryCodesLeft, boolean disableAllowed) implements Page {
+    /**
+     * The user's own settings: new authenticator, new recovery codes, turn off.
+     *
+     * @param refused the change whose code was refused, or {@code null}: the reply's message is said at that form's
+     *     field, not above the page
+     */
+    record Manage(Reply reply, boolean active, int recoveryCodesLeft, boolean disableAllowed, Route refused)
+            implements Page {
 
         /** The changes on the page, each a form that asks for a current code. */
         private static final List<Route> CHANGES = List.of(Route.REENROLL, Route.REGENERATE, Route.DISABLE);
@@ -203,6 +209,8 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
                 section.put("note", change == Route.REGENERATE ? Messages.text(bundle, "manage.regenerate.note") : null);
                 section.put("action", context.url(change));
                 section.put("submit", Messages.text(bundle, "manage." + name + ".submit"));
+                section.put("sectionError", change == refused && reply.messageKey() != null
+                        ? Messages.text(bundle, reply.messageKey(), reply.messageArgs().toArray()) : null);
                 sections.add(section);
             }
             return Map.of("active", active, "disableAllowed", disableAllowed, "sections", sections,

@@ -358,11 +358,11 @@ final class PageRoutes {
             FilterCore.redirect(request, response, core.pages.url(request, Route.TOKEN));
             return;
         }
-        core.render(request, response, managePage(status, Page.Reply.OK), user);
+        core.render(request, response, managePage(status, Page.Reply.OK, null), user);
     }
 
-    private Page managePage(TwoFactorStatus status, Page.Reply reply) {
-        return new Page.Manage(reply, status.isActive(), status.recoveryCodesRemaining(), !core.isRequired());
+    private Page managePage(TwoFactorStatus status, Page.Reply reply, Route refused) {
+        return new Page.Manage(reply, status.isActive(), status.recoveryCodesRemaining(), !core.isRequired(), refused);
     }
 
     /** Re-enroll, regenerate, disable: each needs a verified session and a current code in the form. */
@@ -385,7 +385,7 @@ final class PageRoutes {
             }
             if (route == Route.DISABLE && core.isRequired()) {
                 core.render(request, response, managePage(status,
-                        Page.Reply.status(HttpServletResponse.SC_FORBIDDEN, "manage.required")), user);
+                        Page.Reply.status(HttpServletResponse.SC_FORBIDDEN, "manage.required"), null), user);
                 return;
             }
             // The session alone is not enough to change the second factor (NIST SP 800-63B 6.1.2.1, OWASP MFA):
@@ -401,7 +401,7 @@ final class PageRoutes {
                 return;
             }
             if (!check.isAccepted()) {
-                core.render(request, response, managePage(status, refusal(check, "manage.invalid")), user);
+                core.render(request, response, managePage(status, refusal(check, "manage.invalid"), route), user);
                 return;
             }
             session.setAttribute(SessionState.VERIFIED, core.verifiedNow(user, session.getId()));
@@ -423,7 +423,7 @@ final class PageRoutes {
                     core.keepLogin(session, core.verifiedNow(user, session.getId()));
                     FilterCore.LOG.log(Level.INFO, "User {0} turned off two-factor authentication", user);
                     core.render(request, response, managePage(core.service.status(user),
-                            Page.Reply.notice("manage.disable.done")), user);
+                            Page.Reply.notice("manage.disable.done"), null), user);
                     return;
                 default:
                     throw new AssertionError("unknown action " + route);

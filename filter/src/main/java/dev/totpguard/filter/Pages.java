@@ -225,8 +225,10 @@ final class Pages {
         values.put("codeMaxLength", 2 * context.digits() - 1);
         values.put("csrfFields", context.csrfToken() == null ? null : csrfFields(context));
         String message = message(bundle, page.reply());
-        // On a page with a code field, what was wrong with the code is said at the field, not above the page.
+        // On a page with a code field, what was wrong with the code is said at the field, not above the page (on the
+        // settings page, at the field of the form that was refused: Page.Manage puts it there).
         String fieldError = message != null && isError(page) && hasCodeField(page) ? message : null;
+        boolean saidAtAField = fieldError != null || page instanceof Page.Manage manage && manage.refused() != null;
         values.put("fieldError", fieldError);
         Map<String, Object> codeField = new HashMap<>();
         codeField.put("codeParameter", CODE_PARAMETER);
@@ -241,7 +243,7 @@ final class Pages {
             values.put("signedInAs", Messages.text(bundle, "signed.in.as", context.user()));
             footer = FOOTER.render(values, texts);
         }
-        PageLayout.Notice notice = message == null || fieldError != null ? null : new PageLayout.Notice(message, isError(page));
+        PageLayout.Notice notice = message == null || saidAtAField ? null : new PageLayout.Notice(message, isError(page));
         return PageLayout.render(bundle, settings.branding(), contextPath, Messages.text(bundle, page.titleKey()), notice,
                 body, footer).html();
     }

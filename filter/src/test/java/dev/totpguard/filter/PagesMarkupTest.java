@@ -9,6 +9,7 @@ import dev.totpguard.internal.config.Settings;
 import dev.totpguard.internal.web.Messages;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.ResourceBundle;
 import java.util.regex.Matcher;
@@ -56,6 +57,25 @@ class PagesMarkupTest {
                 ENROLL.groupedKey(), "Example", "alice"));
         assertInvalidField(html, "code", "code",
                 "That code does not match. Check the time on your phone and try the current code again.");
+    }
+
+    @Test
+    void aWrongCodeOnTheSettingsPageIsSaidAtTheFieldOfTheRefusedForm() {
+        String html = html(new Page.Manage(Page.Reply.notice("manage.invalid"), true, 7, true, Route.REGENERATE));
+        assertEquals("true", attribute(html, "code-regenerate", "aria-invalid"), html);
+        assertEquals("code-regenerate-error", attribute(html, "code-regenerate", "aria-describedby"));
+        assertNotNull(attribute(html, "code-regenerate", "autofocus"));
+        Matcher beside = Pattern.compile("<input id=\"code-regenerate\"[^>]*>\\s*<p id=\"code-regenerate-error\" class=\"error\">([^<]*)</p>")
+                .matcher(html);
+        assertTrue(beside.find(), "the error right after the field: " + html);
+        assertEquals("Invalid code. Nothing was changed.", beside.group(1));
+        assertFalse(html.contains("role=\"alert\"") || html.contains("role=\"status\""), "not again above the page: " + html);
+        for (String other : List.of("code-reenroll", "code-disable")) {
+            assertNull(attribute(html, other, "aria-invalid"), other);
+            assertNull(attribute(html, other, "autofocus"), other);
+        }
+        String untouched = html(new Page.Manage(Page.Reply.OK, true, 7, true, null));
+        assertFalse(untouched.contains("<p id=\"code-") || untouched.contains("aria-invalid=\"true\""), untouched);
     }
 
     @Test
