@@ -3,6 +3,7 @@ package dev.totpguard.spring;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.internal.config.ApplicationJdbcDrivers;
 import dev.totpguard.internal.config.EnvironmentSettings;
+import dev.totpguard.internal.config.Settings;
 import dev.totpguard.internal.config.SettingsFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -38,15 +39,31 @@ public class TotpGuardSecurityAutoConfiguration {
     }
 
     /**
+     * The {@code totpguard.*} properties, read and checked whether or not the application declares its own service: a
+     * misspelled key ({@code totpguard.enforcment}) stops the start either way instead of silently doing nothing
+     * (an application with its own {@code TwoFactorService} bean used to start with it, found by installing the
+     * example's WAR with a typo in Tomcat).
+     *
+     * @throws IllegalArgumentException naming the key of an unknown setting: Boot then does not start
+     */
+    @Bean
+    TotpGuardProperties totpGuardProperties(ConfigurableEnvironment environment) {
+        return new TotpGuardProperties(EnvironmentSettings.read(environment));
+    }
+
+    /**
      * The service of the {@code totpguard.*} settings unless the application has its own; the drivers are a
      * parameter so that they are registered before the store opens and deregistered after it closed.
      *
-     * @throws IllegalArgumentException naming the key of a bad or unknown setting: Boot then does not start
+     * @throws IllegalArgumentException naming the key of a bad or missing setting: Boot then does not start
      */
     @Bean
     @ConditionalOnMissingBean
-    public TwoFactorService totpGuardTwoFactorService(ConfigurableEnvironment environment,
-            ApplicationJdbcDrivers drivers) {
-        return SettingsFactory.service(EnvironmentSettings.read(environment));
+    public TwoFactorService totpGuardTwoFactorService(TotpGuardProperties properties, ApplicationJdbcDrivers drivers) {
+        return SettingsFactory.service(properties.settings());
+    }
+
+    /** The checked {@code totpguard.*} settings of the environment (a bean of its own, so that it always exists). */
+    record TotpGuardProperties(Settings settings) {
     }
 }

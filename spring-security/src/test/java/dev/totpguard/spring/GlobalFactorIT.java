@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.Banner;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import dev.totpguard.TwoFactorService;
+import dev.totpguard.internal.config.Settings;
+import dev.totpguard.internal.config.SettingsFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -126,7 +129,24 @@ class GlobalFactorIT {
     void anUnknownTotpGuardPropertyStopsTheStart() throws Exception {
         Map<String, Object> properties = properties();
         properties.put("totpguard.enforcment", "REQUIRED");
-        Exception refused = assertThrows(Exception.class, () -> application = start(properties));
+        assertRefusedNamingTheTypo(assertThrows(Exception.class, () -> application = start(properties)));
+    }
+
+    @Test
+    void anUnknownTotpGuardPropertyStopsTheStartOfAnApplicationWithItsOwnService() throws Exception {
+        Map<String, Object> properties = properties();
+        properties.put("totpguard.enforcment", "REQUIRED");
+        try (TwoFactorService own = SettingsFactory.service(Settings.of(Map.of(
+                "totpguard.key.file", properties.get("totpguard.key.file"),
+                "totpguard.jdbc.url", properties.get("totpguard.jdbc.url") + "-own"), "the test"))) {
+            assertRefusedNamingTheTypo(assertThrows(Exception.class, () -> application = new SpringApplicationBuilder(
+                    GlobalFactorApplication.class).bannerMode(Banner.Mode.OFF).properties(properties)
+                    .initializers(context -> context.getBeanFactory().registerSingleton("twoFactorService", own))
+                    .run()));
+        }
+    }
+
+    private static void assertRefusedNamingTheTypo(Exception refused) {
         Throwable cause = refused;
         while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
             cause = cause.getCause();

@@ -53,8 +53,7 @@ public final class AdminDirectory {
     public static Optional<Text> checkName(String name) {
         // Controls, and format characters such as U+202E (right-to-left override), which would let a name read as
         // another one on the Administrators page and in the audit log.
-        if (name == null || name.isBlank() || name.length() > MAX_NAME
-                || name.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+        if (name == null || name.isBlank() || name.length() > MAX_NAME || hasHiddenCharacters(name)) {
             return Optional.of(Text.of("problem.name", MAX_NAME));
         }
         return Optional.empty();
@@ -62,7 +61,8 @@ public final class AdminDirectory {
 
     /** @return an error message for the person, or empty when the e-mail address is acceptable */
     public static Optional<Text> checkEmail(String email) {
-        if (email == null || !EMAIL.matcher(email).matches()) {
+        // An address with a U+202E in it could read as another administrator's ("\u202Emoc.elpmaxe@nimda").
+        if (email == null || !EMAIL.matcher(email).matches() || hasHiddenCharacters(email)) {
             return Optional.of(Text.of("problem.email"));
         }
         return Optional.empty();
@@ -158,5 +158,10 @@ public final class AdminDirectory {
 
     private static void refuse(Text message) {
         throw new IllegalArgumentException(message.english());
+    }
+
+    /** Controls and format characters (bidirectional overrides and isolates, zero-width characters). */
+    private static boolean hasHiddenCharacters(String text) {
+        return text.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
     }
 }

@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The launcher's command line: flags ({@code --port 8080} or {@code --port=8080}) anywhere, and the words of a
@@ -187,6 +189,7 @@ final class LauncherOptions {
         TrustedProxies trustedProxies = TrustedProxies.none();
         Map<String, String> policySettings = new LinkedHashMap<>();
         List<String> command = new ArrayList<>();
+        Set<String> given = new HashSet<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
@@ -231,6 +234,10 @@ final class LauncherOptions {
                     throw new UsageException(flag + " needs a value. Run with --help to see the options.");
                 }
                 value = args[++i];
+            }
+            // The second of two values would win without a word (--window 1 --window 10): say so instead.
+            if (!given.add(flag)) {
+                throw new UsageException(flag + " is given twice. Give it once.");
             }
             switch (flag) {
                 case "--port" -> port = parsePort(value);
@@ -318,17 +325,30 @@ final class LauncherOptions {
         throw new UsageException("Unknown command '" + verb + "'. Commands are 'admin' and 'keys'; run with --help for details.");
     }
 
+    /** Exactly the names the error message offers (either case): no other spelling of an algorithm gets through. */
     private static String parseAlgorithm(String value) throws UsageException {
-        try {
-            return HmacAlgorithm.fromName(value).name();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(ALGORITHM_FLAG + " expects SHA1, SHA256 or SHA512, not '" + value + "'.");
+        for (HmacAlgorithm algorithm : HmacAlgorithm.values()) {
+            if (algorithm.name().equalsIgnoreCase(value)) {
+                return algorithm.name();
+            }
         }
+        throw new UsageException(ALGORITHM_FLAG + " expects SHA1, SHA256 or SHA512, not '" + value + "'.");
+    }
+
+    /**
+     * A whole number written in ASCII digits: {@link Integer#parseInt} also reads other scripts' digits ("８",
+     * "٤٥"), which would let a value through that nobody reading the command line sees as a number.
+     */
+    private static int asciiWhole(String value) {
+        if (!value.matches("[0-9]{1,9}")) {
+            throw new NumberFormatException(value);
+        }
+        return Integer.parseInt(value);
     }
 
     private static int parseWhole(String flag, String value, int min, int max, String example) throws UsageException {
         try {
-            int number = Integer.parseInt(value);
+            int number = asciiWhole(value);
             if (number >= min && number <= max) {
                 return number;
             }
@@ -375,7 +395,7 @@ final class LauncherOptions {
 
     private static int parsePort(String value) throws UsageException {
         try {
-            int port = Integer.parseInt(value);
+            int port = asciiWhole(value);
             if (port >= 0 && port <= 65535) {
                 return port;
             }

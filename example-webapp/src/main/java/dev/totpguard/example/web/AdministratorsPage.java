@@ -26,7 +26,7 @@ record AdministratorsPage(boolean added, List<Row> rows) implements Page {
     record Row(String username, String name, String email, Optional<Text> twoFactor, String editHref) {
 
         Map<String, Object> values() {
-            return new PageValues().with("username", username).with("name", Format.visible(name)).with("email", email)
+            return new PageValues().with("username", username).with("name", Format.visible(name)).with("email", Format.visible(email))
                     .with("alias", twoFactor.isEmpty()).with("twoFactor", twoFactor).with("editHref", editHref).map();
         }
     }

@@ -154,7 +154,7 @@ class LauncherOptionsTest {
     @Test
     void thePolicyFlagsBecomeTotpGuardsPolicyKeysAndAreLeftOutByDefault() throws UsageException {
         assertEquals(Map.of(), parse().policySettings(), "TOTP Guard's defaults: SHA1, 6 digits, 30 seconds, window 1");
-        LauncherOptions options = parse("--algorithm", "sha-256", "--digits=8", "--period", "60", "--window", "0");
+        LauncherOptions options = parse("--algorithm", "sha256", "--digits=8", "--period", "60", "--window", "0");
         assertEquals(Map.of("totpguard.algorithm", "SHA256", "totpguard.digits", "8", "totpguard.period", "60",
                 "totpguard.window", "0"), options.policySettings());
         assertEquals("SHA512", parse("--algorithm", "SHA512").policySettings().get("totpguard.algorithm"));
@@ -163,7 +163,8 @@ class LauncherOptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--algorithm=MD5", "--algorithm=SHA384", "--algorithm=", "--digits=5", "--digits=9",
+    @ValueSource(strings = {"--algorithm=MD5", "--algorithm=SHA384", "--algorithm=", "--algorithm=SHA-256",
+            "--algorithm=HmacSHA256", "--digits=\uFF18", "--period=\u0664\u0665", "--window=\u0663", "--digits=5", "--digits=9",
             "--digits=six", "--period=0", "--period=3601", "--period=30s", "--period=-30", "--window=-1", "--window=11",
             "--window=1.5"})
     void aPolicyValueCoreWouldRefuseIsAUsageErrorNamingTheFlagAndTheValue(String arg) {
@@ -173,6 +174,15 @@ class LauncherOptionsTest {
         assertTrue(e.getMessage().startsWith(flag + " expects "), e.getMessage());
         assertTrue(e.getMessage().endsWith(", not '" + value + "'."), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void aFlagGivenTwiceIsAUsageError() {
+        UsageException e = assertThrows(UsageException.class, () -> parse("--window", "1", "--window", "10"));
+        assertEquals("--window is given twice. Give it once.", e.getMessage());
+        assertThrows(UsageException.class, () -> parse("--port=8080", "--port", "8081"));
+        assertTrue(assertThrows(UsageException.class, () -> parse("--port", "\u0668\u0660"))
+                .getMessage().startsWith("--port expects"));
     }
 
     @Test

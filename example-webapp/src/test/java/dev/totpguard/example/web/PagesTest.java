@@ -122,6 +122,10 @@ class PagesTest {
         assertTrue(administrators.text().contains("Bob <U+202E>evil"), administrators.text());
         assertEquals(Optional.of(Text.of("problem.name", 200)), dev.totpguard.example.data.AdminDirectory.checkName("Bob \u202Eevil"));
         assertEquals(Optional.empty(), dev.totpguard.example.data.AdminDirectory.checkName("Zoë Ångström 李"));
+        for (String hidden : List.of("\u202Emoc.elpmaxe@nimda", "e\u200B@example.com", "a@exa\u202Emple.com", "e\u2066x\u2069@example.com")) {
+            assertTrue(dev.totpguard.example.data.AdminDirectory.checkEmail(hidden).isPresent(), hidden);
+        }
+        assertEquals(Optional.empty(), dev.totpguard.example.data.AdminDirectory.checkEmail("zoë@example.com"));
     }
 
     @Test
