@@ -211,8 +211,12 @@ public final class SettingsFactory {
         }
         String url = jdbcUrl(settings);
         boolean h2 = url.startsWith("jdbc:h2:");
-        relativeH2File(url).ifPresent(file -> LOG.log(System.Logger.Level.WARNING, "Setting "
-                + TotpGuardSettings.JDBC_URL + " names an H2 file relative to the working directory, now " + file
+        // Said of the default too, which is such a file: the operator who set nothing must learn where the store is.
+        String named = settings.string(TotpGuardSettings.JDBC_URL).isPresent()
+                ? "Setting " + TotpGuardSettings.JDBC_URL
+                : "Without " + TotpGuardSettings.JDBC_URL + ", the default " + url + ",";
+        relativeH2File(url).ifPresent(file -> LOG.log(System.Logger.Level.WARNING, named
+                + " names an H2 file relative to the working directory, now " + file
                 + ": started from another directory, TOTP Guard opens another, empty store (users would have to enroll"
                 + " again). Give an absolute path, e.g. jdbc:h2:file:/var/lib/totpguard/totpguard"));
         if (!hikariAvailable()) {
