@@ -5,6 +5,7 @@ import dev.totpguard.EnrollmentResult;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.Verification;
+import dev.totpguard.internal.web.CsrfCheck;
 import dev.totpguard.store.StoreException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -44,6 +45,12 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     static final String ENROLLMENT_NONCE = TotpFactorFilter.class.getName() + ".enrollmentNonce";
 
     private static final System.Logger LOG = System.getLogger(TotpFactorFilter.class.getName());
+
+    /**
+     * The session attribute with the account's session revocation when the factor was granted
+     * ({@link TwoFactorService#sessionsValidAfter}): a later revocation ends the session.
+     */
+    static final String SESSIONS_VALID_AFTER = TotpFactorFilter.class.getName() + ".sessionsValidAfter";
 
     private final String pagesPath;
     private final RequestMatcher tokenPage;
@@ -108,6 +115,31 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Authentication authentication = contexts.getContext().getAuthentication();
+        if (authentication != null && hasFactor(authentication)) {
+            try {
+                if (!isCurrent(request, authentication.getName())) {
+                    // Revoked since the code (a lock from wrong codes, a reset, disable or new secret, or the
+                    // application's revokeSessions): the whole login ends on every request of this session, not only
+                    // the factor, as the filter's sessions do. Spring's authorization then asks for the login again.
+                    LOG.log(System.Logger.Level.INFO, "TOTP Guard: a session of {0} ended: its sessions were revoked"
+                            + " since its code", authentication.getName());
+                    HttpSession session = request.getSession(false);
+                    if (session != null) {
+                        session.invalidate();
+                    }
+                    contexts.clearContext();
+                    authentication = null;
+                }
+            } catch (StoreException e) {
+                LOG.log(System.Logger.Level.WARNING, "TOTP Guard: the credential store is unavailable for "
+                        + authentication.getName(), e);
+                pages.unavailable(response, new TotpPages.View(authentication.getName(),
+                        request.getContextPath() + pagesPath, request.getContextPath() + "/logout",
+                        (CsrfToken) request.getAttribute(CsrfToken.class.getName()), service.policy(),
+                        request.getHeader("Accept-Language")));
+                return;
+            }
+        }
         if (!anyPage.matches(request) || authentication == null || !authentication.isAuthenticated()
                 || authentication instanceof AnonymousAuthenticationToken) {
             // Not signed in: Spring's authorization sends the user to the login first.
@@ -120,6 +152,10 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         TotpPages.View view = new TotpPages.View(user, request.getContextPath() + pagesPath,
                 request.getContextPath() + "/logout", (CsrfToken) request.getAttribute(CsrfToken.class.getName()),
                 service.policy(), request.getHeader("Accept-Language"));
+        if ("POST".equals(request.getMethod()) && !isOwnSitesForm(request, view.csrf())) {
+            pages.forbidden(response, view);
+            return;
+        }
         try {
             if (tokenPage.matches(request)) {
                 pages.token(response, view, null);
@@ -151,7 +187,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     }
 
     private void finish(HttpServletRequest request, HttpServletResponse response, Authentication authentication,
-            Verification verification, TotpPages.View view, boolean recovery) throws IOException {
+            Verification verification, TotpPages.View view, boolean recovery) throws IOException, StoreException {
         if (verification.isAccepted() && verification.claim()) {
             grantFactor(request, response, authentication, verification);
             TotpPages.protectiveHeaders(response);
@@ -230,13 +266,49 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     }
 
     /**
+     * The checks of TOTP Guard's other forms, on top of Spring's token (which its CsrfFilter has checked already):
+     * {@code Origin} and {@code Sec-Fetch-Site} name this site, and the token is not in the URL, where logs and
+     * proxies keep it (an attacker's pass found all three accepted with a valid {@code _csrf}).
+     */
+    private static boolean isOwnSitesForm(HttpServletRequest request, CsrfToken csrf) {
+        // Read the body first, so that a refused form's body is consumed too.
+        request.getParameterMap();
+        if (csrf != null && CsrfCheck.isInQuery(request.getQueryString(), csrf.getParameterName())) {
+            return false;
+        }
+        return CsrfCheck.isSameSite(new CsrfCheck.Request(null, request.getHeader("Sec-Fetch-Site"),
+                request.getHeader("Origin"), request.getHeader("Host"), request.getScheme(), request.getServerName(),
+                request.getServerPort()));
+    }
+
+    private static boolean hasFactor(Authentication authentication) {
+        for (var authority : authentication.getAuthorities()) {
+            if (TotpFactor.AUTHORITY.equals(authority.getAuthority())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the session's factor still stands: no revocation of the account since the code (answered from memory
+     * for the policy's session refresh, then from the store). A factor without the value it was granted under (one
+     * this filter did not grant) does not stand.
+     */
+    private boolean isCurrent(HttpServletRequest request, String user) throws StoreException {
+        HttpSession session = request.getSession(false);
+        Object validAfter = session == null ? null : session.getAttribute(SESSIONS_VALID_AFTER);
+        return validAfter instanceof Long value && service.isSessionCurrent(user, value);
+    }
+
+    /**
      * Replaces the signed-in user's {@code Authentication} by one with the same principal, details and authorities
      * plus the TOTP factor issued when the code was accepted, as Spring's own factors merge theirs; renews the
      * session id (Spring's session authentication strategy: the session that held only the password is no longer
      * valid) and saves the context.
      */
     private void grantFactor(HttpServletRequest request, HttpServletResponse response, Authentication current,
-            Verification verification) {
+            Verification verification) throws StoreException {
         Instant issuedAt = verification.issuedAt().orElseGet(() -> service.clock().instant());
         FactorGrantedAuthority factor = FactorGrantedAuthority.withAuthority(TotpFactor.AUTHORITY)
                 .issuedAt(issuedAt).build();
@@ -247,6 +319,8 @@ final class TotpFactorFilter extends OncePerRequestFilter {
                 })
                 .build();
         sessions.onAuthentication(upgraded, request, response);
+        // Read after the code was accepted (a newly confirmed secret revokes the account's older sessions first).
+        request.getSession().setAttribute(SESSIONS_VALID_AFTER, service.sessionsValidAfter(current.getName()));
         SecurityContext context = contexts.createEmptyContext();
         context.setAuthentication(upgraded);
         contexts.setContext(context);

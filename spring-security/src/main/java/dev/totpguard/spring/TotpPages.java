@@ -43,6 +43,7 @@ final class TotpPages {
     private static final Template ENROLL_BODY = load("enroll");
     private static final Template CODES_BODY = load("codes");
     private static final Template UNAVAILABLE_BODY = load("unavailable");
+    private static final Template MESSAGE_BODY = load("message");
     private static final Template CSRF_FIELDS = load("csrf-fields");
     private static final Template CODE_FIELD = load("code-field");
     private static final Template FOOTER = load("footer");
@@ -115,6 +116,13 @@ final class TotpPages {
         values.put("fileHref", RecoveryCodeFile.dataUri(null, codes));
         values.put("continueUrl", continueUrl);
         render(response, view, 200, "codes.title", CODES_BODY, null, false, values);
+    }
+
+    /** A form from another site, or with its token in the URL: 403, nothing done. */
+    void forbidden(HttpServletResponse response, View view) throws IOException {
+        String text = Messages.text(bundle(view), "message.forbidden.csrf");
+        render(response, view, 403, "message.forbidden.title", MESSAGE_BODY, null, false, Map.of(),
+                new PageLayout.Notice(text, true));
     }
 
     void unavailable(HttpServletResponse response, View view) throws IOException {

@@ -233,6 +233,52 @@ class TotpFactorIT {
     }
 
     @Test
+    void aLockFromWrongCodesInAnotherSessionEndsTheSessionThatGaveTheCode() throws Exception {
+        enroll();
+        Browser owner = browser();
+        signIn(owner, "/home");
+        Response token = owner.follow(owner.get("/admin/"));
+        assertAdmin(owner.follow(submit(owner, token, "/totpguard/verify", totp.generate(secret))));
+        assertAdmin(owner.get("/admin/"));
+
+        // Someone with the password guesses codes in a session of their own until the account locks.
+        Browser guesser = browser();
+        signIn(guesser, "/home");
+        Response guessing = guesser.follow(guesser.get("/admin/"));
+        String right = totp.generate(secret);
+        String wrong = right.equals("000000") ? "111111" : "000000";
+        Response last = null;
+        for (int attempt = 0; attempt <= TwoFactorPolicy.defaults().maxFailures(); attempt++) {
+            last = submit(guesser, guessing, "/totpguard/verify", wrong);
+        }
+        assertEquals(429, last.status(), last::toString);
+
+        // The lock revoked the account's sessions: the owner's session, which had the code, is signed out.
+        Response after = owner.get("/admin/");
+        assertTrue(after.isRedirect(), "a revoked session still served " + after);
+        assertFalse(after.body().contains(ProtectedContent.ADMIN_MARKER), after::toString);
+        Response home = owner.get("/home");
+        assertFalse(home.body().contains(ProtectedContent.HOME_MARKER), "the whole login ended: " + home);
+    }
+
+    @Test
+    void revokedSessionsEndAndANewCodeIsNeededAfterTheNextLogin() throws Exception {
+        enroll();
+        Browser browser = browser();
+        signIn(browser, "/home");
+        Response token = browser.follow(browser.get("/admin/"));
+        assertAdmin(browser.follow(submit(browser, token, "/totpguard/verify", totp.generate(secret))));
+        clock.advance(java.time.Duration.ofSeconds(1));
+        service.revokeSessions(ProtectedContent.USER);
+        Response after = browser.get("/admin/");
+        assertTrue(after.isRedirect(), "a revoked session still served " + after);
+        signIn(browser, "/home");
+        Response again = browser.get("/admin/");
+        assertTrue(again.isRedirect(), again::toString);
+        assertEquals("/totpguard/token", again.location().getPath(), "the factor did not survive the revocation");
+    }
+
+    @Test
     void aRecoveryCodeCountsAsTheFactorOnce() throws Exception {
         List<String> codes = enroll();
         Browser browser = browser();
@@ -303,6 +349,32 @@ class TotpFactorIT {
         Response forged = browser.post("/totpguard/verify", Map.of("code", totp.generate(secret)));
         assertEquals(403, forged.status(), forged::toString);
         assertFalse(browser.get("/admin/").body().contains(ProtectedContent.ADMIN_MARKER));
+    }
+
+    @Test
+    void aValidTokenFromAnotherSiteOrInTheUrlIsRefusedAndNoCodeIsChecked() throws Exception {
+        enroll();
+        Browser browser = browser();
+        signIn(browser, "/home");
+        Response token = browser.follow(browser.get("/admin/"));
+        String csrf = token.find(SPRING_CSRF);
+        String code = totp.generate(secret);
+        List<Response> forged = List.of(
+                browser.post("/totpguard/verify", Map.of("_csrf", csrf, "code", code), Map.of("Origin", "https://evil.example")),
+                browser.post("/totpguard/verify", Map.of("_csrf", csrf, "code", code), Map.of("Origin", "null")),
+                browser.post("/totpguard/verify", Map.of("_csrf", csrf, "code", code), Map.of("Sec-Fetch-Site", "cross-site")),
+                browser.post("/totpguard/verify?_csrf=" + csrf, Map.of("_csrf", csrf, "code", code)),
+                browser.post("/totpguard/recover", Map.of("_csrf", csrf, "code", code), Map.of("Origin", "https://evil.example")));
+        for (Response response : forged) {
+            assertEquals(403, response.status(), response::toString);
+            assertFalse(response.body().contains("Exception"), response::toString);
+        }
+        assertEquals(0, service.status(ProtectedContent.USER).failureCount(), "a forged post was evaluated");
+        assertFalse(browser.get("/admin/").body().contains(ProtectedContent.ADMIN_MARKER));
+        // The same code from this site's own form is still good: nothing used it up.
+        Response accepted = browser.post("/totpguard/verify", Map.of("_csrf", csrf, "code", code),
+                Map.of("Origin", "null", "Sec-Fetch-Site", "same-origin"));
+        assertAdmin(browser.follow(accepted));
     }
 
     @Test
