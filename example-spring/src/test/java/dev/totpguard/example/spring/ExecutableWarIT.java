@@ -50,6 +50,23 @@ class ExecutableWarIT {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)));
             password = Files.readString(passwordFile).strip();
             assertEquals(20, password.length());
+
+            // Bodies over 16 KiB, or without a declared length, are refused before anything reads them, with one
+            // short answer and not a line of log (before: two stack traces, about 17 KB, per 130-byte request).
+            int logLines = app.output().split("\n").length;
+            for (String path : List.of("/login", "/totpguard/verify", "/")) {
+                String huge = exchange(base.getPort(), "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3000000\r\n"
+                        + "Connection: close\r\n\r\n");
+                assertTrue(huge.startsWith("HTTP/1.1 413"), huge);
+                String chunked = exchange(base.getPort(), "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n"
+                        + "Connection: close\r\n\r\n4\r\na=bc\r\n0\r\n\r\n");
+                assertTrue(chunked.startsWith("HTTP/1.1 411"), chunked);
+            }
+            Thread.sleep(500);
+            assertTrue(app.linesWith("Exception").isEmpty(), app::output);
+            assertEquals(logLines, app.output().split("\n").length, app::output);
             assertTrue(app.stop(Duration.ofSeconds(30)), app::output);
             assertTrue(app.linesWith(password).isEmpty(), "the first password never reaches the output");
             assertFalse(app.linesWith(passwordFile.toString()).isEmpty(), "the output names the password file");
@@ -68,5 +85,16 @@ class ExecutableWarIT {
                 "--server.port=0", "--example.data=" + data)).directory(temp.toFile());
         command.environment().remove("TOTPGUARD_ADMIN_PASSWORD");
         return ChildProcess.start("java -jar totpguard-example-spring.war", command, temp.resolve("app.log"));
+    }
+
+    private static String exchange(int port, String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            byte[] head = new byte[200];
+            int read = socket.getInputStream().read(head);
+            return read < 0 ? "" : new String(head, 0, read, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
     }
 }
