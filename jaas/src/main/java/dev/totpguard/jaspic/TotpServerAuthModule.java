@@ -126,8 +126,10 @@ public final class TotpServerAuthModule implements ServerAuthModule {
             login = TwoFactorLogin.fromOptions(values, SOURCE);
         } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.log(Level.ERROR, "TOTP Guard authentication module is misconfigured: {0}", e.getMessage());
-            AuthException authException = new AuthException("TOTP Guard authentication module is misconfigured: "
-                    + e.getMessage());
+            // What is wrong goes to the log and the cause only: a container may show the exception's message to
+            // whoever made the request (jetty-home's error page did, naming the option and its value).
+            AuthException authException = new AuthException("TOTP Guard authentication module is misconfigured;"
+                    + " the server's log says why");
             authException.initCause(e);
             throw authException;
         }
