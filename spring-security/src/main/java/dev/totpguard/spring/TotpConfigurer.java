@@ -4,9 +4,13 @@ import dev.totpguard.TwoFactorService;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.springframework.context.ApplicationContext;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.ExceptionHandlingConfigurer;
+import org.springframework.security.config.annotation.web.configurers.FormLoginConfigurer;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
 import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
@@ -37,6 +41,12 @@ import org.springframework.security.web.savedrequest.RequestCache;
  * without an authenticator. Which requests need the factor is the application's choice
  * ({@code @EnableMultiFactorAuthentication} or {@code AuthorizationManagerFactories.multiFactor()}).
  *
+ * <p>It guards the password logins of Spring's form login ({@code formLogin}) as TOTP Guard's other entry points do:
+ * every check of a password is first admitted by {@link TwoFactorService#passwordAttempt} (counted per account name
+ * and per client address in the store), and a wrong password counts toward the same lock as wrong codes. A refused
+ * attempt fails the login exactly as a wrong password does. {@link #passwordAttempts(boolean) passwordAttempts(false)}
+ * turns this off.
+ *
  * <p>The {@link TwoFactorService} is the one given to {@link #service}, else the application context's bean.
  * Lockouts and attempt limits are the service's, so they hold across every entry point on the same store.
  */
@@ -49,6 +59,7 @@ public final class TotpConfigurer extends AbstractHttpConfigurer<TotpConfigurer,
 
     private TwoFactorService service;
     private String pagesPath = DEFAULT_PAGES_PATH;
+    private boolean passwordAttempts = true;
     private TotpFactorFilter filter;
 
     private TotpConfigurer() {
@@ -80,9 +91,35 @@ public final class TotpConfigurer extends AbstractHttpConfigurer<TotpConfigurer,
         return this;
     }
 
+    /**
+     * Whether the form login's password checks go through {@link TwoFactorService#passwordAttempt} (limits per account
+     * name and client address, wrong passwords counted toward the account's lock); on by default. Turn it off only
+     * when the application's {@code AuthenticationManager} already calls the service for each password itself.
+     */
+    public TotpConfigurer passwordAttempts(boolean passwordAttempts) {
+        this.passwordAttempts = passwordAttempts;
+        return this;
+    }
+
     @Override
     public void init(HttpSecurity http) {
         filter = new TotpFactorFilter(pagesPath);
+        @SuppressWarnings("unchecked")
+        FormLoginConfigurer<HttpSecurity> formLogin = http.getConfigurer(FormLoginConfigurer.class);
+        if (passwordAttempts && formLogin != null) {
+            // Spring's form login sets the chain's AuthenticationManager on its filter, then post-processes the filter:
+            // the place to put the service in front of the password check, whatever providers the manager has.
+            formLogin.addObjectPostProcessor(new ObjectPostProcessor<UsernamePasswordAuthenticationFilter>() {
+                @Override
+                public <O extends UsernamePasswordAuthenticationFilter> O postProcess(O loginFilter) {
+                    AuthenticationManager manager = http.getSharedObject(AuthenticationManager.class);
+                    if (manager != null) {
+                        loginFilter.setAuthenticationManager(new PasswordAttemptAuthenticationManager(manager, service()));
+                    }
+                    return loginFilter;
+                }
+            });
+        }
         @SuppressWarnings("unchecked")
         ExceptionHandlingConfigurer<HttpSecurity> exceptions = http.getConfigurer(ExceptionHandlingConfigurer.class);
         if (exceptions != null) {

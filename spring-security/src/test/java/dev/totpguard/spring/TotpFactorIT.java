@@ -27,7 +27,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -170,6 +172,76 @@ class TotpFactorIT {
         Response report = browser.follow(accepted);
         assertAdmin(report);
         assertTrue(report.body().contains("for " + ProtectedContent.USER), report::toString);
+    }
+
+    /** One POST of Spring's login form with the given password; returns Spring's answer (a redirect). */
+    private static Response passwordLogin(Browser browser, String password) {
+        Response form = browser.get("/login");
+        assertEquals(200, form.status(), form::toString);
+        return browser.post("/login", Map.of("username", ProtectedContent.USER, "password", password,
+                "_csrf", form.find(SPRING_CSRF)));
+    }
+
+    private static void assertRefusedLikeAWrongPassword(Response wrong, Response refused) {
+        assertTrue(wrong.isRedirect(), wrong::toString);
+        assertEquals(wrong.status(), refused.status(), refused::toString);
+        assertEquals(wrong.locationHeader(), refused.locationHeader(), "the same answer as a wrong password: " + refused);
+        assertEquals("/login", refused.location().getPath(), refused::toString);
+        assertEquals("error", refused.location().getQuery(), refused::toString);
+    }
+
+    @Test
+    void wrongPasswordsAtSpringsFormLoginLockTheAccountAndTheRightOneIsThenRefusedLikeAWrongOne() throws Exception {
+        enroll();
+        Browser attacker = browser();
+        String wrongPassword = ProtectedContent.PASSWORD + "-wrong";
+        TwoFactorPolicy policy = TwoFactorPolicy.defaults();
+        Response wrong = null;
+        for (int attempt = 0; attempt < policy.maxFailures(); attempt++) {
+            wrong = passwordLogin(attacker, wrongPassword);
+            assertTrue(wrong.isRedirect() && "error".equals(wrong.location().getQuery()), wrong::toString);
+        }
+        assertTrue(service.status(ProtectedContent.USER).lockedUntil().isPresent(),
+                "wrong passwords count toward the account's lock: " + service.status(ProtectedContent.USER));
+        assertTrue(events.stream().anyMatch(event -> event.type() == TwoFactorEvent.Type.PASSWORD_REFUSED
+                && event.user().equals(ProtectedContent.USER) && event.clientAddress().equals(Optional.of("127.0.0.1"))),
+                "audited as a refused password from the client's address: " + events);
+
+        Response refused = passwordLogin(attacker, ProtectedContent.PASSWORD);
+        assertRefusedLikeAWrongPassword(wrong, refused);
+        Response page = attacker.follow(refused);
+        Response wrongPage = browser().follow(wrong);
+        assertEquals(wrongPage.status(), page.status(), page::toString);
+        assertFalse(page.body().toLowerCase(Locale.ROOT).contains("lock"), "no hint of a lock: " + page);
+        assertFalse(attacker.get("/home").body().contains(ProtectedContent.HOME_MARKER), "not signed in while locked");
+
+        // The lock is the service's and ends after the policy's lockout time.
+        clock.advance(policy.lockoutBase().plusSeconds(1));
+        assertTrue(service.status(ProtectedContent.USER).lockedUntil().isEmpty(), service.status(ProtectedContent.USER)::toString);
+        Response signedIn = passwordLogin(attacker, ProtectedContent.PASSWORD);
+        assertTrue(signedIn.isRedirect(), signedIn::toString);
+        assertFalse("error".equals(signedIn.location().getQuery()), "the right password after the lock: " + signedIn);
+        assertTrue(attacker.get("/home").body().contains(ProtectedContent.HOME_MARKER));
+    }
+
+    @Test
+    void passwordGuessesForAnAccountWithoutAnAuthenticatorAreLimitedPerAccountName() throws Exception {
+        Browser attacker = browser();
+        TwoFactorPolicy policy = TwoFactorPolicy.defaults();
+        Response wrong = null;
+        for (int attempt = 0; attempt < policy.passwordAttemptsPerAccount(); attempt++) {
+            wrong = passwordLogin(attacker, "guess-" + attempt);
+        }
+        Response refused = passwordLogin(attacker, ProtectedContent.PASSWORD);
+        assertRefusedLikeAWrongPassword(wrong, refused);
+        assertFalse(attacker.get("/home").body().contains(ProtectedContent.HOME_MARKER), "the limit held");
+        assertTrue(events.stream().anyMatch(event -> event.type() == TwoFactorEvent.Type.PASSWORD_REFUSED
+                && event.detail().equals(Optional.of("too many password attempts for this account"))), events::toString);
+
+        clock.advance(policy.passwordWindow().plusSeconds(1));
+        Response signedIn = passwordLogin(attacker, ProtectedContent.PASSWORD);
+        assertFalse("error".equals(signedIn.location().getQuery()), "the right password after the window: " + signedIn);
+        assertTrue(attacker.get("/home").body().contains(ProtectedContent.HOME_MARKER));
     }
 
     @Test
