@@ -12,6 +12,7 @@ import com.google.zxing.common.HybridBinarizer;
 import dev.totpguard.otp.OtpAuthUri;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.testkit.ExternalRequirement;
+import dev.totpguard.testkit.WithoutBuildProperties;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -50,6 +52,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * recovery code. Screenshots in {@code target/screenshots/spring/}. Skipped with a message when Chromium or
  * chromedriver is missing, a failure when {@code TOTPGUARD_REQUIRE_EXTERNAL=true}.
  */
+@ExtendWith(WithoutBuildProperties.class)
 class BrowserIT {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");

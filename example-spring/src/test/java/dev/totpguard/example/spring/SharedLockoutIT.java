@@ -22,6 +22,7 @@ import dev.totpguard.testkit.Browser;
 import dev.totpguard.testkit.ExternalRequirement;
 import dev.totpguard.testkit.MutableClock;
 import dev.totpguard.testkit.Response;
+import dev.totpguard.testkit.WithoutBuildProperties;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -62,6 +63,7 @@ import org.apache.tomcat.util.descriptor.web.SecurityConstraint;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -77,6 +79,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * policy's limit, and then the right code is refused by all three until the lock ends. All services share one
  * {@link MutableClock}, so the codes and the end of the lock are exact.
  */
+@ExtendWith(WithoutBuildProperties.class)
 class SharedLockoutIT {
 
     private static final String ADMIN_MARKER = "FILTER-ADMIN-PAGE";
