@@ -6,26 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.internal.config.Settings;
+import dev.totpguard.internal.config.SettingsFactory;
 import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.spring.app.GlobalFactorApplication;
 import dev.totpguard.spring.app.ProtectedContent;
 import dev.totpguard.testkit.Browser;
 import dev.totpguard.testkit.Response;
+import dev.totpguard.testkit.WithoutBuildProperties;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.Banner;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import dev.totpguard.TwoFactorService;
-import dev.totpguard.internal.config.Settings;
-import dev.totpguard.internal.config.SettingsFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -34,10 +34,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code @EnableMultiFactorAuthentication} with the password and TOTP for every request) started with the README's properties through the
  * auto-configuration, the filter jar on the class path too, over real HTTP.
  */
+@ExtendWith(WithoutBuildProperties.class)
 class GlobalFactorIT {
-
-    private static final String BUILD_PROPERTY = "totpguard.fuzz.skip";
-    private static String buildProperty;
 
     @TempDir
     Path directory;
@@ -47,14 +45,6 @@ class GlobalFactorIT {
     @BeforeAll
     static void prepareTheJvm() {
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-        buildProperty = System.clearProperty(BUILD_PROPERTY);
-    }
-
-    @AfterAll
-    static void restoreTheJvm() {
-        if (buildProperty != null) {
-            System.setProperty(BUILD_PROPERTY, buildProperty);
-        }
     }
 
     @AfterEach

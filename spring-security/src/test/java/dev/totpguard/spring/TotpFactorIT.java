@@ -19,6 +19,7 @@ import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.testkit.Browser;
 import dev.totpguard.testkit.MutableClock;
 import dev.totpguard.testkit.Response;
+import dev.totpguard.testkit.WithoutBuildProperties;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -32,11 +33,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,12 +51,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * H2 database, with a clock the test moves; a second service over the same database stands for another entry point
  * (the filter, the JAAS module) to show that a lock is the store's.
  */
+@ExtendWith(WithoutBuildProperties.class)
 class TotpFactorIT {
 
     static final String SPRING_CSRF = "name=\"_csrf\" (?:type=\"hidden\" )?value=\"([^\"]+)\"";
-
-    private static final String BUILD_PROPERTY = "totpguard.fuzz.skip";
-    private static String buildProperty;
 
     @TempDir
     Path directory;
@@ -72,15 +71,6 @@ class TotpFactorIT {
     @BeforeAll
     static void prepareTheJvm() {
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-        // System properties are settings in Boot's environment, and an unknown totpguard.* one stops start-up.
-        buildProperty = System.clearProperty(BUILD_PROPERTY);
-    }
-
-    @AfterAll
-    static void restoreTheJvm() {
-        if (buildProperty != null) {
-            System.setProperty(BUILD_PROPERTY, buildProperty);
-        }
     }
 
     @BeforeEach

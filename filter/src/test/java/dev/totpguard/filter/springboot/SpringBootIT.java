@@ -10,15 +10,16 @@ import dev.totpguard.otp.Secret;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.testkit.Browser;
 import dev.totpguard.testkit.Response;
+import dev.totpguard.testkit.WithoutBuildProperties;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.Banner;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -31,6 +32,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Security form login, CSRF on, the filter jar on the class path and {@code totpguard.*} properties, driven over
  * real HTTP.
  */
+@ExtendWith(WithoutBuildProperties.class)
 class SpringBootIT {
 
     private static final String SPRING_CSRF = "name=\"_csrf\" (?:type=\"hidden\" )?value=\"([^\"]+)\"";
@@ -40,24 +42,11 @@ class SpringBootIT {
 
     private ConfigurableApplicationContext application;
 
-    /** The build's own switch, which Maven hands to the test JVM as a system property; no application has it. */
-    private static final String BUILD_PROPERTY = "totpguard.fuzz.skip";
-    private static String buildProperty;
-
     @BeforeAll
     static void prepareTheJvm() {
         // Boot would route java.util.logging into its own logging system for every later test of this JVM
         // (LogCapture reads java.util.logging).
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-        // System properties are settings in Boot's environment, and an unknown totpguard.* one stops start-up.
-        buildProperty = System.clearProperty(BUILD_PROPERTY);
-    }
-
-    @AfterAll
-    static void restoreTheJvm() {
-        if (buildProperty != null) {
-            System.setProperty(BUILD_PROPERTY, buildProperty);
-        }
     }
 
     @AfterEach
