@@ -133,10 +133,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
             } catch (StoreException e) {
                 LOG.log(System.Logger.Level.WARNING, "TOTP Guard: the credential store is unavailable for "
                         + authentication.getName(), e);
-                pages.unavailable(response, new TotpPages.View(authentication.getName(),
-                        request.getContextPath() + pagesPath, request.getContextPath() + "/logout",
-                        (CsrfToken) request.getAttribute(CsrfToken.class.getName()), service.policy(),
-                        request.getHeader("Accept-Language")));
+                pages.unavailable(response, view(request, authentication.getName()));
                 return;
             }
         }
@@ -149,9 +146,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         // The canonical name of the account: the one Spring's Authentication holds (UserDetails#getUsername as the
         // UserDetailsService returned it), never a name typed into a form.
         String user = authentication.getName();
-        TotpPages.View view = new TotpPages.View(user, request.getContextPath() + pagesPath,
-                request.getContextPath() + "/logout", (CsrfToken) request.getAttribute(CsrfToken.class.getName()),
-                service.policy(), request.getHeader("Accept-Language"));
+        TotpPages.View view = view(request, user);
         if ("POST".equals(request.getMethod()) && !isOwnSitesForm(request, view.csrf())) {
             pages.forbidden(response, view);
             return;
@@ -179,6 +174,13 @@ final class TotpFactorFilter extends OncePerRequestFilter {
             LOG.log(System.Logger.Level.WARNING, "TOTP Guard: the credential store is unavailable for " + user, e);
             pages.unavailable(response, view);
         }
+    }
+
+    /** What the pages need to know about this request, for {@code user}. */
+    private TotpPages.View view(HttpServletRequest request, String user) {
+        return new TotpPages.View(user, request.getContextPath() + pagesPath, request.getContextPath() + "/logout",
+                (CsrfToken) request.getAttribute(CsrfToken.class.getName()), service.policy(),
+                request.getHeader("Accept-Language"));
     }
 
     private static String code(HttpServletRequest request) {
