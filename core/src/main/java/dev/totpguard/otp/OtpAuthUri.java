@@ -14,7 +14,8 @@ import java.util.Objects;
  * <p>Label and issuer are percent-encoded as UTF-8 with space as {@code %20} (never {@code +}); the issuer
  * is written both as label prefix and as parameter, as the format asks. All parameters are always written,
  * so an app never has to guess. A colon in the issuer or account is refused, since it would make the label
- * ambiguous. Instances are immutable; {@link #toString()} hides the secret, {@link #toUriString()} does not
+ * ambiguous. Whitespace around the issuer or account is dropped: the format allows spaces after the label's
+ * colon, so a leading space could not survive a round trip, and apps trim it anyway. Instances are immutable; {@link #toString()} hides the secret, {@link #toUriString()} does not
  * and must not be logged.
  */
 public final class OtpAuthUri {
@@ -35,13 +36,18 @@ public final class OtpAuthUri {
     private final TotpParameters parameters;
 
     private OtpAuthUri(String issuer, String account, Secret secret, TotpParameters parameters) {
-        this.issuer = checkName("issuer", issuer);
-        this.account = checkName("account", account);
+        // Stripped before the checks, so that what is stored is exactly what parse() reads back from
+        // toUriString() (found by fuzzing: a label " email.com" without prefix kept its space, the written
+        // "ACME:%20email.com" lost it).
+        this.issuer = checkName("issuer", Objects.requireNonNull(issuer, "issuer").strip());
+        this.account = checkName("account", Objects.requireNonNull(account, "account").strip());
         this.secret = Objects.requireNonNull(secret, "secret");
         this.parameters = Objects.requireNonNull(parameters, "parameters");
     }
 
     /**
+     * Issuer and account are stored without surrounding whitespace.
+     *
      * @throws IllegalArgumentException if issuer or account is empty, too long, or contains a colon
      */
     public static OtpAuthUri of(String issuer, String account, Secret secret, TotpParameters parameters) {
@@ -110,10 +116,10 @@ public final class OtpAuthUri {
         String account = label;
         int colon = label.indexOf(':');
         if (colon >= 0) {
-            labelIssuer = label.substring(0, colon);
-            account = label.substring(colon + 1).stripLeading();
+            labelIssuer = label.substring(0, colon).strip();
+            account = label.substring(colon + 1);
         }
-        String issuer = params.get("issuer");
+        String issuer = params.get("issuer") == null ? null : params.get("issuer").strip();
         if (issuer != null && labelIssuer != null && !issuer.equals(labelIssuer)) {
             throw new IllegalArgumentException("otpauth URI issuer parameter and label prefix disagree");
         }

@@ -114,6 +114,20 @@ class OtpAuthUriTest {
         assertEquals("alice", parsed.account());
     }
 
+    /** Found by fuzzing: a label without prefix kept a leading space that the written label then lost. */
+    @Test
+    void surroundingWhitespaceIsDroppedSoTheRoundTripHolds() {
+        OtpAuthUri parsed = OtpAuthUri.parse("otpauth://totp/%20email.com?secret=" + RFC_SEED_BASE32 + "&issuer=ACME%20CHA1");
+        OtpAuthUri built = OtpAuthUri.of(" Acme ", "  alice ", RFC_SEED, TotpParameters.DEFAULT);
+
+        assertEquals("email.com", parsed.account());
+        assertEquals(parsed, OtpAuthUri.parse(parsed.toUriString()));
+        assertEquals("Acme", built.issuer());
+        assertEquals("alice", built.account());
+        assertEquals(built, OtpAuthUri.parse(built.toUriString()));
+        assertEquals(built, OtpAuthUri.parse("otpauth://totp/Acme%20:%20alice?secret=" + RFC_SEED_BASE32 + "&issuer=%20Acme"));
+    }
+
     @Test
     void issuerParameterThatDisagreesWithTheLabelIsRefused() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
