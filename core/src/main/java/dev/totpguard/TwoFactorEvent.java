@@ -52,6 +52,12 @@ public record TwoFactorEvent(Type type, String user, Optional<String> actor, Opt
         SESSIONS_REVOKED,
         /** The user's secrets were re-encrypted with the current key. */
         SECRET_RESEALED,
+        /** After a correct code the user chose to trust this browser (detail: its label). */
+        BROWSER_TRUSTED,
+        /** A trusted browser skipped the code of a password login (detail: its label). */
+        TRUSTED_BROWSER_USED,
+        /** Trusted browsers were revoked (detail: which, or how many; actor: who, when not the user). */
+        TRUSTED_BROWSERS_REVOKED,
         /**
          * A password (the first factor, checked through {@link TwoFactorService#passwordAttempt}) was refused (detail:
          * wrong password, locked, too many attempts for the account or the address, busy). The user is the name as typed.

@@ -52,6 +52,10 @@ public final class TwoFactorPolicy {
     public static final Duration MAX_PASSWORD_QUEUE_WAIT = Duration.ofSeconds(30);
     /** Most {@link #passwordConcurrency()}. */
     public static final int MAX_PASSWORD_CONCURRENCY = 1024;
+    /** Most days {@link #trustedBrowserDays()} may be. */
+    public static final int MAX_TRUSTED_BROWSER_DAYS = 90;
+    /** Trusted browsers kept per account; a further one evicts the oldest. */
+    public static final int MAX_TRUSTED_BROWSERS_PER_ACCOUNT = 20;
     private static final TwoFactorPolicy DEFAULTS = builder().build();
 
     private final TotpParameters parameters;
@@ -73,6 +77,7 @@ public final class TwoFactorPolicy {
     private final Duration passwordWindow;
     private final int passwordConcurrency;
     private final Duration passwordQueueWait;
+    private final int trustedBrowserDays;
 
     private TwoFactorPolicy(Builder builder) {
         this.parameters = builder.parameters;
@@ -94,6 +99,7 @@ public final class TwoFactorPolicy {
         this.passwordWindow = builder.passwordWindow;
         this.passwordConcurrency = builder.passwordConcurrency;
         this.passwordQueueWait = builder.passwordQueueWait;
+        this.trustedBrowserDays = builder.trustedBrowserDays;
     }
 
     /** SHA-1, 6 digits, 30 s, window 1 back and 1 ahead, 160-bit secrets, 10 recovery codes, OPTIONAL, 5 failures,
@@ -134,6 +140,7 @@ public final class TwoFactorPolicy {
         builder.passwordWindow = passwordWindow;
         builder.passwordConcurrency = passwordConcurrency;
         builder.passwordQueueWait = passwordQueueWait;
+        builder.trustedBrowserDays = trustedBrowserDays;
         return builder;
     }
 
@@ -235,6 +242,15 @@ public final class TwoFactorPolicy {
     }
 
     /**
+     * For how many days a browser the user chose to trust after a correct code skips the code (never the password) at
+     * later logins of the same account; 0 (the default): no browser is trusted and the choice is not offered. See
+     * {@link TwoFactorService#trustBrowser}.
+     */
+    public int trustedBrowserDays() {
+        return trustedBrowserDays;
+    }
+
+    /**
      * How long the second factor is locked once {@code failures} consecutive attempts failed: nothing below
      * {@link #maxFailures()}, then {@code lockoutBase * 2^(failures - maxFailures)}, capped at {@link #lockoutMax()}.
      */
@@ -264,7 +280,8 @@ public final class TwoFactorPolicy {
                 && sessionRefresh.equals(that.sessionRefresh)
                 && passwordAttemptsPerAccount == that.passwordAttemptsPerAccount
                 && passwordAttemptsPerAddress == that.passwordAttemptsPerAddress && passwordWindow.equals(that.passwordWindow)
-                && passwordConcurrency == that.passwordConcurrency && passwordQueueWait.equals(that.passwordQueueWait);
+                && passwordConcurrency == that.passwordConcurrency && passwordQueueWait.equals(that.passwordQueueWait)
+                && trustedBrowserDays == that.trustedBrowserDays;
     }
 
     @Override
@@ -281,7 +298,8 @@ public final class TwoFactorPolicy {
                 + ", enrollments valid for " + enrollmentTimeout + ", session revocations refreshed every " + sessionRefresh
                 + ", " + passwordAttemptsPerAccount + " password attempts per account and "
                 + passwordAttemptsPerAddress + " per address per " + passwordWindow + ", " + passwordConcurrency
-                + " passwords hashed at once, waiting at most " + passwordQueueWait + "]";
+                + " passwords hashed at once, waiting at most " + passwordQueueWait
+                + (trustedBrowserDays == 0 ? "" : ", browsers trusted for " + trustedBrowserDays + " days") + "]";
     }
 
     /** Builds a {@link TwoFactorPolicy}; every setter validates at once and names the bad value. */
@@ -305,6 +323,7 @@ public final class TwoFactorPolicy {
         private Duration passwordWindow = Duration.ofMinutes(15);
         private int passwordConcurrency = defaultPasswordConcurrency();
         private Duration passwordQueueWait = DEFAULT_PASSWORD_QUEUE_WAIT;
+        private int trustedBrowserDays;
 
         private Builder() {
         }
@@ -441,6 +460,16 @@ public final class TwoFactorPolicy {
             }
             this.passwordConcurrency = concurrency;
             this.passwordQueueWait = queueWait;
+            return this;
+        }
+
+        /**
+         * For how many days (0 to 90; 0, the default, turns the feature off) a browser the user chose to trust after a
+         * correct code skips the code at later logins with the password.
+         */
+        public Builder trustedBrowserDays(int days) {
+            checkRange("trustedBrowserDays", days, 0, MAX_TRUSTED_BROWSER_DAYS);
+            this.trustedBrowserDays = days;
             return this;
         }
 

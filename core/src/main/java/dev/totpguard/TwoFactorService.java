@@ -19,6 +19,7 @@ import dev.totpguard.store.RecoveryCodeHash;
 import dev.totpguard.store.SecretRecord;
 import dev.totpguard.store.StoreException;
 import dev.totpguard.store.StoredCredential;
+import dev.totpguard.store.TrustedBrowser;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -94,6 +95,7 @@ public final class TwoFactorService implements AutoCloseable {
     private final AutoCloseable ownedResource;
     private final ConcurrentHashMap<TotpParameters, Totp> totps = new ConcurrentHashMap<>();
     private final AtomicLong nextAddressPurge = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong nextTrustedBrowserPurge = new AtomicLong(Long.MIN_VALUE);
     private final SessionRevocations sessions;
     /** Fair, so a login that waits is served in arrival order and the wait is bounded by the queue in front of it. */
     private final Semaphore hashingTurns;
@@ -436,6 +438,204 @@ public final class TwoFactorService implements AutoCloseable {
 
     void releaseHashingTurn() {
         hashingTurns.release();
+    }
+
+    // ---- trusted browsers ("remember this browser")
+
+    /** Length of a trusted-browser token: 256 random bits in Base64url without padding. */
+    public static final int TRUSTED_BROWSER_TOKEN_LENGTH = 43;
+    private static final int TRUSTED_BROWSER_TOKEN_BYTES = 32;
+    /** A proof older than this no longer trusts a browser: the choice belongs to the login that just gave the code. */
+    private static final Duration TRUST_PROOF_MAX_AGE = Duration.ofMinutes(1);
+    private static final Duration TRUSTED_BROWSER_PURGE_INTERVAL = Duration.ofHours(1);
+
+    /**
+     * The user chose, together with a correct code, to trust this browser for {@link TwoFactorPolicy#trustedBrowserDays()}:
+     * returns the token to hand to the browser, once (the store keeps only its SHA-256, under the account's
+     * {@link AccountKey}, with the credential's generation, {@code label} and the expiry). Later,
+     * {@link #isTrustedBrowser} with that token skips the code of a login that has given the password; nothing else.
+     * A reset, disable, lock, new secret or {@link #revokeSessions} (a password change) ends every trusted browser of
+     * the account, as does {@link #revokeTrustedBrowsers}; at most
+     * {@link TwoFactorPolicy#MAX_TRUSTED_BROWSERS_PER_ACCOUNT} are kept, the oldest evicted.
+     *
+     * @param proof the accepted {@link #verify} of this login, at most a minute old
+     * @param label what the user will see, e.g. "Firefox on Linux"; control characters are dropped, cut to
+     *     {@value TrustedBrowser#MAX_LABEL_LENGTH} characters
+     * @throws IllegalStateException if the policy trusts no browsers, or the user has no active second factor any more
+     * @throws IllegalArgumentException if {@code proof} is not a fresh accepted proof
+     */
+    public String trustBrowser(Verification proof, String label) throws StoreException {
+        Objects.requireNonNull(proof, "proof");
+        if (policy.trustedBrowserDays() == 0) {
+            throw new IllegalStateException("The policy trusts no browsers (trustedBrowserDays is 0)");
+        }
+        Instant now = clock.instant();
+        Instant issuedAt = proof.issuedAt().orElse(null);
+        if (!proof.isAccepted() || issuedAt == null || issuedAt.isAfter(now) || issuedAt.plus(TRUST_PROOF_MAX_AGE).isBefore(now)) {
+            throw new IllegalArgumentException("A browser is trusted only with the accepted code of the login that asks");
+        }
+        String user = proof.user().orElseThrow();
+        refuseAlias(user);
+        // Read after "now": a reset or new secret that this read misses happened after now, and its revocation
+        // (sessions valid after >= its time) makes the entry worthless in isTrustedBrowser.
+        StoredCredential credential = store.find(user).filter(StoredCredential::isActive)
+                .orElseThrow(() -> new IllegalStateException("User '" + user + "' has no active second factor"));
+        if (issuedAt.toEpochMilli() <= store.sessionsValidAfter(user).toEpochMilli()) {
+            throw new IllegalStateException("The account's sessions were revoked after this code was accepted");
+        }
+        String token = randomToken(TRUSTED_BROWSER_TOKEN_BYTES);
+        TrustedBrowser browser = new TrustedBrowser(randomToken(16), AccountKey.of(user), credential.generation(),
+                cleanLabel(label), now, now.plus(Duration.ofDays(policy.trustedBrowserDays())));
+        try {
+            purgeTrustedBrowsers(now);
+            store.saveTrustedBrowser(browser, nonceHash(token), TwoFactorPolicy.MAX_TRUSTED_BROWSERS_PER_ACCOUNT, now);
+        } catch (StoreException e) {
+            fire(event(TwoFactorEvent.Type.STORE_UNAVAILABLE, user, now).detail("trust a browser"));
+            throw e;
+        }
+        fire(event(TwoFactorEvent.Type.BROWSER_TRUSTED, user, now).detail(browser.label()));
+        return token;
+    }
+
+    /**
+     * Whether {@code token} (from a browser's cookie) is a trusted browser of {@code user} right now: issued for this
+     * account (by {@link AccountKey}), not expired (nor older than the policy's current days), for the credential's
+     * current generation, no revocation of the account's sessions since, the second factor active and not locked. Only
+     * for a login that has just given the password: it replaces the code, never the password. Malformed, unknown,
+     * revoked or foreign tokens are simply {@code false}, without a store access for a malformed one.
+     *
+     * @throws StoreException if the store cannot tell: ask for the code (fail closed)
+     */
+    public boolean isTrustedBrowser(String user, String token) throws StoreException {
+        if (policy.trustedBrowserDays() == 0 || !isValidUser(user) || !isTrustedBrowserToken(token)) {
+            return false;
+        }
+        Instant now = clock.instant();
+        purgeTrustedBrowsers(now);
+        // Looked up by the SHA-256 of 256 random bits: the comparison is the database's index look-up of a hash, which
+        // tells nothing about the token; a guess has no better chance than 2^-256.
+        TrustedBrowser browser = store.findTrustedBrowser(nonceHash(token)).orElse(null);
+        if (browser == null || !browser.isValidAt(now) || !browser.accountKey().equals(AccountKey.of(user))
+                || browser.createdAt().plus(Duration.ofDays(policy.trustedBrowserDays())).compareTo(now) <= 0) {
+            return false;
+        }
+        for (String owner : store.usersWithAccountKey(browser.accountKey())) {
+            if (!owner.equals(user)) {
+                return false;
+            }
+        }
+        StoredCredential credential = store.find(user).orElse(null);
+        if (credential == null || !credential.isActive() || credential.generation() != browser.generation()
+                || credential.isLockedAt(now)) {
+            return false;
+        }
+        // Every revocation (reset, disable, lock, new secret, password change) deletes the account's entries; this
+        // holds even if that deletion failed or raced with the trust: an entry from before the revocation is dead.
+        if (!browser.createdAt().isAfter(store.sessionsValidAfter(user))) {
+            return false;
+        }
+        fire(event(TwoFactorEvent.Type.TRUSTED_BROWSER_USED, user, now).detail(browser.label()));
+        return true;
+    }
+
+    /** The user's trusted browsers that have not expired, oldest first; empty when there are none. */
+    public List<TrustedBrowser> trustedBrowsers(String user) throws StoreException {
+        checkUser(user);
+        refuseAlias(user);
+        Instant now = clock.instant();
+        List<TrustedBrowser> browsers = new ArrayList<>();
+        for (TrustedBrowser browser : store.trustedBrowsers(AccountKey.of(user))) {
+            if (browser.isValidAt(now)) {
+                browsers.add(browser);
+            }
+        }
+        return browsers;
+    }
+
+    /**
+     * Revokes one trusted browser of {@code user}, by its {@link TrustedBrowser#id()}: its next login asks for the code.
+     *
+     * @param actor the administrator who revokes it, {@code null} when the user does
+     * @return {@code false} if the user has no trusted browser with this id (a malformed id included)
+     */
+    public boolean revokeTrustedBrowser(String user, String id, String actor) throws StoreException {
+        checkUser(user);
+        if (id == null || id.isEmpty() || id.length() > TrustedBrowser.MAX_ID_LENGTH) {
+            return false;
+        }
+        boolean revoked = store.deleteTrustedBrowser(AccountKey.of(user), id);
+        if (revoked) {
+            TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, clock.instant()).detail("one");
+            fire(actor == null ? event : event.actor(actor));
+        }
+        return revoked;
+    }
+
+    /**
+     * Revokes every trusted browser of {@code user}.
+     *
+     * @param actor the administrator who revokes them, {@code null} when the user does
+     * @return how many there were
+     */
+    public int revokeTrustedBrowsers(String user, String actor) throws StoreException {
+        checkUser(user);
+        int revoked = store.deleteTrustedBrowsers(AccountKey.of(user));
+        TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, clock.instant()).detail("all: " + revoked);
+        fire(actor == null ? event : event.actor(actor));
+        return revoked;
+    }
+
+    /** Part of every revocation: a failure is logged, not thrown, because {@link #isTrustedBrowser} refuses the entries anyway. */
+    private void forgetTrustedBrowsers(String user, Instant now, String reason) {
+        try {
+            int revoked = store.deleteTrustedBrowsers(AccountKey.of(user));
+            if (revoked > 0) {
+                fire(event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, now).detail(reason + ": " + revoked));
+            }
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not delete the trusted browsers of a revoked account; they are refused"
+                    + " anyway: " + e.getMessage());
+        }
+    }
+
+    private void purgeTrustedBrowsers(Instant now) throws StoreException {
+        long due = nextTrustedBrowserPurge.get();
+        long nowMillis = now.toEpochMilli();
+        if (nowMillis >= due && nextTrustedBrowserPurge.compareAndSet(due, nowMillis + TRUSTED_BROWSER_PURGE_INTERVAL.toMillis())) {
+            store.purgeTrustedBrowsers(now);
+        }
+    }
+
+    private static boolean isTrustedBrowserToken(String token) {
+        if (token == null || token.length() != TRUSTED_BROWSER_TOKEN_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String cleanLabel(String label) {
+        StringBuilder clean = new StringBuilder();
+        String text = label == null ? "" : label.strip();
+        for (int i = 0; i < text.length() && clean.length() < TrustedBrowser.MAX_LABEL_LENGTH; i++) {
+            char c = text.charAt(i);
+            if (!Character.isISOControl(c) && !Character.isSurrogate(c)) {
+                clean.append(c);
+            }
+        }
+        String result = clean.toString().strip();
+        return result.isEmpty() ? "Browser" : result;
+    }
+
+    private String randomToken(int bytes) {
+        byte[] value = new byte[bytes];
+        random.nextBytes(value);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
     }
 
     // ---- management
@@ -790,6 +990,7 @@ public final class TwoFactorService implements AutoCloseable {
         sessions.revoked(user, validAfter.toEpochMilli());
         TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.SESSIONS_REVOKED, user, now).detail(reason);
         fire(actor == null ? event : event.actor(actor));
+        forgetTrustedBrowsers(user, now, reason);
     }
 
     private OptionalLong check(String user, SecretRecord record, CharSequence code, long lastUsedStep) throws StoreException {

@@ -6,6 +6,7 @@ import dev.totpguard.store.RecoveryCodeHash;
 import dev.totpguard.store.SecretRecord;
 import dev.totpguard.store.StoreException;
 import dev.totpguard.store.StoredCredential;
+import dev.totpguard.store.TrustedBrowser;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -111,5 +112,35 @@ final class InterleavingStore implements CredentialStore {
     @Override
     public Instant revokeSessions(String user, Instant now) throws StoreException {
         return store.revokeSessions(user, now);
+    }
+
+    @Override
+    public void saveTrustedBrowser(TrustedBrowser browser, String tokenHash, int maxPerAccount, Instant now) throws StoreException {
+        store.saveTrustedBrowser(browser, tokenHash, maxPerAccount, now);
+    }
+
+    @Override
+    public Optional<TrustedBrowser> findTrustedBrowser(String tokenHash) throws StoreException {
+        return store.findTrustedBrowser(tokenHash);
+    }
+
+    @Override
+    public List<TrustedBrowser> trustedBrowsers(String accountKey) throws StoreException {
+        return store.trustedBrowsers(accountKey);
+    }
+
+    @Override
+    public boolean deleteTrustedBrowser(String accountKey, String id) throws StoreException {
+        return store.deleteTrustedBrowser(accountKey, id);
+    }
+
+    @Override
+    public int deleteTrustedBrowsers(String accountKey) throws StoreException {
+        return store.deleteTrustedBrowsers(accountKey);
+    }
+
+    @Override
+    public int purgeTrustedBrowsers(Instant now) throws StoreException {
+        return store.purgeTrustedBrowsers(now);
     }
 }

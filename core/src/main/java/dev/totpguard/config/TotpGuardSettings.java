@@ -82,6 +82,12 @@ public final class TotpGuardSettings {
      * {@code PT0S} reads the store on every request.
      */
     public static final String SESSIONS_REFRESH = "totpguard.sessions.refresh";
+    /**
+     * "Remember this browser": for how many days (0 to 90) a browser whose user ticked "trust this browser" with a
+     * correct code skips the code at later password logins of the same account (never the password, a step-up path,
+     * an enrollment or a change of the second factor). Default 0: off, and the choice is not offered.
+     */
+    public static final String TRUSTED_BROWSER_DAYS = "totpguard.trusted-browser.days";
 
     // ---- clients behind reverse proxies
 

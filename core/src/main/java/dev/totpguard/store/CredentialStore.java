@@ -152,4 +152,28 @@ public interface CredentialStore {
      * @return the stored instant after this revocation (a concurrent revocation may have raised it further)
      */
     Instant revokeSessions(String user, Instant now) throws StoreException;
+
+    // ---- trusted browsers ("remember this browser"): keyed by the account key, only token hashes stored
+
+    /**
+     * Stores a trusted browser under {@code tokenHash} (the SHA-256 of its token), in one transaction with the upkeep
+     * of its account: the account's expired entries go, and of the rest only the newest {@code maxPerAccount}
+     * (this one included) stay, the oldest evicted first.
+     */
+    void saveTrustedBrowser(TrustedBrowser browser, String tokenHash, int maxPerAccount, Instant now) throws StoreException;
+
+    /** The trusted browser stored under {@code tokenHash}, expired or not (the caller checks); empty if there is none. */
+    Optional<TrustedBrowser> findTrustedBrowser(String tokenHash) throws StoreException;
+
+    /** The account's trusted browsers, expired ones included, oldest first. */
+    List<TrustedBrowser> trustedBrowsers(String accountKey) throws StoreException;
+
+    /** Deletes one trusted browser of the account; {@code false} if the account has none with this id. */
+    boolean deleteTrustedBrowser(String accountKey, String id) throws StoreException;
+
+    /** Deletes every trusted browser of the account; returns how many there were. */
+    int deleteTrustedBrowsers(String accountKey) throws StoreException;
+
+    /** Deletes the trusted browsers of every account that expired at or before {@code now}; returns how many. */
+    int purgeTrustedBrowsers(Instant now) throws StoreException;
 }

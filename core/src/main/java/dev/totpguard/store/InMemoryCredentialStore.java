@@ -4,6 +4,8 @@ import dev.totpguard.crypto.SealedSecret;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,6 +41,9 @@ public final class InMemoryCredentialStore implements CredentialStore {
     private final ConcurrentHashMap<String, String> accountKeys = new ConcurrentHashMap<>();
     /** User to the epoch milliseconds of {@link #sessionsValidAfter}; outlives {@link #delete}, as in the JDBC store. */
     private final ConcurrentHashMap<String, Long> sessionsValidAfter = new ConcurrentHashMap<>();
+    /** Token hash to trusted browser; changed only under {@link #trustedLock}, so an account's upkeep is atomic. */
+    private final java.util.HashMap<String, TrustedBrowser> trustedBrowsers = new java.util.HashMap<>();
+    private final Object trustedLock = new Object();
 
     public InMemoryCredentialStore() {
     }
@@ -222,6 +227,83 @@ public final class InMemoryCredentialStore implements CredentialStore {
         long nowMillis = now.toEpochMilli();
         return Instant.ofEpochMilli(sessionsValidAfter.merge(user, nowMillis,
                 (stored, ignored) -> stored < nowMillis ? nowMillis : stored + 1));
+    }
+
+    @Override
+    public void saveTrustedBrowser(TrustedBrowser browser, String tokenHash, int maxPerAccount, Instant now) {
+        Objects.requireNonNull(browser, "browser");
+        Objects.requireNonNull(tokenHash, "tokenHash");
+        Objects.requireNonNull(now, "now");
+        if (maxPerAccount < 1) {
+            throw new IllegalArgumentException("maxPerAccount must be at least 1");
+        }
+        synchronized (trustedLock) {
+            trustedBrowsers.values().removeIf(stored -> stored.accountKey().equals(browser.accountKey()) && !stored.isValidAt(now));
+            List<Map.Entry<String, TrustedBrowser>> kept = new ArrayList<>();
+            for (Map.Entry<String, TrustedBrowser> stored : trustedBrowsers.entrySet()) {
+                if (stored.getValue().accountKey().equals(browser.accountKey())) {
+                    kept.add(stored);
+                }
+            }
+            kept.sort(Comparator.comparing((Map.Entry<String, TrustedBrowser> stored) -> stored.getValue().createdAt())
+                    .thenComparing(stored -> stored.getValue().id()));
+            for (int i = 0; i < kept.size() - (maxPerAccount - 1); i++) {
+                trustedBrowsers.remove(kept.get(i).getKey());
+            }
+            trustedBrowsers.put(tokenHash, browser);
+        }
+    }
+
+    @Override
+    public Optional<TrustedBrowser> findTrustedBrowser(String tokenHash) {
+        Objects.requireNonNull(tokenHash, "tokenHash");
+        synchronized (trustedLock) {
+            return Optional.ofNullable(trustedBrowsers.get(tokenHash));
+        }
+    }
+
+    @Override
+    public List<TrustedBrowser> trustedBrowsers(String accountKey) {
+        Objects.requireNonNull(accountKey, "accountKey");
+        List<TrustedBrowser> browsers = new ArrayList<>();
+        synchronized (trustedLock) {
+            for (TrustedBrowser browser : trustedBrowsers.values()) {
+                if (browser.accountKey().equals(accountKey)) {
+                    browsers.add(browser);
+                }
+            }
+        }
+        browsers.sort(Comparator.comparing(TrustedBrowser::createdAt).thenComparing(TrustedBrowser::id));
+        return browsers;
+    }
+
+    @Override
+    public boolean deleteTrustedBrowser(String accountKey, String id) {
+        Objects.requireNonNull(accountKey, "accountKey");
+        Objects.requireNonNull(id, "id");
+        synchronized (trustedLock) {
+            return trustedBrowsers.values().removeIf(browser -> browser.accountKey().equals(accountKey) && browser.id().equals(id));
+        }
+    }
+
+    @Override
+    public int deleteTrustedBrowsers(String accountKey) {
+        Objects.requireNonNull(accountKey, "accountKey");
+        synchronized (trustedLock) {
+            int before = trustedBrowsers.size();
+            trustedBrowsers.values().removeIf(browser -> browser.accountKey().equals(accountKey));
+            return before - trustedBrowsers.size();
+        }
+    }
+
+    @Override
+    public int purgeTrustedBrowsers(Instant now) {
+        Objects.requireNonNull(now, "now");
+        synchronized (trustedLock) {
+            int before = trustedBrowsers.size();
+            trustedBrowsers.values().removeIf(browser -> !browser.isValidAt(now));
+            return before - trustedBrowsers.size();
+        }
     }
 
     @Override

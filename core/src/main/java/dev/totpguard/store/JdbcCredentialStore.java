@@ -106,6 +106,7 @@ public final class JdbcCredentialStore implements CredentialStore {
     private final String recoveryCode;
     private final AttemptCounters attemptCounters;
     private final String sessionRevocation;
+    private final String trustedBrowser;
     private final Database database;
     /** Source of credential generations: random, because a reset deletes the row that a counter would live in. */
     private final SecureRandom random = new SecureRandom();
@@ -119,6 +120,7 @@ public final class JdbcCredentialStore implements CredentialStore {
         this.recoveryCode = prefix + "recovery_code";
         this.attemptCounters = new JdbcAttemptCounters(builder.dataSource, prefix + "address_failure");
         this.sessionRevocation = prefix + "session_revocation";
+        this.trustedBrowser = prefix + "trusted_browser";
         this.database = builder.database;
     }
 
@@ -569,6 +571,147 @@ public final class JdbcCredentialStore implements CredentialStore {
         }
     }
 
+    // ---- trusted browsers
+
+    private static final String TRUSTED_COLUMNS = "browser_id, account_key, secret_generation, label, created_at, expires_at";
+
+    @Override
+    public void saveTrustedBrowser(TrustedBrowser browser, String tokenHash, int maxPerAccount, Instant now) throws StoreException {
+        Objects.requireNonNull(browser, "browser");
+        Objects.requireNonNull(tokenHash, "tokenHash");
+        Objects.requireNonNull(now, "now");
+        if (maxPerAccount < 1) {
+            throw new IllegalArgumentException("maxPerAccount must be at least 1");
+        }
+        String expired = "DELETE FROM " + trustedBrowser + " WHERE account_key = ? AND expires_at <= ?";
+        String kept = "SELECT token_hash FROM " + trustedBrowser + " WHERE account_key = ? ORDER BY created_at DESC, browser_id DESC";
+        String evict = "DELETE FROM " + trustedBrowser + " WHERE token_hash = ?";
+        String insert = "INSERT INTO " + trustedBrowser + " (token_hash, " + TRUSTED_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+        try (Connection connection = dataSource.getConnection()) {
+            inTransaction(connection, () -> {
+                try (PreparedStatement statement = connection.prepareStatement(expired)) {
+                    statement.setString(1, browser.accountKey());
+                    statement.setLong(2, now.toEpochMilli());
+                    statement.executeUpdate();
+                }
+                // The newest maxPerAccount - 1 stay beside the new one; a concurrent save may leave one more for a
+                // moment, and the next save of the account trims it.
+                List<String> oldest = new ArrayList<>();
+                try (PreparedStatement statement = connection.prepareStatement(kept)) {
+                    statement.setString(1, browser.accountKey());
+                    try (ResultSet row = statement.executeQuery()) {
+                        for (int index = 0; row.next(); index++) {
+                            if (index >= maxPerAccount - 1) {
+                                oldest.add(row.getString(1));
+                            }
+                        }
+                    }
+                }
+                try (PreparedStatement statement = connection.prepareStatement(evict)) {
+                    for (String hash : oldest) {
+                        statement.setString(1, hash);
+                        statement.executeUpdate();
+                    }
+                }
+                try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                    statement.setString(1, tokenHash);
+                    statement.setString(2, browser.id());
+                    statement.setString(3, browser.accountKey());
+                    statement.setLong(4, browser.generation());
+                    statement.setString(5, browser.label());
+                    statement.setLong(6, browser.createdAt().toEpochMilli());
+                    statement.setLong(7, browser.expiresAt().toEpochMilli());
+                    statement.executeUpdate();
+                }
+                return true;
+            });
+        } catch (SQLException e) {
+            throw trustedFailure("store a trusted browser", e);
+        }
+    }
+
+    @Override
+    public Optional<TrustedBrowser> findTrustedBrowser(String tokenHash) throws StoreException {
+        Objects.requireNonNull(tokenHash, "tokenHash");
+        String sql = "SELECT " + TRUSTED_COLUMNS + " FROM " + trustedBrowser + " WHERE token_hash = ?";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, tokenHash);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(readTrustedBrowser(row)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw trustedFailure("look up a trusted browser", e);
+        }
+    }
+
+    @Override
+    public List<TrustedBrowser> trustedBrowsers(String accountKey) throws StoreException {
+        Objects.requireNonNull(accountKey, "accountKey");
+        String sql = "SELECT " + TRUSTED_COLUMNS + " FROM " + trustedBrowser + " WHERE account_key = ? ORDER BY created_at, browser_id";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, accountKey);
+            List<TrustedBrowser> browsers = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    browsers.add(readTrustedBrowser(row));
+                }
+            }
+            return browsers;
+        } catch (SQLException e) {
+            throw trustedFailure("list the trusted browsers", e);
+        }
+    }
+
+    @Override
+    public boolean deleteTrustedBrowser(String accountKey, String id) throws StoreException {
+        Objects.requireNonNull(accountKey, "accountKey");
+        Objects.requireNonNull(id, "id");
+        return deleteTrusted("DELETE FROM " + trustedBrowser + " WHERE account_key = ? AND browser_id = ?", accountKey, id) > 0;
+    }
+
+    @Override
+    public int deleteTrustedBrowsers(String accountKey) throws StoreException {
+        Objects.requireNonNull(accountKey, "accountKey");
+        return deleteTrusted("DELETE FROM " + trustedBrowser + " WHERE account_key = ?", accountKey, null);
+    }
+
+    @Override
+    public int purgeTrustedBrowsers(Instant now) throws StoreException {
+        Objects.requireNonNull(now, "now");
+        try (Connection connection = autoCommit(dataSource.getConnection());
+                PreparedStatement statement = connection.prepareStatement("DELETE FROM " + trustedBrowser + " WHERE expires_at <= ?")) {
+            statement.setLong(1, now.toEpochMilli());
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw trustedFailure("purge the expired trusted browsers", e);
+        }
+    }
+
+    private int deleteTrusted(String sql, String accountKey, String id) throws StoreException {
+        try (Connection connection = autoCommit(dataSource.getConnection());
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, accountKey);
+            if (id != null) {
+                statement.setString(2, id);
+            }
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw trustedFailure("revoke trusted browsers", e);
+        }
+    }
+
+    private static TrustedBrowser readTrustedBrowser(ResultSet row) throws SQLException {
+        return new TrustedBrowser(row.getString(1), row.getString(2), row.getLong(3), row.getString(4),
+                Instant.ofEpochMilli(row.getLong(5)), Instant.ofEpochMilli(row.getLong(6)));
+    }
+
+    /** Never the token hash or the account key in the message: the caller's audit names the user. */
+    private static StoreException trustedFailure(String operation, SQLException e) {
+        return new StoreException("Credential store could not " + operation + ": " + e.getMessage(), e);
+    }
+
     /**
      * The attempt counters of this store's database (its {@code address_failure} table), so the address and password
      * limits hold on every node that shares the database. {@link dev.totpguard.TwoFactorService.Builder} takes them by
@@ -830,6 +973,11 @@ public final class JdbcCredentialStore implements CredentialStore {
             throw new StoreException("The TOTP Guard tables predate this version (missing table " + sessionRevocation
                     + "): re-run " + file + " (with the table prefix " + prefix + "); it creates the new table and keeps"
                     + " every credential");
+        }
+        if (columns(connection, trustedBrowser).isEmpty()) {
+            throw new StoreException("The TOTP Guard tables predate this version (missing table " + trustedBrowser
+                    + "): re-run " + file + " (with the table prefix " + prefix + "); it creates the new table and keeps"
+                    + " every credential and trusts no browser yet");
         }
     }
 

@@ -62,6 +62,25 @@ CREATE TABLE IF NOT EXISTS totpguard_session_revocation (
     CONSTRAINT totpguard_session_revocation_pk PRIMARY KEY (user_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
+-- trusted_browser: browsers a user chose to trust after a correct code ("remember this browser", off unless
+-- totpguard.trusted-browser.days is set). token_hash is the SHA-256 (hex) of the cookie's random token, never the
+-- token; account_key is AccountKey.of(user); secret_generation is the credential's generation when the browser was
+-- trusted (a new secret makes the row worthless). Deleted by a reset, disable, lock, new secret or revokeSessions;
+-- expired rows are purged. Created by re-running this file on a database of an older version.
+CREATE TABLE IF NOT EXISTS totpguard_trusted_browser (
+    token_hash        VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin  NOT NULL,
+    browser_id        VARCHAR(32) CHARACTER SET ascii COLLATE ascii_bin  NOT NULL,
+    account_key       VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin  NOT NULL,
+    secret_generation BIGINT       NOT NULL,
+    label             VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    created_at        BIGINT       NOT NULL,
+    expires_at        BIGINT       NOT NULL,
+    CONSTRAINT totpguard_trusted_browser_pk PRIMARY KEY (token_hash)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE INDEX IF NOT EXISTS totpguard_trusted_browser_account ON totpguard_trusted_browser (account_key);
+CREATE INDEX IF NOT EXISTS totpguard_trusted_browser_expiry ON totpguard_trusted_browser (expires_at);
+
 -- Upgrade of a table created by an earlier version: re-running this file adds the columns it lacks.
 -- pending_nonce_hash: SHA-256 (hex) of the nonce that only the session which started the enrollment holds.
 -- secret_generation: changes whenever a secret becomes active; the last-used-step compare-and-set checks it.

@@ -562,4 +562,68 @@ abstract class CredentialStoreContractTest {
             threads.shutdownNow();
         }
     }
+
+    // ---- trusted browsers
+
+    static TrustedBrowser trusted(String id, String user, long generation, Instant created) {
+        return new TrustedBrowser(id, AccountKey.of(user), generation, "Firefox on Linux", created, created.plus(Duration.ofDays(30)));
+    }
+
+    static String tokenHash(String id) {
+        return (id + "0".repeat(64)).substring(0, 64);
+    }
+
+    @Test
+    void trustedBrowserIsFoundByItsHashOnEveryNodeAndOnlyThere() throws Exception {
+        TrustedBrowser browser = trusted("b1", "alice", 7, NOW);
+        store().saveTrustedBrowser(browser, tokenHash("b1"), 20, NOW);
+        assertEquals(java.util.Optional.of(browser), otherNode().findTrustedBrowser(tokenHash("b1")));
+        assertEquals(java.util.Optional.empty(), otherNode().findTrustedBrowser(tokenHash("b2")));
+        assertEquals(List.of(browser), otherNode().trustedBrowsers(AccountKey.of("alice")));
+        assertEquals(List.of(), otherNode().trustedBrowsers(AccountKey.of("bob")));
+    }
+
+    @Test
+    void savingBeyondTheLimitEvictsTheOldestAndDropsTheExpired() throws Exception {
+        TrustedBrowser expired = new TrustedBrowser("x", AccountKey.of("alice"), 1, "old", NOW.minus(Duration.ofDays(40)),
+                NOW.minus(Duration.ofDays(10)));
+        store().saveTrustedBrowser(expired, tokenHash("x"), 3, NOW.minus(Duration.ofDays(40)));
+        TrustedBrowser bobs = trusted("bob1", "bob", 1, NOW);
+        store().saveTrustedBrowser(bobs, tokenHash("bob1"), 3, NOW);
+        for (int i = 1; i <= 4; i++) {
+            store().saveTrustedBrowser(trusted("a" + i, "alice", 1, NOW.plusSeconds(i)), tokenHash("a" + i), 3, NOW.plusSeconds(i));
+        }
+        List<String> ids = new ArrayList<>();
+        for (TrustedBrowser browser : otherNode().trustedBrowsers(AccountKey.of("alice"))) {
+            ids.add(browser.id());
+        }
+        assertEquals(List.of("a2", "a3", "a4"), ids, "the three newest, oldest first; the expired one and a1 evicted");
+        assertTrue(otherNode().findTrustedBrowser(tokenHash("a1")).isEmpty());
+        assertEquals(List.of(bobs), otherNode().trustedBrowsers(AccountKey.of("bob")), "another account is untouched");
+    }
+
+    @Test
+    void trustedBrowsersAreRevokedOneByOneOrAllOfAnAccount() throws Exception {
+        for (String id : List.of("a1", "a2", "a3")) {
+            store().saveTrustedBrowser(trusted(id, "alice", 1, NOW), tokenHash(id), 20, NOW);
+        }
+        store().saveTrustedBrowser(trusted("b1", "bob", 1, NOW), tokenHash("b1"), 20, NOW);
+        assertFalse(store().deleteTrustedBrowser(AccountKey.of("bob"), "a1"), "another account's id revokes nothing");
+        assertTrue(store().deleteTrustedBrowser(AccountKey.of("alice"), "a1"));
+        assertFalse(otherNode().deleteTrustedBrowser(AccountKey.of("alice"), "a1"));
+        assertTrue(otherNode().findTrustedBrowser(tokenHash("a1")).isEmpty());
+        assertEquals(2, otherNode().deleteTrustedBrowsers(AccountKey.of("alice")));
+        assertEquals(List.of(), store().trustedBrowsers(AccountKey.of("alice")));
+        assertTrue(store().findTrustedBrowser(tokenHash("b1")).isPresent());
+    }
+
+    @Test
+    void expiredTrustedBrowsersArePurged() throws Exception {
+        store().saveTrustedBrowser(trusted("a1", "alice", 1, NOW), tokenHash("a1"), 20, NOW);
+        store().saveTrustedBrowser(trusted("b1", "bob", 1, NOW.plusSeconds(60)), tokenHash("b1"), 20, NOW);
+        assertEquals(0, otherNode().purgeTrustedBrowsers(NOW.plus(Duration.ofDays(30)).minusMillis(1)));
+        assertEquals(1, otherNode().purgeTrustedBrowsers(NOW.plus(Duration.ofDays(30))));
+        assertTrue(store().findTrustedBrowser(tokenHash("a1")).isEmpty());
+        assertTrue(store().findTrustedBrowser(tokenHash("b1")).isPresent());
+    }
 }

@@ -120,6 +120,23 @@ abstract class JdbcCredentialStoreContractTest extends CredentialStoreContractTe
     }
 
     @Test
+    void aDatabaseWithoutTheTrustedBrowserTableNamesTheFileToRerunAndRerunningItKeepsTheCredentials() throws Exception {
+        enrolled("alice");
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE " + database.prefix() + "trusted_browser");
+        }
+        StoreException outdated = assertThrows(StoreException.class,
+                () -> JdbcCredentialStore.builder(pool).tablePrefix(database.prefix()).build());
+        assertTrue(outdated.getMessage().contains(database.kind().schemaResource()), outdated.getMessage());
+        assertTrue(outdated.getMessage().contains(database.prefix() + "trusted_browser"), outdated.getMessage());
+
+        JdbcCredentialStore upgraded = database.newStore(pool);
+        assertTrue(upgraded.find("alice").orElseThrow().isActive());
+        upgraded.saveTrustedBrowser(trusted("a1", "alice", 1, NOW), tokenHash("a1"), 20, NOW);
+        assertTrue(otherNode.findTrustedBrowser(tokenHash("a1")).isPresent());
+    }
+
+    @Test
     void creatingTheSchemaAgainKeepsTheRows() throws Exception {
         enrolled("alice");
 

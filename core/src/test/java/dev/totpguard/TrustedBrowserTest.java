@@ -1,0 +1,267 @@
+package dev.totpguard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.internal.config.Settings;
+import dev.totpguard.internal.config.SettingsFactory;
+import dev.totpguard.otp.Totp;
+import dev.totpguard.store.AccountKey;
+import dev.totpguard.store.InMemoryCredentialStore;
+import dev.totpguard.store.TrustedBrowser;
+import dev.totpguard.testkit.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * "Remember this browser" in the service: the token replaces the code of one account's login only, for the policy's
+ * days, and every event that ends the account's sessions ends it too (the ASP.NET Core bypass: trust that outlived a
+ * credential change).
+ */
+class TrustedBrowserTest {
+
+    static final Instant START = Instant.parse("2024-03-01T10:00:05Z");
+
+    final MutableClock clock = new MutableClock(START);
+    final RecordingListener events = new RecordingListener();
+    final InMemoryCredentialStore store = new InMemoryCredentialStore();
+    final KeyRing keyRing = KeyRing.generate(new SecureRandom());
+    TwoFactorService service = newService(30);
+
+    TwoFactorService newService(int days) {
+        return TwoFactorService.builder().store(store).keyRing(keyRing)
+                .policy(TwoFactorPolicy.builder().trustedBrowserDays(days).build()).clock(clock)
+                .listener(events).recoveryCodeIterations(1000).build();
+    }
+
+    String code(Enrollment enrollment, int offset) {
+        Totp totp = Totp.builder().parameters(enrollment.otpAuthUri().parameters()).clock(clock).build();
+        return totp.generateAtStep(enrollment.otpAuthUri().secret().bytes(), totp.currentStep() + offset);
+    }
+
+    Enrollment enrolled(String user) throws Exception {
+        Enrollment enrollment = service.startEnrollment(user);
+        assertTrue(service.confirmEnrollment(user, enrollment.nonce(), code(enrollment, 0), null).isAccepted());
+        clock.advance(Duration.ofSeconds(30));
+        return enrollment;
+    }
+
+    /** Signs in with a code and trusts the browser, as the token page does; the clock moves on a little. */
+    String trusted(String user, Enrollment enrollment) throws Exception {
+        Verification proof = service.verify(user, code(enrollment, 0), null);
+        assertTrue(proof.isAccepted());
+        clock.advance(Duration.ofMillis(5));
+        String token = service.trustBrowser(proof, "Firefox on Linux");
+        clock.advance(Duration.ofSeconds(30));
+        return token;
+    }
+
+    static String sha256(String token) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void offUnlessThePolicySaysSo() throws Exception {
+        service = newService(0);
+        Enrollment enrollment = enrolled("alice");
+        Verification proof = service.verify("alice", code(enrollment, 0), null);
+        assertThrows(IllegalStateException.class, () -> service.trustBrowser(proof, "x"));
+        assertEquals(0, TwoFactorPolicy.defaults().trustedBrowserDays());
+    }
+
+    @Test
+    void theTokenIsLongAndRandomAndOnlyItsHashIsStored() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        Set<String> tokens = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            String token = trusted("alice", enrollment);
+            assertEquals(TwoFactorService.TRUSTED_BROWSER_TOKEN_LENGTH, token.length());
+            assertTrue(token.matches("[A-Za-z0-9_-]{43}"), token);
+            assertTrue(store.findTrustedBrowser(sha256(token)).isPresent(), "stored under its SHA-256");
+            assertTrue(store.findTrustedBrowser(token).isEmpty(), "never under the token itself");
+            tokens.add(token);
+        }
+        assertEquals(3, tokens.size());
+        for (TrustedBrowser browser : store.trustedBrowsers(AccountKey.of("alice"))) {
+            assertFalse(tokens.contains(browser.id()));
+            assertEquals(store.find("alice").orElseThrow().generation(), browser.generation());
+            assertEquals(START.plusSeconds(30).plus(Duration.ofDays(30)).isBefore(browser.expiresAt()), true);
+        }
+        assertEquals(3, events.types().stream().filter(t -> t == TwoFactorEvent.Type.BROWSER_TRUSTED).count());
+    }
+
+    @Test
+    void aTrustedTokenSkipsTheCodeOfItsOwnAccountOnly() throws Exception {
+        Enrollment alice = enrolled("alice");
+        enrolled("bob");
+        String token = trusted("alice", alice);
+        assertTrue(service.isTrustedBrowser("alice", token));
+        assertFalse(service.isTrustedBrowser("bob", token), "a token works for another account");
+        assertFalse(service.isTrustedBrowser("ALICE", token), "another spelling is not the account");
+        assertFalse(service.isTrustedBrowser("carol", token), "nor for a user without a second factor");
+        assertTrue(events.types().contains(TwoFactorEvent.Type.TRUSTED_BROWSER_USED));
+    }
+
+    @Test
+    void theTokenEndsWhenItExpiresAndWhenThePolicyShortensItsDays() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String token = trusted("alice", enrollment);
+        clock.advance(Duration.ofDays(29));
+        assertTrue(service.isTrustedBrowser("alice", token));
+        assertFalse(newService(7).isTrustedBrowser("alice", token), "the policy's current days bound an older entry");
+        clock.advance(Duration.ofDays(1));
+        assertFalse(service.isTrustedBrowser("alice", token), "a token after expiry");
+        assertTrue(store.trustedBrowsers(AccountKey.of("alice")).stream().allMatch(b -> !b.isValidAt(clock.instant())));
+        assertEquals(List.of(), service.trustedBrowsers("alice"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"reset", "disable", "re-enroll", "lock", "password change"})
+    void everyCredentialChangeEndsTheTrust(String change) throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        Enrollment bob = enrolled("bob");
+        String token = trusted("alice", enrollment);
+        String bobs = trusted("bob", bob);
+        switch (change) {
+            case "reset" -> service.reset("alice", "root");
+            case "disable" -> service.disable("alice");
+            case "re-enroll" -> {
+                Enrollment again = service.startEnrollment("alice");
+                assertTrue(service.confirmEnrollment("alice", again.nonce(), code(again, 0), null).isAccepted());
+            }
+            case "lock" -> {
+                String wrong = "000000".equals(code(enrollment, 0)) ? "111111" : "000000";
+                for (int i = 0; i < TwoFactorPolicy.defaults().maxFailures(); i++) {
+                    service.verify("alice", wrong, null);
+                }
+            }
+            case "password change" -> service.revokeSessions("alice");
+            default -> throw new AssertionError(change);
+        }
+        clock.advance(Duration.ofMinutes(2));
+        if (change.equals("reset") || change.equals("disable")) {
+            // Enrolled again with the same authenticator app is a new credential: the old browser stays untrusted.
+            Enrollment again = service.startEnrollment("alice");
+            assertTrue(service.confirmEnrollment("alice", again.nonce(), code(again, 0), null).isAccepted());
+        }
+        if (change.equals("lock")) {
+            service.unlock("alice", "root");
+        }
+        assertFalse(service.isTrustedBrowser("alice", token), "trust survived " + change);
+        assertEquals(List.of(), store.trustedBrowsers(AccountKey.of("alice")), "rows of alice deleted on " + change);
+        assertTrue(service.isTrustedBrowser("bob", bobs), "another account keeps its trusted browser");
+    }
+
+    @Test
+    void aRevocationEndsTheTrustEvenIfTheRowSurvived() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String token = trusted("alice", enrollment);
+        TrustedBrowser row = store.findTrustedBrowser(sha256(token)).orElseThrow();
+        service.revokeSessions("alice");
+        // As if the deletion had failed, or a node had written the row while the revocation ran.
+        store.saveTrustedBrowser(row, sha256(token), 20, clock.instant());
+        clock.advance(Duration.ofSeconds(1));
+        assertFalse(service.isTrustedBrowser("alice", token));
+    }
+
+    @Test
+    void theUserRevokesOneOrAll() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String first = trusted("alice", enrollment);
+        String second = trusted("alice", enrollment);
+        String third = trusted("alice", enrollment);
+        List<TrustedBrowser> listed = service.trustedBrowsers("alice");
+        assertEquals(3, listed.size());
+        assertEquals("Firefox on Linux", listed.get(0).label());
+        assertFalse(service.revokeTrustedBrowser("bob", listed.get(0).id(), null), "bob cannot revoke alice's browser");
+        assertFalse(service.revokeTrustedBrowser("alice", "x".repeat(1000), null));
+        assertTrue(service.revokeTrustedBrowser("alice", listed.get(0).id(), null));
+        assertFalse(service.isTrustedBrowser("alice", first), "a token whose row was deleted");
+        assertTrue(service.isTrustedBrowser("alice", second));
+        assertEquals(2, service.revokeTrustedBrowsers("alice", "root"));
+        assertFalse(service.isTrustedBrowser("alice", second));
+        assertFalse(service.isTrustedBrowser("alice", third));
+        TwoFactorEvent last = events.events().get(events.events().size() - 1);
+        assertEquals(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, last.type());
+        assertEquals("root", last.actor().orElseThrow());
+    }
+
+    @Test
+    void atMostTwentyBrowsersPerAccountTheOldestEvicted() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String oldest = trusted("alice", enrollment);
+        for (int i = 0; i < TwoFactorPolicy.MAX_TRUSTED_BROWSERS_PER_ACCOUNT; i++) {
+            trusted("alice", enrollment);
+        }
+        assertEquals(TwoFactorPolicy.MAX_TRUSTED_BROWSERS_PER_ACCOUNT, service.trustedBrowsers("alice").size());
+        assertFalse(service.isTrustedBrowser("alice", oldest));
+    }
+
+    @Test
+    void garbageTokensAreSimplyNotTrusted() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String token = trusted("alice", enrollment);
+        String tampered = (token.charAt(0) == 'A' ? 'B' : 'A') + token.substring(1);
+        for (String garbage : new String[] {null, "", "x", token + "A", token.substring(1), tampered, "%".repeat(43),
+                token.substring(0, 42) + "=", "a".repeat(1_000_000), sha256(token)}) {
+            assertFalse(service.isTrustedBrowser("alice", garbage));
+        }
+        assertFalse(service.isTrustedBrowser(null, token));
+        assertFalse(service.isTrustedBrowser("", token));
+    }
+
+    @Test
+    void onlyAFreshAcceptedProofTrustsABrowser() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String wrong = "000000".equals(code(enrollment, 0)) ? "111111" : "000000";
+        Verification refused = service.verify("alice", wrong, null);
+        assertThrows(IllegalArgumentException.class, () -> service.trustBrowser(refused, "x"));
+        Verification proof = service.verify("alice", code(enrollment, 0), null);
+        clock.advance(Duration.ofMinutes(2));
+        assertThrows(IllegalArgumentException.class, () -> service.trustBrowser(proof, "x"), "a proof of an earlier login");
+        clock.advance(Duration.ofSeconds(30));
+        Verification fresh = service.verify("alice", code(enrollment, 0), null);
+        service.revokeSessions("alice");
+        assertThrows(IllegalStateException.class, () -> service.trustBrowser(fresh, "x"), "a code from before a password change");
+    }
+
+    @Test
+    void labelsAreCleanedAndBounded() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        service.trustBrowser(service.verify("alice", code(enrollment, 0), null), "  Evil\r\nLine\u0000 " + "x".repeat(500));
+        String label = service.trustedBrowsers("alice").get(0).label();
+        assertEquals(TrustedBrowser.MAX_LABEL_LENGTH, label.length());
+        assertTrue(label.startsWith("EvilLine x"), label);
+        clock.advance(Duration.ofSeconds(30));
+        service.trustBrowser(service.verify("alice", code(enrollment, 0), null), "\n\t");
+        assertEquals("Browser", service.trustedBrowsers("alice").get(1).label());
+    }
+
+    @Test
+    void theSettingTurnsItOnForAtMostNinetyDays() {
+        assertEquals(30, SettingsFactory.policy(Settings.of(Map.of(TotpGuardSettings.TRUSTED_BROWSER_DAYS, "30"), "setting"))
+                .trustedBrowserDays());
+        assertEquals(0, SettingsFactory.policy(Settings.of(Map.of(), "setting")).trustedBrowserDays());
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> SettingsFactory.policy(Settings.of(Map.of(TotpGuardSettings.TRUSTED_BROWSER_DAYS, "91"), "setting")));
+        assertTrue(tooLong.getMessage().contains(TotpGuardSettings.TRUSTED_BROWSER_DAYS), tooLong.getMessage());
+        assertNotEquals(TwoFactorPolicy.builder().trustedBrowserDays(30).build(), TwoFactorPolicy.defaults());
+        assertThrows(IllegalArgumentException.class, () -> TwoFactorPolicy.builder().trustedBrowserDays(-1));
+    }
+}
