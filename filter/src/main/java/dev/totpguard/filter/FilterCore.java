@@ -73,6 +73,23 @@ final class FilterCore {
     }
 
     /**
+     * For how many days this login's browser may be trusted after its code: the policy's days for a container FORM
+     * login, 0 (not offered) when the policy trusts no browsers or the login is one that a trusted browser would not
+     * skip anyway (see {@code Gate}).
+     */
+    int trustedBrowserDays(HttpServletRequest request) {
+        return HttpServletRequest.FORM_AUTH.equals(request.getAuthType()) ? service.policy().trustedBrowserDays() : 0;
+    }
+
+    /**
+     * Whether a marker verified by a trusted browser ({@link SessionState.Verified#byTrustedBrowser()}) must give way
+     * to a code here: on every step-up path, whatever its age. Allocates nothing.
+     */
+    boolean isStepUpPath(String servletPath, String pathInfo) {
+        return servletPath != null && !settings.stepUpPaths().isEmpty() && settings.stepUpPaths().matches(servletPath, pathInfo);
+    }
+
+    /**
      * The session's verified marker if it belongs to {@code user}'s current login (same user, same session id, see
      * {@link SessionState.Verified}), fresh or not, else {@code null}. Reads the session only and allocates nothing.
      */
@@ -267,6 +284,15 @@ final class FilterCore {
      *     an older login current again.
      */
     void markVerified(HttpServletRequest request, String user, boolean revokedForThisLogin) throws StoreException {
+        markVerified(request, user, revokedForThisLogin, false);
+    }
+
+    /**
+     * As {@link #markVerified(HttpServletRequest, String, boolean)}; {@code byTrustedBrowser}: a trusted browser stood
+     * in for the code, so the marker does not open step-up paths.
+     */
+    void markVerified(HttpServletRequest request, String user, boolean revokedForThisLogin, boolean byTrustedBrowser)
+            throws StoreException {
         // Read first: a store that fails now leaves the session as it was, not renewed and unmarked.
         long sessionsValidAfter = service.sessionsValidAfter(user);
         request.changeSessionId();
@@ -274,7 +300,8 @@ final class FilterCore {
         csrf.renew(session);
         session.removeAttribute(SessionState.PENDING);
         session.removeAttribute(SessionState.REPEATED_LOGIN);
-        SessionState.Verified verified = new SessionState.Verified(user, clock.instant(), session.getId(), sessionsValidAfter);
+        SessionState.Verified verified = new SessionState.Verified(user, clock.instant(), session.getId(), sessionsValidAfter,
+                byTrustedBrowser);
         Object seen = session.getAttribute(SessionState.LOGIN_SEEN);
         if (revokedForThisLogin || !(seen instanceof SessionState.Pending) || !((SessionState.Pending) seen).user().equals(user)) {
             keepLogin(session, verified);

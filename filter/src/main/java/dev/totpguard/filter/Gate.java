@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The decision for one request to a protected path (ARCHITECTURE.md, "The flow of one admin request"):
@@ -68,7 +69,8 @@ final class Gate {
         if (session != null) {
             // Same user, same login (the session id the code was accepted under): see SessionState.Verified.
             SessionState.Verified verified = FilterCore.verifiedFor(session, user);
-            if (verified != null && !core.isFresh(verified.verifiedAtMillis(), servletPath, pathInfo)) {
+            if (verified != null && (!core.isFresh(verified.verifiedAtMillis(), servletPath, pathInfo)
+                    || verified.byTrustedBrowser() && core.isStepUpPath(servletPath, pathInfo))) {
                 verified = null;
             }
             boolean current;
@@ -144,12 +146,55 @@ final class Gate {
             return;
         }
         if (status.isActive()) {
+            if (passedByTrustedBrowser(request, type, servletPath, pathInfo, user)) {
+                chain.doFilter(request, response);
+                return;
+            }
             sendToSecondFactor(request, response, type, user, Route.TOKEN);
         } else if (core.mustEnroll(request, user)) {
             sendToSecondFactor(request, response, type, user, Route.ENROLL);
         } else {
             chain.doFilter(request, response);
         }
+    }
+
+    /**
+     * "Remember this browser": a container FORM login (a password typed into this login, never a login the browser
+     * repeats by itself or an application's own, which may be a remember-me cookie) that has not been verified in
+     * this session yet and is still within the half-authenticated time, on a path that is no step-up path, whose
+     * browser holds a trusted-browser cookie of this account ({@code TwoFactorService.isTrustedBrowser}): the code is
+     * skipped, the session id renewed and the session marked verified by a trusted browser. The cookie alone
+     * authenticates nobody: without the container's user the gate never gets here. A store that cannot tell: the code
+     * is asked (fail closed).
+     */
+    private boolean passedByTrustedBrowser(HttpServletRequest request, DispatcherType type, String servletPath,
+            String pathInfo, String user) {
+        if (core.service.policy().trustedBrowserDays() == 0 || type != DispatcherType.REQUEST
+                || !HttpServletRequest.FORM_AUTH.equals(request.getAuthType()) || core.isStepUpPath(servletPath, pathInfo)) {
+            return false;
+        }
+        List<String> tokens = TrustedBrowserCookie.tokens(request);
+        if (tokens.isEmpty()) {
+            return false;
+        }
+        HttpSession session = request.getSession();
+        // A marker of this login (one whose time ran out, or one a step-up path refused) means the login is not
+        // fresh: the code again. So does a login left half-authenticated for too long.
+        if (session.getAttribute(SessionState.VERIFIED) != null || core.halfAuthExpired(session, user)) {
+            return false;
+        }
+        try {
+            for (String token : tokens) {
+                if (core.service.isTrustedBrowser(user, token)) {
+                    core.markVerified(request, user, false, true);
+                    return true;
+                }
+            }
+        } catch (StoreException e) {
+            FilterCore.LOG.log(System.Logger.Level.WARNING, "Credential store unavailable; the trusted browser is not"
+                    + " checked and the code is asked", e);
+        }
+        return false;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.totpguard.internal.web.AppCompatibility;
 import dev.totpguard.internal.web.Messages;
 import dev.totpguard.otp.HmacAlgorithm;
 import dev.totpguard.internal.web.RecoveryCodeFile;
+import dev.totpguard.store.TrustedBrowser;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -69,11 +70,33 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
         }
     }
 
-    /** Asks for the code from the authenticator app. */
-    record Token(Reply reply) implements Page {
+    /**
+     * Asks for the code from the authenticator app.
+     *
+     * @param trustedBrowserDays offered "trust this browser for N days" with the code; 0: not offered
+     */
+    record Token(Reply reply, int trustedBrowserDays) implements Page {
+
+        Token(Reply reply) {
+            this(reply, 0);
+        }
+
         @Override
         public PageKind kind() {
             return PageKind.TOKEN;
+        }
+
+        @Override
+        public Map<String, Object> values(ResourceBundle bundle, Pages.Context context) {
+            Map<String, Object> values = new HashMap<>();
+            values.put("trustBrowser", trustedBrowserDays == 0 ? null : Map.of("parameter", Pages.TRUST_PARAMETER,
+                    "label", Messages.text(bundle, "token.trust", trustedBrowserDays)));
+            return values;
+        }
+
+        @Override
+        public Map<String, Object> attributes() {
+            return Map.of("trustedBrowserDays", trustedBrowserDays);
         }
     }
 
@@ -184,8 +207,20 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
      * @param refused the change whose code was refused, or {@code null}: the reply's message is said at that form's
      *     field, not above the page
      */
-    record Manage(Reply reply, boolean active, int recoveryCodesLeft, boolean disableAllowed, Route refused)
-            implements Page {
+    record Manage(Reply reply, boolean active, int recoveryCodesLeft, boolean disableAllowed, Route refused,
+            List<TrustedBrowser> trustedBrowsers, boolean trustOffered) implements Page {
+
+        Manage(Reply reply, boolean active, int recoveryCodesLeft, boolean disableAllowed, Route refused) {
+            this(reply, active, recoveryCodesLeft, disableAllowed, refused, List.of(), false);
+        }
+
+        public Manage {
+            trustedBrowsers = List.copyOf(trustedBrowsers);
+        }
+
+        /** Dates of trusted browsers: day and minute in UTC, the same on every node. */
+        private static final java.time.format.DateTimeFormatter WHEN =
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
         /** The changes on the page, each a form that asks for a current code. */
         private static final List<Route> CHANGES = List.of(Route.REENROLL, Route.REGENERATE, Route.DISABLE);
@@ -213,13 +248,29 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
                         ? Messages.text(bundle, reply.messageKey(), reply.messageArgs().toArray()) : null);
                 sections.add(section);
             }
-            return Map.of("active", active, "disableAllowed", disableAllowed, "sections", sections,
-                    "activeText", Messages.text(bundle, "manage.active", recoveryCodesLeft));
+            Map<String, Object> trusted = null;
+            if (trustOffered || !trustedBrowsers.isEmpty()) {
+                List<Map<String, Object>> browsers = new java.util.ArrayList<>();
+                for (TrustedBrowser browser : trustedBrowsers) {
+                    browsers.add(Map.of("id", browser.id(), "parameter", Pages.BROWSER_PARAMETER,
+                            "text", Messages.text(bundle, "manage.trusted.item", browser.label(),
+                                    WHEN.format(browser.createdAt()), WHEN.format(browser.expiresAt()))));
+                }
+                trusted = Map.of("browsers", browsers, "any", !browsers.isEmpty());
+            }
+            Map<String, Object> values = new HashMap<>();
+            values.put("active", active);
+            values.put("disableAllowed", disableAllowed);
+            values.put("sections", sections);
+            values.put("activeText", Messages.text(bundle, "manage.active", recoveryCodesLeft));
+            values.put("trusted", trusted);
+            return values;
         }
 
         @Override
         public Map<String, Object> attributes() {
-            return Map.of("active", active, "recoveryCodesLeft", recoveryCodesLeft, "disableAllowed", disableAllowed);
+            return Map.of("active", active, "recoveryCodesLeft", recoveryCodesLeft, "disableAllowed", disableAllowed,
+                    "trustedBrowsers", trustedBrowsers);
         }
     }
 

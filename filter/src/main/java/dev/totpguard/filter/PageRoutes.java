@@ -5,6 +5,7 @@ import dev.totpguard.EnrollmentResult;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.Verification;
 import dev.totpguard.store.StoreException;
+import dev.totpguard.store.TrustedBrowser;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -116,7 +117,7 @@ final class PageRoutes {
 
     void token(HttpServletRequest request, HttpServletResponse response, Route route)
             throws IOException, ServletException {
-        codeForm(request, response, new Page.Token(Page.Reply.OK));
+        codeForm(request, response, new Page.Token(Page.Reply.OK, core.trustedBrowserDays(request)));
     }
 
     void recovery(HttpServletRequest request, HttpServletResponse response, Route route)
@@ -184,6 +185,9 @@ final class PageRoutes {
                     core.unavailable(request, response, user, e);
                     return;
                 }
+                if (!recovery && "on".equals(request.getParameter(Pages.TRUST_PARAMETER))) {
+                    trustBrowser(request, response, result);
+                }
                 FilterCore.redirect(request, response, core.takeReturnTarget(request));
                 return;
             case STORE_UNAVAILABLE:
@@ -194,20 +198,40 @@ final class PageRoutes {
                 return;
             case LOCKED:
                 core.keepLoginAfterOwnFailure(session, user);
-                core.render(request, response, codePage(recovery, Page.Reply.locked(result.retryAfter().orElseThrow())),
-                        user);
+                core.render(request, response, codePage(request, recovery,
+                        Page.Reply.locked(result.retryAfter().orElseThrow())), user);
                 return;
             default:
                 core.keepLoginAfterOwnFailure(session, user);
                 // INVALID, REPLAYED and NOT_ENROLLED look the same from outside: telling them apart would tell
                 // an attacker that a code was right a moment ago, or that an account has no second factor.
-                core.render(request, response, codePage(recovery,
+                core.render(request, response, codePage(request, recovery,
                         Page.Reply.notice(recovery ? "recovery.invalid" : "token.invalid")), user);
         }
     }
 
-    private static Page codePage(boolean recovery, Page.Reply reply) {
-        return recovery ? new Page.Recovery(reply) : new Page.Token(reply);
+    private Page codePage(HttpServletRequest request, boolean recovery, Page.Reply reply) {
+        return recovery ? new Page.Recovery(reply) : new Page.Token(reply, core.trustedBrowserDays(request));
+    }
+
+    /**
+     * The user ticked "trust this browser" on the code form (a POST with the session's CSRF token, never a GET) and the
+     * code was right: the cookie goes with the redirect. If the store fails now, the login goes on without it.
+     */
+    private void trustBrowser(HttpServletRequest request, HttpServletResponse response, Verification accepted) {
+        int days = core.trustedBrowserDays(request);
+        if (days == 0) {
+            return;
+        }
+        try {
+            String token = core.service.trustBrowser(accepted,
+                    TrustedBrowserCookie.label(request.getHeader("User-Agent")));
+            if (!TrustedBrowserCookie.issue(request, response, token, days)) {
+                FilterCore.LOG.log(Level.WARNING, "The context path cannot be put in a cookie as it is; no browser is trusted");
+            }
+        } catch (StoreException | IllegalStateException e) {
+            FilterCore.LOG.log(Level.WARNING, "Could not trust the browser; the code is asked at its next sign-in", e);
+        }
     }
 
     /** The page again after a wrong code, or a lockout's 429. */
@@ -358,11 +382,52 @@ final class PageRoutes {
             FilterCore.redirect(request, response, core.pages.url(request, Route.TOKEN));
             return;
         }
-        core.render(request, response, managePage(status, Page.Reply.OK, null), user);
+        Page page;
+        try {
+            page = managePage(status, Page.Reply.OK, null, user);
+        } catch (StoreException | RuntimeException e) {
+            core.unavailable(request, response, user, e);
+            return;
+        }
+        core.render(request, response, page, user);
     }
 
-    private Page managePage(TwoFactorStatus status, Page.Reply reply, Route refused) {
-        return new Page.Manage(reply, status.isActive(), status.recoveryCodesRemaining(), !core.isRequired(), refused);
+    private Page managePage(TwoFactorStatus status, Page.Reply reply, Route refused, String user) throws StoreException {
+        List<TrustedBrowser> browsers = status.isActive() ? core.service.trustedBrowsers(user) : List.of();
+        return new Page.Manage(reply, status.isActive(), status.recoveryCodesRemaining(), !core.isRequired(), refused,
+                browsers, core.service.policy().trustedBrowserDays() > 0);
+    }
+
+    /**
+     * Forgets one trusted browser (by the public id in the form) or all of them: the user's own, from a verified
+     * session, with the CSRF token. Takes no code: it only takes trust away.
+     */
+    void forgetBrowsers(HttpServletRequest request, HttpServletResponse response, Route route)
+            throws IOException, ServletException {
+        String user = actionUser(request, response, true);
+        if (user == null) {
+            return;
+        }
+        HttpSession session = request.getSession();
+        if (core.verifiedMarker(session, user) == null) {
+            FilterCore.redirect(request, response, core.pages.url(request, Route.TOKEN));
+            return;
+        }
+        try {
+            String notice;
+            if (route == Route.FORGET_BROWSERS) {
+                core.service.revokeTrustedBrowsers(user, null);
+                TrustedBrowserCookie.clear(request, response);
+                notice = "manage.trusted.forgotten.all";
+            } else {
+                core.service.revokeTrustedBrowser(user, request.getParameter(Pages.BROWSER_PARAMETER), null);
+                notice = "manage.trusted.forgotten";
+            }
+            FilterCore.LOG.log(Level.INFO, "User {0} forgot trusted browsers", user);
+            core.render(request, response, managePage(core.service.status(user), Page.Reply.notice(notice), null, user), user);
+        } catch (StoreException | RuntimeException e) {
+            core.unavailable(request, response, user, e);
+        }
     }
 
     /** Re-enroll, regenerate, disable: each needs a verified session and a current code in the form. */
@@ -385,7 +450,7 @@ final class PageRoutes {
             }
             if (route == Route.DISABLE && core.isRequired()) {
                 core.render(request, response, managePage(status,
-                        Page.Reply.status(HttpServletResponse.SC_FORBIDDEN, "manage.required"), null), user);
+                        Page.Reply.status(HttpServletResponse.SC_FORBIDDEN, "manage.required"), null, user), user);
                 return;
             }
             // The session alone is not enough to change the second factor (NIST SP 800-63B 6.1.2.1, OWASP MFA):
@@ -401,7 +466,7 @@ final class PageRoutes {
                 return;
             }
             if (!check.isAccepted()) {
-                core.render(request, response, managePage(status, refusal(check, "manage.invalid"), route), user);
+                core.render(request, response, managePage(status, refusal(check, "manage.invalid"), route, user), user);
                 return;
             }
             session.setAttribute(SessionState.VERIFIED, core.verifiedNow(user, session.getId()));
@@ -423,7 +488,7 @@ final class PageRoutes {
                     core.keepLogin(session, core.verifiedNow(user, session.getId()));
                     FilterCore.LOG.log(Level.INFO, "User {0} turned off two-factor authentication", user);
                     core.render(request, response, managePage(core.service.status(user),
-                            Page.Reply.notice("manage.disable.done"), null), user);
+                            Page.Reply.notice("manage.disable.done"), null, user), user);
                     return;
                 default:
                     throw new AssertionError("unknown action " + route);

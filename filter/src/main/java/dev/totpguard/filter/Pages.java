@@ -37,6 +37,10 @@ final class Pages {
 
     /** The form field with the typed code; its value is never echoed back into a page. */
     static final String CODE_PARAMETER = "code";
+    /** The token form's checkbox "trust this browser"; {@code on} when ticked. */
+    static final String TRUST_PARAMETER = "trust";
+    /** The settings page's field naming one trusted browser to forget, by its public id. */
+    static final String BROWSER_PARAMETER = "browser";
 
     private static final String ATTRIBUTE_PREFIX = "totpguard.";
 
@@ -161,6 +165,8 @@ final class Pages {
         data.put("active", false);
         data.put("recoveryCodesLeft", 0);
         data.put("disableAllowed", false);
+        data.put("trustedBrowserDays", 0);
+        data.put("trustedBrowsers", List.of());
         data.putAll(page.attributes());
         data.forEach((name, value) -> set(request, name, value));
         RequestDispatcher dispatcher = request.getRequestDispatcher(path);

@@ -73,12 +73,27 @@ final class SessionState {
          * version loads with 0 and ends at the account's first revocation.
          */
         private final long sessionsValidAfter;
+        /**
+         * Whether a trusted browser stood in for the code ("remember this browser"): such a marker never satisfies a
+         * step-up path, and never counts as a code given on the settings page. A marker of an older version loads with
+         * {@code false}: it was verified by a code.
+         */
+        private final boolean byTrustedBrowser;
 
         Verified(String user, Instant verifiedAt, String sessionId, long sessionsValidAfter) {
+            this(user, verifiedAt, sessionId, sessionsValidAfter, false);
+        }
+
+        Verified(String user, Instant verifiedAt, String sessionId, long sessionsValidAfter, boolean byTrustedBrowser) {
             this.user = Objects.requireNonNull(user, "user");
             this.verifiedAtMillis = verifiedAt.toEpochMilli();
             this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
             this.sessionsValidAfter = sessionsValidAfter;
+            this.byTrustedBrowser = byTrustedBrowser;
+        }
+
+        boolean byTrustedBrowser() {
+            return byTrustedBrowser;
         }
 
         String user() {
@@ -108,7 +123,7 @@ final class SessionState {
         @Override
         public String toString() {
             // Never the session id: it is a bearer credential (OWASP Logging: no session ids in logs).
-            return "Verified[" + user + " at " + verifiedAt() + "]";
+            return "Verified[" + user + " at " + verifiedAt() + (byTrustedBrowser ? " by a trusted browser" : "") + "]";
         }
     }
 

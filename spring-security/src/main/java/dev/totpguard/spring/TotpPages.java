@@ -151,6 +151,8 @@ final class TotpPages {
         values.put("codeParameter", CODE_PARAMETER);
         values.put("codeMaxLength", 2 * digits - 1);
         values.put("csrfFields", view.csrf() == null ? null : csrfFields(view.csrf()));
+        // "Remember this browser" is the servlet filter's (its gate skips the code); these pages do not offer it.
+        values.put("trustBrowser", null);
         // On a page with a code field, what was wrong with the code is said at the field, not above the page.
         String fieldError = errorKey == null ? null : Messages.text(bundle, errorKey);
         values.put("fieldError", fieldError);
