@@ -1,0 +1,330 @@
+package dev.totpguard.filter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.totpguard.TwoFactorPolicy;
+import dev.totpguard.filter.harness.GuardedApplication;
+import dev.totpguard.filter.harness.Login;
+import dev.totpguard.filter.harness.Pages;
+import dev.totpguard.filter.harness.TwoFactorFixture;
+import dev.totpguard.filter.harness.WebContainer;
+import dev.totpguard.filter.testapp.AdminServlet;
+import dev.totpguard.filter.testapp.LoginPageServlet;
+import dev.totpguard.testkit.Browser;
+import dev.totpguard.testkit.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * "Remember this browser" (issue 17 section 1) over real HTTP, on a container FORM login with the store on H2 and the
+ * policy trusting browsers for 30 days. Every known bypass has a case that fails on it: a cookie that signs in
+ * without the password (scheb/two-factor-bundle, Laravel google2fa remember-me), trust that survives a credential
+ * change (ASP.NET Core), a token of another account, an expired or revoked token, a tampered, garbage or huge cookie,
+ * a cookie issued on a GET or without the CSRF token, and a trusted session on a step-up path.
+ *
+ * <p>The test browser (java.net.http's cookie handler) rightly keeps a {@code Secure} cookie off plain HTTP; a real
+ * browser sends it over TLS. The cases check the cookie's attributes on the response and then hand its value back as
+ * that browser would.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class TrustedBrowserContract {
+
+    private static final String TOKEN = "/totpguard/token";
+    private static final String STEP_UP = "/admin/critical/x";
+
+    private GuardedApplication application;
+    private TwoFactorFixture fixture;
+
+    /** "jetty" or "tomcat". */
+    abstract String containerKind();
+
+    @BeforeAll
+    void start() throws Exception {
+        TwoFactorPolicy policy = TwoFactorPolicy.builder().enforcement(TwoFactorPolicy.Enforcement.REQUIRED)
+                .issuer("TOTP Guard Test").addressLimit(0, Duration.ofMinutes(15)).trustedBrowserDays(30).build();
+        application = GuardedApplication.on(containerKind(), () -> TwoFactorFixture.h2(policy, new dev.totpguard.LoggingTwoFactorListener()),
+                fixture -> new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(
+                        TotpFilter.builder().service(fixture.service()).stepUpPaths("/admin/critical/*").build()))).start();
+        fixture = application.fixture();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (application != null) {
+            application.close();
+        }
+    }
+
+    private String enrolledUser() throws Exception {
+        String user = application.newUser("user");
+        fixture.enroll(user);
+        return user;
+    }
+
+    /** Password, then the code with "trust this browser" ticked; returns the answer to the code form's POST. */
+    private Response signInTrusting(Browser browser, String user) {
+        Pages.assertRedirectsTo(TOKEN, browser.follow(Login.formLogin(browser, "/admin/start", user, Login.passwordOf(user))));
+        Response page = browser.get(TOKEN);
+        assertTrue(page.body().contains("name=\"trust\""), () -> "the choice is offered: " + page);
+        Response answer = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user),
+                "trust", "on"), Map.of("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"));
+        fixture.nextStep();
+        Pages.assertRedirectsTo("/admin/start", answer);
+        return answer;
+    }
+
+    /** The trust cookie on a response: its value, after checking its attributes. */
+    private static String trustCookie(Response response) {
+        List<String> cookies = response.headers("Set-Cookie").stream()
+                .filter(c -> c.startsWith(TrustedBrowserCookie.NAME + "=") || c.startsWith(TrustedBrowserCookie.HOST_NAME + "=")).toList();
+        assertEquals(1, cookies.size(), response::toString);
+        String cookie = cookies.get(0);
+        for (String attribute : List.of("; Secure", "; HttpOnly", "; SameSite=Strict", "; Path=" + WebContainer.CONTEXT_PATH + ";",
+                "; Max-Age=" + Duration.ofDays(30).toSeconds())) {
+            assertTrue(cookie.contains(attribute), () -> attribute + " in " + cookie);
+        }
+        // Plain HTTP to /app: neither the conditions of the __Host- prefix (secure, path /) nor a Domain.
+        assertTrue(cookie.startsWith(TrustedBrowserCookie.NAME + "="), cookie);
+        assertFalse(cookie.toLowerCase(java.util.Locale.ROOT).contains("domain="), cookie);
+        String value = cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf(';'));
+        assertEquals(43, value.length(), cookie);
+        return value;
+    }
+
+    private static boolean setsTrustCookie(Response response) {
+        return response.headers("Set-Cookie").stream().anyMatch(c -> c.startsWith(TrustedBrowserCookie.NAME + "="));
+    }
+
+    /** A trusted browser of {@code user}: a fresh browser holding only the trust cookie, as after closing the browser. */
+    private Browser trustedBrowser(String user) {
+        String token = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        return browserWith(token);
+    }
+
+    private Browser browserWith(String token) {
+        Browser browser = application.browser(containerKind());
+        browser.setCookie(TrustedBrowserCookie.NAME, token);
+        return browser;
+    }
+
+    /** The password of {@code user} on {@code browser}: where the filter sends the login next (not followed). */
+    private Response password(Browser browser, String user) {
+        return browser.follow(Login.formLogin(browser, "/admin/start", user, Login.passwordOf(user)));
+    }
+
+    private static void assertCodeAsked(Response afterPassword) {
+        Pages.assertRedirectsTo(TOKEN, afterPassword);
+    }
+
+    @Test
+    void aTrustedBrowserSkipsTheCodeButNotThePassword() throws Exception {
+        String user = enrolledUser();
+        Browser browser = trustedBrowser(user);
+
+        Response beforePassword = browser.get("/admin/start");
+        assertFalse(beforePassword.body().contains(AdminServlet.MARKER), "the trust cookie alone authenticates: " + beforePassword);
+        Pages.assertAdminContent(password(browser, user));
+        Pages.assertAdminContent(browser.get("/admin/other"));
+    }
+
+    @Test
+    void theTrustCookieAloneNeverSignsIn() throws Exception {
+        String user = enrolledUser();
+        Browser browser = trustedBrowser(user);
+        Pages.assertAdminContent(password(browser, user));
+        String token = browser.cookies().stream().filter(c -> c.getName().equals(TrustedBrowserCookie.NAME)).findFirst()
+                .orElseThrow().getValue();
+
+        // The session cookie is deleted (the browser closed); what remains is the trust cookie: the remember-me
+        // bypass of scheb/two-factor-bundle and Laravel google2fa signed in here without a password.
+        browser.clearCookies();
+        browser.setCookie(TrustedBrowserCookie.NAME, token);
+        for (String path : List.of("/admin/start", "/admin/x", TOKEN, "/totpguard/manage")) {
+            Response response = browser.get(path);
+            assertFalse(response.body().contains(AdminServlet.MARKER), () -> path + ": " + response);
+            assertTrue(response.isRedirect() || response.body().contains(LoginPageServlet.LOGIN_MARKER), () -> path + ": " + response);
+        }
+    }
+
+    @Test
+    void withoutTheTickNoCookieAndTheCodeIsAskedNextTime() throws Exception {
+        String user = enrolledUser();
+        Browser first = application.browser(containerKind());
+        Pages.assertRedirectsTo(TOKEN, password(first, user));
+        Response answer = Login.submitCode(first, fixture.code(user));
+        fixture.nextStep();
+        Pages.assertRedirectsTo("/admin/start", answer);
+        assertFalse(setsTrustCookie(answer), answer::toString);
+        assertCodeAsked(password(application.browser(containerKind()), user));
+    }
+
+    @Test
+    void theCookieIsIssuedOnlyByTheCodeFormsPostWithItsCsrfToken() throws Exception {
+        String user = enrolledUser();
+        Browser browser = application.browser(containerKind());
+        Pages.assertRedirectsTo(TOKEN, password(browser, user));
+        Response get = browser.get("/totpguard/verify?code=" + fixture.code(user) + "&trust=on");
+        assertEquals(405, get.status(), get::toString);
+        assertFalse(setsTrustCookie(get));
+        Response noCsrf = browser.post("/totpguard/verify", Map.of("code", fixture.code(user), "trust", "on"));
+        assertEquals(403, noCsrf.status(), noCsrf::toString);
+        assertFalse(setsTrustCookie(noCsrf));
+        Response page = browser.get(TOKEN);
+        Response wrongCode = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.wrongCode(user),
+                "trust", "on"));
+        assertFalse(setsTrustCookie(wrongCode), wrongCode::toString);
+        Response right = browser.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user),
+                "trust", "on"));
+        fixture.nextStep();
+        assertNotNull(trustCookie(right));
+    }
+
+    @Test
+    void aTokenWorksForItsOwnAccountOnly() throws Exception {
+        String alice = enrolledUser();
+        String bob = enrolledUser();
+        String token = trustCookie(signInTrusting(application.browser(containerKind()), alice));
+
+        assertCodeAsked(password(browserWith(token), bob));
+        Pages.assertAdminContent(password(browserWith(token), alice));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"reset", "disable", "re-enroll", "lock", "password change", "admin revokes all"})
+    void everyCredentialChangeEndsTheTrust(String change) throws Exception {
+        String user = enrolledUser();
+        String token = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        switch (change) {
+            case "reset" -> {
+                fixture.service().reset(user, "operator");
+                fixture.enroll(user);
+            }
+            case "disable" -> {
+                fixture.service().disable(user);
+                fixture.enroll(user);
+            }
+            case "re-enroll" -> fixture.enroll(user);
+            case "lock" -> {
+                for (int i = 0; i < TwoFactorPolicy.defaults().maxFailures(); i++) {
+                    fixture.service().verify(user, fixture.wrongCode(user), null);
+                }
+                fixture.service().unlock(user, "operator");
+            }
+            case "password change" -> fixture.service().revokeSessions(user);
+            case "admin revokes all" -> assertEquals(1, fixture.service().revokeTrustedBrowsers(user, "operator"));
+            default -> throw new AssertionError(change);
+        }
+        fixture.clock().advance(Duration.ofSeconds(1));
+        assertCodeAsked(password(browserWith(token), user));
+    }
+
+    @Test
+    void anExpiredTokenAsksForTheCode() throws Exception {
+        String user = enrolledUser();
+        String token = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        fixture.clock().advance(Duration.ofDays(30));
+        assertCodeAsked(password(browserWith(token), user));
+    }
+
+    @Test
+    void theUserForgetsOneBrowserOnTheSettingsPage() throws Exception {
+        String user = enrolledUser();
+        Browser settings = application.browser(containerKind());
+        String forgotten = trustCookie(signInTrusting(settings, user));
+        String kept = trustCookie(signInTrusting(application.browser(containerKind()), user));
+
+        Response manage = settings.get("/totpguard/manage");
+        assertEquals(200, manage.status(), manage::toString);
+        assertTrue(manage.body().contains("Firefox / Linux, trusted since "), manage::toString);
+        String id = fixture.service().trustedBrowsers(user).get(0).id();
+        assertTrue(manage.body().contains("value=\"" + id + "\""), manage::toString);
+        Response done = settings.post("/totpguard/forget-browser", Map.of("totpguard_csrf", manage.csrf(), "browser", id));
+        assertEquals(200, done.status(), done::toString);
+        assertEquals(1, fixture.service().trustedBrowsers(user).size());
+
+        assertCodeAsked(password(browserWith(forgotten), user));
+        Pages.assertAdminContent(password(browserWith(kept), user));
+
+        Response again = settings.get("/totpguard/manage");
+        Response all = settings.post("/totpguard/forget-browsers", Map.of("totpguard_csrf", again.csrf()));
+        assertEquals(200, all.status(), all::toString);
+        assertTrue(all.headers("Set-Cookie").stream().anyMatch(c -> c.startsWith(TrustedBrowserCookie.NAME + "=;")
+                && c.contains("Max-Age=0")), all::toString);
+        assertCodeAsked(password(browserWith(kept), user));
+    }
+
+    @Test
+    void forgettingWithoutTheCsrfTokenChangesNothing() throws Exception {
+        String user = enrolledUser();
+        Browser settings = application.browser(containerKind());
+        trustCookie(signInTrusting(settings, user));
+        Response refused = settings.post("/totpguard/forget-browsers", Map.of());
+        assertEquals(403, refused.status(), refused::toString);
+        assertEquals(1, fixture.service().trustedBrowsers(user).size());
+    }
+
+    @Test
+    void tamperedGarbageAndHugeCookiesAreIgnoredAndTheCodeIsAsked() throws Exception {
+        String user = enrolledUser();
+        String token = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        String tampered = (token.charAt(5) == 'A' ? "B" : "A");
+        tampered = token.substring(0, 5) + tampered + token.substring(6);
+        for (String value : List.of(tampered, "x", "A".repeat(43), "-".repeat(43), token.substring(1), token + "A",
+                "Z".repeat(4000))) {
+            Browser browser = browserWith(value);
+            Response afterPassword = password(browser, user);
+            assertCodeAsked(afterPassword);
+            Response page = browser.follow(afterPassword);
+            assertEquals(200, page.status(), () -> value.length() + " characters: " + page);
+        }
+    }
+
+    @Test
+    void aTrustedSessionGivesTheCodeOnAStepUpPath() throws Exception {
+        String user = enrolledUser();
+        String token = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        Browser browser = browserWith(token);
+        Pages.assertAdminContent(password(browser, user));
+
+        Response stepUp = browser.get(STEP_UP);
+        Pages.assertRedirectsTo(TOKEN, stepUp);
+        Response answer = Login.submitCode(browser, fixture.code(user));
+        fixture.nextStep();
+        Pages.assertRedirectsTo(STEP_UP, answer);
+        Pages.assertAdminContent(browser.get(STEP_UP));
+    }
+
+    @Test
+    void aLoginThatStartsOnAStepUpPathGivesTheCode() throws Exception {
+        String user = enrolledUser();
+        String token = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        Browser browser = browserWith(token);
+        Response afterPassword = browser.follow(Login.formLogin(browser, STEP_UP, user, Login.passwordOf(user)));
+        assertCodeAsked(afterPassword);
+    }
+
+    @Test
+    void theSettingsPageStillAsksForACodePerChange() throws Exception {
+        String user = enrolledUser();
+        String token = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        Browser browser = browserWith(token);
+        Pages.assertAdminContent(password(browser, user));
+        Response manage = browser.get("/totpguard/manage");
+        assertEquals(200, manage.status(), manage::toString);
+        Response noCode = browser.post("/totpguard/regenerate", Map.of("totpguard_csrf", manage.csrf(), "code", ""));
+        assertFalse(noCode.body().contains("id=\"recovery-codes\""), noCode::toString);
+        Response wrongCode = browser.post("/totpguard/disable", Map.of("totpguard_csrf", manage.csrf(), "code", fixture.wrongCode(user)));
+        assertFalse(wrongCode.body().contains("manage.disable.done"), wrongCode::toString);
+        assertTrue(fixture.service().status(user).isActive(), "a trusted browser turned the second factor off without a code");
+    }
+}
