@@ -34,9 +34,9 @@ enum Route {
     /** A current code, then the second factor off (policy OPTIONAL only). */
     DISABLE("/disable", true, PageKind.MANAGE, PageRoutes::change),
     /** Forgets one trusted browser ("remember this browser"). */
-    FORGET_BROWSER("/forget-browser", true, PageKind.MANAGE, PageRoutes::forgetBrowsers),
+    FORGET_BROWSER("/forget", true, PageKind.MANAGE, PageRoutes::forgetBrowsers),
     /** Forgets every trusted browser of the user. */
-    FORGET_BROWSERS("/forget-browsers", true, PageKind.MANAGE, PageRoutes::forgetBrowsers),
+    FORGET_BROWSERS("/forgetall", true, PageKind.MANAGE, PageRoutes::forgetBrowsers),
     /** Ends the session. */
     LOGOUT("/logout", true, null, PageRoutes::logout);
 

@@ -248,7 +248,7 @@ abstract class TrustedBrowserContract {
         assertTrue(manage.body().contains("Firefox / Linux, trusted since "), manage::toString);
         String id = fixture.service().trustedBrowsers(user).get(0).id();
         assertTrue(manage.body().contains("value=\"" + id + "\""), manage::toString);
-        Response done = settings.post("/totpguard/forget-browser", Map.of("totpguard_csrf", manage.csrf(), "browser", id));
+        Response done = settings.post("/totpguard/forget", Map.of("totpguard_csrf", manage.csrf(), "browser", id));
         assertEquals(200, done.status(), done::toString);
         assertEquals(1, fixture.service().trustedBrowsers(user).size());
 
@@ -256,7 +256,7 @@ abstract class TrustedBrowserContract {
         Pages.assertAdminContent(password(browserWith(kept), user));
 
         Response again = settings.get("/totpguard/manage");
-        Response all = settings.post("/totpguard/forget-browsers", Map.of("totpguard_csrf", again.csrf()));
+        Response all = settings.post("/totpguard/forgetall", Map.of("totpguard_csrf", again.csrf()));
         assertEquals(200, all.status(), all::toString);
         assertTrue(all.headers("Set-Cookie").stream().anyMatch(c -> c.startsWith(TrustedBrowserCookie.NAME + "=;")
                 && c.contains("Max-Age=0")), all::toString);
@@ -268,7 +268,7 @@ abstract class TrustedBrowserContract {
         String user = enrolledUser();
         Browser settings = application.browser(containerKind());
         trustCookie(signInTrusting(settings, user));
-        Response refused = settings.post("/totpguard/forget-browsers", Map.of());
+        Response refused = settings.post("/totpguard/forgetall", Map.of());
         assertEquals(403, refused.status(), refused::toString);
         assertEquals(1, fixture.service().trustedBrowsers(user).size());
     }
