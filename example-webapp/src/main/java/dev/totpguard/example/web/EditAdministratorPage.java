@@ -6,6 +6,7 @@ import dev.totpguard.internal.template.Template;
 import dev.totpguard.internal.web.AppCompatibility;
 import dev.totpguard.internal.web.Messages;
 import dev.totpguard.otp.TotpParameters;
+import dev.totpguard.store.TrustedBrowser;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,9 +45,20 @@ record EditAdministratorPage(String username, String name, String email, Optiona
      * @param lockedUntil the end of a lock still in force
      * @param pending the enrollment this session started, shown only to its owner while the state is PENDING (never
      *     once it is active: CVE-2023-3597)
+     * @param trustedBrowsers the browsers that skip this administrator's code at sign-in ("remember this browser"),
+     *     each with a button that forgets it, for the administrator and for the others
      */
     record TwoFactor(boolean own, State state, Optional<Instant> confirmedAt, Optional<Instant> lockedUntil,
-                     int recoveryCodesLeft, Optional<PendingEnrollment> pending) {
+                     int recoveryCodesLeft, Optional<PendingEnrollment> pending, List<TrustedBrowser> trustedBrowsers) {
+
+        TwoFactor(boolean own, State state, Optional<Instant> confirmedAt, Optional<Instant> lockedUntil,
+                int recoveryCodesLeft, Optional<PendingEnrollment> pending) {
+            this(own, state, confirmedAt, lockedUntil, recoveryCodesLeft, pending, List.of());
+        }
+
+        TwoFactor {
+            trustedBrowsers = List.copyOf(trustedBrowsers);
+        }
     }
 
     /**
@@ -115,6 +127,11 @@ record EditAdministratorPage(String username, String name, String email, Optiona
                 .with("active", state == State.ACTIVE)
                 .with("locked", locked)
                 .with("unlockForm", !own && locked)
+                .with("anyTrusted", !twoFactor.trustedBrowsers().isEmpty())
+                .with("trustedBrowsers", twoFactor.trustedBrowsers().stream().map(browser -> new PageValues()
+                        .with("id", browser.id())
+                        .with("text", Text.of("edit.trusted.item", Text.verbatim(browser.label()), Format.time(browser.createdAt()),
+                                Format.time(browser.expiresAt()))).map()).toList())
                 .with("helpSection", HelpPage.section());
         return FieldProblem.addTo(values, atField, "name", "email", "token_code", "regenerate_code", "disable_code").map();
     }

@@ -13,6 +13,7 @@ final class Notices {
     static final String RESET = "reset";
     static final String UNLOCKED = "unlocked";
     static final String UNCHANGED = "unchanged";
+    static final String FORGOTTEN = "forgotten";
 
     private Notices() {
     }
@@ -20,7 +21,7 @@ final class Notices {
     /** The notice of a key, or empty for a key that is none of these (nothing from the URL is ever shown). */
     static Optional<Text> text(String key) {
         return switch (key) {
-            case DISABLED, RESET, UNLOCKED, UNCHANGED -> Optional.of(Text.of("notice." + key));
+            case DISABLED, RESET, UNLOCKED, UNCHANGED, FORGOTTEN -> Optional.of(Text.of("notice." + key));
             default -> Optional.empty();
         };
     }

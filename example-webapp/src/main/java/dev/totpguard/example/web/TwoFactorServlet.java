@@ -93,6 +93,23 @@ final class TwoFactorServlet extends HttpServlet {
                         response.sendRedirect(Paths.edit(context, target.get().username()) + "&notice=" + Notices.RESET + "#" + Paths.TWO_FACTOR_ANCHOR);
                     }
                 }
+                case "/forget-browser", "/forget-browsers" -> {
+                    // Any administrator's trusted browsers, one or all: forgetting only takes trust away, so it asks
+                    // for no code; another administrator's browsers are forgotten in the acting one's name.
+                    Optional<Administrator> target = app.accounts().directory().find(request.getParameter("user"));
+                    if (target.isEmpty()) {
+                        ErrorPages.notFound(app.pages(), request, response);
+                        return;
+                    }
+                    String username = target.get().username();
+                    String actor = username.equals(self) ? null : self;
+                    if (action.equals("/forget-browsers")) {
+                        app.twoFactor().revokeTrustedBrowsers(username, actor);
+                    } else {
+                        app.twoFactor().revokeTrustedBrowser(username, request.getParameter("browser"), actor);
+                    }
+                    response.sendRedirect(Paths.edit(context, username) + "&notice=" + Notices.FORGOTTEN + "#" + Paths.TWO_FACTOR_ANCHOR);
+                }
                 case "/unlock" -> {
                     Optional<Administrator> target = other(request, response);
                     if (target.isPresent()) {

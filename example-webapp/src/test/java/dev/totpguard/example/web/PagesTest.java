@@ -58,6 +58,8 @@ class PagesTest {
                 edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 7, Optional.empty())),
                 edit(new TwoFactor(false, State.NONE, Optional.empty(), Optional.empty(), 0, Optional.empty())),
                 edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.of(TIME), 3, Optional.empty())),
+                edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.empty(), 3, Optional.empty(),
+                        List.of(new dev.totpguard.store.TrustedBrowser("abcDEF_-12", "key", 1, HOSTILE, TIME, TIME.plusSeconds(60))))),
                 new RecoveryCodesPage(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE, List.of(HOSTILE, "abcd-efgh"), HOSTILE),
                 new MessagePage(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE, HOSTILE_TEXT),
                 new MessagePage(HOSTILE_TEXT, HOSTILE_TEXT),
@@ -91,6 +93,24 @@ class PagesTest {
         assertEquals(page.content().title().in(ENGLISH) + " - TOTP Guard example", document.title());
         assertEquals(HOSTILE, document.selectFirst("input[name=totpguard_csrf]").attr("value"));
         assertEquals(HOSTILE, document.selectFirst(".signout strong").text());
+    }
+
+    @Test
+    void trustedBrowsersAreListedEachWithAFormThatForgetsIt() {
+        List<dev.totpguard.store.TrustedBrowser> browsers = List.of(
+                new dev.totpguard.store.TrustedBrowser("first_id", "key", 1, "Firefox / Linux", TIME, TIME.plusSeconds(60)),
+                new dev.totpguard.store.TrustedBrowser("second-id", "key", 1, "Chrome / Windows", TIME, TIME.plusSeconds(60)));
+        Document edit = Jsoup.parse(adminPage(edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.empty(), 3,
+                Optional.empty(), browsers))));
+        assertEquals(2, edit.select("#trusted-title + p + ul li").size(), edit::toString);
+        assertTrue(edit.select("#trusted-title + p + ul li").get(0).text().startsWith("Firefox / Linux, trusted since "));
+        assertEquals("second-id", edit.getElementById("forget-second-id").selectFirst("input[name=browser]").attr("value"));
+        assertEquals(HOSTILE, edit.getElementById("forget-second-id").selectFirst("input[name=user]").attr("value"));
+        assertTrue(edit.getElementById("forget-browsers").attr("action").endsWith("two-factor/forget-browsers"));
+        Document none = Jsoup.parse(adminPage(edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.empty(), 3,
+                Optional.empty()))));
+        assertTrue(none.select("#trusted-title").isEmpty());
+        assertTrue(none.select("#forget-browsers").isEmpty());
     }
 
     @Test
