@@ -52,6 +52,8 @@ final class LauncherOptions {
     static final String DIGITS_FLAG = "--digits";
     static final String PERIOD_FLAG = "--period";
     static final String WINDOW_FLAG = "--window";
+    /** "Remember this browser" on the code page: TOTP Guard's {@code totpguard.trusted-browser.days}. Default off. */
+    static final String TRUSTED_BROWSER_DAYS_FLAG = "--trusted-browser-days";
     /** Jetty's own default worker name, used when {@value #NODE_NAME_FLAG} is not given. */
     static final String DEFAULT_NODE_NAME = "node0";
 
@@ -104,6 +106,9 @@ final class LauncherOptions {
             "                       Google Authenticator on Android ignores the period. The enrollment pages say so",
             "                       when these flags choose anything else. Existing enrollments keep their own",
             "                       algorithm, digits and period.",
+            "  " + TRUSTED_BROWSER_DAYS_FLAG + " N",
+            "                       offer \"Trust this browser for N days\" with the token code, 1 to 90: that",
+            "                       browser's later sign-ins ask for the password only. Default: not offered",
             "  --trusted-proxies LIST  comma-separated addresses or CIDR ranges of the reverse proxies in front;",
             "                       only from them are Forwarded / X-Forwarded-For / -Proto believed (the client's",
             "                       address for the limits, https for Secure cookies). Default: none",
@@ -225,7 +230,7 @@ final class LauncherOptions {
                 continue;
             }
             if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", NODE_NAME_FLAG, STEP_UP_AGE_FLAG, "--name",
-                    "--email", "--trusted-proxies", ALGORITHM_FLAG, DIGITS_FLAG, PERIOD_FLAG, WINDOW_FLAG)
+                    "--email", "--trusted-proxies", ALGORITHM_FLAG, DIGITS_FLAG, PERIOD_FLAG, WINDOW_FLAG, TRUSTED_BROWSER_DAYS_FLAG)
                     .contains(flag)) {
                 throw new UsageException("Unknown option " + flag + ". Run with --help to see the options.");
             }
@@ -259,6 +264,8 @@ final class LauncherOptions {
                         1, 3600, "seconds such as 60")));
                 case WINDOW_FLAG -> policySettings.put(TotpGuardSettings.WINDOW, Integer.toString(parseWhole(flag, value,
                         0, Totp.MAX_WINDOW, "a number of steps such as 1")));
+                case TRUSTED_BROWSER_DAYS_FLAG -> policySettings.put(TotpGuardSettings.TRUSTED_BROWSER_DAYS, Integer.toString(
+                        parseWhole(flag, value, 1, dev.totpguard.TwoFactorPolicy.MAX_TRUSTED_BROWSER_DAYS, "a number of days such as 30")));
                 default -> throw new AssertionError("flag listed above but not handled: " + flag);
             }
         }

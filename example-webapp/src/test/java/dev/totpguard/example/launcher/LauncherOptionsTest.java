@@ -160,13 +160,14 @@ class LauncherOptionsTest {
         assertEquals("SHA512", parse("--algorithm", "SHA512").policySettings().get("totpguard.algorithm"));
         assertEquals("3600", parse("--period", "3600").policySettings().get("totpguard.period"));
         assertEquals("10", parse("--window", "10").policySettings().get("totpguard.window"));
+        assertEquals("30", parse("--trusted-browser-days", "30").policySettings().get("totpguard.trusted-browser.days"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"--algorithm=MD5", "--algorithm=SHA384", "--algorithm=", "--algorithm=SHA-256",
             "--algorithm=HmacSHA256", "--digits=\uFF18", "--period=\u0664\u0665", "--window=\u0663", "--digits=5", "--digits=9",
             "--digits=six", "--period=0", "--period=3601", "--period=30s", "--period=-30", "--window=-1", "--window=11",
-            "--window=1.5"})
+            "--window=1.5", "--trusted-browser-days=0", "--trusted-browser-days=91", "--trusted-browser-days=30d"})
     void aPolicyValueCoreWouldRefuseIsAUsageErrorNamingTheFlagAndTheValue(String arg) {
         UsageException e = assertThrows(UsageException.class, () -> parse(arg));
         String flag = arg.substring(0, arg.indexOf('='));
