@@ -216,6 +216,22 @@ public final class WebClient {
         cookies.getCookieStore().add(URI.create(base), cookie);
     }
 
+    /** The value of the cookie {@code name} the server set, Secure ones included, or empty. */
+    public Optional<String> cookie(String name) {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name)).map(HttpCookie::getValue).findFirst();
+    }
+
+    /**
+     * Puts a cookie for this client's host into the jar, sent over plain HTTP too: for a {@code Secure} cookie that a real
+     * browser would send back over TLS, which java.net.http's cookie handler rightly keeps off {@code http:}.
+     */
+    public void useCookie(String name, String value) {
+        HttpCookie cookie = new HttpCookie(name, value);
+        cookie.setPath("/");
+        cookie.setVersion(0);
+        cookies.getCookieStore().add(URI.create(base), cookie);
+    }
+
     /** The value of the session cookie, or empty. */
     public Optional<String> sessionId() {
         return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID")).map(HttpCookie::getValue).findFirst();
