@@ -400,9 +400,69 @@ class SettingsPageIT {
     }
 
     @Test
+    void wrongCodesOnTheSettingsPageLockTheAccountAsAtSignIn() throws Exception {
+        start();
+        enroll();
+        Browser browser = browser();
+        Response settings = settingsWithFactor(browser);
+        String wrong = "000000".equals(totp.generate(secret)) ? "111111" : "000000";
+        Response refused = settings;
+        for (int attempt = 0; attempt < TwoFactorPolicy.defaults().maxFailures(); attempt++) {
+            refused = submit(browser, settings, "/totpguard/regenerate", wrong);
+            assertRefusedAt(refused, "regenerate", "Invalid code. Nothing was changed.");
+        }
+        assertTrue(service.status(ProtectedContent.USER).lockedUntil().isPresent(), "the service's lock");
+        assertTrue(events.stream().anyMatch(event -> event.type() == TwoFactorEvent.Type.LOCKED_OUT), events::toString);
+        assertFalse(events.stream().anyMatch(event -> event.type() == TwoFactorEvent.Type.RECOVERY_CODES_REGENERATED));
+        // The lock ended the account's sessions that had the factor, this one too.
+        Response after = browser.get("/admin/");
+        assertTrue(after.isRedirect() && after.location().getPath().equals("/login"), after::toString);
+    }
+
+    @Test
+    void aStoreOutageIsThe503PageAndNoChange() throws Exception {
+        start();
+        enroll();
+        Browser browser = browser();
+        Response settings = settingsWithFactor(browser);
+        try (var connection = java.sql.DriverManager.getConnection(
+                "jdbc:h2:file:" + directory.resolve("store") + ";DB_CLOSE_DELAY=-1", "sa", "");
+                var statement = connection.createStatement()) {
+            List<String> tables = new java.util.ArrayList<>();
+            try (var rows = statement.executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"
+                    + " WHERE TABLE_SCHEMA = 'PUBLIC'")) {
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
+            }
+            assertFalse(tables.isEmpty());
+            for (String table : tables) {
+                statement.execute("ALTER TABLE \"" + table + "\" RENAME TO \"" + table + "_GONE\"");
+            }
+        }
+        for (String change : List.of("reenroll", "regenerate", "disable")) {
+            Response response = submit(browser, settings, "/totpguard/" + change, totp.generate(secret));
+            assertEquals(503, response.status(), response::toString);
+            assertFalse(response.body().contains("Exception"), response::toString);
+        }
+        Response page = browser.get(MANAGE);
+        assertEquals(503, page.status(), page::toString);
+    }
+
+    @Test
     void theBrandingShowsOnThePagesAndTheCspAllowsSelfOnlyForIt() throws Exception {
-        start(TwoFactorPolicy.Enforcement.OPTIONAL, Map.of("totpguard.spring.brand.name", "Acme <Portal>",
-                "totpguard.spring.brand.logo", "/static/logo.svg", "totpguard.spring.brand.home", "/home"));
+        // The README's properties, the name with markup that must come out as text.
+        Map<String, String> properties = new HashMap<>();
+        for (String line : SpringSecurityReadmeTest.block("spring brand properties").split("\n")) {
+            int equals = line.indexOf('=');
+            if (line.startsWith("totpguard.") && equals > 0) {
+                properties.put(line.substring(0, equals).strip(), line.substring(equals + 1).strip());
+            }
+        }
+        assertEquals(Map.of("totpguard.spring.brand.name", "Acme Portal", "totpguard.spring.brand.logo",
+                "/static/logo.svg", "totpguard.spring.brand.home", "/home"), properties, "the README's block");
+        properties.put("totpguard.spring.brand.name", "Acme <Portal>");
+        start(TwoFactorPolicy.Enforcement.OPTIONAL, properties);
         enroll();
         Browser browser = browser();
         Response settings = settingsWithFactor(browser);
