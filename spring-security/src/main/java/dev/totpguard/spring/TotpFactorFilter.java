@@ -369,13 +369,12 @@ final class TotpFactorFilter extends OncePerRequestFilter {
                     check.outcome() == Verification.Outcome.LOCKED ? check.retryAfter().orElseThrow() : null);
             return;
         }
-        HttpSession session = request.getSession();
         switch (name) {
             case "reenroll" -> {
                 // The old secret stays until a code of the new one confirms it.
                 Enrollment enrollment = service.startEnrollment(user);
                 grantFactor(request, response, authentication, check);
-                session = request.getSession();
+                HttpSession session = request.getSession();
                 session.setAttribute(ENROLLMENT_NONCE, enrollment.nonce());
                 session.setAttribute(REENROLL_GRANT, new ReenrollGrant(user,
                         service.clock().millis() + service.policy().enrollmentTimeout().toMillis()));
