@@ -252,6 +252,17 @@ public final class TotpGuardSettings {
     /** The module's pages: where the name links to, as {@link #FILTER_BRAND_HOME}. Default no link. */
     public static final String SAM_BRAND_HOME = "totpguard.sam.brand.home";
 
+    // ---- Spring Security module (totpguard-spring-security)
+
+    /** The Spring Security module's pages: the product name, as {@link #FILTER_BRAND_NAME}. Default none. */
+    public static final String SPRING_BRAND_NAME = "totpguard.spring.brand.name";
+    /** The module's pages: a logo, as {@link #FILTER_BRAND_LOGO}. Default none. */
+    public static final String SPRING_BRAND_LOGO = "totpguard.spring.brand.logo";
+    /** The module's pages: a style sheet, as {@link #FILTER_BRAND_STYLESHEET}. Default none. */
+    public static final String SPRING_BRAND_STYLESHEET = "totpguard.spring.brand.stylesheet";
+    /** The module's pages: where the name links to, as {@link #FILTER_BRAND_HOME}. Default no link. */
+    public static final String SPRING_BRAND_HOME = "totpguard.spring.brand.home";
+
     /**
      * SQL that maps a signed-in name to the account's canonical id, with one {@code ?} for the name, e.g.
      * {@code SELECT username FROM users WHERE username = ?}: exactly one row, or the login is refused. Read by
