@@ -65,6 +65,11 @@ public final class TwoFactorFixture implements AutoCloseable {
         return start(enforcement, true);
     }
 
+    /** The store on an H2 server over TCP ({@link #stopDatabase()} takes it down), with {@code policy} as given. */
+    public static TwoFactorFixture h2Server(TwoFactorPolicy policy) throws Exception {
+        return start(policy, true, new dev.totpguard.LoggingTwoFactorListener());
+    }
+
     /**
      * The store on an embedded H2 file, with {@code policy} as given (the per-address limit included) and every audit
      * event sent to {@code listener}.
