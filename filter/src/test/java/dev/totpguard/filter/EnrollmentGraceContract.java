@@ -13,6 +13,8 @@ import dev.totpguard.filter.harness.WebContainer;
 import dev.totpguard.filter.testapp.AdminServlet;
 import dev.totpguard.testkit.Browser;
 import dev.totpguard.testkit.Response;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,6 +168,32 @@ abstract class EnrollmentGraceContract {
         Response page = browser.get(ADMIN);
         Pages.assertAdminContent(page);
         assertFalse(page.body().contains(AdminServlet.GRACE_MARKER), page::toString);
+    }
+
+    @Test
+    @Order(99)
+    void failingGraceBookkeepingServesNoPageNeverGraceForever() throws Exception {
+        String user = application.newUser("user");
+        Browser browser = signedIn(user);
+        String newcomer = application.newUser("user");
+
+        // The credential table still answers, only the grace table is gone: the status is known, the grace is not.
+        try (Connection connection = fixture.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE totpguard_enrollment_grace RENAME TO totpguard_enrollment_grace_gone");
+        }
+        try {
+            Response sameLogin = browser.get(ADMIN);
+            assertEquals(503, sameLogin.status(), sameLogin::toString);
+            assertFalse(sameLogin.body().contains(AdminServlet.MARKER), sameLogin::toString);
+            Response newLogin = signIn(application.container().base(), newcomer);
+            assertEquals(503, newLogin.status(), newLogin::toString);
+            assertFalse(newLogin.body().contains(AdminServlet.MARKER), newLogin::toString);
+        } finally {
+            try (Connection connection = fixture.connect(); Statement statement = connection.createStatement()) {
+                statement.execute("ALTER TABLE IF EXISTS totpguard_enrollment_grace_gone RENAME TO totpguard_enrollment_grace");
+            }
+        }
+        assertInGrace(browser.get(ADMIN));
     }
 
     @Test

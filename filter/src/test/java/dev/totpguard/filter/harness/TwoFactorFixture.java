@@ -186,6 +186,11 @@ public final class TwoFactorFixture implements AutoCloseable {
         clock.advance(Duration.ofSeconds(30));
     }
 
+    /** A plain connection to the store's database, to break or inspect one table. */
+    public Connection connect() throws SQLException {
+        return dataSource.getConnection();
+    }
+
     /** Takes the database server down: every store call fails from now on, as with a dead database. */
     public void stopDatabase() {
         if (tcpServer == null) {
