@@ -44,6 +44,8 @@ public final class InMemoryCredentialStore implements CredentialStore {
     /** Token hash to trusted browser; changed only under {@link #trustedLock}, so an account's upkeep is atomic. */
     private final java.util.HashMap<String, TrustedBrowser> trustedBrowsers = new java.util.HashMap<>();
     private final Object trustedLock = new Object();
+    /** Grace key to its record; outlives {@link #delete}, as in the JDBC store. */
+    private final ConcurrentHashMap<String, GraceRecord> graces = new ConcurrentHashMap<>();
 
     public InMemoryCredentialStore() {
     }
@@ -304,6 +306,29 @@ public final class InMemoryCredentialStore implements CredentialStore {
             trustedBrowsers.values().removeIf(browser -> !browser.isValidAt(now));
             return before - trustedBrowsers.size();
         }
+    }
+
+    @Override
+    public GraceRecord startGrace(String key, Instant startedAt) {
+        GraceRecord fresh = new GraceRecord(millis(startedAt), 0);
+        return graces.computeIfAbsent(GraceRecord.checkKey(key), ignored -> fresh);
+    }
+
+    @Override
+    public GraceRecord countGraceSignIn(String key, Instant startedAt) {
+        GraceRecord first = new GraceRecord(millis(startedAt), 1);
+        return graces.merge(GraceRecord.checkKey(key), first,
+                (stored, ignored) -> new GraceRecord(stored.startedAt(), stored.signIns() + 1));
+    }
+
+    @Override
+    public void restartGrace(String key, Instant startedAt) {
+        graces.put(GraceRecord.checkKey(key), new GraceRecord(millis(startedAt), 0));
+    }
+
+    /** Milliseconds, as the JDBC store keeps them, so both stores give back the same instants. */
+    private static Instant millis(Instant instant) {
+        return Instant.ofEpochMilli(instant.toEpochMilli());
     }
 
     @Override

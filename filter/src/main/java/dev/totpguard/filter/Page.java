@@ -4,6 +4,7 @@ import dev.totpguard.internal.web.AppCompatibility;
 import dev.totpguard.internal.web.Messages;
 import dev.totpguard.otp.HmacAlgorithm;
 import dev.totpguard.internal.web.RecoveryCodeFile;
+import dev.totpguard.internal.web.SettingsPage;
 import dev.totpguard.store.TrustedBrowser;
 import java.time.Duration;
 import java.util.HashMap;
@@ -222,9 +223,6 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
         private static final java.time.format.DateTimeFormatter WHEN =
                 java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
-        /** The changes on the page, each a form that asks for a current code. */
-        private static final List<Route> CHANGES = List.of(Route.REENROLL, Route.REGENERATE, Route.DISABLE);
-
         @Override
         public PageKind kind() {
             return PageKind.MANAGE;
@@ -232,23 +230,11 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
 
         @Override
         public Map<String, Object> values(ResourceBundle bundle, Pages.Context context) {
-            List<Map<String, Object>> sections = new java.util.ArrayList<>();
-            for (Route change : CHANGES) {
-                if (change == Route.DISABLE && !disableAllowed) {
-                    continue;
-                }
-                String name = change.path().substring(1);
-                Map<String, Object> section = new HashMap<>();
-                section.put("name", name);
-                section.put("title", Messages.text(bundle, "manage." + name + ".title"));
-                section.put("note", change == Route.REGENERATE ? Messages.text(bundle, "manage.regenerate.note") : null);
-                section.put("action", context.url(change));
-                section.put("submit", Messages.text(bundle, "manage." + name + ".submit"));
-                section.put("sectionError", change == refused && reply.messageKey() != null
-                        ? Messages.text(bundle, reply.messageKey(), reply.messageArgs().toArray()) : null);
-                sections.add(section);
-            }
-            Map<String, Object> trusted = null;
+            String refusal = refused != null && reply.messageKey() != null
+                    ? Messages.text(bundle, reply.messageKey(), reply.messageArgs().toArray()) : null;
+            Map<String, Object> values = new HashMap<>(SettingsPage.values(bundle, active, recoveryCodesLeft, disableAllowed,
+                    name -> context.pagesUrl() + "/" + name, refused == null ? null : refused.path().substring(1),
+                    refusal));
             if (trustOffered || !trustedBrowsers.isEmpty()) {
                 List<Map<String, Object>> browsers = new java.util.ArrayList<>();
                 for (TrustedBrowser browser : trustedBrowsers) {
@@ -256,14 +242,8 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
                             "text", Messages.text(bundle, "manage.trusted.item", browser.label(),
                                     WHEN.format(browser.createdAt()), WHEN.format(browser.expiresAt()))));
                 }
-                trusted = Map.of("browsers", browsers, "any", !browsers.isEmpty());
+                values.put("trusted", Map.of("browsers", browsers, "any", !browsers.isEmpty()));
             }
-            Map<String, Object> values = new HashMap<>();
-            values.put("active", active);
-            values.put("disableAllowed", disableAllowed);
-            values.put("sections", sections);
-            values.put("activeText", Messages.text(bundle, "manage.active", recoveryCodesLeft));
-            values.put("trusted", trusted);
             return values;
         }
 

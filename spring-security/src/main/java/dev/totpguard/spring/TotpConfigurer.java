@@ -1,6 +1,7 @@
 package dev.totpguard.spring;
 
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.internal.web.Branding;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.springframework.context.ApplicationContext;
@@ -29,8 +30,11 @@ import org.springframework.security.web.savedrequest.RequestCache;
  *
  * <p>It installs a filter (before Spring's {@link AuthorizationFilter}) that serves, under the pages path, the token
  * page and its check, the recovery-code page and its check, and enrollment with its confirmation and the new
- * recovery codes; the pages are TOTP Guard's own templates, the filter's, with Spring's {@code CsrfToken} in every
- * form. When {@link TwoFactorService} accepts a code for the signed-in user (the name of Spring's
+ * recovery codes; and the user's settings page, {@value #SETTINGS_PAGE} below the pages path, whose every change (a new
+ * authenticator, new recovery codes, turning the factor off where the policy is {@code OPTIONAL}) needs a current code.
+ * The application links to the settings page where it wants it; nothing else does. The pages are TOTP Guard's own
+ * templates, the filter's, with Spring's {@code CsrfToken} in every form and the application's branding
+ * ({@code totpguard.spring.brand.*}). When {@link TwoFactorService} accepts a code for the signed-in user (the name of Spring's
  * {@code Authentication}, never a typed one), the filter adds a
  * {@link org.springframework.security.core.authority.FactorGrantedAuthority} {@link TotpFactor#AUTHORITY} issued at
  * that moment, changes the session id through Spring's {@link SessionAuthenticationStrategy}, saves the context
@@ -54,6 +58,9 @@ public final class TotpConfigurer extends AbstractHttpConfigurer<TotpConfigurer,
 
     /** The default path of the pages, below the context path. */
     public static final String DEFAULT_PAGES_PATH = "/totpguard";
+
+    /** The path of the user's settings page below the pages path: {@code /totpguard/manage} by default. */
+    public static final String SETTINGS_PAGE = TotpPages.MANAGE;
 
     private static final Pattern PAGES_PATH = Pattern.compile("(/[a-zA-Z0-9._~-]+)+");
 
@@ -136,7 +143,19 @@ public final class TotpConfigurer extends AbstractHttpConfigurer<TotpConfigurer,
         filter.wire(service(), repository == null ? new HttpSessionSecurityContextRepository() : repository,
                 sessions == null ? new ChangeSessionIdAuthenticationStrategy() : sessions,
                 requestCache == null ? new HttpSessionRequestCache() : requestCache);
+        filter.brand(branding(http));
         http.addFilterBefore(postProcess(filter), AuthorizationFilter.class);
+    }
+
+    /** The {@code totpguard.spring.brand.*} settings, read (and checked) by the Boot auto-configuration, if it ran. */
+    private static Branding branding(HttpSecurity http) {
+        ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+        if (context == null) {
+            return Branding.none();
+        }
+        TotpGuardSecurityAutoConfiguration.TotpGuardProperties properties = context
+                .getBeanProvider(TotpGuardSecurityAutoConfiguration.TotpGuardProperties.class).getIfAvailable();
+        return properties == null ? Branding.none() : properties.branding();
     }
 
     private TwoFactorService service() {
