@@ -34,6 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,7 +47,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * HTTP Basic under {@link TotpConfigurer}, over real HTTP on embedded Tomcat ({@link BasicLoginApplication}): wrong
  * passwords count toward the account's lock exactly as at the form login, and a locked account gets the answer of a
  * wrong password (401 and its challenge), whether wrong passwords or wrong codes locked it: nothing tells which
- * factor failed. The configurer declared before and after {@code httpBasic} alike.
+ * factor failed. The configurer declared before and after {@code httpBasic} alike; and a login of the application's own
+ * through {@link PasswordAttemptAuthenticationManager#wrap}.
  */
 @ExtendWith(WithoutBuildProperties.class)
 class HttpBasicPasswordAttemptsIT {
@@ -104,6 +106,7 @@ class HttpBasicPasswordAttemptsIT {
         assertEquals(401, wrong.status(), wrong::toString);
         assertEquals(wrong.status(), refused.status(), refused::toString);
         assertEquals(wrong.headers("WWW-Authenticate"), refused.headers("WWW-Authenticate"), refused::toString);
+        assertEquals(wrong.headers("Content-Length"), refused.headers("Content-Length"), refused::toString);
         assertEquals(wrong.body(), refused.body(), refused::toString);
         assertFalse(refused.body().contains(ProtectedContent.HOME_MARKER), refused::toString);
         assertFalse(refused.toString().toLowerCase(Locale.ROOT).contains("lock"), "no hint of a lock: " + refused);
@@ -145,6 +148,27 @@ class HttpBasicPasswordAttemptsIT {
         }
         assertEquals(Verification.Outcome.LOCKED, service.verify(ProtectedContent.USER, right, "127.0.0.2").outcome());
         assertSameAnswer(basic(ProtectedContent.PASSWORD + "-wrong"), basic(ProtectedContent.PASSWORD));
+    }
+
+    @Test
+    void wrongPasswordsAtTheApplicationsOwnLoginLockTheAccountThroughTheWrapper() throws Exception {
+        start(false);
+        enroll();
+        TwoFactorPolicy policy = TwoFactorPolicy.defaults();
+        Response wrong = null;
+        for (int attempt = 0; attempt < policy.maxFailures(); attempt++) {
+            wrong = ownLogin(ProtectedContent.PASSWORD + "-wrong");
+        }
+        assertTrue(service.status(ProtectedContent.USER).lockedUntil().isPresent(),
+                "wrong passwords count toward the account's lock: " + service.status(ProtectedContent.USER));
+        assertSameAnswer(wrong, ownLogin(ProtectedContent.PASSWORD));
+        clock.advance(policy.lockoutBase().plusSeconds(1));
+        assertTrue(ownLogin(ProtectedContent.PASSWORD).body().contains(ProtectedContent.HOME_MARKER), "after the lock");
+    }
+
+    private Response ownLogin(String password) {
+        browser.clearCookies();
+        return browser.post(BasicLoginApplication.OWN_LOGIN, Map.of("username", ProtectedContent.USER, "password", password));
     }
 
     private byte[] enroll() throws Exception {
