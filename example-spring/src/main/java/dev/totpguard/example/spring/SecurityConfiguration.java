@@ -2,6 +2,8 @@ package dev.totpguard.example.spring;
 
 import dev.totpguard.spring.TotpConfigurer;
 import dev.totpguard.spring.TotpFactor;
+import jakarta.servlet.SessionCookieConfig;
+import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authorization.AuthorizationManagerFactories;
@@ -70,6 +72,22 @@ class SecurityConfiguration {
             response.sendRedirect(response.encodeRedirectURL(path));
         });
         return handler;
+    }
+
+    /**
+     * The session cookie: never readable by scripts, never sent with another site's forms (SameSite=Lax; Strict would
+     * also keep it from a link followed from elsewhere, whose answer would then start a new session in the place of
+     * the signed-in one). Set on the ServletContext, so it holds in a Tomcat the WAR is deployed to as on the embedded
+     * one, where Boot's server.servlet.session.cookie.* would not reach. Secure is the container's rule for a request
+     * over TLS.
+     */
+    @Bean
+    ServletContextInitializer sessionCookie() {
+        return servletContext -> {
+            SessionCookieConfig cookie = servletContext.getSessionCookieConfig();
+            cookie.setHttpOnly(true);
+            cookie.setAttribute("SameSite", "Lax");
+        };
     }
 
     @Bean
