@@ -1,6 +1,5 @@
 package dev.totpguard.example.spring;
 
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
@@ -14,17 +13,18 @@ import org.springframework.web.bind.annotation.RequestMapping;
 /**
  * The error page, in the place of Spring Boot's: the status and its reason phrase as plain text, nothing of the
  * request, the exception or the application. Asked for directly ({@code GET /error}, not the container's error
- * dispatch), it is a 404 like any other unknown path; Boot's answered 500 with {@code "status":999} (found by an
- * attacker's pass).
+ * dispatch, nor the forward of Boot's ErrorPageFilter), it is a 404 like any other unknown path; Boot's answered 500
+ * with {@code "status":999} (found by an attacker's pass).
  */
 @Controller
 class ErrorPages implements ErrorController {
 
     @RequestMapping("/error")
     ResponseEntity<String> error(HttpServletRequest request) {
+        // Set by the container's error dispatch, or by Boot's ErrorPageFilter (a forward) in a Tomcat the WAR is
+        // deployed to; never by a client.
         HttpStatus status = null;
-        if (request.getDispatcherType() == DispatcherType.ERROR
-                && request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code) {
+        if (request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code) {
             status = HttpStatus.resolve(code);
         }
         if (status == null || !status.isError()) {
