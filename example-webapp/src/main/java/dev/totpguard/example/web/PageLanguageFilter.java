@@ -27,6 +27,12 @@ final class PageLanguageFilter extends HttpFilter {
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+        if (language.current().isPresent()) {
+            // A nested dispatch (forward, include, error) of a request that has its language: leaving here would
+            // clear it for the rest of the outer request.
+            chain.doFilter(request, response);
+            return;
+        }
         language.enter(messages.locale(request.getHeader("Accept-Language")));
         try {
             chain.doFilter(request, response);
