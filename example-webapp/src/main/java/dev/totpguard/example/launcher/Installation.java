@@ -133,7 +133,8 @@ final class Installation implements AutoCloseable {
             AdminAccounts accounts = new AdminAccounts(dataSource, PasswordHash.builder().build(), clock);
             PageLanguage pageLanguage = new PageLanguage();
             Optional<NotifyingTwoFactorListener> notifications = notifications(options, accounts, pageLanguage, clock);
-            TwoFactorListener listener = notifications.<TwoFactorListener>map(new AuditListener(audit)::andThen).orElseGet(() -> new AuditListener(audit));
+            TwoFactorListener audited = new AuditListener(audit);
+            TwoFactorListener listener = notifications.isPresent() ? audited.andThen(notifications.get()) : audited;
             TwoFactorService twoFactor = service(options, store, keyRing, listener, clock);
             Installation installation = new Installation(options, dataSource, store, twoFactor, accounts, audit, clock, listener, notifications,
                     pageLanguage);

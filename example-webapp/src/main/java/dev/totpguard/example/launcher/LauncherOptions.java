@@ -316,7 +316,7 @@ final class LauncherOptions {
         Path key = keyFile == null ? defaultKeyFile(dataDir) : Path.of(keyFile).toAbsolutePath().normalize();
         LauncherOptions options = new LauncherOptions(port, host, dataDir, Optional.ofNullable(jdbcUrl), Optional.ofNullable(jdbcUser),
                 Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, sharedSessions, Optional.ofNullable(nodeName), stepUpAge, Optional.ofNullable(name), Optional.ofNullable(email), command,
-                trustedProxies, policySettings, Smtp.parse(smtpValues, environment));
+                trustedProxies, policySettings, help ? Optional.empty() : Smtp.parse(smtpValues, environment));
         if (!help) {
             options.checkCommand();
         }
