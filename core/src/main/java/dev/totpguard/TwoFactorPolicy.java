@@ -52,6 +52,10 @@ public final class TwoFactorPolicy {
     public static final Duration MAX_PASSWORD_QUEUE_WAIT = Duration.ofSeconds(30);
     /** Most {@link #passwordConcurrency()}. */
     public static final int MAX_PASSWORD_CONCURRENCY = 1024;
+    /** Longest {@link #graceDays()}. */
+    public static final int MAX_GRACE_DAYS = 90;
+    /** Most {@link #graceSignIns()}. */
+    public static final int MAX_GRACE_SIGN_INS = 100;
     private static final TwoFactorPolicy DEFAULTS = builder().build();
 
     private final TotpParameters parameters;
@@ -73,6 +77,8 @@ public final class TwoFactorPolicy {
     private final Duration passwordWindow;
     private final int passwordConcurrency;
     private final Duration passwordQueueWait;
+    private final int graceDays;
+    private final int graceSignIns;
 
     private TwoFactorPolicy(Builder builder) {
         this.parameters = builder.parameters;
@@ -94,6 +100,8 @@ public final class TwoFactorPolicy {
         this.passwordWindow = builder.passwordWindow;
         this.passwordConcurrency = builder.passwordConcurrency;
         this.passwordQueueWait = builder.passwordQueueWait;
+        this.graceDays = builder.graceDays;
+        this.graceSignIns = builder.graceSignIns;
     }
 
     /** SHA-1, 6 digits, 30 s, window 1 back and 1 ahead, 160-bit secrets, 10 recovery codes, OPTIONAL, 5 failures,
@@ -134,6 +142,8 @@ public final class TwoFactorPolicy {
         builder.passwordWindow = passwordWindow;
         builder.passwordConcurrency = passwordConcurrency;
         builder.passwordQueueWait = passwordQueueWait;
+        builder.graceDays = graceDays;
+        builder.graceSignIns = graceSignIns;
         return builder;
     }
 
@@ -235,6 +245,28 @@ public final class TwoFactorPolicy {
     }
 
     /**
+     * Days an account without a second factor may still pass with its password alone once {@link Enforcement#REQUIRED}
+     * applies to it (0: none). See {@link TwoFactorService#enrollmentGrace} for when the period starts; it never
+     * starts again by itself.
+     */
+    public int graceDays() {
+        return graceDays;
+    }
+
+    /**
+     * Password sign-ins an account without a second factor may still make with its password alone once
+     * {@link Enforcement#REQUIRED} applies to it (0: no such limit). Counted in the store, once per sign-in.
+     */
+    public int graceSignIns() {
+        return graceSignIns;
+    }
+
+    /** Whether accounts without a second factor get a grace period before they must enroll. */
+    public boolean hasEnrollmentGrace() {
+        return enforcement == Enforcement.REQUIRED && (graceDays > 0 || graceSignIns > 0);
+    }
+
+    /**
      * How long the second factor is locked once {@code failures} consecutive attempts failed: nothing below
      * {@link #maxFailures()}, then {@code lockoutBase * 2^(failures - maxFailures)}, capped at {@link #lockoutMax()}.
      */
@@ -264,7 +296,8 @@ public final class TwoFactorPolicy {
                 && sessionRefresh.equals(that.sessionRefresh)
                 && passwordAttemptsPerAccount == that.passwordAttemptsPerAccount
                 && passwordAttemptsPerAddress == that.passwordAttemptsPerAddress && passwordWindow.equals(that.passwordWindow)
-                && passwordConcurrency == that.passwordConcurrency && passwordQueueWait.equals(that.passwordQueueWait);
+                && passwordConcurrency == that.passwordConcurrency && passwordQueueWait.equals(that.passwordQueueWait)
+                && graceDays == that.graceDays && graceSignIns == that.graceSignIns;
     }
 
     @Override
@@ -281,7 +314,9 @@ public final class TwoFactorPolicy {
                 + ", enrollments valid for " + enrollmentTimeout + ", session revocations refreshed every " + sessionRefresh
                 + ", " + passwordAttemptsPerAccount + " password attempts per account and "
                 + passwordAttemptsPerAddress + " per address per " + passwordWindow + ", " + passwordConcurrency
-                + " passwords hashed at once, waiting at most " + passwordQueueWait + "]";
+                + " passwords hashed at once, waiting at most " + passwordQueueWait
+                + (graceDays > 0 || graceSignIns > 0 ? ", enrollment grace of " + graceDays + " days / " + graceSignIns + " sign-ins" : "")
+                + "]";
     }
 
     /** Builds a {@link TwoFactorPolicy}; every setter validates at once and names the bad value. */
@@ -305,6 +340,8 @@ public final class TwoFactorPolicy {
         private Duration passwordWindow = Duration.ofMinutes(15);
         private int passwordConcurrency = defaultPasswordConcurrency();
         private Duration passwordQueueWait = DEFAULT_PASSWORD_QUEUE_WAIT;
+        private int graceDays;
+        private int graceSignIns;
 
         private Builder() {
         }
@@ -444,7 +481,29 @@ public final class TwoFactorPolicy {
             return this;
         }
 
+        /**
+         * The grace period of {@link Enforcement#REQUIRED}: an account without a second factor passes with its password
+         * alone, and is shown a notice, for {@code days} days (0 to 90, 0: no day limit) and for {@code signIns}
+         * password sign-ins (0 to 100, 0: no sign-in limit), whichever runs out first; both 0 (the default): no grace,
+         * enrollment at once. Only with {@link Enforcement#REQUIRED}.
+         */
+        public Builder enrollmentGrace(int days, int signIns) {
+            checkRange("graceDays", days, 0, MAX_GRACE_DAYS);
+            checkRange("graceSignIns", signIns, 0, MAX_GRACE_SIGN_INS);
+            this.graceDays = days;
+            this.graceSignIns = signIns;
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException if an enrollment grace is set without {@link Enforcement#REQUIRED}: under
+         *     OPTIONAL nobody must enroll, so a grace would silently mean nothing
+         */
         public TwoFactorPolicy build() {
+            if ((graceDays > 0 || graceSignIns > 0) && enforcement != Enforcement.REQUIRED) {
+                throw new IllegalStateException("An enrollment grace (" + graceDays + " days, " + graceSignIns
+                        + " sign-ins) needs enforcement REQUIRED, not " + enforcement);
+            }
             return new TwoFactorPolicy(this);
         }
 

@@ -14,6 +14,7 @@ import dev.totpguard.store.AccountKey;
 import dev.totpguard.store.AttemptCounters;
 import dev.totpguard.store.InMemoryAttemptCounters;
 import dev.totpguard.store.CredentialStore;
+import dev.totpguard.store.GraceRecord;
 import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.store.RecoveryCodeHash;
 import dev.totpguard.store.SecretRecord;
@@ -33,6 +34,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -97,6 +99,9 @@ public final class TwoFactorService implements AutoCloseable {
     private final SessionRevocations sessions;
     /** Fair, so a login that waits is served in arrival order and the wait is bounded by the queue in front of it. */
     private final Semaphore hashingTurns;
+    private final AccountCreationTimes creationTimes;
+    /** When enforcement with a grace was first seen on, once read from the store; it never changes there. */
+    private volatile Instant enforcementStart;
 
     private TwoFactorService(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "store");
@@ -114,6 +119,7 @@ public final class TwoFactorService implements AutoCloseable {
         this.ownedResource = builder.ownedResource;
         this.sessions = new SessionRevocations(store, clock, policy.sessionRefresh().toMillis());
         this.hashingTurns = new Semaphore(policy.passwordConcurrency(), true);
+        this.creationTimes = builder.creationTimes;
     }
 
     /** Requires {@code store} and {@code keyRing}; the rest has defaults. */
@@ -559,6 +565,98 @@ public final class TwoFactorService implements AutoCloseable {
                 credential.confirmedAt(), Optional.ofNullable(lockedUntil), remaining, credential.failures());
     }
 
+    // ---- enrollment grace
+
+    /**
+     * Where {@code user}, who has no active second factor, stands in the grace period of enforcement REQUIRED
+     * ({@link TwoFactorPolicy#graceDays()}, {@link TwoFactorPolicy#graceSignIns()}), without counting a sign-in.
+     * {@link EnrollmentGrace#NONE} (no store access) when the policy has no grace.
+     *
+     * <p>The period of an account starts once and is kept in the store under its {@link AccountKey}: at the later of
+     * "enforcement turned on" (recorded in the store the first time a service with enforcement REQUIRED and a grace
+     * needs it, and never again) and the account's creation ({@link Builder#accountCreationTimes}); where the creation
+     * time is unknown, at the first time the account is seen here (its first sign-in after enforcement). Nothing
+     * starts it again: not a login, a restart, another spelling of the name, nor a {@link #reset} or {@link #disable}
+     * of the second factor; only an administrator's {@link #grantEnrollmentGrace}. It ends when its days have passed
+     * by this service's clock or its sign-ins are used up, whichever comes first.
+     *
+     * @throws StoreException if the store (or the application's creation times) cannot be read: refuse the request,
+     *     never let it pass as "in grace"
+     */
+    public EnrollmentGrace enrollmentGrace(String user) throws StoreException {
+        checkUser(user);
+        if (!policy.hasEnrollmentGrace()) {
+            return EnrollmentGrace.NONE;
+        }
+        Instant now = clock.instant();
+        return grace(store.startGrace(AccountKey.of(user), graceStart(user, now)), now);
+    }
+
+    /**
+     * Counts one successful password sign-in of {@code user}, who has no active second factor, against the grace period
+     * (atomically in the store, so across nodes) and tells where the account stands afterwards: the sign-in that uses up
+     * the last allowed one is still {@linkplain EnrollmentGrace#open() open}, the next one is not. Call it once per
+     * sign-in (the filter does, at the first protected request of a login); {@link #enrollmentGrace} for every later
+     * request of the same login. {@link EnrollmentGrace#NONE} (no store access) when the policy has no grace.
+     *
+     * @throws StoreException if the store cannot count or read: refuse the request (fail closed)
+     */
+    public EnrollmentGrace countGraceSignIn(String user) throws StoreException {
+        checkUser(user);
+        if (!policy.hasEnrollmentGrace()) {
+            return EnrollmentGrace.NONE;
+        }
+        Instant now = clock.instant();
+        return grace(store.countGraceSignIn(AccountKey.of(user), graceStart(user, now)), now);
+    }
+
+    /**
+     * An administrator ({@code actor}) gives {@code user} a new, full grace period from now, e.g. after resetting the
+     * second factor of someone who cannot enroll again today. Nothing else starts a period again: a {@link #reset}
+     * alone leaves the account where its period stood (usually past it, so the next sign-in leads to enrollment).
+     *
+     * @throws IllegalStateException if the policy has no grace period
+     */
+    public void grantEnrollmentGrace(String user, String actor) throws StoreException {
+        checkUser(user);
+        Objects.requireNonNull(actor, "actor");
+        if (!policy.hasEnrollmentGrace()) {
+            throw new IllegalStateException("The policy has no enrollment grace to grant");
+        }
+        refuseAlias(user);
+        store.restartGrace(AccountKey.of(user), clock.instant());
+        LOG.log(System.Logger.Level.INFO, "Administrator {0} granted user {1} a new enrollment grace", actor, user);
+    }
+
+    /** When a period of {@code user} that starts now starts: see {@link #enrollmentGrace}. */
+    private Instant graceStart(String user, Instant now) throws StoreException {
+        Instant enforced = enforcementStart(now);
+        Instant created = creationTimes.createdAt(user).orElse(now);
+        Instant start = created.isAfter(enforced) ? created : enforced;
+        // A creation time ahead of this clock (another node's clock, a bad value) must not stretch the period.
+        return start.isAfter(now) ? now : start;
+    }
+
+    /** When enforcement with a grace was first seen on: stored once, then the same for every node and every restart. */
+    private Instant enforcementStart(Instant now) throws StoreException {
+        Instant known = enforcementStart;
+        if (known == null) {
+            known = store.startGrace(GraceRecord.ENFORCEMENT_KEY, now).startedAt();
+            enforcementStart = known;
+        }
+        return known;
+    }
+
+    private EnrollmentGrace grace(GraceRecord record, Instant now) {
+        Optional<Instant> endsAt = policy.graceDays() > 0
+                ? Optional.of(record.startedAt().plus(Duration.ofDays(policy.graceDays()))) : Optional.empty();
+        boolean withinDays = endsAt.isEmpty() || now.isBefore(endsAt.get());
+        boolean withinSignIns = policy.graceSignIns() == 0 || record.signIns() <= policy.graceSignIns();
+        OptionalInt signInsLeft = policy.graceSignIns() > 0
+                ? OptionalInt.of(Math.max(0, policy.graceSignIns() - record.signIns())) : OptionalInt.empty();
+        return new EnrollmentGrace(withinDays && withinSignIns, Optional.of(record.startedAt()), endsAt, signInsLeft);
+    }
+
     /**
      * Re-encrypts every stored secret (active and pending) that is not sealed with the key ring's current key.
      * Run it after adding a new current key on every node; afterwards the old key can be dropped.
@@ -976,8 +1074,19 @@ public final class TwoFactorService implements AutoCloseable {
         private QrCode qrCode;
         private int recoveryCodeIterations = RecoveryCodes.DEFAULT_ITERATIONS;
         private AutoCloseable ownedResource;
+        private AccountCreationTimes creationTimes = user -> Optional.empty();
 
         private Builder() {
+        }
+
+        /**
+         * When the application's accounts were created, so that an account created after enforcement was turned on gets
+         * its own full {@linkplain TwoFactorService#enrollmentGrace grace period} from its creation (default: unknown,
+         * the period starts at the account's first sign-in seen after enforcement).
+         */
+        public Builder accountCreationTimes(AccountCreationTimes creationTimes) {
+            this.creationTimes = Objects.requireNonNull(creationTimes, "creationTimes");
+            return this;
         }
 
         /** Where credentials live (required). */

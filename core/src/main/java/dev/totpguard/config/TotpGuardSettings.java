@@ -28,6 +28,19 @@ public final class TotpGuardSettings {
     public static final String ISSUER = "totpguard.issuer";
     /** {@code OPTIONAL} (users without a second factor pass) or {@code REQUIRED} (they must enroll). Default {@code OPTIONAL}. */
     public static final String ENFORCEMENT = "totpguard.enforcement";
+    /**
+     * With {@link #ENFORCEMENT} {@code REQUIRED}: days, 0 to 90, during which an account without a second factor still
+     * passes with its password alone and is shown a notice linking to the set-up; afterwards every protected page leads
+     * to enrollment. Counted from when enforcement was first seen on (for accounts that existed then) or the account's
+     * creation (later ones), never restarted by a login, a restart or a reset. Default 0: no grace.
+     */
+    public static final String ENFORCEMENT_GRACE_DAYS = "totpguard.enforcement.grace.days";
+    /**
+     * With {@link #ENFORCEMENT} {@code REQUIRED}: password sign-ins, 0 to 100, an account without a second factor may
+     * still make before it must enroll (with {@link #ENFORCEMENT_GRACE_DAYS}: whichever runs out first). Counted once
+     * per sign-in in the store, so across nodes. Default 0: no sign-in limit.
+     */
+    public static final String ENFORCEMENT_GRACE_SIGN_INS = "totpguard.enforcement.grace.sign-ins";
     /** HMAC function for new enrollments: {@code SHA1}, {@code SHA256} or {@code SHA512}. Default {@code SHA1}. */
     public static final String ALGORITHM = "totpguard.algorithm";
     /** Code length for new enrollments: 6, 7 or 8. Default 6. */
@@ -251,6 +264,17 @@ public final class TotpGuardSettings {
     public static final String SAM_BRAND_STYLESHEET = "totpguard.sam.brand.stylesheet";
     /** The module's pages: where the name links to, as {@link #FILTER_BRAND_HOME}. Default no link. */
     public static final String SAM_BRAND_HOME = "totpguard.sam.brand.home";
+
+    // ---- Spring Security module (totpguard-spring-security)
+
+    /** The Spring Security module's pages: the product name, as {@link #FILTER_BRAND_NAME}. Default none. */
+    public static final String SPRING_BRAND_NAME = "totpguard.spring.brand.name";
+    /** The module's pages: a logo, as {@link #FILTER_BRAND_LOGO}. Default none. */
+    public static final String SPRING_BRAND_LOGO = "totpguard.spring.brand.logo";
+    /** The module's pages: a style sheet, as {@link #FILTER_BRAND_STYLESHEET}. Default none. */
+    public static final String SPRING_BRAND_STYLESHEET = "totpguard.spring.brand.stylesheet";
+    /** The module's pages: where the name links to, as {@link #FILTER_BRAND_HOME}. Default no link. */
+    public static final String SPRING_BRAND_HOME = "totpguard.spring.brand.home";
 
     /**
      * SQL that maps a signed-in name to the account's canonical id, with one {@code ?} for the name, e.g.

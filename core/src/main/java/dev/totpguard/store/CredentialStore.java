@@ -152,4 +152,31 @@ public interface CredentialStore {
      * @return the stored instant after this revocation (a concurrent revocation may have raised it further)
      */
     Instant revokeSessions(String user, Instant now) throws StoreException;
+
+    /**
+     * The enrollment grace kept under {@code key} (an {@link AccountKey}, or {@link GraceRecord#ENFORCEMENT_KEY}),
+     * created with {@code startedAt} and no sign-ins if there is none. An existing record is returned as it is: of
+     * concurrent first calls on several nodes, one start wins and every caller gets it. Kept apart from the credential
+     * ({@link #delete} leaves it). The default throws, so a store written before grace periods existed fails closed.
+     */
+    default GraceRecord startGrace(String key, Instant startedAt) throws StoreException {
+        throw new StoreException(getClass().getName() + " keeps no enrollment grace: implement CredentialStore.startGrace");
+    }
+
+    /**
+     * Counts one password sign-in in the grace under {@code key}, atomically (so across nodes): the record's sign-ins
+     * plus one, creating it with {@code startedAt} and one sign-in if there is none. Returns the record afterwards,
+     * which includes sign-ins counted concurrently on other nodes (never fewer than this one).
+     */
+    default GraceRecord countGraceSignIn(String key, Instant startedAt) throws StoreException {
+        throw new StoreException(getClass().getName() + " keeps no enrollment grace: implement CredentialStore.countGraceSignIn");
+    }
+
+    /**
+     * A new grace under {@code key}: started at {@code startedAt}, no sign-ins, replacing what was there (an
+     * administrator's explicit grant; nothing else restarts a grace).
+     */
+    default void restartGrace(String key, Instant startedAt) throws StoreException {
+        throw new StoreException(getClass().getName() + " keeps no enrollment grace: implement CredentialStore.restartGrace");
+    }
 }

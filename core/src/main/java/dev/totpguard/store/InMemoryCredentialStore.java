@@ -39,6 +39,8 @@ public final class InMemoryCredentialStore implements CredentialStore {
     private final ConcurrentHashMap<String, String> accountKeys = new ConcurrentHashMap<>();
     /** User to the epoch milliseconds of {@link #sessionsValidAfter}; outlives {@link #delete}, as in the JDBC store. */
     private final ConcurrentHashMap<String, Long> sessionsValidAfter = new ConcurrentHashMap<>();
+    /** Grace key to its record; outlives {@link #delete}, as in the JDBC store. */
+    private final ConcurrentHashMap<String, GraceRecord> graces = new ConcurrentHashMap<>();
 
     public InMemoryCredentialStore() {
     }
@@ -222,6 +224,29 @@ public final class InMemoryCredentialStore implements CredentialStore {
         long nowMillis = now.toEpochMilli();
         return Instant.ofEpochMilli(sessionsValidAfter.merge(user, nowMillis,
                 (stored, ignored) -> stored < nowMillis ? nowMillis : stored + 1));
+    }
+
+    @Override
+    public GraceRecord startGrace(String key, Instant startedAt) {
+        GraceRecord fresh = new GraceRecord(millis(startedAt), 0);
+        return graces.computeIfAbsent(GraceRecord.checkKey(key), ignored -> fresh);
+    }
+
+    @Override
+    public GraceRecord countGraceSignIn(String key, Instant startedAt) {
+        GraceRecord first = new GraceRecord(millis(startedAt), 1);
+        return graces.merge(GraceRecord.checkKey(key), first,
+                (stored, ignored) -> new GraceRecord(stored.startedAt(), stored.signIns() + 1));
+    }
+
+    @Override
+    public void restartGrace(String key, Instant startedAt) {
+        graces.put(GraceRecord.checkKey(key), new GraceRecord(millis(startedAt), 0));
+    }
+
+    /** Milliseconds, as the JDBC store keeps them, so both stores give back the same instants. */
+    private static Instant millis(Instant instant) {
+        return Instant.ofEpochMilli(instant.toEpochMilli());
     }
 
     @Override

@@ -106,6 +106,7 @@ public final class JdbcCredentialStore implements CredentialStore {
     private final String recoveryCode;
     private final AttemptCounters attemptCounters;
     private final String sessionRevocation;
+    private final String enrollmentGrace;
     private final Database database;
     /** Source of credential generations: random, because a reset deletes the row that a counter would live in. */
     private final SecureRandom random = new SecureRandom();
@@ -119,6 +120,7 @@ public final class JdbcCredentialStore implements CredentialStore {
         this.recoveryCode = prefix + "recovery_code";
         this.attemptCounters = new JdbcAttemptCounters(builder.dataSource, prefix + "address_failure");
         this.sessionRevocation = prefix + "session_revocation";
+        this.enrollmentGrace = prefix + "enrollment_grace";
         this.database = builder.database;
     }
 
@@ -569,6 +571,121 @@ public final class JdbcCredentialStore implements CredentialStore {
         }
     }
 
+    @Override
+    public GraceRecord startGrace(String key, Instant startedAt) throws StoreException {
+        GraceRecord.checkKey(key);
+        Objects.requireNonNull(startedAt, "startedAt");
+        String insert = "INSERT INTO " + enrollmentGrace + " (account_key, started_at, sign_ins) VALUES (?, ?, 0)";
+        try (Connection connection = autoCommit(dataSource.getConnection())) {
+            GraceRecord stored = readGrace(connection, key);
+            if (stored != null) {
+                return stored;
+            }
+            try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                statement.setString(1, key);
+                statement.setLong(2, startedAt.toEpochMilli());
+                statement.executeUpdate();
+            } catch (SQLException e) {
+                // Another node started it first: its start is the one.
+                if (!isIntegrityViolation(e)) {
+                    throw e;
+                }
+            }
+            return requireGrace(connection, key);
+        } catch (SQLException e) {
+            throw graceFailure("start the enrollment grace", e);
+        }
+    }
+
+    @Override
+    public GraceRecord countGraceSignIn(String key, Instant startedAt) throws StoreException {
+        GraceRecord.checkKey(key);
+        Objects.requireNonNull(startedAt, "startedAt");
+        // The database adds the one, so sign-ins on several nodes at once are each counted.
+        String count = "UPDATE " + enrollmentGrace + " SET sign_ins = sign_ins + 1 WHERE account_key = ?";
+        String insert = "INSERT INTO " + enrollmentGrace + " (account_key, started_at, sign_ins) VALUES (?, ?, 1)";
+        try (Connection connection = autoCommit(dataSource.getConnection())) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                try (PreparedStatement statement = connection.prepareStatement(count)) {
+                    statement.setString(1, key);
+                    if (statement.executeUpdate() == 1) {
+                        return requireGrace(connection, key);
+                    }
+                }
+                try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                    statement.setString(1, key);
+                    statement.setLong(2, startedAt.toEpochMilli());
+                    statement.executeUpdate();
+                    return requireGrace(connection, key);
+                } catch (SQLException e) {
+                    // A concurrent first sign-in inserted the row: the retried update counts this one.
+                    if (!isIntegrityViolation(e)) {
+                        throw e;
+                    }
+                }
+            }
+            throw new StoreException("Could not count a sign-in of an enrollment grace: the row changed concurrently");
+        } catch (SQLException e) {
+            throw graceFailure("count a sign-in of the enrollment grace", e);
+        }
+    }
+
+    @Override
+    public void restartGrace(String key, Instant startedAt) throws StoreException {
+        GraceRecord.checkKey(key);
+        Objects.requireNonNull(startedAt, "startedAt");
+        String update = "UPDATE " + enrollmentGrace + " SET started_at = ?, sign_ins = 0 WHERE account_key = ?";
+        String insert = "INSERT INTO " + enrollmentGrace + " (account_key, started_at, sign_ins) VALUES (?, ?, 0)";
+        try (Connection connection = autoCommit(dataSource.getConnection())) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                try (PreparedStatement statement = connection.prepareStatement(update)) {
+                    statement.setLong(1, startedAt.toEpochMilli());
+                    statement.setString(2, key);
+                    if (statement.executeUpdate() == 1) {
+                        return;
+                    }
+                }
+                try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                    statement.setString(1, key);
+                    statement.setLong(2, startedAt.toEpochMilli());
+                    statement.executeUpdate();
+                    return;
+                } catch (SQLException e) {
+                    if (!isIntegrityViolation(e)) {
+                        throw e;
+                    }
+                }
+            }
+            throw new StoreException("Could not restart an enrollment grace: the row changed concurrently");
+        } catch (SQLException e) {
+            throw graceFailure("restart the enrollment grace", e);
+        }
+    }
+
+    private GraceRecord readGrace(Connection connection, String key) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT started_at, sign_ins FROM " + enrollmentGrace + " WHERE account_key = ?")) {
+            statement.setString(1, key);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? new GraceRecord(Instant.ofEpochMilli(row.getLong(1)), row.getInt(2)) : null;
+            }
+        }
+    }
+
+    private GraceRecord requireGrace(Connection connection, String key) throws SQLException, StoreException {
+        GraceRecord stored = readGrace(connection, key);
+        if (stored == null) {
+            throw new StoreException("The enrollment grace row vanished right after it was written");
+        }
+        return stored;
+    }
+
+    /** Never the key in the message: it is derived from a user name, and the caller's message names the user. */
+    private StoreException graceFailure(String operation, SQLException e) {
+        return new StoreException("Credential store could not " + operation + " (table " + enrollmentGrace + "): "
+                + e.getMessage(), e);
+    }
+
     /**
      * The attempt counters of this store's database (its {@code address_failure} table), so the address and password
      * limits hold on every node that shares the database. {@link dev.totpguard.TwoFactorService.Builder} takes them by
@@ -831,6 +948,11 @@ public final class JdbcCredentialStore implements CredentialStore {
                     + "): re-run " + file + " (with the table prefix " + prefix + "); it creates the new table and keeps"
                     + " every credential");
         }
+        if (!columns(connection, enrollmentGrace).contains("sign_ins")) {
+            throw new StoreException("The TOTP Guard tables predate this version (missing table " + enrollmentGrace
+                    + "): re-run " + file + " (with the table prefix " + prefix + "); it creates the new table and keeps"
+                    + " every credential");
+        }
     }
 
     /** The lower-case column names of {@code table}, empty if there is no such table. */
@@ -894,7 +1016,7 @@ public final class JdbcCredentialStore implements CredentialStore {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         }
 
-        /** Prefix of the four table names (default {@code totpguard_}): a lower-case SQL identifier start. */
+        /** Prefix of the table names (default {@code totpguard_}): a lower-case SQL identifier start. */
         public Builder tablePrefix(String tablePrefix) {
             this.tablePrefix = checkPrefix(tablePrefix);
             return this;

@@ -75,3 +75,15 @@ ALTER TABLE totpguard_credential ADD COLUMN IF NOT EXISTS secret_generation BIGI
 ALTER TABLE totpguard_credential ADD COLUMN IF NOT EXISTS account_key VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin;
 
 CREATE UNIQUE INDEX IF NOT EXISTS totpguard_credential_account_key ON totpguard_credential (account_key);
+
+-- enrollment_grace: per account, the grace period of enforcement REQUIRED (totpguard.enforcement.grace.*): when it
+-- started (UTC epoch milliseconds) and how many password sign-ins it has counted. Keyed by account_key (AccountKey, as
+-- in totpguard_credential), so another spelling of the name is the same account; a table of its own, so a reset or a
+-- disable, which delete the credential row, never start a new period. The row with account_key 'enforcement' holds
+-- when TOTP Guard first ran with enforcement REQUIRED and a grace. Created by re-running this file on an older database.
+CREATE TABLE IF NOT EXISTS totpguard_enrollment_grace (
+    account_key VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    started_at  BIGINT      NOT NULL,
+    sign_ins    INTEGER     NOT NULL,
+    CONSTRAINT totpguard_enrollment_grace_pk PRIMARY KEY (account_key)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -35,9 +35,15 @@ import java.util.OptionalLong;
  * property of what it accepted (round trip, range), so the fuzzer can find wrong answers, not only crashes.
  *
  * <p>Under {@code mvn verify} (regression mode) each target runs its seed corpus in
- * {@code src/test/resources/dev/totpguard/fuzz/ParserFuzzTestInputs/<target>/} plus an empty input. With
- * {@code JAZZER_FUZZ=1} one target at a time is fuzzed for {@code maxDuration} ({@code .ci/fuzz} runs them
- * all). Inputs are raw bytes read as UTF-8, so the seed files are plain text.
+ * {@code src/test/resources/dev/totpguard/fuzz/ParserFuzzTestInputs/<target>/} plus an empty input. Then, in
+ * the integration-test phase, one execution per target fuzzes it ({@code JAZZER_FUZZ=1}) for {@code maxDuration}
+ * with libFuzzer's seed fixed by {@code totpguard.fuzz.seed} (core/pom.xml), so a build's result does not depend on
+ * a draw. To explore further, draw the seed and repeat; the generated corpus in {@code core/.cifuzz-corpus/} (not
+ * committed) carries over from one run to the next:
+ * <pre>{@code for i in $(seq 30); do ./mvnw -B -pl core -am verify -Dtest=None -Dsurefire.failIfNoSpecifiedTests=false -DskipITs -Dtotpguard.fuzz.seed=0 || break; done}</pre>
+ * A finding is written to the target's input folder as {@code crash-<sha1>}: fix the cause and keep the file,
+ * renamed {@code finding-<what>}, as a regression seed. Inputs are raw bytes read as UTF-8, so the seed files are
+ * plain text.
  */
 class ParserFuzzTest {
 

@@ -200,6 +200,23 @@ class Tomcat11ExampleSpringWarIT {
         return lastCode;
     }
 
+    @Test
+    @Order(7)
+    void theDeployedWarKeepsItsCookieHeadersAndErrorPage() {
+        // example-spring's hardening is the application's, not Boot's embedded server's: it holds when deployed.
+        Response challenge = new Browser().send("GET", app.resolve("admin/"), null, Map.of());
+        assertTrue(challenge.isRedirect(), challenge::toString);
+        assertEquals("/app/login", challenge.locationHeader(), "a relative redirect");
+        String cookie = challenge.headers("Set-Cookie").stream().filter(header -> header.startsWith("JSESSIONID="))
+                .findFirst().orElseThrow(() -> new AssertionError(challenge.toString()));
+        assertTrue(cookie.contains("; HttpOnly") && cookie.contains("; SameSite=Lax"), cookie);
+        Response login = new Browser().open(app.resolve("login"));
+        assertTrue(login.header("Content-Security-Policy").orElse("").startsWith("default-src 'none'"), login::toString);
+        Response error = new Browser().open(app.resolve("error"));
+        assertEquals(404, error.status(), error::toString);
+        assertEquals("404 Not Found", error.body().strip(), error::toString);
+    }
+
     private void assertAdminPage(Response response) {
         assertTrue(response.status() == 200 && response.uri().getPath().equals("/app/admin/")
                 && response.body().contains("id=\"welcome\""), () -> describe(response));

@@ -1,5 +1,6 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.EnrollmentGrace;
 import dev.totpguard.TotpVerifiedPrincipal;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.store.StoreException;
@@ -29,7 +30,10 @@ import java.io.IOException;
  *   <li>The login carried a {@link TotpVerifiedPrincipal} for this user (the JAAS module checked a code):
  *       mark the session verified and pass.</li>
  *   <li>Otherwise ask the store: enrolled -> the token page; not enrolled and policy REQUIRED (or a login
- *       marked with {@code TotpEnrollmentRequiredPrincipal}) -> the enrollment page; not enrolled and
+ *       marked with {@code TotpEnrollmentRequiredPrincipal}) -> the enrollment page, unless the
+ *       account is within the policy's enrollment grace: then pass, with the grace in
+ *       {@link TotpFilter#ENROLLMENT_GRACE_ATTRIBUTE} for the application's notice (a login's first protected
+ *       request counts one sign-in in the store); not enrolled and
  *       OPTIONAL -> pass. A store failure -> 503, never a pass. A BASIC (DIGEST, client certificate) login is
  *       remembered for the filter's pages ({@link SessionState.RepeatedLogin}); if the session is new, the browser
  *       comes back here once first, so the container binds that login to the session before the code.</li>
@@ -146,10 +150,43 @@ final class Gate {
         if (status.isActive()) {
             sendToSecondFactor(request, response, type, user, Route.TOKEN);
         } else if (core.mustEnroll(request, user)) {
+            if (core.service.policy().hasEnrollmentGrace()) {
+                EnrollmentGrace grace;
+                try {
+                    grace = enrollmentGrace(request, user);
+                } catch (StoreException | RuntimeException e) {
+                    // Never "in grace" because the bookkeeping failed: no page at all (fail closed).
+                    if (type != DispatcherType.INCLUDE) {
+                        core.unavailable(request, response, user, e);
+                    }
+                    return;
+                }
+                if (grace.open()) {
+                    request.setAttribute(TotpFilter.ENROLLMENT_GRACE_ATTRIBUTE, grace);
+                    request.setAttribute(TotpFilter.ENROLLMENT_URL_ATTRIBUTE, core.pages.url(request, Route.ENROLL));
+                    chain.doFilter(request, response);
+                    return;
+                }
+            }
             sendToSecondFactor(request, response, type, user, Route.ENROLL);
         } else {
             chain.doFilter(request, response);
         }
+    }
+
+    /**
+     * The enrollment grace of {@code user}, who has no second factor: the first protected request of a login counts the
+     * sign-in in the store ({@link SessionState#GRACE_SIGN_IN} marks the login as counted), every later one only reads.
+     */
+    private EnrollmentGrace enrollmentGrace(HttpServletRequest request, String user) throws StoreException {
+        HttpSession session = request.getSession();
+        Object counted = session.getAttribute(SessionState.GRACE_SIGN_IN);
+        if (counted instanceof SessionState.GraceSignIn && ((SessionState.GraceSignIn) counted).belongsTo(user, session.getId())) {
+            return core.service.enrollmentGrace(user);
+        }
+        EnrollmentGrace grace = core.service.countGraceSignIn(user);
+        session.setAttribute(SessionState.GRACE_SIGN_IN, new SessionState.GraceSignIn(user, session.getId()));
+        return grace;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.totpguard.internal.web.AppCompatibility;
 import dev.totpguard.internal.web.Messages;
 import dev.totpguard.otp.HmacAlgorithm;
 import dev.totpguard.internal.web.RecoveryCodeFile;
+import dev.totpguard.internal.web.SettingsPage;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -187,9 +188,6 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
     record Manage(Reply reply, boolean active, int recoveryCodesLeft, boolean disableAllowed, Route refused)
             implements Page {
 
-        /** The changes on the page, each a form that asks for a current code. */
-        private static final List<Route> CHANGES = List.of(Route.REENROLL, Route.REGENERATE, Route.DISABLE);
-
         @Override
         public PageKind kind() {
             return PageKind.MANAGE;
@@ -197,24 +195,11 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
 
         @Override
         public Map<String, Object> values(ResourceBundle bundle, Pages.Context context) {
-            List<Map<String, Object>> sections = new java.util.ArrayList<>();
-            for (Route change : CHANGES) {
-                if (change == Route.DISABLE && !disableAllowed) {
-                    continue;
-                }
-                String name = change.path().substring(1);
-                Map<String, Object> section = new HashMap<>();
-                section.put("name", name);
-                section.put("title", Messages.text(bundle, "manage." + name + ".title"));
-                section.put("note", change == Route.REGENERATE ? Messages.text(bundle, "manage.regenerate.note") : null);
-                section.put("action", context.url(change));
-                section.put("submit", Messages.text(bundle, "manage." + name + ".submit"));
-                section.put("sectionError", change == refused && reply.messageKey() != null
-                        ? Messages.text(bundle, reply.messageKey(), reply.messageArgs().toArray()) : null);
-                sections.add(section);
-            }
-            return Map.of("active", active, "disableAllowed", disableAllowed, "sections", sections,
-                    "activeText", Messages.text(bundle, "manage.active", recoveryCodesLeft));
+            String refusal = refused != null && reply.messageKey() != null
+                    ? Messages.text(bundle, reply.messageKey(), reply.messageArgs().toArray()) : null;
+            return SettingsPage.values(bundle, active, recoveryCodesLeft, disableAllowed,
+                    name -> context.pagesUrl() + "/" + name, refused == null ? null : refused.path().substring(1),
+                    refusal);
         }
 
         @Override

@@ -41,6 +41,12 @@ final class SessionState {
      * password or the session id.
      */
     static final String LOGIN_SEEN = "dev.totpguard.filter.login-seen";
+    /**
+     * {@link GraceSignIn}: the login (user, session id) whose password sign-in the enrollment grace has counted, so a
+     * login is counted once however many pages it opens, and a new login (a new session id: Jetty and Tomcat give one
+     * at every login) is counted again.
+     */
+    static final String GRACE_SIGN_IN = "dev.totpguard.filter.grace-sign-in";
 
     private SessionState() {
     }
@@ -205,6 +211,30 @@ final class SessionState {
         public String toString() {
             // Never the session id: it is a bearer credential.
             return "RepeatedLogin[" + user + "]";
+        }
+    }
+
+    /** A login whose sign-in the enrollment grace counted: the user and the session id of that login. */
+    static final class GraceSignIn implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final String user;
+        private final String sessionId;
+
+        GraceSignIn(String user, String sessionId) {
+            this.user = Objects.requireNonNull(user, "user");
+            this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
+        }
+
+        /** Whether this is {@code user}'s login in the session whose id is now {@code sessionId}. */
+        boolean belongsTo(String user, String sessionId) {
+            return this.user.equals(user) && this.sessionId.equals(sessionId);
+        }
+
+        @Override
+        public String toString() {
+            // Never the session id: it is a bearer credential.
+            return "GraceSignIn[" + user + "]";
         }
     }
 }

@@ -74,6 +74,15 @@ public final class TotpFilter implements Filter {
     public static final int PROOF_MAX_AGE_SECONDS = 60;
 
     /**
+     * Request attribute: the {@link dev.totpguard.EnrollmentGrace} of a signed-in user without a second factor whom the
+     * filter lets through under enforcement REQUIRED because the grace period is still open; absent otherwise. The
+     * application shows a notice (days or sign-ins left) linking to {@link #ENROLLMENT_URL_ATTRIBUTE}.
+     */
+    public static final String ENROLLMENT_GRACE_ATTRIBUTE = "dev.totpguard.enrollmentGrace";
+    /** Request attribute, set with {@link #ENROLLMENT_GRACE_ATTRIBUTE}: the URL (a path) of the filter's set-up page. */
+    public static final String ENROLLMENT_URL_ATTRIBUTE = "dev.totpguard.enrollmentUrl";
+
+    /**
      * The servlet context attribute holding the {@link TotpFilter} that a framework integration (the Spring Boot
      * auto-configuration) registered for the whole context; a declared filter then steps aside.
      */

@@ -13,7 +13,8 @@ import org.springframework.security.core.SpringSecurityMessageSource;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /**
- * Runs every password check of Spring's form login through {@link TwoFactorService#passwordAttempt}, as TOTP Guard's
+ * Runs every password check of Spring's form login and HTTP Basic (wired by {@link TotpConfigurer}), or of an
+ * application's own login ({@link #wrap}), through {@link TwoFactorService#passwordAttempt}, as TOTP Guard's
  * filter, JAAS module and SAM do: the attempt is counted per account name and per client address in the store (so
  * the limits hold across nodes) before the delegate hashes the password; a wrong password is audited
  * ({@code PASSWORD_REFUSED}) and counts toward the same lock as wrong codes. A refused attempt is Spring's ordinary
@@ -25,7 +26,7 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
  * {@code getRemoteAddr()} with Spring's default details source, else unknown (only the account is counted). Other
  * authentications pass through unchanged. Thread-safe if the delegate is.
  */
-final class PasswordAttemptAuthenticationManager implements AuthenticationManager {
+public final class PasswordAttemptAuthenticationManager implements AuthenticationManager {
 
     private static final System.Logger LOG = System.getLogger(PasswordAttemptAuthenticationManager.class.getName());
 
@@ -33,9 +34,23 @@ final class PasswordAttemptAuthenticationManager implements AuthenticationManage
     private final TwoFactorService service;
     private final MessageSourceAccessor messages = SpringSecurityMessageSource.getAccessor();
 
-    PasswordAttemptAuthenticationManager(AuthenticationManager delegate, TwoFactorService service) {
+    private PasswordAttemptAuthenticationManager(AuthenticationManager delegate, TwoFactorService service) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.service = Objects.requireNonNull(service, "service");
+    }
+
+    /**
+     * The given manager with every password check first admitted, and its outcome counted, by the service: for an
+     * application's own login controller or filter, which calls {@code authenticate} of the result with an
+     * unauthenticated {@link UsernamePasswordAuthenticationToken} whose details are a {@link WebAuthenticationDetails}
+     * (e.g. from {@code new WebAuthenticationDetailsSource().buildDetails(request)}; without them only the account is
+     * counted). A refused attempt, a locked account included, is the {@link BadCredentialsException} of a wrong
+     * password. {@code formLogin} and {@code httpBasic} need no call: {@link TotpConfigurer} wraps their manager.
+     *
+     * @throws NullPointerException if either is null
+     */
+    public static AuthenticationManager wrap(AuthenticationManager delegate, TwoFactorService service) {
+        return new PasswordAttemptAuthenticationManager(delegate, service);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.totpguard.spring;
 
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.internal.web.Branding;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.springframework.context.ApplicationContext;
@@ -10,6 +11,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.ExceptionHandlingConfigurer;
 import org.springframework.security.config.annotation.web.configurers.FormLoginConfigurer;
+import org.springframework.security.config.annotation.web.configurers.HttpBasicConfigurer;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
@@ -29,8 +31,11 @@ import org.springframework.security.web.savedrequest.RequestCache;
  *
  * <p>It installs a filter (before Spring's {@link AuthorizationFilter}) that serves, under the pages path, the token
  * page and its check, the recovery-code page and its check, and enrollment with its confirmation and the new
- * recovery codes; the pages are TOTP Guard's own templates, the filter's, with Spring's {@code CsrfToken} in every
- * form. When {@link TwoFactorService} accepts a code for the signed-in user (the name of Spring's
+ * recovery codes; and the user's settings page, {@value #SETTINGS_PAGE} below the pages path, whose every change (a new
+ * authenticator, new recovery codes, turning the factor off where the policy is {@code OPTIONAL}) needs a current code.
+ * The application links to the settings page where it wants it; nothing else does. The pages are TOTP Guard's own
+ * templates, the filter's, with Spring's {@code CsrfToken} in every form and the application's branding
+ * ({@code totpguard.spring.brand.*}). When {@link TwoFactorService} accepts a code for the signed-in user (the name of Spring's
  * {@code Authentication}, never a typed one), the filter adds a
  * {@link org.springframework.security.core.authority.FactorGrantedAuthority} {@link TotpFactor#AUTHORITY} issued at
  * that moment, changes the session id through Spring's {@link SessionAuthenticationStrategy}, saves the context
@@ -41,11 +46,12 @@ import org.springframework.security.web.savedrequest.RequestCache;
  * without an authenticator. Which requests need the factor is the application's choice
  * ({@code @EnableMultiFactorAuthentication} or {@code AuthorizationManagerFactories.multiFactor()}).
  *
- * <p>It guards the password logins of Spring's form login ({@code formLogin}) as TOTP Guard's other entry points do:
- * every check of a password is first admitted by {@link TwoFactorService#passwordAttempt} (counted per account name
- * and per client address in the store), and a wrong password counts toward the same lock as wrong codes. A refused
- * attempt fails the login exactly as a wrong password does. {@link #passwordAttempts(boolean) passwordAttempts(false)}
- * turns this off.
+ * <p>It guards the password logins of Spring's form login ({@code formLogin}) and HTTP Basic ({@code httpBasic}) as
+ * TOTP Guard's other entry points do: every check of a password is first admitted by
+ * {@link TwoFactorService#passwordAttempt} (counted per account name and per client address in the store), and a wrong
+ * password counts toward the same lock as wrong codes. A refused attempt fails the login exactly as a wrong password
+ * does. {@link #passwordAttempts(boolean) passwordAttempts(false)} turns this off; an application's own login gets the
+ * same through {@link PasswordAttemptAuthenticationManager#wrap}.
  *
  * <p>The {@link TwoFactorService} is the one given to {@link #service}, else the application context's bean.
  * Lockouts and attempt limits are the service's, so they hold across every entry point on the same store.
@@ -55,12 +61,17 @@ public final class TotpConfigurer extends AbstractHttpConfigurer<TotpConfigurer,
     /** The default path of the pages, below the context path. */
     public static final String DEFAULT_PAGES_PATH = "/totpguard";
 
+    /** The path of the user's settings page below the pages path: {@code /totpguard/manage} by default. */
+    public static final String SETTINGS_PAGE = TotpPages.MANAGE;
+
     private static final Pattern PAGES_PATH = Pattern.compile("(/[a-zA-Z0-9._~-]+)+");
 
     private TwoFactorService service;
     private String pagesPath = DEFAULT_PAGES_PATH;
     private boolean passwordAttempts = true;
     private TotpFactorFilter filter;
+    /** HTTP Basic, when this configurer configures it in the place of the chain; else null. */
+    private HttpBasicConfigurer<HttpSecurity> httpBasic;
 
     private TotpConfigurer() {
     }
@@ -92,9 +103,10 @@ public final class TotpConfigurer extends AbstractHttpConfigurer<TotpConfigurer,
     }
 
     /**
-     * Whether the form login's password checks go through {@link TwoFactorService#passwordAttempt} (limits per account
-     * name and client address, wrong passwords counted toward the account's lock); on by default. Turn it off only
-     * when the application's {@code AuthenticationManager} already calls the service for each password itself.
+     * Whether the password checks of the form login and of HTTP Basic go through
+     * {@link TwoFactorService#passwordAttempt} (limits per account name and client address, wrong passwords counted
+     * toward the account's lock); on by default. Turn it off only when the application's {@code AuthenticationManager}
+     * already calls the service for each password itself.
      */
     public TotpConfigurer passwordAttempts(boolean passwordAttempts) {
         this.passwordAttempts = passwordAttempts;
@@ -114,11 +126,19 @@ public final class TotpConfigurer extends AbstractHttpConfigurer<TotpConfigurer,
                 public <O extends UsernamePasswordAuthenticationFilter> O postProcess(O loginFilter) {
                     AuthenticationManager manager = http.getSharedObject(AuthenticationManager.class);
                     if (manager != null) {
-                        loginFilter.setAuthenticationManager(new PasswordAttemptAuthenticationManager(manager, service()));
+                        loginFilter.setAuthenticationManager(PasswordAttemptAuthenticationManager.wrap(manager, service()));
                     }
                     return loginFilter;
                 }
             });
+        }
+        @SuppressWarnings("unchecked")
+        HttpBasicConfigurer<HttpSecurity> basic = http.getConfigurer(HttpBasicConfigurer.class);
+        if (passwordAttempts && basic != null) {
+            // Spring's BasicAuthenticationFilter takes the chain's AuthenticationManager in its constructor and has no
+            // setter: this configurer configures HTTP Basic itself, with the wrapper as the chain's manager for that
+            // moment only. (The chain calls its init all the same, before or after this one, from its own list.)
+            httpBasic = http.removeConfigurer(HttpBasicConfigurer.class);
         }
         @SuppressWarnings("unchecked")
         ExceptionHandlingConfigurer<HttpSecurity> exceptions = http.getConfigurer(ExceptionHandlingConfigurer.class);
@@ -136,7 +156,30 @@ public final class TotpConfigurer extends AbstractHttpConfigurer<TotpConfigurer,
         filter.wire(service(), repository == null ? new HttpSessionSecurityContextRepository() : repository,
                 sessions == null ? new ChangeSessionIdAuthenticationStrategy() : sessions,
                 requestCache == null ? new HttpSessionRequestCache() : requestCache);
+        filter.brand(branding(http));
         http.addFilterBefore(postProcess(filter), AuthorizationFilter.class);
+        if (httpBasic != null) {
+            AuthenticationManager manager = http.getSharedObject(AuthenticationManager.class);
+            if (manager != null) {
+                http.setSharedObject(AuthenticationManager.class, PasswordAttemptAuthenticationManager.wrap(manager, service()));
+            }
+            try {
+                httpBasic.configure(http);
+            } finally {
+                http.setSharedObject(AuthenticationManager.class, manager);
+            }
+        }
+    }
+
+    /** The {@code totpguard.spring.brand.*} settings, read (and checked) by the Boot auto-configuration, if it ran. */
+    private static Branding branding(HttpSecurity http) {
+        ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+        if (context == null) {
+            return Branding.none();
+        }
+        TotpGuardSecurityAutoConfiguration.TotpGuardProperties properties = context
+                .getBeanProvider(TotpGuardSecurityAutoConfiguration.TotpGuardProperties.class).getIfAvailable();
+        return properties == null ? Branding.none() : properties.branding();
     }
 
     private TwoFactorService service() {

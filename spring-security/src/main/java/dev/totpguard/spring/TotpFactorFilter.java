@@ -2,10 +2,13 @@ package dev.totpguard.spring;
 
 import dev.totpguard.Enrollment;
 import dev.totpguard.EnrollmentResult;
+import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.Verification;
+import dev.totpguard.internal.web.Branding;
 import dev.totpguard.internal.web.CsrfCheck;
+import dev.totpguard.internal.web.SettingsPage;
 import dev.totpguard.store.StoreException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -13,9 +16,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -36,8 +41,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * The request path of the TOTP factor: serves the pages under the pages path to a signed-in user, checks codes with
  * {@link TwoFactorService} for the user Spring's {@code Authentication} names, and on an accepted code adds the
- * {@link TotpFactor#AUTHORITY} factor (see {@link TotpConfigurer}). Every other request passes through untouched.
- * Also the entry point for a user who lacks the factor. Thread-safe once wired.
+ * {@link TotpFactor#AUTHORITY} factor (see {@link TotpConfigurer}); and the user's own settings page, whose every
+ * change (new authenticator, new recovery codes, turning the factor off) needs a current code, checked by the service
+ * as at sign-in. Every other request passes through untouched. Also the entry point for a user who lacks the factor.
+ * Thread-safe once wired.
  */
 final class TotpFactorFilter extends OncePerRequestFilter {
 
@@ -52,6 +59,16 @@ final class TotpFactorFilter extends OncePerRequestFilter {
      */
     static final String SESSIONS_VALID_AFTER = TotpFactorFilter.class.getName() + ".sessionsValidAfter";
 
+    /**
+     * The session attribute that lets an account with an active authenticator see and confirm a new enrollment: set
+     * only after a current code on the settings page, for that account and until the enrollment would expire.
+     */
+    static final String REENROLL_GRANT = TotpFactorFilter.class.getName() + ".reenrollGrant";
+
+    /** A {@link #REENROLL_GRANT}: {@code user} may confirm a new secret until {@code untilMillis} (service clock). */
+    record ReenrollGrant(String user, long untilMillis) implements Serializable {
+    }
+
     private final String pagesPath;
     private final RequestMatcher tokenPage;
     private final RequestMatcher verify;
@@ -59,9 +76,11 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     private final RequestMatcher recover;
     private final RequestMatcher enrollPage;
     private final RequestMatcher confirm;
+    private final RequestMatcher settingsPage;
+    private final RequestMatcher change;
     private final RequestMatcher anyPage;
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
-    private final TotpPages pages = new TotpPages();
+    private TotpPages pages = new TotpPages(Branding.none());
     private TwoFactorService service;
     private SecurityContextRepository repository;
     private SessionAuthenticationStrategy sessions;
@@ -76,6 +95,8 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         recover = paths.matcher(HttpMethod.POST, pagesPath + TotpPages.RECOVER);
         enrollPage = paths.matcher(HttpMethod.GET, pagesPath + TotpPages.ENROLL);
         confirm = paths.matcher(HttpMethod.POST, pagesPath + TotpPages.CONFIRM);
+        settingsPage = paths.matcher(HttpMethod.GET, pagesPath + TotpPages.MANAGE);
+        change = paths.matcher(HttpMethod.POST, pagesPath + "/{change:" + String.join("|", SettingsPage.CHANGES) + "}");
         anyPage = paths.matcher(pagesPath + "/**");
     }
 
@@ -86,6 +107,11 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         this.repository = repository;
         this.sessions = sessions;
         this.requestCache = requestCache;
+    }
+
+    /** The application's look on the pages; called, if at all, while the chain is built, before the first request. */
+    void brand(Branding branding) {
+        this.pages = new TotpPages(branding);
     }
 
     /**
@@ -166,6 +192,11 @@ final class TotpFactorFilter extends OncePerRequestFilter {
                 enroll(request, response, user, view);
             } else if (confirm.matches(request)) {
                 confirm(request, response, authentication, view);
+            } else if (settingsPage.matches(request)) {
+                settings(request, response, authentication, view);
+            } else if (change.matches(request)) {
+                change(request, response, authentication, view,
+                        change.matcher(request).getVariables().get("change"));
             } else {
                 // Not one of the factor's pages: the application's, under its own authorization rules.
                 chain.doFilter(request, response);
@@ -178,7 +209,8 @@ final class TotpFactorFilter extends OncePerRequestFilter {
 
     /** What the pages need to know about this request, for {@code user}. */
     private TotpPages.View view(HttpServletRequest request, String user) {
-        return new TotpPages.View(user, request.getContextPath() + pagesPath, request.getContextPath() + "/logout",
+        return new TotpPages.View(user, request.getContextPath(), request.getContextPath() + pagesPath,
+                request.getContextPath() + "/logout",
                 (CsrfToken) request.getAttribute(CsrfToken.class.getName()), service.policy(),
                 request.getHeader("Accept-Language"));
     }
@@ -216,13 +248,21 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     private void enroll(HttpServletRequest request, HttpServletResponse response, String user, TotpPages.View view)
             throws IOException, StoreException {
         TwoFactorStatus status = service.status(user);
+        HttpSession session = request.getSession();
         if (status.isActive()) {
-            // Replacing an authenticator asks for a current code first; that is the filter's settings page.
-            TotpPages.protectiveHeaders(response);
-            response.sendRedirect(response.encodeRedirectURL(view.pagesUrl() + TotpPages.TOKEN));
+            // An enrolled user sees a QR code again only after a current code on the settings page (CVE-2023-3597):
+            // the re-enrollment that code started, else the settings page (or the token page first).
+            Object nonce = session.getAttribute(ENROLLMENT_NONCE);
+            Enrollment pending = hasReenrollGrant(session, user) && nonce instanceof String started
+                    ? service.pendingEnrollment(user, started).orElse(null) : null;
+            if (pending == null) {
+                redirect(response, view.pagesUrl() + (hasFactor(contexts.getContext().getAuthentication())
+                        ? TotpPages.MANAGE : TotpPages.TOKEN));
+            } else {
+                pages.enroll(response, view, pending, null);
+            }
             return;
         }
-        HttpSession session = request.getSession();
         Object nonce = session.getAttribute(ENROLLMENT_NONCE);
         Enrollment enrollment = nonce instanceof String pending
                 ? service.pendingEnrollment(user, pending).orElse(null) : null;
@@ -243,12 +283,22 @@ final class TotpFactorFilter extends OncePerRequestFilter {
             response.sendRedirect(response.encodeRedirectURL(view.pagesUrl() + TotpPages.ENROLL));
             return;
         }
+        boolean reenroll = service.status(user).isActive();
+        if (reenroll && !hasReenrollGrant(session, user)) {
+            // A new secret for an account that has one needs a current code of the old one first (settings page),
+            // whatever enrollment this session may have started before the account was enrolled elsewhere.
+            pages.forbidden(response, view, "message.forbidden.reenroll");
+            return;
+        }
         EnrollmentResult result = service.confirmEnrollment(user, pending, code(request), request.getRemoteAddr());
         Verification verification = result.verification();
         if (result.isAccepted() && verification.claim()) {
             session.removeAttribute(ENROLLMENT_NONCE);
+            session.removeAttribute(REENROLL_GRANT);
+            // The new secret revoked the account's other sessions (the service did); this one goes on with it.
             grantFactor(request, response, authentication, verification);
-            pages.codes(response, view, result.recoveryCodes(), returnTarget(request, response));
+            pages.codes(response, view(request, user), result.recoveryCodes(),
+                    reenroll ? view.pagesUrl() + TotpPages.MANAGE : returnTarget(request, response));
             return;
         }
         switch (verification.outcome()) {
@@ -265,6 +315,96 @@ final class TotpFactorFilter extends OncePerRequestFilter {
                 }
             }
         }
+    }
+
+    /**
+     * The settings page, for a user who has given a code in this session: one who has not is sent to the token page
+     * first (and back here after it), an account without an active authenticator to enrollment.
+     */
+    private void settings(HttpServletRequest request, HttpServletResponse response, Authentication authentication,
+            TotpPages.View view) throws IOException, StoreException {
+        TwoFactorStatus status = service.status(authentication.getName());
+        if (!status.isActive()) {
+            redirect(response, view.pagesUrl() + TotpPages.ENROLL);
+        } else if (!hasFactor(authentication)) {
+            requestCache.saveRequest(request, response);
+            redirect(response, view.pagesUrl() + TotpPages.TOKEN);
+        } else {
+            pages.manage(response, view, status);
+        }
+    }
+
+    /**
+     * One change of the settings page ({@code name} one of {@link SettingsPage#CHANGES}): the session alone is not
+     * enough to change the second factor (NIST SP 800-63B 6.1.2.1, OWASP MFA), so each asks for a current code from
+     * the active authenticator, checked by {@link TwoFactorService#verify} with the replay protection, attempt limits
+     * and lockout of a sign-in; a refused code changes nothing and is said at the field of that form. Each change ends
+     * with a new session id (Spring's session authentication strategy).
+     */
+    private void change(HttpServletRequest request, HttpServletResponse response, Authentication authentication,
+            TotpPages.View view, String name) throws IOException, StoreException {
+        String user = authentication.getName();
+        if (!hasFactor(authentication)) {
+            redirect(response, view.pagesUrl() + TotpPages.TOKEN);
+            return;
+        }
+        TwoFactorStatus status = service.status(user);
+        if (!status.isActive()) {
+            redirect(response, view.pagesUrl() + TotpPages.MANAGE);
+            return;
+        }
+        boolean disable = SettingsPage.DISABLE.equals(name);
+        if (disable && service.policy().enforcement() != TwoFactorPolicy.Enforcement.OPTIONAL) {
+            pages.manageRequired(response, view, status);
+            return;
+        }
+        Verification check = service.verify(user, code(request), request.getRemoteAddr());
+        if (check.outcome() == Verification.Outcome.STORE_UNAVAILABLE) {
+            pages.unavailable(response, view);
+            return;
+        }
+        if (!check.isAccepted() || !check.claim()) {
+            // Wrong, replayed and missing codes look alike (as at sign-in); a lockout is a 429 at the same field.
+            pages.manageRefused(response, view, service.status(user), name,
+                    check.outcome() == Verification.Outcome.LOCKED ? check.retryAfter().orElseThrow() : null);
+            return;
+        }
+        switch (name) {
+            case "reenroll" -> {
+                // The old secret stays until a code of the new one confirms it.
+                Enrollment enrollment = service.startEnrollment(user);
+                grantFactor(request, response, authentication, check);
+                HttpSession session = request.getSession();
+                session.setAttribute(ENROLLMENT_NONCE, enrollment.nonce());
+                session.setAttribute(REENROLL_GRANT, new ReenrollGrant(user,
+                        service.clock().millis() + service.policy().enrollmentTimeout().toMillis()));
+                pages.enroll(response, view(request, user), enrollment, null);
+            }
+            case "regenerate" -> {
+                List<String> codes = service.regenerateRecoveryCodes(user);
+                grantFactor(request, response, authentication, check);
+                // Rendered straight into this response and kept nowhere else, so they are shown exactly once.
+                pages.codes(response, view(request, user), codes, view.pagesUrl() + TotpPages.MANAGE);
+            }
+            case SettingsPage.DISABLE -> {
+                // The service revokes the account's sessions that passed the factor; this one loses the factor.
+                service.disable(user);
+                LOG.log(System.Logger.Level.INFO, "TOTP Guard: {0} turned off two-factor authentication", user);
+                dropFactor(request, response, authentication);
+                pages.manageDone(response, view(request, user), service.status(user), "manage.disable.done");
+            }
+            default -> throw new IllegalStateException("not a change of the settings page: " + name);
+        }
+    }
+
+    private boolean hasReenrollGrant(HttpSession session, String user) {
+        return session.getAttribute(REENROLL_GRANT) instanceof ReenrollGrant grant && grant.user().equals(user)
+                && service.clock().millis() <= grant.untilMillis();
+    }
+
+    private static void redirect(HttpServletResponse response, String target) throws IOException {
+        TotpPages.protectiveHeaders(response);
+        response.sendRedirect(response.encodeRedirectURL(target));
     }
 
     /**
@@ -325,6 +465,26 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         request.getSession().setAttribute(SESSIONS_VALID_AFTER, service.sessionsValidAfter(current.getName()));
         SecurityContext context = contexts.createEmptyContext();
         context.setAuthentication(upgraded);
+        contexts.setContext(context);
+        repository.saveContext(context, request, response);
+    }
+
+    /**
+     * Replaces the signed-in user's {@code Authentication} by one without {@link TotpFactor#AUTHORITY} (after the
+     * factor was turned off), renews the session id and saves the context; the password factor stays.
+     */
+    private void dropFactor(HttpServletRequest request, HttpServletResponse response, Authentication current) {
+        Authentication reduced = current.toBuilder()
+                .authorities(authorities -> authorities.removeIf(
+                        authority -> TotpFactor.AUTHORITY.equals(authority.getAuthority())))
+                .build();
+        sessions.onAuthentication(reduced, request, response);
+        HttpSession session = request.getSession();
+        session.removeAttribute(SESSIONS_VALID_AFTER);
+        session.removeAttribute(ENROLLMENT_NONCE);
+        session.removeAttribute(REENROLL_GRANT);
+        SecurityContext context = contexts.createEmptyContext();
+        context.setAuthentication(reduced);
         contexts.setContext(context);
         repository.saveContext(context, request, response);
     }

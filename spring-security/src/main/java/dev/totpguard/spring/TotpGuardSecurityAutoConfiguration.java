@@ -1,10 +1,12 @@
 package dev.totpguard.spring;
 
 import dev.totpguard.TwoFactorService;
+import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.internal.config.ApplicationJdbcDrivers;
 import dev.totpguard.internal.config.EnvironmentSettings;
 import dev.totpguard.internal.config.Settings;
 import dev.totpguard.internal.config.SettingsFactory;
+import dev.totpguard.internal.web.Branding;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -16,7 +18,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * Spring Boot 4 auto-configuration of the TOTP factor: a {@link TwoFactorService} built from the {@code totpguard.*}
  * properties (the same keys and the same reader as the servlet filter's auto-configuration: an unknown
  * {@code totpguard.*} key, a malformed value or a missing key stops start-up naming the key, never a value), unless
- * the application declares its own. {@link TotpConfigurer} takes it from the context. Registered in
+ * the application declares its own, and the branding of the factor's pages ({@code totpguard.spring.brand.*}, checked
+ * the same way). {@link TotpConfigurer} takes both from the context. Registered in
  * {@code META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports}; IDEs complete the keys
  * from {@code META-INF/spring-configuration-metadata.json}.
  *
@@ -48,7 +51,10 @@ public class TotpGuardSecurityAutoConfiguration {
      */
     @Bean
     TotpGuardProperties totpGuardProperties(ConfigurableEnvironment environment) {
-        return new TotpGuardProperties(EnvironmentSettings.read(environment));
+        Settings settings = EnvironmentSettings.read(environment);
+        return new TotpGuardProperties(settings, Branding.read(settings, Branding.none(),
+                TotpGuardSettings.SPRING_BRAND_NAME, TotpGuardSettings.SPRING_BRAND_LOGO,
+                TotpGuardSettings.SPRING_BRAND_STYLESHEET, TotpGuardSettings.SPRING_BRAND_HOME));
     }
 
     /**
@@ -63,7 +69,11 @@ public class TotpGuardSecurityAutoConfiguration {
         return SettingsFactory.service(properties.settings());
     }
 
-    /** The checked {@code totpguard.*} settings of the environment (a bean of its own, so that it always exists). */
-    record TotpGuardProperties(Settings settings) {
+    /**
+     * The checked {@code totpguard.*} settings of the environment (a bean of its own, so that it always exists), and
+     * the branding of the factor's pages they set ({@code totpguard.spring.brand.*}), which {@link TotpConfigurer}
+     * takes from the context.
+     */
+    record TotpGuardProperties(Settings settings, Branding branding) {
     }
 }

@@ -2,13 +2,16 @@ package dev.totpguard.spring;
 
 import dev.totpguard.Enrollment;
 import dev.totpguard.TwoFactorPolicy;
+import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.internal.template.SafeHtml;
 import dev.totpguard.internal.template.Template;
 import dev.totpguard.internal.web.AppCompatibility;
+import dev.totpguard.internal.web.Branding;
 import dev.totpguard.internal.web.Messages;
 import dev.totpguard.otp.TotpParameters;
 import dev.totpguard.internal.web.PageLayout;
 import dev.totpguard.internal.web.RecoveryCodeFile;
+import dev.totpguard.internal.web.SettingsPage;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,8 +26,8 @@ import org.springframework.security.web.csrf.CsrfToken;
 /**
  * Renders the factor's pages from the templates the servlet filter uses ({@code pages/*.html} in core's
  * {@code internal.web}, framed by {@link PageLayout}, every value escaped), with Spring's {@link CsrfToken} as the
- * form token, texts from core's message bundle and the filter's protective headers and Content-Security-Policy.
- * Thread-safe.
+ * form token, texts from core's message bundle and the filter's protective headers and Content-Security-Policy; with
+ * the application's {@link Branding} ({@code totpguard.spring.brand.*}) as the filter's pages have theirs. Thread-safe.
  */
 final class TotpPages {
 
@@ -34,6 +37,7 @@ final class TotpPages {
     static final String RECOVER = "/recover";
     static final String ENROLL = "/enroll";
     static final String CONFIRM = "/confirm";
+    static final String MANAGE = "/manage";
 
     /** The form field with the typed code; its value is never echoed back into a page. */
     static final String CODE_PARAMETER = "code";
@@ -42,6 +46,7 @@ final class TotpPages {
     private static final Template RECOVERY_BODY = load("recovery");
     private static final Template ENROLL_BODY = load("enroll");
     private static final Template CODES_BODY = load("codes");
+    private static final Template MANAGE_BODY = load("manage");
     private static final Template UNAVAILABLE_BODY = load("unavailable");
     private static final Template MESSAGE_BODY = load("message");
     private static final Template CSRF_FIELDS = load("csrf-fields");
@@ -50,15 +55,21 @@ final class TotpPages {
 
     private final Messages messages = new Messages(Messages.DEFAULT_BASE_NAME, Messages.SHIPPED_LOCALES);
     private final SecureRandom random = new SecureRandom();
+    private final Branding branding;
+
+    TotpPages(Branding branding) {
+        this.branding = branding;
+    }
 
     /**
      * What every page needs to know about the request.
      *
+     * @param contextPath the request's context path, put before the branding's paths
      * @param pagesUrl the context path and the pages path, e.g. {@code /app/totpguard}
      * @param csrf Spring's token of this request, or {@code null} where the application turned CSRF off
      */
-    record View(String user, String pagesUrl, String logoutUrl, CsrfToken csrf, TwoFactorPolicy policy,
-            String acceptLanguage) {
+    record View(String user, String contextPath, String pagesUrl, String logoutUrl, CsrfToken csrf,
+            TwoFactorPolicy policy, String acceptLanguage) {
 
         /** Hides the token. */
         @Override
@@ -113,16 +124,65 @@ final class TotpPages {
     void codes(HttpServletResponse response, View view, List<String> codes, String continueUrl) throws IOException {
         Map<String, Object> values = new HashMap<>();
         values.put("codes", codes);
-        values.put("fileHref", RecoveryCodeFile.dataUri(null, codes));
+        // The downloaded file says whose codes they are, as the filter's does.
+        values.put("fileHref", RecoveryCodeFile.dataUri(Messages.text(bundle(view), "codes.file.heading",
+                view.policy().issuer(), view.user()), codes));
         values.put("continueUrl", continueUrl);
         render(response, view, 200, "codes.title", CODES_BODY, null, false, values);
     }
 
     /** A form from another site, or with its token in the URL: 403, nothing done. */
     void forbidden(HttpServletResponse response, View view) throws IOException {
-        String text = Messages.text(bundle(view), "message.forbidden.csrf");
+        forbidden(response, view, "message.forbidden.csrf");
+    }
+
+    /** A refused request, 403, saying why ({@code textKey}); nothing done. */
+    void forbidden(HttpServletResponse response, View view, String textKey) throws IOException {
+        String text = Messages.text(bundle(view), textKey);
         render(response, view, 403, "message.forbidden.title", MESSAGE_BODY, null, false, Map.of(),
                 new PageLayout.Notice(text, true));
+    }
+
+    /** The user's own settings (new authenticator, new recovery codes, turning the factor off where allowed). */
+    void manage(HttpServletResponse response, View view, TwoFactorStatus status) throws IOException {
+        manage(response, view, status, 200, null, null, null);
+    }
+
+    /** The settings page after a change, with {@code noticeKey} saying what was done. */
+    void manageDone(HttpServletResponse response, View view, TwoFactorStatus status, String noticeKey)
+            throws IOException {
+        manage(response, view, status, 200, new PageLayout.Notice(Messages.text(bundle(view), noticeKey), false),
+                null, null);
+    }
+
+    /** Turning the factor off where the policy requires it: 403, no code checked. */
+    void manageRequired(HttpServletResponse response, View view, TwoFactorStatus status) throws IOException {
+        manage(response, view, status, 403, new PageLayout.Notice(Messages.text(bundle(view), "manage.required"), true),
+                null, null);
+    }
+
+    /**
+     * The settings page after the code of the change {@code refused} (one of {@link SettingsPage#CHANGES}) was
+     * refused, said at that form's field: wrong, replayed or missing ({@code retryAfter} {@code null}), or a lockout
+     * (429 with {@code Retry-After}). Nothing was changed.
+     */
+    void manageRefused(HttpServletResponse response, View view, TwoFactorStatus status, String refused,
+            Duration retryAfter) throws IOException {
+        ResourceBundle bundle = bundle(view);
+        if (retryAfter != null) {
+            response.setHeader("Retry-After", Long.toString(Messages.ceilSeconds(retryAfter)));
+        }
+        String refusal = retryAfter == null ? Messages.text(bundle, "manage.invalid")
+                : Messages.text(bundle, "token.locked", retryAfter);
+        manage(response, view, status, retryAfter == null ? 200 : 429, null, refused, refusal);
+    }
+
+    private void manage(HttpServletResponse response, View view, TwoFactorStatus status, int httpStatus,
+            PageLayout.Notice notice, String refused, String refusal) throws IOException {
+        boolean disableAllowed = view.policy().enforcement() == TwoFactorPolicy.Enforcement.OPTIONAL;
+        Map<String, Object> values = SettingsPage.values(bundle(view), status.isActive(),
+                status.recoveryCodesRemaining(), disableAllowed, name -> view.pagesUrl() + "/" + name, refused, refusal);
+        render(response, view, httpStatus, "manage.title", MANAGE_BODY, null, false, values, notice);
     }
 
     void unavailable(HttpServletResponse response, View view) throws IOException {
@@ -143,7 +203,7 @@ final class TotpPages {
         int digits = view.policy().parameters().digits();
         long period = view.policy().parameters().periodSeconds();
         Map<String, Object> values = new HashMap<>();
-        for (String route : List.of(TOKEN, VERIFY, RECOVERY, RECOVER, ENROLL, CONFIRM)) {
+        for (String route : List.of(TOKEN, VERIFY, RECOVERY, RECOVER, ENROLL, CONFIRM, MANAGE)) {
             values.put("url" + route.replace('/', '.'), view.pagesUrl() + route);
         }
         values.put("url.logout", view.logoutUrl());
@@ -166,9 +226,11 @@ final class TotpPages {
         SafeHtml html = body.render(values, texts);
         values.put("signedInAs", Messages.text(bundle, "signed.in.as", view.user()));
         SafeHtml footer = FOOTER.render(values, texts);
-        String page = PageLayout.render(bundle, Messages.text(bundle, titleKey), notice, html, footer).html();
+        String page = PageLayout.render(bundle, branding, view.contextPath(), Messages.text(bundle, titleKey), notice,
+                html, footer).html();
         protectiveHeaders(response);
-        response.setHeader("Content-Security-Policy", PageLayout.contentSecurityPolicy(nonce));
+        // 'self' for images or styles only when the branding has a logo or a style sheet, as on the filter's pages.
+        response.setHeader("Content-Security-Policy", PageLayout.contentSecurityPolicy(nonce, branding));
         response.setStatus(status);
         response.setContentType("text/html;charset=UTF-8");
         PrintWriter writer = response.getWriter();

@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Boot's configuration metadata (what IDEs complete in application.properties) names exactly the keys TOTP Guard
  * reads: a key added to {@link TotpGuardSettings} without its metadata, or metadata for a key nobody reads, fails
- * here.
+ * here. Every name counts, not only those starting with {@code totpguard.}: the file once named a property
+ * {@code jdbc:h2:file:./totpguard-data/totpguard}, a default value taken for a key.
  */
 class ConfigurationMetadataTest {
 
-    private static final Pattern PROPERTY_NAME = Pattern.compile("\"name\": \"(totpguard\\.[^\"]+)\"");
+    private static final Pattern PROPERTY_NAME = Pattern.compile("\"name\": \"([^\"]+)\"");
 
     @Test
     void theMetadataNamesEveryTotpGuardSettingAndNothingElse() throws IOException {

@@ -46,6 +46,11 @@ class SpringSecurityReadmeTest {
     }
 
     @Test
+    void theOwnLoginOfTheReadmeIsTheTestedOne() throws IOException {
+        assertLinesOf(block("spring security own login"), "BasicLoginApplication.java");
+    }
+
+    @Test
     void theVersionsOfTheReadmeAreTheBuildsOwn() throws IOException {
         String block = block("spring versions");
         String rootPom = Files.readString(Path.of("../pom.xml"));

@@ -118,6 +118,17 @@ public final class SettingsFactory {
         settings.integer(TotpGuardSettings.SECRET_BYTES, Secret.MIN_BYTES, Secret.MAX_BYTES).ifPresent(policy::secretBytes);
         settings.integer(TotpGuardSettings.RECOVERY_COUNT, 1, RecoveryCodes.MAX_COUNT).ifPresent(policy::recoveryCodeCount);
         settings.choice(TotpGuardSettings.ENFORCEMENT, TwoFactorPolicy.Enforcement.class).ifPresent(policy::enforcement);
+        Optional<Integer> graceDays = settings.integer(TotpGuardSettings.ENFORCEMENT_GRACE_DAYS, 0, TwoFactorPolicy.MAX_GRACE_DAYS);
+        Optional<Integer> graceSignIns = settings.integer(TotpGuardSettings.ENFORCEMENT_GRACE_SIGN_INS, 0,
+                TwoFactorPolicy.MAX_GRACE_SIGN_INS);
+        if (graceDays.orElse(0) + graceSignIns.orElse(0) > 0
+                && settings.choice(TotpGuardSettings.ENFORCEMENT, TwoFactorPolicy.Enforcement.class)
+                        .orElse(defaults.enforcement()) != TwoFactorPolicy.Enforcement.REQUIRED) {
+            // A grace under OPTIONAL would mean nothing: refuse it rather than let it look configured.
+            throw settings.invalid(graceDays.orElse(0) > 0 ? TotpGuardSettings.ENFORCEMENT_GRACE_DAYS
+                    : TotpGuardSettings.ENFORCEMENT_GRACE_SIGN_INS, "0 unless " + TotpGuardSettings.ENFORCEMENT + " is REQUIRED");
+        }
+        policy.enrollmentGrace(graceDays.orElse(0), graceSignIns.orElse(0));
         settings.integer(TotpGuardSettings.LOCKOUT_FAILURES, 1, TwoFactorPolicy.MAX_FAILURES_LIMIT).ifPresent(policy::maxFailures);
         Optional<Duration> maxSet = settings.duration(TotpGuardSettings.LOCKOUT_MAX, Duration.ofNanos(1), null);
         Duration base = settings.duration(TotpGuardSettings.LOCKOUT_BASE, Duration.ofNanos(1), null).orElse(defaults.lockoutBase());

@@ -1,6 +1,14 @@
 package dev.totpguard.internal.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.totpguard.TwoFactorPolicy;
+import dev.totpguard.config.TotpGuardSettings;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,5 +27,40 @@ class SettingsFactoryTest {
             "jdbc:postgresql://db/./x|false"})
     void relativeH2FileIsRecognised(String url, boolean relative) {
         assertEquals(relative, SettingsFactory.relativeH2File(url).isPresent(), url);
+    }
+
+    @Test
+    void theEnrollmentGraceIsReadWithEnforcementRequired() {
+        TwoFactorPolicy policy = SettingsFactory.policy(Settings.of(Map.of(TotpGuardSettings.ENFORCEMENT, "REQUIRED",
+                TotpGuardSettings.ENFORCEMENT_GRACE_DAYS, "14", TotpGuardSettings.ENFORCEMENT_GRACE_SIGN_INS, "5"), "context parameter"));
+
+        assertEquals(14, policy.graceDays());
+        assertEquals(5, policy.graceSignIns());
+        assertTrue(policy.hasEnrollmentGrace());
+        assertFalse(SettingsFactory.policy(Settings.of(Map.of(TotpGuardSettings.ENFORCEMENT, "REQUIRED"), "context parameter"))
+                .hasEnrollmentGrace(), "no grace by default");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "REQUIRED|totpguard.enforcement.grace.days|91|from 0 to 90",
+            "REQUIRED|totpguard.enforcement.grace.days|-1|from 0 to 90",
+            "REQUIRED|totpguard.enforcement.grace.sign-ins|101|from 0 to 100",
+            "REQUIRED|totpguard.enforcement.grace.days|two weeks|",
+            "OPTIONAL|totpguard.enforcement.grace.days|7|0 unless totpguard.enforcement is REQUIRED",
+            "OPTIONAL|totpguard.enforcement.grace.sign-ins|3|0 unless totpguard.enforcement is REQUIRED"})
+    void aBadGraceStopsTheStartNamingTheKey(String enforcement, String key, String value, String expected) {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> SettingsFactory.policy(
+                Settings.of(Map.of(TotpGuardSettings.ENFORCEMENT, enforcement, key, value), "context parameter")));
+
+        assertTrue(refused.getMessage().contains(key), refused.getMessage());
+        if (expected != null) {
+            assertTrue(refused.getMessage().contains(expected), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aMisspelledGraceKeyIsRefusedNamingTheNearestOne() {
+        assertEquals(TotpGuardSettings.ENFORCEMENT_GRACE_SIGN_INS, Settings.nearestKnownKey("totpguard.enforcement.grace.signins"));
     }
 }

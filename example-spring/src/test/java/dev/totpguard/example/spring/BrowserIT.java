@@ -39,6 +39,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -119,6 +121,11 @@ class BrowserIT {
                 browser.navigate().back();
                 waitUntil(browser, driver -> !driver.getPageSource().contains("id=\"welcome\""),
                         "after signing out the back button shows no admin page");
+                // Every page of the way ran under its Content-Security-Policy (the application's, or TOTP Guard's own
+                // on its pages) without Chromium refusing anything it needed.
+                List<String> refused = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                        .map(LogEntry::getMessage).filter(message -> message.contains("Content Security Policy")).toList();
+                assertEquals(List.of(), refused, "Chromium refused what a page needed");
             } finally {
                 browser.quit();
             }
@@ -157,6 +164,7 @@ class BrowserIT {
         java.util.logging.Logger.getLogger("org.openqa.selenium").setLevel(java.util.logging.Level.SEVERE);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile, "--window-size=1200,1400");

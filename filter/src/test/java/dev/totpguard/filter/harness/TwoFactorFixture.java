@@ -65,6 +65,11 @@ public final class TwoFactorFixture implements AutoCloseable {
         return start(enforcement, true);
     }
 
+    /** The store on an H2 server over TCP ({@link #stopDatabase()} takes it down), with {@code policy} as given. */
+    public static TwoFactorFixture h2Server(TwoFactorPolicy policy) throws Exception {
+        return start(policy, true, new dev.totpguard.LoggingTwoFactorListener());
+    }
+
     /**
      * The store on an embedded H2 file, with {@code policy} as given (the per-address limit included) and every audit
      * event sent to {@code listener}.
@@ -179,6 +184,11 @@ public final class TwoFactorFixture implements AutoCloseable {
     /** Moves the clock to the next 30-second step, so the user's next code is a fresh one. */
     public void nextStep() {
         clock.advance(Duration.ofSeconds(30));
+    }
+
+    /** A plain connection to the store's database, to break or inspect one table. */
+    public Connection connect() throws SQLException {
+        return dataSource.getConnection();
     }
 
     /** Takes the database server down: every store call fails from now on, as with a dead database. */

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AdminServlet extends HttpServlet {
 
     public static final String MARKER = "ADMIN CONTENT";
+    /** Starts the notice line shown while the filter lets a user without a second factor through in its grace. */
+    public static final String GRACE_MARKER = "SET UP TWO-FACTOR AUTHENTICATION:";
     static final String COUNTER = "testapp.counter";
 
     @Override
@@ -27,6 +29,12 @@ public final class AdminServlet extends HttpServlet {
         response.setContentType("text/plain;charset=UTF-8");
         response.getWriter().print(MARKER + " " + request.getMethod() + " " + path + " for "
                 + request.getRemoteUser() + " " + request.getDispatcherType());
+        Object grace = request.getAttribute(dev.totpguard.filter.TotpFilter.ENROLLMENT_GRACE_ATTRIBUTE);
+        if (grace != null) {
+            // The notice an application shows while the enrollment grace lasts.
+            response.getWriter().print("\n" + GRACE_MARKER + " " + grace + " set up at "
+                    + request.getAttribute(dev.totpguard.filter.TotpFilter.ENROLLMENT_URL_ATTRIBUTE));
+        }
     }
 
     static AtomicInteger counter(HttpServletRequest request) {

@@ -1,0 +1,10 @@
+package dev.totpguard.filter;
+
+/** {@link EnrollmentGraceContract} on embedded Jetty 12. */
+class JettyEnrollmentGraceIT extends EnrollmentGraceContract {
+
+    @Override
+    String containerKind() {
+        return "jetty";
+    }
+}
