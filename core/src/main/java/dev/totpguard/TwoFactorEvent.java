@@ -1,8 +1,10 @@
 package dev.totpguard;
 
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * One audited second-factor event: what happened, to which user, by whom (for administrative actions), from
@@ -74,6 +76,47 @@ public record TwoFactorEvent(Type type, String user, Optional<String> actor, Opt
         Objects.requireNonNull(clientAddress, "clientAddress");
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(detail, "detail");
+    }
+
+    /**
+     * How many unused recovery codes the user has left, for a {@link Type#RECOVERY_CODE_USED} event (empty for
+     * every other type): what a notification to the user says.
+     */
+    public OptionalInt remainingRecoveryCodes() {
+        if (type != Type.RECOVERY_CODE_USED || detail.isEmpty() || !detail.get().endsWith(REMAINING_SUFFIX)) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(detail.get().substring(0, detail.get().length() - REMAINING_SUFFIX.length())));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** Until when the second factor is locked, for a {@link Type#LOCKED_OUT} event (empty for every other type). */
+    public Optional<Instant> lockedUntil() {
+        if (type != Type.LOCKED_OUT || detail.isEmpty() || !detail.get().startsWith(LOCKED_UNTIL_PREFIX)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(detail.get().substring(LOCKED_UNTIL_PREFIX.length())));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    // The details the two accessors above read back: written only through these, so the format lives in one place.
+    private static final String REMAINING_SUFFIX = " remaining";
+    private static final String LOCKED_UNTIL_PREFIX = "locked until ";
+
+    /** The detail of a {@link Type#RECOVERY_CODE_USED} event. */
+    static String remainingDetail(long remaining) {
+        return remaining + REMAINING_SUFFIX;
+    }
+
+    /** The detail of a {@link Type#LOCKED_OUT} event. */
+    static String lockedUntilDetail(Instant until) {
+        return LOCKED_UNTIL_PREFIX + until;
     }
 
     static Builder builder(Type type, String user, Instant time) {

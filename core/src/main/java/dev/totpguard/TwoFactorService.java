@@ -316,7 +316,7 @@ public final class TwoFactorService implements AutoCloseable {
                 return attempt.refuse(TwoFactorEvent.Type.RECOVERY_CODE_REFUSED, "recovery code already used", Verification.replayed());
             }
             long remaining = stored.stream().filter(hash -> !hash.isUsed()).count() - 1;
-            return attempt.accept(TwoFactorEvent.Type.RECOVERY_CODE_USED, remaining + " remaining");
+            return attempt.accept(TwoFactorEvent.Type.RECOVERY_CODE_USED, TwoFactorEvent.remainingDetail(remaining));
         });
     }
 
@@ -411,7 +411,7 @@ public final class TwoFactorService implements AutoCloseable {
             }
             Counted counted = countFailure(credential, owner, address, now, TwoFactorEvent.Type.PASSWORD_REFUSED);
             if (counted.lockSet() != null) {
-                fire(event(TwoFactorEvent.Type.LOCKED_OUT, owner, now).clientAddress(address).detail("locked until " + counted.lockSet()));
+                fire(event(TwoFactorEvent.Type.LOCKED_OUT, owner, now).clientAddress(address).detail(TwoFactorEvent.lockedUntilDetail(counted.lockSet())));
             }
         } catch (StoreException e) {
             storeFailure(owner, address, now, "count a wrong password", e);
@@ -1006,7 +1006,7 @@ public final class TwoFactorService implements AutoCloseable {
         Verification refuse(TwoFactorEvent.Type type, String detail, Verification refusal) throws StoreException {
             fire(event(type, user, now).clientAddress(address).detail(detail));
             if (lockSet != null) {
-                fire(event(TwoFactorEvent.Type.LOCKED_OUT, user, now).clientAddress(address).detail("locked until " + lockSet));
+                fire(event(TwoFactorEvent.Type.LOCKED_OUT, user, now).clientAddress(address).detail(TwoFactorEvent.lockedUntilDetail(lockSet)));
                 // Failures up to a lock mean someone has the password: the sessions already verified end too.
                 revoke(user, now, "locked", null);
             }

@@ -36,6 +36,8 @@ class LauncherIT {
             password = launcher.generatedAdminPassword(data);
             assertFalse(launcher.output().contains(password), "the password is not printed to a pipe:\n" + launcher.output());
             assertTrue(launcher.output().contains(data.resolve("initial-admin-password").toString()), launcher.output());
+            assertEquals(1, launcher.output().split("Notification mails are off: no --smtp-host given", -1).length - 1,
+                    "without --smtp-host the start says once that no mail is sent:\n" + launcher.output());
             assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
                     Files.getPosixFilePermissions(data.resolve("initial-admin-password")), "the password's file is 0600");
             assertTrue(launcher.port() > 0);

@@ -102,6 +102,9 @@ final class ExampleServer {
             if (options.withoutTotpFilter()) {
                 warnWithoutTotpFilter(terminal);
             }
+            terminal.out().println(options.smtp().map(smtp -> "Notification mails go to the administrators' addresses through " + smtp.describe() + ".")
+                    .orElse("Notification mails are off: no " + LauncherOptions.SMTP_HOST_FLAG + " given, so administrators are not told by mail "
+                            + "when their two-factor authentication changes."));
             if (options.sharedSessions()) {
                 terminal.out().println("Sessions are shared: stored in the database's JettySessions table as node '" + options.nodeName()
                         + "' (account names and TOTP Guard's markers, no passwords); whoever can write that table can forge sessions, see SECURITY.md.");
@@ -138,6 +141,9 @@ final class ExampleServer {
         // The web application uses the launcher's pool and service (same classes: see the class comment).
         webApp.setAttribute(ExampleWebApp.DATA_SOURCE_ATTRIBUTE, installation.dataSource());
         webApp.setAttribute(ExampleWebApp.TWO_FACTOR_ATTRIBUTE, installation.twoFactor());
+        if (installation.notifications().isPresent()) {
+            webApp.setAttribute(ExampleWebApp.PAGE_LANGUAGE_ATTRIBUTE, installation.pageLanguage());
+        }
         if (options.withoutTotpFilter()) {
             webApp.setAttribute(ExampleWebApp.WITHOUT_TOTP_FILTER_ATTRIBUTE, Boolean.TRUE);
         }

@@ -2,6 +2,8 @@ package dev.totpguard.example.launcher;
 
 import dev.totpguard.internal.config.SettingsFactory;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.totpguard.NotifyingTwoFactorListener;
+import dev.totpguard.TwoFactorListener;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
@@ -14,6 +16,8 @@ import dev.totpguard.example.data.DataAccessException;
 import dev.totpguard.example.data.DataSources;
 import dev.totpguard.example.data.ExampleSchema;
 import dev.totpguard.example.data.Text;
+import dev.totpguard.example.mail.MailNotifier;
+import dev.totpguard.example.mail.PageLanguage;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.jaas.TotpLoginModule;
 import dev.totpguard.store.JdbcCredentialStore;
@@ -32,6 +36,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -64,9 +69,13 @@ final class Installation implements AutoCloseable {
     private final AdminAccounts accounts;
     private final AuditLog audit;
     private final Clock clock;
+    private final TwoFactorListener listener;
+    private final Optional<NotifyingTwoFactorListener> notifications;
+    private final PageLanguage pageLanguage;
 
     private Installation(LauncherOptions options, HikariDataSource dataSource, JdbcCredentialStore store, TwoFactorService twoFactor, AdminAccounts accounts,
-                         AuditLog audit, Clock clock) {
+                         AuditLog audit, Clock clock, TwoFactorListener listener, Optional<NotifyingTwoFactorListener> notifications,
+                         PageLanguage pageLanguage) {
         this.options = options;
         this.dataSource = dataSource;
         this.store = store;
@@ -74,6 +83,9 @@ final class Installation implements AutoCloseable {
         this.accounts = accounts;
         this.audit = audit;
         this.clock = clock;
+        this.listener = listener;
+        this.notifications = notifications;
+        this.pageLanguage = pageLanguage;
     }
 
     /**
@@ -118,9 +130,14 @@ final class Installation implements AutoCloseable {
                 restrictToOwner(options.dataDir());
             }
             AuditLog audit = new AuditLog(dataSource);
-            TwoFactorService twoFactor = service(options, store, keyRing, audit, clock);
             AdminAccounts accounts = new AdminAccounts(dataSource, PasswordHash.builder().build(), clock);
-            Installation installation = new Installation(options, dataSource, store, twoFactor, accounts, audit, clock);
+            PageLanguage pageLanguage = new PageLanguage();
+            Optional<NotifyingTwoFactorListener> notifications = notifications(options, accounts, pageLanguage, clock);
+            TwoFactorListener audited = new AuditListener(audit);
+            TwoFactorListener listener = notifications.isPresent() ? audited.andThen(notifications.get()) : audited;
+            TwoFactorService twoFactor = service(options, store, keyRing, listener, clock);
+            Installation installation = new Installation(options, dataSource, store, twoFactor, accounts, audit, clock, listener, notifications,
+                    pageLanguage);
             if (forServer) {
                 installation.createFirstAdministrator(terminal);
             }
@@ -137,20 +154,34 @@ final class Installation implements AutoCloseable {
         }
     }
 
+    /**
+     * The notification mails of the {@code --smtp-*} flags, after the audit log: sent on a thread of their own once a
+     * change is stored, so a slow or dead mail server never holds up a login or a change. Empty without
+     * {@code --smtp-host}.
+     */
+    private static Optional<NotifyingTwoFactorListener> notifications(LauncherOptions options, AdminAccounts accounts, PageLanguage pageLanguage,
+            Clock clock) throws StartupException {
+        if (options.smtp().isEmpty()) {
+            return Optional.empty();
+        }
+        MailNotifier mail = new MailNotifier(options.smtp().get().settings(), accounts.directory(), clock);
+        return Optional.of(NotifyingTwoFactorListener.builder(mail).language(pageLanguage::current).build());
+    }
+
     private static TwoFactorService service(LauncherOptions options, JdbcCredentialStore store, KeyRing keyRing,
-            AuditLog audit, Clock clock) {
+            TwoFactorListener listener, Clock clock) {
         return TwoFactorService.builder()
                 .store(store)
                 .keyRing(keyRing)
                 .policy(SettingsFactory.policy(Settings.of(policySettings(options), "setting")))
                 .clock(clock)
-                .listener(new AuditListener(audit))
+                .listener(listener)
                 .build();
     }
 
     /** The same service over another key ring (after {@code keys rotate} added a key). */
     TwoFactorService twoFactorWith(KeyRing keyRing) {
-        return service(options, store, keyRing, audit, clock);
+        return service(options, store, keyRing, listener, clock);
     }
 
     private static KeyRing keyRing(LauncherOptions options, Terminal terminal, boolean newDatabase) throws StartupException, StoreException {
@@ -383,8 +414,20 @@ final class Installation implements AutoCloseable {
         return clock;
     }
 
+    /** The notification mails' dispatch (its counters), or empty without {@code --smtp-host}. */
+    Optional<NotifyingTwoFactorListener> notifications() {
+        return notifications;
+    }
+
+    /** The page language the notification mails are written in; the web application's filter sets it per request. */
+    PageLanguage pageLanguage() {
+        return pageLanguage;
+    }
+
+    /** Sends the queued notification mails (they read the administrators' addresses), then closes the pool. */
     @Override
     public void close() {
+        notifications.ifPresent(NotifyingTwoFactorListener::close);
         dataSource.close();
     }
 }

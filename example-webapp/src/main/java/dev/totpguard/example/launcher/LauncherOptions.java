@@ -1,10 +1,16 @@
 package dev.totpguard.example.launcher;
 
 import dev.totpguard.config.TotpGuardSettings;
+import dev.totpguard.example.mail.MailNotifier;
+import dev.totpguard.example.mail.SmtpSettings;
 import dev.totpguard.internal.web.TrustedProxies;
 import dev.totpguard.otp.HmacAlgorithm;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.otp.TotpParameters;
+import jakarta.mail.internet.AddressException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -54,6 +60,19 @@ final class LauncherOptions {
     static final String WINDOW_FLAG = "--window";
     /** "Remember this browser" on the code page: TOTP Guard's {@code totpguard.trusted-browser.days}. Default off. */
     static final String TRUSTED_BROWSER_DAYS_FLAG = "--trusted-browser-days";
+    /**
+     * The notification mails (issue 17): without {@value #SMTP_HOST_FLAG} none is sent. The password of
+     * {@value #SMTP_USER_FLAG} comes from {@value #SMTP_PASSWORD_FILE_FLAG} or {@value #SMTP_PASSWORD_ENV}, never from
+     * the command line, which every user of the machine can read in the process list.
+     */
+    static final String SMTP_HOST_FLAG = "--smtp-host";
+    static final String SMTP_PORT_FLAG = "--smtp-port";
+    static final String SMTP_FROM_FLAG = "--smtp-from";
+    static final String SMTP_STARTTLS_FLAG = "--smtp-starttls";
+    static final String SMTP_TLS_FLAG = "--smtp-tls";
+    static final String SMTP_USER_FLAG = "--smtp-user";
+    static final String SMTP_PASSWORD_FILE_FLAG = "--smtp-password-file";
+    static final String SMTP_PASSWORD_ENV = "TOTPGUARD_SMTP_PASSWORD";
     /** Jetty's own default worker name, used when {@value #NODE_NAME_FLAG} is not given. */
     static final String DEFAULT_NODE_NAME = "node0";
 
@@ -109,6 +128,18 @@ final class LauncherOptions {
             "  " + TRUSTED_BROWSER_DAYS_FLAG + " N",
             "                       offer \"Trust this browser for N days\" with the token code, 1 to 90: that",
             "                       browser's later sign-ins ask for the password only. Default: not offered",
+            "  " + SMTP_HOST_FLAG + " HOST     mail each administrator, at the address on their profile, when their",
+            "                       two-factor authentication changes (set up, turned off, removed by another",
+            "                       administrator, recovery code used, new recovery codes, locked), through",
+            "                       this SMTP server. The mails hold no code, no secret and no link. Default:",
+            "                       no mails (the start says so)",
+            "  " + SMTP_PORT_FLAG + " N        its port (default 25; 587 with " + SMTP_STARTTLS_FLAG + ", 465 with " + SMTP_TLS_FLAG + ")",
+            "  " + SMTP_FROM_FLAG + " ADDRESS  the mails' sender address (needed with " + SMTP_HOST_FLAG + ")",
+            "  " + SMTP_STARTTLS_FLAG + "       upgrade the connection with STARTTLS; a server not offering it gets no mail",
+            "  " + SMTP_TLS_FLAG + "            connect with TLS from the first byte (SMTPS)",
+            "  " + SMTP_USER_FLAG + " USER     sign in to the SMTP server as USER, with the password in the file",
+            "                       " + SMTP_PASSWORD_FILE_FLAG + " PATH or in " + SMTP_PASSWORD_ENV + " (never on the",
+            "                       command line); needs " + SMTP_STARTTLS_FLAG + " or " + SMTP_TLS_FLAG + " unless HOST is a loopback address",
             "  --trusted-proxies LIST  comma-separated addresses or CIDR ranges of the reverse proxies in front;",
             "                       only from them are Forwarded / X-Forwarded-For / -Proto believed (the client's",
             "                       address for the limits, https for Secure cookies). Default: none",
@@ -147,12 +178,13 @@ final class LauncherOptions {
     private final List<String> command;
     private final TrustedProxies trustedProxies;
     private final Map<String, String> policySettings;
+    private final Optional<Smtp> smtp;
 
     private LauncherOptions(int port, String host, Path dataDir, Optional<String> jdbcUrl, Optional<String> jdbcUser,
                             Optional<String> jdbcPassword, Path keyFile, boolean help, boolean withoutTotpFilter,
                             boolean sharedSessions, Optional<String> nodeName, Duration stepUpAge, Optional<String> name,
                             Optional<String> email, List<String> command, TrustedProxies trustedProxies,
-                            Map<String, String> policySettings) {
+                            Map<String, String> policySettings, Optional<Smtp> smtp) {
         this.port = port;
         this.host = host;
         this.dataDir = dataDir;
@@ -170,6 +202,7 @@ final class LauncherOptions {
         this.command = List.copyOf(command);
         this.trustedProxies = trustedProxies;
         this.policySettings = Collections.unmodifiableMap(new LinkedHashMap<>(policySettings));
+        this.smtp = smtp;
     }
 
     /**
@@ -195,6 +228,7 @@ final class LauncherOptions {
         Map<String, String> policySettings = new LinkedHashMap<>();
         List<String> command = new ArrayList<>();
         Set<String> given = new HashSet<>();
+        Map<String, String> smtpValues = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
@@ -229,8 +263,20 @@ final class LauncherOptions {
                 sharedSessions = true;
                 continue;
             }
+            if (flag.equals(SMTP_STARTTLS_FLAG) || flag.equals(SMTP_TLS_FLAG)) {
+                if (value != null) {
+                    throw new UsageException(flag + " takes no value.");
+                }
+                smtpValues.put(flag, "");
+                continue;
+            }
+            if (flag.equals("--smtp-password")) {
+                throw new UsageException("--smtp-password is not accepted: every user of this machine can read a command line. Put the "
+                        + "password in a file readable by you only and pass " + SMTP_PASSWORD_FILE_FLAG + " PATH, or set " + SMTP_PASSWORD_ENV + ".");
+            }
             if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", NODE_NAME_FLAG, STEP_UP_AGE_FLAG, "--name",
-                    "--email", "--trusted-proxies", ALGORITHM_FLAG, DIGITS_FLAG, PERIOD_FLAG, WINDOW_FLAG, TRUSTED_BROWSER_DAYS_FLAG)
+                    "--email", "--trusted-proxies", ALGORITHM_FLAG, DIGITS_FLAG, PERIOD_FLAG, WINDOW_FLAG, TRUSTED_BROWSER_DAYS_FLAG,
+                    SMTP_HOST_FLAG, SMTP_PORT_FLAG, SMTP_FROM_FLAG, SMTP_USER_FLAG, SMTP_PASSWORD_FILE_FLAG)
                     .contains(flag)) {
                 throw new UsageException("Unknown option " + flag + ". Run with --help to see the options.");
             }
@@ -266,6 +312,7 @@ final class LauncherOptions {
                         0, Totp.MAX_WINDOW, "a number of steps such as 1")));
                 case TRUSTED_BROWSER_DAYS_FLAG -> policySettings.put(TotpGuardSettings.TRUSTED_BROWSER_DAYS, Integer.toString(
                         parseWhole(flag, value, 1, dev.totpguard.TwoFactorPolicy.MAX_TRUSTED_BROWSER_DAYS, "a number of days such as 30")));
+                case SMTP_HOST_FLAG, SMTP_PORT_FLAG, SMTP_FROM_FLAG, SMTP_USER_FLAG, SMTP_PASSWORD_FILE_FLAG -> smtpValues.put(flag, value);
                 default -> throw new AssertionError("flag listed above but not handled: " + flag);
             }
         }
@@ -276,7 +323,7 @@ final class LauncherOptions {
         Path key = keyFile == null ? defaultKeyFile(dataDir) : Path.of(keyFile).toAbsolutePath().normalize();
         LauncherOptions options = new LauncherOptions(port, host, dataDir, Optional.ofNullable(jdbcUrl), Optional.ofNullable(jdbcUser),
                 Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, sharedSessions, Optional.ofNullable(nodeName), stepUpAge, Optional.ofNullable(name), Optional.ofNullable(email), command,
-                trustedProxies, policySettings);
+                trustedProxies, policySettings, help ? Optional.empty() : Smtp.parse(smtpValues, environment));
         if (!help) {
             options.checkCommand();
         }
@@ -511,6 +558,110 @@ final class LauncherOptions {
 
     boolean sharedSessions() {
         return sharedSessions;
+    }
+
+    /** Where the notification mails go, or empty without {@value #SMTP_HOST_FLAG} (no mails). */
+    Optional<Smtp> smtp() {
+        return smtp;
+    }
+
+    /**
+     * The {@code --smtp-*} flags, checked: the SMTP server, the sender, the connection's protection and the account,
+     * whose password is read from its file only when the server starts ({@link #settings()}). {@link #toString()}
+     * leaves the password out.
+     */
+    record Smtp(String host, int port, String from, SmtpSettings.Security security, Optional<String> user, Optional<Path> passwordFile,
+            Optional<String> environmentPassword) {
+
+        static Optional<Smtp> parse(Map<String, String> values, Map<String, String> environment) throws UsageException {
+            String host = values.get(SMTP_HOST_FLAG);
+            if (host == null) {
+                if (!values.isEmpty()) {
+                    throw new UsageException(String.join(", ", values.keySet()) + " belong" + (values.size() == 1 ? "s" : "")
+                            + " to " + SMTP_HOST_FLAG + " HOST, the SMTP server of the notification mails; without it no mail is sent.");
+                }
+                return Optional.empty();
+            }
+            if (host.isBlank() || host.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+                throw new UsageException(SMTP_HOST_FLAG + " expects a host name or address such as smtp.example.com, not '" + host + "'.");
+            }
+            boolean startTls = values.containsKey(SMTP_STARTTLS_FLAG);
+            boolean tls = values.containsKey(SMTP_TLS_FLAG);
+            if (startTls && tls) {
+                throw new UsageException("Give " + SMTP_STARTTLS_FLAG + " or " + SMTP_TLS_FLAG + ", not both: STARTTLS upgrades a plain "
+                        + "connection (port 587), TLS starts with it (port 465).");
+            }
+            SmtpSettings.Security security = tls ? SmtpSettings.Security.TLS : startTls ? SmtpSettings.Security.STARTTLS : SmtpSettings.Security.NONE;
+            int port = security.defaultPort();
+            if (values.containsKey(SMTP_PORT_FLAG)) {
+                port = parseWhole(SMTP_PORT_FLAG, values.get(SMTP_PORT_FLAG), 1, 65535, "a port number such as 587");
+            }
+            String from = values.get(SMTP_FROM_FLAG);
+            if (from == null) {
+                throw new UsageException(SMTP_HOST_FLAG + " needs " + SMTP_FROM_FLAG + " ADDRESS, the sender of the notification mails.");
+            }
+            try {
+                MailNotifier.address(from, null);
+            } catch (AddressException e) {
+                throw new UsageException(SMTP_FROM_FLAG + " expects one plain e-mail address such as totpguard@example.com, not '"
+                        + from.replaceAll("\\p{Cntrl}", "?") + "'.");
+            }
+            Optional<String> user = Optional.ofNullable(values.get(SMTP_USER_FLAG));
+            Optional<Path> passwordFile = Optional.ofNullable(values.get(SMTP_PASSWORD_FILE_FLAG)).map(file -> Path.of(file).toAbsolutePath().normalize());
+            Optional<String> environmentPassword = Optional.ofNullable(environment.get(SMTP_PASSWORD_ENV)).filter(password -> !password.isEmpty());
+            if (user.isEmpty()) {
+                if (passwordFile.isPresent()) {
+                    throw new UsageException(SMTP_PASSWORD_FILE_FLAG + " belongs to " + SMTP_USER_FLAG + " USER.");
+                }
+                return Optional.of(new Smtp(host, port, from, security, user, passwordFile, Optional.empty()));
+            }
+            if (user.get().isBlank() || user.get().codePoints().anyMatch(Character::isISOControl)) {
+                throw new UsageException(SMTP_USER_FLAG + " expects the SMTP account's name, not an empty one.");
+            }
+            if (security == SmtpSettings.Security.NONE && !isLoopback(host)) {
+                // The password would cross the network in the clear.
+                throw new UsageException(SMTP_USER_FLAG + " sends a password: give " + SMTP_STARTTLS_FLAG + " or " + SMTP_TLS_FLAG
+                        + " (plain SMTP with a password only to a server on this machine, such as 127.0.0.1).");
+            }
+            if (passwordFile.isPresent() == environmentPassword.isPresent()) {
+                throw new UsageException(SMTP_USER_FLAG + " needs its password in exactly one place: a file (" + SMTP_PASSWORD_FILE_FLAG
+                        + " PATH) or the environment variable " + SMTP_PASSWORD_ENV + (passwordFile.isPresent() ? ", not both." : "."));
+            }
+            return Optional.of(new Smtp(host, port, from, security, user, passwordFile, environmentPassword));
+        }
+
+        /**
+         * The settings, with the password read from its file (its first line) or the environment.
+         *
+         * @throws StartupException if the password file cannot be read or is empty
+         */
+        SmtpSettings settings() throws StartupException {
+            Optional<String> password = environmentPassword;
+            if (passwordFile.isPresent()) {
+                try {
+                    String first = Files.readAllLines(passwordFile.get(), StandardCharsets.UTF_8).stream().findFirst().orElse("");
+                    if (first.isEmpty()) {
+                        throw new StartupException("The SMTP password file " + passwordFile.get() + " is empty: its first line is the password.");
+                    }
+                    password = Optional.of(first);
+                } catch (IOException e) {
+                    throw new StartupException("Cannot read the SMTP password file " + passwordFile.get() + ": " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+                }
+            }
+            return new SmtpSettings(host, port, from, security, user, password);
+        }
+
+        /** What the start says about the mails: where they go, never the password. */
+        String describe() {
+            return host + ":" + port + (security == SmtpSettings.Security.NONE ? " (plain SMTP)" : " (" + security + ")")
+                    + user.map(name -> " as " + name).orElse("") + ", from " + from;
+        }
+
+        @Override
+        public String toString() {
+            return "Smtp[" + describe() + "]";
+        }
     }
 
     /** This node's name in session ids, with {@value #SHARED_SESSIONS_FLAG}. */

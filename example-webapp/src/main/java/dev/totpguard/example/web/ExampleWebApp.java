@@ -13,6 +13,7 @@ import dev.totpguard.example.data.AuditLog;
 import dev.totpguard.example.data.DataAccessException;
 import dev.totpguard.example.data.DataSources;
 import dev.totpguard.example.data.SiteSettings;
+import dev.totpguard.example.mail.PageLanguage;
 import dev.totpguard.filter.CsrfProtection;
 import dev.totpguard.filter.TotpFilter;
 import dev.totpguard.jaas.PasswordHash;
@@ -58,6 +59,12 @@ public final class ExampleWebApp implements ServletContextListener {
      * context parameter, so no {@code web.xml} or container setting can switch the second factor off.
      */
     public static final String WITHOUT_TOTP_FILTER_ATTRIBUTE = "dev.totpguard.example.benchmark.WithoutTotpFilter";
+
+    /**
+     * Context attribute: the launcher's {@link PageLanguage}, which its notification mails read; when set, every
+     * request tells it the page's language ({@link PageLanguageFilter}).
+     */
+    public static final String PAGE_LANGUAGE_ATTRIBUTE = "dev.totpguard.example.PageLanguage";
 
     /** What the settings are called in messages. */
     private static final String CONTEXT_PARAMETER = "context parameter";
@@ -112,6 +119,9 @@ public final class ExampleWebApp implements ServletContextListener {
     private void register(ServletContext context, App app, CsrfProtection csrfProtection, TotpFilter secondFactor,
                           boolean withoutFilter) {
         Pages pages = app.pages();
+        if (context.getAttribute(PAGE_LANGUAGE_ATTRIBUTE) instanceof PageLanguage language) {
+            addFilter(context, "page-language", new PageLanguageFilter(language), "/*");
+        }
         addFilter(context, "security-headers", new SecurityHeadersFilter(), "/*");
         if (!withoutFilter) {
             TotpFilter.register(context, secondFactor);

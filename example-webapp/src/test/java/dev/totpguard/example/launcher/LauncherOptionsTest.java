@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.example.mail.SmtpSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -192,5 +195,90 @@ class LauncherOptionsTest {
             assertTrue(LauncherOptions.USAGE.contains("  " + flag + " "), flag);
         }
         assertTrue(LauncherOptions.USAGE.contains("Microsoft Authenticator and Authy support only SHA1, 6 digits and 30 seconds"));
+    }
+
+    @Test
+    void withoutSmtpHostNoMailIsSent() throws UsageException {
+        assertEquals(Optional.empty(), parse().smtp());
+        assertEquals(Optional.empty(), LauncherOptions.parse(new String[0], Map.of(LauncherOptions.SMTP_PASSWORD_ENV, "unused")).smtp(),
+                "a password in the environment alone turns nothing on");
+    }
+
+    @Test
+    void theSmtpFlagsNameServerSenderProtectionAndAccountWithThePasswordFromTheEnvironment() throws Exception {
+        LauncherOptions.Smtp plain = parse("--smtp-host", "127.0.0.1", "--smtp-from", "totpguard@example.com").smtp().orElseThrow();
+        assertEquals(25, plain.port());
+        assertEquals(SmtpSettings.Security.NONE, plain.security());
+        assertEquals(587, parse("--smtp-host=mail.example.com", "--smtp-from=a@example.com", "--smtp-starttls").smtp().orElseThrow().port());
+        assertEquals(465, parse("--smtp-host=mail.example.com", "--smtp-from=a@example.com", "--smtp-tls").smtp().orElseThrow().port());
+
+        LauncherOptions options = LauncherOptions.parse(new String[] {"--smtp-host", "mail.example.com", "--smtp-port", "2525",
+                "--smtp-from", "totpguard@example.com", "--smtp-starttls", "--smtp-user", "mailer"},
+                Map.of(LauncherOptions.SMTP_PASSWORD_ENV, "smtp-secret-from-env"));
+        SmtpSettings settings = options.smtp().orElseThrow().settings();
+        assertEquals(new SmtpSettings("mail.example.com", 2525, "totpguard@example.com", SmtpSettings.Security.STARTTLS,
+                Optional.of("mailer"), Optional.of("smtp-secret-from-env")), settings);
+        assertFalse(settings.toString().contains("smtp-secret") || options.smtp().toString().contains("smtp-secret")
+                || options.toString().contains("smtp-secret"), "no password in toString");
+        assertEquals("mail.example.com:2525 (STARTTLS) as mailer, from totpguard@example.com", options.smtp().orElseThrow().describe());
+    }
+
+    @Test
+    void theSmtpPasswordComesFromTheFirstLineOfItsFile(@TempDir Path directory) throws Exception {
+        Path file = Files.writeString(directory.resolve("smtp-password"), "from-the-file\n");
+        LauncherOptions.Smtp smtp = parse("--smtp-host", "mail.example.com", "--smtp-from", "a@example.com", "--smtp-tls", "--smtp-user",
+                "mailer", "--smtp-password-file", file.toString()).smtp().orElseThrow();
+        assertEquals(Optional.of("from-the-file"), smtp.settings().password());
+
+        Files.writeString(file, "");
+        assertTrue(assertThrows(StartupException.class, smtp::settings).getMessage().contains("is empty"));
+        Files.delete(file);
+        StartupException missing = assertThrows(StartupException.class, smtp::settings);
+        assertTrue(missing.getMessage().startsWith("Cannot read the SMTP password file " + file), missing.getMessage());
+    }
+
+    @Test
+    void anSmtpPasswordOnTheCommandLineIsRefusedWithTheWaysThatWork() {
+        UsageException e = assertThrows(UsageException.class, () -> parse("--smtp-host", "h", "--smtp-from", "a@example.com",
+                "--smtp-user", "u", "--smtp-password", "visible-in-ps"));
+        assertTrue(e.getMessage().contains("--smtp-password-file") && e.getMessage().contains(LauncherOptions.SMTP_PASSWORD_ENV), e.getMessage());
+        assertFalse(e.getMessage().contains("visible-in-ps"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "--smtp-port=587|belongs to --smtp-host",
+        "--smtp-host=h|needs --smtp-from",
+        "--smtp-host=h --smtp-from=Eve <eve@example.com>|--smtp-from expects one plain e-mail address",
+        "--smtp-host=h --smtp-from=a@example.com, b@example.com|--smtp-from expects one plain e-mail address",
+        "--smtp-host=h --smtp-from=a@example.com\r\nBcc: b@example.com|--smtp-from expects one plain e-mail address",
+        "--smtp-host=h --smtp-from=a@example.com --smtp-starttls --smtp-tls|not both",
+        "--smtp-host=mail.example.com --smtp-from=a@example.com --smtp-user=u|--smtp-user sends a password",
+        "--smtp-host=h --smtp-from=a@example.com --smtp-tls --smtp-user=u|needs its password in exactly one place",
+        "--smtp-host=h --smtp-from=a@example.com --smtp-password-file=/p|belongs to --smtp-user",
+        "--smtp-host=h --smtp-from=a@example.com --smtp-port=0|--smtp-port expects",
+        "--smtp-host=h --smtp-from=a@example.com --smtp-tls=yes|takes no value"})
+    void badSmtpFlagsAreUsageErrorsSayingWhatIsNeeded(String caseText) {
+        String[] parts = caseText.split("\\|");
+        String[] args = parts[0].replace("\\r", "\r").replace("\\n", "\n").split(" (?=--)");
+        UsageException e = assertThrows(UsageException.class, () -> parse(args));
+        assertTrue(e.getMessage().contains(parts[1]), e.getMessage());
+        assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\r"), "one line: " + e.getMessage());
+    }
+
+    @Test
+    void aPasswordInTheFileAndTheEnvironmentIsAUsageError(@TempDir Path directory) {
+        UsageException e = assertThrows(UsageException.class, () -> LauncherOptions.parse(new String[] {"--smtp-host", "h",
+                "--smtp-from", "a@example.com", "--smtp-tls", "--smtp-user", "u", "--smtp-password-file", directory.resolve("p").toString()},
+                Map.of(LauncherOptions.SMTP_PASSWORD_ENV, "x")));
+        assertTrue(e.getMessage().contains("not both"), e.getMessage());
+    }
+
+    @Test
+    void helpListsTheSmtpFlags() {
+        for (String flag : List.of("--smtp-host HOST", "--smtp-port N", "--smtp-from ADDRESS", "--smtp-starttls", "--smtp-tls",
+                "--smtp-user USER", "--smtp-password-file PATH", LauncherOptions.SMTP_PASSWORD_ENV)) {
+            assertTrue(LauncherOptions.USAGE.contains(flag), flag);
+        }
     }
 }

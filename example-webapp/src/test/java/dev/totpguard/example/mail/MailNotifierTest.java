@@ -1,0 +1,279 @@
+package dev.totpguard.example.mail;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.totpguard.Enrollment;
+import dev.totpguard.EnrollmentResult;
+import dev.totpguard.Notification;
+import dev.totpguard.NotifyingTwoFactorListener;
+import dev.totpguard.TwoFactorService;
+import dev.totpguard.Verification;
+import dev.totpguard.crypto.KeyRing;
+import dev.totpguard.example.data.AdminAccounts;
+import dev.totpguard.example.data.AuditListener;
+import dev.totpguard.example.data.AuditLog;
+import dev.totpguard.example.data.DataSources;
+import dev.totpguard.jaas.PasswordHash;
+import dev.totpguard.otp.Totp;
+import dev.totpguard.store.JdbcCredentialStore;
+import dev.totpguard.testkit.MutableClock;
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.net.ServerSocket;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The example's notification mails through a real SMTP server in this JVM (GreenMail), on a real H2 database with
+ * the example's administrators and TOTP Guard's JDBC store: one mail per change to the administrator's address with
+ * the change's facts and never a secret or a code; no header injection through a stored name; a dead mail server
+ * fails no login and is counted.
+ */
+class MailNotifierTest {
+
+    static final String FROM = "totpguard@example.com";
+    static final String ADDRESS = "192.0.2.44";
+    static final long WAIT_MILLIS = 20_000;
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T09:30:15Z"));
+    GreenMail mailServer;
+    HikariDataSource dataSource;
+    AdminAccounts accounts;
+    final List<NotifyingTwoFactorListener> listeners = new ArrayList<>();
+    /** Everything that must never appear in a mail: the secrets' Base32 and every recovery code. */
+    final List<String> secrets = new ArrayList<>();
+
+    @BeforeEach
+    void startMailServerAndDatabase() throws Exception {
+        mailServer = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        mailServer.start();
+        dataSource = DataSources.open("jdbc:h2:mem:mail-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", Optional.empty(), Optional.empty(), 4);
+        AdminAccounts.createSchema(dataSource);
+        accounts = new AdminAccounts(dataSource, PasswordHash.builder().build(), clock);
+        accounts.add("alice", "Alice Example", "alice@example.com", "alice-password-1".toCharArray());
+        accounts.add("root", "Root Admin", "root@example.com", "root-password-1".toCharArray());
+    }
+
+    @AfterEach
+    void stop() {
+        listeners.forEach(NotifyingTwoFactorListener::close);
+        mailServer.stop();
+        dataSource.close();
+    }
+
+    NotifyingTwoFactorListener notifications(int smtpPort, Optional<Locale> pageLanguage) {
+        SmtpSettings settings = new SmtpSettings("127.0.0.1", smtpPort, FROM, SmtpSettings.Security.NONE, Optional.empty(), Optional.empty());
+        NotifyingTwoFactorListener listener = NotifyingTwoFactorListener.builder(new MailNotifier(settings, accounts.directory(), clock))
+                .language(() -> pageLanguage).build();
+        listeners.add(listener);
+        return listener;
+    }
+
+    TwoFactorService service(NotifyingTwoFactorListener notifications) throws Exception {
+        return TwoFactorService.builder()
+                .store(JdbcCredentialStore.builder(dataSource).createSchemaIfMissing(true).build())
+                .keyRing(KeyRing.generate(new SecureRandom()))
+                .clock(clock)
+                .listener(new AuditListener(new AuditLog(dataSource)).andThen(notifications))
+                .recoveryCodeIterations(1000)
+                .build();
+    }
+
+    /** Enrolls {@code user} as the Edit page does; returns the recovery codes and leaves the clock one step on. */
+    Enrollment enroll(TwoFactorService service, String user, List<String> recoveryCodes) throws Exception {
+        Enrollment enrollment = service.startEnrollment(user);
+        secrets.add(enrollment.otpAuthUri().secret().toBase32());
+        EnrollmentResult result = service.confirmEnrollment(user, enrollment.nonce(), code(enrollment), ADDRESS);
+        assertTrue(result.isAccepted());
+        secrets.addAll(result.recoveryCodes());
+        recoveryCodes.addAll(result.recoveryCodes());
+        clock.advance(Duration.ofSeconds(30));
+        return enrollment;
+    }
+
+    String code(Enrollment enrollment) {
+        return Totp.builder().parameters(enrollment.otpAuthUri().parameters()).build()
+                .generate(enrollment.otpAuthUri().secret().bytes(), clock.instant());
+    }
+
+    /** The next mail the server received, the {@code count}th in all. */
+    MimeMessage mail(int count) {
+        assertTrue(mailServer.waitForIncomingEmail(WAIT_MILLIS, count), "mail number " + count + " within " + WAIT_MILLIS + " ms");
+        MimeMessage[] received = mailServer.getReceivedMessages();
+        assertEquals(count, received.length, "one mail per change");
+        return received[count - 1];
+    }
+
+    @Test
+    void everyChangeMailsTheAdministratorOnceWithItsFactsAndNoSecret() throws Exception {
+        TwoFactorService service = service(notifications(mailServer.getSmtp().getPort(), Optional.empty()));
+        List<String> codes = new ArrayList<>();
+        Enrollment enrollment = enroll(service, "alice", codes);
+        MimeMessage enrolled = mail(1);
+        assertArrayEquals(new Address[] {new InternetAddress("alice@example.com", "Alice Example", "UTF-8")},
+                enrolled.getRecipients(Message.RecipientType.TO));
+        assertArrayEquals(new Address[] {new InternetAddress(FROM)}, enrolled.getFrom());
+        assertEquals("Two-factor authentication was set up for your account", enrolled.getSubject());
+        assertEquals("auto-generated", enrolled.getHeader("Auto-Submitted", null));
+        String text = body(enrolled);
+        assertTrue(text.startsWith("Hello Alice Example,"), text);
+        assertTrue(text.contains("administrator account alice on 2026-12-04 09:30 UTC"), text);
+        assertTrue(text.contains("The request came from the address " + ADDRESS + "."), text);
+
+        assertEquals(Verification.Outcome.ACCEPTED, service.verify("alice", code(enrollment), ADDRESS).outcome());
+        assertTrue(service.useRecoveryCode("alice", codes.get(0), ADDRESS).isAccepted());
+        MimeMessage recovery = mail(2);
+        assertEquals("A recovery code was used to sign in to your account", recovery.getSubject());
+        assertTrue(body(recovery).contains("9 recovery codes are left."), body(recovery));
+
+        secrets.addAll(service.regenerateRecoveryCodes("alice"));
+        assertEquals("New recovery codes were made for your account", mail(3).getSubject());
+
+        while (service.verify("alice", "00000", ADDRESS).outcome() == Verification.Outcome.INVALID) {
+            // wrong codes until the lock
+        }
+        MimeMessage locked = mail(4);
+        assertEquals("Your two-factor authentication is locked", locked.getSubject());
+        assertTrue(body(locked).contains("locked until 2026-12-04 09:"), body(locked));
+
+        service.reset("alice", "root");
+        MimeMessage reset = mail(5);
+        assertEquals("An administrator removed your two-factor authentication", reset.getSubject());
+        assertTrue(body(reset).contains("The administrator Root Admin (root) removed"), body(reset));
+
+        enroll(service, "alice", new ArrayList<>());
+        assertEquals("Two-factor authentication was set up for your account", mail(6).getSubject());
+        service.disable("alice");
+        MimeMessage disabled = mail(7);
+        assertEquals("Two-factor authentication was turned off for your account", disabled.getSubject());
+
+        listeners.get(0).close();
+        assertEquals(7, mailServer.getReceivedMessages().length, "nothing for accepted or refused codes");
+        assertEquals(7, listeners.get(0).sent());
+        for (MimeMessage mail : mailServer.getReceivedMessages()) {
+            assertEquals("alice@example.com", ((InternetAddress) mail.getAllRecipients()[0]).getAddress());
+            assertEquals(1, mail.getAllRecipients().length);
+            String all = mail.getSubject() + "\n" + body(mail);
+            for (String secret : secrets) {
+                assertFalse(all.contains(secret), "a mail holds a secret or recovery code: " + all);
+            }
+            assertFalse(all.contains("http") || all.contains("otpauth"), "no link: " + all);
+            assertTrue(all.contains("If this was not you, tell another administrator at once"), all);
+        }
+    }
+
+    @Test
+    void theMailSpeaksThePageLanguage() throws Exception {
+        TwoFactorService service = service(notifications(mailServer.getSmtp().getPort(), Optional.of(Locale.GERMAN)));
+        enroll(service, "alice", new ArrayList<>());
+        MimeMessage enrolled = mail(1);
+        assertEquals("Für Ihr Konto wurde die Zwei-Faktor-Authentifizierung eingerichtet", enrolled.getSubject());
+        assertTrue(body(enrolled).startsWith("Hallo Alice Example,"), body(enrolled));
+    }
+
+    @Test
+    void aStoredNameWithLineBreaksAddsNoHeaderAndNoRecipient() throws Exception {
+        setProfile("alice", "Alice\r\nBcc: mallory@example.net\r\nX-Injected: yes", "alice@example.com");
+        NotifyingTwoFactorListener notifications = notifications(mailServer.getSmtp().getPort(), Optional.empty());
+        TwoFactorService service = service(notifications);
+        enroll(service, "alice", new ArrayList<>());
+        MimeMessage mail = mail(1);
+        notifications.close();
+
+        assertEquals(1, mailServer.getReceivedMessages().length, "delivered once, to alice only");
+        assertEquals(List.of("alice@example.com"), List.of(((InternetAddress) mail.getAllRecipients()[0]).getAddress()));
+        assertNull(mail.getHeader("Bcc"));
+        assertNull(mail.getHeader("X-Injected"));
+    }
+
+    @Test
+    void aStoredAddressWithLineBreaksIsRefusedNotSent() throws Exception {
+        setProfile("alice", "Alice Example", "alice@example.com\r\nBcc: mallory@example.net");
+        NotifyingTwoFactorListener notifications = notifications(mailServer.getSmtp().getPort(), Optional.empty());
+        enroll(service(notifications), "alice", new ArrayList<>());
+        notifications.close();
+
+        assertEquals(1, notifications.failed());
+        assertEquals(0, mailServer.getReceivedMessages().length);
+        assertThrows(AddressException.class, () -> MailNotifier.address("a@example.com\nBcc: b@example.com", null));
+        assertThrows(AddressException.class, () -> MailNotifier.address("Eve <eve@example.com>", null), "a name is no plain address");
+        assertThrows(AddressException.class, () -> MailNotifier.address("a@example.com, b@example.com", null));
+    }
+
+    @Test
+    void aDeadMailServerNeitherFailsNorHoldsUpALoginAndIsCounted() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        NotifyingTwoFactorListener notifications = notifications(closedPort, Optional.empty());
+        TwoFactorService service = service(notifications);
+        List<String> codes = new ArrayList<>();
+        Enrollment enrollment = enroll(service, "alice", codes);
+
+        assertEquals(Verification.Outcome.ACCEPTED, service.verify("alice", code(enrollment), ADDRESS).outcome());
+        assertTrue(service.useRecoveryCode("alice", codes.get(0), ADDRESS).isAccepted(), "a login with a recovery code");
+        long deadline = System.nanoTime() + Duration.ofMillis(WAIT_MILLIS).toNanos();
+        while (notifications.failed() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(2, notifications.failed(), "the enrollment's and the recovery code's mails failed and were counted");
+        assertEquals(0, notifications.sent());
+        assertEquals(0, notifications.dropped());
+    }
+
+    @Test
+    void everyKindHasItsTextInEveryLanguage() throws Exception {
+        NotifyingTwoFactorListener unused = notifications(mailServer.getSmtp().getPort(), Optional.empty());
+        MailNotifier notifier = new MailNotifier(new SmtpSettings("127.0.0.1", mailServer.getSmtp().getPort(), FROM, SmtpSettings.Security.NONE,
+                Optional.empty(), Optional.empty()), accounts.directory(), clock);
+        int count = 0;
+        for (Locale language : List.of(Locale.ENGLISH, Locale.GERMAN)) {
+            for (Notification.Kind kind : Notification.Kind.values()) {
+                notifier.send(new Notification(kind, "alice", Optional.of("root"), clock.instant(), Optional.empty(), OptionalInt.of(0),
+                        Optional.of(clock.instant().plusSeconds(60)), Optional.of(language)));
+                MimeMessage mail = mail(++count);
+                String all = mail.getSubject() + "\n" + body(mail);
+                assertFalse(all.matches("(?s).*mail\\.[a-zA-Z].*") || all.contains("{"), "every key and argument filled in: " + all);
+            }
+        }
+        unused.close();
+    }
+
+    private void setProfile(String user, String name, String email) throws Exception {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement("UPDATE tg_example_admin SET full_name = ?, email = ? WHERE username = ?")) {
+            update.setString(1, name);
+            update.setString(2, email);
+            update.setString(3, user);
+            assertEquals(1, update.executeUpdate());
+        }
+    }
+
+    private static String body(MimeMessage mail) throws Exception {
+        return ((String) mail.getContent()).replace("\r\n", "\n");
+    }
+}
