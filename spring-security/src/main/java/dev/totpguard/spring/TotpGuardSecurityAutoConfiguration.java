@@ -7,6 +7,8 @@ import dev.totpguard.internal.config.EnvironmentSettings;
 import dev.totpguard.internal.config.Settings;
 import dev.totpguard.internal.config.SettingsFactory;
 import dev.totpguard.internal.web.Branding;
+import java.util.Arrays;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -30,6 +32,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 public class TotpGuardSecurityAutoConfiguration {
 
+    /** The name of the service bean this configuration declares when the application has none. */
+    private static final String OWN_SERVICE = "totpGuardTwoFactorService";
+    /** The settings of the module's pages, which apply whoever declares the service. */
+    private static final String PAGE_SETTINGS = "totpguard.spring.";
+
     /**
      * The JDBC drivers of the application's class loader, registered with {@code DriverManager} while the
      * application runs (a WAR in Tomcat, whose DriverManager knows only Tomcat's loader; see
@@ -50,11 +57,35 @@ public class TotpGuardSecurityAutoConfiguration {
      * @throws IllegalArgumentException naming the key of an unknown setting: Boot then does not start
      */
     @Bean
-    TotpGuardProperties totpGuardProperties(ConfigurableEnvironment environment) {
+    TotpGuardProperties totpGuardProperties(ConfigurableEnvironment environment, ListableBeanFactory beans) {
         Settings settings = EnvironmentSettings.read(environment);
+        refuseSettingsOfAnApplicationService(settings, beans);
         return new TotpGuardProperties(settings, Branding.read(settings, Branding.none(),
                 TotpGuardSettings.SPRING_BRAND_NAME, TotpGuardSettings.SPRING_BRAND_LOGO,
                 TotpGuardSettings.SPRING_BRAND_STYLESHEET, TotpGuardSettings.SPRING_BRAND_HOME));
+    }
+
+    /**
+     * Refuses {@code totpguard.*} settings of the service ({@code totpguard.enforcement}, the store, the key, ...) when
+     * the application declares its own {@link TwoFactorService}, which they do not configure: an operator's
+     * {@code TOTPGUARD_ENFORCEMENT=REQUIRED} would otherwise leave the application's policy in force without a word
+     * (found by installing the example's WAR in Tomcat 11). The module's own page settings
+     * ({@code totpguard.spring.*}) apply either way.
+     */
+    private static void refuseSettingsOfAnApplicationService(Settings settings, ListableBeanFactory beans) {
+        boolean applicationService = Arrays.stream(beans.getBeanNamesForType(TwoFactorService.class, true, false))
+                .anyMatch(name -> !name.equals(OWN_SERVICE));
+        if (!applicationService) {
+            return;
+        }
+        for (String key : settings.keys()) {
+            if (!key.startsWith(PAGE_SETTINGS)) {
+                throw new IllegalArgumentException("The setting " + key + " is given, but the application declares its"
+                        + " own TwoFactorService bean, which totpguard.* settings do not configure. Set it in the"
+                        + " application's service instead, or remove the setting (only " + PAGE_SETTINGS + "* keys apply"
+                        + " next to an application's own service)");
+            }
+        }
     }
 
     /**
@@ -63,7 +94,7 @@ public class TotpGuardSecurityAutoConfiguration {
      *
      * @throws IllegalArgumentException naming the key of a bad or missing setting: Boot then does not start
      */
-    @Bean
+    @Bean(OWN_SERVICE)
     @ConditionalOnMissingBean
     public TwoFactorService totpGuardTwoFactorService(TotpGuardProperties properties, ApplicationJdbcDrivers drivers) {
         return SettingsFactory.service(properties.settings());

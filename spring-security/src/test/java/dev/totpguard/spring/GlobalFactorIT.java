@@ -136,6 +136,30 @@ class GlobalFactorIT {
         }
     }
 
+    /**
+     * Found by installing the example's WAR in Tomcat 11: {@code TOTPGUARD_ENFORCEMENT=REQUIRED} started an application
+     * with its own service without a word, and its policy (2FA optional) stayed in force.
+     */
+    @Test
+    void aServiceSettingBesideTheApplicationsOwnServiceStopsTheStart() throws Exception {
+        Map<String, Object> properties = properties();
+        try (TwoFactorService own = SettingsFactory.service(Settings.of(Map.of(
+                "totpguard.key.file", properties.get("totpguard.key.file"),
+                "totpguard.jdbc.url", properties.get("totpguard.jdbc.url") + "-own"), "the test"))) {
+            Exception refused = assertThrows(Exception.class, () -> application = new SpringApplicationBuilder(
+                    GlobalFactorApplication.class).bannerMode(Banner.Mode.OFF)
+                    .properties(Map.of("totpguard.enforcement", "REQUIRED", "totpguard.spring.brand.name", "Acme"))
+                    .initializers(context -> context.getBeanFactory().registerSingleton("twoFactorService", own))
+                    .run());
+            Throwable cause = refused;
+            while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
+                cause = cause.getCause();
+            }
+            assertTrue(cause.getMessage().contains("totpguard.enforcement") && cause.getMessage().contains("own TwoFactorService"),
+                    cause::toString);
+        }
+    }
+
     private static void assertRefusedNamingTheTypo(Exception refused) {
         Throwable cause = refused;
         while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {

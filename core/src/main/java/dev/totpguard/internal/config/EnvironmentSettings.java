@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
@@ -20,6 +21,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 public final class EnvironmentSettings {
 
     private static final String PREFIX = "totpguard.";
+    private static final String VARIABLE_PREFIX = "TOTPGUARD_";
     private static final String CONTEXT_PARAMETERS = "server.servlet.context-parameters.";
 
     private EnvironmentSettings() {
@@ -28,18 +30,24 @@ public final class EnvironmentSettings {
     /**
      * The {@code totpguard.*} settings of the environment.
      *
-     * @throws IllegalArgumentException if a key is not one TOTP Guard reads, or one key has two different values
+     * @throws IllegalArgumentException if a key is not one TOTP Guard reads, a {@code TOTPGUARD_*} environment variable
+     *     looks like a misspelled setting, or one key has two different values
      */
     public static Settings read(ConfigurableEnvironment environment) {
         Map<String, String> settings = new TreeMap<>();
         Map<String, String> contextParameters = new TreeMap<>();
+        Set<String> otherVariables = new TreeSet<>();
         for (PropertySource<?> source : environment.getPropertySources()) {
             if (!(source instanceof EnumerablePropertySource<?> enumerable)) {
                 continue;
             }
             for (String name : enumerable.getPropertyNames()) {
-                String key = settingKey(name, source instanceof SystemEnvironmentPropertySource);
+                boolean environmentVariable = source instanceof SystemEnvironmentPropertySource;
+                String key = settingKey(name, environmentVariable);
                 if (key == null) {
+                    if (environmentVariable && name.toUpperCase(Locale.ROOT).startsWith(VARIABLE_PREFIX)) {
+                        otherVariables.add(name);
+                    }
                     continue;
                 }
                 // Under its own name (or an environment variable for it) Boot's order of sources decides; a
@@ -62,8 +70,43 @@ public final class EnvironmentSettings {
                         + "; give it once");
             }
         }
+        refuseMisspelledVariables(otherVariables, settings.get(TotpGuardSettings.KEY_ENV));
         // A typo (totpguard.enforcment=REQUIRED) is refused, naming the nearest key, as from every other source.
         return Settings.of(settings, "Spring Boot property");
+    }
+
+    /**
+     * Refuses a {@code TOTPGUARD_*} environment variable that is no setting but looks like one: within two edits of a
+     * setting's variable ({@code TOTPGUARD_ENFORCMENT}), or in the group of one ({@code TOTPGUARD_SPRING_BRAND_HOMEPAGE}).
+     * Without this, the misspelled setting would be ignored without a word and its default stay in force. Other
+     * {@code TOTPGUARD_*} variables are left alone, as they are legitimate: the one {@code totpguard.key.env} names
+     * holds the key itself, an application may hold its own passwords in others. Only names reach the message, never
+     * a value.
+     */
+    private static void refuseMisspelledVariables(Set<String> variables, String keyVariable) {
+        for (String variable : variables) {
+            if (variable.equals(keyVariable)) {
+                continue;
+            }
+            String upper = variable.toUpperCase(Locale.ROOT);
+            String nearest = null;
+            int best = Integer.MAX_VALUE;
+            for (String key : knownKeys()) {
+                String known = environmentName(key);
+                int distance = Settings.editDistance(upper, known);
+                boolean sameGroup = known.indexOf('_', VARIABLE_PREFIX.length()) > 0
+                        && upper.startsWith(known.substring(0, known.lastIndexOf('_') + 1));
+                if ((distance <= 2 || sameGroup) && distance < best) {
+                    best = distance;
+                    nearest = known;
+                }
+            }
+            if (nearest != null) {
+                throw new IllegalArgumentException("Environment variable " + variable + " is not a TOTP Guard setting: did"
+                        + " you mean " + nearest + "? A misspelled setting is refused so that a typo cannot leave a default"
+                        + " in force; rename the variable, or remove it");
+            }
+        }
     }
 
     /** The TOTP Guard key a property name stands for, or {@code null} if it is not one. */
@@ -79,14 +122,13 @@ public final class EnvironmentSettings {
         if (name.startsWith(indexed) && name.endsWith("]")) {
             return name.substring(indexed.length() - PREFIX.length(), name.length() - 1);
         }
-        if (environmentVariable && name.toUpperCase(Locale.ROOT).startsWith("TOTPGUARD_")) {
+        if (environmentVariable && name.toUpperCase(Locale.ROOT).startsWith(VARIABLE_PREFIX)) {
             for (String key : knownKeys()) {
                 if (environmentName(key).equals(name.toUpperCase(Locale.ROOT))) {
                     return key;
                 }
             }
-            // Not refused: other TOTPGUARD_* variables are legitimate (the one totpguard.key.env names holds the
-            // key itself, and must never reach a settings map or a message).
+            // Not a setting: refused by refuseMisspelledVariables only where it looks like a misspelled one.
         }
         return null;
     }

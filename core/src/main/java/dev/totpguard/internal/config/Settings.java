@@ -134,6 +134,11 @@ public final class Settings {
         return new Settings(Map.copyOf(merged), source);
     }
 
+    /** The keys that were given a value, in sort order. */
+    public java.util.SortedSet<String> keys() {
+        return java.util.Collections.unmodifiableSortedSet(new TreeSet<>(entries.keySet()));
+    }
+
     /** The value, stripped of surrounding space; empty when unset or blank. */
     public Optional<String> string(String key) {
         return text(key).map(String::strip).filter(value -> !value.isEmpty());
