@@ -40,9 +40,8 @@ public record Notification(Kind kind, String user, Optional<String> actor, Insta
         /** Too many wrong codes or passwords locked the second factor ({@link TwoFactorEvent.Type#LOCKED_OUT}). */
         LOCKED,
         /**
-         * A browser was trusted to skip the code. Reserved: no {@link TwoFactorEvent.Type} produces it yet. Trusted
-         * browsers (issue 17) add their event type and map it to this kind in {@link Notification#of}; a
-         * {@link Notifier} can word it already.
+         * After a correct code, a browser was trusted to skip the code of later password logins
+         * ({@link TwoFactorEvent.Type#BROWSER_TRUSTED}). Its use is not notified: that would be every login.
          */
         TRUSTED_BROWSER_ADDED
     }
@@ -73,6 +72,7 @@ public record Notification(Kind kind, String user, Optional<String> actor, Insta
             case RECOVERY_CODE_USED -> Kind.RECOVERY_CODE_USED;
             case RECOVERY_CODES_REGENERATED -> Kind.RECOVERY_CODES_REGENERATED;
             case LOCKED_OUT -> Kind.LOCKED;
+            case BROWSER_TRUSTED -> Kind.TRUSTED_BROWSER_ADDED;
             default -> null;
         };
         if (kind == null) {

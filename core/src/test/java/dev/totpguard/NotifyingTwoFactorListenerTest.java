@@ -238,6 +238,15 @@ class NotifyingTwoFactorListenerTest {
     }
 
     @Test
+    void aTrustedBrowserIsNotifiedWhenAddedNotWhenUsed() {
+        TwoFactorEvent trusted = TwoFactorEvent.builder(TwoFactorEvent.Type.BROWSER_TRUSTED, "jan", START).build();
+        TwoFactorEvent used = TwoFactorEvent.builder(TwoFactorEvent.Type.TRUSTED_BROWSER_USED, "jan", START).build();
+
+        assertEquals(Notification.Kind.TRUSTED_BROWSER_ADDED, Notification.of(trusted, Optional.empty()).orElseThrow().kind());
+        assertTrue(Notification.of(used, Optional.empty()).isEmpty());
+    }
+
+    @Test
     void aClosedListenerDropsAndCounts() {
         NotifyingTwoFactorListener notifying = listener(notification -> { }, 10);
         notifying.close();
