@@ -560,6 +560,8 @@ public final class TwoFactorService implements AutoCloseable {
 
     /**
      * Revokes one trusted browser of {@code user}, by its {@link TrustedBrowser#id()}: its next login asks for the code.
+     * A session it has open goes on (the account's other trusted browsers stay trusted, which a revocation of the
+     * sessions would end too); {@link #revokeTrustedBrowsers} ends them all, for a browser that was stolen.
      *
      * @param actor the administrator who revokes it, {@code null} when the user does
      * @return {@code false} if the user has no trusted browser with this id (a malformed id included)
@@ -571,14 +573,17 @@ public final class TwoFactorService implements AutoCloseable {
         }
         boolean revoked = store.deleteTrustedBrowser(AccountKey.of(user), id);
         if (revoked) {
-            TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, clock.instant()).detail("one");
+            Instant now = clock.instant();
+            TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, now).detail("one");
             fire(actor == null ? event : event.actor(actor));
         }
         return revoked;
     }
 
     /**
-     * Revokes every trusted browser of {@code user}.
+     * Revokes every trusted browser of {@code user}, and, if there was one, ends the account's sessions as
+     * {@link #revokeSessions} does: a session a forgotten browser opened must not outlive the trust (say, the browser
+     * of a stolen laptop). A caller that keeps its own session marks it current again, as after a revocation.
      *
      * @param actor the administrator who revokes them, {@code null} when the user does
      * @return how many there were
@@ -586,8 +591,12 @@ public final class TwoFactorService implements AutoCloseable {
     public int revokeTrustedBrowsers(String user, String actor) throws StoreException {
         checkUser(user);
         int revoked = store.deleteTrustedBrowsers(AccountKey.of(user));
-        TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, clock.instant()).detail("all: " + revoked);
+        Instant now = clock.instant();
+        TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, now).detail("all: " + revoked);
         fire(actor == null ? event : event.actor(actor));
+        if (revoked > 0) {
+            endSessions(user, now, "trusted browsers forgotten", actor);
+        }
         return revoked;
     }
 
@@ -1078,6 +1087,12 @@ public final class TwoFactorService implements AutoCloseable {
     }
 
     private void revoke(String user, Instant now, String reason, String actor) throws StoreException {
+        endSessions(user, now, reason, actor);
+        forgetTrustedBrowsers(user, now, reason);
+    }
+
+    /** The account's sessions end (a revocation in the store, audited); its trusted browsers are left to the caller. */
+    private void endSessions(String user, Instant now, String reason, String actor) throws StoreException {
         Instant validAfter;
         try {
             validAfter = store.revokeSessions(user, now);
@@ -1088,7 +1103,6 @@ public final class TwoFactorService implements AutoCloseable {
         sessions.revoked(user, validAfter.toEpochMilli());
         TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.SESSIONS_REVOKED, user, now).detail(reason);
         fire(actor == null ? event : event.actor(actor));
-        forgetTrustedBrowsers(user, now, reason);
     }
 
     private OptionalLong check(String user, SecretRecord record, CharSequence code, long lastUsedStep) throws StoreException {

@@ -400,7 +400,8 @@ final class PageRoutes {
 
     /**
      * Forgets one trusted browser (by the public id in the form) or all of them: the user's own, from a verified
-     * session, with the CSRF token. Takes no code: it only takes trust away.
+     * session, with the CSRF token. Takes no code: it only takes trust away. Forgetting all ends the account's
+     * sessions too (one a forgotten browser opened must end); this one goes on, its verification as it was.
      */
     void forgetBrowsers(HttpServletRequest request, HttpServletResponse response, Route route)
             throws IOException, ServletException {
@@ -415,6 +416,7 @@ final class PageRoutes {
         }
         try {
             String notice;
+            SessionState.Verified own = core.verifiedMarker(session, user);
             if (route == Route.FORGET_BROWSERS) {
                 core.service.revokeTrustedBrowsers(user, null);
                 TrustedBrowserCookie.clear(request, response);
@@ -423,6 +425,7 @@ final class PageRoutes {
                 core.service.revokeTrustedBrowser(user, request.getParameter(Pages.BROWSER_PARAMETER), null);
                 notice = "manage.trusted.forgotten";
             }
+            core.keepLogin(session, own.underRevocation(core.service.sessionsValidAfter(user)));
             FilterCore.LOG.log(Level.INFO, "User {0} forgot trusted browsers", user);
             core.render(request, response, managePage(core.service.status(user), Page.Reply.notice(notice), null, user), user);
         } catch (StoreException | RuntimeException e) {

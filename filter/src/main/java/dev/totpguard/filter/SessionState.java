@@ -98,6 +98,14 @@ final class SessionState {
             this.byTrustedBrowser = byTrustedBrowser;
         }
 
+        /**
+         * The same verification (user, instant, session, how) under the account's new session revocation: for the
+         * session whose own request revoked the others, where no code was given again.
+         */
+        Verified underRevocation(long newSessionsValidAfter) {
+            return new Verified(user, verifiedAt(), sessionId, newSessionsValidAfter, byTrustedBrowser);
+        }
+
         boolean byTrustedBrowser() {
             return byTrustedBrowser;
         }

@@ -480,9 +480,8 @@ public final class TotpFilter implements Filter {
         }
         Object marker = session.getAttribute(SessionState.VERIFIED);
         if (marker instanceof SessionState.Verified && ((SessionState.Verified) marker).belongsTo(user, session.getId())) {
-            SessionState.Verified verified = (SessionState.Verified) marker;
-            initialised.keepLogin(session, new SessionState.Verified(user, verified.verifiedAt(), session.getId(),
-                    initialised.service.sessionsValidAfter(user)));
+            // How it was verified stays too: a session a trusted browser let in must not open step-up paths now.
+            initialised.keepLogin(session, ((SessionState.Verified) marker).underRevocation(initialised.service.sessionsValidAfter(user)));
         } else if (session.getAttribute(SessionState.LOGIN_SEEN) instanceof SessionState.Pending seen && seen.user().equals(user)) {
             session.setAttribute(SessionState.LOGIN_SEEN, new SessionState.Pending(user, initialised.service.sessionsValidAfter(user)));
         }

@@ -263,6 +263,31 @@ abstract class TrustedBrowserContract {
         assertCodeAsked(password(browserWith(kept), user));
     }
 
+    /**
+     * Found by the attacker's pass: forgetting the browsers (say, of a stolen laptop) left the session that laptop had
+     * opened with its trust signed in, up to the 12-hour maximum age. It ends now; the session that forgot goes on,
+     * its verification unchanged (no step-up opened).
+     */
+    @Test
+    void forgettingTheBrowsersEndsTheSessionsTheyOpened() throws Exception {
+        String user = enrolledUser();
+        Browser laptop = trustedBrowser(user);
+        Pages.assertAdminContent(password(laptop, user));
+        Browser settings = application.browser(containerKind());
+        signInTrusting(settings, user);
+        Pages.assertAdminContent(settings.get("/admin/x"));
+
+        Response manage = settings.get("/totpguard/manage");
+        Response all = settings.post("/totpguard/forgetall", Map.of("totpguard_csrf", manage.csrf()));
+        assertEquals(200, all.status(), all::toString);
+
+        Response ended = laptop.get("/admin/x");
+        assertTrue(ended.isRedirect() && !ended.body().contains(AdminServlet.MARKER), ended::toString);
+        assertCodeAsked(password(laptop, user));
+        Pages.assertAdminContent(settings.get("/admin/x"));
+        Pages.assertAdminContent(settings.get(STEP_UP));
+    }
+
     @Test
     void forgettingWithoutTheCsrfTokenChangesNothing() throws Exception {
         String user = enrolledUser();

@@ -103,12 +103,17 @@ final class TwoFactorServlet extends HttpServlet {
                     }
                     String username = target.get().username();
                     String actor = username.equals(self) ? null : self;
-                    if (action.equals("/forget-browsers")) {
-                        app.twoFactor().revokeTrustedBrowsers(username, actor);
-                    } else {
-                        app.twoFactor().revokeTrustedBrowser(username, request.getParameter("browser"), actor);
+                    boolean forgotten = action.equals("/forget-browsers")
+                            ? app.twoFactor().revokeTrustedBrowsers(username, actor) > 0
+                            : app.twoFactor().revokeTrustedBrowser(username, request.getParameter("browser"), actor);
+                    if (forgotten && actor == null) {
+                        // Forgetting all ended the account's sessions (one a forgotten browser opened must end):
+                        // this administrator's own goes on (a no-op after forgetting one).
+                        app.sessions().ownSessionsRevoked(request);
                     }
-                    response.sendRedirect(Paths.edit(context, username) + "&notice=" + Notices.FORGOTTEN + "#" + Paths.TWO_FACTOR_ANCHOR);
+                    // No notice when nothing was forgotten (an id of another administrator's browser, or a stale one).
+                    response.sendRedirect(Paths.edit(context, username) + (forgotten ? "&notice=" + Notices.FORGOTTEN : "")
+                            + "#" + Paths.TWO_FACTOR_ANCHOR);
                 }
                 case "/unlock" -> {
                     Optional<Administrator> target = other(request, response);
