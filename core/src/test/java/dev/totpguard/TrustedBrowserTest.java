@@ -194,12 +194,20 @@ class TrustedBrowserTest {
         assertTrue(service.revokeTrustedBrowser("alice", listed.get(0).id(), null));
         assertFalse(service.isTrustedBrowser("alice", first), "a token whose row was deleted");
         assertTrue(service.isTrustedBrowser("alice", second));
+        long before = service.sessionsValidAfter("alice");
+        int eventsBefore = events.events().size();
         assertEquals(2, service.revokeTrustedBrowsers("alice", "root"));
         assertFalse(service.isTrustedBrowser("alice", second));
         assertFalse(service.isTrustedBrowser("alice", third));
-        TwoFactorEvent last = events.events().get(events.events().size() - 1);
-        assertEquals(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, last.type());
-        assertEquals("root", last.actor().orElseThrow());
+        // Forgetting all ends the account's sessions too: one a forgotten (stolen) browser opened must not go on.
+        List<TwoFactorEvent> revocation = events.events().subList(eventsBefore, events.events().size());
+        assertEquals(List.of(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, TwoFactorEvent.Type.SESSIONS_REVOKED),
+                revocation.stream().map(TwoFactorEvent::type).toList());
+        assertTrue(revocation.stream().allMatch(event -> event.actor().equals(java.util.Optional.of("root"))), revocation::toString);
+        assertFalse(service.isSessionCurrent("alice", before), "the sessions verified before the revocation end");
+        assertEquals(0, service.revokeTrustedBrowsers("alice", "root"));
+        assertEquals(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, events.events().get(events.events().size() - 1).type(),
+                "nothing to forget ends no session");
     }
 
     @Test
