@@ -536,26 +536,16 @@ public final class JdbcCredentialStore implements CredentialStore {
                 + "THEN ? ELSE sessions_valid_after + 1 END WHERE user_id = ?";
         String insert = "INSERT INTO " + sessionRevocation + " (user_id, sessions_valid_after) VALUES (?, ?)";
         try (Connection connection = autoCommit(dataSource.getConnection())) {
-            for (int attempt = 0; attempt < 3; attempt++) {
-                try (PreparedStatement statement = connection.prepareStatement(raise)) {
-                    statement.setLong(1, nowMillis);
-                    statement.setLong(2, nowMillis);
-                    statement.setString(3, user);
-                    if (statement.executeUpdate() == 1) {
-                        return Instant.ofEpochMilli(readSessionsValidAfter(connection, user));
-                    }
-                }
-                try (PreparedStatement statement = connection.prepareStatement(insert)) {
-                    statement.setString(1, user);
-                    statement.setLong(2, nowMillis);
-                    statement.executeUpdate();
-                    return Instant.ofEpochMilli(readSessionsValidAfter(connection, user));
-                } catch (SQLException e) {
-                    // A concurrent first revocation inserted the row: the retried update raises it.
-                    if (!isIntegrityViolation(e)) {
-                        throw e;
-                    }
-                }
+            boolean stored = updateElseInsert(connection, raise, statement -> {
+                statement.setLong(1, nowMillis);
+                statement.setLong(2, nowMillis);
+                statement.setString(3, user);
+            }, insert, statement -> {
+                statement.setString(1, user);
+                statement.setLong(2, nowMillis);
+            });
+            if (stored) {
+                return Instant.ofEpochMilli(readSessionsValidAfter(connection, user));
             }
             throw new StoreException("Could not revoke the sessions of user '" + user + "': the row changed concurrently");
         } catch (SQLException e) {
@@ -700,24 +690,11 @@ public final class JdbcCredentialStore implements CredentialStore {
         String count = "UPDATE " + enrollmentGrace + " SET sign_ins = sign_ins + 1 WHERE account_key = ?";
         String insert = "INSERT INTO " + enrollmentGrace + " (account_key, started_at, sign_ins) VALUES (?, ?, 1)";
         try (Connection connection = autoCommit(dataSource.getConnection())) {
-            for (int attempt = 0; attempt < 3; attempt++) {
-                try (PreparedStatement statement = connection.prepareStatement(count)) {
-                    statement.setString(1, key);
-                    if (statement.executeUpdate() == 1) {
-                        return requireGrace(connection, key);
-                    }
-                }
-                try (PreparedStatement statement = connection.prepareStatement(insert)) {
-                    statement.setString(1, key);
-                    statement.setLong(2, startedAt.toEpochMilli());
-                    statement.executeUpdate();
-                    return requireGrace(connection, key);
-                } catch (SQLException e) {
-                    // A concurrent first sign-in inserted the row: the retried update counts this one.
-                    if (!isIntegrityViolation(e)) {
-                        throw e;
-                    }
-                }
+            if (updateElseInsert(connection, count, statement -> statement.setString(1, key), insert, statement -> {
+                statement.setString(1, key);
+                statement.setLong(2, startedAt.toEpochMilli());
+            })) {
+                return requireGrace(connection, key);
             }
             throw new StoreException("Could not count a sign-in of an enrollment grace: the row changed concurrently");
         } catch (SQLException e) {
@@ -780,24 +757,15 @@ public final class JdbcCredentialStore implements CredentialStore {
         String update = "UPDATE " + enrollmentGrace + " SET started_at = ?, sign_ins = 0 WHERE account_key = ?";
         String insert = "INSERT INTO " + enrollmentGrace + " (account_key, started_at, sign_ins) VALUES (?, ?, 0)";
         try (Connection connection = autoCommit(dataSource.getConnection())) {
-            for (int attempt = 0; attempt < 3; attempt++) {
-                try (PreparedStatement statement = connection.prepareStatement(update)) {
-                    statement.setLong(1, startedAt.toEpochMilli());
-                    statement.setString(2, key);
-                    if (statement.executeUpdate() == 1) {
-                        return;
-                    }
-                }
-                try (PreparedStatement statement = connection.prepareStatement(insert)) {
-                    statement.setString(1, key);
-                    statement.setLong(2, startedAt.toEpochMilli());
-                    statement.executeUpdate();
-                    return;
-                } catch (SQLException e) {
-                    if (!isIntegrityViolation(e)) {
-                        throw e;
-                    }
-                }
+            boolean stored = updateElseInsert(connection, update, statement -> {
+                statement.setLong(1, startedAt.toEpochMilli());
+                statement.setString(2, key);
+            }, insert, statement -> {
+                statement.setString(1, key);
+                statement.setLong(2, startedAt.toEpochMilli());
+            });
+            if (stored) {
+                return;
             }
             throw new StoreException("Could not restart an enrollment grace: the row changed concurrently");
         } catch (SQLException e) {
@@ -847,6 +815,40 @@ public final class JdbcCredentialStore implements CredentialStore {
 
     private interface TransactionBody {
         boolean run() throws SQLException;
+    }
+
+    /** Sets the parameters of a prepared statement. */
+    private interface Parameters {
+        void set(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * Update-else-insert of one row in portable SQL, each statement atomic on its own: a concurrent first write makes
+     * the insert hit the key, and the retried update then changes the row the other one inserted (so a counter adds
+     * both). At most three rounds.
+     *
+     * @return whether the row was updated or inserted; {@code false} if it changed concurrently three times
+     */
+    private static boolean updateElseInsert(Connection connection, String update, Parameters updateParameters, String insert,
+            Parameters insertParameters) throws SQLException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (PreparedStatement statement = connection.prepareStatement(update)) {
+                updateParameters.set(statement);
+                if (statement.executeUpdate() == 1) {
+                    return true;
+                }
+            }
+            try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                insertParameters.set(statement);
+                statement.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (!isIntegrityViolation(e)) {
+                    throw e;
+                }
+            }
+        }
+        return false;
     }
 
     /**
