@@ -166,9 +166,7 @@ public final class TwoFactorService implements AutoCloseable {
         checkUser(user);
         Instant now = clock.instant();
         Secret secret = Secret.generate(random, policy.secretBytes());
-        byte[] nonceBytes = new byte[NONCE_BYTES];
-        random.nextBytes(nonceBytes);
-        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(nonceBytes);
+        String nonce = randomToken(NONCE_BYTES);
         SecretRecord pending = SecretRecord.of(cipher.seal(user, secret), policy.parameters(), deviceLabel, now)
                 .withNonceHash(nonceHash(nonce));
         try {
