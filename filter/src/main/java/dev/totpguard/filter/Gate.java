@@ -191,8 +191,7 @@ final class Gate {
      */
     private boolean passedByTrustedBrowser(HttpServletRequest request, DispatcherType type, String servletPath,
             String pathInfo, String user) {
-        if (core.service.policy().trustedBrowserDays() == 0 || type != DispatcherType.REQUEST
-                || !HttpServletRequest.FORM_AUTH.equals(request.getAuthType()) || core.isStepUpPath(servletPath, pathInfo)) {
+        if (core.trustedBrowserDays(request) == 0 || type != DispatcherType.REQUEST || core.isStepUpPath(servletPath, pathInfo)) {
             return false;
         }
         List<String> tokens = TrustedBrowserCookie.tokens(request);

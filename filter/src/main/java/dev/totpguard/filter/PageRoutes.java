@@ -410,13 +410,13 @@ final class PageRoutes {
             return;
         }
         HttpSession session = request.getSession();
-        if (core.verifiedMarker(session, user) == null) {
+        SessionState.Verified own = core.verifiedMarker(session, user);
+        if (own == null) {
             FilterCore.redirect(request, response, core.pages.url(request, Route.TOKEN));
             return;
         }
         try {
             String notice;
-            SessionState.Verified own = core.verifiedMarker(session, user);
             if (route == Route.FORGET_BROWSERS) {
                 core.service.revokeTrustedBrowsers(user, null);
                 TrustedBrowserCookie.clear(request, response);
