@@ -133,8 +133,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
             }
         }
         requestCache.saveRequest(request, response);
-        TotpPages.protectiveHeaders(response);
-        response.sendRedirect(response.encodeRedirectURL(request.getContextPath() + pagesPath + target));
+        redirect(response, request.getContextPath() + pagesPath + target);
     }
 
     @Override
@@ -224,16 +223,14 @@ final class TotpFactorFilter extends OncePerRequestFilter {
             Verification verification, TotpPages.View view, boolean recovery) throws IOException, StoreException {
         if (verification.isAccepted() && verification.claim()) {
             grantFactor(request, response, authentication, verification);
-            TotpPages.protectiveHeaders(response);
-            response.sendRedirect(response.encodeRedirectURL(returnTarget(request, response)));
+            redirect(response, returnTarget(request, response));
             return;
         }
         switch (verification.outcome()) {
             case LOCKED -> pages.locked(response, view, recovery, verification.retryAfter().orElseThrow());
             case STORE_UNAVAILABLE -> pages.unavailable(response, view);
             case NOT_ENROLLED -> {
-                TotpPages.protectiveHeaders(response);
-                response.sendRedirect(response.encodeRedirectURL(view.pagesUrl() + TotpPages.ENROLL));
+                redirect(response, view.pagesUrl() + TotpPages.ENROLL);
             }
             default -> {
                 if (recovery) {
@@ -279,8 +276,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         HttpSession session = request.getSession(false);
         Object nonce = session == null ? null : session.getAttribute(ENROLLMENT_NONCE);
         if (!(nonce instanceof String pending)) {
-            TotpPages.protectiveHeaders(response);
-            response.sendRedirect(response.encodeRedirectURL(view.pagesUrl() + TotpPages.ENROLL));
+            redirect(response, view.pagesUrl() + TotpPages.ENROLL);
             return;
         }
         boolean reenroll = service.status(user).isActive();
@@ -308,8 +304,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
                 Enrollment enrollment = service.pendingEnrollment(user, pending).orElse(null);
                 if (enrollment == null) {
                     session.removeAttribute(ENROLLMENT_NONCE);
-                    TotpPages.protectiveHeaders(response);
-                    response.sendRedirect(response.encodeRedirectURL(view.pagesUrl() + TotpPages.ENROLL));
+                    redirect(response, view.pagesUrl() + TotpPages.ENROLL);
                 } else {
                     pages.enroll(response, view, enrollment, "token.invalid");
                 }
