@@ -2,7 +2,6 @@ package dev.totpguard.spring;
 
 import dev.totpguard.Enrollment;
 import dev.totpguard.EnrollmentResult;
-import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.Verification;
@@ -349,7 +348,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
             return;
         }
         boolean disable = SettingsPage.DISABLE.equals(name);
-        if (disable && service.policy().enforcement() != TwoFactorPolicy.Enforcement.OPTIONAL) {
+        if (disable && !TotpPages.disableAllowed(service.policy())) {
             pages.manageRequired(response, view, status);
             return;
         }

@@ -82,6 +82,11 @@ final class TotpPages {
         return Template.load(PageLayout.class, "pages/" + name + ".html");
     }
 
+    /** Whether the settings page offers turning the factor off: only where the policy makes it optional. */
+    static boolean disableAllowed(TwoFactorPolicy policy) {
+        return policy.enforcement() == TwoFactorPolicy.Enforcement.OPTIONAL;
+    }
+
     static void protectiveHeaders(HttpServletResponse response) {
         PageLayout.protectiveHeaders().forEach(response::setHeader);
     }
@@ -179,7 +184,7 @@ final class TotpPages {
 
     private void manage(HttpServletResponse response, View view, TwoFactorStatus status, int httpStatus,
             PageLayout.Notice notice, String refused, String refusal) throws IOException {
-        boolean disableAllowed = view.policy().enforcement() == TwoFactorPolicy.Enforcement.OPTIONAL;
+        boolean disableAllowed = disableAllowed(view.policy());
         Map<String, Object> values = SettingsPage.values(bundle(view), status.isActive(),
                 status.recoveryCodesRemaining(), disableAllowed, name -> view.pagesUrl() + "/" + name, refused, refusal);
         render(response, view, httpStatus, "manage.title", MANAGE_BODY, null, false, values, notice);
