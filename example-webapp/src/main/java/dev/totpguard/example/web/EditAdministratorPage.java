@@ -36,7 +36,7 @@ record EditAdministratorPage(String username, String name, String email, Optiona
      * TOTP Guard's own texts, for the note on apps that cannot use the policy's parameters: the same words as on the
      * filter's enrollment page.
      */
-    private static final Messages TOTP_GUARD_TEXTS = new Messages(Messages.DEFAULT_BASE_NAME, Text.LOCALES);
+    private static final Messages TOTP_GUARD_TEXTS = new Messages(Messages.DEFAULT_BASE_NAME, Messages.SHIPPED_LOCALES);
 
     /**
      * The "Two-Factor Authentication" section.
