@@ -4,6 +4,7 @@ import dev.totpguard.TwoFactorService;
 import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.internal.config.ApplicationJdbcDrivers;
 import dev.totpguard.internal.config.EnvironmentSettings;
+import dev.totpguard.internal.config.InvalidSettingException;
 import dev.totpguard.internal.config.Settings;
 import dev.totpguard.internal.config.SettingsFactory;
 import dev.totpguard.internal.web.Branding;
@@ -80,7 +81,7 @@ public class TotpGuardSecurityAutoConfiguration {
         }
         for (String key : settings.keys()) {
             if (!key.startsWith(PAGE_SETTINGS)) {
-                throw new IllegalArgumentException("The setting " + key + " is given, but the application declares its"
+                throw new InvalidSettingException("The setting " + key + " is given, but the application declares its"
                         + " own TwoFactorService bean, which totpguard.* settings do not configure. Set it in the"
                         + " application's service instead, or remove the setting (only " + PAGE_SETTINGS + "* keys apply"
                         + " next to an application's own service)");

@@ -65,7 +65,7 @@ public final class EnvironmentSettings {
         for (Map.Entry<String, String> parameter : contextParameters.entrySet()) {
             String earlier = settings.putIfAbsent(parameter.getKey(), parameter.getValue());
             if (earlier != null && !earlier.equals(parameter.getValue())) {
-                throw new IllegalArgumentException("Setting " + parameter.getKey() + " is given twice with different"
+                throw new InvalidSettingException("Setting " + parameter.getKey() + " is given twice with different"
                         + " values, as " + parameter.getKey() + " and as " + CONTEXT_PARAMETERS + parameter.getKey()
                         + "; give it once");
             }
@@ -102,7 +102,7 @@ public final class EnvironmentSettings {
                 }
             }
             if (nearest != null) {
-                throw new IllegalArgumentException("Environment variable " + variable + " is not a TOTP Guard setting: did"
+                throw new InvalidSettingException("Environment variable " + variable + " is not a TOTP Guard setting: did"
                         + " you mean " + nearest + "? A misspelled setting is refused so that a typo cannot leave a default"
                         + " in force; rename the variable, or remove it");
             }

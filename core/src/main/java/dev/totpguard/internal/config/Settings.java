@@ -59,7 +59,7 @@ public final class Settings {
     public static void refuseUnknownKeys(Collection<String> keys, Collection<String> extraKnown, String source) {
         for (String key : new TreeSet<>(keys)) {
             if (key.startsWith("totpguard.") && !TotpGuardSettings.knownKeys().contains(key) && !extraKnown.contains(key)) {
-                throw new IllegalArgumentException("Unknown " + source + " " + key + ": did you mean "
+                throw new InvalidSettingException("Unknown " + source + " " + key + ": did you mean "
                         + nearestKnownKey(key) + "? A totpguard.* setting that nothing reads is refused so that a"
                         + " typo cannot leave a default in force");
             }
@@ -252,14 +252,14 @@ public final class Settings {
      * resources: {@code <Source> <key> = '<value>' is invalid: expected <form>}, or {@code <Source> <key> is missing:
      * expected <form>}. The value of a key that may hold a password is not shown.
      */
-    public IllegalArgumentException invalid(String key, String expected) {
+    public InvalidSettingException invalid(String key, String expected) {
         Entry entry = entries.get(key);
         if (entry == null || (entry.value() instanceof String && ((String) entry.value()).isBlank())) {
-            return new IllegalArgumentException(capitalized(entry != null ? entry.source() : source) + " " + key + " is missing: expected " + expected);
+            return new InvalidSettingException(capitalized(entry != null ? entry.source() : source) + " " + key + " is missing: expected " + expected);
         }
         String shown = SECRET_KEYS.contains(key) || !(entry.value() instanceof String)
                 ? " (value not shown)" : " = '" + shortened((String) entry.value()) + "'";
-        return new IllegalArgumentException(capitalized(entry.source()) + " " + key + shown + " is invalid: expected "
+        return new InvalidSettingException(capitalized(entry.source()) + " " + key + shown + " is invalid: expected "
                 + expected);
     }
 

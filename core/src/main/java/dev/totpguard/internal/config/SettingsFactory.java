@@ -336,7 +336,7 @@ public final class SettingsFactory {
             invalid.initCause(e);
             throw invalid;
         }
-        throw new IllegalArgumentException("No key for encrypting TOTP secrets is configured: set " + TotpGuardSettings.KEY_FILE
+        throw new InvalidSettingException("No key for encrypting TOTP secrets is configured: set " + TotpGuardSettings.KEY_FILE
                 + " (a key file created once with KeyRing.generateKeyFile, mode 0600), " + TotpGuardSettings.KEY_ENV
                 + " (the name of an environment variable holding a base64 AES-256 key) or " + TotpGuardSettings.KEYSTORE_FILE
                 + " (a PKCS12 key store)");

@@ -88,12 +88,36 @@ class ExecutableWarIT {
         }
     }
 
+    /**
+     * A refused setting is reported as Boot's "APPLICATION FAILED TO START" with the message and what to do, not buried
+     * under the stack trace of bean creation (113 lines, 90 of them "at ..." frames, before the failure analyzer).
+     */
+    @Test
+    void aMisspelledSettingIsReportedInAFewLinesWithoutAStackTrace() throws Exception {
+        ProcessBuilder command = command(temp.resolve("data"));
+        command.environment().put("TOTPGUARD_ISSUR", "Zqxj Corp");
+        try (ChildProcess app = ChildProcess.start("java -jar totpguard-example-spring.war", command,
+                temp.resolve("refused.log"))) {
+            assertNotEquals(0, app.awaitExit(START));
+            assertFalse(app.linesWith("APPLICATION FAILED TO START").isEmpty(), app::output);
+            assertFalse(app.linesWith("TOTP Guard refused its configuration: Environment variable TOTPGUARD_ISSUR is not"
+                    + " a TOTP Guard setting: did you mean TOTPGUARD_ISSUER?").isEmpty(), app::output);
+            assertTrue(app.linesWith("\tat ").isEmpty() && app.output().lines().noneMatch(line -> line.startsWith("\tat ")),
+                    app::output);
+            assertTrue(app.linesWith("Zqxj").isEmpty(), "the value is not repeated");
+        }
+    }
+
     private ChildProcess start(Path data) throws Exception {
+        return ChildProcess.start("java -jar totpguard-example-spring.war", command(data), temp.resolve("app.log"));
+    }
+
+    private ProcessBuilder command(Path data) {
         Path war = Path.of(System.getProperty("example-spring.target", "target")).resolve("totpguard-example-spring.war");
         ProcessBuilder command = new ProcessBuilder(List.of(ChildProcess.javaExecutable(), "-jar", war.toString(),
                 "--server.port=0", "--example.data=" + data)).directory(temp.toFile());
         command.environment().remove("TOTPGUARD_ADMIN_PASSWORD");
-        return ChildProcess.start("java -jar totpguard-example-spring.war", command, temp.resolve("app.log"));
+        return command;
     }
 
     private static String exchange(int port, String request) throws Exception {
