@@ -61,6 +61,7 @@ class TrustedBrowserIT {
     Path directory;
 
     private MutableClock clock;
+    private KeyRing keys;
     private final List<TwoFactorEvent> events = new CopyOnWriteArrayList<>();
     private TwoFactorService service;
     private ConfigurableApplicationContext application;
@@ -74,17 +75,28 @@ class TrustedBrowserIT {
 
     @BeforeEach
     void start() throws Exception {
-        KeyRing keys = KeyRing.generateKeyFile(directory.resolve("totpguard.key"));
+        start(false);
+    }
+
+    private void start(boolean httpBasic) throws Exception {
+        if (application != null) {
+            application.close();
+            service.close();
+        }
+        if (keys == null) {
+            keys = KeyRing.generateKeyFile(directory.resolve("totpguard.key"));
+            clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MINUTES));
+        }
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:file:" + directory.resolve("store") + ";DB_CLOSE_DELAY=-1");
         dataSource.setUser("sa");
-        clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MINUTES));
         service = TwoFactorService.builder().store(JdbcCredentialStore.builder(dataSource).createSchemaIfMissing(true)
                 .build()).keyRing(keys).policy(TwoFactorPolicy.builder().trustedBrowserDays(30).build()).clock(clock)
                 .recoveryCodeIterations(1_000).listener(events::add).build();
         totp = Totp.builder().clock(clock).build();
         application = new SpringApplicationBuilder(TrustedBrowserApplication.class).bannerMode(Banner.Mode.OFF)
-                .properties(Map.of("server.port", "0", "server.address", "127.0.0.1"))
+                .properties(Map.of("server.port", "0", "server.address", "127.0.0.1",
+                        TrustedBrowserApplication.HTTP_BASIC, Boolean.toString(httpBasic)))
                 .initializers(context -> context.getBeanFactory().registerSingleton("twoFactorService", service))
                 .run();
     }
@@ -258,6 +270,27 @@ class TrustedBrowserIT {
         assertFalse(page.body().contains("name=\"trust\""), "no trust offered to a remember-me login: " + page);
         assertNoContent("again", browser.get("/totp-only/x"));
         assertNoContent("the password's pages", browser.get("/app/start"));
+        assertFalse(events.stream().anyMatch(event -> event.type() == TwoFactorEvent.Type.TRUSTED_BROWSER_USED),
+                events::toString);
+    }
+
+    /**
+     * An HTTP Basic login repeats the password by itself with every request (the browser does): like a remember-me
+     * login it is not a login that has just typed its password, so the trust cookie does not complete it.
+     */
+    @Test
+    void anHttpBasicLoginIsNeitherOfferedTrustNorCompletedByIt() throws Exception {
+        enroll(ProtectedContent.USER);
+        String token = trustedToken(ProtectedContent.USER);
+        start(true);
+        Browser browser = browserWith(token);
+        Response response = browser.getBasic(browser.uri("/totp-only/x"), ProtectedContent.USER,
+                ProtectedContent.PASSWORD);
+        assertNoContent("the HTTP Basic login", response);
+        assertEquals(200, response.status(), response::toString);
+        assertEquals(TOKEN, response.uri().getPath(), response::toString);
+        assertTrue(response.body().contains("action=\"/totpguard/verify\""), response::toString);
+        assertFalse(response.body().contains("name=\"trust\""), "no trust offered to an HTTP Basic login: " + response);
         assertFalse(events.stream().anyMatch(event -> event.type() == TwoFactorEvent.Type.TRUSTED_BROWSER_USED),
                 events::toString);
     }

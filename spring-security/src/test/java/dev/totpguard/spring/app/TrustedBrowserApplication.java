@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -21,7 +22,8 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * "Remember this browser" and the enrollment grace in an application with Spring's own remember-me on: {@code /app/**}
+ * "Remember this browser" and the enrollment grace in an application with Spring's own remember-me on, and a
+ * form login (HTTP Basic instead with {@value #HTTP_BASIC}): {@code /app/**}
  * needs the password and the TOTP factor, {@code /totp-only/**} the TOTP factor alone (an application that trusts
  * any login for the first factor, which a remember-me cookie then is), {@code /admin/**} the password and a TOTP
  * factor no older than {@link #TOTP_VALID} (step-up). Every page writes the enrollment grace it was given
@@ -33,13 +35,15 @@ import org.springframework.security.web.SecurityFilterChain;
 public class TrustedBrowserApplication {
 
     public static final Duration TOTP_VALID = Duration.ofMinutes(5);
+    public static final String HTTP_BASIC = "test.http-basic";
     public static final String OTHER = "other";
     public static final String OTHER_PASSWORD = "other-password";
     public static final String APP_MARKER = "APP-CONTENT";
     public static final String GRACE_PREFIX = "grace=";
 
     @Bean
-    SecurityFilterChain security(HttpSecurity http) throws Exception {
+    SecurityFilterChain security(HttpSecurity http, @Value("${" + HTTP_BASIC + ":false}") boolean httpBasic)
+            throws Exception {
         var passwordAndTotp = AuthorizationManagerFactories.multiFactor()
                 .requireFactors(FactorGrantedAuthority.PASSWORD_AUTHORITY, TotpFactor.AUTHORITY).build();
         var totpOnly = AuthorizationManagerFactories.multiFactor().requireFactors(TotpFactor.AUTHORITY).build();
@@ -52,9 +56,13 @@ public class TrustedBrowserApplication {
                         .requestMatchers("/totp-only/**").access(totpOnly.authenticated())
                         .requestMatchers("/admin/**").access(freshTotp.authenticated())
                         .anyRequest().authenticated())
-                .formLogin(Customizer.withDefaults())
                 .rememberMe(rememberMe -> rememberMe.key("trusted-browser-test"))
                 .with(TotpConfigurer.totp(), Customizer.withDefaults());
+        if (httpBasic) {
+            http.httpBasic(Customizer.withDefaults());
+        } else {
+            http.formLogin(Customizer.withDefaults());
+        }
         return http.build();
     }
 
