@@ -198,7 +198,9 @@ final class TotpFactorFilter extends OncePerRequestFilter {
                         // handler runs after Spring's authorization refused it). A form's POST is not repeated.
                         boolean get = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
                         String uri = request.getRequestURI();
-                        redirect(response, get ? (request.getQueryString() == null ? uri
+                        // Only a plain path of this application, never one a browser would read as another host.
+                        boolean plain = uri.startsWith("/") && !uri.startsWith("//") && !uri.contains("\\");
+                        redirect(response, get && plain ? (request.getQueryString() == null ? uri
                                 : uri + "?" + request.getQueryString()) : request.getContextPath() + "/");
                         return;
                     }
