@@ -113,11 +113,13 @@ class TrustedBrowserIT {
         return new Browser(URI.create("http://127.0.0.1:" + application.getEnvironment().getProperty("local.server.port")));
     }
 
-    private void enroll(String user) throws Exception {
+    /** Enrolls {@code user} through the service; returns the recovery codes. */
+    private List<String> enroll(String user) throws Exception {
         Enrollment enrollment = service.startEnrollment(user);
         secrets.put(user, enrollment.otpAuthUri().secret().bytes());
         EnrollmentResult result = service.confirmEnrollment(user, enrollment.nonce(), code(user), "127.0.0.1");
         assertTrue(result.isAccepted(), result::toString);
+        return result.recoveryCodes();
     }
 
     /** The current code of {@code user}; the clock moves on a step, so each code is used once. */
@@ -303,6 +305,34 @@ class TrustedBrowserIT {
         enroll(ProtectedContent.USER);
         Browser browser = browserWith(token);
         assertCodeAsked(browser, password(browser, ProtectedContent.USER));
+    }
+
+    @Test
+    void turningTheFactorOffEndsTheTrust() throws Exception {
+        enroll(ProtectedContent.USER);
+        String token = trustedToken(ProtectedContent.USER);
+        service.disable(ProtectedContent.USER);
+        enroll(ProtectedContent.USER);
+        Browser browser = browserWith(token);
+        assertCodeAsked(browser, password(browser, ProtectedContent.USER));
+    }
+
+    /** A recovery code is for a lost authenticator: it signs in, but never trusts the browser, whatever the form says. */
+    @Test
+    void aRecoveryCodeNeverTrustsTheBrowser() throws Exception {
+        List<String> recoveryCodes = enroll(ProtectedContent.USER);
+        Browser browser = browser();
+        browser.follow(password(browser, ProtectedContent.USER));
+        Response page = browser.get("/totpguard/recovery");
+        assertEquals(200, page.status(), page::toString);
+        assertFalse(page.body().contains("name=\"trust\""), page::toString);
+        Response answer = browser.post("/totpguard/recover", Map.of("_csrf", page.find(TotpFactorIT.SPRING_CSRF),
+                "code", recoveryCodes.get(0), "trust", "on"));
+        assertTrue(answer.isRedirect(), answer::toString);
+        assertEquals("/app/start", answer.location().getPath(), answer::toString);
+        assertTrue(answer.headers("Set-Cookie").stream().noneMatch(c -> c.startsWith(TrustedBrowserCookies.NAME)),
+                answer::toString);
+        assertTrue(service.trustedBrowsers(ProtectedContent.USER).isEmpty());
     }
 
     @Test
