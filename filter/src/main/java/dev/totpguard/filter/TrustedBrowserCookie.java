@@ -4,6 +4,7 @@ import dev.totpguard.internal.web.TrustedBrowserCookies;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ final class TrustedBrowserCookie {
         }
         List<Map.Entry<String, String>> pairs = new ArrayList<>(cookies.length);
         for (Cookie cookie : cookies) {
-            pairs.add(new java.util.AbstractMap.SimpleImmutableEntry<>(cookie.getName(), cookie.getValue()));
+            pairs.add(new AbstractMap.SimpleImmutableEntry<>(cookie.getName(), cookie.getValue()));
         }
         return TrustedBrowserCookies.tokens(pairs);
     }
