@@ -90,8 +90,7 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
         @Override
         public Map<String, Object> values(ResourceBundle bundle, Pages.Context context) {
             Map<String, Object> values = new HashMap<>();
-            values.put("trustBrowser", trustedBrowserDays == 0 ? null : Map.of("parameter", Pages.TRUST_PARAMETER,
-                    "label", Messages.text(bundle, "token.trust", trustedBrowserDays)));
+            values.put("trustBrowser", SettingsPage.trustChoice(bundle, trustedBrowserDays));
             return values;
         }
 
@@ -219,10 +218,6 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
             trustedBrowsers = List.copyOf(trustedBrowsers);
         }
 
-        /** Dates of trusted browsers: day and minute in UTC, the same on every node. */
-        private static final java.time.format.DateTimeFormatter WHEN =
-                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC);
-
         @Override
         public PageKind kind() {
             return PageKind.MANAGE;
@@ -232,19 +227,9 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
         public Map<String, Object> values(ResourceBundle bundle, Pages.Context context) {
             String refusal = refused != null && reply.messageKey() != null
                     ? Messages.text(bundle, reply.messageKey(), reply.messageArgs().toArray()) : null;
-            Map<String, Object> values = new HashMap<>(SettingsPage.values(bundle, active, recoveryCodesLeft, disableAllowed,
+            return SettingsPage.values(bundle, active, recoveryCodesLeft, disableAllowed,
                     name -> context.pagesUrl() + "/" + name, refused == null ? null : refused.path().substring(1),
-                    refusal));
-            if (trustOffered || !trustedBrowsers.isEmpty()) {
-                List<Map<String, Object>> browsers = new java.util.ArrayList<>();
-                for (TrustedBrowser browser : trustedBrowsers) {
-                    browsers.add(Map.of("id", browser.id(), "parameter", Pages.BROWSER_PARAMETER,
-                            "text", Messages.text(bundle, "manage.trusted.item", browser.label(),
-                                    WHEN.format(browser.createdAt()), WHEN.format(browser.expiresAt()))));
-                }
-                values.put("trusted", Map.of("browsers", browsers, "any", !browsers.isEmpty()));
-            }
-            return values;
+                    refusal, trustedBrowsers, trustOffered);
         }
 
         @Override

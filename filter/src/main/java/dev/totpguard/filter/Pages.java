@@ -38,9 +38,9 @@ final class Pages {
     /** The form field with the typed code; its value is never echoed back into a page. */
     static final String CODE_PARAMETER = "code";
     /** The token form's checkbox "trust this browser"; {@code on} when ticked. */
-    static final String TRUST_PARAMETER = "trust";
+    static final String TRUST_PARAMETER = dev.totpguard.internal.web.TrustedBrowserCookies.TRUST_PARAMETER;
     /** The settings page's field naming one trusted browser to forget, by its public id. */
-    static final String BROWSER_PARAMETER = "browser";
+    static final String BROWSER_PARAMETER = dev.totpguard.internal.web.TrustedBrowserCookies.BROWSER_PARAMETER;
 
     private static final String ATTRIBUTE_PREFIX = "totpguard.";
 

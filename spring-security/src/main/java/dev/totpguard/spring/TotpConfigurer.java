@@ -53,6 +53,14 @@ import org.springframework.security.web.savedrequest.RequestCache;
  * does. {@link #passwordAttempts(boolean) passwordAttempts(false)} turns this off; an application's own login gets the
  * same through {@link PasswordAttemptAuthenticationManager#wrap}.
  *
+ * <p>Where the policy trusts browsers ({@code totpguard.trusted-browser.days}), the token page offers "trust this
+ * browser for N days" and the settings page lists the trusted browsers with forms to forget one or all; a trusted
+ * browser stands in for the code of a form login that has just given its password, never for a remember-me or HTTP
+ * Basic login, and its factor meets no {@code validDuration}. Under enforcement {@code REQUIRED} with an enrollment
+ * grace ({@code totpguard.enforcement.grace.*}), a user without an authenticator passes the factor's requirement
+ * while the grace is open, with {@link TotpFactor#ENROLLMENT_GRACE_ATTRIBUTE} on the request (see
+ * {@code TotpFactorFilter} and the module's README).
+ *
  * <p>The {@link TwoFactorService} is the one given to {@link #service}, else the application context's bean.
  * Lockouts and attempt limits are the service's, so they hold across every entry point on the same store.
  */

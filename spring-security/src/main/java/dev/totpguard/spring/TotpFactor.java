@@ -19,6 +19,18 @@ public final class TotpFactor {
      */
     public static final String AUTHORITY = "FACTOR_TOTP";
 
+    /**
+     * Request attribute: the {@link dev.totpguard.EnrollmentGrace} of a signed-in user without an authenticator whom
+     * {@link TotpConfigurer} lets through a request that requires this factor, under enforcement {@code REQUIRED}
+     * with an enrollment grace ({@code totpguard.enforcement.grace.days} / {@code .sign-ins}) that is still open;
+     * absent otherwise. The application shows a notice (days or sign-ins left) linking to
+     * {@link #ENROLLMENT_URL_ATTRIBUTE}. The same name as the servlet filter's attribute.
+     */
+    public static final String ENROLLMENT_GRACE_ATTRIBUTE = "dev.totpguard.enrollmentGrace";
+
+    /** Request attribute, set with {@link #ENROLLMENT_GRACE_ATTRIBUTE}: the URL (a path) of the set-up page. */
+    public static final String ENROLLMENT_URL_ATTRIBUTE = "dev.totpguard.enrollmentUrl";
+
     private TotpFactor() {
     }
 }

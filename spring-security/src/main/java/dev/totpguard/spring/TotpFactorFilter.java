@@ -1,14 +1,19 @@
 package dev.totpguard.spring;
 
 import dev.totpguard.Enrollment;
+import dev.totpguard.EnrollmentGrace;
 import dev.totpguard.EnrollmentResult;
+import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.Verification;
 import dev.totpguard.internal.web.Branding;
 import dev.totpguard.internal.web.CsrfCheck;
 import dev.totpguard.internal.web.SettingsPage;
+import dev.totpguard.internal.web.TrustedBrowserCookies;
 import dev.totpguard.store.StoreException;
+import dev.totpguard.store.TrustedBrowser;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,12 +23,19 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.RememberMeAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -43,6 +55,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@link TotpFactor#AUTHORITY} factor (see {@link TotpConfigurer}); and the user's own settings page, whose every
  * change (new authenticator, new recovery codes, turning the factor off) needs a current code, checked by the service
  * as at sign-in. Every other request passes through untouched. Also the entry point for a user who lacks the factor.
+ *
+ * <p>"Remember this browser" ({@link TwoFactorService#trustBrowser}, where the policy trusts browsers): with a
+ * correct code the user may tick "trust this browser"; the browser then gets core's {@link TrustedBrowserCookies}
+ * cookie. At a later login the cookie stands in for the code on the token page only, for a login that has just given
+ * its password through a form (Spring's {@code FACTOR_PASSWORD}, issued less than {@link #TRUST_LOGIN_WINDOW} ago,
+ * in this session, once per login), never for a remember-me login or one that repeats its password by itself
+ * (HTTP Basic), never on enrollment or the settings page's changes; the factor it grants is issued at
+ * {@link #TRUSTED_BROWSER_ISSUED_AT}, so a requirement of a recent code ({@code validDuration}, step-up) still asks
+ * for one.
+ *
+ * <p>Enrollment grace ({@link TwoFactorPolicy#hasEnrollmentGrace}): a signed-in user without an authenticator whom
+ * the application sends here for the factor passes instead while the grace is open, on every request that needs the
+ * factor, with {@link TotpFactor#ENROLLMENT_GRACE_ATTRIBUTE} set; afterwards such requests lead to enrollment.
  * Thread-safe once wired.
  */
 final class TotpFactorFilter extends OncePerRequestFilter {
@@ -68,6 +93,44 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     record ReenrollGrant(String user, long untilMillis) implements Serializable {
     }
 
+    /**
+     * The session attribute that records that a trusted browser was looked at for a login ({@link TrustTried}): once
+     * per login, so a factor that a trusted browser granted and the application then found too old (step-up) leads to
+     * the code form, not to the browser again.
+     */
+    static final String TRUST_TRIED = TotpFactorFilter.class.getName() + ".trustTried";
+
+    /** A {@link #TRUST_TRIED}: the login of {@code user} whose password factor was issued at {@code passwordIssuedAt}. */
+    record TrustTried(String user, Instant passwordIssuedAt) implements Serializable {
+    }
+
+    /**
+     * The session attribute that records the login whose sign-in the enrollment grace counted ({@link GraceSignIn}):
+     * counted once per login, at its first request that needs the factor; read on every later one.
+     */
+    static final String GRACE_SIGN_IN = TotpFactorFilter.class.getName() + ".graceSignIn";
+
+    /**
+     * A {@link #GRACE_SIGN_IN}: the login {@code login} of {@code user} (see {@link #loginOf}), counted when the
+     * account's session revocation was {@code sessionsValidAfter}: a later revocation (a password change, an
+     * enrollment elsewhere) ends the session.
+     */
+    record GraceSignIn(String user, String login, long sessionsValidAfter) implements Serializable {
+    }
+
+    /**
+     * How long after its password a login may still be let in by a trusted browser instead of the code (the servlet
+     * filter's default half-authenticated time): a login left at the token page for longer gives the code.
+     */
+    static final Duration TRUST_LOGIN_WINDOW = Duration.ofMinutes(5);
+
+    /**
+     * The issue time of a factor that a trusted browser granted instead of a code: the epoch, so that it meets no
+     * {@code validDuration} (a step-up path asks for a code, as the servlet filter's step-up paths do for a trusted
+     * browser), while a requirement of the factor alone is met.
+     */
+    static final Instant TRUSTED_BROWSER_ISSUED_AT = Instant.EPOCH;
+
     private final String pagesPath;
     private final RequestMatcher tokenPage;
     private final RequestMatcher verify;
@@ -77,6 +140,8 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     private final RequestMatcher confirm;
     private final RequestMatcher settingsPage;
     private final RequestMatcher change;
+    private final RequestMatcher forgetBrowser;
+    private final RequestMatcher forgetBrowsers;
     private final RequestMatcher anyPage;
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
     private TotpPages pages = new TotpPages(Branding.none());
@@ -96,6 +161,8 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         confirm = paths.matcher(HttpMethod.POST, pagesPath + TotpPages.CONFIRM);
         settingsPage = paths.matcher(HttpMethod.GET, pagesPath + TotpPages.MANAGE);
         change = paths.matcher(HttpMethod.POST, pagesPath + "/{change:" + String.join("|", SettingsPage.CHANGES) + "}");
+        forgetBrowser = paths.matcher(HttpMethod.POST, pagesPath + TotpPages.FORGET_BROWSER);
+        forgetBrowsers = paths.matcher(HttpMethod.POST, pagesPath + TotpPages.FORGET_BROWSERS);
         anyPage = paths.matcher(pagesPath + "/**");
     }
 
@@ -126,9 +193,22 @@ final class TotpFactorFilter extends OncePerRequestFilter {
             try {
                 if (!service.status(authentication.getName()).isActive()) {
                     target = TotpPages.ENROLL;
+                    if (service.policy().hasEnrollmentGrace() && countGraceSignIn(request, authentication).open()) {
+                        // Within the grace: the same request again, which doFilterInternal then lets pass (this
+                        // handler runs after Spring's authorization refused it). A form's POST is not repeated.
+                        boolean get = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+                        String uri = request.getRequestURI();
+                        // Only a plain path of this application, never one a browser would read as another host.
+                        boolean plain = uri.startsWith("/") && !uri.startsWith("//") && !uri.contains("\\");
+                        redirect(response, get && plain ? (request.getQueryString() == null ? uri
+                                : uri + "?" + request.getQueryString()) : request.getContextPath() + "/");
+                        return;
+                    }
                 }
             } catch (StoreException e) {
-                // The token page then says that the store is unavailable; fail closed.
+                // The token (or enrollment) page then says that the store is unavailable; fail closed.
+                LOG.log(System.Logger.Level.WARNING, "TOTP Guard: the credential store is unavailable for "
+                        + authentication.getName(), e);
             }
         }
         requestCache.saveRequest(request, response);
@@ -161,6 +241,11 @@ final class TotpFactorFilter extends OncePerRequestFilter {
                 return;
             }
         }
+        if (authentication != null && !anyPage.matches(request) && service.policy().hasEnrollmentGrace()
+                && !hasFactor(authentication) && graceCounted(request, authentication) != null) {
+            passInGrace(request, response, chain, authentication);
+            return;
+        }
         if (!anyPage.matches(request) || authentication == null || !authentication.isAuthenticated()
                 || authentication instanceof AnonymousAuthenticationToken) {
             // Not signed in: Spring's authorization sends the user to the login first.
@@ -177,7 +262,9 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         }
         try {
             if (tokenPage.matches(request)) {
-                pages.token(response, view, null);
+                if (!passedByTrustedBrowser(request, response, authentication)) {
+                    pages.token(response, view, null);
+                }
             } else if (recoveryPage.matches(request)) {
                 pages.recovery(response, view, null);
             } else if (verify.matches(request)) {
@@ -192,6 +279,8 @@ final class TotpFactorFilter extends OncePerRequestFilter {
                 confirm(request, response, authentication, view);
             } else if (settingsPage.matches(request)) {
                 settings(request, response, authentication, view);
+            } else if (forgetBrowser.matches(request) || forgetBrowsers.matches(request)) {
+                forgetBrowsers(request, response, authentication, view, forgetBrowsers.matches(request));
             } else if (change.matches(request)) {
                 change(request, response, authentication, view,
                         change.matcher(request).getVariables().get("change"));
@@ -207,10 +296,13 @@ final class TotpFactorFilter extends OncePerRequestFilter {
 
     /** What the pages need to know about this request, for {@code user}. */
     private TotpPages.View view(HttpServletRequest request, String user) {
+        Authentication authentication = contexts.getContext().getAuthentication();
+        int trustDays = authentication != null && authentication.getName().equals(user)
+                ? trustedBrowserDays(request, authentication) : 0;
         return new TotpPages.View(user, request.getContextPath(), request.getContextPath() + pagesPath,
                 request.getContextPath() + "/logout",
                 (CsrfToken) request.getAttribute(CsrfToken.class.getName()), service.policy(),
-                request.getHeader("Accept-Language"));
+                request.getHeader("Accept-Language"), trustDays);
     }
 
     private static String code(HttpServletRequest request) {
@@ -222,6 +314,10 @@ final class TotpFactorFilter extends OncePerRequestFilter {
             Verification verification, TotpPages.View view, boolean recovery) throws IOException, StoreException {
         if (verification.isAccepted() && verification.claim()) {
             grantFactor(request, response, authentication, verification);
+            if (!recovery && view.trustDays() > 0
+                    && "on".equals(request.getParameter(TrustedBrowserCookies.TRUST_PARAMETER))) {
+                trustBrowser(request, response, verification, view.trustDays());
+            }
             redirect(response, returnTarget(request, response));
             return;
         }
@@ -290,6 +386,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         if (result.isAccepted() && verification.claim()) {
             session.removeAttribute(ENROLLMENT_NONCE);
             session.removeAttribute(REENROLL_GRANT);
+            session.removeAttribute(GRACE_SIGN_IN);
             // The new secret revoked the account's other sessions (the service did); this one goes on with it.
             grantFactor(request, response, authentication, verification);
             pages.codes(response, view(request, user), result.recoveryCodes(),
@@ -324,7 +421,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
             requestCache.saveRequest(request, response);
             redirect(response, view.pagesUrl() + TotpPages.TOKEN);
         } else {
-            pages.manage(response, view, status);
+            pages.manage(response, view, status, browsers(authentication.getName(), status));
         }
     }
 
@@ -349,7 +446,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         }
         boolean disable = SettingsPage.DISABLE.equals(name);
         if (disable && !TotpPages.disableAllowed(service.policy())) {
-            pages.manageRequired(response, view, status);
+            pages.manageRequired(response, view, status, browsers(user, status));
             return;
         }
         Verification check = service.verify(user, code(request), request.getRemoteAddr());
@@ -359,7 +456,8 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         }
         if (!check.isAccepted() || !check.claim()) {
             // Wrong, replayed and missing codes look alike (as at sign-in); a lockout is a 429 at the same field.
-            pages.manageRefused(response, view, service.status(user), name,
+            TwoFactorStatus now = service.status(user);
+            pages.manageRefused(response, view, now, browsers(user, now), name,
                     check.outcome() == Verification.Outcome.LOCKED ? check.retryAfter().orElseThrow() : null);
             return;
         }
@@ -385,9 +483,236 @@ final class TotpFactorFilter extends OncePerRequestFilter {
                 service.disable(user);
                 LOG.log(System.Logger.Level.INFO, "TOTP Guard: {0} turned off two-factor authentication", user);
                 dropFactor(request, response, authentication);
-                pages.manageDone(response, view(request, user), service.status(user), "manage.disable.done");
+                pages.manageDone(response, view(request, user), service.status(user), List.of(),
+                        "manage.disable.done");
             }
             default -> throw new IllegalStateException("not a change of the settings page: " + name);
+        }
+    }
+
+    /** The user's trusted browsers for the settings page: none without an active authenticator. */
+    private List<TrustedBrowser> browsers(String user, TwoFactorStatus status) throws StoreException {
+        return status.isActive() ? service.trustedBrowsers(user) : List.of();
+    }
+
+    /**
+     * Forgets one trusted browser (by the public id in the form) or all of them: the user's own, from a session that
+     * has the factor, with Spring's CSRF token (checked by its CsrfFilter) and the site checks of every form here.
+     * Takes no code: it only takes trust away. Forgetting all ends the account's other sessions too (one a forgotten
+     * browser opened must end, {@link TwoFactorService#revokeTrustedBrowsers}); this one goes on, marked current again.
+     */
+    private void forgetBrowsers(HttpServletRequest request, HttpServletResponse response, Authentication authentication,
+            TotpPages.View view, boolean all) throws IOException, StoreException {
+        String user = authentication.getName();
+        if (!hasFactor(authentication)) {
+            requestCache.saveRequest(request, response);
+            redirect(response, view.pagesUrl() + TotpPages.TOKEN);
+            return;
+        }
+        String notice;
+        if (all) {
+            service.revokeTrustedBrowsers(user, null);
+            TrustedBrowserCookies.clear(request.getContextPath(), request.isSecure())
+                    .ifPresent(header -> response.addHeader("Set-Cookie", header));
+            request.getSession().setAttribute(SESSIONS_VALID_AFTER, service.sessionsValidAfter(user));
+            notice = "manage.trusted.forgotten.all";
+        } else {
+            service.revokeTrustedBrowser(user, request.getParameter(TrustedBrowserCookies.BROWSER_PARAMETER), null);
+            notice = "manage.trusted.forgotten";
+        }
+        LOG.log(System.Logger.Level.INFO, "TOTP Guard: {0} forgot trusted browsers", user);
+        TwoFactorStatus status = service.status(user);
+        pages.manageDone(response, view, status, browsers(user, status), notice);
+    }
+
+    /**
+     * For how many days this login's browser may be trusted after its code: the policy's days for a login that has
+     * given its password through a form, 0 (not offered, and no cookie looked at) when the policy trusts no browsers
+     * or the login is one that a trusted browser must not complete: a remember-me login (its cookie must never stand
+     * in for the password, nor the trust cookie for the code after it), one without Spring's password factor, or one
+     * whose client repeats the password by itself (an {@code Authorization} header: HTTP Basic).
+     */
+    private int trustedBrowserDays(HttpServletRequest request, Authentication authentication) {
+        int days = service.policy().trustedBrowserDays();
+        if (days == 0 || authentication instanceof RememberMeAuthenticationToken
+                || passwordIssuedAt(authentication) == null || request.getHeader("Authorization") != null) {
+            return 0;
+        }
+        return days;
+    }
+
+    /** Spring's password factor of this login: the issue time of its {@code FACTOR_PASSWORD}, or {@code null}. */
+    private static Instant passwordIssuedAt(Authentication authentication) {
+        for (GrantedAuthority authority : authentication.getAuthorities()) {
+            if (authority instanceof FactorGrantedAuthority factor
+                    && FactorGrantedAuthority.PASSWORD_AUTHORITY.equals(factor.getAuthority())) {
+                return factor.getIssuedAt();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * "Remember this browser", on the token page: a login that {@link #trustedBrowserDays} allows, without the factor,
+     * whose password was given less than {@link #TRUST_LOGIN_WINDOW} ago and for which no trusted browser was looked
+     * at yet ({@link #TRUST_TRIED}), and whose browser sends a cookie that {@link TwoFactorService#trustedBrowser}
+     * finds trusted for this account: the factor is granted, issued at {@link #TRUSTED_BROWSER_ISSUED_AT}, the
+     * session id renewed, and the browser sent on to the saved request. The cookie alone authenticates nobody: this
+     * runs only for a user Spring has signed in with a password. A store that cannot tell: the code is asked.
+     *
+     * @return whether the response is written (the factor granted)
+     */
+    private boolean passedByTrustedBrowser(HttpServletRequest request, HttpServletResponse response,
+            Authentication authentication) throws IOException {
+        if (hasFactor(authentication) || trustedBrowserDays(request, authentication) == 0) {
+            return false;
+        }
+        List<String> tokens = trustTokens(request);
+        Instant password = passwordIssuedAt(authentication);
+        // Spring's clock, which issued the password factor (the service's may be another, e.g. a test's).
+        if (tokens.isEmpty() || password.plus(TRUST_LOGIN_WINDOW).isBefore(Instant.now())) {
+            return false;
+        }
+        String user = authentication.getName();
+        HttpSession session = request.getSession();
+        TrustTried tried = new TrustTried(user, password);
+        if (tried.equals(session.getAttribute(TRUST_TRIED))) {
+            return false;
+        }
+        session.setAttribute(TRUST_TRIED, tried);
+        try {
+            for (String token : tokens) {
+                if (service.isTrustedBrowser(user, token)) {
+                    grantFactor(request, response, authentication, TRUSTED_BROWSER_ISSUED_AT);
+                    LOG.log(System.Logger.Level.INFO, "TOTP Guard: a trusted browser of {0} stood in for the code",
+                            user);
+                    redirect(response, returnTarget(request, response));
+                    return true;
+                }
+            }
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.WARNING, "TOTP Guard: the credential store is unavailable; the trusted browser"
+                    + " of " + user + " is not checked and the code is asked", e);
+        }
+        return false;
+    }
+
+    private static List<String> trustTokens(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+            return List.of();
+        }
+        List<Map.Entry<String, String>> pairs = new ArrayList<>(cookies.length);
+        for (Cookie cookie : cookies) {
+            pairs.add(new AbstractMap.SimpleImmutableEntry<>(cookie.getName(), cookie.getValue()));
+        }
+        return TrustedBrowserCookies.tokens(pairs);
+    }
+
+    /**
+     * The user ticked "trust this browser" on the code form (a POST with Spring's CSRF token) and the code was right:
+     * the cookie goes with the redirect. If the store fails now, the login goes on without it.
+     */
+    private void trustBrowser(HttpServletRequest request, HttpServletResponse response, Verification accepted,
+            int days) {
+        try {
+            String token = service.trustBrowser(accepted, TrustedBrowserCookies.label(request.getHeader("User-Agent")));
+            Optional<String> cookie = TrustedBrowserCookies.issue(request.getContextPath(), request.isSecure(), token,
+                    days);
+            if (cookie.isPresent()) {
+                response.addHeader("Set-Cookie", cookie.get());
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "TOTP Guard: the context path cannot be put in a cookie as it is;"
+                        + " no browser is trusted");
+            }
+        } catch (StoreException | IllegalStateException | IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "TOTP Guard: could not trust the browser; the code is asked at its"
+                    + " next sign-in", e);
+        }
+    }
+
+    /**
+     * This login within the session: its password factor's issue time where Spring issued one (a new password login
+     * is a new login, whatever the session), else the session (a remember-me login, say).
+     */
+    private static String loginOf(Authentication authentication, HttpSession session) {
+        Instant password = passwordIssuedAt(authentication);
+        return password != null ? "password@" + password.toEpochMilli() : "session@" + session.getId();
+    }
+
+    /** The session's grace marker if it is this login's, else {@code null}. */
+    private static GraceSignIn graceCounted(HttpServletRequest request, Authentication authentication) {
+        HttpSession session = request.getSession(false);
+        return session != null && session.getAttribute(GRACE_SIGN_IN) instanceof GraceSignIn counted
+                && counted.user().equals(authentication.getName())
+                && counted.login().equals(loginOf(authentication, session)) ? counted : null;
+    }
+
+    /**
+     * The enrollment grace of the signed-in user, who has no authenticator, at a request that needs the factor: the
+     * first such request of a login counts the sign-in in the store ({@link TwoFactorService#countGraceSignIn}) and
+     * marks the login as counted ({@link #GRACE_SIGN_IN}); every later one only reads.
+     */
+    private EnrollmentGrace countGraceSignIn(HttpServletRequest request, Authentication authentication)
+            throws StoreException {
+        String user = authentication.getName();
+        if (graceCounted(request, authentication) != null) {
+            return service.enrollmentGrace(user);
+        }
+        long validAfter = service.sessionsValidAfter(user);
+        EnrollmentGrace grace = service.countGraceSignIn(user);
+        HttpSession session = request.getSession();
+        session.setAttribute(GRACE_SIGN_IN, new GraceSignIn(user, loginOf(authentication, session), validAfter));
+        return grace;
+    }
+
+    /**
+     * A request of a login the grace counted ({@link #GRACE_SIGN_IN}): while the account has no authenticator, its
+     * sessions were not revoked since and the grace is open, the request goes on with an {@code Authentication} that
+     * carries the factor for this request only (Spring's authorization requires it; the context is never saved, and
+     * one that were would end the session, as a factor this filter did not grant with its session value does) and
+     * with {@link TotpFactor#ENROLLMENT_GRACE_ATTRIBUTE} and {@link TotpFactor#ENROLLMENT_URL_ATTRIBUTE} for the
+     * application's notice. Otherwise it goes on as it came (a request that needs the factor then leads to
+     * enrollment). A store failure: 503, never "in grace".
+     */
+    private void passInGrace(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+            Authentication authentication) throws IOException, ServletException {
+        String user = authentication.getName();
+        GraceSignIn counted = graceCounted(request, authentication);
+        EnrollmentGrace grace;
+        try {
+            if (!service.isSessionCurrent(user, counted.sessionsValidAfter())) {
+                LOG.log(System.Logger.Level.INFO, "TOTP Guard: a session of {0} ended: its sessions were revoked"
+                        + " during its enrollment grace", user);
+                request.getSession().invalidate();
+                contexts.clearContext();
+                chain.doFilter(request, response);
+                return;
+            }
+            grace = service.status(user).isActive() ? EnrollmentGrace.NONE : service.enrollmentGrace(user);
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.WARNING, "TOTP Guard: the credential store is unavailable for " + user, e);
+            pages.unavailable(response, view(request, user));
+            return;
+        }
+        if (!grace.open()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        request.setAttribute(TotpFactor.ENROLLMENT_GRACE_ATTRIBUTE, grace);
+        request.setAttribute(TotpFactor.ENROLLMENT_URL_ATTRIBUTE, request.getContextPath() + pagesPath
+                + TotpPages.ENROLL);
+        FactorGrantedAuthority factor = FactorGrantedAuthority.withAuthority(TotpFactor.AUTHORITY)
+                .issuedAt(service.clock().instant()).build();
+        SecurityContext original = contexts.getContext();
+        SecurityContext graced = contexts.createEmptyContext();
+        graced.setAuthentication(authentication.toBuilder()
+                .authorities(authorities -> authorities.add(factor)).build());
+        contexts.setContext(graced);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            contexts.setContext(original);
         }
     }
 
@@ -445,7 +770,12 @@ final class TotpFactorFilter extends OncePerRequestFilter {
      */
     private void grantFactor(HttpServletRequest request, HttpServletResponse response, Authentication current,
             Verification verification) throws StoreException {
-        Instant issuedAt = verification.issuedAt().orElseGet(() -> service.clock().instant());
+        grantFactor(request, response, current, verification.issuedAt().orElseGet(() -> service.clock().instant()));
+    }
+
+    /** As {@link #grantFactor(HttpServletRequest, HttpServletResponse, Authentication, Verification)}, issued at {@code issuedAt}. */
+    private void grantFactor(HttpServletRequest request, HttpServletResponse response, Authentication current,
+            Instant issuedAt) throws StoreException {
         FactorGrantedAuthority factor = FactorGrantedAuthority.withAuthority(TotpFactor.AUTHORITY)
                 .issuedAt(issuedAt).build();
         Authentication upgraded = current.toBuilder()

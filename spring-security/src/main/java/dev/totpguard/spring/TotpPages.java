@@ -12,6 +12,7 @@ import dev.totpguard.otp.TotpParameters;
 import dev.totpguard.internal.web.PageLayout;
 import dev.totpguard.internal.web.RecoveryCodeFile;
 import dev.totpguard.internal.web.SettingsPage;
+import dev.totpguard.store.TrustedBrowser;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,6 +39,8 @@ final class TotpPages {
     static final String ENROLL = "/enroll";
     static final String CONFIRM = "/confirm";
     static final String MANAGE = "/manage";
+    static final String FORGET_BROWSER = "/" + SettingsPage.FORGET_BROWSER;
+    static final String FORGET_BROWSERS = "/" + SettingsPage.FORGET_BROWSERS;
 
     /** The form field with the typed code; its value is never echoed back into a page. */
     static final String CODE_PARAMETER = "code";
@@ -67,9 +70,10 @@ final class TotpPages {
      * @param contextPath the request's context path, put before the branding's paths
      * @param pagesUrl the context path and the pages path, e.g. {@code /app/totpguard}
      * @param csrf Spring's token of this request, or {@code null} where the application turned CSRF off
+     * @param trustDays for how many days the token page offers to trust this browser; 0: not offered
      */
     record View(String user, String contextPath, String pagesUrl, String logoutUrl, CsrfToken csrf,
-            TwoFactorPolicy policy, String acceptLanguage) {
+            TwoFactorPolicy policy, String acceptLanguage, int trustDays) {
 
         /** Hides the token. */
         @Override
@@ -91,8 +95,15 @@ final class TotpPages {
         PageLayout.protectiveHeaders().forEach(response::setHeader);
     }
 
+    /** The code form, with "trust this browser" where {@link View#trustDays()} offers it. */
     void token(HttpServletResponse response, View view, String errorKey) throws IOException {
-        render(response, view, 200, "token.title", TOKEN_BODY, errorKey, true, Map.of());
+        render(response, view, 200, "token.title", TOKEN_BODY, errorKey, true, trustChoice(view));
+    }
+
+    private Map<String, Object> trustChoice(View view) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("trustBrowser", SettingsPage.trustChoice(bundle(view), view.trustDays()));
+        return values;
     }
 
     void recovery(HttpServletResponse response, View view, String errorKey) throws IOException {
@@ -105,7 +116,7 @@ final class TotpPages {
         ResourceBundle bundle = bundle(view);
         String text = Messages.text(bundle, "token.locked", retryAfter);
         render(response, view, 429, recovery ? "recovery.title" : "token.title", recovery ? RECOVERY_BODY : TOKEN_BODY,
-                null, true, Map.of(), new PageLayout.Notice(text, true));
+                null, true, recovery ? Map.of() : trustChoice(view), new PageLayout.Notice(text, true));
     }
 
     void enroll(HttpServletResponse response, View view, Enrollment enrollment, String errorKey) throws IOException {
@@ -148,22 +159,28 @@ final class TotpPages {
                 new PageLayout.Notice(text, true));
     }
 
-    /** The user's own settings (new authenticator, new recovery codes, turning the factor off where allowed). */
-    void manage(HttpServletResponse response, View view, TwoFactorStatus status) throws IOException {
-        manage(response, view, status, 200, null, null, null);
+    /**
+     * The user's own settings (new authenticator, new recovery codes, turning the factor off where allowed) and the
+     * user's trusted browsers ({@code browsers}), each with a form to forget it, where the policy trusts browsers or
+     * any is left.
+     */
+    void manage(HttpServletResponse response, View view, TwoFactorStatus status, List<TrustedBrowser> browsers)
+            throws IOException {
+        manage(response, view, status, browsers, 200, null, null, null);
     }
 
     /** The settings page after a change, with {@code noticeKey} saying what was done. */
-    void manageDone(HttpServletResponse response, View view, TwoFactorStatus status, String noticeKey)
-            throws IOException {
-        manage(response, view, status, 200, new PageLayout.Notice(Messages.text(bundle(view), noticeKey), false),
-                null, null);
+    void manageDone(HttpServletResponse response, View view, TwoFactorStatus status, List<TrustedBrowser> browsers,
+            String noticeKey) throws IOException {
+        manage(response, view, status, browsers, 200,
+                new PageLayout.Notice(Messages.text(bundle(view), noticeKey), false), null, null);
     }
 
     /** Turning the factor off where the policy requires it: 403, no code checked. */
-    void manageRequired(HttpServletResponse response, View view, TwoFactorStatus status) throws IOException {
-        manage(response, view, status, 403, new PageLayout.Notice(Messages.text(bundle(view), "manage.required"), true),
-                null, null);
+    void manageRequired(HttpServletResponse response, View view, TwoFactorStatus status, List<TrustedBrowser> browsers)
+            throws IOException {
+        manage(response, view, status, browsers, 403,
+                new PageLayout.Notice(Messages.text(bundle(view), "manage.required"), true), null, null);
     }
 
     /**
@@ -171,22 +188,23 @@ final class TotpPages {
      * refused, said at that form's field: wrong, replayed or missing ({@code retryAfter} {@code null}), or a lockout
      * (429 with {@code Retry-After}). Nothing was changed.
      */
-    void manageRefused(HttpServletResponse response, View view, TwoFactorStatus status, String refused,
-            Duration retryAfter) throws IOException {
+    void manageRefused(HttpServletResponse response, View view, TwoFactorStatus status, List<TrustedBrowser> browsers,
+            String refused, Duration retryAfter) throws IOException {
         ResourceBundle bundle = bundle(view);
         if (retryAfter != null) {
             response.setHeader("Retry-After", Long.toString(Messages.ceilSeconds(retryAfter)));
         }
         String refusal = retryAfter == null ? Messages.text(bundle, "manage.invalid")
                 : Messages.text(bundle, "token.locked", retryAfter);
-        manage(response, view, status, retryAfter == null ? 200 : 429, null, refused, refusal);
+        manage(response, view, status, browsers, retryAfter == null ? 200 : 429, null, refused, refusal);
     }
 
-    private void manage(HttpServletResponse response, View view, TwoFactorStatus status, int httpStatus,
-            PageLayout.Notice notice, String refused, String refusal) throws IOException {
+    private void manage(HttpServletResponse response, View view, TwoFactorStatus status, List<TrustedBrowser> browsers,
+            int httpStatus, PageLayout.Notice notice, String refused, String refusal) throws IOException {
         boolean disableAllowed = disableAllowed(view.policy());
         Map<String, Object> values = SettingsPage.values(bundle(view), status.isActive(),
-                status.recoveryCodesRemaining(), disableAllowed, name -> view.pagesUrl() + "/" + name, refused, refusal);
+                status.recoveryCodesRemaining(), disableAllowed, name -> view.pagesUrl() + "/" + name, refused, refusal,
+                browsers, view.policy().trustedBrowserDays() > 0);
         render(response, view, httpStatus, "manage.title", MANAGE_BODY, null, false, values, notice);
     }
 
@@ -208,7 +226,8 @@ final class TotpPages {
         int digits = view.policy().parameters().digits();
         long period = view.policy().parameters().periodSeconds();
         Map<String, Object> values = new HashMap<>();
-        for (String route : List.of(TOKEN, VERIFY, RECOVERY, RECOVER, ENROLL, CONFIRM, MANAGE)) {
+        for (String route : List.of(TOKEN, VERIFY, RECOVERY, RECOVER, ENROLL, CONFIRM, MANAGE, FORGET_BROWSER,
+                FORGET_BROWSERS)) {
             values.put("url" + route.replace('/', '.'), view.pagesUrl() + route);
         }
         values.put("url.logout", view.logoutUrl());
@@ -216,7 +235,7 @@ final class TotpPages {
         values.put("codeParameter", CODE_PARAMETER);
         values.put("codeMaxLength", 2 * digits - 1);
         values.put("csrfFields", view.csrf() == null ? null : csrfFields(view.csrf()));
-        // "Remember this browser" is the servlet filter's (its gate skips the code); these pages do not offer it.
+        // "Remember this browser" is offered on the token page only (token(...) sets it).
         values.put("trustBrowser", null);
         // On a page with a code field, what was wrong with the code is said at the field, not above the page.
         String fieldError = errorKey == null ? null : Messages.text(bundle, errorKey);

@@ -56,13 +56,7 @@ class GlobalFactorIT {
 
     /** The README's properties, with this test's key file and database in place of the README's paths. */
     private Map<String, Object> properties() throws Exception {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        for (String line : SpringSecurityReadmeTest.block("spring boot properties").split("\n")) {
-            int equals = line.indexOf('=');
-            if (!line.startsWith("#") && !line.startsWith("`") && !line.startsWith("<") && equals > 0) {
-                properties.put(line.substring(0, equals).strip(), line.substring(equals + 1).strip());
-            }
-        }
+        Map<String, Object> properties = readmeProperties("spring boot properties");
         assertEquals(Map.of("totpguard.key.file", "/etc/myapp/totpguard.key",
                 "totpguard.jdbc.url", "jdbc:h2:file:/var/lib/myapp/totpguard", "totpguard.enforcement", "REQUIRED"),
                 properties, "the README promises these three properties");
@@ -71,6 +65,18 @@ class GlobalFactorIT {
         properties.put("totpguard.jdbc.url", "jdbc:h2:file:" + directory.resolve("totpguard").toAbsolutePath());
         properties.put("server.port", "0");
         properties.put("server.address", "127.0.0.1");
+        return properties;
+    }
+
+    /** The properties of the README's block {@code name}. */
+    private static Map<String, Object> readmeProperties(String name) throws Exception {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (String line : SpringSecurityReadmeTest.block(name).split("\n")) {
+            int equals = line.indexOf('=');
+            if (!line.startsWith("#") && !line.startsWith("`") && !line.startsWith("<") && equals > 0) {
+                properties.put(line.substring(0, equals).strip(), line.substring(equals + 1).strip());
+            }
+        }
         return properties;
     }
 
@@ -104,6 +110,32 @@ class GlobalFactorIT {
         Response report = browser.get(continueUrl);
         assertTrue(report.body().contains(ProtectedContent.ADMIN_MARKER), report::toString);
         assertTrue(application.getBean(TwoFactorService.class).status(ProtectedContent.USER).isActive());
+    }
+
+    /**
+     * The README's trusted-browser and grace properties, through the auto-configuration: the service trusts browsers
+     * for 30 days, and a user without an authenticator passes the factor's requirement during the grace (REQUIRED).
+     */
+    @Test
+    void theReadmesTrustAndGracePropertiesApply() throws Exception {
+        Map<String, Object> trustAndGrace = readmeProperties("spring trust and grace properties");
+        assertEquals(Map.of("totpguard.trusted-browser.days", "30", "totpguard.enforcement.grace.days", "14",
+                "totpguard.enforcement.grace.sign-ins", "10"), trustAndGrace, "the README promises these properties");
+        Map<String, Object> properties = properties();
+        properties.putAll(trustAndGrace);
+        application = start(properties);
+        TwoFactorService service = application.getBean(TwoFactorService.class);
+        assertEquals(30, service.policy().trustedBrowserDays());
+        assertEquals(14, service.policy().graceDays());
+        assertEquals(10, service.policy().graceSignIns());
+
+        Browser browser = browser();
+        Response afterPassword = TotpFactorIT.signIn(browser, "/admin/report");
+        assertTrue(afterPassword.isRedirect(), afterPassword::toString);
+        assertEquals("/admin/report", afterPassword.location().getPath(), "in the grace: the same request again");
+        Response report = browser.follow(afterPassword);
+        assertTrue(report.body().contains(ProtectedContent.ADMIN_MARKER), report::toString);
+        assertFalse(service.status(ProtectedContent.USER).isActive());
     }
 
     @Test

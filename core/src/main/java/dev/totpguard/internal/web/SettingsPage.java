@@ -1,5 +1,8 @@
 package dev.totpguard.internal.web;
 
+import dev.totpguard.store.TrustedBrowser;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +13,8 @@ import java.util.function.Function;
 /**
  * The values of the user's own settings page ({@code pages/manage.html}), shared by the filter and the Spring Security
  * module so that both offer the same changes with the same words: a new authenticator, new recovery codes and, where
- * the policy allows it, turning the factor off, each a form that asks for a current code. Stateless.
+ * the policy allows it, turning the factor off, each a form that asks for a current code; and, where the policy trusts
+ * browsers, the user's trusted browsers, each with a form to forget it and one to forget them all. Stateless.
  */
 public final class SettingsPage {
 
@@ -19,6 +23,16 @@ public final class SettingsPage {
 
     /** The change that turns the factor off, offered only when the policy allows it. */
     public static final String DISABLE = "disable";
+
+    /** The form that forgets one trusted browser: its action is the pages path plus {@code /forget}. */
+    public static final String FORGET_BROWSER = "forget";
+
+    /** The form that forgets every trusted browser of the user: the pages path plus {@code /forgetall}. */
+    public static final String FORGET_BROWSERS = "forgetall";
+
+    /** Dates of trusted browsers: day and minute in UTC, the same on every node. */
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
     private SettingsPage() {
     }
@@ -52,8 +66,40 @@ public final class SettingsPage {
         values.put("disableAllowed", disableAllowed);
         values.put("sections", sections);
         values.put("activeText", Messages.text(bundle, "manage.active", recoveryCodesLeft));
-        // The filter's trusted browsers ("remember this browser") replace this with their list; none elsewhere.
+        // Without trusted browsers ("remember this browser") the section is left out; see the other values(...).
         values.put("trusted", null);
         return values;
+    }
+
+    /**
+     * The template's values with the user's trusted browsers: the section is shown where the policy trusts browsers
+     * ({@code trustOffered}) or any is left from before, each browser with a form posting its public id in
+     * {@link TrustedBrowserCookies#BROWSER_PARAMETER} to {@link #FORGET_BROWSER}, and one form to
+     * {@link #FORGET_BROWSERS}; the template's {@code url.forget} and {@code url.forgetall} are the caller's.
+     */
+    public static Map<String, Object> values(ResourceBundle bundle, boolean active, int recoveryCodesLeft,
+            boolean disableAllowed, Function<String, String> actionUrl, String refused, String refusal,
+            List<TrustedBrowser> trustedBrowsers, boolean trustOffered) {
+        Map<String, Object> values = values(bundle, active, recoveryCodesLeft, disableAllowed, actionUrl, refused,
+                refusal);
+        if (trustOffered || !trustedBrowsers.isEmpty()) {
+            List<Map<String, Object>> browsers = new ArrayList<>();
+            for (TrustedBrowser browser : trustedBrowsers) {
+                browsers.add(Map.of("id", browser.id(), "parameter", TrustedBrowserCookies.BROWSER_PARAMETER,
+                        "text", Messages.text(bundle, "manage.trusted.item", browser.label(),
+                                WHEN.format(browser.createdAt()), WHEN.format(browser.expiresAt()))));
+            }
+            values.put("trusted", Map.of("browsers", browsers, "any", !browsers.isEmpty()));
+        }
+        return values;
+    }
+
+    /**
+     * The token page's {@code trustBrowser} value: the checkbox "trust this browser for {@code days} days", or
+     * {@code null} (not offered) when {@code days} is 0.
+     */
+    public static Map<String, Object> trustChoice(ResourceBundle bundle, int days) {
+        return days == 0 ? null : Map.of("parameter", TrustedBrowserCookies.TRUST_PARAMETER,
+                "label", Messages.text(bundle, "token.trust", days));
     }
 }
