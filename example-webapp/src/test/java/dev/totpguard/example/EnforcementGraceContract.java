@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * launcher jar started with {@code --grace-days 14 --grace-sign-ins 3} on a scratch database, checked against the three
  * bugs GitLab's tracker has: a period that restarts (signing out and in, restarting the application), one that never
  * ends (its sign-ins used up, its days passed), and one that an administrator added after the setting was turned on
- * gets beyond what the rule gives (the period runs from being added, not from the first sign-in).
+ * gets beyond what the rule gives (the period runs from being added, not from the first sign-in). A database that
+ * cannot tell where an administrator stands serves no page (503), never one "within the grace".
  *
  * <p>Days pass as they do for a running installation: the instants the database holds (when the setting was turned on,
  * when each period started, when each administrator was added) are moved back, and the application is restarted where
@@ -205,6 +206,28 @@ abstract class EnforcementGraceContract {
         assertEquals(enforced, startedAt(GraceRecord.ENFORCEMENT_KEY).orElseThrow());
         assertSentToSetUp(person().login("carol", COLLEAGUE_PASSWORD), "carol");
         assertSentToSetUp(person().login("dave", COLLEAGUE_PASSWORD), "dave");
+    }
+
+    @Test
+    @Order(7)
+    void whenTheDatabaseCannotSayWhereAnAdministratorStandsNoPageIsServed() throws Exception {
+        WebClient erin = person();
+        assertEquals("/admin/", erin.login("erin", COLLEAGUE_PASSWORD).path());
+        execute("ALTER TABLE " + GRACE_TABLE + " RENAME TO " + GRACE_TABLE + "_away");
+        try {
+            WebClient.Page refused = erin.get("/admin/setup/staff/administrators");
+            assertEquals(503, refused.status(), "never let through as within the grace: " + refused.text());
+            assertTrue(refused.document().select(".banner.grace").isEmpty(), refused.text());
+        } finally {
+            execute("ALTER TABLE " + GRACE_TABLE + "_away RENAME TO " + GRACE_TABLE);
+        }
+        assertEquals("/admin/setup/staff/administrators", erin.get("/admin/setup/staff/administrators").path());
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.execute();
+        }
     }
 
     private static void assertBanner(WebClient.Page page, String expected) {
