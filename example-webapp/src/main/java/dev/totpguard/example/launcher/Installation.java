@@ -18,8 +18,8 @@ import dev.totpguard.example.data.DataSources;
 import dev.totpguard.example.data.ExampleSchema;
 import dev.totpguard.example.data.Text;
 import dev.totpguard.example.mail.MailNotifier;
-import dev.totpguard.example.web.EnforcementGrace;
 import dev.totpguard.example.mail.PageLanguage;
+import dev.totpguard.example.web.EnforcementGrace;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.jaas.TotpLoginModule;
 import dev.totpguard.store.JdbcCredentialStore;
@@ -187,7 +187,7 @@ final class Installation implements AutoCloseable {
      * The grace period of the run-time setting "Require two-factor authentication" ({@code --grace-days},
      * {@code --grace-sign-ins}), or {@link EnforcementGrace#none()} without those flags. Judged by core's enrollment
      * grace: a service over the same store whose policy is this example's with enforcement REQUIRED and the grace, and
-     * which knows when each administrator was added ({@code AdminDirectory.createdAt}), so an administrator added after
+     * which knows when each administrator was added ({@code AdminDirectory.creationTime}), so an administrator added after
      * the setting was turned on gets a period from being added. The service of the login and the filter keeps
      * enforcement OPTIONAL: the setting, not the policy, says whether a factor is required.
      */
