@@ -53,6 +53,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * or address, never by their English text, so the same walk runs in every shipped language. Full-page screenshots go
  * to {@code target/screenshots/<lang>-<width>/NN-page.png}. Skipped with a message when Chromium, chromedriver or
  * the npm registry is missing, a failure when {@code TOTPGUARD_REQUIRE_EXTERNAL=true}.
+ *
+ * <p>Issue 17's features each run in a launcher of their own, started with their flags: a trusted browser
+ * ({@code --trusted-browser-days}), the grace period of "Require two-factor authentication" ({@code --grace-sign-ins})
+ * and the notification mails ({@code --smtp-*} towards GreenMail in this JVM).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserIT {
