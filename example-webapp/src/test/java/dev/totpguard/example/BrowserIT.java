@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import dev.totpguard.testkit.AxeCore;
 import dev.totpguard.testkit.ExternalRequirement;
 import dev.totpguard.testkit.KeyboardOnly;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +53,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * or address, never by their English text, so the same walk runs in every shipped language. Full-page screenshots go
  * to {@code target/screenshots/<lang>-<width>/NN-page.png}. Skipped with a message when Chromium, chromedriver or
  * the npm registry is missing, a failure when {@code TOTPGUARD_REQUIRE_EXTERNAL=true}.
+ *
+ * <p>Issue 17's features each run in a launcher of their own, started with their flags: a trusted browser
+ * ({@code --trusted-browser-days}), the grace period of "Require two-factor authentication" ({@code --grace-sign-ins})
+ * and the notification mails ({@code --smtp-*} towards GreenMail in this JVM).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserIT {
@@ -62,6 +70,7 @@ class BrowserIT {
     private static final By TOTP_START = By.cssSelector("#two-factor button[form=start-totp][value=totp]");
     private static final By TOKEN_CODE = By.id("token_code");
     private static final By SAVE_WITH_CODE = By.cssSelector("#two-factor button[type=submit][form=edit-form]");
+    private static final String TRUST_COOKIE = "totpguard-trust";
 
     private Path temp;
     private LauncherProcess launcher;
@@ -217,6 +226,225 @@ class BrowserIT {
             assertEquals(List.of(false, true), stops.stream().map(KeyboardOnly.Stop::showsFocus).toList(), stops.toString());
         } finally {
             browser.quit();
+        }
+    }
+
+    // ---- issue 17 in the real browser: trusted browsers, the enforcement grace, notification mails. Each starts its own
+    // launcher with the flags it needs and drives one Chromium with the mouse, by ids and addresses.
+
+    @Test
+    void aTrustedBrowserSignsInWithThePasswordAloneUntilTheEditPageForgetsIt() throws Exception {
+        try (LauncherProcess example = startExample("trusted", "--trusted-browser-days", "30")) {
+            WebDriver browser = chromium(temp.resolve("profile-trusted"), "en", 1280);
+            try {
+                String base = example.baseUrl();
+                signIn(browser, base, "admin", PASSWORD);
+                waitForPath(browser, "/admin/", "no second factor yet: the password opens the admin pages");
+                TotpCodes app = enrollTotp(browser, base).app();
+                signOut(browser);
+
+                signIn(browser, base, "admin", PASSWORD);
+                waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "the token page after the password");
+                browser.findElement(TOKEN_FIELD).sendKeys(app.next());
+                WebElement trust = browser.findElement(By.id("trust"));
+                assertTrue(browser.findElement(By.cssSelector("label[for=trust]")).getText().contains("30 days"));
+                trust.click();
+                browser.findElement(By.cssSelector("form:has(#code) button[type=submit]")).click();
+                waitForPath(browser, "/admin/", "signed in with the code, browser trusted");
+                assertTrue(browser.manage().getCookieNamed(TRUST_COOKIE) != null, "the trust cookie is set");
+                signOut(browser);
+
+                signIn(browser, base, "admin", PASSWORD);
+                waitForPath(browser, "/admin/", "the trusted browser signs in with the password alone");
+
+                // Without the session cookie the trust cookie alone signs nobody in: the password again, then no code.
+                List<org.openqa.selenium.Cookie> others = browser.manage().getCookies().stream()
+                        .filter(cookie -> !cookie.getName().equals(TRUST_COOKIE)).toList();
+                assertFalse(others.isEmpty(), "a session cookie to delete");
+                others.forEach(browser.manage()::deleteCookie);
+                browser.get(base + "/admin/setup/staff/administrators");
+                waitForPath(browser, "/login", "the session is gone: the password is asked");
+                browser.findElement(By.id("j_username")).sendKeys("admin");
+                browser.findElement(By.id("j_password")).sendKeys(PASSWORD);
+                browser.findElement(LOGIN_SUBMIT).click();
+                waitUntil(browser, driver -> path(driver).startsWith("/admin/"), "the password alone, still trusted");
+                assertFalse(path(browser).startsWith("/totpguard/"));
+
+                browser.get(base + "/admin/setup/staff/administrators/edit?user=admin");
+                waitFor(browser, By.cssSelector("button[form=forget-browsers]"), "Forget all browsers on the Edit page").click();
+                waitUntil(browser, driver -> driver.findElements(By.cssSelector("button[form=forget-browsers]")).isEmpty(),
+                        "no trusted browser is listed any more");
+                signOut(browser);
+                signIn(browser, base, "admin", PASSWORD);
+                waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "a forgotten browser gives the code again");
+                assertEquals(1, browser.findElements(TOKEN_FIELD).size());
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    @Test
+    void withEnforcementAndAGraceAnAdministratorWithoutTotpSeesTheBannerUntilTheSignInsAreUsedUp() throws Exception {
+        try (LauncherProcess example = startExample("grace", "--grace-sign-ins", "2")) {
+            WebDriver browser = chromium(temp.resolve("profile-grace"), "en", 1280);
+            try {
+                String base = example.baseUrl();
+                signIn(browser, base, "admin", PASSWORD);
+                waitForPath(browser, "/admin/", "signed in with the password");
+                enrollTotp(browser, base);
+                // Right after its own code admin may change the setting and add an administrator (privileged actions).
+                browser.get(base + "/admin/setup/security");
+                assertTrue(browser.findElement(By.cssSelector("main p.grace")).getText().contains("(2 sign-ins)"));
+                browser.findElement(By.cssSelector("main form[action$='/admin/setup/security'] button[type=submit]")).click();
+                waitUntil(browser, driver -> driver.findElements(By.cssSelector("main input[name=require][value=off]")).size() == 1,
+                        "the requirement is on");
+                browser.get(base + "/admin/setup/staff/administrators/new");
+                Map.of("username", "bob", "name", "Bob Example", "email", "bob@example.com", "password", "bob-grace-password",
+                        "password_confirm", "bob-grace-password").forEach((id, value) -> browser.findElement(By.id(id)).sendKeys(value));
+                browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+                waitForPath(browser, "/admin/setup/staff/administrators", "bob is added");
+                signOut(browser);
+
+                signIn(browser, base, "bob", "bob-grace-password");
+                waitForPath(browser, "/admin/", "within the grace the password opens the admin pages");
+                assertEquals("Two-factor authentication will be required after 1 more sign-in.", graceBanner(browser));
+                assertTrue(axe.analyze(browser).stream().noneMatch(AxeCore.Violation::isSeriousOrWorse), "the banner passes axe-core");
+                browser.get(base + "/admin/setup/staff/audit-log");
+                waitForPath(browser, "/admin/setup/staff/audit-log", "another admin page opens");
+                assertEquals("Two-factor authentication will be required after 1 more sign-in.", graceBanner(browser),
+                        "one sign-in counts once, whatever its pages");
+                browser.findElement(By.cssSelector(".banner.grace a")).click();
+                waitForPath(browser, "/admin/setup/staff/administrators/edit", "the banner links to bob's set-up");
+                assertEquals(1, browser.findElements(TOTP_START).size(), "the set-up is offered");
+                signOut(browser);
+
+                signIn(browser, base, "bob", "bob-grace-password");
+                waitForPath(browser, "/admin/", "the second sign-in is still within the grace");
+                assertEquals("Two-factor authentication will be required from your next sign-in.", graceBanner(browser));
+                signOut(browser);
+
+                signIn(browser, base, "bob", "bob-grace-password");
+                waitForPath(browser, "/admin/setup/staff/administrators/edit", "after the grace: the set-up");
+                assertEquals("user=bob", URI.create(browser.getCurrentUrl()).getQuery());
+                assertTrue(browser.findElements(By.cssSelector(".banner.grace")).isEmpty());
+                for (String page : List.of("/admin/", "/admin/setup/staff/administrators", "/admin/setup/staff/audit-log")) {
+                    browser.get(base + page);
+                    waitForPath(browser, "/admin/setup/staff/administrators/edit", page + " leads to the set-up");
+                }
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    @Test
+    void enrollingAndUsingARecoveryCodeMailTheAdministratorWithoutCodeSecretOrLink() throws Exception {
+        GreenMail mailServer = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        mailServer.start();
+        try (LauncherProcess example = startExample("mail", "--smtp-host", "127.0.0.1", "--smtp-port",
+                Integer.toString(mailServer.getSmtp().getPort()), "--smtp-from", "totpguard@example.com")) {
+            WebDriver browser = chromium(temp.resolve("profile-mail"), "en", 1280);
+            List<String> secrets = new ArrayList<>();
+            try {
+                String base = example.baseUrl();
+                signIn(browser, base, "admin", PASSWORD);
+                waitForPath(browser, "/admin/", "signed in with the password");
+                Enrolled enrolled = enrollTotp(browser, base);
+                secrets.add(enrolled.app().base32());
+                secrets.add(enrolled.firstCode());
+                secrets.addAll(enrolled.recoveryCodes());
+                assertTrue(mailServer.waitForIncomingEmail(30_000, 1), "the 'set up' mail arrives");
+                signOut(browser);
+
+                signIn(browser, base, "admin", PASSWORD);
+                waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "the token page after the password");
+                waitFor(browser, By.cssSelector("main a[href*='recovery']"), "the recovery code link").click();
+                waitFor(browser, By.id("recovery-code"), "the recovery code field").sendKeys(enrolled.recoveryCodes().get(0));
+                browser.findElement(By.cssSelector("form:has(#recovery-code) button[type=submit]")).click();
+                waitForPath(browser, "/admin/", "signed in with a recovery code");
+            } finally {
+                browser.quit();
+            }
+            assertTrue(mailServer.waitForIncomingEmail(30_000, 2), "the 'recovery code used' mail arrives");
+            MimeMessage[] received = mailServer.getReceivedMessages();
+            assertEquals(List.of("Two-factor authentication was set up for your account", "A recovery code was used to sign in to your account"),
+                    Stream.of(received).map(BrowserIT::subject).toList());
+            for (MimeMessage mail : received) {
+                assertEquals("admin@example.com", ((InternetAddress) mail.getAllRecipients()[0]).getAddress());
+                java.io.ByteArrayOutputStream source = new java.io.ByteArrayOutputStream();
+                mail.writeTo(source);
+                String text = source.toString(StandardCharsets.UTF_8) + "\n" + mail.getContent();
+                for (String secret : secrets) {
+                    assertFalse(text.contains(secret), "no code and no secret in the mail: " + text);
+                }
+                for (String link : List.of("http", "://", "www.", "href")) {
+                    assertFalse(text.contains(link), "no sign-in link in the mail: " + text);
+                }
+            }
+            assertTrue(received[1].getContent().toString().contains("9 recovery codes are left."), received[1].getContent().toString());
+        } finally {
+            mailServer.stop();
+        }
+    }
+
+    private LauncherProcess startExample(String name, String... flags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--data", temp.resolve("data-" + name).toString()));
+        args.addAll(List.of(flags));
+        return LauncherProcess.start(Map.of("TOTPGUARD_ADMIN_PASSWORD", PASSWORD), args.toArray(String[]::new));
+    }
+
+    /** What enrolling left: the authenticator app, the code that confirmed it, the recovery codes shown once. */
+    private record Enrolled(TotpCodes app, String firstCode, List<String> recoveryCodes) {
+    }
+
+    /** The signed-in administrator turns on TOTP on their Edit page with the mouse. */
+    private static Enrolled enrollTotp(WebDriver browser, String base) throws Exception {
+        browser.get(base + "/admin/setup/staff/administrators/edit?user=admin");
+        waitFor(browser, TOTP_START, "Time-based Tokens (TOTP)").click();
+        WebElement qr = waitFor(browser, By.cssSelector("#two-factor img.qr"), "the QR code after choosing TOTP");
+        TotpCodes app = TotpCodes.fromImageSource(qr.getAttribute("src"));
+        String code = app.next();
+        browser.findElement(TOKEN_CODE).sendKeys(code);
+        browser.findElement(SAVE_WITH_CODE).click();
+        List<String> recoveryCodes = waitForAll(browser, By.cssSelector("ul.recovery-codes code"), "the recovery codes").stream()
+                .map(WebElement::getText).toList();
+        assertEquals(10, recoveryCodes.size());
+        return new Enrolled(app, code, recoveryCodes);
+    }
+
+    private static void signIn(WebDriver browser, String base, String user, String password) {
+        browser.get(base + "/admin/");
+        waitForPath(browser, "/login", "the login page");
+        browser.findElement(By.id("j_username")).sendKeys(user);
+        browser.findElement(By.id("j_password")).sendKeys(password);
+        browser.findElement(LOGIN_SUBMIT).click();
+    }
+
+    private static void signOut(WebDriver browser) {
+        waitFor(browser, LOG_OUT, "the Log Out button").click();
+        waitForPath(browser, "/login", "Log Out leads to the login page");
+    }
+
+    /** The grace banner's sentence, without its link. */
+    private static String graceBanner(WebDriver browser) {
+        WebElement banner = waitFor(browser, By.cssSelector(".banner.grace"), "the grace banner");
+        assertEquals(1, browser.findElements(By.cssSelector(".banner")).size(), "one banner");
+        WebElement link = banner.findElement(By.tagName("a"));
+        assertTrue(link.getAttribute("href").endsWith("/admin/setup/staff/administrators/edit?user=" + currentUser(browser) + "#two-factor"),
+                link.getAttribute("href"));
+        return banner.getText().substring(0, banner.getText().length() - link.getText().length()).strip();
+    }
+
+    private static String currentUser(WebDriver browser) {
+        return browser.findElement(By.cssSelector(".signout strong")).getText();
+    }
+
+    private static String subject(MimeMessage mail) {
+        try {
+            return mail.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import dev.totpguard.store.StoreException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -99,6 +101,20 @@ public final class AdminDirectory {
         }
     }
 
+    /**
+     * When {@code username} was added, for TOTP Guard's enrollment grace ({@code AccountCreationTimes}): read by the
+     * primary key, as it is asked on every request of an administrator within the grace. Empty for an unknown name.
+     *
+     * @throws StoreException if the table cannot be read, so the request is refused rather than let through in grace
+     */
+    public Optional<Instant> creationTime(String username) throws StoreException {
+        try {
+            return find(username).map(Administrator::createdAt);
+        } catch (DataAccessException e) {
+            throw new StoreException("Could not read when administrator " + username + " was added", e);
+        }
+    }
+
     public int count() throws DataAccessException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM " + ExampleSchema.ADMIN_TABLE);
@@ -153,7 +169,7 @@ public final class AdminDirectory {
 
     private static Administrator read(ResultSet row) throws SQLException {
         return new Administrator(row.getString(1), row.getString(2), row.getString(3),
-                java.time.Instant.ofEpochMilli(row.getLong(4)));
+                Instant.ofEpochMilli(row.getLong(4)));
     }
 
     private static void refuse(Text message) {

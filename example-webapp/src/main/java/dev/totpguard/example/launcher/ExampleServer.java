@@ -141,6 +141,7 @@ final class ExampleServer {
         // The web application uses the launcher's pool and service (same classes: see the class comment).
         webApp.setAttribute(ExampleWebApp.DATA_SOURCE_ATTRIBUTE, installation.dataSource());
         webApp.setAttribute(ExampleWebApp.TWO_FACTOR_ATTRIBUTE, installation.twoFactor());
+        webApp.setAttribute(ExampleWebApp.ENFORCEMENT_GRACE_ATTRIBUTE, installation.enforcementGrace());
         if (installation.notifications().isPresent()) {
             webApp.setAttribute(ExampleWebApp.PAGE_LANGUAGE_ATTRIBUTE, installation.pageLanguage());
         }

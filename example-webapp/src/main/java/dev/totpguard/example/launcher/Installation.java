@@ -4,6 +4,7 @@ import dev.totpguard.internal.config.SettingsFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.totpguard.NotifyingTwoFactorListener;
 import dev.totpguard.TwoFactorListener;
+import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
@@ -18,6 +19,7 @@ import dev.totpguard.example.data.ExampleSchema;
 import dev.totpguard.example.data.Text;
 import dev.totpguard.example.mail.MailNotifier;
 import dev.totpguard.example.mail.PageLanguage;
+import dev.totpguard.example.web.EnforcementGrace;
 import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.jaas.TotpLoginModule;
 import dev.totpguard.store.JdbcCredentialStore;
@@ -72,10 +74,11 @@ final class Installation implements AutoCloseable {
     private final TwoFactorListener listener;
     private final Optional<NotifyingTwoFactorListener> notifications;
     private final PageLanguage pageLanguage;
+    private final EnforcementGrace enforcementGrace;
 
     private Installation(LauncherOptions options, HikariDataSource dataSource, JdbcCredentialStore store, TwoFactorService twoFactor, AdminAccounts accounts,
                          AuditLog audit, Clock clock, TwoFactorListener listener, Optional<NotifyingTwoFactorListener> notifications,
-                         PageLanguage pageLanguage) {
+                         PageLanguage pageLanguage, EnforcementGrace enforcementGrace) {
         this.options = options;
         this.dataSource = dataSource;
         this.store = store;
@@ -86,6 +89,7 @@ final class Installation implements AutoCloseable {
         this.listener = listener;
         this.notifications = notifications;
         this.pageLanguage = pageLanguage;
+        this.enforcementGrace = enforcementGrace;
     }
 
     /**
@@ -137,7 +141,7 @@ final class Installation implements AutoCloseable {
             TwoFactorListener listener = notifications.isPresent() ? audited.andThen(notifications.get()) : audited;
             TwoFactorService twoFactor = service(options, store, keyRing, listener, clock);
             Installation installation = new Installation(options, dataSource, store, twoFactor, accounts, audit, clock, listener, notifications,
-                    pageLanguage);
+                    pageLanguage, enforcementGrace(options, store, keyRing, listener, clock, accounts));
             if (forServer) {
                 installation.createFirstAdministrator(terminal);
             }
@@ -177,6 +181,33 @@ final class Installation implements AutoCloseable {
                 .clock(clock)
                 .listener(listener)
                 .build();
+    }
+
+    /**
+     * The grace period of the run-time setting "Require two-factor authentication" ({@code --grace-days},
+     * {@code --grace-sign-ins}), or {@link EnforcementGrace#none()} without those flags. Judged by core's enrollment
+     * grace: a service over the same store whose policy is this example's with enforcement REQUIRED and the grace, and
+     * which knows when each administrator was added ({@code AdminDirectory.creationTime}), so an administrator added after
+     * the setting was turned on gets a period from being added. The service of the login and the filter keeps
+     * enforcement OPTIONAL: the setting, not the policy, says whether a factor is required.
+     */
+    private static EnforcementGrace enforcementGrace(LauncherOptions options, JdbcCredentialStore store, KeyRing keyRing,
+            TwoFactorListener listener, Clock clock, AdminAccounts accounts) {
+        if (options.graceSettings().isEmpty()) {
+            return EnforcementGrace.none();
+        }
+        Map<String, String> settings = new LinkedHashMap<>(policySettings(options));
+        settings.put(TotpGuardSettings.ENFORCEMENT, TwoFactorPolicy.Enforcement.REQUIRED.name());
+        settings.putAll(options.graceSettings());
+        TwoFactorService judge = TwoFactorService.builder()
+                .store(store)
+                .keyRing(keyRing)
+                .policy(SettingsFactory.policy(Settings.of(settings, "setting")))
+                .clock(clock)
+                .listener(listener)
+                .accountCreationTimes(accounts.directory()::creationTime)
+                .build();
+        return EnforcementGrace.of(judge, store);
     }
 
     /** The same service over another key ring (after {@code keys rotate} added a key). */
@@ -417,6 +448,11 @@ final class Installation implements AutoCloseable {
     /** The notification mails' dispatch (its counters), or empty without {@code --smtp-host}. */
     Optional<NotifyingTwoFactorListener> notifications() {
         return notifications;
+    }
+
+    /** The grace period of "Require two-factor authentication" (none without the grace flags). */
+    EnforcementGrace enforcementGrace() {
+        return enforcementGrace;
     }
 
     /** The page language the notification mails are written in; the web application's filter sets it per request. */

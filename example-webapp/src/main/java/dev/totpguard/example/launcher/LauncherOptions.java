@@ -1,5 +1,6 @@
 package dev.totpguard.example.launcher;
 
+import dev.totpguard.TwoFactorPolicy;
 import dev.totpguard.config.TotpGuardSettings;
 import dev.totpguard.example.mail.MailNotifier;
 import dev.totpguard.example.mail.SmtpSettings;
@@ -60,6 +61,13 @@ final class LauncherOptions {
     static final String WINDOW_FLAG = "--window";
     /** "Remember this browser" on the code page: TOTP Guard's {@code totpguard.trusted-browser.days}. Default off. */
     static final String TRUSTED_BROWSER_DAYS_FLAG = "--trusted-browser-days";
+    /**
+     * The grace period of the setting "Require two-factor authentication" (issue 17): TOTP Guard's
+     * {@code totpguard.enforcement.grace.days} and {@code .sign-ins}. Default none: the setting sends every administrator
+     * without two-factor authentication to the set-up at once.
+     */
+    static final String GRACE_DAYS_FLAG = "--grace-days";
+    static final String GRACE_SIGN_INS_FLAG = "--grace-sign-ins";
     /**
      * The notification mails (issue 17): without {@value #SMTP_HOST_FLAG} none is sent. The password of
      * {@value #SMTP_USER_FLAG} comes from {@value #SMTP_PASSWORD_FILE_FLAG} or {@value #SMTP_PASSWORD_ENV}, never from
@@ -128,6 +136,14 @@ final class LauncherOptions {
             "  " + TRUSTED_BROWSER_DAYS_FLAG + " N",
             "                       offer \"Trust this browser for N days\" with the token code, 1 to 90: that",
             "                       browser's later sign-ins ask for the password only. Default: not offered",
+            "  " + GRACE_DAYS_FLAG + " N       while \"Require two-factor authentication\" is on, an administrator without it",
+            "                       may still use the admin pages for N days, 1 to " + TwoFactorPolicy.MAX_GRACE_DAYS + ", with a banner linking",
+            "                       to the set-up; afterwards every admin page leads to the set-up. The period",
+            "                       starts once, when the setting is turned on (or when the administrator is",
+            "                       added later), never again at a sign-in or a restart. Default: no grace",
+            "  " + GRACE_SIGN_INS_FLAG + " N",
+            "                       the same for N sign-ins, 1 to " + TwoFactorPolicy.MAX_GRACE_SIGN_INS + " (with " + GRACE_DAYS_FLAG
+                    + ": whichever runs out first)",
             "  " + SMTP_HOST_FLAG + " HOST     mail each administrator, at the address on their profile, when their",
             "                       two-factor authentication changes (set up, turned off, removed by another",
             "                       administrator, recovery code used, new recovery codes, locked), through",
@@ -178,13 +194,14 @@ final class LauncherOptions {
     private final List<String> command;
     private final TrustedProxies trustedProxies;
     private final Map<String, String> policySettings;
+    private final Map<String, String> graceSettings;
     private final Optional<Smtp> smtp;
 
     private LauncherOptions(int port, String host, Path dataDir, Optional<String> jdbcUrl, Optional<String> jdbcUser,
                             Optional<String> jdbcPassword, Path keyFile, boolean help, boolean withoutTotpFilter,
                             boolean sharedSessions, Optional<String> nodeName, Duration stepUpAge, Optional<String> name,
                             Optional<String> email, List<String> command, TrustedProxies trustedProxies,
-                            Map<String, String> policySettings, Optional<Smtp> smtp) {
+                            Map<String, String> policySettings, Map<String, String> graceSettings, Optional<Smtp> smtp) {
         this.port = port;
         this.host = host;
         this.dataDir = dataDir;
@@ -202,6 +219,7 @@ final class LauncherOptions {
         this.command = List.copyOf(command);
         this.trustedProxies = trustedProxies;
         this.policySettings = Collections.unmodifiableMap(new LinkedHashMap<>(policySettings));
+        this.graceSettings = Collections.unmodifiableMap(new LinkedHashMap<>(graceSettings));
         this.smtp = smtp;
     }
 
@@ -226,6 +244,7 @@ final class LauncherOptions {
         Duration stepUpAge = DEFAULT_STEP_UP_AGE;
         TrustedProxies trustedProxies = TrustedProxies.none();
         Map<String, String> policySettings = new LinkedHashMap<>();
+        Map<String, String> graceSettings = new LinkedHashMap<>();
         List<String> command = new ArrayList<>();
         Set<String> given = new HashSet<>();
         Map<String, String> smtpValues = new LinkedHashMap<>();
@@ -276,7 +295,7 @@ final class LauncherOptions {
             }
             if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", NODE_NAME_FLAG, STEP_UP_AGE_FLAG, "--name",
                     "--email", "--trusted-proxies", ALGORITHM_FLAG, DIGITS_FLAG, PERIOD_FLAG, WINDOW_FLAG, TRUSTED_BROWSER_DAYS_FLAG,
-                    SMTP_HOST_FLAG, SMTP_PORT_FLAG, SMTP_FROM_FLAG, SMTP_USER_FLAG, SMTP_PASSWORD_FILE_FLAG)
+                    GRACE_DAYS_FLAG, GRACE_SIGN_INS_FLAG, SMTP_HOST_FLAG, SMTP_PORT_FLAG, SMTP_FROM_FLAG, SMTP_USER_FLAG, SMTP_PASSWORD_FILE_FLAG)
                     .contains(flag)) {
                 throw new UsageException("Unknown option " + flag + ". Run with --help to see the options.");
             }
@@ -311,7 +330,11 @@ final class LauncherOptions {
                 case WINDOW_FLAG -> policySettings.put(TotpGuardSettings.WINDOW, Integer.toString(parseWhole(flag, value,
                         0, Totp.MAX_WINDOW, "a number of steps such as 1")));
                 case TRUSTED_BROWSER_DAYS_FLAG -> policySettings.put(TotpGuardSettings.TRUSTED_BROWSER_DAYS, Integer.toString(
-                        parseWhole(flag, value, 1, dev.totpguard.TwoFactorPolicy.MAX_TRUSTED_BROWSER_DAYS, "a number of days such as 30")));
+                        parseWhole(flag, value, 1, TwoFactorPolicy.MAX_TRUSTED_BROWSER_DAYS, "a number of days such as 30")));
+                case GRACE_DAYS_FLAG -> graceSettings.put(TotpGuardSettings.ENFORCEMENT_GRACE_DAYS, Integer.toString(
+                        parseWhole(flag, value, 1, TwoFactorPolicy.MAX_GRACE_DAYS, "a number of days such as 14")));
+                case GRACE_SIGN_INS_FLAG -> graceSettings.put(TotpGuardSettings.ENFORCEMENT_GRACE_SIGN_INS, Integer.toString(
+                        parseWhole(flag, value, 1, TwoFactorPolicy.MAX_GRACE_SIGN_INS, "a number of sign-ins such as 5")));
                 case SMTP_HOST_FLAG, SMTP_PORT_FLAG, SMTP_FROM_FLAG, SMTP_USER_FLAG, SMTP_PASSWORD_FILE_FLAG -> smtpValues.put(flag, value);
                 default -> throw new AssertionError("flag listed above but not handled: " + flag);
             }
@@ -323,7 +346,7 @@ final class LauncherOptions {
         Path key = keyFile == null ? defaultKeyFile(dataDir) : Path.of(keyFile).toAbsolutePath().normalize();
         LauncherOptions options = new LauncherOptions(port, host, dataDir, Optional.ofNullable(jdbcUrl), Optional.ofNullable(jdbcUser),
                 Optional.ofNullable(jdbcPassword), key, help, withoutTotpFilter, sharedSessions, Optional.ofNullable(nodeName), stepUpAge, Optional.ofNullable(name), Optional.ofNullable(email), command,
-                trustedProxies, policySettings, help ? Optional.empty() : Smtp.parse(smtpValues, environment));
+                trustedProxies, policySettings, graceSettings, help ? Optional.empty() : Smtp.parse(smtpValues, environment));
         if (!help) {
             options.checkCommand();
         }
@@ -540,6 +563,15 @@ final class LauncherOptions {
      */
     Map<String, String> policySettings() {
         return policySettings;
+    }
+
+    /**
+     * The grace keys the flags set ({@code totpguard.enforcement.grace.days}, {@code .sign-ins}), checked already; empty
+     * for no grace. They apply to the run-time setting "Require two-factor authentication", not to the service's policy,
+     * whose enforcement stays OPTIONAL (see {@code Installation.enforcementGrace}).
+     */
+    Map<String, String> graceSettings() {
+        return graceSettings;
     }
 
     /** The reverse proxies whose forwarding headers are believed (none by default). */

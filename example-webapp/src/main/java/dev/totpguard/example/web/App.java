@@ -16,7 +16,7 @@ import java.util.Optional;
  * What the servlets of the admin UI share, built once by {@link ExampleWebApp}. Immutable; every part is
  * thread-safe.
  */
-record App(TwoFactorService twoFactor, AdminAccounts accounts, AuditLog audit, SiteSettings settings, Pages pages,
+record App(TwoFactorService twoFactor, AdminAccounts accounts, AuditLog audit, SiteSettings settings, EnforcementGrace grace, Pages pages,
            SessionSteps sessions, Clock clock) {
 
     private static final System.Logger LOG = System.getLogger(App.class.getName());
@@ -26,6 +26,7 @@ record App(TwoFactorService twoFactor, AdminAccounts accounts, AuditLog audit, S
         Objects.requireNonNull(accounts, "accounts");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(grace, "grace");
         Objects.requireNonNull(pages, "pages");
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(clock, "clock");

@@ -50,6 +50,11 @@ public final class ExampleWebApp implements ServletContextListener {
 
     /** Context attribute: the launcher's {@link DataSource}. */
     public static final String DATA_SOURCE_ATTRIBUTE = "dev.totpguard.example.DataSource";
+    /**
+     * Context attribute: the launcher's {@link EnforcementGrace} (its {@code --grace-days}, {@code --grace-sign-ins}).
+     * Without it (the WAR deployed on its own) there is no grace.
+     */
+    public static final String ENFORCEMENT_GRACE_ATTRIBUTE = "dev.totpguard.example.EnforcementGrace";
     /** Context attribute: the launcher's {@link TwoFactorService}. */
     public static final String TWO_FACTOR_ATTRIBUTE = "dev.totpguard.example.TwoFactorService";
 
@@ -81,6 +86,8 @@ public final class ExampleWebApp implements ServletContextListener {
         Clock clock = Clock.systemUTC();
         DataSource dataSource = (DataSource) context.getAttribute(DATA_SOURCE_ATTRIBUTE);
         TwoFactorService twoFactor = (TwoFactorService) context.getAttribute(TWO_FACTOR_ATTRIBUTE);
+        EnforcementGrace grace = context.getAttribute(ENFORCEMENT_GRACE_ATTRIBUTE) instanceof EnforcementGrace given
+                ? given : EnforcementGrace.none();
         boolean withoutFilter = Boolean.TRUE.equals(context.getAttribute(WITHOUT_TOTP_FILTER_ATTRIBUTE));
         try {
             if (dataSource == null) {
@@ -104,7 +111,7 @@ public final class ExampleWebApp implements ServletContextListener {
             Pages pages = new Pages(csrf);
             SiteSettings siteSettings = new SiteSettings(dataSource);
             TotpFilter secondFactor = SecondFactorFilter.build(twoFactor, contextSettings, CONTEXT_PARAMETER);
-            App app = new App(twoFactor, new AdminAccounts(dataSource, PasswordHash.builder().build(), clock), audit, siteSettings, pages,
+            App app = new App(twoFactor, new AdminAccounts(dataSource, PasswordHash.builder().build(), clock), audit, siteSettings, grace, pages,
                     withoutFilter ? SessionSteps.withoutFilter() : new SessionSteps(secondFactor), clock);
             register(context, app, csrf, secondFactor, withoutFilter);
         } catch (DataAccessException | StoreException e) {
@@ -126,7 +133,7 @@ public final class ExampleWebApp implements ServletContextListener {
         if (!withoutFilter) {
             TotpFilter.register(context, secondFactor);
         }
-        addFilter(context, "enforcement", new EnforcementFilter(app.twoFactor(), app.settings(), pages), "/admin/*");
+        addFilter(context, "enforcement", new EnforcementFilter(app.twoFactor(), app.settings(), app.grace(), pages), "/admin/*");
 
         List<String> formServlets = new ArrayList<>();
         addServlet(context, "root", new RootServlet(), "", "/admin");

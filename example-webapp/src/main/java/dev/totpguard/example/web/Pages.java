@@ -19,7 +19,8 @@ import java.util.ResourceBundle;
 /**
  * Sends the pages of the admin UI: a {@link Page}'s body, rendered from its template, inside the layout
  * ({@code layout.html}: the title, the navigation "Setup" &gt; "Staff Management" &gt; "Administrators", the sign-out
- * button, and the banner that asks a signed-in administrator without two-factor authentication to enable it).
+ * button, and the banner that asks a signed-in administrator without two-factor authentication to enable it, or, within
+ * the grace period of "Require two-factor authentication", says when it will be required).
  *
  * <p>Every value goes through the template, which escapes it; the only markup inserted as it is are rendered
  * templates (the body into the layout, the CSRF field into the forms). A body template sees its page's values and
@@ -44,11 +45,18 @@ final class Pages {
      *     login)
      * @param user the signed-in administrator
      * @param passwordOnly whether to show the banner asking {@code user} to enable two-factor authentication
+     * @param grace the sentence saying when two-factor authentication will be required of {@code user}, while within the
+     *     grace period of "Require two-factor authentication" ({@link EnforcementGrace}); shown instead of that banner
      */
-    record Frame(boolean navigation, Optional<String> user, boolean passwordOnly) {
+    record Frame(boolean navigation, Optional<String> user, boolean passwordOnly, Optional<Text> grace) {
 
         Frame {
             Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(grace, "grace");
+        }
+
+        Frame(boolean navigation, Optional<String> user, boolean passwordOnly) {
+            this(navigation, user, passwordOnly, Optional.empty());
         }
 
         static Frame plain() {
@@ -72,9 +80,11 @@ final class Pages {
     void admin(HttpServletRequest request, HttpServletResponse response, int status, Page page) throws IOException {
         Optional<String> user = Optional.ofNullable(request.getRemoteUser());
         boolean passwordOnly = user.isPresent() && Boolean.FALSE.equals(request.getAttribute(EnforcementFilter.TWO_FACTOR_ACTIVE));
+        Optional<Text> grace = passwordOnly && request.getAttribute(EnforcementFilter.GRACE_BANNER) instanceof Text text
+                ? Optional.of(text) : Optional.empty();
         // Admin pages have forms (at least "Log Out"), so they need the session's token, created here when missing.
         String token = csrf.token(request.getSession(true));
-        send(response, status, render(page, request.getContextPath(), Optional.of(token), new Frame(true, user, passwordOnly),
+        send(response, status, render(page, request.getContextPath(), Optional.of(token), new Frame(true, user, passwordOnly, grace),
                 bundle(request)));
     }
 
@@ -113,6 +123,7 @@ final class Pages {
         layout.put("navigation", frame.navigation());
         layout.put("user", frame.user().orElse(null));
         layout.put("passwordOnly", frame.passwordOnly());
+        layout.put("grace", frame.grace().map(text -> text.in(bundle)).orElse(null));
         layout.put("editTwoFactorHref", frame.user().map(user -> Paths.editTwoFactor(contextPath, user)).orElse(null));
         return LAYOUT.render(layout, texts);
     }

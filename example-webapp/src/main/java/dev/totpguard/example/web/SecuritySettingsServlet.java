@@ -2,6 +2,7 @@ package dev.totpguard.example.web;
 
 import dev.totpguard.example.data.Text;
 import dev.totpguard.example.data.DataAccessException;
+import dev.totpguard.store.StoreException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -10,7 +11,7 @@ import java.io.IOException;
 /**
  * "Require two-factor authentication for all administrators": off on a new installation, turned on (or off) with
  * one click. While on, {@link EnforcementFilter} sends every administrator without an active second factor to
- * enrollment.
+ * enrollment, after the grace period if the launcher gives one ({@link EnforcementGrace}, which turning it on starts).
  */
 final class SecuritySettingsServlet extends HttpServlet {
 
@@ -32,7 +33,8 @@ final class SecuritySettingsServlet extends HttpServlet {
             return;
         }
         app.pages().admin(request, response, HttpServletResponse.SC_OK,
-                new SecuritySettingsPage("1".equals(request.getParameter("saved")), required));
+                new SecuritySettingsPage("1".equals(request.getParameter("saved")), required,
+                app.grace().days(), app.grace().signIns()));
     }
 
     @Override
@@ -44,8 +46,12 @@ final class SecuritySettingsServlet extends HttpServlet {
             return;
         }
         try {
+            if ("on".equals(require)) {
+                // Recorded before the setting, so no request sees it on before its grace has begun.
+                app.grace().enforcementTurnedOn();
+            }
             app.settings().setRequireTwoFactor("on".equals(require));
-        } catch (DataAccessException e) {
+        } catch (DataAccessException | StoreException e) {
             ErrorPages.unavailable(app.pages(), request, response, e);
             return;
         }

@@ -170,7 +170,8 @@ class LauncherOptionsTest {
     @ValueSource(strings = {"--algorithm=MD5", "--algorithm=SHA384", "--algorithm=", "--algorithm=SHA-256",
             "--algorithm=HmacSHA256", "--digits=\uFF18", "--period=\u0664\u0665", "--window=\u0663", "--digits=5", "--digits=9",
             "--digits=six", "--period=0", "--period=3601", "--period=30s", "--period=-30", "--window=-1", "--window=11",
-            "--window=1.5", "--trusted-browser-days=0", "--trusted-browser-days=91", "--trusted-browser-days=30d"})
+            "--window=1.5", "--trusted-browser-days=0", "--trusted-browser-days=91", "--trusted-browser-days=30d",
+            "--grace-days=0", "--grace-days=91", "--grace-days=14d", "--grace-sign-ins=0", "--grace-sign-ins=101", "--grace-sign-ins=-1"})
     void aPolicyValueCoreWouldRefuseIsAUsageErrorNamingTheFlagAndTheValue(String arg) {
         UsageException e = assertThrows(UsageException.class, () -> parse(arg));
         String flag = arg.substring(0, arg.indexOf('='));
@@ -178,6 +179,20 @@ class LauncherOptionsTest {
         assertTrue(e.getMessage().startsWith(flag + " expects "), e.getMessage());
         assertTrue(e.getMessage().endsWith(", not '" + value + "'."), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void theGraceFlagsBecomeTotpGuardsGraceKeysApartFromThePolicy() throws UsageException {
+        assertEquals(Map.of(), parse().graceSettings(), "no grace by default");
+        LauncherOptions options = parse("--grace-days", "14", "--grace-sign-ins=5");
+        assertEquals(Map.of("totpguard.enforcement.grace.days", "14", "totpguard.enforcement.grace.sign-ins", "5"), options.graceSettings());
+        // The service's policy stays OPTIONAL: the grace belongs to the run-time setting "Require two-factor authentication".
+        assertEquals(Map.of(), options.policySettings());
+        assertEquals(Map.of("totpguard.enforcement.grace.sign-ins", "100"), parse("--grace-sign-ins", "100").graceSettings());
+        assertEquals(Map.of("totpguard.enforcement.grace.days", "90"), parse("--grace-days", "90").graceSettings());
+        for (String flag : List.of("--grace-days N", "--grace-sign-ins N")) {
+            assertTrue(LauncherOptions.USAGE.contains("  " + flag), flag);
+        }
     }
 
     @Test

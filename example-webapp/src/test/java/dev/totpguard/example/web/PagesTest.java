@@ -15,6 +15,7 @@ import dev.totpguard.otp.HmacAlgorithm;
 import dev.totpguard.otp.TotpParameters;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ResourceBundle;
 import java.util.stream.Stream;
@@ -22,6 +23,7 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -64,8 +66,8 @@ class PagesTest {
                 new MessagePage(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE, HOSTILE_TEXT),
                 new MessagePage(HOSTILE_TEXT, HOSTILE_TEXT),
                 new ResetConfirmationPage(HOSTILE, HOSTILE),
-                new SecuritySettingsPage(true, true),
-                new SecuritySettingsPage(false, false));
+                new SecuritySettingsPage(true, true, 14, 5),
+                new SecuritySettingsPage(false, false, 0, 0));
     }
 
     private static EditAdministratorPage edit(TwoFactor twoFactor) {
@@ -157,7 +159,7 @@ class PagesTest {
         assertEquals(1, login.select("#j_totp").size(), html);
         // A page with a form of this application cannot be rendered without the token: it fails instead of
         // sending a form that CsrfFilter would refuse.
-        assertThrows(IllegalArgumentException.class, () -> Pages.render(new SecuritySettingsPage(false, false), "", Optional.empty(),
+        assertThrows(IllegalArgumentException.class, () -> Pages.render(new SecuritySettingsPage(false, false, 0, 0), "", Optional.empty(),
                 Pages.Frame.plain(), ENGLISH));
     }
 
@@ -166,6 +168,57 @@ class PagesTest {
         Document page = Jsoup.parse(Pages.render(MenuPage.SETUP, "/ctx", Optional.of("token"),
                 new Pages.Frame(true, Optional.of("a&b"), true), ENGLISH).html());
         assertEquals("/ctx/admin/setup/staff/administrators/edit?user=a%26b#two-factor", page.selectFirst(".banner a").attr("href"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("graceBanners")
+    void withinTheGraceTheBannerSaysWhenTheSetUpIsRequiredAndLinksToIt(Text sentence, String english, String german) {
+        ResourceBundle deutsch = new Messages(Text.BUNDLE, Text.LOCALES).bundle("de");
+        for (var language : List.of(Map.entry(ENGLISH, english), Map.entry(deutsch, german))) {
+            Document page = Jsoup.parse(Pages.render(MenuPage.SETUP, "/ctx", Optional.of("token"),
+                    new Pages.Frame(true, Optional.of("a&b"), true, Optional.of(sentence)), language.getKey()).html());
+            assertEquals(1, page.select(".banner").size(), page::toString);
+            assertEquals(language.getValue(), page.selectFirst(".banner.grace").ownText());
+            assertEquals("/ctx/admin/setup/staff/administrators/edit?user=a%26b#two-factor",
+                    page.selectFirst(".banner.grace a").attr("href"));
+            assertFalse(page.selectFirst(".banner.grace a").text().isBlank());
+        }
+    }
+
+    static Stream<Arguments> graceBanners() {
+        return Stream.of(
+                Arguments.of(Text.of("grace.banner.days", 14), "Two-factor authentication will be required in 14 days.",
+                        "Die Zwei-Faktor-Authentifizierung wird in 14 Tagen verlangt."),
+                Arguments.of(Text.of("grace.banner.days", 1), "Two-factor authentication will be required in 1 day.",
+                        "Die Zwei-Faktor-Authentifizierung wird in 1 Tag verlangt."),
+                Arguments.of(Text.of("grace.banner.signIns", 0), "Two-factor authentication will be required from your next sign-in.",
+                        "Die Zwei-Faktor-Authentifizierung wird ab Ihrer nächsten Anmeldung verlangt."),
+                Arguments.of(Text.of("grace.banner.signIns", 3), "Two-factor authentication will be required after 3 more sign-ins.",
+                        "Die Zwei-Faktor-Authentifizierung wird nach 3 weiteren Anmeldungen verlangt."),
+                Arguments.of(Text.of("grace.banner.both", 2, 1),
+                        "Two-factor authentication will be required in 2 days or after 1 more sign-in, whichever comes first.",
+                        "Die Zwei-Faktor-Authentifizierung wird in 2 Tagen oder nach 1 weiteren Anmeldung verlangt, je nachdem, was zuerst eintritt."));
+    }
+
+    @Test
+    void theGraceBannerIsEscapedAndShownOnlyToAnAdministratorWithoutTwoFactor() {
+        String html = Pages.render(MenuPage.SETUP, HOSTILE, Optional.of("token"),
+                new Pages.Frame(true, Optional.of(HOSTILE), true, Optional.of(HOSTILE_TEXT)), ENGLISH).html();
+        assertFalse(html.contains("<script"), html);
+        assertTrue(html.contains(ESCAPED), html);
+        Document enrolled = Jsoup.parse(Pages.render(MenuPage.SETUP, "/ctx", Optional.of("token"),
+                new Pages.Frame(true, Optional.of("alice"), false, Optional.of(Text.of("grace.banner.days", 3))), ENGLISH).html());
+        assertTrue(enrolled.select(".banner").isEmpty(), enrolled::toString);
+    }
+
+    @Test
+    void theSettingsPageNamesTheGracePeriod() {
+        assertEquals("Administrators without it may go on for a grace period first (14 days or 5 sign-ins, whichever comes first), with"
+                + " a banner linking to the set-up. The period starts once, when the setting is first turned on or when an administrator"
+                + " is added later; signing in again does not start it again.",
+                page(new SecuritySettingsPage(false, true, 14, 5)).selectFirst("p.grace").text());
+        assertTrue(page(new SecuritySettingsPage(false, true, 0, 1)).selectFirst("p.grace").text().contains("(1 sign-in)"));
+        assertTrue(page(new SecuritySettingsPage(false, true, 0, 0)).select("p.grace").isEmpty());
     }
 
     @Test
