@@ -3,6 +3,7 @@ package dev.totpguard.jaas;
 import dev.totpguard.internal.web.TrustedProxies;
 import dev.totpguard.internal.config.Settings;
 import dev.totpguard.config.TotpGuardSettings;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -68,11 +69,28 @@ final class LoginModuleOptions {
     private final Map<String, String> accountSettings;
     private final TrustedProxies trustedProxies;
 
+    /**
+     * Refuses the keys of features these modules do not have: trusted browsers and the enrollment grace need pages and
+     * cookies that only the servlet filter and the Spring Security module have. Accepted and ignored, they would leave an
+     * operator believing in a grace that never comes (every user without a second factor is refused here) or a
+     * "remember this browser" that is never offered.
+     */
+    private static void refuseUnsupported(Settings read) {
+        for (String key : List.of(TotpGuardSettings.TRUSTED_BROWSER_DAYS, TotpGuardSettings.ENFORCEMENT_GRACE_DAYS,
+                TotpGuardSettings.ENFORCEMENT_GRACE_SIGN_INS)) {
+            if (read.keys().contains(key)) {
+                throw read.invalid(key, "unset: the JAAS and Jakarta Authentication modules have no trusted browsers and"
+                        + " no enrollment grace (the servlet filter and the Spring Security module have both)");
+            }
+        }
+    }
+
     private LoginModuleOptions(Map<String, ?> options, boolean verifierGiven, String source) {
         // Refuses a totpguard.* option of any module that nothing reads: a misspelled store or policy key would
         // otherwise be dropped here and its default would silently apply.
         Settings read = Settings.of(options, source);
         settings = read;
+        refuseUnsupported(read);
         mode = choice(read, TotpGuardSettings.JAAS_MODE, Mode.class).orElse(Mode.STANDALONE);
         codeSource = choice(read, TotpGuardSettings.JAAS_CODE_SOURCE, CodeSource.class).orElse(CodeSource.CALLBACK);
         String fieldForm = "a request parameter name of 1 to 64 characters";

@@ -75,7 +75,11 @@ class LoginModuleOptionsTest {
             "totpguard.jaas.code.field|''|totpguard.jaas.code.field is missing: expected a request parameter name",
             "totpguard.jaas.pasword.file|x|Unknown JAAS option totpguard.jaas.pasword.file: did you mean totpguard.jaas.password.file?",
             "totpguard.enforcment|REQUIRED|Unknown JAAS option totpguard.enforcment: did you mean totpguard.enforcement?",
-            "totpguard.sam.flwo|one-page|Unknown JAAS option totpguard.sam.flwo: did you mean totpguard.sam.flow?"})
+            "totpguard.sam.flwo|one-page|Unknown JAAS option totpguard.sam.flwo: did you mean totpguard.sam.flow?",
+            // Features of the filter and the Spring module only: refused, not silently ignored.
+            "totpguard.trusted-browser.days|30|totpguard.trusted-browser.days = '30' is invalid: expected unset: the JAAS and Jakarta Authentication modules have no trusted browsers",
+            "totpguard.enforcement.grace.days|14|totpguard.enforcement.grace.days = '14' is invalid: expected unset",
+            "totpguard.enforcement.grace.sign-ins|3|totpguard.enforcement.grace.sign-ins = '3' is invalid: expected unset"})
     void badValueIsRefusedWithAMessageNamingTheOption(String key, String value, String expected) {
         Map<String, Object> raw = standalone();
         raw.put(key, value);
