@@ -136,7 +136,7 @@ public final class MailNotifier implements Notifier {
         MimeMessage message = new MimeMessage(session);
         message.setFrom(from);
         message.setRecipient(Message.RecipientType.TO, address(recipient.email(), recipient.name()));
-        message.setSubject(Text.of(subjectKey(notification.kind())).in(bundle), "UTF-8");
+        message.setSubject(Text.of(key(notification.kind()) + ".subject").in(bundle), "UTF-8");
         message.setSentDate(Date.from(clock.instant()));
         // RFC 3834: an automatic message, which vacation responders do not answer.
         message.setHeader("Auto-Submitted", "auto-generated");
@@ -172,17 +172,15 @@ public final class MailNotifier implements Notifier {
     String body(Notification notification, Administrator recipient, ResourceBundle bundle) {
         String account = recipient.username();
         String when = WHEN.format(notification.time());
-        String what = switch (notification.kind()) {
-            case ENROLLED -> Text.of("mail.enrolled.text", account, when).in(bundle);
-            case DISABLED -> Text.of("mail.disabled.text", account, when).in(bundle);
-            case RESET -> Text.of("mail.reset.text", account, when, actor(notification)).in(bundle);
-            case RECOVERY_CODE_USED -> Text.of("mail.recoveryCodeUsed.text", account, when).in(bundle) + " "
-                    + notification.remainingRecoveryCodes().stream().mapToObj(left -> Text.of("mail.recoveryCodesLeft", left).in(bundle))
-                            .findFirst().orElse("");
-            case RECOVERY_CODES_REGENERATED -> Text.of("mail.recoveryCodesRegenerated.text", account, when).in(bundle);
-            case LOCKED -> Text.of("mail.locked.text", account, when, notification.lockedUntil().map(WHEN::format).orElse("?")).in(bundle);
-            case TRUSTED_BROWSER_ADDED -> Text.of("mail.trustedBrowserAdded.text", account, when).in(bundle);
-        };
+        Notification.Kind kind = notification.kind();
+        // {2} of the texts that have it: the administrator of a reset, the end of a lock.
+        String detail = kind == Notification.Kind.RESET ? actor(notification)
+                : kind == Notification.Kind.LOCKED ? notification.lockedUntil().map(WHEN::format).orElse("?") : "";
+        String what = Text.of(key(kind) + ".text", account, when, detail).in(bundle);
+        if (kind == Notification.Kind.RECOVERY_CODE_USED) {
+            what += " " + notification.remainingRecoveryCodes().stream().mapToObj(left -> Text.of("mail.recoveryCodesLeft", left).in(bundle))
+                    .findFirst().orElse("");
+        }
         StringBuilder text = new StringBuilder(512);
         text.append(Text.of("mail.greeting", printable(recipient.name())).in(bundle)).append("\n\n");
         text.append(what.strip()).append("\n");
@@ -203,15 +201,16 @@ public final class MailNotifier implements Notifier {
         }
     }
 
-    private static String subjectKey(Notification.Kind kind) {
+    /** The bundle key of a kind's mail, to which ".subject" and ".text" are appended. */
+    private static String key(Notification.Kind kind) {
         return switch (kind) {
-            case ENROLLED -> "mail.enrolled.subject";
-            case DISABLED -> "mail.disabled.subject";
-            case RESET -> "mail.reset.subject";
-            case RECOVERY_CODE_USED -> "mail.recoveryCodeUsed.subject";
-            case RECOVERY_CODES_REGENERATED -> "mail.recoveryCodesRegenerated.subject";
-            case LOCKED -> "mail.locked.subject";
-            case TRUSTED_BROWSER_ADDED -> "mail.trustedBrowserAdded.subject";
+            case ENROLLED -> "mail.enrolled";
+            case DISABLED -> "mail.disabled";
+            case RESET -> "mail.reset";
+            case RECOVERY_CODE_USED -> "mail.recoveryCodeUsed";
+            case RECOVERY_CODES_REGENERATED -> "mail.recoveryCodesRegenerated";
+            case LOCKED -> "mail.locked";
+            case TRUSTED_BROWSER_ADDED -> "mail.trustedBrowserAdded";
         };
     }
 
