@@ -128,7 +128,8 @@ final class LauncherOptions {
             "  " + ALGORITHM_FLAG + " NAME     HMAC function of new enrollments: SHA1 (default), SHA256 or SHA512",
             "  " + DIGITS_FLAG + " N           code length of new enrollments, " + TotpParameters.MIN_DIGITS + " to "
                     + TotpParameters.MAX_DIGITS + " (default 6)",
-            "  " + PERIOD_FLAG + " SECONDS     how often the code of new enrollments changes, 1 to 3600 (default 30)",
+            "  " + PERIOD_FLAG + " SECONDS     how often the code of new enrollments changes, " + TotpParameters.MIN_PERIOD_SECONDS + " to "
+                    + TotpParameters.MAX_PERIOD_SECONDS + " (default 30)",
             "  " + WINDOW_FLAG + " STEPS       codes accepted before and after the current one, 0 to " + Totp.MAX_WINDOW
                     + " (default 1)",
             "                       Microsoft Authenticator and Authy support only SHA1, 6 digits and 30 seconds;",
@@ -323,7 +324,7 @@ final class LauncherOptions {
                 case DIGITS_FLAG -> policySettings.put(TotpGuardSettings.DIGITS, Integer.toString(parseWhole(flag, value,
                         TotpParameters.MIN_DIGITS, TotpParameters.MAX_DIGITS, "the number of digits such as 8")));
                 case PERIOD_FLAG -> policySettings.put(TotpGuardSettings.PERIOD, Integer.toString(parseWhole(flag, value,
-                        1, 3600, "seconds such as 60")));
+                        TotpParameters.MIN_PERIOD_SECONDS, TotpParameters.MAX_PERIOD_SECONDS, "seconds such as 60")));
                 case WINDOW_FLAG -> policySettings.put(TotpGuardSettings.WINDOW, Integer.toString(parseWhole(flag, value,
                         0, Totp.MAX_WINDOW, "a number of steps such as 1")));
                 case TRUSTED_BROWSER_DAYS_FLAG -> policySettings.put(TotpGuardSettings.TRUSTED_BROWSER_DAYS, Integer.toString(
