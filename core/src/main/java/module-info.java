@@ -28,4 +28,6 @@ module dev.totpguard.core {
     requires static com.zaxxer.hikari;
     // Only internal.config.EnvironmentSettings, which the Spring Boot auto-configurations load, reads Spring.
     requires static spring.core;
+    // Only internal.web.CsrfCheck.Request.of reads a servlet request, for the modules that run in a servlet container.
+    requires static jakarta.servlet;
 }

@@ -82,6 +82,11 @@ public record Notification(Kind kind, String user, Optional<String> actor, Insta
                 event.remainingRecoveryCodes(), event.lockedUntil(), language));
     }
 
+    /** This notification in {@code language}, the language of the page on which the change was made (or empty). */
+    public Notification withLanguage(Optional<Locale> language) {
+        return new Notification(kind, user, actor, time, clientAddress, remainingRecoveryCodes, lockedUntil, language);
+    }
+
     @Override
     public String toString() {
         return "Notification[" + kind + ", user " + user + actor.map(by -> ", by " + by).orElse("") + ", " + time + "]";

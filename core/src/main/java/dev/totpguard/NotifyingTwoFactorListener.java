@@ -67,17 +67,18 @@ public final class NotifyingTwoFactorListener implements TwoFactorListener, Auto
     /** Queues the notification the event calls for, if any; never blocks, never throws for a full queue. */
     @Override
     public void onEvent(TwoFactorEvent event) {
-        if (Notification.of(event, Optional.empty()).isEmpty()) {
+        Optional<Notification> unlocalized = Notification.of(event, Optional.empty());
+        if (unlocalized.isEmpty()) {
             return;
         }
         // The page's language only for the few events that notify: the supplier runs on the request's thread.
-        Optional<Notification> notification = Notification.of(event, language.get());
+        Notification notification = unlocalized.get().withLanguage(language.get());
         try {
-            executor.execute(() -> deliver(notification.get()));
+            executor.execute(() -> deliver(notification));
         } catch (RejectedExecutionException e) {
             // Full (or closed): the change stands; only its notification is lost, and that is said and counted.
             dropped.incrementAndGet();
-            logger.log(Level.WARNING, "Notification " + notification.get().kind() + " for user \"" + clean(event.user())
+            logger.log(Level.WARNING, "Notification " + notification.kind() + " for user \"" + clean(event.user())
                     + "\" dropped: " + (executor.isShutdown() ? "the notifier is closed" : "the queue is full"));
         }
     }

@@ -3,44 +3,18 @@ package dev.totpguard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.totpguard.testkit.RecordingLogger;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.ResourceBundle;
 import org.junit.jupiter.api.Test;
 
 class LoggingTwoFactorListenerTest {
 
     static final Instant NOW = Instant.parse("2024-03-01T10:00:00Z");
 
-    /** A System.Logger that keeps what it is given. */
-    static final class CapturingLogger implements System.Logger {
-        final List<String> lines = new ArrayList<>();
-
-        @Override
-        public String getName() {
-            return "capture";
-        }
-
-        @Override
-        public boolean isLoggable(Level level) {
-            return true;
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String message, Throwable thrown) {
-            lines.add(level + " " + message);
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-            lines.add(level + " " + format);
-        }
-    }
-
     @Test
     void oneLinePerEventWithUserAndOutcome() {
-        CapturingLogger logger = new CapturingLogger();
+        RecordingLogger logger = new RecordingLogger();
         LoggingTwoFactorListener listener = new LoggingTwoFactorListener(logger);
 
         listener.onEvent(TwoFactorEvent.builder(TwoFactorEvent.Type.CODE_REFUSED, "alice", NOW)
@@ -49,7 +23,7 @@ class LoggingTwoFactorListenerTest {
 
         assertEquals(List.of(
                 "WARNING totpguard CODE_REFUSED user=\"alice\" from=\"192.0.2.1\" detail=\"invalid code\"",
-                "INFO totpguard RESET user=\"bob\" actor=\"admin\""), logger.lines);
+                "INFO totpguard RESET user=\"bob\" actor=\"admin\""), logger.lines());
     }
 
     @Test

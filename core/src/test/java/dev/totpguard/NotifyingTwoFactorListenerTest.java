@@ -11,6 +11,7 @@ import dev.totpguard.store.CredentialStore;
 import dev.totpguard.store.InMemoryCredentialStore;
 import dev.totpguard.store.StoreException;
 import dev.totpguard.testkit.MutableClock;
+import dev.totpguard.testkit.RecordingLogger;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.ResourceBundle;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -229,8 +229,8 @@ class NotifyingTwoFactorListenerTest {
         notifying.close();
         assertEquals(1, notifying.failed());
         assertEquals(0, notifying.sent());
-        assertEquals(1, log.lines.size(), log.lines.toString());
-        String line = log.lines.get(0);
+        assertEquals(1, log.lines().size(), log.lines().toString());
+        String line = log.lines().get(0);
         assertTrue(line.contains("ENROLLED") && line.contains("frank") && line.contains("java.io.IOException"), line);
         assertFalse(line.contains("\r") || line.contains("\n"), line);
         assertFalse(line.contains(enrollment.otpAuthUri().secret().toBase32()), line);
@@ -302,30 +302,5 @@ class NotifyingTwoFactorListenerTest {
                         throw e.getCause();
                     }
                 });
-    }
-
-    /** Keeps every logged line. */
-    private static final class RecordingLogger implements System.Logger {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-
-        @Override
-        public String getName() {
-            return "recording";
-        }
-
-        @Override
-        public boolean isLoggable(Level level) {
-            return true;
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String message, Throwable thrown) {
-            lines.add(message);
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-            lines.add(format);
-        }
     }
 }

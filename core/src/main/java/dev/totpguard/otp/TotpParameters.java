@@ -21,6 +21,10 @@ public final class TotpParameters {
     public static final int MIN_DIGITS = 6;
     /** Largest number of digits allowed: 8 is the most any app shows and fits an {@code int} modulus. */
     public static final int MAX_DIGITS = 8;
+    /** Shortest time step allowed, in seconds. */
+    public static final int MIN_PERIOD_SECONDS = 1;
+    /** Longest time step allowed, in seconds: an hour, beyond which a code outlives any sign-in. */
+    public static final int MAX_PERIOD_SECONDS = 3600;
 
     private final HmacAlgorithm algorithm;
     private final int digits;
@@ -139,16 +143,17 @@ public final class TotpParameters {
         /** @throws IllegalArgumentException unless a whole number of seconds from 1 s to 1 hour */
         public Builder period(Duration period) {
             Objects.requireNonNull(period, "period");
-            if (period.getNano() != 0 || period.getSeconds() < 1 || period.getSeconds() > 3600) {
-                throw new IllegalArgumentException("period must be a whole number of seconds from 1 to 3600, not " + period);
+            if (period.getNano() != 0 || period.getSeconds() < MIN_PERIOD_SECONDS || period.getSeconds() > MAX_PERIOD_SECONDS) {
+                throw new IllegalArgumentException("period must be a whole number of seconds from " + MIN_PERIOD_SECONDS + " to "
+                        + MAX_PERIOD_SECONDS + ", not " + period);
             }
             return periodSeconds((int) period.getSeconds());
         }
 
-        /** @throws IllegalArgumentException unless 1..3600 */
+        /** @throws IllegalArgumentException unless {@value #MIN_PERIOD_SECONDS}..{@value #MAX_PERIOD_SECONDS} */
         public Builder periodSeconds(int seconds) {
-            if (seconds < 1 || seconds > 3600) {
-                throw new IllegalArgumentException("period must be from 1 to 3600 seconds, not " + seconds);
+            if (seconds < MIN_PERIOD_SECONDS || seconds > MAX_PERIOD_SECONDS) {
+                throw new IllegalArgumentException("period must be from " + MIN_PERIOD_SECONDS + " to " + MAX_PERIOD_SECONDS + " seconds, not " + seconds);
             }
             this.periodSeconds = seconds;
             return this;

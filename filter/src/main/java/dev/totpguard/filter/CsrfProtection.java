@@ -84,12 +84,6 @@ public final class CsrfProtection {
         }
         HttpSession session = request.getSession(false);
         return CsrfCheck.isValid(session == null ? null : session.getAttribute(sessionAttribute),
-                checkOf(request, given));
-    }
-
-    /** What {@link CsrfCheck} needs to know about {@code request}, with {@code token} the token it carries. */
-    static CsrfCheck.Request checkOf(HttpServletRequest request, String token) {
-        return new CsrfCheck.Request(token, request.getHeader("Sec-Fetch-Site"), request.getHeader("Origin"),
-                request.getHeader("Host"), request.getScheme(), request.getServerName(), request.getServerPort());
+                CsrfCheck.Request.of(request, given));
     }
 }

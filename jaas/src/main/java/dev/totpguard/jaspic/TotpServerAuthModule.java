@@ -346,10 +346,7 @@ public final class TotpServerAuthModule implements ServerAuthModule {
         if (CsrfCheck.isInQuery(request.getQueryString(), Pages.CSRF_PARAMETER)) {
             return false;
         }
-        return CsrfCheck.isValid(session == null ? null : session.getAttribute(CSRF), new CsrfCheck.Request(
-                token, request.getHeader("Sec-Fetch-Site"),
-                request.getHeader("Origin"), request.getHeader("Host"), request.getScheme(), request.getServerName(),
-                request.getServerPort()));
+        return CsrfCheck.isValid(session == null ? null : session.getAttribute(CSRF), CsrfCheck.Request.of(request, token));
     }
 
     private AuthStatus forbidden(MessageInfo messageInfo, HttpServletRequest request) throws IOException {

@@ -737,9 +737,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         if (csrf != null && CsrfCheck.isInQuery(request.getQueryString(), csrf.getParameterName())) {
             return false;
         }
-        return CsrfCheck.isSameSite(new CsrfCheck.Request(null, request.getHeader("Sec-Fetch-Site"),
-                request.getHeader("Origin"), request.getHeader("Host"), request.getScheme(), request.getServerName(),
-                request.getServerPort()));
+        return CsrfCheck.isSameSite(CsrfCheck.Request.of(request, null));
     }
 
     private static boolean hasFactor(Authentication authentication) {

@@ -136,25 +136,22 @@ public final class KeyboardOnly {
     public void tabTo(By target) {
         WebElement wanted = browser.findElement(target);
         startAtTop();
-        for (int i = 0; i < 80; i++) {
-            press(Keys.TAB);
-            if (wanted.equals(browser.switchTo().activeElement())) {
-                return;
-            }
-        }
-        throw new AssertionError("Tab never reaches " + target + " on " + browser.getCurrentUrl());
+        tabUntil(wanted, 80, "Tab never reaches " + target);
     }
 
     /** Presses Tab (from where the focus is) until {@code target} has the focus; fails after 20 presses. */
     public void tabOnTo(By target) {
-        WebElement wanted = browser.findElement(target);
-        for (int i = 0; i < 20; i++) {
+        tabUntil(browser.findElement(target), 20, "Tab from the focused element never reaches " + target);
+    }
+
+    private void tabUntil(WebElement wanted, int presses, String failure) {
+        for (int i = 0; i < presses; i++) {
             press(Keys.TAB);
             if (wanted.equals(browser.switchTo().activeElement())) {
                 return;
             }
         }
-        throw new AssertionError("Tab from the focused element never reaches " + target + " on " + browser.getCurrentUrl());
+        throw new AssertionError(failure + " on " + browser.getCurrentUrl());
     }
 
     /** Types {@code text} into whatever has the focus. */

@@ -108,7 +108,7 @@ public final class SettingsFactory {
                 .ifPresent(parameters::algorithm);
         parameters.digits(settings.integer(TotpGuardSettings.DIGITS, TotpParameters.MIN_DIGITS, TotpParameters.MAX_DIGITS)
                 .orElse(defaults.parameters().digits()));
-        parameters.periodSeconds(settings.integer(TotpGuardSettings.PERIOD, 1, 3600)
+        parameters.periodSeconds(settings.integer(TotpGuardSettings.PERIOD, TotpParameters.MIN_PERIOD_SECONDS, TotpParameters.MAX_PERIOD_SECONDS)
                 .orElse(defaults.parameters().periodSeconds()));
         policy.parameters(parameters.build());
         Optional<Integer> window = settings.integer(TotpGuardSettings.WINDOW, 0, Totp.MAX_WINDOW);

@@ -1,5 +1,6 @@
 package dev.totpguard.internal.web;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,7 +26,8 @@ public final class CsrfCheck {
     }
 
     /**
-     * What a state-changing request says about itself, read by the container-specific caller.
+     * What a state-changing request says about itself, read by the container-specific caller ({@link #of} for a servlet
+     * request).
      *
      * @param token the token the form carries, or {@code null}
      * @param fetchSite the {@code Sec-Fetch-Site} header, or {@code null}
@@ -37,6 +39,15 @@ public final class CsrfCheck {
      */
     public record Request(String token, String fetchSite, String origin, String host, String scheme,
             String serverName, int serverPort) {
+
+        /**
+         * What a servlet request says about itself, {@code token} being the token it carries (or {@code null}): the
+         * one reading of the filter's, the Jakarta Authentication module's and the Spring Security module's forms.
+         */
+        public static Request of(HttpServletRequest request, String token) {
+            return new Request(token, request.getHeader("Sec-Fetch-Site"), request.getHeader("Origin"), request.getHeader("Host"),
+                    request.getScheme(), request.getServerName(), request.getServerPort());
+        }
 
         /** Hides the token. */
         @Override

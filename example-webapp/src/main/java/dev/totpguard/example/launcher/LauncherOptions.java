@@ -10,12 +10,16 @@ import dev.totpguard.otp.Totp;
 import dev.totpguard.otp.TotpParameters;
 import jakarta.mail.internet.AddressException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -81,6 +85,12 @@ final class LauncherOptions {
     static final String SMTP_USER_FLAG = "--smtp-user";
     static final String SMTP_PASSWORD_FILE_FLAG = "--smtp-password-file";
     static final String SMTP_PASSWORD_ENV = "TOTPGUARD_SMTP_PASSWORD";
+    /**
+     * A PKCS#12 file of the certificates that vouch for the SMTP server instead of Java's default CAs (a private CA's);
+     * its password, if it has one, comes from {@value #SMTP_TRUST_STORE_PASSWORD_ENV}, never from the command line.
+     */
+    static final String SMTP_TRUST_STORE_FLAG = "--smtp-trust-store";
+    static final String SMTP_TRUST_STORE_PASSWORD_ENV = "TOTPGUARD_SMTP_TRUST_STORE_PASSWORD";
     /** Jetty's own default worker name, used when {@value #NODE_NAME_FLAG} is not given. */
     static final String DEFAULT_NODE_NAME = "node0";
 
@@ -126,7 +136,8 @@ final class LauncherOptions {
             "  " + ALGORITHM_FLAG + " NAME     HMAC function of new enrollments: SHA1 (default), SHA256 or SHA512",
             "  " + DIGITS_FLAG + " N           code length of new enrollments, " + TotpParameters.MIN_DIGITS + " to "
                     + TotpParameters.MAX_DIGITS + " (default 6)",
-            "  " + PERIOD_FLAG + " SECONDS     how often the code of new enrollments changes, 1 to 3600 (default 30)",
+            "  " + PERIOD_FLAG + " SECONDS     how often the code of new enrollments changes, " + TotpParameters.MIN_PERIOD_SECONDS + " to "
+                    + TotpParameters.MAX_PERIOD_SECONDS + " (default 30)",
             "  " + WINDOW_FLAG + " STEPS       codes accepted before and after the current one, 0 to " + Totp.MAX_WINDOW
                     + " (default 1)",
             "                       Microsoft Authenticator and Authy support only SHA1, 6 digits and 30 seconds;",
@@ -153,6 +164,12 @@ final class LauncherOptions {
             "  " + SMTP_FROM_FLAG + " ADDRESS  the mails' sender address (needed with " + SMTP_HOST_FLAG + ")",
             "  " + SMTP_STARTTLS_FLAG + "       upgrade the connection with STARTTLS; a server not offering it gets no mail",
             "  " + SMTP_TLS_FLAG + "            connect with TLS from the first byte (SMTPS)",
+            "                       With either, the server's certificate must be valid for HOST and signed by",
+            "                       a CA that Java trusts, else it gets no mail",
+            "  " + SMTP_TRUST_STORE_FLAG + " PATH",
+            "                       trust the certificates in this PKCS#12 file (a private CA's) instead of",
+            "                       Java's CAs; its password, if any, in " + SMTP_TRUST_STORE_PASSWORD_ENV,
+            "                       (never on the command line). Needs " + SMTP_STARTTLS_FLAG + " or " + SMTP_TLS_FLAG,
             "  " + SMTP_USER_FLAG + " USER     sign in to the SMTP server as USER, with the password in the file",
             "                       " + SMTP_PASSWORD_FILE_FLAG + " PATH or in " + SMTP_PASSWORD_ENV + " (never on the",
             "                       command line); needs " + SMTP_STARTTLS_FLAG + " or " + SMTP_TLS_FLAG + " unless HOST is a loopback address",
@@ -295,7 +312,8 @@ final class LauncherOptions {
             }
             if (!List.of("--port", "--host", "--data", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--key-file", NODE_NAME_FLAG, STEP_UP_AGE_FLAG, "--name",
                     "--email", "--trusted-proxies", ALGORITHM_FLAG, DIGITS_FLAG, PERIOD_FLAG, WINDOW_FLAG, TRUSTED_BROWSER_DAYS_FLAG,
-                    GRACE_DAYS_FLAG, GRACE_SIGN_INS_FLAG, SMTP_HOST_FLAG, SMTP_PORT_FLAG, SMTP_FROM_FLAG, SMTP_USER_FLAG, SMTP_PASSWORD_FILE_FLAG)
+                    GRACE_DAYS_FLAG, GRACE_SIGN_INS_FLAG, SMTP_HOST_FLAG, SMTP_PORT_FLAG, SMTP_FROM_FLAG, SMTP_USER_FLAG,
+                    SMTP_PASSWORD_FILE_FLAG, SMTP_TRUST_STORE_FLAG)
                     .contains(flag)) {
                 throw new UsageException("Unknown option " + flag + ". Run with --help to see the options.");
             }
@@ -326,7 +344,7 @@ final class LauncherOptions {
                 case DIGITS_FLAG -> policySettings.put(TotpGuardSettings.DIGITS, Integer.toString(parseWhole(flag, value,
                         TotpParameters.MIN_DIGITS, TotpParameters.MAX_DIGITS, "the number of digits such as 8")));
                 case PERIOD_FLAG -> policySettings.put(TotpGuardSettings.PERIOD, Integer.toString(parseWhole(flag, value,
-                        1, 3600, "seconds such as 60")));
+                        TotpParameters.MIN_PERIOD_SECONDS, TotpParameters.MAX_PERIOD_SECONDS, "seconds such as 60")));
                 case WINDOW_FLAG -> policySettings.put(TotpGuardSettings.WINDOW, Integer.toString(parseWhole(flag, value,
                         0, Totp.MAX_WINDOW, "a number of steps such as 1")));
                 case TRUSTED_BROWSER_DAYS_FLAG -> policySettings.put(TotpGuardSettings.TRUSTED_BROWSER_DAYS, Integer.toString(
@@ -335,7 +353,8 @@ final class LauncherOptions {
                         parseWhole(flag, value, 1, TwoFactorPolicy.MAX_GRACE_DAYS, "a number of days such as 14")));
                 case GRACE_SIGN_INS_FLAG -> graceSettings.put(TotpGuardSettings.ENFORCEMENT_GRACE_SIGN_INS, Integer.toString(
                         parseWhole(flag, value, 1, TwoFactorPolicy.MAX_GRACE_SIGN_INS, "a number of sign-ins such as 5")));
-                case SMTP_HOST_FLAG, SMTP_PORT_FLAG, SMTP_FROM_FLAG, SMTP_USER_FLAG, SMTP_PASSWORD_FILE_FLAG -> smtpValues.put(flag, value);
+                case SMTP_HOST_FLAG, SMTP_PORT_FLAG, SMTP_FROM_FLAG, SMTP_USER_FLAG, SMTP_PASSWORD_FILE_FLAG, SMTP_TRUST_STORE_FLAG ->
+                        smtpValues.put(flag, value);
                 default -> throw new AssertionError("flag listed above but not handled: " + flag);
             }
         }
@@ -598,12 +617,12 @@ final class LauncherOptions {
     }
 
     /**
-     * The {@code --smtp-*} flags, checked: the SMTP server, the sender, the connection's protection and the account,
-     * whose password is read from its file only when the server starts ({@link #settings()}). {@link #toString()}
-     * leaves the password out.
+     * The {@code --smtp-*} flags, checked: the SMTP server, the sender, the connection's protection, the account,
+     * whose password is read from its file only when the server starts ({@link #settings()}), and the trust store,
+     * read then too. {@link #toString()} leaves the passwords out.
      */
     record Smtp(String host, int port, String from, SmtpSettings.Security security, Optional<String> user, Optional<Path> passwordFile,
-            Optional<String> environmentPassword) {
+            Optional<String> environmentPassword, Optional<Path> trustStore, Optional<String> trustStorePassword) {
 
         static Optional<Smtp> parse(Map<String, String> values, Map<String, String> environment) throws UsageException {
             String host = values.get(SMTP_HOST_FLAG);
@@ -638,6 +657,12 @@ final class LauncherOptions {
                 throw new UsageException(SMTP_FROM_FLAG + " expects one plain e-mail address such as totpguard@example.com, not '"
                         + from.replaceAll("\\p{Cntrl}", "?") + "'.");
             }
+            Optional<Path> trustStore = Optional.ofNullable(values.get(SMTP_TRUST_STORE_FLAG)).map(file -> Path.of(file).toAbsolutePath().normalize());
+            if (trustStore.isPresent() && security == SmtpSettings.Security.NONE) {
+                throw new UsageException(SMTP_TRUST_STORE_FLAG + " says whom to trust over TLS: give " + SMTP_STARTTLS_FLAG + " or "
+                        + SMTP_TLS_FLAG + " with it.");
+            }
+            Optional<String> trustStorePassword = trustStore.flatMap(file -> Optional.ofNullable(environment.get(SMTP_TRUST_STORE_PASSWORD_ENV)));
             Optional<String> user = Optional.ofNullable(values.get(SMTP_USER_FLAG));
             Optional<Path> passwordFile = Optional.ofNullable(values.get(SMTP_PASSWORD_FILE_FLAG)).map(file -> Path.of(file).toAbsolutePath().normalize());
             Optional<String> environmentPassword = Optional.ofNullable(environment.get(SMTP_PASSWORD_ENV)).filter(password -> !password.isEmpty());
@@ -645,7 +670,7 @@ final class LauncherOptions {
                 if (passwordFile.isPresent()) {
                     throw new UsageException(SMTP_PASSWORD_FILE_FLAG + " belongs to " + SMTP_USER_FLAG + " USER.");
                 }
-                return Optional.of(new Smtp(host, port, from, security, user, passwordFile, Optional.empty()));
+                return Optional.of(new Smtp(host, port, from, security, user, passwordFile, Optional.empty(), trustStore, trustStorePassword));
             }
             if (user.get().isBlank() || user.get().codePoints().anyMatch(Character::isISOControl)) {
                 throw new UsageException(SMTP_USER_FLAG + " expects the SMTP account's name, not an empty one.");
@@ -659,13 +684,15 @@ final class LauncherOptions {
                 throw new UsageException(SMTP_USER_FLAG + " needs its password in exactly one place: a file (" + SMTP_PASSWORD_FILE_FLAG
                         + " PATH) or the environment variable " + SMTP_PASSWORD_ENV + (passwordFile.isPresent() ? ", not both." : "."));
             }
-            return Optional.of(new Smtp(host, port, from, security, user, passwordFile, environmentPassword));
+            return Optional.of(new Smtp(host, port, from, security, user, passwordFile, environmentPassword, trustStore, trustStorePassword));
         }
 
         /**
-         * The settings, with the password read from its file (its first line) or the environment.
+         * The settings, with the password read from its file (its first line) or the environment, and the trust store
+         * read from its file.
          *
-         * @throws StartupException if the password file cannot be read or is empty
+         * @throws StartupException if the password file cannot be read or is empty, or the trust store cannot be read
+         *     (missing, not PKCS#12, wrong password) or holds no certificate
          */
         SmtpSettings settings() throws StartupException {
             Optional<String> password = environmentPassword;
@@ -681,13 +708,37 @@ final class LauncherOptions {
                             + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
                 }
             }
-            return new SmtpSettings(host, port, from, security, user, password);
+            Optional<KeyStore> trusted = trustStore.isEmpty() ? Optional.empty() : Optional.of(loadTrustStore());
+            try {
+                return new SmtpSettings(host, port, from, security, user, password, trusted);
+            } catch (IllegalArgumentException e) {
+                throw new StartupException(e.getMessage() + ": " + trustStore.orElseThrow()
+                        + ". Put the CA certificate that signed the SMTP server's certificate in it.", e);
+            }
+        }
+
+        private KeyStore loadTrustStore() throws StartupException {
+            Path file = trustStore.orElseThrow();
+            char[] password = trustStorePassword.map(String::toCharArray).orElse(null);
+            try (InputStream in = Files.newInputStream(file)) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(in, password);
+                return store;
+            } catch (IOException | GeneralSecurityException e) {
+                // A wrong password shows as an IOException whose cause is an UnrecoverableKeyException.
+                throw new StartupException("Cannot read the SMTP trust store " + file + " (a PKCS#12 file, its password in "
+                        + SMTP_TRUST_STORE_PASSWORD_ENV + "): " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+            } finally {
+                if (password != null) {
+                    Arrays.fill(password, '\0');
+                }
+            }
         }
 
         /** What the start says about the mails: where they go, never the password. */
         String describe() {
             return host + ":" + port + (security == SmtpSettings.Security.NONE ? " (plain SMTP)" : " (" + security + ")")
-                    + user.map(name -> " as " + name).orElse("") + ", from " + from;
+                    + user.map(name -> " as " + name).orElse("") + ", from " + from + trustStore.map(file -> ", trusting " + file).orElse("");
         }
 
         @Override

@@ -15,6 +15,8 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.UnsupportedEncodingException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -24,6 +26,9 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.ResourceBundle;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Sends each {@link Notification} as a plain-text e-mail to the administrator's address in the {@link AdminDirectory},
@@ -34,7 +39,9 @@ import java.util.ResourceBundle;
  * it never holds a secret, a code, a recovery code or a link (nothing in it signs in or can be mistaken for a way
  * to). The subject is a fixed text of the bundle; names and addresses from the directory go into headers only
  * through Jakarta Mail's address API, after a check that refuses line breaks and other control characters, so a
- * name cannot add a header or a recipient. Every network wait is bounded ({@link #TIMEOUT}).
+ * name cannot add a header or a recipient. Every network wait is bounded ({@link #TIMEOUT}). With TLS (SMTPS or
+ * STARTTLS, which is then required) the server's certificate and its name are checked, against the settings' trust
+ * store or else Java's default CAs: a server that fails either gets no mail, and the failure is the caller's to count.
  *
  * <p>Called by {@link dev.totpguard.NotifyingTwoFactorListener} on its own thread, never on a request's. Thread-safe.
  */
@@ -53,7 +60,7 @@ public final class MailNotifier implements Notifier {
     private final InternetAddress from;
     private final Messages messages = new Messages(Text.BUNDLE, Text.LOCALES);
 
-    /** @throws IllegalArgumentException if the sender address is not a plain e-mail address */
+    /** @throws IllegalArgumentException if the sender address is not a plain e-mail address, or the trust store cannot be used */
     public MailNotifier(SmtpSettings settings, AdminDirectory directory, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.directory = Objects.requireNonNull(directory, "directory");
@@ -82,11 +89,11 @@ public final class MailNotifier implements Notifier {
                 properties.setProperty("mail.smtp.starttls.enable", "true");
                 // A server (or someone in between) that does not offer STARTTLS gets no mail rather than a plain one.
                 properties.setProperty("mail.smtp.starttls.required", "true");
-                properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+                verifyServer(properties, settings);
             }
             case TLS -> {
                 properties.setProperty("mail.smtp.ssl.enable", "true");
-                properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+                verifyServer(properties, settings);
             }
             case NONE -> {
                 // Plain: the launcher allows it with a password only towards this machine.
@@ -98,6 +105,29 @@ public final class MailNotifier implements Notifier {
         return properties;
     }
 
+    /**
+     * The server must show a certificate that a trusted CA (Java's, or the settings' trust store) signed for the host
+     * name it was reached by: without the name check, any certificate of that CA would do, a stolen one included.
+     * {@code mail.smtp.ssl.trust} stays unset, as it would trust hosts without their certificate.
+     */
+    private static void verifyServer(Properties properties, SmtpSettings settings) {
+        properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+        settings.trustStore().ifPresent(trustStore -> properties.put("mail.smtp.ssl.socketFactory", socketFactory(trustStore)));
+    }
+
+    /** TLS connections that trust the certificates of {@code trustStore} only. */
+    private static SSLSocketFactory socketFactory(KeyStore trustStore) {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trustStore);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("The SMTP trust store cannot be used: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void send(Notification notification) throws MessagingException, DataAccessException {
         Administrator recipient = directory.find(notification.user())
@@ -106,15 +136,35 @@ public final class MailNotifier implements Notifier {
         MimeMessage message = new MimeMessage(session);
         message.setFrom(from);
         message.setRecipient(Message.RecipientType.TO, address(recipient.email(), recipient.name()));
-        message.setSubject(Text.of(subjectKey(notification.kind())).in(bundle), "UTF-8");
+        message.setSubject(Text.of(key(notification.kind()) + ".subject").in(bundle), "UTF-8");
         message.setSentDate(Date.from(clock.instant()));
         // RFC 3834: an automatic message, which vacation responders do not answer.
         message.setHeader("Auto-Submitted", "auto-generated");
         message.setText(body(notification, recipient, bundle), "UTF-8");
         message.saveChanges();
         try (Transport transport = session.getTransport()) {
-            transport.connect(settings.host(), settings.port(), settings.user().orElse(null), settings.password().orElse(null));
+            connect(transport);
             transport.sendMessage(message, message.getAllRecipients());
+        }
+    }
+
+    /**
+     * Connects, and signs in if the settings say so. A failure's message names its first cause too ("Could not
+     * connect" alone does not tell a refused certificate from a closed port), never a password: the causes are the
+     * network's and TLS's.
+     */
+    private void connect(Transport transport) throws MessagingException {
+        try {
+            transport.connect(settings.host(), settings.port(), settings.user().orElse(null), settings.password().orElse(null));
+        } catch (MessagingException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            if (root == e) {
+                throw e;
+            }
+            throw new MessagingException(e.getMessage() + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")", e);
         }
     }
 
@@ -122,17 +172,15 @@ public final class MailNotifier implements Notifier {
     String body(Notification notification, Administrator recipient, ResourceBundle bundle) {
         String account = recipient.username();
         String when = WHEN.format(notification.time());
-        String what = switch (notification.kind()) {
-            case ENROLLED -> Text.of("mail.enrolled.text", account, when).in(bundle);
-            case DISABLED -> Text.of("mail.disabled.text", account, when).in(bundle);
-            case RESET -> Text.of("mail.reset.text", account, when, actor(notification)).in(bundle);
-            case RECOVERY_CODE_USED -> Text.of("mail.recoveryCodeUsed.text", account, when).in(bundle) + " "
-                    + notification.remainingRecoveryCodes().stream().mapToObj(left -> Text.of("mail.recoveryCodesLeft", left).in(bundle))
-                            .findFirst().orElse("");
-            case RECOVERY_CODES_REGENERATED -> Text.of("mail.recoveryCodesRegenerated.text", account, when).in(bundle);
-            case LOCKED -> Text.of("mail.locked.text", account, when, notification.lockedUntil().map(WHEN::format).orElse("?")).in(bundle);
-            case TRUSTED_BROWSER_ADDED -> Text.of("mail.trustedBrowserAdded.text", account, when).in(bundle);
-        };
+        Notification.Kind kind = notification.kind();
+        // {2} of the texts that have it: the administrator of a reset, the end of a lock.
+        String detail = kind == Notification.Kind.RESET ? actor(notification)
+                : kind == Notification.Kind.LOCKED ? notification.lockedUntil().map(WHEN::format).orElse("?") : "";
+        String what = Text.of(key(kind) + ".text", account, when, detail).in(bundle);
+        if (kind == Notification.Kind.RECOVERY_CODE_USED) {
+            what += " " + notification.remainingRecoveryCodes().stream().mapToObj(left -> Text.of("mail.recoveryCodesLeft", left).in(bundle))
+                    .findFirst().orElse("");
+        }
         StringBuilder text = new StringBuilder(512);
         text.append(Text.of("mail.greeting", printable(recipient.name())).in(bundle)).append("\n\n");
         text.append(what.strip()).append("\n");
@@ -153,15 +201,16 @@ public final class MailNotifier implements Notifier {
         }
     }
 
-    private static String subjectKey(Notification.Kind kind) {
+    /** The bundle key of a kind's mail, to which ".subject" and ".text" are appended. */
+    private static String key(Notification.Kind kind) {
         return switch (kind) {
-            case ENROLLED -> "mail.enrolled.subject";
-            case DISABLED -> "mail.disabled.subject";
-            case RESET -> "mail.reset.subject";
-            case RECOVERY_CODE_USED -> "mail.recoveryCodeUsed.subject";
-            case RECOVERY_CODES_REGENERATED -> "mail.recoveryCodesRegenerated.subject";
-            case LOCKED -> "mail.locked.subject";
-            case TRUSTED_BROWSER_ADDED -> "mail.trustedBrowserAdded.subject";
+            case ENROLLED -> "mail.enrolled";
+            case DISABLED -> "mail.disabled";
+            case RESET -> "mail.reset";
+            case RECOVERY_CODE_USED -> "mail.recoveryCodeUsed";
+            case RECOVERY_CODES_REGENERATED -> "mail.recoveryCodesRegenerated";
+            case LOCKED -> "mail.locked";
+            case TRUSTED_BROWSER_ADDED -> "mail.trustedBrowserAdded";
         };
     }
 

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.example.mail.ServerCertificate;
 import dev.totpguard.example.mail.SmtpSettings;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -253,6 +256,37 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void theSmtpTrustStoreIsReadAtTheStartWithItsPasswordFromTheEnvironment(@TempDir Path directory) throws Exception {
+        ServerCertificate certificate = ServerCertificate.create(directory);
+        String[] args = {"--smtp-host", "mail.example.com", "--smtp-from", "a@example.com", "--smtp-starttls", "--smtp-trust-store",
+            certificate.trustStore().toString()};
+        LauncherOptions.Smtp smtp = LauncherOptions.parse(args, Map.of(LauncherOptions.SMTP_TRUST_STORE_PASSWORD_ENV, ServerCertificate.PASSWORD))
+                .smtp().orElseThrow();
+        KeyStore trusted = smtp.settings().trustStore().orElseThrow();
+        assertEquals(certificate.loadTrustStore().getCertificate("server"), trusted.getCertificate("server"));
+        assertTrue(smtp.describe().endsWith(", trusting " + certificate.trustStore()), smtp.describe());
+        assertFalse(smtp.toString().contains(ServerCertificate.PASSWORD) || smtp.settings().toString().contains(ServerCertificate.PASSWORD));
+
+        StartupException wrongPassword = assertThrows(StartupException.class, () -> LauncherOptions.parse(args,
+                Map.of(LauncherOptions.SMTP_TRUST_STORE_PASSWORD_ENV, "not-the-password")).smtp().orElseThrow().settings());
+        assertTrue(wrongPassword.getMessage().startsWith("Cannot read the SMTP trust store " + certificate.trustStore()), wrongPassword.getMessage());
+        assertTrue(wrongPassword.getMessage().contains(LauncherOptions.SMTP_TRUST_STORE_PASSWORD_ENV), wrongPassword.getMessage());
+
+        KeyStore empty = KeyStore.getInstance("PKCS12");
+        empty.load(null, null);
+        try (OutputStream out = Files.newOutputStream(certificate.trustStore())) {
+            empty.store(out, ServerCertificate.PASSWORD.toCharArray());
+        }
+        StartupException noCertificate = assertThrows(StartupException.class, smtp::settings);
+        assertTrue(noCertificate.getMessage().startsWith("The SMTP trust store holds no certificate: " + certificate.trustStore()),
+                noCertificate.getMessage());
+
+        Files.delete(certificate.trustStore());
+        StartupException missing = assertThrows(StartupException.class, smtp::settings);
+        assertTrue(missing.getMessage().startsWith("Cannot read the SMTP trust store " + certificate.trustStore()), missing.getMessage());
+    }
+
+    @Test
     void anSmtpPasswordOnTheCommandLineIsRefusedWithTheWaysThatWork() {
         UsageException e = assertThrows(UsageException.class, () -> parse("--smtp-host", "h", "--smtp-from", "a@example.com",
                 "--smtp-user", "u", "--smtp-password", "visible-in-ps"));
@@ -272,7 +306,8 @@ class LauncherOptionsTest {
         "--smtp-host=h --smtp-from=a@example.com --smtp-tls --smtp-user=u|needs its password in exactly one place",
         "--smtp-host=h --smtp-from=a@example.com --smtp-password-file=/p|belongs to --smtp-user",
         "--smtp-host=h --smtp-from=a@example.com --smtp-port=0|--smtp-port expects",
-        "--smtp-host=h --smtp-from=a@example.com --smtp-tls=yes|takes no value"})
+        "--smtp-host=h --smtp-from=a@example.com --smtp-tls=yes|takes no value",
+        "--smtp-host=h --smtp-from=a@example.com --smtp-trust-store=/t.p12|says whom to trust over TLS: give --smtp-starttls or --smtp-tls"})
     void badSmtpFlagsAreUsageErrorsSayingWhatIsNeeded(String caseText) {
         String[] parts = caseText.split("\\|");
         String[] args = parts[0].replace("\\r", "\r").replace("\\n", "\n").split(" (?=--)");
@@ -292,7 +327,8 @@ class LauncherOptionsTest {
     @Test
     void helpListsTheSmtpFlags() {
         for (String flag : List.of("--smtp-host HOST", "--smtp-port N", "--smtp-from ADDRESS", "--smtp-starttls", "--smtp-tls",
-                "--smtp-user USER", "--smtp-password-file PATH", LauncherOptions.SMTP_PASSWORD_ENV)) {
+                "--smtp-user USER", "--smtp-password-file PATH", LauncherOptions.SMTP_PASSWORD_ENV, "--smtp-trust-store PATH",
+                LauncherOptions.SMTP_TRUST_STORE_PASSWORD_ENV)) {
             assertTrue(LauncherOptions.USAGE.contains(flag), flag);
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.icegreen.greenmail.util.DummySSLServerSocketFactory;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.zaxxer.hikari.HikariDataSource;
@@ -25,12 +26,15 @@ import dev.totpguard.jaas.PasswordHash;
 import dev.totpguard.otp.Totp;
 import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.testkit.MutableClock;
+import dev.totpguard.testkit.RecordingLogger;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,28 +47,48 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The example's notification mails through a real SMTP server in this JVM (GreenMail), on a real H2 database with
  * the example's administrators and TOTP Guard's JDBC store: one mail per change to the administrator's address with
  * the change's facts and never a secret or a code; no header injection through a stored name; a dead mail server
- * fails no login and is counted.
+ * fails no login and is counted. Over TLS: a mail reaches an SMTPS server whose certificate the trust store vouches for
+ * by the name it was reached by; one whose certificate no trusted CA signed, or that names another host, gets
+ * nothing, and neither does a plain server when STARTTLS is required; each refusal is logged with its cause and
+ * counted, and the login goes on.
  */
 class MailNotifierTest {
 
     static final String FROM = "totpguard@example.com";
     static final String ADDRESS = "192.0.2.44";
     static final long WAIT_MILLIS = 20_000;
+    static ServerCertificate certificate;
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T09:30:15Z"));
     GreenMail mailServer;
+    final RecordingLogger log = new RecordingLogger();
     HikariDataSource dataSource;
     AdminAccounts accounts;
     final List<NotifyingTwoFactorListener> listeners = new ArrayList<>();
+    final List<GreenMail> tlsServers = new ArrayList<>();
     /** Everything that must never appear in a mail: the secrets' Base32 and every recovery code. */
     final List<String> secrets = new ArrayList<>();
+
+    /**
+     * GreenMail's TLS servers all take their key from these JVM-wide properties, read once at the first TLS server
+     * in the JVM: this test's certificate, made here, since no other test starts one.
+     */
+    @BeforeAll
+    static void makeTheServerCertificate(@TempDir Path directory) throws Exception {
+        certificate = ServerCertificate.create(directory);
+        System.setProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_FILE_PROPERTY, certificate.keyStore().toString());
+        System.setProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_PASSWORD_PROPERTY, ServerCertificate.PASSWORD);
+        System.setProperty(DummySSLServerSocketFactory.GREENMAIL_KEY_PASSWORD_PROPERTY, ServerCertificate.PASSWORD);
+    }
 
     @BeforeEach
     void startMailServerAndDatabase() throws Exception {
@@ -80,14 +104,19 @@ class MailNotifierTest {
     @AfterEach
     void stop() {
         listeners.forEach(NotifyingTwoFactorListener::close);
+        tlsServers.forEach(GreenMail::stop);
         mailServer.stop();
         dataSource.close();
     }
 
     NotifyingTwoFactorListener notifications(int smtpPort, Optional<Locale> pageLanguage) {
         SmtpSettings settings = new SmtpSettings("127.0.0.1", smtpPort, FROM, SmtpSettings.Security.NONE, Optional.empty(), Optional.empty());
+        return notifications(settings, pageLanguage, log);
+    }
+
+    NotifyingTwoFactorListener notifications(SmtpSettings settings, Optional<Locale> pageLanguage, System.Logger logger) {
         NotifyingTwoFactorListener listener = NotifyingTwoFactorListener.builder(new MailNotifier(settings, accounts.directory(), clock))
-                .language(() -> pageLanguage).build();
+                .language(() -> pageLanguage).logger(logger).build();
         listeners.add(listener);
         return listener;
     }
@@ -243,6 +272,85 @@ class MailNotifierTest {
         assertEquals(2, notifications.failed(), "the enrollment's and the recovery code's mails failed and were counted");
         assertEquals(0, notifications.sent());
         assertEquals(0, notifications.dropped());
+    }
+
+    @Test
+    void aMailGoesOutOverSmtpsToAServerThatTheTrustStoreVouchesForByName() throws Exception {
+        GreenMail smtps = tlsServer();
+        NotifyingTwoFactorListener notifications = notifications(tlsSettings(ServerCertificate.ADDRESS, smtps.getSmtps().getPort(),
+                Optional.of(certificate.loadTrustStore())), Optional.empty(), log);
+        enroll(service(notifications), "alice", new ArrayList<>());
+        assertTrue(smtps.waitForIncomingEmail(WAIT_MILLIS, 1), "the mail over TLS within " + WAIT_MILLIS + " ms; " + log.lines());
+        notifications.close();
+
+        MimeMessage mail = smtps.getReceivedMessages()[0];
+        assertEquals("Two-factor authentication was set up for your account", mail.getSubject());
+        assertEquals(1, notifications.sent());
+        assertEquals(0, notifications.failed(), log.lines().toString());
+        assertEquals(0, mailServer.getReceivedMessages().length);
+    }
+
+    @Test
+    void anSmtpsServerWhoseCertificateNoTrustedCaSignedGetsNoMailAndTheLoginGoesOn() throws Exception {
+        GreenMail smtps = tlsServer();
+        // No trust store of its own: Java's CAs, none of which signed the test server's self-signed certificate.
+        NotifyingTwoFactorListener notifications = notifications(tlsSettings(ServerCertificate.ADDRESS, smtps.getSmtps().getPort(),
+                Optional.empty()), Optional.empty(), log);
+        TwoFactorService service = service(notifications);
+        Enrollment enrollment = enroll(service, "alice", new ArrayList<>());
+        assertEquals(Verification.Outcome.ACCEPTED, service.verify("alice", code(enrollment), ADDRESS).outcome(), "the login is unaffected");
+        notifications.close();
+
+        assertRefused(notifications, smtps, "SunCertPathBuilderException: unable to find valid certification path to requested target");
+    }
+
+    @Test
+    void anSmtpsServerReachedByANameItsCertificateDoesNotHoldGetsNoMail() throws Exception {
+        GreenMail smtps = tlsServer();
+        // The certificate is trusted (the first test sends through it to 127.0.0.1), but it is for 127.0.0.1, not for
+        // "localhost", the same server: the name check refuses it, in JSSE's words for a certificate without a path.
+        NotifyingTwoFactorListener notifications = notifications(tlsSettings("localhost", smtps.getSmtps().getPort(),
+                Optional.of(certificate.loadTrustStore())), Optional.empty(), log);
+        enroll(service(notifications), "alice", new ArrayList<>());
+        notifications.close();
+
+        assertRefused(notifications, smtps, "SunCertPathBuilderException: unable to find valid certification path to requested target");
+    }
+
+    @Test
+    void requiredStarttlsSendsNothingInClearToAServerThatDoesNotOfferIt() throws Exception {
+        // mailServer speaks plain SMTP only: an attacker in between who strips STARTTLS from the server's answer looks the same.
+        SmtpSettings settings = new SmtpSettings("127.0.0.1", mailServer.getSmtp().getPort(), FROM, SmtpSettings.Security.STARTTLS,
+                Optional.empty(), Optional.empty(), Optional.of(certificate.loadTrustStore()));
+        NotifyingTwoFactorListener notifications = notifications(settings, Optional.empty(), log);
+        TwoFactorService service = service(notifications);
+        Enrollment enrollment = enroll(service, "alice", new ArrayList<>());
+        assertEquals(Verification.Outcome.ACCEPTED, service.verify("alice", code(enrollment), ADDRESS).outcome(), "the login is unaffected");
+        notifications.close();
+
+        assertRefused(notifications, mailServer, "STARTTLS is required but host does not support STARTTLS");
+    }
+
+    /** A second server in this JVM, speaking SMTP inside TLS with {@link #certificate}; stopped after the test. */
+    GreenMail tlsServer() {
+        GreenMail smtps = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort());
+        smtps.start();
+        tlsServers.add(smtps);
+        return smtps;
+    }
+
+    static SmtpSettings tlsSettings(String host, int port, Optional<KeyStore> trustStore) {
+        return new SmtpSettings(host, port, FROM, SmtpSettings.Security.TLS, Optional.empty(), Optional.empty(), trustStore);
+    }
+
+    /** The enrollment's mail failed, was logged with its cause and counted, and reached no mailbox. */
+    void assertRefused(NotifyingTwoFactorListener notifications, GreenMail server, String cause) {
+        assertEquals(1, notifications.failed(), log.lines().toString());
+        assertEquals(0, notifications.sent());
+        assertEquals(0, server.getReceivedMessages().length, "nothing delivered");
+        assertEquals(1, log.lines().size(), log.lines().toString());
+        String line = log.lines().get(0);
+        assertTrue(line.startsWith("WARNING Notification ENROLLED for user \"alice\" failed: ") && line.contains(cause), line);
     }
 
     @Test
