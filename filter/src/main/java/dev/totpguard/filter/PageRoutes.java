@@ -4,6 +4,7 @@ import dev.totpguard.Enrollment;
 import dev.totpguard.EnrollmentResult;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.Verification;
+import dev.totpguard.internal.web.SettingsPage;
 import dev.totpguard.store.StoreException;
 import dev.totpguard.store.TrustedBrowser;
 import jakarta.servlet.DispatcherType;
@@ -433,7 +434,10 @@ final class PageRoutes {
         }
     }
 
-    /** Re-enroll, regenerate, disable: each needs a verified session and a current code in the form. */
+    /**
+     * Re-enroll, regenerate, disable: each needs a verified session and, in the form, a current code or a recovery code
+     * ({@link SettingsPage#checkProof}).
+     */
     void change(HttpServletRequest request, HttpServletResponse response, Route route)
             throws IOException, ServletException {
         String user = actionUser(request, response, true);
@@ -457,8 +461,8 @@ final class PageRoutes {
                 return;
             }
             // The session alone is not enough to change the second factor (NIST SP 800-63B 6.1.2.1, OWASP MFA):
-            // a current code, checked and used up like any other, with the same lockout.
-            Verification check = core.service.verify(user, request.getParameter(Pages.CODE_PARAMETER),
+            // a current code or a recovery code (a lost phone), checked and used up like any other, same lockout.
+            Verification check = SettingsPage.checkProof(core.service, user, request.getParameter(Pages.CODE_PARAMETER),
                     clientAddress(request));
             if (check.outcome() == Verification.Outcome.STORE_UNAVAILABLE) {
                 core.unavailable(request, response, user, null);

@@ -331,8 +331,8 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     /**
      * One change of the settings page ({@code name} one of {@link SettingsPage#CHANGES}): the session alone is not
      * enough to change the second factor (NIST SP 800-63B 6.1.2.1, OWASP MFA), so each asks for a current code from
-     * the active authenticator, checked by {@link TwoFactorService#verify} with the replay protection, attempt limits
-     * and lockout of a sign-in; a refused code changes nothing and is said at the field of that form. Each change ends
+     * the active authenticator or a recovery code (a lost phone; {@link SettingsPage#checkProof}), checked with the
+     * replay protection, attempt limits and lockout of a sign-in; a refused code changes nothing and is said at the field of that form. Each change ends
      * with a new session id (Spring's session authentication strategy).
      */
     private void change(HttpServletRequest request, HttpServletResponse response, Authentication authentication,
@@ -352,7 +352,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
             pages.manageRequired(response, view, status);
             return;
         }
-        Verification check = service.verify(user, code(request), request.getRemoteAddr());
+        Verification check = SettingsPage.checkProof(service, user, code(request), request.getRemoteAddr());
         if (check.outcome() == Verification.Outcome.STORE_UNAVAILABLE) {
             pages.unavailable(response, view);
             return;
