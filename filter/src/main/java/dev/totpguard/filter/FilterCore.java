@@ -414,6 +414,15 @@ final class FilterCore {
         response.setContentLength(0);
     }
 
+    /**
+     * The client's address for the per-address limit and the audit events: the peer, or what a trusted proxy reports
+     * ({@code totpguard.trusted-proxies}); never a forwarding header a client could write itself.
+     */
+    String clientAddress(HttpServletRequest request) {
+        return settings.trustedProxies().resolve(request.getRemoteAddr(), request.isSecure(),
+                name -> java.util.Collections.list(request.getHeaders(name))).address();
+    }
+
     Pages.Context context(HttpServletRequest request, String user) {
         HttpSession session = user == null ? request.getSession(false) : request.getSession();
         String token = session == null ? null : csrf.token(session);

@@ -206,7 +206,7 @@ final class Gate {
         }
         try {
             for (String token : tokens) {
-                if (core.service.isTrustedBrowser(user, token)) {
+                if (core.service.trustedBrowser(user, token, core.clientAddress(request)).isPresent()) {
                     core.markVerified(request, user, false, true);
                     return true;
                 }

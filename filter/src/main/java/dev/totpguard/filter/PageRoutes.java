@@ -176,8 +176,8 @@ final class PageRoutes {
         }
         String code = request.getParameter(Pages.CODE_PARAMETER);
         Verification result = recovery
-                ? core.service.useRecoveryCode(user, code, clientAddress(request))
-                : core.service.verify(user, code, clientAddress(request));
+                ? core.service.useRecoveryCode(user, code, core.clientAddress(request))
+                : core.service.verify(user, code, core.clientAddress(request));
         switch (result.outcome()) {
             case ACCEPTED:
                 try {
@@ -226,7 +226,7 @@ final class PageRoutes {
         }
         try {
             String token = core.service.trustBrowser(accepted,
-                    TrustedBrowserCookie.label(request.getHeader("User-Agent")));
+                    TrustedBrowserCookie.label(request.getHeader("User-Agent")), core.clientAddress(request));
             if (!TrustedBrowserCookie.issue(request, response, token, days)) {
                 FilterCore.LOG.log(Level.WARNING, "The context path cannot be put in a cookie as it is; no browser is trusted");
             }
@@ -296,7 +296,7 @@ final class PageRoutes {
         }
         String nonce = enrollmentNonce(session, user);
         EnrollmentResult result = core.service.confirmEnrollment(user, nonce, request.getParameter(Pages.CODE_PARAMETER),
-                clientAddress(request));
+                core.clientAddress(request));
         Verification verification = result.verification();
         switch (verification.outcome()) {
             case ACCEPTED:
@@ -419,11 +419,12 @@ final class PageRoutes {
         try {
             String notice;
             if (route == Route.FORGET_BROWSERS) {
-                core.service.revokeTrustedBrowsers(user, null);
+                core.service.revokeTrustedBrowsers(user, null, core.clientAddress(request));
                 TrustedBrowserCookie.clear(request, response);
                 notice = "manage.trusted.forgotten.all";
             } else {
-                core.service.revokeTrustedBrowser(user, request.getParameter(Pages.BROWSER_PARAMETER), null);
+                core.service.revokeTrustedBrowser(user, request.getParameter(Pages.BROWSER_PARAMETER), null,
+                        core.clientAddress(request));
                 notice = "manage.trusted.forgotten";
             }
             core.keepLogin(session, own.underRevocation(core.service.sessionsValidAfter(user)));
@@ -463,7 +464,7 @@ final class PageRoutes {
             // The session alone is not enough to change the second factor (NIST SP 800-63B 6.1.2.1, OWASP MFA):
             // a current code or a recovery code (a lost phone), checked and used up like any other, same lockout.
             Verification check = SettingsPage.checkProof(core.service, user, request.getParameter(Pages.CODE_PARAMETER),
-                    clientAddress(request));
+                    core.clientAddress(request));
             if (check.outcome() == Verification.Outcome.STORE_UNAVAILABLE) {
                 core.unavailable(request, response, user, null);
                 return;
@@ -543,11 +544,5 @@ final class PageRoutes {
         response.setHeader("Allow", allow);
         core.message(request, response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "message.method.title",
                 "message.method.text");
-    }
-
-    /** The client's address for the per-address limit: the peer, or what a trusted proxy reports (totpguard.trusted-proxies). */
-    private String clientAddress(HttpServletRequest request) {
-        return core.settings.trustedProxies().resolve(request.getRemoteAddr(), request.isSecure(),
-                name -> java.util.Collections.list(request.getHeaders(name))).address();
     }
 }

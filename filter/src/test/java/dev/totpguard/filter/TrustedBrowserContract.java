@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.LoggingTwoFactorListener;
+import dev.totpguard.TwoFactorEvent;
 import dev.totpguard.TwoFactorPolicy;
+import dev.totpguard.TwoFactorService;
 import dev.totpguard.filter.harness.GuardedApplication;
 import dev.totpguard.filter.harness.Login;
 import dev.totpguard.filter.harness.Pages;
@@ -18,6 +21,7 @@ import dev.totpguard.testkit.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,19 +46,28 @@ abstract class TrustedBrowserContract {
     private static final String TOKEN = "/totpguard/token";
     private static final String STEP_UP = "/admin/critical/x";
 
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
+
+    private final List<TwoFactorEvent> events = new CopyOnWriteArrayList<>();
     private GuardedApplication application;
     private TwoFactorFixture fixture;
+    private TwoFactorPolicy policy;
 
     /** "jetty" or "tomcat". */
     abstract String containerKind();
 
     @BeforeAll
     void start() throws Exception {
-        TwoFactorPolicy policy = TwoFactorPolicy.builder().enforcement(TwoFactorPolicy.Enforcement.REQUIRED)
+        policy = TwoFactorPolicy.builder().enforcement(TwoFactorPolicy.Enforcement.REQUIRED)
                 .issuer("TOTP Guard Test").addressLimit(0, Duration.ofMinutes(15)).trustedBrowserDays(30).build();
-        application = GuardedApplication.on(containerKind(), () -> TwoFactorFixture.h2(policy, new dev.totpguard.LoggingTwoFactorListener()),
-                fixture -> new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(
-                        TotpFilter.builder().service(fixture.service()).stepUpPaths("/admin/critical/*").build()))).start();
+        LoggingTwoFactorListener log = new LoggingTwoFactorListener();
+        // The test's requests come from loopback, a trusted proxy here, so X-Forwarded-For names the client.
+        application = GuardedApplication.on(containerKind(), () -> TwoFactorFixture.h2(policy, event -> {
+                    events.add(event);
+                    log.onEvent(event);
+                }), fixture -> new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(
+                        TotpFilter.builder().service(fixture.service()).stepUpPaths("/admin/critical/*")
+                                .trustedProxies("127.0.0.1, ::1").build()))).start();
         fixture = application.fixture();
     }
 
@@ -221,7 +234,7 @@ abstract class TrustedBrowserContract {
                 fixture.service().unlock(user, "operator");
             }
             case "password change" -> fixture.service().revokeSessions(user);
-            case "admin revokes all" -> assertEquals(1, fixture.service().revokeTrustedBrowsers(user, "operator"));
+            case "admin revokes all" -> assertEquals(1, fixture.service().revokeTrustedBrowsers(user, "operator", null));
             default -> throw new AssertionError(change);
         }
         fixture.clock().advance(Duration.ofSeconds(1));
@@ -286,6 +299,47 @@ abstract class TrustedBrowserContract {
         assertCodeAsked(password(laptop, user));
         Pages.assertAdminContent(settings.get("/admin/x"));
         Pages.assertAdminContent(settings.get(STEP_UP));
+    }
+
+    /**
+     * The audit events of trusted browsers name the client as the code checks do: the address a trusted proxy reports
+     * (the right-most hop that is not a trusted proxy), never the raw X-Forwarded-For.
+     */
+    @Test
+    void trustedBrowserEventsCarryTheClientAddress() throws Exception {
+        String user = enrolledUser();
+        Browser first = application.browser(containerKind());
+        Pages.assertRedirectsTo(TOKEN, password(first, user));
+        Response page = first.get(TOKEN);
+        Response answer = first.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user),
+                "trust", "on"), Map.of(FORWARDED_FOR, "198.51.100.66, 203.0.113.10"));
+        fixture.nextStep();
+        String token = trustCookie(answer);
+
+        // Every request of this login from the same client (Tomcat replays the saved first request after the login).
+        Browser second = browserWith(token);
+        Map<String, String> client = Map.of(FORWARDED_FOR, "203.0.113.11");
+        Response protectedPage = second.get("/admin/start", client);
+        Response loginForm = protectedPage.isRedirect() ? second.follow(protectedPage) : protectedPage;
+        assertTrue(loginForm.body().contains(LoginPageServlet.LOGIN_MARKER), loginForm::toString);
+        second.post("/j_security_check", Map.of("j_username", user, "j_password", Login.passwordOf(user)), client);
+        Pages.assertAdminContent(second.get("/admin/start", client));
+        Response manage = second.get("/totpguard/manage");
+        String id = fixture.service().trustedBrowsers(user).get(0).id();
+        assertEquals(200, second.post("/totpguard/forget", Map.of("totpguard_csrf", manage.csrf(), "browser", id),
+                Map.of(FORWARDED_FOR, "203.0.113.12")).status());
+        Response more = second.get("/totpguard/manage");
+        assertEquals(200, second.post("/totpguard/forgetall", Map.of("totpguard_csrf", more.csrf()),
+                Map.of(FORWARDED_FOR, "203.0.113.13")).status());
+
+        assertEquals(List.of("203.0.113.10"), addresses(user, TwoFactorEvent.Type.BROWSER_TRUSTED));
+        assertEquals(List.of("203.0.113.11"), addresses(user, TwoFactorEvent.Type.TRUSTED_BROWSER_USED));
+        assertEquals(List.of("203.0.113.12", "203.0.113.13"), addresses(user, TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED));
+    }
+
+    private List<String> addresses(String user, TwoFactorEvent.Type type) {
+        return events.stream().filter(event -> event.type() == type && event.user().equals(user))
+                .map(event -> event.clientAddress().orElse("(none)")).toList();
     }
 
     @Test
