@@ -518,9 +518,10 @@ public final class TwoFactorService implements AutoCloseable {
      * code right now: issued for this account (by {@link AccountKey}), {@linkplain #isAcceptable accepted} (before its
      * stored expiry and before its creation plus the policy's <em>current</em> days), for the credential's current
      * generation, no revocation of the account's sessions since, the second factor active and not locked. Only for a
-     * login that has just given the password: it replaces the code, never the password. Malformed, unknown, revoked or
-     * foreign tokens are simply empty, without a store access for a malformed one. Audited as
-     * {@link TwoFactorEvent.Type#TRUSTED_BROWSER_USED}.
+     * login that has just given the password: it replaces the code, never the password. Keep its
+     * {@link TrustedBrowser#id()} with the session it verifies and ask {@link #isTrustedBrowserCurrent} on later
+     * requests, so forgetting this browser ends that session too. Malformed, unknown, revoked or foreign tokens are
+     * simply empty, without a store access for a malformed one. Audited as {@link TwoFactorEvent.Type#TRUSTED_BROWSER_USED}.
      *
      * @param clientAddress the client's address for the audit event (resolved as for {@link #verify}), or {@code null}
      * @throws StoreException if the store cannot tell: ask for the code (fail closed)
@@ -552,9 +553,37 @@ public final class TwoFactorService implements AutoCloseable {
         if (!browser.createdAt().isAfter(store.sessionsValidAfter(user))) {
             return Optional.empty();
         }
+        sessions.trustedBrowserSeen(user, browser.id());
         fire(event(TwoFactorEvent.Type.TRUSTED_BROWSER_USED, user, now).clientAddress(address(clientAddress))
                 .detail(browser.label()));
         return Optional.of(browser);
+    }
+
+    /**
+     * Whether the trusted browser with {@code browserId}, which let a session of {@code user} skip the code
+     * ({@link #trustedBrowser(String, String, String)}), is still there: not forgotten (one or all), revoked, purged or
+     * past its days. A session it verified ends once it is not, on every node: answered from memory for
+     * {@link TwoFactorPolicy#sessionRefresh()} per browser, then from the store again (at once on the node that forgot
+     * it). Allocates nothing while it answers from memory, so it can run on every request.
+     *
+     * @throws StoreException if the store had to be read and failed: refuse the request (fail closed)
+     */
+    public boolean isTrustedBrowserCurrent(String user, String browserId) throws StoreException {
+        if (policy.trustedBrowserDays() == 0 || browserId == null || !isValidUser(user)) {
+            return false;
+        }
+        if (sessions.isTrustedBrowserRemembered(user, browserId)) {
+            return true;
+        }
+        Instant now = clock.instant();
+        for (TrustedBrowser browser : store.trustedBrowsers(AccountKey.of(user))) {
+            if (browser.id().equals(browserId) && isAcceptable(browser, now)) {
+                sessions.trustedBrowserSeen(user, browserId);
+                return true;
+            }
+        }
+        sessions.trustedBrowserGone(browserId);
+        return false;
     }
 
     /** Whether an entry is still accepted at {@code now}: before its stored expiry and before its creation plus the policy's current days. */
@@ -577,9 +606,10 @@ public final class TwoFactorService implements AutoCloseable {
     }
 
     /**
-     * Revokes one trusted browser of {@code user}, by its {@link TrustedBrowser#id()}: its next login asks for the code.
-     * A session it has open goes on (the account's other trusted browsers stay trusted, which a revocation of the
-     * sessions would end too); {@link #revokeTrustedBrowsers} ends them all, for a browser that was stolen.
+     * Revokes one trusted browser of {@code user}, by its {@link TrustedBrowser#id()}: its next login asks for the code,
+     * and a session it let skip the code ends ({@link #isTrustedBrowserCurrent}: at once on this node, within
+     * {@link TwoFactorPolicy#sessionRefresh()} on the others). The account's other sessions and trusted browsers stay;
+     * {@link #revokeTrustedBrowsers} ends them all.
      *
      * @param actor the administrator who revokes it, {@code null} when the user does
      * @param clientAddress the address of whoever revokes it, for the audit event, or {@code null}
@@ -591,6 +621,7 @@ public final class TwoFactorService implements AutoCloseable {
             return false;
         }
         boolean revoked = store.deleteTrustedBrowser(AccountKey.of(user), id);
+        sessions.trustedBrowserGone(id);
         if (revoked) {
             Instant now = clock.instant();
             TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, now)

@@ -152,6 +152,31 @@ class TrustedBrowserTest {
         assertEquals(List.of("203.0.113.3", "203.0.113.4"), addresses.get(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED));
     }
 
+    /**
+     * A session that a trusted browser let skip the code lives while that browser does: forgetting it (one, not all)
+     * ends it at once on the node that forgot it, and within the session refresh on another node sharing the store.
+     */
+    @Test
+    void aForgottenBrowserIsNoLongerCurrentOnAnyNode() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String token = trusted("alice", enrollment);
+        String kept = trusted("alice", enrollment);
+        TwoFactorService otherNode = newService(30);
+        String id = otherNode.trustedBrowser("alice", token, null).orElseThrow().id();
+        String keptId = otherNode.trustedBrowser("alice", kept, null).orElseThrow().id();
+        assertTrue(service.isTrustedBrowserCurrent("alice", id));
+        assertTrue(otherNode.isTrustedBrowserCurrent("alice", id));
+
+        assertTrue(service.revokeTrustedBrowser("alice", id, null, null));
+        assertFalse(service.isTrustedBrowserCurrent("alice", id), "at once on this node");
+        assertTrue(otherNode.isTrustedBrowserCurrent("alice", id), "from memory on the other node within the refresh");
+        clock.advance(TwoFactorPolicy.defaults().sessionRefresh());
+        assertFalse(otherNode.isTrustedBrowserCurrent("alice", id), "read again from the store after the refresh");
+        assertTrue(otherNode.isTrustedBrowserCurrent("alice", keptId), "the other browser stays");
+        assertFalse(otherNode.isTrustedBrowserCurrent("bob", keptId), "nor for another account");
+        assertFalse(service.isTrustedBrowserCurrent("alice", null));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"reset", "disable", "re-enroll", "lock", "password change"})
     void everyCredentialChangeEndsTheTrust(String change) throws Exception {

@@ -401,8 +401,9 @@ final class PageRoutes {
 
     /**
      * Forgets one trusted browser (by the public id in the form) or all of them: the user's own, from a verified
-     * session, with the CSRF token. Takes no code: it only takes trust away. Forgetting all ends the account's
-     * sessions too (one a forgotten browser opened must end); this one goes on, its verification as it was.
+     * session, with the CSRF token. Takes no code: it only takes trust away. Forgetting one ends the sessions that
+     * browser let skip the code ({@link FilterCore#isTrustCurrent}); forgetting all ends the account's sessions. This
+     * one goes on either way, its verification as it was.
      */
     void forgetBrowsers(HttpServletRequest request, HttpServletResponse response, Route route)
             throws IOException, ServletException {
@@ -422,12 +423,17 @@ final class PageRoutes {
                 core.service.revokeTrustedBrowsers(user, null, core.clientAddress(request));
                 TrustedBrowserCookie.clear(request, response);
                 notice = "manage.trusted.forgotten.all";
+                core.keepLogin(session, own.underRevocation(core.service.sessionsValidAfter(user)));
             } else {
-                core.service.revokeTrustedBrowser(user, request.getParameter(Pages.BROWSER_PARAMETER), null,
-                        core.clientAddress(request));
+                String id = request.getParameter(Pages.BROWSER_PARAMETER);
+                core.service.revokeTrustedBrowser(user, id, null, core.clientAddress(request));
                 notice = "manage.trusted.forgotten";
+                if (id != null && id.equals(own.trustedBrowserId())) {
+                    // This session was opened by the browser it forgets: it goes on, as after forgetting all; every
+                    // other session that browser opened ends (the gate asks the store whether its browser is there).
+                    session.setAttribute(SessionState.VERIFIED, own.underRevocation(own.sessionsValidAfter()));
+                }
             }
-            core.keepLogin(session, own.underRevocation(core.service.sessionsValidAfter(user)));
             FilterCore.LOG.log(Level.INFO, "User {0} forgot trusted browsers", user);
             core.render(request, response, managePage(core.service.status(user), Page.Reply.notice(notice), null, user), user);
         } catch (StoreException | RuntimeException e) {

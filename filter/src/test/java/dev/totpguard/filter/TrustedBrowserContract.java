@@ -302,6 +302,57 @@ abstract class TrustedBrowserContract {
     }
 
     /**
+     * Forgetting one browser left the session that browser had opened with its trust signed in (only "forget all" ended
+     * sessions). It ends now, at its next request; a session another trusted browser opened goes on, and so does the
+     * session that forgets, even when it forgets its own browser.
+     */
+    @Test
+    void forgettingOneBrowserEndsTheSessionItOpened() throws Exception {
+        String user = enrolledUser();
+        String laptopToken = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        String phoneToken = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        Browser laptop = browserWith(laptopToken);
+        Pages.assertAdminContent(password(laptop, user));
+        Browser phone = browserWith(phoneToken);
+        Pages.assertAdminContent(password(phone, user));
+        List<dev.totpguard.store.TrustedBrowser> browsers = fixture.service().trustedBrowsers(user);
+        assertEquals(2, browsers.size());
+
+        Response manage = phone.get("/totpguard/manage");
+        assertEquals(200, manage.status(), manage::toString);
+        Response done = phone.post("/totpguard/forget", Map.of("totpguard_csrf", manage.csrf(), "browser", browsers.get(0).id()));
+        assertEquals(200, done.status(), done::toString);
+
+        Response ended = laptop.get("/admin/x");
+        assertFalse(ended.body().contains(AdminServlet.MARKER), () -> "the forgotten browser's session goes on: " + ended);
+        assertTrue(ended.isRedirect(), ended::toString);
+        assertCodeAsked(password(laptop, user));
+        Pages.assertAdminContent(phone.get("/admin/x"));
+
+        // The phone's session forgets its own browser: it goes on, its next sign-in asks for the code.
+        Response again = phone.get("/totpguard/manage");
+        Response own = phone.post("/totpguard/forget", Map.of("totpguard_csrf", again.csrf(), "browser", browsers.get(1).id()));
+        assertEquals(200, own.status(), own::toString);
+        Pages.assertAdminContent(phone.get("/admin/x"));
+        Pages.assertRedirectsTo(TOKEN, phone.get(STEP_UP));
+        assertCodeAsked(password(browserWith(phoneToken), user));
+    }
+
+    /** Another node learns that a browser was forgotten from the store, within totpguard.sessions.refresh. */
+    @Test
+    void aBrowserForgottenOnAnotherNodeEndsTheSessionWithinTheRefresh() throws Exception {
+        String user = enrolledUser();
+        Browser laptop = trustedBrowser(user);
+        Pages.assertAdminContent(password(laptop, user));
+        TwoFactorService otherNode = fixture.otherNode();
+        assertTrue(otherNode.revokeTrustedBrowser(user, fixture.service().trustedBrowsers(user).get(0).id(), null, null));
+
+        fixture.clock().advance(policy.sessionRefresh());
+        Response ended = laptop.get("/admin/x");
+        assertFalse(ended.body().contains(AdminServlet.MARKER), () -> "forgotten on another node: " + ended);
+    }
+
+    /**
      * The audit events of trusted browsers name the client as the code checks do: the address a trusted proxy reports
      * (the right-most hop that is not a trusted proxy), never the raw X-Forwarded-For.
      */
