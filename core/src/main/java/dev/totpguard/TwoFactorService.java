@@ -586,19 +586,26 @@ public final class TwoFactorService implements AutoCloseable {
         return false;
     }
 
-    /** Whether an entry is still accepted at {@code now}: before its stored expiry and before its creation plus the policy's current days. */
+    /**
+     * Whether an entry is still accepted at {@code now}: before its stored expiry and before its creation plus the
+     * policy's current days, so lowering the days (90 to 7) shortens the entries made under the old value, and turning
+     * the feature off and on again does not revive them beyond the new value.
+     */
     private boolean isAcceptable(TrustedBrowser browser, Instant now) {
         return browser.isValidAt(now) && now.isBefore(browser.createdAt().plus(Duration.ofDays(policy.trustedBrowserDays())));
     }
 
-    /** The user's trusted browsers that have not expired, oldest first; empty when there are none. */
+    /**
+     * The user's trusted browsers that are still accepted ({@link #isAcceptable}: neither expired nor older than the
+     * policy's current days), oldest first; empty when there are none or the policy trusts no browsers.
+     */
     public List<TrustedBrowser> trustedBrowsers(String user) throws StoreException {
         checkUser(user);
         refuseAlias(user);
         Instant now = clock.instant();
         List<TrustedBrowser> browsers = new ArrayList<>();
         for (TrustedBrowser browser : store.trustedBrowsers(AccountKey.of(user))) {
-            if (browser.isValidAt(now)) {
+            if (policy.trustedBrowserDays() > 0 && isAcceptable(browser, now)) {
                 browsers.add(browser);
             }
         }
@@ -651,6 +658,54 @@ public final class TwoFactorService implements AutoCloseable {
             endSessions(user, now, "trusted browsers forgotten", actor);
         }
         return revoked;
+    }
+
+    /**
+     * With the feature off ({@link TwoFactorPolicy#trustedBrowserDays()} 0), a browser still sends the cookie of an
+     * entry made while it was on: the entry {@code token} names is deleted, so turning the feature on again cannot
+     * revive it (the caller clears the cookie). Does nothing while the feature is on, or for a malformed token.
+     *
+     * @param user the signed-in user whose request carried the token; the event is audited under them only if the
+     *     entry is theirs (a shared browser may hold another account's token, which is deleted all the same)
+     * @param clientAddress the client's address for the audit event, or {@code null}
+     * @return whether an entry was deleted
+     */
+    public boolean forgetLeftoverTrustedBrowser(String user, String token, String clientAddress) throws StoreException {
+        if (policy.trustedBrowserDays() > 0 || !isTrustedBrowserToken(token)) {
+            return false;
+        }
+        TrustedBrowser browser = store.findTrustedBrowser(nonceHash(token)).orElse(null);
+        if (browser == null || !store.deleteTrustedBrowser(browser.accountKey(), browser.id())) {
+            return false;
+        }
+        sessions.trustedBrowserGone(browser.id());
+        if (isValidUser(user) && browser.accountKey().equals(AccountKey.of(user))) {
+            fire(event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, clock.instant())
+                    .clientAddress(address(clientAddress)).detail("one: trusted browsers are turned off"));
+        }
+        return true;
+    }
+
+    /**
+     * At start-up with the feature off: every stored trusted browser goes, in one statement, so turning the feature on
+     * again revives none of them. A failing store is logged, not thrown: with the feature off no entry is accepted
+     * anyway, and the next start (or a leftover cookie, {@link #forgetLeftoverTrustedBrowser}) deletes them.
+     */
+    private void forgetAllTrustedBrowsersWhenOff() {
+        if (policy.trustedBrowserDays() > 0) {
+            return;
+        }
+        try {
+            // Every entry expires before the end of time: the purge of expired entries is the one DELETE of them all.
+            int deleted = store.purgeTrustedBrowsers(Instant.ofEpochMilli(Long.MAX_VALUE));
+            if (deleted > 0) {
+                LOG.log(System.Logger.Level.INFO, "Trusted browsers are turned off (totpguard.trusted-browser.days unset"
+                        + " or 0): deleted the {0} stored trusted browsers", deleted);
+            }
+        } catch (StoreException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Trusted browsers are turned off, but the stored ones could not be deleted"
+                    + " (none is accepted while the feature is off): " + e.getMessage());
+        }
     }
 
     /** Part of every revocation: a failure is logged, not thrown, because {@link #trustedBrowser} refuses the entries anyway. */
@@ -1424,11 +1479,16 @@ public final class TwoFactorService implements AutoCloseable {
         }
 
         /**
+         * With a policy that trusts no browsers ({@link TwoFactorPolicy#trustedBrowserDays()} 0), the store's trusted
+         * browsers are deleted here, once: see {@link TwoFactorService#forgetLeftoverTrustedBrowser}.
+         *
          * @throws NullPointerException if the store or the key ring is missing
          * @throws IllegalArgumentException if the recovery code iterations are out of range
          */
         public TwoFactorService build() {
-            return new TwoFactorService(this);
+            TwoFactorService service = new TwoFactorService(this);
+            service.forgetAllTrustedBrowsersWhenOff();
+            return service;
         }
     }
 }

@@ -131,6 +131,56 @@ class TrustedBrowserTest {
         assertEquals(List.of(), service.trustedBrowsers("alice"));
     }
 
+    @Test
+    void theListShowsOnlyWhatIsStillAcceptedUnderTheCurrentDays() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        trusted("alice", enrollment);
+        clock.advance(Duration.ofDays(8));
+        assertEquals(1, service.trustedBrowsers("alice").size());
+        assertEquals(List.of(), newService(7).trustedBrowsers("alice"), "an entry past the policy's current 7 days is not listed");
+    }
+
+    /**
+     * Turning the feature off and on again revived the old entries (their rows stayed): a service built with the
+     * feature off deletes them all, in one statement, and a leftover cookie's entry is deleted where it is seen.
+     */
+    @Test
+    void turningTheFeatureOffDeletesTheEntriesSoTurningItOnRevivesNone() throws Exception {
+        Enrollment alice = enrolled("alice");
+        Enrollment bob = enrolled("bob");
+        String token = trusted("alice", alice);
+        trusted("bob", bob);
+        assertEquals(2, store.trustedBrowsers(AccountKey.of("alice")).size() + store.trustedBrowsers(AccountKey.of("bob")).size());
+
+        TwoFactorService off = newService(0);
+        assertEquals(List.of(), store.trustedBrowsers(AccountKey.of("alice")), "deleted when the feature is off at start-up");
+        assertEquals(List.of(), store.trustedBrowsers(AccountKey.of("bob")));
+        assertFalse(off.isTrustedBrowser("alice", token));
+        assertFalse(newService(30).isTrustedBrowser("alice", token), "turned on again, the old entry is not revived");
+    }
+
+    @Test
+    void aLeftoverCookieSeenWhileTheFeatureIsOffDeletesItsEntry() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String token = trusted("alice", enrollment);
+        String other = trusted("alice", enrollment);
+        assertFalse(service.forgetLeftoverTrustedBrowser("alice", token, null), "nothing is deleted while the feature is on");
+        TwoFactorService off = TwoFactorService.builder().store(new InMemoryCredentialStore()).keyRing(keyRing)
+                .policy(TwoFactorPolicy.builder().build()).clock(clock).listener(events).build();
+        assertFalse(off.forgetLeftoverTrustedBrowser("alice", token, null), "another store has no such entry");
+        // Entries written by a node that still trusts browsers, seen by this one, which does not.
+        TwoFactorService offHere = newService(0);
+        String late = trusted("alice", enrollment);
+        assertTrue(offHere.forgetLeftoverTrustedBrowser("alice", late, "198.51.100.4"));
+        assertTrue(store.findTrustedBrowser(sha256(late)).isEmpty());
+        TwoFactorEvent event = events.events().get(events.events().size() - 1);
+        assertEquals(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, event.type());
+        assertEquals(java.util.Optional.of("198.51.100.4"), event.clientAddress());
+        assertFalse(offHere.forgetLeftoverTrustedBrowser("alice", "garbage", null));
+        assertTrue(store.findTrustedBrowser(sha256(token)).isEmpty() && store.findTrustedBrowser(sha256(other)).isEmpty(),
+                "the start-up of offHere deleted the older ones");
+    }
+
     /** The audit events of trusted browsers carry the client's address, like the code checks' events. */
     @Test
     void trustedBrowserEventsCarryTheClientAddress() throws Exception {

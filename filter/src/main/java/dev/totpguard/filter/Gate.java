@@ -156,7 +156,7 @@ final class Gate {
             return;
         }
         if (status.isActive()) {
-            if (passedByTrustedBrowser(request, type, servletPath, pathInfo, user)) {
+            if (passedByTrustedBrowser(request, response, type, servletPath, pathInfo, user)) {
                 chain.doFilter(request, response);
                 return;
             }
@@ -195,8 +195,12 @@ final class Gate {
      * authenticates nobody: without the container's user the gate never gets here. A store that cannot tell: the code
      * is asked (fail closed).
      */
-    private boolean passedByTrustedBrowser(HttpServletRequest request, DispatcherType type, String servletPath,
-            String pathInfo, String user) {
+    private boolean passedByTrustedBrowser(HttpServletRequest request, HttpServletResponse response, DispatcherType type,
+            String servletPath, String pathInfo, String user) {
+        if (core.service.policy().trustedBrowserDays() == 0) {
+            forgetLeftoverTrust(request, response, type, user);
+            return false;
+        }
         if (core.trustedBrowserDays(request) == 0 || type != DispatcherType.REQUEST || core.isStepUpPath(servletPath, pathInfo)) {
             return false;
         }
@@ -223,6 +227,34 @@ final class Gate {
                     + " checked and the code is asked", e);
         }
         return false;
+    }
+
+    /**
+     * Trusted browsers are turned off ({@code totpguard.trusted-browser.days} unset or 0), and this browser still sends
+     * the cookie of an entry made while they were on: the entry is deleted and the cookie cleared, so turning the
+     * feature on again revives neither. A store that fails now leaves the entry (none is accepted while the feature is
+     * off, and the next start deletes them all).
+     */
+    private void forgetLeftoverTrust(HttpServletRequest request, HttpServletResponse response, DispatcherType type,
+            String user) {
+        if (type != DispatcherType.REQUEST) {
+            return;
+        }
+        List<String> tokens = TrustedBrowserCookie.tokens(request);
+        if (tokens.isEmpty()) {
+            return;
+        }
+        try {
+            for (String token : tokens) {
+                core.service.forgetLeftoverTrustedBrowser(user, token, core.clientAddress(request));
+            }
+        } catch (StoreException e) {
+            FilterCore.LOG.log(System.Logger.Level.WARNING, "Credential store unavailable; a trusted browser left from"
+                    + " before the feature was turned off is deleted later", e);
+        }
+        if (!response.isCommitted()) {
+            TrustedBrowserCookie.clear(request, response);
+        }
     }
 
     /**

@@ -393,6 +393,36 @@ abstract class TrustedBrowserContract {
                 .map(event -> event.clientAddress().orElse("(none)")).toList();
     }
 
+    /**
+     * Turning the feature off and on again revived the old entries, whose rows stayed. A node with the feature off deletes
+     * them all when it starts, and deletes the entry of a cookie it is still sent (clearing the cookie); on again, the
+     * old cookie asks for the code.
+     */
+    @Test
+    void turningTheFeatureOffForgetsTheBrowsersSoTurningItOnRevivesNone() throws Exception {
+        String user = enrolledUser();
+        String before = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        TwoFactorPolicy off = TwoFactorPolicy.builder().enforcement(TwoFactorPolicy.Enforcement.REQUIRED)
+                .issuer("TOTP Guard Test").addressLimit(0, Duration.ofMinutes(15)).build();
+        TwoFactorService offNode = fixture.otherNode(off);
+        assertEquals(List.of(), fixture.service().trustedBrowsers(user), "deleted at the start of a node with the feature off");
+        assertCodeAsked(password(browserWith(before), user));
+
+        // A node that still trusts browsers (a rolling restart) trusts one more; the node with the feature off sees it.
+        String leftover = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        try (WebContainer offContainer = WebContainer.start(containerKind(), new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
+                .initializer(TotpFilter.initializer(TotpFilter.builder().service(offNode).build())))) {
+            Browser browser = new Browser(offContainer.base());
+            browser.setCookie(TrustedBrowserCookie.NAME, leftover);
+            Response afterPassword = browser.follow(Login.formLogin(browser, "/admin/start", user, Login.passwordOf(user)));
+            assertCodeAsked(afterPassword);
+            assertTrue(afterPassword.headers("Set-Cookie").stream().anyMatch(c -> c.startsWith(TrustedBrowserCookie.NAME + "=;")
+                    && c.contains("Max-Age=0")), () -> "the leftover cookie is cleared: " + afterPassword);
+        }
+        assertEquals(List.of(), fixture.service().trustedBrowsers(user), "its entry is deleted");
+        assertCodeAsked(password(browserWith(leftover), user));
+    }
+
     @Test
     void forgettingWithoutTheCsrfTokenChangesNothing() throws Exception {
         String user = enrolledUser();
