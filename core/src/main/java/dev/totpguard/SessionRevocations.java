@@ -32,6 +32,16 @@ final class SessionRevocations {
     private final Clock clock;
     private final long refreshMillis;
     private final ConcurrentHashMap<String, Entry> accounts = new ConcurrentHashMap<>();
+    /**
+     * Trusted browsers ({@code TrustedBrowser.id()}, random and never reused) that were there when last read, and when
+     * (epoch milliseconds): a session a trusted browser verified lives while its browser does. A browser found gone is
+     * dropped, never remembered: the session it verified ends, and nothing asks again.
+     */
+    private final ConcurrentHashMap<String, Seen> browsers = new ConcurrentHashMap<>();
+
+    /** A trusted browser of {@code user} found there at {@code readAt} (epoch milliseconds). Replaced, never changed. */
+    private record Seen(String user, long readAt) {
+    }
 
     SessionRevocations(CredentialStore store, Clock clock, long refreshMillis) {
         this.store = store;
@@ -68,6 +78,36 @@ final class SessionRevocations {
     /** A revocation made through this node: every later check here sees it at once. */
     void revoked(String user, long validAfter) {
         remember(user, validAfter, clock.millis());
+    }
+
+    /**
+     * Whether the trusted browser {@code id} was found there within the refresh time (a clock that went back: not);
+     * otherwise the caller reads the store and reports {@link #trustedBrowserSeen} or {@link #trustedBrowserGone}.
+     * Allocates nothing.
+     */
+    boolean isTrustedBrowserRemembered(String user, String id) {
+        long now = clock.millis();
+        Seen seen = browsers.get(id);
+        return seen != null && seen.user().equals(user) && now - seen.readAt() < refreshMillis && now >= seen.readAt();
+    }
+
+    /** A trusted browser of {@code user} was found there just now (it verified a session). */
+    void trustedBrowserSeen(String user, String id) {
+        long now = clock.millis();
+        if (browsers.size() >= MAX_ACCOUNTS && !browsers.containsKey(id)) {
+            browsers.values().removeIf(seen -> now - seen.readAt() >= refreshMillis || now < seen.readAt());
+            Iterator<String> ids = browsers.keySet().iterator();
+            while (browsers.size() >= MAX_ACCOUNTS * 3 / 4 && ids.hasNext()) {
+                ids.next();
+                ids.remove();
+            }
+        }
+        browsers.put(id, new Seen(user, now));
+    }
+
+    /** A trusted browser was deleted through this node: every later check here reads the store, and finds it gone. */
+    void trustedBrowserGone(String id) {
+        browsers.remove(id);
     }
 
     /** How many accounts are remembered now. */

@@ -465,10 +465,11 @@ public final class TwoFactorService implements AutoCloseable {
      * @param proof the accepted {@link #verify} of this login, at most a minute old
      * @param label what the user will see, e.g. "Firefox on Linux"; control characters are dropped, cut to
      *     {@value TrustedBrowser#MAX_LABEL_LENGTH} characters
+     * @param clientAddress the client's address for the audit event (resolved as for {@link #verify}), or {@code null}
      * @throws IllegalStateException if the policy trusts no browsers, or the user has no active second factor any more
      * @throws IllegalArgumentException if {@code proof} is not a fresh accepted proof
      */
-    public String trustBrowser(Verification proof, String label) throws StoreException {
+    public String trustBrowser(Verification proof, String label, String clientAddress) throws StoreException {
         Objects.requireNonNull(proof, "proof");
         if (policy.trustedBrowserDays() == 0) {
             throw new IllegalStateException("The policy trusts no browsers (trustedBrowserDays is 0)");
@@ -494,62 +495,117 @@ public final class TwoFactorService implements AutoCloseable {
             purgeTrustedBrowsers(now);
             store.saveTrustedBrowser(browser, nonceHash(token), TwoFactorPolicy.MAX_TRUSTED_BROWSERS_PER_ACCOUNT, now);
         } catch (StoreException e) {
-            fire(event(TwoFactorEvent.Type.STORE_UNAVAILABLE, user, now).detail("trust a browser"));
+            fire(event(TwoFactorEvent.Type.STORE_UNAVAILABLE, user, now).clientAddress(address(clientAddress))
+                    .detail("trust a browser"));
             throw e;
         }
-        fire(event(TwoFactorEvent.Type.BROWSER_TRUSTED, user, now).detail(browser.label()));
+        fire(event(TwoFactorEvent.Type.BROWSER_TRUSTED, user, now).clientAddress(address(clientAddress)).detail(browser.label()));
         return token;
     }
 
     /**
-     * Whether {@code token} (from a browser's cookie) is a trusted browser of {@code user} right now: issued for this
-     * account (by {@link AccountKey}), not expired (nor older than the policy's current days), for the credential's
-     * current generation, no revocation of the account's sessions since, the second factor active and not locked. Only
-     * for a login that has just given the password: it replaces the code, never the password. Malformed, unknown,
-     * revoked or foreign tokens are simply {@code false}, without a store access for a malformed one.
+     * Whether {@code token} (from a browser's cookie) is a trusted browser of {@code user} right now, as
+     * {@link #trustedBrowser(String, String, String)} tells (with no client address for its audit event).
      *
      * @throws StoreException if the store cannot tell: ask for the code (fail closed)
      */
     public boolean isTrustedBrowser(String user, String token) throws StoreException {
+        return trustedBrowser(user, token, null).isPresent();
+    }
+
+    /**
+     * The trusted browser of {@code user} that {@code token} (from a browser's cookie) names, if it stands in for the
+     * code right now: issued for this account (by {@link AccountKey}), {@linkplain #isAcceptable accepted} (before its
+     * stored expiry and before its creation plus the policy's <em>current</em> days), for the credential's current
+     * generation, no revocation of the account's sessions since, the second factor active and not locked. Only for a
+     * login that has just given the password: it replaces the code, never the password. Keep its
+     * {@link TrustedBrowser#id()} with the session it verifies and ask {@link #isTrustedBrowserCurrent} on later
+     * requests, so forgetting this browser ends that session too. Malformed, unknown, revoked or foreign tokens are
+     * simply empty, without a store access for a malformed one. Audited as {@link TwoFactorEvent.Type#TRUSTED_BROWSER_USED}.
+     *
+     * @param clientAddress the client's address for the audit event (resolved as for {@link #verify}), or {@code null}
+     * @throws StoreException if the store cannot tell: ask for the code (fail closed)
+     */
+    public Optional<TrustedBrowser> trustedBrowser(String user, String token, String clientAddress) throws StoreException {
         if (policy.trustedBrowserDays() == 0 || !isValidUser(user) || !isTrustedBrowserToken(token)) {
-            return false;
+            return Optional.empty();
         }
         Instant now = clock.instant();
         purgeTrustedBrowsers(now);
         // Looked up by the SHA-256 of 256 random bits: the comparison is the database's index look-up of a hash, which
         // tells nothing about the token; a guess has no better chance than 2^-256.
         TrustedBrowser browser = store.findTrustedBrowser(nonceHash(token)).orElse(null);
-        if (browser == null || !browser.isValidAt(now) || !browser.accountKey().equals(AccountKey.of(user))
-                || browser.createdAt().plus(Duration.ofDays(policy.trustedBrowserDays())).compareTo(now) <= 0) {
-            return false;
+        if (browser == null || !isAcceptable(browser, now) || !browser.accountKey().equals(AccountKey.of(user))) {
+            return Optional.empty();
         }
         for (String owner : store.usersWithAccountKey(browser.accountKey())) {
             if (!owner.equals(user)) {
-                return false;
+                return Optional.empty();
             }
         }
         StoredCredential credential = store.find(user).orElse(null);
         if (credential == null || !credential.isActive() || credential.generation() != browser.generation()
                 || credential.isLockedAt(now)) {
-            return false;
+            return Optional.empty();
         }
         // Every revocation (reset, disable, lock, new secret, password change) deletes the account's entries; this
         // holds even if that deletion failed or raced with the trust: an entry from before the revocation is dead.
         if (!browser.createdAt().isAfter(store.sessionsValidAfter(user))) {
-            return false;
+            return Optional.empty();
         }
-        fire(event(TwoFactorEvent.Type.TRUSTED_BROWSER_USED, user, now).detail(browser.label()));
-        return true;
+        sessions.trustedBrowserSeen(user, browser.id());
+        fire(event(TwoFactorEvent.Type.TRUSTED_BROWSER_USED, user, now).clientAddress(address(clientAddress))
+                .detail(browser.label()));
+        return Optional.of(browser);
     }
 
-    /** The user's trusted browsers that have not expired, oldest first; empty when there are none. */
+    /**
+     * Whether the trusted browser with {@code browserId}, which let a session of {@code user} skip the code
+     * ({@link #trustedBrowser(String, String, String)}), is still there: not forgotten (one or all), revoked, purged or
+     * past its days. A session it verified ends once it is not, on every node: answered from memory for
+     * {@link TwoFactorPolicy#sessionRefresh()} per browser, then from the store again (at once on the node that forgot
+     * it). Allocates nothing while it answers from memory, so it can run on every request.
+     *
+     * @throws StoreException if the store had to be read and failed: refuse the request (fail closed)
+     */
+    public boolean isTrustedBrowserCurrent(String user, String browserId) throws StoreException {
+        if (policy.trustedBrowserDays() == 0 || browserId == null || !isValidUser(user)) {
+            return false;
+        }
+        if (sessions.isTrustedBrowserRemembered(user, browserId)) {
+            return true;
+        }
+        Instant now = clock.instant();
+        for (TrustedBrowser browser : store.trustedBrowsers(AccountKey.of(user))) {
+            if (browser.id().equals(browserId) && isAcceptable(browser, now)) {
+                sessions.trustedBrowserSeen(user, browserId);
+                return true;
+            }
+        }
+        sessions.trustedBrowserGone(browserId);
+        return false;
+    }
+
+    /**
+     * Whether an entry is still accepted at {@code now}: before its stored expiry and before its creation plus the
+     * policy's current days, so lowering the days (90 to 7) shortens the entries made under the old value, and turning
+     * the feature off and on again does not revive them beyond the new value.
+     */
+    private boolean isAcceptable(TrustedBrowser browser, Instant now) {
+        return browser.isValidAt(now) && now.isBefore(browser.createdAt().plus(Duration.ofDays(policy.trustedBrowserDays())));
+    }
+
+    /**
+     * The user's trusted browsers that are still accepted ({@link #isAcceptable}: neither expired nor older than the
+     * policy's current days), oldest first; empty when there are none or the policy trusts no browsers.
+     */
     public List<TrustedBrowser> trustedBrowsers(String user) throws StoreException {
         checkUser(user);
         refuseAlias(user);
         Instant now = clock.instant();
         List<TrustedBrowser> browsers = new ArrayList<>();
         for (TrustedBrowser browser : store.trustedBrowsers(AccountKey.of(user))) {
-            if (browser.isValidAt(now)) {
+            if (policy.trustedBrowserDays() > 0 && isAcceptable(browser, now)) {
                 browsers.add(browser);
             }
         }
@@ -557,22 +613,26 @@ public final class TwoFactorService implements AutoCloseable {
     }
 
     /**
-     * Revokes one trusted browser of {@code user}, by its {@link TrustedBrowser#id()}: its next login asks for the code.
-     * A session it has open goes on (the account's other trusted browsers stay trusted, which a revocation of the
-     * sessions would end too); {@link #revokeTrustedBrowsers} ends them all, for a browser that was stolen.
+     * Revokes one trusted browser of {@code user}, by its {@link TrustedBrowser#id()}: its next login asks for the code,
+     * and a session it let skip the code ends ({@link #isTrustedBrowserCurrent}: at once on this node, within
+     * {@link TwoFactorPolicy#sessionRefresh()} on the others). The account's other sessions and trusted browsers stay;
+     * {@link #revokeTrustedBrowsers} ends them all.
      *
      * @param actor the administrator who revokes it, {@code null} when the user does
+     * @param clientAddress the address of whoever revokes it, for the audit event, or {@code null}
      * @return {@code false} if the user has no trusted browser with this id (a malformed id included)
      */
-    public boolean revokeTrustedBrowser(String user, String id, String actor) throws StoreException {
+    public boolean revokeTrustedBrowser(String user, String id, String actor, String clientAddress) throws StoreException {
         checkUser(user);
         if (id == null || id.isEmpty() || id.length() > TrustedBrowser.MAX_ID_LENGTH) {
             return false;
         }
         boolean revoked = store.deleteTrustedBrowser(AccountKey.of(user), id);
+        sessions.trustedBrowserGone(id);
         if (revoked) {
             Instant now = clock.instant();
-            TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, now).detail("one");
+            TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, now)
+                    .clientAddress(address(clientAddress)).detail("one");
             fire(actor == null ? event : event.actor(actor));
         }
         return revoked;
@@ -584,13 +644,15 @@ public final class TwoFactorService implements AutoCloseable {
      * of a stolen laptop). A caller that keeps its own session marks it current again, as after a revocation.
      *
      * @param actor the administrator who revokes them, {@code null} when the user does
+     * @param clientAddress the address of whoever revokes them, for the audit event, or {@code null}
      * @return how many there were
      */
-    public int revokeTrustedBrowsers(String user, String actor) throws StoreException {
+    public int revokeTrustedBrowsers(String user, String actor, String clientAddress) throws StoreException {
         checkUser(user);
         int revoked = store.deleteTrustedBrowsers(AccountKey.of(user));
         Instant now = clock.instant();
-        TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, now).detail("all: " + revoked);
+        TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, now)
+                .clientAddress(address(clientAddress)).detail("all: " + revoked);
         fire(actor == null ? event : event.actor(actor));
         if (revoked > 0) {
             endSessions(user, now, "trusted browsers forgotten", actor);
@@ -598,7 +660,55 @@ public final class TwoFactorService implements AutoCloseable {
         return revoked;
     }
 
-    /** Part of every revocation: a failure is logged, not thrown, because {@link #isTrustedBrowser} refuses the entries anyway. */
+    /**
+     * With the feature off ({@link TwoFactorPolicy#trustedBrowserDays()} 0), a browser still sends the cookie of an
+     * entry made while it was on: the entry {@code token} names is deleted, so turning the feature on again cannot
+     * revive it (the caller clears the cookie). Does nothing while the feature is on, or for a malformed token.
+     *
+     * @param user the signed-in user whose request carried the token; the event is audited under them only if the
+     *     entry is theirs (a shared browser may hold another account's token, which is deleted all the same)
+     * @param clientAddress the client's address for the audit event, or {@code null}
+     * @return whether an entry was deleted
+     */
+    public boolean forgetLeftoverTrustedBrowser(String user, String token, String clientAddress) throws StoreException {
+        if (policy.trustedBrowserDays() > 0 || !isTrustedBrowserToken(token)) {
+            return false;
+        }
+        TrustedBrowser browser = store.findTrustedBrowser(nonceHash(token)).orElse(null);
+        if (browser == null || !store.deleteTrustedBrowser(browser.accountKey(), browser.id())) {
+            return false;
+        }
+        sessions.trustedBrowserGone(browser.id());
+        if (isValidUser(user) && browser.accountKey().equals(AccountKey.of(user))) {
+            fire(event(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, user, clock.instant())
+                    .clientAddress(address(clientAddress)).detail("one: trusted browsers are turned off"));
+        }
+        return true;
+    }
+
+    /**
+     * At start-up with the feature off: every stored trusted browser goes, in one statement, so turning the feature on
+     * again revives none of them. A failing store is logged, not thrown: with the feature off no entry is accepted
+     * anyway, and the next start (or a leftover cookie, {@link #forgetLeftoverTrustedBrowser}) deletes them.
+     */
+    private void forgetAllTrustedBrowsersWhenOff() {
+        if (policy.trustedBrowserDays() > 0) {
+            return;
+        }
+        try {
+            // Every entry expires before the end of time: the purge of expired entries is the one DELETE of them all.
+            int deleted = store.purgeTrustedBrowsers(Instant.ofEpochMilli(Long.MAX_VALUE));
+            if (deleted > 0) {
+                LOG.log(System.Logger.Level.INFO, "Trusted browsers are turned off (totpguard.trusted-browser.days unset"
+                        + " or 0): deleted the {0} stored trusted browsers", deleted);
+            }
+        } catch (StoreException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Trusted browsers are turned off, but the stored ones could not be deleted"
+                    + " (none is accepted while the feature is off): " + e.getMessage());
+        }
+    }
+
+    /** Part of every revocation: a failure is logged, not thrown, because {@link #trustedBrowser} refuses the entries anyway. */
     private void forgetTrustedBrowsers(String user, Instant now, String reason) {
         try {
             int revoked = store.deleteTrustedBrowsers(AccountKey.of(user));
@@ -1369,11 +1479,16 @@ public final class TwoFactorService implements AutoCloseable {
         }
 
         /**
+         * With a policy that trusts no browsers ({@link TwoFactorPolicy#trustedBrowserDays()} 0), the store's trusted
+         * browsers are deleted here, once: see {@link TwoFactorService#forgetLeftoverTrustedBrowser}.
+         *
          * @throws NullPointerException if the store or the key ring is missing
          * @throws IllegalArgumentException if the recovery code iterations are out of range
          */
         public TwoFactorService build() {
-            return new TwoFactorService(this);
+            TwoFactorService service = new TwoFactorService(this);
+            service.forgetAllTrustedBrowsersWhenOff();
+            return service;
         }
     }
 }

@@ -67,7 +67,7 @@ class TrustedBrowserTest {
         Verification proof = service.verify(user, code(enrollment, 0), null);
         assertTrue(proof.isAccepted());
         clock.advance(Duration.ofMillis(5));
-        String token = service.trustBrowser(proof, "Firefox on Linux");
+        String token = service.trustBrowser(proof, "Firefox on Linux", null);
         clock.advance(Duration.ofSeconds(30));
         return token;
     }
@@ -81,7 +81,7 @@ class TrustedBrowserTest {
         service = newService(0);
         Enrollment enrollment = enrolled("alice");
         Verification proof = service.verify("alice", code(enrollment, 0), null);
-        assertThrows(IllegalStateException.class, () -> service.trustBrowser(proof, "x"));
+        assertThrows(IllegalStateException.class, () -> service.trustBrowser(proof, "x", null));
         assertEquals(0, TwoFactorPolicy.defaults().trustedBrowserDays());
     }
 
@@ -129,6 +129,102 @@ class TrustedBrowserTest {
         assertFalse(service.isTrustedBrowser("alice", token), "a token after expiry");
         assertTrue(store.trustedBrowsers(AccountKey.of("alice")).stream().allMatch(b -> !b.isValidAt(clock.instant())));
         assertEquals(List.of(), service.trustedBrowsers("alice"));
+    }
+
+    @Test
+    void theListShowsOnlyWhatIsStillAcceptedUnderTheCurrentDays() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        trusted("alice", enrollment);
+        clock.advance(Duration.ofDays(8));
+        assertEquals(1, service.trustedBrowsers("alice").size());
+        assertEquals(List.of(), newService(7).trustedBrowsers("alice"), "an entry past the policy's current 7 days is not listed");
+    }
+
+    /**
+     * Turning the feature off and on again revived the old entries (their rows stayed): a service built with the
+     * feature off deletes them all, in one statement, and a leftover cookie's entry is deleted where it is seen.
+     */
+    @Test
+    void turningTheFeatureOffDeletesTheEntriesSoTurningItOnRevivesNone() throws Exception {
+        Enrollment alice = enrolled("alice");
+        Enrollment bob = enrolled("bob");
+        String token = trusted("alice", alice);
+        trusted("bob", bob);
+        assertEquals(2, store.trustedBrowsers(AccountKey.of("alice")).size() + store.trustedBrowsers(AccountKey.of("bob")).size());
+
+        TwoFactorService off = newService(0);
+        assertEquals(List.of(), store.trustedBrowsers(AccountKey.of("alice")), "deleted when the feature is off at start-up");
+        assertEquals(List.of(), store.trustedBrowsers(AccountKey.of("bob")));
+        assertFalse(off.isTrustedBrowser("alice", token));
+        assertFalse(newService(30).isTrustedBrowser("alice", token), "turned on again, the old entry is not revived");
+    }
+
+    @Test
+    void aLeftoverCookieSeenWhileTheFeatureIsOffDeletesItsEntry() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String token = trusted("alice", enrollment);
+        String other = trusted("alice", enrollment);
+        assertFalse(service.forgetLeftoverTrustedBrowser("alice", token, null), "nothing is deleted while the feature is on");
+        TwoFactorService off = TwoFactorService.builder().store(new InMemoryCredentialStore()).keyRing(keyRing)
+                .policy(TwoFactorPolicy.builder().build()).clock(clock).listener(events).build();
+        assertFalse(off.forgetLeftoverTrustedBrowser("alice", token, null), "another store has no such entry");
+        // Entries written by a node that still trusts browsers, seen by this one, which does not.
+        TwoFactorService offHere = newService(0);
+        String late = trusted("alice", enrollment);
+        assertTrue(offHere.forgetLeftoverTrustedBrowser("alice", late, "198.51.100.4"));
+        assertTrue(store.findTrustedBrowser(sha256(late)).isEmpty());
+        TwoFactorEvent event = events.events().get(events.events().size() - 1);
+        assertEquals(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, event.type());
+        assertEquals(java.util.Optional.of("198.51.100.4"), event.clientAddress());
+        assertFalse(offHere.forgetLeftoverTrustedBrowser("alice", "garbage", null));
+        assertTrue(store.findTrustedBrowser(sha256(token)).isEmpty() && store.findTrustedBrowser(sha256(other)).isEmpty(),
+                "the start-up of offHere deleted the older ones");
+    }
+
+    /** The audit events of trusted browsers carry the client's address, like the code checks' events. */
+    @Test
+    void trustedBrowserEventsCarryTheClientAddress() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        Verification proof = service.verify("alice", code(enrollment, 0), "203.0.113.1");
+        String token = service.trustBrowser(proof, "Firefox on Linux", "203.0.113.1");
+        assertTrue(service.trustedBrowser("alice", token, "203.0.113.2").isPresent());
+        String id = service.trustedBrowsers("alice").get(0).id();
+        assertTrue(service.revokeTrustedBrowser("alice", id, null, "203.0.113.3"));
+        clock.advance(Duration.ofSeconds(30));
+        service.trustBrowser(service.verify("alice", code(enrollment, 0), null), "x", null);
+        assertEquals(1, service.revokeTrustedBrowsers("alice", null, "203.0.113.4"));
+        Map<TwoFactorEvent.Type, List<String>> addresses = new java.util.EnumMap<>(TwoFactorEvent.Type.class);
+        for (TwoFactorEvent event : events.events()) {
+            addresses.computeIfAbsent(event.type(), type -> new java.util.ArrayList<>()).add(event.clientAddress().orElse(null));
+        }
+        assertEquals(java.util.Arrays.asList("203.0.113.1", null), addresses.get(TwoFactorEvent.Type.BROWSER_TRUSTED));
+        assertEquals(List.of("203.0.113.2"), addresses.get(TwoFactorEvent.Type.TRUSTED_BROWSER_USED));
+        assertEquals(List.of("203.0.113.3", "203.0.113.4"), addresses.get(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED));
+    }
+
+    /**
+     * A session that a trusted browser let skip the code lives while that browser does: forgetting it (one, not all)
+     * ends it at once on the node that forgot it, and within the session refresh on another node sharing the store.
+     */
+    @Test
+    void aForgottenBrowserIsNoLongerCurrentOnAnyNode() throws Exception {
+        Enrollment enrollment = enrolled("alice");
+        String token = trusted("alice", enrollment);
+        String kept = trusted("alice", enrollment);
+        TwoFactorService otherNode = newService(30);
+        String id = otherNode.trustedBrowser("alice", token, null).orElseThrow().id();
+        String keptId = otherNode.trustedBrowser("alice", kept, null).orElseThrow().id();
+        assertTrue(service.isTrustedBrowserCurrent("alice", id));
+        assertTrue(otherNode.isTrustedBrowserCurrent("alice", id));
+
+        assertTrue(service.revokeTrustedBrowser("alice", id, null, null));
+        assertFalse(service.isTrustedBrowserCurrent("alice", id), "at once on this node");
+        assertTrue(otherNode.isTrustedBrowserCurrent("alice", id), "from memory on the other node within the refresh");
+        clock.advance(TwoFactorPolicy.defaults().sessionRefresh());
+        assertFalse(otherNode.isTrustedBrowserCurrent("alice", id), "read again from the store after the refresh");
+        assertTrue(otherNode.isTrustedBrowserCurrent("alice", keptId), "the other browser stays");
+        assertFalse(otherNode.isTrustedBrowserCurrent("bob", keptId), "nor for another account");
+        assertFalse(service.isTrustedBrowserCurrent("alice", null));
     }
 
     @ParameterizedTest
@@ -189,14 +285,14 @@ class TrustedBrowserTest {
         List<TrustedBrowser> listed = service.trustedBrowsers("alice");
         assertEquals(3, listed.size());
         assertEquals("Firefox on Linux", listed.get(0).label());
-        assertFalse(service.revokeTrustedBrowser("bob", listed.get(0).id(), null), "bob cannot revoke alice's browser");
-        assertFalse(service.revokeTrustedBrowser("alice", "x".repeat(1000), null));
-        assertTrue(service.revokeTrustedBrowser("alice", listed.get(0).id(), null));
+        assertFalse(service.revokeTrustedBrowser("bob", listed.get(0).id(), null, null), "bob cannot revoke alice's browser");
+        assertFalse(service.revokeTrustedBrowser("alice", "x".repeat(1000), null, null));
+        assertTrue(service.revokeTrustedBrowser("alice", listed.get(0).id(), null, null));
         assertFalse(service.isTrustedBrowser("alice", first), "a token whose row was deleted");
         assertTrue(service.isTrustedBrowser("alice", second));
         long before = service.sessionsValidAfter("alice");
         int eventsBefore = events.events().size();
-        assertEquals(2, service.revokeTrustedBrowsers("alice", "root"));
+        assertEquals(2, service.revokeTrustedBrowsers("alice", "root", null));
         assertFalse(service.isTrustedBrowser("alice", second));
         assertFalse(service.isTrustedBrowser("alice", third));
         // Forgetting all ends the account's sessions too: one a forgotten (stolen) browser opened must not go on.
@@ -205,7 +301,7 @@ class TrustedBrowserTest {
                 revocation.stream().map(TwoFactorEvent::type).toList());
         assertTrue(revocation.stream().allMatch(event -> event.actor().equals(java.util.Optional.of("root"))), revocation::toString);
         assertFalse(service.isSessionCurrent("alice", before), "the sessions verified before the revocation end");
-        assertEquals(0, service.revokeTrustedBrowsers("alice", "root"));
+        assertEquals(0, service.revokeTrustedBrowsers("alice", "root", null));
         assertEquals(TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED, events.events().get(events.events().size() - 1).type(),
                 "nothing to forget ends no session");
     }
@@ -239,25 +335,25 @@ class TrustedBrowserTest {
         Enrollment enrollment = enrolled("alice");
         String wrong = "000000".equals(code(enrollment, 0)) ? "111111" : "000000";
         Verification refused = service.verify("alice", wrong, null);
-        assertThrows(IllegalArgumentException.class, () -> service.trustBrowser(refused, "x"));
+        assertThrows(IllegalArgumentException.class, () -> service.trustBrowser(refused, "x", null));
         Verification proof = service.verify("alice", code(enrollment, 0), null);
         clock.advance(Duration.ofMinutes(2));
-        assertThrows(IllegalArgumentException.class, () -> service.trustBrowser(proof, "x"), "a proof of an earlier login");
+        assertThrows(IllegalArgumentException.class, () -> service.trustBrowser(proof, "x", null), "a proof of an earlier login");
         clock.advance(Duration.ofSeconds(30));
         Verification fresh = service.verify("alice", code(enrollment, 0), null);
         service.revokeSessions("alice");
-        assertThrows(IllegalStateException.class, () -> service.trustBrowser(fresh, "x"), "a code from before a password change");
+        assertThrows(IllegalStateException.class, () -> service.trustBrowser(fresh, "x", null), "a code from before a password change");
     }
 
     @Test
     void labelsAreCleanedAndBounded() throws Exception {
         Enrollment enrollment = enrolled("alice");
-        service.trustBrowser(service.verify("alice", code(enrollment, 0), null), "  Evil\r\nLine\u0000 " + "x".repeat(500));
+        service.trustBrowser(service.verify("alice", code(enrollment, 0), null), "  Evil\r\nLine\u0000 " + "x".repeat(500), null);
         String label = service.trustedBrowsers("alice").get(0).label();
         assertEquals(TrustedBrowser.MAX_LABEL_LENGTH, label.length());
         assertTrue(label.startsWith("EvilLine x"), label);
         clock.advance(Duration.ofSeconds(30));
-        service.trustBrowser(service.verify("alice", code(enrollment, 0), null), "\n\t");
+        service.trustBrowser(service.verify("alice", code(enrollment, 0), null), "\n\t", null);
         assertEquals("Browser", service.trustedBrowsers("alice").get(1).label());
     }
 

@@ -110,7 +110,7 @@ final class FilterCore {
             return null;
         }
         try {
-            if (!service.isSessionCurrent(user, verified.sessionsValidAfter())) {
+            if (!service.isSessionCurrent(user, verified.sessionsValidAfter()) || !isTrustCurrent(user, verified)) {
                 return null;
             }
         } catch (StoreException e) {
@@ -119,6 +119,17 @@ final class FilterCore {
             return null;
         }
         return verified;
+    }
+
+    /**
+     * Whether the trusted browser that stood in for this marker's code, if one did, is still there (not forgotten, on
+     * any node: {@code TwoFactorService.isTrustedBrowserCurrent}, from memory within {@code totpguard.sessions.refresh}).
+     * Allocates nothing while it answers from memory.
+     *
+     * @throws StoreException if the store cannot tell: the caller refuses (fail closed)
+     */
+    boolean isTrustCurrent(String user, SessionState.Verified verified) throws StoreException {
+        return verified.trustedBrowserId() == null || service.isTrustedBrowserCurrent(user, verified.trustedBrowserId());
     }
 
     /**
@@ -284,14 +295,14 @@ final class FilterCore {
      *     an older login current again.
      */
     void markVerified(HttpServletRequest request, String user, boolean revokedForThisLogin) throws StoreException {
-        markVerified(request, user, revokedForThisLogin, false);
+        markVerified(request, user, revokedForThisLogin, null);
     }
 
     /**
-     * As {@link #markVerified(HttpServletRequest, String, boolean)}; {@code byTrustedBrowser}: a trusted browser stood
-     * in for the code, so the marker does not open step-up paths.
+     * As {@link #markVerified(HttpServletRequest, String, boolean)}; {@code trustedBrowserId}: the trusted browser that
+     * stood in for the code, so the marker does not open step-up paths and lives only while that browser is trusted.
      */
-    void markVerified(HttpServletRequest request, String user, boolean revokedForThisLogin, boolean byTrustedBrowser)
+    void markVerified(HttpServletRequest request, String user, boolean revokedForThisLogin, String trustedBrowserId)
             throws StoreException {
         // Read first: a store that fails now leaves the session as it was, not renewed and unmarked.
         long sessionsValidAfter = service.sessionsValidAfter(user);
@@ -301,7 +312,7 @@ final class FilterCore {
         session.removeAttribute(SessionState.PENDING);
         session.removeAttribute(SessionState.REPEATED_LOGIN);
         SessionState.Verified verified = new SessionState.Verified(user, clock.instant(), session.getId(), sessionsValidAfter,
-                byTrustedBrowser);
+                trustedBrowserId);
         Object seen = session.getAttribute(SessionState.LOGIN_SEEN);
         if (revokedForThisLogin || !(seen instanceof SessionState.Pending) || !((SessionState.Pending) seen).user().equals(user)) {
             keepLogin(session, verified);
@@ -412,6 +423,15 @@ final class FilterCore {
                 ? HttpServletResponse.SC_FOUND : HttpServletResponse.SC_SEE_OTHER);
         response.setHeader("Location", location);
         response.setContentLength(0);
+    }
+
+    /**
+     * The client's address for the per-address limit and the audit events: the peer, or what a trusted proxy reports
+     * ({@code totpguard.trusted-proxies}); never a forwarding header a client could write itself.
+     */
+    String clientAddress(HttpServletRequest request) {
+        return settings.trustedProxies().resolve(request.getRemoteAddr(), request.isSecure(),
+                name -> java.util.Collections.list(request.getHeaders(name))).address();
     }
 
     Pages.Context context(HttpServletRequest request, String user) {

@@ -4,6 +4,7 @@ import dev.totpguard.EnrollmentGrace;
 import dev.totpguard.TotpVerifiedPrincipal;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.store.StoreException;
+import dev.totpguard.store.TrustedBrowser;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -12,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The decision for one request to a protected path (ARCHITECTURE.md, "The flow of one admin request"):
@@ -26,7 +28,8 @@ import java.util.List;
  *   <li>The session was verified for this same user's current login (the same session id, see
  *       {@link SessionState.Verified}), within the maximum age and, on a step-up path, within the step-up
  *       age, and the account's sessions were not revoked since (known from memory, refreshed from the store every
- *       few seconds per account): pass. This is the hot path: two session attribute reads, no store access, no
+ *       few seconds per account), nor, for a session a trusted browser let in, was that browser forgotten (the same
+ *       way, per browser): pass. This is the hot path: two session attribute reads, no store access, no
  *       allocation. Revoked: the session ends and the browser signs in again.</li>
  *   <li>The login carried a {@link TotpVerifiedPrincipal} for this user (the JAAS module checked a code):
  *       mark the session verified and pass.</li>
@@ -82,7 +85,10 @@ final class Gate {
                 // The login as first seen in this session and, if verified, the code: from memory for a few seconds per
                 // account (no store access, no allocation), so a reset, a lock or a password change on any node ends
                 // this session within that bound, whether it passed the code yet or not.
-                current = core.isLoginCurrent(session, user, verified == null ? Long.MAX_VALUE : verified.sessionsValidAfter());
+                current = core.isLoginCurrent(session, user, verified == null ? Long.MAX_VALUE : verified.sessionsValidAfter())
+                        // A session a trusted browser let skip the code lives while that browser is trusted (issue:
+                        // forgetting one browser left the session it opened signed in), checked the same bounded way.
+                        && (verified == null || core.isTrustCurrent(user, verified));
             } catch (StoreException e) {
                 if (type != DispatcherType.INCLUDE) {
                     core.unavailable(request, response, user, e);
@@ -150,7 +156,7 @@ final class Gate {
             return;
         }
         if (status.isActive()) {
-            if (passedByTrustedBrowser(request, type, servletPath, pathInfo, user)) {
+            if (passedByTrustedBrowser(request, response, type, servletPath, pathInfo, user)) {
                 chain.doFilter(request, response);
                 return;
             }
@@ -189,8 +195,12 @@ final class Gate {
      * authenticates nobody: without the container's user the gate never gets here. A store that cannot tell: the code
      * is asked (fail closed).
      */
-    private boolean passedByTrustedBrowser(HttpServletRequest request, DispatcherType type, String servletPath,
-            String pathInfo, String user) {
+    private boolean passedByTrustedBrowser(HttpServletRequest request, HttpServletResponse response, DispatcherType type,
+            String servletPath, String pathInfo, String user) {
+        if (core.service.policy().trustedBrowserDays() == 0) {
+            forgetLeftoverTrust(request, response, type, user);
+            return false;
+        }
         if (core.trustedBrowserDays(request) == 0 || type != DispatcherType.REQUEST || core.isStepUpPath(servletPath, pathInfo)) {
             return false;
         }
@@ -206,8 +216,9 @@ final class Gate {
         }
         try {
             for (String token : tokens) {
-                if (core.service.isTrustedBrowser(user, token)) {
-                    core.markVerified(request, user, false, true);
+                Optional<TrustedBrowser> browser = core.service.trustedBrowser(user, token, core.clientAddress(request));
+                if (browser.isPresent()) {
+                    core.markVerified(request, user, false, browser.get().id());
                     return true;
                 }
             }
@@ -216,6 +227,34 @@ final class Gate {
                     + " checked and the code is asked", e);
         }
         return false;
+    }
+
+    /**
+     * Trusted browsers are turned off ({@code totpguard.trusted-browser.days} unset or 0), and this browser still sends
+     * the cookie of an entry made while they were on: the entry is deleted and the cookie cleared, so turning the
+     * feature on again revives neither. A store that fails now leaves the entry (none is accepted while the feature is
+     * off, and the next start deletes them all).
+     */
+    private void forgetLeftoverTrust(HttpServletRequest request, HttpServletResponse response, DispatcherType type,
+            String user) {
+        if (type != DispatcherType.REQUEST) {
+            return;
+        }
+        List<String> tokens = TrustedBrowserCookie.tokens(request);
+        if (tokens.isEmpty()) {
+            return;
+        }
+        try {
+            for (String token : tokens) {
+                core.service.forgetLeftoverTrustedBrowser(user, token, core.clientAddress(request));
+            }
+        } catch (StoreException e) {
+            FilterCore.LOG.log(System.Logger.Level.WARNING, "Credential store unavailable; a trusted browser left from"
+                    + " before the feature was turned off is deleted later", e);
+        }
+        if (!response.isCommitted()) {
+            TrustedBrowserCookie.clear(request, response);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.totpguard.Enrollment;
 import dev.totpguard.EnrollmentResult;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.Verification;
+import dev.totpguard.internal.web.SettingsPage;
 import dev.totpguard.store.StoreException;
 import dev.totpguard.store.TrustedBrowser;
 import jakarta.servlet.DispatcherType;
@@ -175,8 +176,8 @@ final class PageRoutes {
         }
         String code = request.getParameter(Pages.CODE_PARAMETER);
         Verification result = recovery
-                ? core.service.useRecoveryCode(user, code, clientAddress(request))
-                : core.service.verify(user, code, clientAddress(request));
+                ? core.service.useRecoveryCode(user, code, core.clientAddress(request))
+                : core.service.verify(user, code, core.clientAddress(request));
         switch (result.outcome()) {
             case ACCEPTED:
                 try {
@@ -225,7 +226,7 @@ final class PageRoutes {
         }
         try {
             String token = core.service.trustBrowser(accepted,
-                    TrustedBrowserCookie.label(request.getHeader("User-Agent")));
+                    TrustedBrowserCookie.label(request.getHeader("User-Agent")), core.clientAddress(request));
             if (!TrustedBrowserCookie.issue(request, response, token, days)) {
                 FilterCore.LOG.log(Level.WARNING, "The context path cannot be put in a cookie as it is; no browser is trusted");
             }
@@ -295,7 +296,7 @@ final class PageRoutes {
         }
         String nonce = enrollmentNonce(session, user);
         EnrollmentResult result = core.service.confirmEnrollment(user, nonce, request.getParameter(Pages.CODE_PARAMETER),
-                clientAddress(request));
+                core.clientAddress(request));
         Verification verification = result.verification();
         switch (verification.outcome()) {
             case ACCEPTED:
@@ -400,8 +401,9 @@ final class PageRoutes {
 
     /**
      * Forgets one trusted browser (by the public id in the form) or all of them: the user's own, from a verified
-     * session, with the CSRF token. Takes no code: it only takes trust away. Forgetting all ends the account's
-     * sessions too (one a forgotten browser opened must end); this one goes on, its verification as it was.
+     * session, with the CSRF token. Takes no code: it only takes trust away. Forgetting one ends the sessions that
+     * browser let skip the code ({@link FilterCore#isTrustCurrent}); forgetting all ends the account's sessions. This
+     * one goes on either way, its verification as it was.
      */
     void forgetBrowsers(HttpServletRequest request, HttpServletResponse response, Route route)
             throws IOException, ServletException {
@@ -418,14 +420,20 @@ final class PageRoutes {
         try {
             String notice;
             if (route == Route.FORGET_BROWSERS) {
-                core.service.revokeTrustedBrowsers(user, null);
+                core.service.revokeTrustedBrowsers(user, null, core.clientAddress(request));
                 TrustedBrowserCookie.clear(request, response);
                 notice = "manage.trusted.forgotten.all";
+                core.keepLogin(session, own.underRevocation(core.service.sessionsValidAfter(user)));
             } else {
-                core.service.revokeTrustedBrowser(user, request.getParameter(Pages.BROWSER_PARAMETER), null);
+                String id = request.getParameter(Pages.BROWSER_PARAMETER);
+                core.service.revokeTrustedBrowser(user, id, null, core.clientAddress(request));
                 notice = "manage.trusted.forgotten";
+                if (id != null && id.equals(own.trustedBrowserId())) {
+                    // This session was opened by the browser it forgets: it goes on, as after forgetting all; every
+                    // other session that browser opened ends (the gate asks the store whether its browser is there).
+                    session.setAttribute(SessionState.VERIFIED, own.underRevocation(own.sessionsValidAfter()));
+                }
             }
-            core.keepLogin(session, own.underRevocation(core.service.sessionsValidAfter(user)));
             FilterCore.LOG.log(Level.INFO, "User {0} forgot trusted browsers", user);
             core.render(request, response, managePage(core.service.status(user), Page.Reply.notice(notice), null, user), user);
         } catch (StoreException | RuntimeException e) {
@@ -433,7 +441,10 @@ final class PageRoutes {
         }
     }
 
-    /** Re-enroll, regenerate, disable: each needs a verified session and a current code in the form. */
+    /**
+     * Re-enroll, regenerate, disable: each needs a verified session and, in the form, a current code or a recovery code
+     * ({@link SettingsPage#checkProof}).
+     */
     void change(HttpServletRequest request, HttpServletResponse response, Route route)
             throws IOException, ServletException {
         String user = actionUser(request, response, true);
@@ -457,9 +468,9 @@ final class PageRoutes {
                 return;
             }
             // The session alone is not enough to change the second factor (NIST SP 800-63B 6.1.2.1, OWASP MFA):
-            // a current code, checked and used up like any other, with the same lockout.
-            Verification check = core.service.verify(user, request.getParameter(Pages.CODE_PARAMETER),
-                    clientAddress(request));
+            // a current code or a recovery code (a lost phone), checked and used up like any other, same lockout.
+            Verification check = SettingsPage.checkProof(core.service, user, request.getParameter(Pages.CODE_PARAMETER),
+                    core.clientAddress(request));
             if (check.outcome() == Verification.Outcome.STORE_UNAVAILABLE) {
                 core.unavailable(request, response, user, null);
                 return;
@@ -539,11 +550,5 @@ final class PageRoutes {
         response.setHeader("Allow", allow);
         core.message(request, response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "message.method.title",
                 "message.method.text");
-    }
-
-    /** The client's address for the per-address limit: the peer, or what a trusted proxy reports (totpguard.trusted-proxies). */
-    private String clientAddress(HttpServletRequest request) {
-        return core.settings.trustedProxies().resolve(request.getRemoteAddr(), request.isSecure(),
-                name -> java.util.Collections.list(request.getHeaders(name))).address();
     }
 }

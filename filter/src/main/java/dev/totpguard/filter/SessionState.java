@@ -85,29 +85,49 @@ final class SessionState {
          * {@code false}: it was verified by a code.
          */
         private final boolean byTrustedBrowser;
+        /**
+         * The {@code TrustedBrowser.id()} of the trusted browser that stood in for the code, or {@code null}: this
+         * session lives while that browser does ({@code TwoFactorService.isTrustedBrowserCurrent}), so forgetting it
+         * ends this session on every node. {@code null} for a code, for the session whose own request forgot browsers
+         * ({@link #underRevocation}), and in a marker of an older version (which "forget all" still ends).
+         */
+        private final String trustedBrowserId;
 
         Verified(String user, Instant verifiedAt, String sessionId, long sessionsValidAfter) {
-            this(user, verifiedAt, sessionId, sessionsValidAfter, false);
+            this(user, verifiedAt, sessionId, sessionsValidAfter, false, null);
         }
 
-        Verified(String user, Instant verifiedAt, String sessionId, long sessionsValidAfter, boolean byTrustedBrowser) {
+        /** @param trustedBrowserId the trusted browser that stood in for the code, or {@code null} for a code */
+        Verified(String user, Instant verifiedAt, String sessionId, long sessionsValidAfter, String trustedBrowserId) {
+            this(user, verifiedAt, sessionId, sessionsValidAfter, trustedBrowserId != null, trustedBrowserId);
+        }
+
+        private Verified(String user, Instant verifiedAt, String sessionId, long sessionsValidAfter, boolean byTrustedBrowser,
+                String trustedBrowserId) {
             this.user = Objects.requireNonNull(user, "user");
             this.verifiedAtMillis = verifiedAt.toEpochMilli();
             this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
             this.sessionsValidAfter = sessionsValidAfter;
             this.byTrustedBrowser = byTrustedBrowser;
+            this.trustedBrowserId = trustedBrowserId;
         }
 
         /**
          * The same verification (user, instant, session, how) under the account's new session revocation: for the
-         * session whose own request revoked the others, where no code was given again.
+         * session whose own request revoked the others or forgot trusted browsers, where no code was given again. It is
+         * tied to no trusted browser any more, so forgetting its own does not end it; it still opens no step-up path.
          */
         Verified underRevocation(long newSessionsValidAfter) {
-            return new Verified(user, verifiedAt(), sessionId, newSessionsValidAfter, byTrustedBrowser);
+            return new Verified(user, verifiedAt(), sessionId, newSessionsValidAfter, byTrustedBrowser, null);
         }
 
         boolean byTrustedBrowser() {
             return byTrustedBrowser;
+        }
+
+        /** The trusted browser this session lives by, or {@code null}. */
+        String trustedBrowserId() {
+            return trustedBrowserId;
         }
 
         String user() {

@@ -613,6 +613,52 @@ abstract class TotpFilterContract {
         assertRedirectsTo("/admin/x", submitCode(next, fixture.code(user)));
     }
 
+    /**
+     * A lost phone: the user signs in with a recovery code and must be able to set up a new authenticator with another
+     * one (the page refused every recovery code before, leaving only an administrator's reset). A recovery code is used
+     * up like at sign-in and a wrong one counts like a wrong code.
+     */
+    @Test
+    void aLostPhoneSetsUpANewAuthenticatorWithARecoveryCode() throws Exception {
+        String user = newUser();
+        List<String> codes = fixture.enroll(user);
+        Browser browser = browser();
+        passwordOnly(browser, user, "/admin/x");
+        Response form = browser.get("/totpguard/recovery");
+        assertRedirectsTo("/admin/x", browser.post("/totpguard/recover", Map.of("totpguard_csrf", form.csrf(), "code", codes.get(0))));
+        Response manage = browser.get("/totpguard/manage");
+        assertEquals(200, manage.status(), manage::toString);
+        assertTrue(manage.body().contains("<label for=\"code-reenroll\">Code from your app or a recovery code</label>"),
+                manage::toString);
+        assertFalse(manage.body().contains("pattern=\"[0-9 ]*\""), "a recovery code is letters too: " + manage);
+
+        Response wrong = browser.post("/totpguard/reenroll", Map.of("totpguard_csrf", manage.csrf(), "code", "aaaaa-aaaaa"));
+        assertTrue(wrong.body().contains("Invalid code. Nothing was changed."), wrong::toString);
+        assertEquals(1, fixture.service().status(user).failureCount(), "a wrong recovery code counts like a wrong code");
+        Response used = browser.post("/totpguard/reenroll", Map.of("totpguard_csrf", manage.csrf(), "code", codes.get(0)));
+        assertTrue(used.body().contains("Invalid code. Nothing was changed."), "the code of the sign-in is used up: " + used);
+
+        Response qr = browser.post("/totpguard/reenroll", Map.of("totpguard_csrf", manage.csrf(),
+                "code", codes.get(1).toUpperCase(java.util.Locale.ROOT)));
+        assertEquals(200, qr.status(), qr::toString);
+        String newKey = qr.find("<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>");
+        fixture.rememberSecret(user, newKey.replace(" ", ""));
+        Response confirmed = browser.post("/totpguard/confirm", Map.of("totpguard_csrf", qr.csrf(), "code", fixture.code(user)));
+        assertEquals(200, confirmed.status(), confirmed::toString);
+        assertTrue(confirmed.body().contains("Save your recovery codes"), confirmed::toString);
+        fixture.nextStep();
+
+        Response again = browser.get("/totpguard/manage");
+        String fresh = confirmed.find("<pre class=\"codes\" id=\"recovery-codes\"[^>]*>([^<]*)</pre>").strip().split("\n")[0];
+        Response regenerated = browser.post("/totpguard/regenerate", Map.of("totpguard_csrf", again.csrf(), "code", fresh));
+        assertEquals(200, regenerated.status(), regenerated::toString);
+        assertTrue(regenerated.body().contains("id=\"recovery-codes\""), "new recovery codes with a recovery code: " + regenerated);
+
+        Browser next = browser();
+        passwordOnly(next, user, "/admin/x");
+        assertRedirectsTo("/admin/x", submitCode(next, fixture.code(user)));
+    }
+
     @Test
     void newRecoveryCodesNeedACurrentCodeAndVoidTheOldOnes() throws Exception {
         String user = newUser();

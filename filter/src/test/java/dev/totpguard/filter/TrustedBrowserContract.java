@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.totpguard.LoggingTwoFactorListener;
+import dev.totpguard.TwoFactorEvent;
 import dev.totpguard.TwoFactorPolicy;
+import dev.totpguard.TwoFactorService;
 import dev.totpguard.filter.harness.GuardedApplication;
 import dev.totpguard.filter.harness.Login;
 import dev.totpguard.filter.harness.Pages;
@@ -18,6 +21,7 @@ import dev.totpguard.testkit.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,19 +46,28 @@ abstract class TrustedBrowserContract {
     private static final String TOKEN = "/totpguard/token";
     private static final String STEP_UP = "/admin/critical/x";
 
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
+
+    private final List<TwoFactorEvent> events = new CopyOnWriteArrayList<>();
     private GuardedApplication application;
     private TwoFactorFixture fixture;
+    private TwoFactorPolicy policy;
 
     /** "jetty" or "tomcat". */
     abstract String containerKind();
 
     @BeforeAll
     void start() throws Exception {
-        TwoFactorPolicy policy = TwoFactorPolicy.builder().enforcement(TwoFactorPolicy.Enforcement.REQUIRED)
+        policy = TwoFactorPolicy.builder().enforcement(TwoFactorPolicy.Enforcement.REQUIRED)
                 .issuer("TOTP Guard Test").addressLimit(0, Duration.ofMinutes(15)).trustedBrowserDays(30).build();
-        application = GuardedApplication.on(containerKind(), () -> TwoFactorFixture.h2(policy, new dev.totpguard.LoggingTwoFactorListener()),
-                fixture -> new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(
-                        TotpFilter.builder().service(fixture.service()).stepUpPaths("/admin/critical/*").build()))).start();
+        LoggingTwoFactorListener log = new LoggingTwoFactorListener();
+        // The test's requests come from loopback, a trusted proxy here, so X-Forwarded-For names the client.
+        application = GuardedApplication.on(containerKind(), () -> TwoFactorFixture.h2(policy, event -> {
+                    events.add(event);
+                    log.onEvent(event);
+                }), fixture -> new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(
+                        TotpFilter.builder().service(fixture.service()).stepUpPaths("/admin/critical/*")
+                                .trustedProxies("127.0.0.1, ::1").build()))).start();
         fixture = application.fixture();
     }
 
@@ -221,7 +234,7 @@ abstract class TrustedBrowserContract {
                 fixture.service().unlock(user, "operator");
             }
             case "password change" -> fixture.service().revokeSessions(user);
-            case "admin revokes all" -> assertEquals(1, fixture.service().revokeTrustedBrowsers(user, "operator"));
+            case "admin revokes all" -> assertEquals(1, fixture.service().revokeTrustedBrowsers(user, "operator", null));
             default -> throw new AssertionError(change);
         }
         fixture.clock().advance(Duration.ofSeconds(1));
@@ -286,6 +299,128 @@ abstract class TrustedBrowserContract {
         assertCodeAsked(password(laptop, user));
         Pages.assertAdminContent(settings.get("/admin/x"));
         Pages.assertAdminContent(settings.get(STEP_UP));
+    }
+
+    /**
+     * Forgetting one browser left the session that browser had opened with its trust signed in (only "forget all" ended
+     * sessions). It ends now, at its next request; a session another trusted browser opened goes on, and so does the
+     * session that forgets, even when it forgets its own browser.
+     */
+    @Test
+    void forgettingOneBrowserEndsTheSessionItOpened() throws Exception {
+        String user = enrolledUser();
+        String laptopToken = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        String phoneToken = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        Browser laptop = browserWith(laptopToken);
+        Pages.assertAdminContent(password(laptop, user));
+        Browser phone = browserWith(phoneToken);
+        Pages.assertAdminContent(password(phone, user));
+        List<dev.totpguard.store.TrustedBrowser> browsers = fixture.service().trustedBrowsers(user);
+        assertEquals(2, browsers.size());
+
+        Response manage = phone.get("/totpguard/manage");
+        assertEquals(200, manage.status(), manage::toString);
+        Response done = phone.post("/totpguard/forget", Map.of("totpguard_csrf", manage.csrf(), "browser", browsers.get(0).id()));
+        assertEquals(200, done.status(), done::toString);
+
+        Response ended = laptop.get("/admin/x");
+        assertFalse(ended.body().contains(AdminServlet.MARKER), () -> "the forgotten browser's session goes on: " + ended);
+        assertTrue(ended.isRedirect(), ended::toString);
+        assertCodeAsked(password(laptop, user));
+        Pages.assertAdminContent(phone.get("/admin/x"));
+
+        // The phone's session forgets its own browser: it goes on, its next sign-in asks for the code.
+        Response again = phone.get("/totpguard/manage");
+        Response own = phone.post("/totpguard/forget", Map.of("totpguard_csrf", again.csrf(), "browser", browsers.get(1).id()));
+        assertEquals(200, own.status(), own::toString);
+        Pages.assertAdminContent(phone.get("/admin/x"));
+        Pages.assertRedirectsTo(TOKEN, phone.get(STEP_UP));
+        assertCodeAsked(password(browserWith(phoneToken), user));
+    }
+
+    /** Another node learns that a browser was forgotten from the store, within totpguard.sessions.refresh. */
+    @Test
+    void aBrowserForgottenOnAnotherNodeEndsTheSessionWithinTheRefresh() throws Exception {
+        String user = enrolledUser();
+        Browser laptop = trustedBrowser(user);
+        Pages.assertAdminContent(password(laptop, user));
+        TwoFactorService otherNode = fixture.otherNode();
+        assertTrue(otherNode.revokeTrustedBrowser(user, fixture.service().trustedBrowsers(user).get(0).id(), null, null));
+
+        fixture.clock().advance(policy.sessionRefresh());
+        Response ended = laptop.get("/admin/x");
+        assertFalse(ended.body().contains(AdminServlet.MARKER), () -> "forgotten on another node: " + ended);
+    }
+
+    /**
+     * The audit events of trusted browsers name the client as the code checks do: the address a trusted proxy reports
+     * (the right-most hop that is not a trusted proxy), never the raw X-Forwarded-For.
+     */
+    @Test
+    void trustedBrowserEventsCarryTheClientAddress() throws Exception {
+        String user = enrolledUser();
+        Browser first = application.browser(containerKind());
+        Pages.assertRedirectsTo(TOKEN, password(first, user));
+        Response page = first.get(TOKEN);
+        Response answer = first.post("/totpguard/verify", Map.of("totpguard_csrf", page.csrf(), "code", fixture.code(user),
+                "trust", "on"), Map.of(FORWARDED_FOR, "198.51.100.66, 203.0.113.10"));
+        fixture.nextStep();
+        String token = trustCookie(answer);
+
+        // Every request of this login from the same client (Tomcat replays the saved first request after the login).
+        Browser second = browserWith(token);
+        Map<String, String> client = Map.of(FORWARDED_FOR, "203.0.113.11");
+        Response protectedPage = second.get("/admin/start", client);
+        Response loginForm = protectedPage.isRedirect() ? second.follow(protectedPage) : protectedPage;
+        assertTrue(loginForm.body().contains(LoginPageServlet.LOGIN_MARKER), loginForm::toString);
+        second.post("/j_security_check", Map.of("j_username", user, "j_password", Login.passwordOf(user)), client);
+        Pages.assertAdminContent(second.get("/admin/start", client));
+        Response manage = second.get("/totpguard/manage");
+        String id = fixture.service().trustedBrowsers(user).get(0).id();
+        assertEquals(200, second.post("/totpguard/forget", Map.of("totpguard_csrf", manage.csrf(), "browser", id),
+                Map.of(FORWARDED_FOR, "203.0.113.12")).status());
+        Response more = second.get("/totpguard/manage");
+        assertEquals(200, second.post("/totpguard/forgetall", Map.of("totpguard_csrf", more.csrf()),
+                Map.of(FORWARDED_FOR, "203.0.113.13")).status());
+
+        assertEquals(List.of("203.0.113.10"), addresses(user, TwoFactorEvent.Type.BROWSER_TRUSTED));
+        assertEquals(List.of("203.0.113.11"), addresses(user, TwoFactorEvent.Type.TRUSTED_BROWSER_USED));
+        assertEquals(List.of("203.0.113.12", "203.0.113.13"), addresses(user, TwoFactorEvent.Type.TRUSTED_BROWSERS_REVOKED));
+    }
+
+    private List<String> addresses(String user, TwoFactorEvent.Type type) {
+        return events.stream().filter(event -> event.type() == type && event.user().equals(user))
+                .map(event -> event.clientAddress().orElse("(none)")).toList();
+    }
+
+    /**
+     * Turning the feature off and on again revived the old entries, whose rows stayed. A node with the feature off deletes
+     * them all when it starts, and deletes the entry of a cookie it is still sent (clearing the cookie); on again, the
+     * old cookie asks for the code.
+     */
+    @Test
+    void turningTheFeatureOffForgetsTheBrowsersSoTurningItOnRevivesNone() throws Exception {
+        String user = enrolledUser();
+        String before = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        TwoFactorPolicy off = TwoFactorPolicy.builder().enforcement(TwoFactorPolicy.Enforcement.REQUIRED)
+                .issuer("TOTP Guard Test").addressLimit(0, Duration.ofMinutes(15)).build();
+        TwoFactorService offNode = fixture.otherNode(off);
+        assertEquals(List.of(), fixture.service().trustedBrowsers(user), "deleted at the start of a node with the feature off");
+        assertCodeAsked(password(browserWith(before), user));
+
+        // A node that still trusts browsers (a rolling restart) trusts one more; the node with the feature off sees it.
+        String leftover = trustCookie(signInTrusting(application.browser(containerKind()), user));
+        try (WebContainer offContainer = WebContainer.start(containerKind(), new WebContainer.Deployment(WebContainer.TEST_WEBAPP)
+                .initializer(TotpFilter.initializer(TotpFilter.builder().service(offNode).build())))) {
+            Browser browser = new Browser(offContainer.base());
+            browser.setCookie(TrustedBrowserCookie.NAME, leftover);
+            Response afterPassword = browser.follow(Login.formLogin(browser, "/admin/start", user, Login.passwordOf(user)));
+            assertCodeAsked(afterPassword);
+            assertTrue(afterPassword.headers("Set-Cookie").stream().anyMatch(c -> c.startsWith(TrustedBrowserCookie.NAME + "=;")
+                    && c.contains("Max-Age=0")), () -> "the leftover cookie is cleared: " + afterPassword);
+        }
+        assertEquals(List.of(), fixture.service().trustedBrowsers(user), "its entry is deleted");
+        assertCodeAsked(password(browserWith(leftover), user));
     }
 
     @Test

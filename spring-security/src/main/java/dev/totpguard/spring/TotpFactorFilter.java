@@ -84,6 +84,13 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     static final String SESSIONS_VALID_AFTER = TotpFactorFilter.class.getName() + ".sessionsValidAfter";
 
     /**
+     * The session attribute with the id of the trusted browser that stood in for the code of this login: forgetting that
+     * browser, one or all, here or on another node, ends the session ({@link TwoFactorService#isTrustedBrowserCurrent}).
+     * Absent when a code gave the factor.
+     */
+    static final String TRUSTED_BROWSER_ID = TotpFactorFilter.class.getName() + ".trustedBrowser";
+
+    /**
      * The session attribute that lets an account with an active authenticator see and confirm a new enrollment: set
      * only after a current code on the settings page, for that account and until the enrollment would expire.
      */
@@ -428,8 +435,8 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     /**
      * One change of the settings page ({@code name} one of {@link SettingsPage#CHANGES}): the session alone is not
      * enough to change the second factor (NIST SP 800-63B 6.1.2.1, OWASP MFA), so each asks for a current code from
-     * the active authenticator, checked by {@link TwoFactorService#verify} with the replay protection, attempt limits
-     * and lockout of a sign-in; a refused code changes nothing and is said at the field of that form. Each change ends
+     * the active authenticator or a recovery code (a lost phone; {@link SettingsPage#checkProof}), checked with the
+     * replay protection, attempt limits and lockout of a sign-in; a refused code changes nothing and is said at the field of that form. Each change ends
      * with a new session id (Spring's session authentication strategy).
      */
     private void change(HttpServletRequest request, HttpServletResponse response, Authentication authentication,
@@ -449,7 +456,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
             pages.manageRequired(response, view, status, browsers(user, status));
             return;
         }
-        Verification check = service.verify(user, code(request), request.getRemoteAddr());
+        Verification check = SettingsPage.checkProof(service, user, code(request), request.getRemoteAddr());
         if (check.outcome() == Verification.Outcome.STORE_UNAVAILABLE) {
             pages.unavailable(response, view);
             return;
@@ -511,13 +518,19 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         }
         String notice;
         if (all) {
-            service.revokeTrustedBrowsers(user, null);
+            service.revokeTrustedBrowsers(user, null, request.getRemoteAddr());
             TrustedBrowserCookies.clear(request.getContextPath(), request.isSecure())
                     .ifPresent(header -> response.addHeader("Set-Cookie", header));
             request.getSession().setAttribute(SESSIONS_VALID_AFTER, service.sessionsValidAfter(user));
+            // The acting session goes on, also if its own browser let it in (its factor, dated 1970, opens no step-up).
+            request.getSession().removeAttribute(TRUSTED_BROWSER_ID);
             notice = "manage.trusted.forgotten.all";
         } else {
-            service.revokeTrustedBrowser(user, request.getParameter(TrustedBrowserCookies.BROWSER_PARAMETER), null);
+            String browser = request.getParameter(TrustedBrowserCookies.BROWSER_PARAMETER);
+            service.revokeTrustedBrowser(user, browser, null, request.getRemoteAddr());
+            if (browser != null && browser.equals(request.getSession().getAttribute(TRUSTED_BROWSER_ID))) {
+                request.getSession().removeAttribute(TRUSTED_BROWSER_ID);
+            }
             notice = "manage.trusted.forgotten";
         }
         LOG.log(System.Logger.Level.INFO, "TOTP Guard: {0} forgot trusted browsers", user);
@@ -582,8 +595,11 @@ final class TotpFactorFilter extends OncePerRequestFilter {
         session.setAttribute(TRUST_TRIED, tried);
         try {
             for (String token : tokens) {
-                if (service.isTrustedBrowser(user, token)) {
+                Optional<TrustedBrowser> browser = service.trustedBrowser(user, token, request.getRemoteAddr());
+                if (browser.isPresent()) {
                     grantFactor(request, response, authentication, TRUSTED_BROWSER_ISSUED_AT);
+                    // Forgetting this browser (here or on another node) ends the session it opened: isCurrent.
+                    request.getSession().setAttribute(TRUSTED_BROWSER_ID, browser.get().id());
                     LOG.log(System.Logger.Level.INFO, "TOTP Guard: a trusted browser of {0} stood in for the code",
                             user);
                     redirect(response, returnTarget(request, response));
@@ -616,7 +632,8 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     private void trustBrowser(HttpServletRequest request, HttpServletResponse response, Verification accepted,
             int days) {
         try {
-            String token = service.trustBrowser(accepted, TrustedBrowserCookies.label(request.getHeader("User-Agent")));
+            String token = service.trustBrowser(accepted, TrustedBrowserCookies.label(request.getHeader("User-Agent")),
+                    request.getRemoteAddr());
             Optional<String> cookie = TrustedBrowserCookies.issue(request.getContextPath(), request.isSecure(), token,
                     days);
             if (cookie.isPresent()) {
@@ -757,7 +774,11 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     private boolean isCurrent(HttpServletRequest request, String user) throws StoreException {
         HttpSession session = request.getSession(false);
         Object validAfter = session == null ? null : session.getAttribute(SESSIONS_VALID_AFTER);
-        return validAfter instanceof Long value && service.isSessionCurrent(user, value);
+        if (!(validAfter instanceof Long value && service.isSessionCurrent(user, value))) {
+            return false;
+        }
+        Object browser = session.getAttribute(TRUSTED_BROWSER_ID);
+        return !(browser instanceof String id) || service.isTrustedBrowserCurrent(user, id);
     }
 
     /**
@@ -783,6 +804,8 @@ final class TotpFactorFilter extends OncePerRequestFilter {
                 })
                 .build();
         sessions.onAuthentication(upgraded, request, response);
+        // A code (or a trusted browser, which sets it again after this) decides how the factor was given.
+        request.getSession().removeAttribute(TRUSTED_BROWSER_ID);
         // Read after the code was accepted (a newly confirmed secret revokes the account's older sessions first).
         request.getSession().setAttribute(SESSIONS_VALID_AFTER, service.sessionsValidAfter(current.getName()));
         SecurityContext context = contexts.createEmptyContext();

@@ -306,6 +306,49 @@ class SettingsPageIT {
         assertAdmin(next.follow(submit(next, old, "/totpguard/verify", totp.generate(newSecret))));
     }
 
+    /**
+     * A lost phone: signed in with a recovery code, the user sets up a new authenticator with another one (every
+     * recovery code was refused here before), gets new recovery codes with one, and, where the policy allows turning
+     * the factor off, turns it off with one. A wrong or used recovery code is refused at the field and counted.
+     */
+    @Test
+    void aLostPhoneChangesTheFactorWithRecoveryCodes() throws Exception {
+        start();
+        List<String> codes = enroll();
+        Browser browser = browser();
+        signIn(browser, "/home");
+        browser.get(MANAGE);
+        Response recovery = browser.get("/totpguard/recovery");
+        Response back = submit(browser, recovery, "/totpguard/recover", codes.get(0));
+        assertTrue(back.isRedirect(), back::toString);
+        Response settings = browser.follow(back);
+        assertSettings(settings);
+        assertTrue(settings.body().contains("<label for=\"code-reenroll\">Code from your app or a recovery code</label>"),
+                settings::toString);
+
+        Response used = submit(browser, settings, "/totpguard/reenroll", codes.get(0));
+        assertRefusedAt(used, "reenroll", "Invalid code. Nothing was changed.");
+        assertEquals(1, service.status(ProtectedContent.USER).failureCount(), "counted like a wrong code");
+        Response enroll = submit(browser, used, "/totpguard/reenroll", codes.get(1));
+        assertEquals(200, enroll.status(), enroll::toString);
+        byte[] newSecret = Secret.fromBase32(enroll.find(KEY).replace(" ", "")).bytes();
+        Response confirmed = submit(browser, enroll, "/totpguard/confirm", totp.generate(newSecret));
+        assertEquals(200, confirmed.status(), confirmed::toString);
+        List<String> fresh = recoveryCodes(confirmed);
+        secret = newSecret;
+        nextStep();
+
+        Response regenerated = submit(browser, browser.get(MANAGE), "/totpguard/regenerate", fresh.get(0));
+        assertEquals(200, regenerated.status(), regenerated::toString);
+        List<String> newest = recoveryCodes(regenerated);
+        assertEquals(10, newest.size(), regenerated::toString);
+
+        Response off = submit(browser, browser.get(MANAGE), "/totpguard/disable", newest.get(0));
+        assertEquals(200, off.status(), off::toString);
+        assertTrue(off.body().contains("Two-factor authentication is now off."), off::toString);
+        assertFalse(service.status(ProtectedContent.USER).isActive());
+    }
+
     @Test
     void aConfirmationForAnActiveAccountWithoutACodeOnTheSettingsPageIsRefused() throws Exception {
         start();

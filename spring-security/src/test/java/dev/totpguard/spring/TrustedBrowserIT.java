@@ -415,6 +415,31 @@ class TrustedBrowserIT {
     }
 
     @Test
+    void forgettingOneBrowserEndsTheSessionItOpened() throws Exception {
+        enroll(ProtectedContent.USER);
+        Browser trusted = browserWith(trustedToken(ProtectedContent.USER));
+        Response skipped = trusted.follow(password(trusted, ProtectedContent.USER));
+        assertApp(trusted.follow(skipped));
+
+        Browser owner = browser();
+        Response afterPassword = password(owner, ProtectedContent.USER);
+        Response page = owner.follow(afterPassword);
+        Response coded = owner.post("/totpguard/verify", Map.of("_csrf", page.find(TotpFactorIT.SPRING_CSRF),
+                "code", code(ProtectedContent.USER)));
+        assertApp(owner.follow(coded));
+        Response manage = owner.get(MANAGE);
+        String id = service.trustedBrowsers(ProtectedContent.USER).get(0).id();
+        Response forgotten = owner.post("/totpguard/forget", Map.of("browser", id,
+                "_csrf", manage.find(TotpFactorIT.SPRING_CSRF)));
+        assertEquals(200, forgotten.status(), forgotten::toString);
+
+        Response after = trusted.get("/app/start");
+        assertNoContent("the forgotten browser's session goes on", after);
+        assertTrue(after.isRedirect() && after.location().getPath().equals("/login"), after::toString);
+        assertApp(owner.get("/app/start"));
+    }
+
+    @Test
     void theSettingsPageListsTheTrustedBrowsersAndForgetsOneOrAll() throws Exception {
         enroll(ProtectedContent.USER);
         String first = trustedToken(ProtectedContent.USER);

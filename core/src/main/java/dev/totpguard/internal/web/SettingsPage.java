@@ -1,5 +1,8 @@
 package dev.totpguard.internal.web;
 
+import dev.totpguard.TwoFactorService;
+import dev.totpguard.Verification;
+import dev.totpguard.recovery.RecoveryCodes;
 import dev.totpguard.store.TrustedBrowser;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -13,8 +16,9 @@ import java.util.function.Function;
 /**
  * The values of the user's own settings page ({@code pages/manage.html}), shared by the filter and the Spring Security
  * module so that both offer the same changes with the same words: a new authenticator, new recovery codes and, where
- * the policy allows it, turning the factor off, each a form that asks for a current code; and, where the policy trusts
- * browsers, the user's trusted browsers, each with a form to forget it and one to forget them all. Stateless.
+ * the policy allows it, turning the factor off, each a form that asks for a current code from the app or a recovery
+ * code ({@link #checkProof}); and, where the policy trusts browsers, the user's trusted browsers, each with a form to
+ * forget it and one to forget them all. Stateless.
  */
 public final class SettingsPage {
 
@@ -35,6 +39,27 @@ public final class SettingsPage {
             .withZone(ZoneOffset.UTC);
 
     private SettingsPage() {
+    }
+
+    /**
+     * Checks the proof typed into a change's form: a recovery code if it has a recovery code's shape
+     * ({@link RecoveryCodes#normalise} accepts it: ten letters and digits, spaces and dashes aside, which no TOTP code
+     * of 6 to 8 digits has), used up by {@link TwoFactorService#useRecoveryCode}; otherwise a current code from the
+     * app, used up by {@link TwoFactorService#verify}. Both count a refusal against the same failure limit and lockout.
+     *
+     * <p>A recovery code proves every change: it is the account's own fallback for the authenticator, and the one
+     * thing a user who lost the phone and signed in with it has. Refusing it here would leave that user unable to set
+     * up a new authenticator (only an administrator's reset would help), while anyone holding it can already sign
+     * in and then set up an authenticator of their own. Turning the factor off stays refused wherever the policy
+     * requires it, whatever the proof.
+     *
+     * @param code what the user typed, or {@code null}
+     * @param clientAddress the client's address as the caller resolves it for the per-address limit, or {@code null}
+     */
+    public static Verification checkProof(TwoFactorService service, String user, String code, String clientAddress) {
+        return RecoveryCodes.normalise(code) != null
+                ? service.useRecoveryCode(user, code, clientAddress)
+                : service.verify(user, code, clientAddress);
     }
 
     /**

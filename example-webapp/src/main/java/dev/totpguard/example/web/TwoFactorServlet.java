@@ -104,8 +104,8 @@ final class TwoFactorServlet extends HttpServlet {
                     String username = target.get().username();
                     String actor = username.equals(self) ? null : self;
                     boolean forgotten = action.equals("/forget-browsers")
-                            ? app.twoFactor().revokeTrustedBrowsers(username, actor) > 0
-                            : app.twoFactor().revokeTrustedBrowser(username, request.getParameter("browser"), actor);
+                            ? app.twoFactor().revokeTrustedBrowsers(username, actor, request.getRemoteAddr()) > 0
+                            : app.twoFactor().revokeTrustedBrowser(username, request.getParameter("browser"), actor, request.getRemoteAddr());
                     if (forgotten && actor == null) {
                         // Forgetting all ended the account's sessions (one a forgotten browser opened must end):
                         // this administrator's own goes on (a no-op after forgetting one).

@@ -114,8 +114,13 @@ public final class TwoFactorFixture implements AutoCloseable {
      * clock, as a second application node has.
      */
     public TwoFactorService otherNode() throws Exception {
+        return otherNode(service.policy());
+    }
+
+    /** Another node whose settings differ: {@code policy} instead of this fixture's (a node restarted with new settings). */
+    public TwoFactorService otherNode(TwoFactorPolicy policy) throws Exception {
         JdbcCredentialStore store = JdbcCredentialStore.builder(dataSource).build();
-        return TwoFactorService.builder().store(store).keyRing(keys).policy(service.policy()).clock(clock)
+        return TwoFactorService.builder().store(store).keyRing(keys).policy(policy).clock(clock)
                 .recoveryCodeIterations(1_000).build();
     }
 
