@@ -178,7 +178,9 @@ class TwoFactorServiceFactoryTest {
             java.lang.reflect.InvocationTargetException thrown = assertThrows(java.lang.reflect.InvocationTargetException.class,
                     () -> factory.getMethod("fromSettings", Map.class).invoke(null, settings()));
             Throwable error = thrown.getCause();
-            assertEquals(IllegalArgumentException.class.getName(), error.getClass().getName(), String.valueOf(error));
+            // A settings error (an IllegalArgumentException) naming the jar, not a NoClassDefFoundError from deep inside.
+            assertEquals(dev.totpguard.internal.config.InvalidSettingException.class.getName(), error.getClass().getName(),
+                    String.valueOf(error));
             assertTrue(error.getMessage().contains(TotpGuardSettings.JDBC_URL) && error.getMessage().contains("HikariCP"),
                     error.getMessage());
             assertFalse(error.getMessage().contains(directory.toString()), "a JDBC URL is never repeated: " + error.getMessage());
