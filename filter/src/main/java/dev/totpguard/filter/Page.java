@@ -115,12 +115,17 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
      * @param otpauthUri what the QR code holds, also offered as a link ("Open in your authenticator app") for the phone
      *     that shows the page and so cannot scan it
      */
-    record Enroll(Reply reply, String qrDataUri, String otpauthUri, String groupedKey, String issuer, String account)
-            implements Page {
+    record Enroll(Reply reply, String qrDataUri, String otpauthUri, String groupedKey, String issuer, String account,
+            Route confirm) implements Page {
 
         Enroll(dev.totpguard.Enrollment enrollment, Reply reply) {
+            this(enrollment, reply, Route.CONFIRM);
+        }
+
+        /** @param confirm where the first code goes: {@link Route#CONFIRM}, or {@link Route#CONFIRM_AUTHENTICATOR} for a further one */
+        Enroll(dev.totpguard.Enrollment enrollment, Reply reply, Route confirm) {
             this(reply, enrollment.qrPngDataUri(), enrollment.otpAuthUri().toUriString(), enrollment.groupedKey(),
-                    enrollment.issuer(), enrollment.account());
+                    enrollment.issuer(), enrollment.account(), confirm);
         }
 
         @Override
@@ -136,6 +141,7 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
                     context.algorithm()));
             values.put("compatibilityWarning", AppCompatibility.warning(bundle, HmacAlgorithm.fromName(context.algorithm()),
                     context.digits(), context.periodSeconds()));
+            values.put("confirmUrl", context.url(confirm));
             return values;
         }
 
@@ -209,14 +215,16 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
      *     field, not above the page
      */
     record Manage(Reply reply, boolean active, int recoveryCodesLeft, boolean disableAllowed, Route refused,
-            List<TrustedBrowser> trustedBrowsers, boolean trustOffered) implements Page {
+            List<TrustedBrowser> trustedBrowsers, boolean trustOffered, List<dev.totpguard.Authenticator> authenticators,
+            int maxAuthenticators, String refusedAuthenticator) implements Page {
 
         Manage(Reply reply, boolean active, int recoveryCodesLeft, boolean disableAllowed, Route refused) {
-            this(reply, active, recoveryCodesLeft, disableAllowed, refused, List.of(), false);
+            this(reply, active, recoveryCodesLeft, disableAllowed, refused, List.of(), false, List.of(), 1, null);
         }
 
         public Manage {
             trustedBrowsers = List.copyOf(trustedBrowsers);
+            authenticators = List.copyOf(authenticators);
         }
 
         /** Dates of trusted browsers: day and minute in UTC, the same on every node. */
@@ -244,13 +252,19 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
                 }
                 values.put("trusted", Map.of("browsers", browsers, "any", !browsers.isEmpty()));
             }
+            if (active && !authenticators.isEmpty()) {
+                values.put("authenticators", SettingsPage.authenticators(bundle, authenticators, maxAuthenticators,
+                        context.url(Route.REMOVE_AUTHENTICATOR), context.url(Route.ADD_AUTHENTICATOR), Pages.AUTHENTICATOR_PARAMETER,
+                        Pages.LABEL_PARAMETER, refused == Route.REMOVE_AUTHENTICATOR ? refusedAuthenticator : null,
+                        refused == Route.ADD_AUTHENTICATOR ? "add" : null, refusal));
+            }
             return values;
         }
 
         @Override
         public Map<String, Object> attributes() {
             return Map.of("active", active, "recoveryCodesLeft", recoveryCodesLeft, "disableAllowed", disableAllowed,
-                    "trustedBrowsers", trustedBrowsers);
+                    "trustedBrowsers", trustedBrowsers, "authenticators", authenticators, "maxAuthenticators", maxAuthenticators);
         }
     }
 
