@@ -72,14 +72,14 @@ abstract class SeveralAuthenticatorsContract {
     private Response addSecond(Browser browser, String user, String label) {
         Response manage = browser.get(MANAGE);
         assertEquals(200, manage.status(), manage::toString);
-        assertTrue(manage.body().contains("action=\"" + WebContainer.CONTEXT_PATH + "/totpguard/add-authenticator\""), manage::toString);
-        Response qr = browser.post("/totpguard/add-authenticator", Map.of("totpguard_csrf", manage.csrf(), "label", label,
+        assertTrue(manage.body().contains("action=\"" + WebContainer.CONTEXT_PATH + "/totpguard/addauthenticator\""), manage::toString);
+        Response qr = browser.post("/totpguard/addauthenticator", Map.of("totpguard_csrf", manage.csrf(), "label", label,
                 "code", fixture.code(user)));
         fixture.nextStep();
         assertEquals(200, qr.status(), qr::toString);
-        assertTrue(qr.body().contains("action=\"" + WebContainer.CONTEXT_PATH + "/totpguard/confirm-authenticator\""), qr::toString);
+        assertTrue(qr.body().contains("action=\"" + WebContainer.CONTEXT_PATH + "/totpguard/confirmauthenticator\""), qr::toString);
         fixture.rememberSecret(second(user), qr.find("<dd class=\"key\" id=\"key\">([A-Z2-7 ]+)</dd>").replace(" ", ""));
-        Response done = browser.post("/totpguard/confirm-authenticator", Map.of("totpguard_csrf", qr.csrf(),
+        Response done = browser.post("/totpguard/confirmauthenticator", Map.of("totpguard_csrf", qr.csrf(),
                 "code", fixture.code(second(user))));
         fixture.nextStep();
         assertEquals(200, done.status(), done::toString);
@@ -105,7 +105,7 @@ abstract class SeveralAuthenticatorsContract {
         assertTrue(done.body().contains("backup app, added "), done::toString);
         assertEquals(List.of(Optional.empty(), Optional.of("backup app")),
                 fixture.service().authenticators(user).stream().map(Authenticator::label).toList());
-        assertFalse(done.body().contains("add-authenticator\""), "at the limit of 2 the form is gone: " + done);
+        assertFalse(done.body().contains("addauthenticator\""), "at the limit of 2 the form is gone: " + done);
         assertTrue(done.body().contains("You have the most authenticators allowed (2)"), done::toString);
         assertSignsInWith(user, fixture.code(second(user)));
         fixture.nextStep();
@@ -120,7 +120,7 @@ abstract class SeveralAuthenticatorsContract {
         Browser browser = signedIn(user);
         Response manage = browser.get(MANAGE);
 
-        Response refused = browser.post("/totpguard/add-authenticator", Map.of("totpguard_csrf", manage.csrf(), "label", "attacker",
+        Response refused = browser.post("/totpguard/addauthenticator", Map.of("totpguard_csrf", manage.csrf(), "label", "attacker",
                 "code", fixture.wrongCode(user)));
 
         assertEquals(200, refused.status(), refused::toString);
@@ -128,7 +128,7 @@ abstract class SeveralAuthenticatorsContract {
                 + "aria-describedby=\"code-add-authenticator-error\""), refused::toString);
         assertTrue(refused.body().contains("<p id=\"code-add-authenticator-error\" class=\"error\">Invalid code. Nothing was changed.</p>"),
                 refused::toString);
-        Response withoutToken = browser.post("/totpguard/add-authenticator", Map.of("label", "attacker", "code", fixture.code(user)));
+        Response withoutToken = browser.post("/totpguard/addauthenticator", Map.of("label", "attacker", "code", fixture.code(user)));
         assertEquals(403, withoutToken.status(), withoutToken::toString);
         assertEquals(1, fixture.service().authenticators(user).size());
     }
@@ -142,7 +142,7 @@ abstract class SeveralAuthenticatorsContract {
         String firstId = fixture.service().authenticators(user).get(0).id();
 
         Response manage = browser.get(MANAGE);
-        Response removed = browser.post("/totpguard/remove-authenticator", Map.of("totpguard_csrf", manage.csrf(),
+        Response removed = browser.post("/totpguard/removeauthenticator", Map.of("totpguard_csrf", manage.csrf(),
                 "authenticator", firstId, "code", fixture.code(second(user))));
         fixture.nextStep();
 
@@ -155,7 +155,7 @@ abstract class SeveralAuthenticatorsContract {
         assertEquals(200, Login.submitCode(other, fixture.code(user)).status(), "the removed one's code is refused");
 
         String lastId = fixture.service().authenticators(user).get(0).id();
-        Response last = browser.post("/totpguard/remove-authenticator", Map.of("totpguard_csrf", browser.get(MANAGE).csrf(),
+        Response last = browser.post("/totpguard/removeauthenticator", Map.of("totpguard_csrf", browser.get(MANAGE).csrf(),
                 "authenticator", lastId, "code", fixture.code(second(user))));
         assertEquals(403, last.status(), last::toString);
         assertTrue(last.body().contains("id=\"code-remove-" + lastId + "-error\" class=\"error\">This site requires two-factor"),
