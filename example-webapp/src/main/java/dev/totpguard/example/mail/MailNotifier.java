@@ -132,6 +132,10 @@ public final class MailNotifier implements Notifier {
             case RECOVERY_CODES_REGENERATED -> Text.of("mail.recoveryCodesRegenerated.text", account, when).in(bundle);
             case LOCKED -> Text.of("mail.locked.text", account, when, notification.lockedUntil().map(WHEN::format).orElse("?")).in(bundle);
             case TRUSTED_BROWSER_ADDED -> Text.of("mail.trustedBrowserAdded.text", account, when).in(bundle);
+            case AUTHENTICATOR_ADDED -> Text.of("mail.authenticatorAdded.text", account, when, authenticator(notification, bundle)).in(bundle);
+            case AUTHENTICATOR_REMOVED -> notification.actor().isPresent()
+                    ? Text.of("mail.authenticatorRemovedBy.text", account, when, authenticator(notification, bundle), actor(notification)).in(bundle)
+                    : Text.of("mail.authenticatorRemoved.text", account, when, authenticator(notification, bundle)).in(bundle);
         };
         StringBuilder text = new StringBuilder(512);
         text.append(Text.of("mail.greeting", printable(recipient.name())).in(bundle)).append("\n\n");
@@ -140,6 +144,11 @@ public final class MailNotifier implements Notifier {
         text.append("\n").append(Text.of("mail.notYou").in(bundle)).append("\n\n");
         text.append("-- \n").append(Text.of("mail.signature").in(bundle)).append("\n");
         return text.toString();
+    }
+
+    /** The label of the authenticator added or removed, as its owner named it, or a generic word if it has none. */
+    private static String authenticator(Notification notification, ResourceBundle bundle) {
+        return notification.authenticator().map(MailNotifier::printable).orElse(Text.of("mail.authenticatorUnnamed").in(bundle));
     }
 
     /** The administrator who made the change: full name and user name, or the user name alone if they are gone. */
@@ -162,6 +171,8 @@ public final class MailNotifier implements Notifier {
             case RECOVERY_CODES_REGENERATED -> "mail.recoveryCodesRegenerated.subject";
             case LOCKED -> "mail.locked.subject";
             case TRUSTED_BROWSER_ADDED -> "mail.trustedBrowserAdded.subject";
+            case AUTHENTICATOR_ADDED -> "mail.authenticatorAdded.subject";
+            case AUTHENTICATOR_REMOVED -> "mail.authenticatorRemoved.subject";
         };
     }
 
