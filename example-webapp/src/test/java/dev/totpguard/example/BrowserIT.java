@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -437,7 +438,9 @@ class BrowserIT {
 
     private static void waitUntil(WebDriver browser, Predicate<WebDriver> condition, String why) {
         try {
-            new WebDriverWait(browser, Duration.ofSeconds(20)).until(condition::test);
+            // An element found just before the page it was on is replaced (a form's answer loading) is stale when read:
+            // that is "not yet", as a missing element is, so the wait asks again.
+            new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class).until(condition::test);
         } catch (TimeoutException e) {
             throw new AssertionError(why + "; the browser shows " + browser.getCurrentUrl() + ":\n" + browser.getPageSource(), e);
         }
