@@ -21,9 +21,12 @@ import java.util.OptionalInt;
  * @param lockedUntil until when codes are refused, for {@link Kind#LOCKED}
  * @param language the language of the page on which the change was made, where the application said
  *     ({@link NotifyingTwoFactorListener.Builder#language}); the recipient's language is the application's to know
+ * @param authenticator the label of the authenticator added or removed, for {@link Kind#AUTHENTICATOR_ADDED} and
+ *     {@link Kind#AUTHENTICATOR_REMOVED} (empty when it has none)
  */
 public record Notification(Kind kind, String user, Optional<String> actor, Instant time, Optional<String> clientAddress,
-        OptionalInt remainingRecoveryCodes, Optional<Instant> lockedUntil, Optional<Locale> language) {
+        OptionalInt remainingRecoveryCodes, Optional<Instant> lockedUntil, Optional<Locale> language,
+        Optional<String> authenticator) {
 
     /** What changed. */
     public enum Kind {
@@ -43,7 +46,20 @@ public record Notification(Kind kind, String user, Optional<String> actor, Insta
          * After a correct code, a browser was trusted to skip the code of later password logins
          * ({@link TwoFactorEvent.Type#BROWSER_TRUSTED}). Its use is not notified: that would be every login.
          */
-        TRUSTED_BROWSER_ADDED
+        TRUSTED_BROWSER_ADDED,
+        /** A further authenticator now signs in too ({@link TwoFactorEvent.Type#AUTHENTICATOR_ADDED}); its label in {@link Notification#authenticator()}. */
+        AUTHENTICATOR_ADDED,
+        /**
+         * One of several authenticators was removed, by the user or by an administrator, the {@link Notification#actor()}
+         * ({@link TwoFactorEvent.Type#AUTHENTICATOR_REMOVED}); its label in {@link Notification#authenticator()}.
+         */
+        AUTHENTICATOR_REMOVED
+    }
+
+    /** A notification about no particular authenticator: {@link #authenticator()} empty. */
+    public Notification(Kind kind, String user, Optional<String> actor, Instant time, Optional<String> clientAddress,
+            OptionalInt remainingRecoveryCodes, Optional<Instant> lockedUntil, Optional<Locale> language) {
+        this(kind, user, actor, time, clientAddress, remainingRecoveryCodes, lockedUntil, language, Optional.empty());
     }
 
     public Notification {
@@ -55,6 +71,7 @@ public record Notification(Kind kind, String user, Optional<String> actor, Insta
         Objects.requireNonNull(remainingRecoveryCodes, "remainingRecoveryCodes");
         Objects.requireNonNull(lockedUntil, "lockedUntil");
         Objects.requireNonNull(language, "language");
+        Objects.requireNonNull(authenticator, "authenticator");
     }
 
     /**
@@ -73,13 +90,17 @@ public record Notification(Kind kind, String user, Optional<String> actor, Insta
             case RECOVERY_CODES_REGENERATED -> Kind.RECOVERY_CODES_REGENERATED;
             case LOCKED_OUT -> Kind.LOCKED;
             case BROWSER_TRUSTED -> Kind.TRUSTED_BROWSER_ADDED;
+            case AUTHENTICATOR_ADDED -> Kind.AUTHENTICATOR_ADDED;
+            case AUTHENTICATOR_REMOVED -> Kind.AUTHENTICATOR_REMOVED;
             default -> null;
         };
         if (kind == null) {
             return Optional.empty();
         }
+        Optional<String> authenticator = kind == Kind.AUTHENTICATOR_ADDED || kind == Kind.AUTHENTICATOR_REMOVED
+                ? event.detail().filter(label -> !label.isEmpty()) : Optional.empty();
         return Optional.of(new Notification(kind, event.user(), event.actor(), event.time(), event.clientAddress(),
-                event.remainingRecoveryCodes(), event.lockedUntil(), language));
+                event.remainingRecoveryCodes(), event.lockedUntil(), language, authenticator));
     }
 
     /** This notification in {@code language}, the language of the page on which the change was made (or empty). */

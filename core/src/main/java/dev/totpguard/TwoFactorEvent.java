@@ -60,6 +60,10 @@ public record TwoFactorEvent(Type type, String user, Optional<String> actor, Opt
         TRUSTED_BROWSER_USED,
         /** Trusted browsers were revoked (detail: which, or how many; actor: who, when not the user). */
         TRUSTED_BROWSERS_REVOKED,
+        /** A further authenticator was confirmed and now signs in too (detail: its label). */
+        AUTHENTICATOR_ADDED,
+        /** One of several authenticators was removed (detail: its label; actor: who, when not the user). */
+        AUTHENTICATOR_REMOVED,
         /**
          * A password (the first factor, checked through {@link TwoFactorService#passwordAttempt}) was refused (detail:
          * wrong password, locked, too many attempts for the account or the address, busy). The user is the name as typed.

@@ -56,6 +56,10 @@ public final class TwoFactorPolicy {
     public static final int MAX_TRUSTED_BROWSER_DAYS = 90;
     /** Trusted browsers kept per account; a further one evicts the oldest. */
     public static final int MAX_TRUSTED_BROWSERS_PER_ACCOUNT = 20;
+    /** Default {@link #maxAuthenticators()}. */
+    public static final int DEFAULT_MAX_AUTHENTICATORS = 5;
+    /** Most {@link #maxAuthenticators()}. */
+    public static final int MAX_AUTHENTICATORS = 20;
     /** Longest {@link #graceDays()}. */
     public static final int MAX_GRACE_DAYS = 90;
     /** Most {@link #graceSignIns()}. */
@@ -84,6 +88,7 @@ public final class TwoFactorPolicy {
     private final int trustedBrowserDays;
     private final int graceDays;
     private final int graceSignIns;
+    private final int maxAuthenticators;
 
     private TwoFactorPolicy(Builder builder) {
         this.parameters = builder.parameters;
@@ -108,6 +113,7 @@ public final class TwoFactorPolicy {
         this.trustedBrowserDays = builder.trustedBrowserDays;
         this.graceDays = builder.graceDays;
         this.graceSignIns = builder.graceSignIns;
+        this.maxAuthenticators = builder.maxAuthenticators;
     }
 
     /** SHA-1, 6 digits, 30 s, window 1 back and 1 ahead, 160-bit secrets, 10 recovery codes, OPTIONAL, 5 failures,
@@ -151,6 +157,7 @@ public final class TwoFactorPolicy {
         builder.trustedBrowserDays = trustedBrowserDays;
         builder.graceDays = graceDays;
         builder.graceSignIns = graceSignIns;
+        builder.maxAuthenticators = maxAuthenticators;
         return builder;
     }
 
@@ -261,6 +268,15 @@ public final class TwoFactorPolicy {
     }
 
     /**
+     * How many authenticators (apps or devices, each with its own secret) one account may have, 1 to 20; default 5.
+     * Every code is checked against each of them, so the chance of a guess grows with the number (see SECURITY.md).
+     * See {@link TwoFactorService#startAuthenticator}.
+     */
+    public int maxAuthenticators() {
+        return maxAuthenticators;
+    }
+
+    /**
      * Days an account without a second factor may still pass with its password alone once {@link Enforcement#REQUIRED}
      * applies to it (0: none). See {@link TwoFactorService#enrollmentGrace} for when the period starts; it never
      * starts again by itself.
@@ -314,7 +330,8 @@ public final class TwoFactorPolicy {
                 && passwordAttemptsPerAddress == that.passwordAttemptsPerAddress && passwordWindow.equals(that.passwordWindow)
                 && passwordConcurrency == that.passwordConcurrency && passwordQueueWait.equals(that.passwordQueueWait)
                 && trustedBrowserDays == that.trustedBrowserDays
-                && graceDays == that.graceDays && graceSignIns == that.graceSignIns;
+                && graceDays == that.graceDays && graceSignIns == that.graceSignIns
+                && maxAuthenticators == that.maxAuthenticators;
     }
 
     @Override
@@ -334,7 +351,7 @@ public final class TwoFactorPolicy {
                 + " passwords hashed at once, waiting at most " + passwordQueueWait
                 + (trustedBrowserDays == 0 ? "" : ", browsers trusted for " + trustedBrowserDays + " days")
                 + (graceDays > 0 || graceSignIns > 0 ? ", enrollment grace of " + graceDays + " days / " + graceSignIns + " sign-ins" : "")
-                + "]";
+                + ", up to " + maxAuthenticators + " authenticators per account]";
     }
 
     /** Builds a {@link TwoFactorPolicy}; every setter validates at once and names the bad value. */
@@ -361,6 +378,7 @@ public final class TwoFactorPolicy {
         private int trustedBrowserDays;
         private int graceDays;
         private int graceSignIns;
+        private int maxAuthenticators = DEFAULT_MAX_AUTHENTICATORS;
 
         private Builder() {
         }
@@ -507,6 +525,15 @@ public final class TwoFactorPolicy {
         public Builder trustedBrowserDays(int days) {
             checkRange("trustedBrowserDays", days, 0, MAX_TRUSTED_BROWSER_DAYS);
             this.trustedBrowserDays = days;
+            return this;
+        }
+
+        /**
+         * How many authenticators one account may have (1 to 20; default 5). 1 keeps every account to the one it enrolled.
+         */
+        public Builder maxAuthenticators(int max) {
+            checkRange("maxAuthenticators", max, 1, MAX_AUTHENTICATORS);
+            this.maxAuthenticators = max;
             return this;
         }
 

@@ -19,6 +19,7 @@ import dev.totpguard.store.JdbcCredentialStore;
 import dev.totpguard.store.RecoveryCodeHash;
 import dev.totpguard.store.SecretRecord;
 import dev.totpguard.store.StoreException;
+import dev.totpguard.store.StoredAuthenticator;
 import dev.totpguard.store.StoredCredential;
 import dev.totpguard.store.TrustedBrowser;
 import java.nio.charset.StandardCharsets;
@@ -51,8 +52,9 @@ import java.util.function.Predicate;
  *
  * <p>Verification of a code: load the credential, refuse if locked, count the attempt as a failure in the
  * store <em>before</em> evaluating it (atomic, so parallel guesses cannot outrun the limit, unlike Keycloak
- * CVE-2024-4629), decrypt the secret, check the code against the window refusing steps at or below the last
- * used one, then compare-and-set the last used step in the store — which also ends the run of failures. Of
+ * CVE-2024-4629), decrypt the secret of each of the account's authenticators ({@link #authenticators}), check the
+ * code against the window of each refusing steps at or below that authenticator's last used one, then
+ * compare-and-set the matching authenticator's last used step in the store — which also ends the run of failures. Of
  * several nodes accepting the same code at once, exactly one succeeds (RFC 6238 section 5.2). A wrong code
  * stays counted; at the threshold the second factor locks with a growing delay ({@link TwoFactorPolicy}).
  *
@@ -259,37 +261,81 @@ public final class TwoFactorService implements AutoCloseable {
     public Verification verify(String user, CharSequence code, String clientAddress) {
         return attempt(CodeKind.LOGIN_CODE, user, clientAddress, clock.instant(), StoredCredential::isActive,
                 refusal -> refusal, (credential, attempt) -> {
-            SecretRecord active = credential.active().get();
-            long generation = credential.generation();
-            long lastUsed = credential.lastUsedStep();
-            byte[] key = open(user, active.sealed());
-            try {
-                Totp totp = totp(active.parameters());
-                for (int race = 0; race < MAX_RACES; race++) {
-                    OptionalLong step = totp.verify(key, code, lastUsed);
-                    if (step.isEmpty()) {
-                        // Only after a non-match, and only to word the outcome: a right code of a used step is a replay.
-                        boolean replay = lastUsed != Totp.NO_STEP_USED && totp.verify(key, code).isPresent();
-                        return replay
-                                ? attempt.refuse(TwoFactorEvent.Type.REPLAY_REFUSED, "code already used", Verification.replayed())
-                                : attempt.refuse(TwoFactorEvent.Type.CODE_REFUSED, "invalid code", Verification.invalid());
-                    }
-                    // The compare-and-set in the store is what makes the code one-time across nodes; the generation
-                    // makes it fail if the secret this code was checked against was reset and replaced meanwhile.
-                    if (store.advanceLastUsedStep(user, generation, lastUsed, step.getAsLong())) {
-                        return attempt.accept(TwoFactorEvent.Type.CODE_ACCEPTED, null);
-                    }
-                    StoredCredential current = store.find(user).orElse(null);
-                    if (current == null || current.generation() != generation || !current.active().map(active::equals).orElse(false)) {
-                        return attempt.refuse(TwoFactorEvent.Type.CODE_REFUSED, "second factor changed meanwhile", Verification.invalid());
-                    }
-                    lastUsed = current.lastUsedStep();
+            // Every active authenticator of the account is a candidate: the credential's own secret and the further
+            // ones, each with its own secret, parameters, last used step and generation. The failure counted above is
+            // the account's, one for all of them.
+            List<Candidate> candidates = new ArrayList<>();
+            candidates.add(new Candidate(null, credential.active().get(), credential.generation(), credential.lastUsedStep()));
+            for (StoredAuthenticator further : store.authenticators(user)) {
+                if (further.isActive()) {
+                    candidates.add(new Candidate(further.id(), further.secret(), further.generation(), further.lastUsedStep()));
                 }
-                throw new StoreException("Lost the race for the last used step " + MAX_RACES + " times");
-            } finally {
-                Arrays.fill(key, (byte) 0);
             }
+            for (int race = 0; race < MAX_RACES; race++) {
+                // Each candidate is checked, matching or not: the time taken depends on how many authenticators the
+                // account has, never on which one (if any) the code belongs to.
+                Candidate match = null;
+                long matchedStep = 0;
+                boolean replay = false;
+                for (Candidate candidate : candidates) {
+                    byte[] key = open(user, candidate.record.sealed());
+                    try {
+                        Totp totp = totp(candidate.record.parameters());
+                        OptionalLong step = totp.verify(key, code, candidate.lastUsed);
+                        if (step.isPresent() && match == null) {
+                            match = candidate;
+                            matchedStep = step.getAsLong();
+                        }
+                        // Only to word the outcome: a right code of a used step is a replay.
+                        replay |= step.isEmpty() && candidate.lastUsed != Totp.NO_STEP_USED && totp.verify(key, code).isPresent();
+                    } finally {
+                        Arrays.fill(key, (byte) 0);
+                    }
+                }
+                if (match == null) {
+                    return replay
+                            ? attempt.refuse(TwoFactorEvent.Type.REPLAY_REFUSED, "code already used", Verification.replayed())
+                            : attempt.refuse(TwoFactorEvent.Type.CODE_REFUSED, "invalid code", Verification.invalid());
+                }
+                // The compare-and-set in the store is what makes the code one-time across nodes, per authenticator; the
+                // generation makes it fail if the secret this code was checked against was replaced meanwhile.
+                boolean advanced = match.id == null
+                        ? store.advanceLastUsedStep(user, match.generation, match.lastUsed, matchedStep)
+                        : store.advanceAuthenticatorStep(user, match.id, match.generation, match.lastUsed, matchedStep);
+                if (advanced) {
+                    return attempt.accept(TwoFactorEvent.Type.CODE_ACCEPTED, match.id == null ? null : "authenticator "
+                            + match.record.deviceLabel().orElse(match.id));
+                }
+                Candidate current = reread(user, match);
+                if (current == null) {
+                    return attempt.refuse(TwoFactorEvent.Type.CODE_REFUSED, "second factor changed meanwhile", Verification.invalid());
+                }
+                candidates.set(candidates.indexOf(match), current);
+            }
+            throw new StoreException("Lost the race for the last used step " + MAX_RACES + " times");
         });
+    }
+
+    /** One authenticator a login code is checked against; {@code id} is {@code null} for the credential's own secret. */
+    private record Candidate(String id, SecretRecord record, long generation, long lastUsed) {
+    }
+
+    /** The candidate as stored now, or {@code null} if its secret was removed or replaced meanwhile. */
+    private Candidate reread(String user, Candidate candidate) throws StoreException {
+        if (candidate.id == null) {
+            StoredCredential current = store.find(user).orElse(null);
+            if (current == null || current.generation() != candidate.generation
+                    || !current.active().map(candidate.record::equals).orElse(false)) {
+                return null;
+            }
+            return new Candidate(null, candidate.record, candidate.generation, current.lastUsedStep());
+        }
+        for (StoredAuthenticator stored : store.authenticators(user)) {
+            if (stored.id().equals(candidate.id) && stored.isActive() && stored.generation() == candidate.generation) {
+                return new Candidate(candidate.id, candidate.record, candidate.generation, stored.lastUsedStep());
+            }
+        }
+        return null;
     }
 
     /**
@@ -475,11 +521,8 @@ public final class TwoFactorService implements AutoCloseable {
             throw new IllegalStateException("The policy trusts no browsers (trustedBrowserDays is 0)");
         }
         Instant now = clock.instant();
-        Instant issuedAt = proof.issuedAt().orElse(null);
-        if (!proof.isAccepted() || issuedAt == null || issuedAt.isAfter(now) || issuedAt.plus(TRUST_PROOF_MAX_AGE).isBefore(now)) {
-            throw new IllegalArgumentException("A browser is trusted only with the accepted code of the login that asks");
-        }
-        String user = proof.user().orElseThrow();
+        String user = freshProofUser(proof, now, "A browser is trusted only with the accepted code of the login that asks");
+        Instant issuedAt = proof.issuedAt().get();
         refuseAlias(user);
         // Read after "now": a reset or new secret that this read misses happened after now, and its revocation
         // (sessions valid after >= its time) makes the entry worthless in isTrustedBrowser.
@@ -761,6 +804,267 @@ public final class TwoFactorService implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
     }
 
+    // ---- several authenticators per account (issue 17)
+
+    /** Length of the random id of an authenticator beyond the first: 128 bits in Base64url, 22 characters. */
+    private static final int AUTHENTICATOR_ID_BYTES = 16;
+    /** The public id of the credential's own secret starts with this; random ids never have 31 characters. */
+    private static final String FIRST_ID_PREFIX = "c";
+
+    /**
+     * The user's authenticators, each alike: the one enrolled first (the credential's own secret) first, then the
+     * further ones oldest first. Pending additions are not listed. Empty when the user has no active second factor.
+     */
+    public List<Authenticator> authenticators(String user) throws StoreException {
+        checkUser(user);
+        refuseAlias(user);
+        StoredCredential credential = store.find(user).filter(StoredCredential::isActive).orElse(null);
+        if (credential == null) {
+            return List.of();
+        }
+        List<Authenticator> authenticators = new ArrayList<>();
+        SecretRecord first = credential.active().get();
+        authenticators.add(new Authenticator(firstId(user, credential.generation()), first.deviceLabel(),
+                credential.confirmedAt().get(), lastUsedAt(credential.lastUsedStep(), first)));
+        for (StoredAuthenticator further : store.authenticators(user)) {
+            if (further.isActive()) {
+                authenticators.add(new Authenticator(further.id(), further.secret().deviceLabel(), further.confirmedAt(),
+                        lastUsedAt(further.lastUsedStep(), further.secret())));
+            }
+        }
+        return authenticators;
+    }
+
+    /**
+     * Starts adding a further authenticator: a new secret, stored sealed as a pending addition (replacing an older
+     * pending addition) and bound to a new {@linkplain Enrollment#nonce() nonce}, as {@link #startEnrollment} does. Only
+     * with the fresh proof of a code from one of the account's authenticators, so that a hijacked session cannot add the
+     * attacker's phone; the caller checks that the session passed the second factor too. Confirm it with
+     * {@link #confirmAuthenticator} and a code of the new authenticator. Recovery codes stay as they are.
+     *
+     * @param proof the accepted {@link #verify} of a code the user just gave on the page that asks, at most a minute old
+     * @param label what the user calls it ("iPhone"), up to 255 characters, or {@code null}
+     * @throws AuthenticatorLimitException if the account has {@link TwoFactorPolicy#maxAuthenticators()} already
+     * @throws IllegalStateException if the user has no active second factor any more
+     * @throws IllegalArgumentException if {@code proof} is not a fresh accepted proof
+     */
+    public Enrollment startAuthenticator(Verification proof, String label) throws StoreException {
+        Instant now = clock.instant();
+        String user = freshProofUser(proof, now, "An authenticator is added only with an accepted code of the request that asks");
+        int count = authenticators(user).size();
+        if (count == 0) {
+            throw new IllegalStateException("User '" + user + "' has no active second factor");
+        }
+        if (count >= policy.maxAuthenticators()) {
+            throw new AuthenticatorLimitException(policy.maxAuthenticators());
+        }
+        Secret secret = Secret.generate(random, policy.secretBytes());
+        String nonce = randomToken(NONCE_BYTES);
+        SecretRecord pending = SecretRecord.of(cipher.seal(user, secret), policy.parameters(), cleanAuthenticatorLabel(label), now)
+                .withNonceHash(nonceHash(nonce));
+        try {
+            if (!store.savePendingAuthenticator(user, randomToken(AUTHENTICATOR_ID_BYTES), pending)) {
+                throw new IllegalStateException("User '" + user + "' has no active second factor");
+            }
+        } catch (StoreException e) {
+            fire(event(TwoFactorEvent.Type.STORE_UNAVAILABLE, user, now).detail("start an authenticator"));
+            throw e;
+        }
+        fire(event(TwoFactorEvent.Type.ENROLLMENT_STARTED, user, now).detail("further authenticator"));
+        return enrollment(user, secret, policy.parameters(), nonce);
+    }
+
+    /**
+     * The pending addition again (same secret), to show its QR code once more: only to the holder of its nonce and
+     * only within {@link TwoFactorPolicy#enrollmentTimeout()}; empty otherwise, as {@link #pendingEnrollment}.
+     */
+    public Optional<Enrollment> pendingAuthenticator(String user, String nonce) throws StoreException {
+        checkUser(user);
+        refuseAlias(user);
+        StoredAuthenticator pending = pendingAddition(user, nonce, clock.instant());
+        if (pending == null) {
+            return Optional.empty();
+        }
+        Secret secret = cipher.open(user, pending.secret().sealed());
+        return Optional.of(enrollment(user, secret, pending.secret().parameters(), nonce));
+    }
+
+    /**
+     * Confirms the pending addition with a code from the new authenticator: it becomes active with that code's step used,
+     * and from then on signs in like the others. Wrong codes count against the account's one failure limit. Only the
+     * session holding the addition's nonce can confirm it, within {@link TwoFactorPolicy#enrollmentTimeout()}, and only
+     * while the account is below {@link TwoFactorPolicy#maxAuthenticators()} (checked again in the store, so concurrent
+     * additions on several nodes cannot pass it).
+     *
+     * @return ACCEPTED (the service's proof for {@code user}); NOT_ENROLLED when there is no such pending addition (no
+     *     code is evaluated then); INVALID for a wrong code or when the limit was reached meanwhile; LOCKED,
+     *     STORE_UNAVAILABLE or ACCOUNT_ALIAS as for {@link #verify}. Never throws for bad input or a failing store
+     */
+    public Verification confirmAuthenticator(String user, String nonce, CharSequence code, String clientAddress) {
+        Instant now = clock.instant();
+        StoredAuthenticator pending;
+        try {
+            pending = isValidUser(user) ? pendingAddition(user, nonce, now) : null;
+        } catch (StoreException e) {
+            return storeFailure(user, address(clientAddress), now, CodeKind.ENROLLMENT_CODE.operation, e);
+        }
+        return attempt(CodeKind.ENROLLMENT_CODE, user, clientAddress, now, credential -> credential.isActive() && pending != null,
+                refusal -> refusal, (credential, attempt) -> {
+            OptionalLong step = check(user, pending.secret(), code, Totp.NO_STEP_USED);
+            if (step.isEmpty()) {
+                return attempt.refuse(CodeKind.ENROLLMENT_CODE.refused, "invalid code", Verification.invalid());
+            }
+            if (!store.activateAuthenticator(user, pending.id(), pending.secret(), step.getAsLong(), now, policy.maxAuthenticators())) {
+                boolean confirmedMeanwhile = store.authenticators(user).stream()
+                        .anyMatch(stored -> stored.id().equals(pending.id()) && stored.isActive());
+                return confirmedMeanwhile
+                        ? attempt.refuse(CodeKind.ENROLLMENT_CODE.refused, "already confirmed", Verification.replayed())
+                        : attempt.refuse(CodeKind.ENROLLMENT_CODE.refused, "authenticator limit reached or addition replaced",
+                                Verification.invalid());
+            }
+            return attempt.accept(TwoFactorEvent.Type.AUTHENTICATOR_ADDED, labelDetail(pending.secret()));
+        });
+    }
+
+    /**
+     * The user removes one of their authenticators, with the fresh proof of a current code (from any of them, the one
+     * removed included). The last one goes only where the policy makes the second factor optional
+     * ({@link TwoFactorPolicy.Enforcement#OPTIONAL}), and then as {@link #disable} (recovery codes too). Removing the one
+     * enrolled first while others remain puts the oldest other one in its place, in one transaction. The account's
+     * trusted browsers are forgotten; the acting session goes on.
+     *
+     * @param proof the accepted {@link #verify} of a code the user just gave on the page that asks, at most a minute old
+     * @return {@code false} if the user has no authenticator with this id (a malformed id included)
+     * @throws LastAuthenticatorException if it is the last one and the policy does not make the second factor optional
+     * @throws IllegalArgumentException if {@code proof} is not a fresh accepted proof
+     */
+    public boolean removeAuthenticator(Verification proof, String id) throws StoreException {
+        Instant now = clock.instant();
+        String user = freshProofUser(proof, now, "An authenticator is removed only with an accepted code of the request that asks");
+        return removeAuthenticator(user, id, null, now);
+    }
+
+    /**
+     * An administrator ({@code actor}) removes one of another user's authenticators, e.g. a lost phone, under the same
+     * rules as the user's own {@link #removeAuthenticator(Verification, String)}; {@link #reset} removes them all.
+     */
+    public boolean removeAuthenticator(String user, String id, String actor) throws StoreException {
+        checkUser(user);
+        Objects.requireNonNull(actor, "actor");
+        return removeAuthenticator(user, id, actor, clock.instant());
+    }
+
+    private boolean removeAuthenticator(String user, String id, String actor, Instant now) throws StoreException {
+        refuseAlias(user);
+        if (!StoredAuthenticator.isValidId(id)) {
+            return false;
+        }
+        for (int race = 0; race < MAX_RACES; race++) {
+            StoredCredential credential = store.find(user).filter(StoredCredential::isActive).orElse(null);
+            if (credential == null) {
+                return false;
+            }
+            List<StoredAuthenticator> further = new ArrayList<>();
+            for (StoredAuthenticator stored : store.authenticators(user)) {
+                if (stored.isActive()) {
+                    further.add(stored);
+                }
+            }
+            boolean first = id.equals(firstId(user, credential.generation()));
+            StoredAuthenticator removed = further.stream().filter(stored -> stored.id().equals(id)).findFirst().orElse(null);
+            if (!first && removed == null) {
+                return false;
+            }
+            if (further.isEmpty()) {
+                if (policy.enforcement() != TwoFactorPolicy.Enforcement.OPTIONAL) {
+                    throw new LastAuthenticatorException();
+                }
+                if (actor == null) {
+                    disable(user);
+                } else {
+                    reset(user, actor);
+                }
+                return true;
+            }
+            String label;
+            if (first) {
+                label = labelDetail(credential.active().get());
+                // The oldest other one takes the first one's place; its own generation comes along, so trusted browsers
+                // issued under the removed one's generation are worthless even if deleting them below failed.
+                if (!store.promoteAuthenticator(user, credential.generation(), further.get(0).id())) {
+                    continue;
+                }
+            } else {
+                label = labelDetail(removed.secret());
+                if (!store.deleteAuthenticator(user, id)) {
+                    continue;
+                }
+            }
+            TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.AUTHENTICATOR_REMOVED, user, now).detail(label);
+            fire(actor == null ? event : event.actor(actor));
+            forgetTrustedBrowsers(user, now, "authenticator removed");
+            return true;
+        }
+        throw new StoreException("The authenticators of user '" + user + "' kept changing while one was removed");
+    }
+
+    /** The user of a fresh accepted proof, or {@link IllegalArgumentException} with {@code message}. */
+    private static String freshProofUser(Verification proof, Instant now, String message) {
+        Objects.requireNonNull(proof, "proof");
+        Instant issuedAt = proof.issuedAt().orElse(null);
+        if (!proof.isAccepted() || issuedAt == null || issuedAt.isAfter(now) || issuedAt.plus(TRUST_PROOF_MAX_AGE).isBefore(now)) {
+            throw new IllegalArgumentException(message);
+        }
+        return proof.user().orElseThrow();
+    }
+
+    /** The user's pending addition if {@code nonce} started it and it has not expired at {@code now}, else {@code null}. */
+    private StoredAuthenticator pendingAddition(String user, String nonce, Instant now) throws StoreException {
+        for (StoredAuthenticator stored : store.authenticators(user)) {
+            if (!stored.isActive() && belongsTo(stored.secret(), nonce, now)) {
+                return stored;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The public id of the credential's own secret: derived from its generation (a new secret, or another one promoted
+     * into its place, gets a new id), 31 characters, so never one of the 22-character random ids of the others.
+     */
+    private static String firstId(String user, long generation) {
+        MessageDigest digest = sha256();
+        digest.update(user.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        digest.update(Long.toString(generation).getBytes(StandardCharsets.US_ASCII));
+        return FIRST_ID_PREFIX + HexFormat.of().formatHex(digest.digest(), 0, 15);
+    }
+
+    private static Optional<Instant> lastUsedAt(long step, SecretRecord record) {
+        return step == Totp.NO_STEP_USED ? Optional.empty()
+                : Optional.of(Instant.ofEpochSecond(Math.multiplyExact(step, (long) record.parameters().periodSeconds())));
+    }
+
+    private static String labelDetail(SecretRecord record) {
+        return record.deviceLabel().orElse("");
+    }
+
+    private static String cleanAuthenticatorLabel(String label) {
+        if (label == null) {
+            return null;
+        }
+        StringBuilder clean = new StringBuilder();
+        String text = label.strip();
+        for (int i = 0; i < text.length() && clean.length() < SecretRecord.MAX_LABEL_LENGTH; i++) {
+            char c = text.charAt(i);
+            if (!Character.isISOControl(c)) {
+                clean.append(c);
+            }
+        }
+        String result = clean.toString().strip();
+        return result.isEmpty() ? null : result;
+    }
+
     // ---- management
 
     /**
@@ -975,10 +1279,10 @@ public final class TwoFactorService implements AutoCloseable {
     }
 
     /**
-     * Re-encrypts every stored secret (active and pending) that is not sealed with the key ring's current key.
-     * Run it after adding a new current key on every node; afterwards the old key can be dropped.
+     * Re-encrypts every stored secret (active and pending, of every authenticator) that is not sealed with the key
+     * ring's current key. Run it after adding a new current key on every node; afterwards the old key can be dropped.
      *
-     * @return how many credentials were re-encrypted
+     * @return how many credentials and further authenticators were re-encrypted
      * @throws StoreException if the store fails or a secret cannot be opened with any key of the ring
      */
     public int rotateKeys() throws StoreException {
@@ -1005,6 +1309,25 @@ public final class TwoFactorService implements AutoCloseable {
                 if (race == MAX_RACES) {
                     throw new StoreException("The credential of user '" + user + "' kept changing during key rotation");
                 }
+            }
+            count += rotateAuthenticatorKeys(user);
+        }
+        return count;
+    }
+
+    /** Re-seals the user's further authenticators (pending ones too) that are not sealed with the current key. */
+    private int rotateAuthenticatorKeys(String user) throws StoreException {
+        int count = 0;
+        for (StoredAuthenticator stored : store.authenticators(user)) {
+            SealedSecret sealed = stored.secret().sealed();
+            if (!cipher.needsResealing(sealed)) {
+                continue;
+            }
+            // A lost compare-and-set means the authenticator was removed or replaced meanwhile: nothing left to re-seal.
+            if (store.updateAuthenticatorSecret(user, stored.id(), sealed, reseal(user, sealed))) {
+                count++;
+                fire(event(TwoFactorEvent.Type.SECRET_RESEALED, user, clock.instant())
+                        .detail("authenticator, key " + cipher.keyRing().currentKeyId()));
             }
         }
         return count;

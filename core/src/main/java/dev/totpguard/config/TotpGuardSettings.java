@@ -101,6 +101,11 @@ public final class TotpGuardSettings {
      * an enrollment or a change of the second factor). Default 0: off, and the choice is not offered.
      */
     public static final String TRUSTED_BROWSER_DAYS = "totpguard.trusted-browser.days";
+    /**
+     * How many authenticators (apps or devices, each with its own secret) one account may have, 1 to 20. Every code is
+     * checked against each, so the chance of a guess grows with the number (SECURITY.md). Default 5.
+     */
+    public static final String AUTHENTICATORS_MAX = "totpguard.authenticators.max";
 
     // ---- clients behind reverse proxies
 

@@ -110,7 +110,7 @@ public interface CredentialStore {
             SealedSecret expectedPending, SealedSecret newPending) throws StoreException;
 
     /**
-     * Removes the user's credential, pending enrollment and recovery codes, in one transaction.
+     * Removes the user's credential, pending enrollment, recovery codes and additional authenticators, in one transaction.
      *
      * @return {@code false} if there was nothing to remove
      */
@@ -152,6 +152,83 @@ public interface CredentialStore {
      * @return the stored instant after this revocation (a concurrent revocation may have raised it further)
      */
     Instant revokeSessions(String user, Instant now) throws StoreException;
+
+    // ---- authenticators beyond the first (issue 17): the credential's active secret is the first one
+
+    /**
+     * The account's authenticators beyond the credential's own active secret, pending ones included, oldest first
+     * (by creation time, then id); empty for an unknown user. The default has none: a store written before several
+     * authenticators existed keeps working with one.
+     */
+    default List<StoredAuthenticator> authenticators(String user) throws StoreException {
+        java.util.Objects.requireNonNull(user, "user");
+        return List.of();
+    }
+
+    /**
+     * Stores a pending addition under {@code id} (its {@code pending} record carries the nonce hash of the session that
+     * started it), replacing the user's older pending addition, if any: one addition waits at a time, as one enrollment
+     * does. Active authenticators, the credential, the failure count and the lock stay as they are.
+     *
+     * @return {@code false}, changing nothing, if the user has no active credential (only an enrolled account adds
+     *     authenticators)
+     */
+    default boolean savePendingAuthenticator(String user, String id, SecretRecord pending) throws StoreException {
+        throw new StoreException(getClass().getName() + " keeps one authenticator per account: implement CredentialStore.savePendingAuthenticator");
+    }
+
+    /**
+     * Confirms the pending addition {@code id}, in one transaction, only if it is still {@code expectedPending} (nonce
+     * hash included), the credential is active and the account has fewer than {@code maxAuthenticators} active
+     * authenticators (the credential's own counted): it becomes active with {@code lastUsedStep} (the step of the code
+     * that confirmed it), confirmation time {@code now} and a generation this user never had; the failure count and lock
+     * are cleared. Of concurrent confirmations of several additions on several nodes, no more than the limit succeed.
+     *
+     * @return {@code false}, changing nothing, if any condition fails
+     */
+    default boolean activateAuthenticator(String user, String id, SecretRecord expectedPending, long lastUsedStep, Instant now,
+            int maxAuthenticators) throws StoreException {
+        throw new StoreException(getClass().getName() + " keeps one authenticator per account: implement CredentialStore.activateAuthenticator");
+    }
+
+    /**
+     * {@link #advanceLastUsedStep} for the additional authenticator {@code id}: sets its last used step to {@code to}
+     * only if it is active, its generation is {@code generation} and its last used step is still {@code from}; in the
+     * same transaction the account's failure count and lock are cleared. Of several nodes that accept the same code of
+     * this authenticator at once, exactly one gets {@code true}.
+     *
+     * @throws IllegalArgumentException unless {@code to > from}
+     */
+    default boolean advanceAuthenticatorStep(String user, String id, long generation, long from, long to) throws StoreException {
+        throw new StoreException(getClass().getName() + " keeps one authenticator per account: implement CredentialStore.advanceAuthenticatorStep");
+    }
+
+    /** Removes the additional authenticator {@code id} (pending or active); {@code false} if the user has none with that id. */
+    default boolean deleteAuthenticator(String user, String id) throws StoreException {
+        throw new StoreException(getClass().getName() + " keeps one authenticator per account: implement CredentialStore.deleteAuthenticator");
+    }
+
+    /**
+     * Removes the credential's own secret by putting the active additional authenticator {@code id} in its place, in one
+     * transaction: the credential's active secret, label, confirmation time, last used step and generation become that
+     * authenticator's, and its row goes. The credential's pending enrollment, failure count, lock and recovery codes stay.
+     *
+     * @param expectedGeneration the credential generation the caller read: the first authenticator it means to remove
+     * @return {@code false}, changing nothing, if the credential's generation is no longer {@code expectedGeneration} or
+     *     {@code id} is not an active authenticator of the user
+     */
+    default boolean promoteAuthenticator(String user, long expectedGeneration, String id) throws StoreException {
+        throw new StoreException(getClass().getName() + " keeps one authenticator per account: implement CredentialStore.promoteAuthenticator");
+    }
+
+    /**
+     * Replaces the sealing of the additional authenticator {@code id}'s secret (key rotation), only if it is still
+     * {@code expected}.
+     */
+    default boolean updateAuthenticatorSecret(String user, String id, SealedSecret expected, SealedSecret replacement)
+            throws StoreException {
+        throw new StoreException(getClass().getName() + " keeps one authenticator per account: implement CredentialStore.updateAuthenticatorSecret");
+    }
 
     // ---- trusted browsers ("remember this browser"): keyed by the account key, only token hashes stored
 

@@ -27,10 +27,25 @@ public final class InMemoryCredentialStore implements CredentialStore {
     private static final class Entry {
         final StoredCredential credential;
         final List<RecoveryCodeHash> codes;
+        /** The authenticators beyond the credential's own, oldest first. */
+        final List<StoredAuthenticator> authenticators;
 
-        Entry(StoredCredential credential, List<RecoveryCodeHash> codes) {
+        Entry(StoredCredential credential, List<RecoveryCodeHash> codes, List<StoredAuthenticator> authenticators) {
             this.credential = credential;
             this.codes = List.copyOf(codes);
+            this.authenticators = List.copyOf(authenticators);
+        }
+
+        Entry with(StoredCredential changed) {
+            return new Entry(changed, codes, authenticators);
+        }
+
+        Entry withCodes(StoredCredential changed, List<RecoveryCodeHash> changedCodes) {
+            return new Entry(changed, changedCodes, authenticators);
+        }
+
+        Entry withAuthenticators(StoredCredential changed, List<StoredAuthenticator> changedAuthenticators) {
+            return new Entry(changed, codes, changedAuthenticators);
         }
     }
 
@@ -67,8 +82,8 @@ public final class InMemoryCredentialStore implements CredentialStore {
             throw new AccountAliasException(user);
         }
         entries.compute(Objects.requireNonNull(user, "user"), (name, entry) -> entry == null
-                ? new Entry(StoredCredential.builder(name).pending(pending).build(), List.of())
-                : new Entry(entry.credential.toBuilder().pending(pending).build(), entry.codes));
+                ? new Entry(StoredCredential.builder(name).pending(pending).build(), List.of(), List.of())
+                : entry.with(entry.credential.toBuilder().pending(pending).build()));
     }
 
     @Override
@@ -86,7 +101,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
                     .active(expectedPending.withNonceHash(null), now).pending(null).lastUsedStep(lastUsedStep)
                     .failures(0).lockedUntil(null).generation(generations.incrementAndGet())
                     .build();
-            return new Entry(activated, codes);
+            return entry.withCodes(activated, codes);
         });
         return done.get();
     }
@@ -103,7 +118,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
                 return entry;
             }
             done.set(true);
-            return new Entry(credential.toBuilder().lastUsedStep(to).failures(0).lockedUntil(null).build(), entry.codes);
+            return entry.with(credential.toBuilder().lastUsedStep(to).failures(0).lockedUntil(null).build());
         });
         return done.get();
     }
@@ -118,7 +133,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
                 return entry;
             }
             done.set(true);
-            return new Entry(credential.toBuilder().failures(expectedFailures + 1).lockedUntil(lockUntil).build(), entry.codes);
+            return entry.with(credential.toBuilder().failures(expectedFailures + 1).lockedUntil(lockUntil).build());
         });
         return done.get();
     }
@@ -126,7 +141,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
     @Override
     public void resetFailures(String user) {
         entries.computeIfPresent(user, (name, entry) ->
-                new Entry(entry.credential.toBuilder().failures(0).lockedUntil(null).build(), entry.codes));
+                entry.with(entry.credential.toBuilder().failures(0).lockedUntil(null).build()));
     }
 
     @Override
@@ -147,7 +162,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
                 if (code.hash().equals(hash) && !code.isUsed()) {
                     codes.set(i, RecoveryCodeHash.of(hash, now));
                     done.set(true);
-                    return new Entry(entry.credential.toBuilder().failures(0).lockedUntil(null).build(), codes);
+                    return entry.withCodes(entry.credential.toBuilder().failures(0).lockedUntil(null).build(), codes);
                 }
             }
             return entry;
@@ -164,7 +179,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
                 return entry;
             }
             done.set(true);
-            return new Entry(entry.credential, codes);
+            return entry.withCodes(entry.credential, codes);
         });
         return done.get();
     }
@@ -190,9 +205,158 @@ public final class InMemoryCredentialStore implements CredentialStore {
             if (pending != null) {
                 builder.pending(pending.withSealed(newPending));
             }
-            return new Entry(builder.build(), entry.codes);
+            return entry.with(builder.build());
         });
         return done.get();
+    }
+
+    @Override
+    public List<StoredAuthenticator> authenticators(String user) {
+        Entry entry = entries.get(Objects.requireNonNull(user, "user"));
+        return entry == null ? List.of() : entry.authenticators;
+    }
+
+    @Override
+    public boolean savePendingAuthenticator(String user, String id, SecretRecord pending) {
+        StoredAuthenticator added = StoredAuthenticator.pending(id, Objects.requireNonNull(pending, "pending"));
+        AtomicBoolean done = new AtomicBoolean();
+        entries.computeIfPresent(Objects.requireNonNull(user, "user"), (name, entry) -> {
+            if (!entry.credential.isActive()) {
+                return entry;
+            }
+            List<StoredAuthenticator> kept = new ArrayList<>();
+            for (StoredAuthenticator authenticator : entry.authenticators) {
+                if (authenticator.isActive()) {
+                    if (authenticator.id().equals(id)) {
+                        return entry;
+                    }
+                    kept.add(authenticator);
+                }
+            }
+            kept.add(added);
+            done.set(true);
+            return entry.withAuthenticators(entry.credential, sorted(kept));
+        });
+        return done.get();
+    }
+
+    @Override
+    public boolean activateAuthenticator(String user, String id, SecretRecord expectedPending, long lastUsedStep, Instant now,
+            int maxAuthenticators) {
+        Objects.requireNonNull(expectedPending, "expectedPending");
+        Objects.requireNonNull(now, "now");
+        AtomicBoolean done = new AtomicBoolean();
+        entries.computeIfPresent(Objects.requireNonNull(user, "user"), (name, entry) -> {
+            if (!entry.credential.isActive()) {
+                return entry;
+            }
+            int active = 1;
+            int index = -1;
+            for (int i = 0; i < entry.authenticators.size(); i++) {
+                StoredAuthenticator authenticator = entry.authenticators.get(i);
+                if (authenticator.isActive()) {
+                    active++;
+                } else if (authenticator.id().equals(id) && authenticator.secret().equals(expectedPending)) {
+                    index = i;
+                }
+            }
+            if (index < 0 || active >= maxAuthenticators) {
+                return entry;
+            }
+            List<StoredAuthenticator> changed = new ArrayList<>(entry.authenticators);
+            changed.set(index, new StoredAuthenticator(id, expectedPending.withNonceHash(null), now, lastUsedStep,
+                    generations.incrementAndGet()));
+            done.set(true);
+            return entry.withAuthenticators(entry.credential.toBuilder().failures(0).lockedUntil(null).build(), changed);
+        });
+        return done.get();
+    }
+
+    @Override
+    public boolean advanceAuthenticatorStep(String user, String id, long generation, long from, long to) {
+        if (to <= from) {
+            throw new IllegalArgumentException("The last used step only moves forward: " + from + " -> " + to);
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        entries.computeIfPresent(Objects.requireNonNull(user, "user"), (name, entry) -> {
+            List<StoredAuthenticator> changed = new ArrayList<>(entry.authenticators);
+            for (int i = 0; i < changed.size(); i++) {
+                StoredAuthenticator a = changed.get(i);
+                if (a.id().equals(id) && a.isActive() && a.generation() == generation && a.lastUsedStep() == from) {
+                    changed.set(i, new StoredAuthenticator(a.id(), a.secret(), a.confirmedAt(), to, a.generation()));
+                    done.set(true);
+                    return entry.withAuthenticators(entry.credential.toBuilder().failures(0).lockedUntil(null).build(), changed);
+                }
+            }
+            return entry;
+        });
+        return done.get();
+    }
+
+    @Override
+    public boolean deleteAuthenticator(String user, String id) {
+        Objects.requireNonNull(id, "id");
+        AtomicBoolean done = new AtomicBoolean();
+        entries.computeIfPresent(Objects.requireNonNull(user, "user"), (name, entry) -> {
+            List<StoredAuthenticator> changed = new ArrayList<>(entry.authenticators);
+            if (!changed.removeIf(authenticator -> authenticator.id().equals(id))) {
+                return entry;
+            }
+            done.set(true);
+            return entry.withAuthenticators(entry.credential, changed);
+        });
+        return done.get();
+    }
+
+    @Override
+    public boolean promoteAuthenticator(String user, long expectedGeneration, String id) {
+        Objects.requireNonNull(id, "id");
+        AtomicBoolean done = new AtomicBoolean();
+        entries.computeIfPresent(Objects.requireNonNull(user, "user"), (name, entry) -> {
+            StoredCredential credential = entry.credential;
+            if (!credential.isActive() || credential.generation() != expectedGeneration) {
+                return entry;
+            }
+            List<StoredAuthenticator> changed = new ArrayList<>(entry.authenticators);
+            for (int i = 0; i < changed.size(); i++) {
+                StoredAuthenticator promoted = changed.get(i);
+                if (promoted.id().equals(id) && promoted.isActive()) {
+                    changed.remove(i);
+                    done.set(true);
+                    return entry.withAuthenticators(credential.toBuilder().active(promoted.secret(), promoted.confirmedAt())
+                            .lastUsedStep(promoted.lastUsedStep()).generation(promoted.generation()).build(), changed);
+                }
+            }
+            return entry;
+        });
+        return done.get();
+    }
+
+    @Override
+    public boolean updateAuthenticatorSecret(String user, String id, SealedSecret expected, SealedSecret replacement) {
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(replacement, "replacement");
+        AtomicBoolean done = new AtomicBoolean();
+        entries.computeIfPresent(Objects.requireNonNull(user, "user"), (name, entry) -> {
+            List<StoredAuthenticator> changed = new ArrayList<>(entry.authenticators);
+            for (int i = 0; i < changed.size(); i++) {
+                StoredAuthenticator authenticator = changed.get(i);
+                if (authenticator.id().equals(id) && authenticator.secret().sealed().equals(expected)) {
+                    changed.set(i, authenticator.withSecret(authenticator.secret().withSealed(replacement)));
+                    done.set(true);
+                    return entry.withAuthenticators(entry.credential, changed);
+                }
+            }
+            return entry;
+        });
+        return done.get();
+    }
+
+    /** Oldest first, then by id: the order both stores list authenticators in. */
+    private static List<StoredAuthenticator> sorted(List<StoredAuthenticator> authenticators) {
+        List<StoredAuthenticator> copy = new ArrayList<>(authenticators);
+        copy.sort(Comparator.comparing((StoredAuthenticator a) -> a.secret().createdAt()).thenComparing(StoredAuthenticator::id));
+        return copy;
     }
 
     @Override

@@ -108,6 +108,7 @@ public final class JdbcCredentialStore implements CredentialStore {
     private final String sessionRevocation;
     private final String trustedBrowser;
     private final String enrollmentGrace;
+    private final String authenticator;
     private final Database database;
     /** Source of credential generations: random, because a reset deletes the row that a counter would live in. */
     private final SecureRandom random = new SecureRandom();
@@ -123,6 +124,7 @@ public final class JdbcCredentialStore implements CredentialStore {
         this.sessionRevocation = prefix + "session_revocation";
         this.trustedBrowser = prefix + "trusted_browser";
         this.enrollmentGrace = prefix + "enrollment_grace";
+        this.authenticator = prefix + "authenticator";
         this.database = builder.database;
     }
 
@@ -447,16 +449,288 @@ public final class JdbcCredentialStore implements CredentialStore {
         }
     }
 
+    // ---- authenticators beyond the first
+
+    private static final String AUTHENTICATOR_COLUMNS = "authenticator_id, status, secret_key_id, secret_ciphertext, algorithm, "
+            + "digits, period_seconds, label, created_at, confirmed_at, last_used_step, secret_generation, pending_nonce_hash";
+
+    @Override
+    public List<StoredAuthenticator> authenticators(String user) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        String sql = "SELECT " + AUTHENTICATOR_COLUMNS + " FROM " + authenticator + " WHERE user_id = ? "
+                + "ORDER BY created_at, authenticator_id";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, user);
+            List<StoredAuthenticator> authenticators = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    authenticators.add(readAuthenticator(row));
+                }
+            }
+            return authenticators;
+        } catch (SQLException e) {
+            throw failure("read the authenticators", user, e);
+        }
+    }
+
+    @Override
+    public boolean savePendingAuthenticator(String user, String id, SecretRecord pending) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        StoredAuthenticator added = StoredAuthenticator.pending(id, Objects.requireNonNull(pending, "pending"));
+        String dropPending = "DELETE FROM " + authenticator + " WHERE user_id = ? AND status = ?";
+        String insert = "INSERT INTO " + authenticator + " (user_id, authenticator_id, status, secret_key_id, secret_ciphertext, "
+                + "algorithm, digits, period_seconds, label, created_at, last_used_step, secret_generation, pending_nonce_hash) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)";
+        try (Connection connection = dataSource.getConnection()) {
+            return inTransaction(connection, () -> {
+                if (!lockActiveCredential(connection, user)) {
+                    return false;
+                }
+                try (PreparedStatement statement = connection.prepareStatement(dropPending)) {
+                    statement.setString(1, user);
+                    statement.setString(2, PENDING);
+                    statement.executeUpdate();
+                }
+                try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                    statement.setString(1, user);
+                    statement.setString(2, added.id());
+                    statement.setString(3, PENDING);
+                    bindSecret(statement, 4, pending);
+                    statement.setLong(11, added.lastUsedStep());
+                    statement.setString(12, pending.nonceHash().orElse(null));
+                    statement.executeUpdate();
+                }
+                return true;
+            });
+        } catch (SQLException e) {
+            throw failure("save a pending authenticator", user, e);
+        }
+    }
+
+    @Override
+    public boolean activateAuthenticator(String user, String id, SecretRecord expectedPending, long lastUsedStep, Instant now,
+            int maxAuthenticators) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(expectedPending, "expectedPending");
+        Objects.requireNonNull(now, "now");
+        String count = "SELECT authenticator_id FROM " + authenticator + " WHERE user_id = ? AND status = ?";
+        String activate = "UPDATE " + authenticator + " SET status = ?, confirmed_at = ?, last_used_step = ?, secret_generation = ?, "
+                + "pending_nonce_hash = NULL WHERE user_id = ? AND authenticator_id = ? AND status = ? AND secret_key_id = ? "
+                + "AND secret_ciphertext = ? AND "
+                + (expectedPending.nonceHash().isPresent() ? "pending_nonce_hash = ?" : "pending_nonce_hash IS NULL");
+        try (Connection connection = dataSource.getConnection()) {
+            return inTransaction(connection, () -> {
+                // The credential row's lock serializes every change of this account's authenticators, so that concurrent
+                // confirmations on several nodes see each other's count and the limit holds.
+                if (!lockActiveCredential(connection, user)) {
+                    return false;
+                }
+                int active = 1;
+                try (PreparedStatement statement = connection.prepareStatement(count)) {
+                    statement.setString(1, user);
+                    statement.setString(2, ACTIVE);
+                    try (ResultSet row = statement.executeQuery()) {
+                        while (row.next()) {
+                            active++;
+                        }
+                    }
+                }
+                if (active >= maxAuthenticators) {
+                    return false;
+                }
+                try (PreparedStatement statement = connection.prepareStatement(activate)) {
+                    statement.setString(1, ACTIVE);
+                    statement.setLong(2, now.toEpochMilli());
+                    statement.setLong(3, lastUsedStep);
+                    statement.setLong(4, newGeneration());
+                    statement.setString(5, user);
+                    statement.setString(6, id);
+                    statement.setString(7, PENDING);
+                    statement.setString(8, expectedPending.sealed().keyId());
+                    statement.setBytes(9, expectedPending.sealed().ciphertext());
+                    if (expectedPending.nonceHash().isPresent()) {
+                        statement.setString(10, expectedPending.nonceHash().get());
+                    }
+                    if (statement.executeUpdate() != 1) {
+                        return false;
+                    }
+                }
+                clearFailures(connection, user);
+                return true;
+            });
+        } catch (SQLException e) {
+            throw failure("activate an authenticator", user, e);
+        }
+    }
+
+    @Override
+    public boolean advanceAuthenticatorStep(String user, String id, long generation, long from, long to) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(id, "id");
+        if (to <= from) {
+            throw new IllegalArgumentException("The last used step only moves forward: " + from + " -> " + to);
+        }
+        // The same compare-and-set as advanceLastUsedStep, on this authenticator's own row: a code is one-time per
+        // authenticator across nodes, and a removed and re-added authenticator (new generation) cannot be matched.
+        String advance = "UPDATE " + authenticator + " SET last_used_step = ? WHERE user_id = ? AND authenticator_id = ? "
+                + "AND status = ? AND last_used_step = ? AND secret_generation = ?";
+        try (Connection connection = dataSource.getConnection()) {
+            return inTransaction(connection, () -> {
+                try (PreparedStatement statement = connection.prepareStatement(advance)) {
+                    statement.setLong(1, to);
+                    statement.setString(2, user);
+                    statement.setString(3, id);
+                    statement.setString(4, ACTIVE);
+                    statement.setLong(5, from);
+                    statement.setLong(6, generation);
+                    if (statement.executeUpdate() != 1) {
+                        return false;
+                    }
+                }
+                clearFailures(connection, user);
+                return true;
+            });
+        } catch (SQLException e) {
+            throw failure("advance an authenticator's last used step", user, e);
+        }
+    }
+
+    @Override
+    public boolean deleteAuthenticator(String user, String id) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(id, "id");
+        String sql = "DELETE FROM " + authenticator + " WHERE user_id = ? AND authenticator_id = ?";
+        try (Connection connection = autoCommit(dataSource.getConnection());
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, user);
+            statement.setString(2, id);
+            return statement.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure("delete an authenticator", user, e);
+        }
+    }
+
+    @Override
+    public boolean promoteAuthenticator(String user, long expectedGeneration, String id) throws StoreException {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(id, "id");
+        String read = "SELECT " + AUTHENTICATOR_COLUMNS + " FROM " + authenticator
+                + " WHERE user_id = ? AND authenticator_id = ? AND status = ?";
+        String promote = "UPDATE " + credential + " SET secret_key_id = ?, secret_ciphertext = ?, algorithm = ?, digits = ?, "
+                + "period_seconds = ?, device_label = ?, created_at = ?, confirmed_at = ?, last_used_step = ?, secret_generation = ? "
+                + "WHERE user_id = ? AND status = ? AND secret_generation = ?";
+        String drop = "DELETE FROM " + authenticator + " WHERE user_id = ? AND authenticator_id = ?";
+        try (Connection connection = dataSource.getConnection()) {
+            return inTransaction(connection, () -> {
+                if (!lockActiveCredential(connection, user)) {
+                    return false;
+                }
+                StoredAuthenticator promoted;
+                try (PreparedStatement statement = connection.prepareStatement(read)) {
+                    statement.setString(1, user);
+                    statement.setString(2, id);
+                    statement.setString(3, ACTIVE);
+                    try (ResultSet row = statement.executeQuery()) {
+                        if (!row.next()) {
+                            return false;
+                        }
+                        promoted = readAuthenticator(row);
+                    }
+                }
+                try (PreparedStatement statement = connection.prepareStatement(promote)) {
+                    bindSecret(statement, 1, promoted.secret());
+                    statement.setLong(8, promoted.confirmedAt().toEpochMilli());
+                    statement.setLong(9, promoted.lastUsedStep());
+                    statement.setLong(10, promoted.generation());
+                    statement.setString(11, user);
+                    statement.setString(12, ACTIVE);
+                    statement.setLong(13, expectedGeneration);
+                    if (statement.executeUpdate() != 1) {
+                        return false;
+                    }
+                }
+                try (PreparedStatement statement = connection.prepareStatement(drop)) {
+                    statement.setString(1, user);
+                    statement.setString(2, id);
+                    return statement.executeUpdate() == 1;
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("promote an authenticator", user, e);
+        }
+    }
+
+    @Override
+    public boolean updateAuthenticatorSecret(String user, String id, SealedSecret expected, SealedSecret replacement)
+            throws StoreException {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(replacement, "replacement");
+        String sql = "UPDATE " + authenticator + " SET secret_key_id = ?, secret_ciphertext = ? "
+                + "WHERE user_id = ? AND authenticator_id = ? AND secret_key_id = ? AND secret_ciphertext = ?";
+        try (Connection connection = autoCommit(dataSource.getConnection());
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, replacement.keyId());
+            statement.setBytes(2, replacement.ciphertext());
+            statement.setString(3, user);
+            statement.setString(4, id);
+            statement.setString(5, expected.keyId());
+            statement.setBytes(6, expected.ciphertext());
+            return statement.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure("re-seal an authenticator", user, e);
+        }
+    }
+
+    /** Locks the user's credential row for this transaction; {@code false} if the user has no active credential. */
+    private boolean lockActiveCredential(Connection connection, String user) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT status FROM " + credential + " WHERE user_id = ? FOR UPDATE")) {
+            statement.setString(1, user);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() && ACTIVE.equals(row.getString(1));
+            }
+        }
+    }
+
+    /** An accepted code of any authenticator ends the account's run of failures. */
+    private void clearFailures(Connection connection, String user) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE " + credential + " SET failures = 0, locked_until = NULL WHERE user_id = ?")) {
+            statement.setString(1, user);
+            statement.executeUpdate();
+        }
+    }
+
+    private static StoredAuthenticator readAuthenticator(ResultSet row) throws SQLException {
+        SecretRecord secret = readSecret(row, "secret_key_id", "secret_ciphertext", "algorithm", "digits", "period_seconds",
+                "label", "created_at");
+        try {
+            boolean active = ACTIVE.equals(row.getString("status"));
+            return new StoredAuthenticator(row.getString("authenticator_id"),
+                    active ? secret : secret.withNonceHash(row.getString("pending_nonce_hash")),
+                    active ? getInstant(row, "confirmed_at") : null, row.getLong("last_used_step"), row.getLong("secret_generation"));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new SQLException("Malformed authenticator row: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public boolean delete(String user) throws StoreException {
         Objects.requireNonNull(user, "user");
         String codes = "DELETE FROM " + recoveryCode + " WHERE user_id = ?";
+        String authenticators = "DELETE FROM " + authenticator + " WHERE user_id = ?";
         String row = "DELETE FROM " + credential + " WHERE user_id = ?";
         try (Connection connection = dataSource.getConnection()) {
             return inTransaction(connection, () -> {
-                try (PreparedStatement statement = connection.prepareStatement(codes)) {
-                    statement.setString(1, user);
-                    statement.executeUpdate();
+                for (String dependent : List.of(codes, authenticators)) {
+                    try (PreparedStatement statement = connection.prepareStatement(dependent)) {
+                        statement.setString(1, user);
+                        statement.executeUpdate();
+                    }
                 }
                 try (PreparedStatement statement = connection.prepareStatement(row)) {
                     statement.setString(1, user);
@@ -1097,6 +1371,11 @@ public final class JdbcCredentialStore implements CredentialStore {
             throw new StoreException("The TOTP Guard tables predate this version (missing table " + enrollmentGrace
                     + "): re-run " + file + " (with the table prefix " + prefix + "); it creates the new table and keeps"
                     + " every credential");
+        }
+        if (!columns(connection, authenticator).contains("pending_nonce_hash")) {
+            throw new StoreException("The TOTP Guard tables predate this version (missing table " + authenticator
+                    + "): re-run " + file + " (with the table prefix " + prefix + "); it creates the new table and keeps"
+                    + " every credential as the account's first authenticator");
         }
         if (columns(connection, trustedBrowser).isEmpty()) {
             throw new StoreException("The TOTP Guard tables predate this version (missing table " + trustedBrowser

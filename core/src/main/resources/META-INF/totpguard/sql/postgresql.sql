@@ -105,3 +105,30 @@ CREATE TABLE IF NOT EXISTS totpguard_enrollment_grace (
     sign_ins    INTEGER     NOT NULL,
     CONSTRAINT totpguard_enrollment_grace_pk PRIMARY KEY (account_key)
 );
+
+-- authenticator: the account's authenticators beyond the first (issue 17). The first one is the active secret of
+-- totpguard_credential (its device_label is its label), so rows of older versions need no migration. Each row has its
+-- own sealed secret, parameters, last used step (the per-authenticator replay compare-and-set) and generation; the
+-- failure count and lock stay in totpguard_credential, one for all of the account's authenticators. status PENDING is
+-- an addition not yet confirmed, bound to the nonce of the session that started it (pending_nonce_hash, SHA-256 hex).
+-- Created by re-running this file on a database of an older version.
+CREATE TABLE IF NOT EXISTS totpguard_authenticator (
+    user_id            VARCHAR(255) NOT NULL,
+    authenticator_id   VARCHAR(32) NOT NULL,
+    label              VARCHAR(255),
+    status             VARCHAR(16) NOT NULL,
+    secret_key_id      VARCHAR(32) NOT NULL,
+    secret_ciphertext  BYTEA NOT NULL,
+    algorithm          VARCHAR(16) NOT NULL,
+    digits             INTEGER NOT NULL,
+    period_seconds     INTEGER NOT NULL,
+    created_at         BIGINT NOT NULL,
+    confirmed_at       BIGINT,
+    last_used_step     BIGINT NOT NULL,
+    secret_generation  BIGINT DEFAULT 0 NOT NULL,
+    pending_nonce_hash VARCHAR(64),
+    CONSTRAINT totpguard_authenticator_pk PRIMARY KEY (user_id, authenticator_id),
+    CONSTRAINT totpguard_authenticator_status CHECK (status IN ('PENDING', 'ACTIVE')),
+    CONSTRAINT totpguard_authenticator_user FOREIGN KEY (user_id)
+        REFERENCES totpguard_credential (user_id) ON DELETE CASCADE
+);

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -625,5 +626,160 @@ abstract class CredentialStoreContractTest {
         assertEquals(1, otherNode().purgeTrustedBrowsers(NOW.plus(Duration.ofDays(30))));
         assertTrue(store().findTrustedBrowser(tokenHash("a1")).isEmpty());
         assertTrue(store().findTrustedBrowser(tokenHash("b1")).isPresent());
+    }
+
+    // ---- authenticators beyond the first (issue 17)
+
+    /** Adds and confirms authenticator {@code id} of {@code user} at step 1000, created {@code seconds} after NOW. */
+    StoredAuthenticator addedAuthenticator(String user, String id, String label, int seconds) throws Exception {
+        SecretRecord pending = record(user, TotpParameters.DEFAULT, label, NOW.plusSeconds(seconds)).withNonceHash(nonceHash('a'));
+        assertTrue(store().savePendingAuthenticator(user, id, pending));
+        assertTrue(store().activateAuthenticator(user, id, pending, 1000, NOW.plusSeconds(seconds + 1), 5));
+        return otherNode().authenticators(user).stream().filter(a -> a.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aPendingAuthenticatorIsConfirmedOnlyWithItsNonceAndThenRoundTrips() throws Exception {
+        enrolled("alice");
+        TotpParameters parameters = TotpParameters.builder().algorithm(HmacAlgorithm.SHA256).digits(8).periodSeconds(60).build();
+        SecretRecord pending = record("alice", parameters, "iPad", NOW.plusSeconds(5)).withNonceHash(nonceHash('b'));
+        assertTrue(store().savePendingAuthenticator("alice", "tablet", pending));
+        assertEquals(List.of(StoredAuthenticator.pending("tablet", pending)), otherNode().authenticators("alice"));
+
+        assertFalse(store().activateAuthenticator("alice", "tablet", pending.withNonceHash(nonceHash('c')), 5000, NOW, 5),
+                "another session's nonce");
+        assertTrue(otherNode().activateAuthenticator("alice", "tablet", pending, 5000, NOW.plusSeconds(9), 5));
+        assertFalse(store().activateAuthenticator("alice", "tablet", pending, 5000, NOW.plusSeconds(9), 5), "confirmed once");
+
+        StoredAuthenticator active = store().authenticators("alice").get(0);
+        assertTrue(active.isActive());
+        assertEquals(pending.withNonceHash(null), active.secret());
+        assertEquals(NOW.plusSeconds(9), active.confirmedAt());
+        assertEquals(5000, active.lastUsedStep());
+        assertNotEquals(0, active.generation());
+        assertNotEquals(generation("alice"), active.generation());
+        assertEquals(1000, store().find("alice").orElseThrow().lastUsedStep(), "the credential's own step is its own");
+    }
+
+    @Test
+    void onlyAnActiveCredentialAddsAuthenticatorsAndANewAdditionReplacesTheOlderPendingOne() throws Exception {
+        assertFalse(store().savePendingAuthenticator("nobody", "x", record("nobody")));
+        store().savePending("bob", record("bob"));
+        assertFalse(store().savePendingAuthenticator("bob", "x", record("bob")), "a pending-only credential adds nothing");
+        assertEquals(List.of(), store().authenticators("bob"));
+
+        enrolled("alice");
+        StoredAuthenticator kept = addedAuthenticator("alice", "kept", "phone", 1);
+        SecretRecord older = record("alice").withNonceHash(nonceHash('a'));
+        assertTrue(store().savePendingAuthenticator("alice", "older", older));
+        SecretRecord newer = record("alice").withNonceHash(nonceHash('b'));
+        assertTrue(otherNode().savePendingAuthenticator("alice", "newer", newer));
+        assertEquals(List.of("newer", "kept"), store().authenticators("alice").stream().map(StoredAuthenticator::id).toList(),
+                "oldest first, by creation");
+        assertFalse(store().activateAuthenticator("alice", "older", older, 1000, NOW, 5));
+        assertEquals(kept, store().authenticators("alice").get(1));
+    }
+
+    @Test
+    void confirmingAnAuthenticatorHoldsTheLimitCountingTheCredentialsOwn() throws Exception {
+        enrolled("alice");
+        addedAuthenticator("alice", "second", "two", 1);
+        SecretRecord third = record("alice").withNonceHash(nonceHash('c'));
+        assertTrue(store().savePendingAuthenticator("alice", "third", third));
+
+        assertFalse(store().activateAuthenticator("alice", "third", third, 1000, NOW, 2), "the credential's and 'second' make two");
+        assertFalse(store().authenticators("alice").stream().filter(a -> a.id().equals("third")).findFirst().orElseThrow().isActive());
+        assertTrue(otherNode().activateAuthenticator("alice", "third", third, 1000, NOW, 3));
+    }
+
+    @Test
+    void anAuthenticatorsLastUsedStepIsItsOwnCompareAndSetAndClearsTheAccountsFailures() throws Exception {
+        enrolled("alice");
+        StoredAuthenticator phone = addedAuthenticator("alice", "phone", null, 1);
+        assertTrue(store().recordFailure("alice", 0, null, NOW));
+
+        assertFalse(store().advanceAuthenticatorStep("alice", "phone", phone.generation(), 999, 1001), "stale 'from'");
+        assertFalse(store().advanceAuthenticatorStep("alice", "phone", phone.generation() + 1, 1000, 1001), "another generation");
+        assertFalse(store().advanceAuthenticatorStep("alice", "other", phone.generation(), 1000, 1001), "another id");
+        assertEquals(1, store().find("alice").orElseThrow().failures(), "nothing accepted, nothing cleared");
+        assertTrue(store().advanceAuthenticatorStep("alice", "phone", phone.generation(), 1000, 1001));
+        assertFalse(otherNode().advanceAuthenticatorStep("alice", "phone", phone.generation(), 1000, 1001), "once");
+        assertThrows(IllegalArgumentException.class, () -> store().advanceAuthenticatorStep("alice", "phone", phone.generation(), 1001, 1001));
+
+        assertEquals(1001, otherNode().authenticators("alice").get(0).lastUsedStep());
+        assertEquals(1000, otherNode().find("alice").orElseThrow().lastUsedStep());
+        assertEquals(0, otherNode().find("alice").orElseThrow().failures());
+    }
+
+    @Test
+    void anAuthenticatorsStepIsTakenExactlyOnceByFiftyConcurrentRequestsOnTwoNodes() throws Exception {
+        enrolled("alice");
+        StoredAuthenticator phone = addedAuthenticator("alice", "phone", null, 1);
+        CredentialStore[] nodes = {store(), otherNode()};
+
+        List<Boolean> results = concurrently(50, i -> nodes[i % 2].advanceAuthenticatorStep("alice", "phone", phone.generation(), 1000, 1001));
+
+        assertEquals(1, results.stream().filter(Boolean::booleanValue).count());
+        assertEquals(1001, store().authenticators("alice").get(0).lastUsedStep());
+    }
+
+    @Test
+    void promotingPutsTheAuthenticatorInTheCredentialsPlaceOnlyForTheExpectedGeneration() throws Exception {
+        enrolled("alice");
+        StoredAuthenticator older = addedAuthenticator("alice", "older", "backup", 1);
+        addedAuthenticator("alice", "newer", "tablet", 2);
+        assertTrue(store().advanceAuthenticatorStep("alice", "older", older.generation(), 1000, 1500));
+        assertTrue(store().recordFailure("alice", 0, null, NOW));
+        long generation = generation("alice");
+
+        assertFalse(store().promoteAuthenticator("alice", generation + 1, "older"), "a stale generation");
+        assertFalse(store().promoteAuthenticator("alice", generation, "none"), "no such authenticator");
+        assertTrue(otherNode().promoteAuthenticator("alice", generation, "older"));
+        assertFalse(store().promoteAuthenticator("alice", generation, "newer"), "the first was replaced already");
+
+        StoredCredential promoted = store().find("alice").orElseThrow();
+        assertEquals(older.secret(), promoted.active().orElseThrow());
+        assertEquals(Optional.of(older.confirmedAt()), promoted.confirmedAt());
+        assertEquals(1500, promoted.lastUsedStep());
+        assertEquals(older.generation(), promoted.generation());
+        assertEquals(1, promoted.failures(), "the account's failure count stays");
+        assertEquals(List.of("newer"), store().authenticators("alice").stream().map(StoredAuthenticator::id).toList());
+        assertEquals(3, store().recoveryCodes("alice").size(), "recovery codes stay per account");
+    }
+
+    @Test
+    void authenticatorsAreDeletedOneByOneOrWithTheCredential() throws Exception {
+        enrolled("alice");
+        addedAuthenticator("alice", "one", null, 1);
+        addedAuthenticator("alice", "two", null, 2);
+        enrolled("bob");
+        addedAuthenticator("bob", "one", null, 1);
+
+        assertTrue(store().deleteAuthenticator("alice", "one"));
+        assertFalse(otherNode().deleteAuthenticator("alice", "one"));
+        assertEquals(List.of("two"), otherNode().authenticators("alice").stream().map(StoredAuthenticator::id).toList());
+        assertEquals(1, store().authenticators("bob").size(), "another account's same id is untouched");
+
+        assertTrue(store().delete("alice"));
+        assertEquals(List.of(), otherNode().authenticators("alice"));
+        enrolled("alice");
+        assertEquals(List.of(), otherNode().authenticators("alice"), "enrolling again starts with one authenticator");
+    }
+
+    @Test
+    void resealingAnAuthenticatorIsACompareAndSet() throws Exception {
+        enrolled("alice");
+        StoredAuthenticator phone = addedAuthenticator("alice", "phone", "iPhone", 1);
+        SealedSecret resealed = CIPHER.seal("alice", Secret.generate());
+
+        assertFalse(store().updateAuthenticatorSecret("alice", "phone", resealed, resealed), "not the stored sealing");
+        assertTrue(store().updateAuthenticatorSecret("alice", "phone", phone.secret().sealed(), resealed));
+        assertFalse(otherNode().updateAuthenticatorSecret("alice", "phone", phone.secret().sealed(), resealed), "once");
+
+        StoredAuthenticator found = otherNode().authenticators("alice").get(0);
+        assertEquals(resealed, found.secret().sealed());
+        assertEquals(phone.secret().parameters(), found.secret().parameters());
+        assertEquals(phone.secret().deviceLabel(), found.secret().deviceLabel());
+        assertEquals(phone.lastUsedStep(), found.lastUsedStep());
     }
 }

@@ -101,7 +101,7 @@ public final class TestDatabase implements AutoCloseable {
 
     /** The tables of this database's prefix, in an order that can be dropped. */
     public List<String> tables() {
-        return List.of(prefix + "recovery_code", prefix + "address_failure", prefix + "session_revocation", prefix + "trusted_browser",
+        return List.of(prefix + "authenticator", prefix + "recovery_code", prefix + "address_failure", prefix + "session_revocation", prefix + "trusted_browser",
                 prefix + "enrollment_grace",
                 prefix + "credential");
     }

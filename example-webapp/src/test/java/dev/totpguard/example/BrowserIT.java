@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -203,6 +204,75 @@ class BrowserIT {
             browser.navigate().back();
             waitForPath(browser, "/login", "after logout the back button shows no admin page");
             assertTrue(Files.size(screenshots.resolve("01-login.png")) > 0);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /**
+     * Several authenticators (issue 17): the administrator enables TOTP on the Edit page, signs in with a code, adds a
+     * second authenticator on TOTP Guard's settings page (a label and a current code of the first, then the new QR code
+     * and its first code), and signs in again with the second one's code alone. The Edit page lists both. Leaves TOTP off.
+     */
+    @Test
+    void anAdministratorAddsASecondAuthenticatorAndSignsInWithItsCode() throws Exception {
+        Path screenshots = Path.of(System.getProperty("totpguard.example.target", "target")).resolve("screenshots").resolve("authenticators");
+        Files.createDirectories(screenshots);
+        WebDriver browser = chromium(temp.resolve("profile-authenticators"), "en", 1280);
+        try {
+            Walk walk = new Walk(browser, screenshots, 1280);
+            browser.get(launcher.baseUrl() + "/admin/");
+            walk.signInWithPassword();
+            waitForPath(browser, "/admin/", "signed in with the password");
+            browser.get(launcher.baseUrl() + "/admin/setup/staff/administrators/edit?user=admin");
+            waitFor(browser, TOTP_START, "TOTP is off at the start").click();
+            WebElement qr = waitFor(browser, By.cssSelector("#two-factor img.qr"), "the QR code after choosing TOTP");
+            TotpCodes phone = TotpCodes.fromImageSource(qr.getAttribute("src"));
+            browser.findElement(TOKEN_CODE).sendKeys(phone.next());
+            browser.findElement(SAVE_WITH_CODE).click();
+            waitForAll(browser, By.cssSelector("ul.recovery-codes code"), "the recovery codes");
+            walk.signOut();
+            walk.signInWithPassword();
+            waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "TOTP Guard's token page after the password");
+            browser.findElement(TOKEN_FIELD).sendKeys(phone.next());
+            browser.findElement(By.cssSelector("form:has(#code) button[type=submit]")).click();
+            waitForPath(browser, "/admin/", "signed in with the first authenticator");
+
+            browser.get(launcher.baseUrl() + "/totpguard/manage");
+            WebElement label = waitFor(browser, By.id("authenticator-label"), "the form that adds an authenticator");
+            walk.page("manage-one-authenticator");
+            walk.keyboardCheck("manage-one-authenticator");
+            label.sendKeys("backup phone");
+            browser.findElement(By.id("code-add-authenticator")).sendKeys(phone.next());
+            browser.findElement(By.cssSelector("form:has(#code-add-authenticator) button[type=submit]")).click();
+            WebElement secondQr = waitFor(browser, By.cssSelector("main img[src^='data:image/png']"), "the new authenticator's QR code");
+            walk.page("add-authenticator-qr");
+            TotpCodes backup = TotpCodes.fromImageSource(secondQr.getAttribute("src"));
+            assertFalse(backup.base32().equals(phone.base32()), "the new authenticator has a secret of its own");
+            browser.findElement(TOKEN_FIELD).sendKeys(backup.next());
+            browser.findElement(By.cssSelector("form:has(#code) button[type=submit]")).click();
+            waitUntil(browser, driver -> driver.findElements(By.cssSelector("p.authenticator")).size() == 2,
+                    "both authenticators listed on the settings page");
+            assertTrue(browser.findElements(By.cssSelector("p.authenticator")).get(1).getText().startsWith("backup phone, added "));
+            walk.page("manage-two-authenticators");
+
+            browser.get(launcher.baseUrl() + "/admin/");
+            walk.signOut();
+            walk.signInWithPassword();
+            waitUntil(browser, driver -> path(driver).startsWith("/totpguard/"), "TOTP Guard's token page after the password");
+            browser.findElement(TOKEN_FIELD).sendKeys(backup.next());
+            browser.findElement(By.cssSelector("form:has(#code) button[type=submit]")).click();
+            waitForPath(browser, "/admin/", "signed in with the second authenticator's code");
+
+            browser.get(launcher.baseUrl() + "/admin/setup/staff/administrators/edit?user=admin");
+            List<WebElement> listed = waitForAll(browser, By.cssSelector("ul.authenticators li"), "the Edit page lists the authenticators");
+            assertEquals(2, listed.size(), browser::getPageSource);
+            walk.page("edit-two-authenticators");
+            // Back to the start for the other tests: TOTP off, with a code of either authenticator.
+            browser.findElement(By.id("disable_code")).sendKeys(phone.next());
+            browser.findElement(By.cssSelector("form:has(#disable_code) button[type=submit]")).click();
+            waitUntil(browser, driver -> driver.findElements(TOTP_START).size() == 1, "TOTP is off again");
+            walk.signOut();
         } finally {
             browser.quit();
         }
@@ -596,7 +666,9 @@ class BrowserIT {
 
     private static void waitUntil(WebDriver browser, Predicate<WebDriver> condition, String why) {
         try {
-            new WebDriverWait(browser, Duration.ofSeconds(20)).until(condition::test);
+            // An element found just before the page it was on is replaced (a form's answer loading) is stale when read:
+            // that is "not yet", as a missing element is, so the wait asks again.
+            new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class).until(condition::test);
         } catch (TimeoutException e) {
             throw new AssertionError(why + "; the browser shows " + browser.getCurrentUrl() + ":\n" + browser.getPageSource(), e);
         }

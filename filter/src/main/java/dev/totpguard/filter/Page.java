@@ -114,12 +114,17 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
      * @param otpauthUri what the QR code holds, also offered as a link ("Open in your authenticator app") for the phone
      *     that shows the page and so cannot scan it
      */
-    record Enroll(Reply reply, String qrDataUri, String otpauthUri, String groupedKey, String issuer, String account)
-            implements Page {
+    record Enroll(Reply reply, String qrDataUri, String otpauthUri, String groupedKey, String issuer, String account,
+            Route confirm) implements Page {
 
         Enroll(dev.totpguard.Enrollment enrollment, Reply reply) {
+            this(enrollment, reply, Route.CONFIRM);
+        }
+
+        /** @param confirm where the first code goes: {@link Route#CONFIRM}, or {@link Route#CONFIRM_AUTHENTICATOR} for a further one */
+        Enroll(dev.totpguard.Enrollment enrollment, Reply reply, Route confirm) {
             this(reply, enrollment.qrPngDataUri(), enrollment.otpAuthUri().toUriString(), enrollment.groupedKey(),
-                    enrollment.issuer(), enrollment.account());
+                    enrollment.issuer(), enrollment.account(), confirm);
         }
 
         @Override
@@ -135,6 +140,7 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
                     context.algorithm()));
             values.put("compatibilityWarning", AppCompatibility.warning(bundle, HmacAlgorithm.fromName(context.algorithm()),
                     context.digits(), context.periodSeconds()));
+            values.put("confirmUrl", context.url(confirm));
             return values;
         }
 
@@ -208,14 +214,16 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
      *     field, not above the page
      */
     record Manage(Reply reply, boolean active, int recoveryCodesLeft, boolean disableAllowed, Route refused,
-            List<TrustedBrowser> trustedBrowsers, boolean trustOffered) implements Page {
+            List<TrustedBrowser> trustedBrowsers, boolean trustOffered, List<dev.totpguard.Authenticator> authenticators,
+            int maxAuthenticators, String refusedAuthenticator) implements Page {
 
         Manage(Reply reply, boolean active, int recoveryCodesLeft, boolean disableAllowed, Route refused) {
-            this(reply, active, recoveryCodesLeft, disableAllowed, refused, List.of(), false);
+            this(reply, active, recoveryCodesLeft, disableAllowed, refused, List.of(), false, List.of(), 1, null);
         }
 
         public Manage {
             trustedBrowsers = List.copyOf(trustedBrowsers);
+            authenticators = List.copyOf(authenticators);
         }
 
         @Override
@@ -227,15 +235,22 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
         public Map<String, Object> values(ResourceBundle bundle, Pages.Context context) {
             String refusal = refused != null && reply.messageKey() != null
                     ? Messages.text(bundle, reply.messageKey(), reply.messageArgs().toArray()) : null;
-            return SettingsPage.values(bundle, active, recoveryCodesLeft, disableAllowed,
+            Map<String, Object> values = SettingsPage.values(bundle, active, recoveryCodesLeft, disableAllowed,
                     name -> context.pagesUrl() + "/" + name, refused == null ? null : refused.path().substring(1),
                     refusal, trustedBrowsers, trustOffered);
+            if (active && !authenticators.isEmpty()) {
+                values.put("authenticators", SettingsPage.authenticators(bundle, authenticators, maxAuthenticators,
+                        context.url(Route.REMOVE_AUTHENTICATOR), context.url(Route.ADD_AUTHENTICATOR), Pages.AUTHENTICATOR_PARAMETER,
+                        Pages.LABEL_PARAMETER, refused == Route.REMOVE_AUTHENTICATOR ? refusedAuthenticator : null,
+                        refused == Route.ADD_AUTHENTICATOR ? "add" : null, refusal));
+            }
+            return values;
         }
 
         @Override
         public Map<String, Object> attributes() {
             return Map.of("active", active, "recoveryCodesLeft", recoveryCodesLeft, "disableAllowed", disableAllowed,
-                    "trustedBrowsers", trustedBrowsers);
+                    "trustedBrowsers", trustedBrowsers, "authenticators", authenticators, "maxAuthenticators", maxAuthenticators);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.totpguard.filter;
 
+import dev.totpguard.Authenticator;
+import dev.totpguard.AuthenticatorLimitException;
 import dev.totpguard.Enrollment;
+import dev.totpguard.LastAuthenticatorException;
 import dev.totpguard.EnrollmentResult;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.Verification;
@@ -394,9 +397,205 @@ final class PageRoutes {
     }
 
     private Page managePage(TwoFactorStatus status, Page.Reply reply, Route refused, String user) throws StoreException {
+        return managePage(status, reply, refused, user, null);
+    }
+
+    /** @param refusedAuthenticator the authenticator whose removal was refused (its form says why), or {@code null} */
+    private Page managePage(TwoFactorStatus status, Page.Reply reply, Route refused, String user, String refusedAuthenticator)
+            throws StoreException {
         List<TrustedBrowser> browsers = status.isActive() ? core.service.trustedBrowsers(user) : List.of();
+        List<Authenticator> authenticators = status.isActive() ? core.service.authenticators(user) : List.of();
         return new Page.Manage(reply, status.isActive(), status.recoveryCodesRemaining(), !core.isRequired(), refused,
-                browsers, core.service.policy().trustedBrowserDays() > 0);
+                browsers, core.service.policy().trustedBrowserDays() > 0, authenticators,
+                core.service.policy().maxAuthenticators(), refusedAuthenticator);
+    }
+
+    // ---- several authenticators (issue 17) ------------------------------------------------------------------
+
+    /**
+     * Starts adding a further authenticator: from a verified session, with a current code of an existing authenticator
+     * (a hijacked session must not add the attacker's phone), below the policy's limit. Shows the new QR code; its first
+     * code goes to {@link Route#CONFIRM_AUTHENTICATOR}, in this session only (the addition's nonce stays here).
+     */
+    void addAuthenticator(HttpServletRequest request, HttpServletResponse response, Route route)
+            throws IOException, ServletException {
+        String user = verifiedActionUser(request, response);
+        if (user == null) {
+            return;
+        }
+        HttpSession session = request.getSession();
+        try {
+            TwoFactorStatus status = core.service.status(user);
+            if (!status.isActive()) {
+                FilterCore.redirect(request, response, core.pages.url(request, Route.MANAGE));
+                return;
+            }
+            int max = core.service.policy().maxAuthenticators();
+            if (core.service.authenticators(user).size() >= max) {
+                // Refused before the code is checked, so the user does not spend one on a change that cannot happen.
+                core.render(request, response, managePage(status, new Page.Reply(HttpServletResponse.SC_CONFLICT,
+                        "manage.authenticators.limit", List.of(max), null), route, user), user);
+                return;
+            }
+            Verification check = currentCode(request, response, user, status, route, null);
+            if (check == null) {
+                return;
+            }
+            Enrollment addition;
+            try {
+                addition = core.service.startAuthenticator(check, request.getParameter(Pages.LABEL_PARAMETER));
+            } catch (AuthenticatorLimitException e) {
+                core.render(request, response, managePage(status, new Page.Reply(HttpServletResponse.SC_CONFLICT,
+                        "manage.authenticators.limit", List.of(e.limit()), null), route, user), user);
+                return;
+            }
+            session.setAttribute(SessionState.ADDITION, new SessionState.EnrollmentNonce(user, addition.nonce()));
+            core.render(request, response, new Page.Enroll(addition, Page.Reply.OK, Route.CONFIRM_AUTHENTICATOR), user);
+        } catch (StoreException | RuntimeException e) {
+            core.unavailable(request, response, user, e);
+        }
+    }
+
+    /** The further authenticator's first code, in the session that started the addition. */
+    void confirmAuthenticator(HttpServletRequest request, HttpServletResponse response, Route route)
+            throws IOException, ServletException {
+        String user = verifiedActionUser(request, response);
+        if (user == null) {
+            return;
+        }
+        HttpSession session = request.getSession();
+        Object held = session.getAttribute(SessionState.ADDITION);
+        String nonce = held instanceof SessionState.EnrollmentNonce addition && addition.user().equals(user) ? addition.nonce() : null;
+        Verification verification = core.service.confirmAuthenticator(user, nonce, request.getParameter(Pages.CODE_PARAMETER),
+                core.clientAddress(request));
+        try {
+            switch (verification.outcome()) {
+                case ACCEPTED:
+                    session.removeAttribute(SessionState.ADDITION);
+                    FilterCore.LOG.log(Level.INFO, "User {0} added an authenticator", user);
+                    core.render(request, response, managePage(core.service.status(user),
+                            Page.Reply.notice("manage.authenticators.added"), null, user), user);
+                    return;
+                case NOT_ENROLLED:
+                    FilterCore.redirect(request, response, core.pages.url(request, Route.MANAGE));
+                    return;
+                case STORE_UNAVAILABLE:
+                    core.unavailable(request, response, user, null);
+                    return;
+                case ACCOUNT_ALIAS:
+                    core.accountAlias(request, response, user);
+                    return;
+                default:
+                    Optional<Enrollment> pending = core.service.pendingAuthenticator(user, nonce);
+                    if (pending.isEmpty()) {
+                        FilterCore.redirect(request, response, core.pages.url(request, Route.MANAGE));
+                        return;
+                    }
+                    core.render(request, response, new Page.Enroll(pending.get(), refusal(verification, "enroll.invalid"),
+                            Route.CONFIRM_AUTHENTICATOR), user);
+            }
+        } catch (StoreException | RuntimeException e) {
+            core.unavailable(request, response, user, e);
+        }
+    }
+
+    /**
+     * Removes one authenticator (by its public id in the form) with a current code from any of them. The last one goes
+     * only where the policy is OPTIONAL, and then as a disable. The account's trusted browsers are forgotten; this
+     * session goes on.
+     */
+    void removeAuthenticator(HttpServletRequest request, HttpServletResponse response, Route route)
+            throws IOException, ServletException {
+        String user = verifiedActionUser(request, response);
+        if (user == null) {
+            return;
+        }
+        HttpSession session = request.getSession();
+        String id = request.getParameter(Pages.AUTHENTICATOR_PARAMETER);
+        try {
+            TwoFactorStatus status = core.service.status(user);
+            if (!status.isActive()) {
+                FilterCore.redirect(request, response, core.pages.url(request, Route.MANAGE));
+                return;
+            }
+            List<Authenticator> authenticators = core.service.authenticators(user);
+            if (authenticators.stream().noneMatch(authenticator -> authenticator.id().equals(id))) {
+                core.render(request, response, managePage(status, Page.Reply.status(HttpServletResponse.SC_NOT_FOUND,
+                        "manage.authenticators.gone"), null, user), user);
+                return;
+            }
+            if (authenticators.size() == 1 && core.isRequired()) {
+                core.render(request, response, managePage(status, Page.Reply.status(HttpServletResponse.SC_FORBIDDEN,
+                        "manage.authenticators.last"), route, user, id), user);
+                return;
+            }
+            Verification check = currentCode(request, response, user, status, route, id);
+            if (check == null) {
+                return;
+            }
+            try {
+                if (!core.service.removeAuthenticator(check, id)) {
+                    core.render(request, response, managePage(core.service.status(user), Page.Reply.status(
+                            HttpServletResponse.SC_NOT_FOUND, "manage.authenticators.gone"), null, user), user);
+                    return;
+                }
+            } catch (LastAuthenticatorException e) {
+                core.render(request, response, managePage(status, Page.Reply.status(HttpServletResponse.SC_FORBIDDEN,
+                        "manage.authenticators.last"), route, user, id), user);
+                return;
+            }
+            FilterCore.LOG.log(Level.INFO, "User {0} removed an authenticator", user);
+            TwoFactorStatus after = core.service.status(user);
+            if (!after.isActive()) {
+                // The last one went as a disable, which ended the account's sessions; this one, which has just given a
+                // current code, goes on under the new revocation value.
+                core.keepLogin(session, core.verifiedNow(user, session.getId()));
+            }
+            core.render(request, response, managePage(after, Page.Reply.notice(after.isActive()
+                    ? "manage.authenticators.removed" : "manage.disable.done"), null, user), user);
+        } catch (StoreException | RuntimeException e) {
+            core.unavailable(request, response, user, e);
+        }
+    }
+
+    /** The user of an action that needs a verified session, or {@code null} once the browser has been sent on. */
+    private String verifiedActionUser(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        String user = actionUser(request, response, true);
+        if (user == null) {
+            return null;
+        }
+        if (core.verifiedMarker(request.getSession(), user) == null) {
+            FilterCore.redirect(request, response, core.pages.url(request, Route.TOKEN));
+            return null;
+        }
+        return user;
+    }
+
+    /**
+     * Checks the current code (or an unused recovery code, {@link SettingsPage#checkProof}) of the form, as every change of
+     * the second factor does; answers the request itself and returns {@code null} unless it was accepted (a refusal is
+     * said at the form's field).
+     */
+    private Verification currentCode(HttpServletRequest request, HttpServletResponse response, String user,
+            TwoFactorStatus status, Route route, String refusedAuthenticator) throws IOException, ServletException, StoreException {
+        Verification check = SettingsPage.checkProof(core.service, user, request.getParameter(Pages.CODE_PARAMETER),
+                core.clientAddress(request));
+        if (check.outcome() == Verification.Outcome.STORE_UNAVAILABLE) {
+            core.unavailable(request, response, user, null);
+            return null;
+        }
+        if (check.outcome() == Verification.Outcome.ACCOUNT_ALIAS) {
+            core.accountAlias(request, response, user);
+            return null;
+        }
+        if (!check.isAccepted()) {
+            core.render(request, response, managePage(status, refusal(check, "manage.invalid"), route, user, refusedAuthenticator),
+                    user);
+            return null;
+        }
+        HttpSession session = request.getSession();
+        session.setAttribute(SessionState.VERIFIED, core.verifiedNow(user, session.getId()));
+        return check;
     }
 
     /**

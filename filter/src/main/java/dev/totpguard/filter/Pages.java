@@ -41,6 +41,10 @@ final class Pages {
     static final String TRUST_PARAMETER = dev.totpguard.internal.web.TrustedBrowserCookies.TRUST_PARAMETER;
     /** The settings page's field naming one trusted browser to forget, by its public id. */
     static final String BROWSER_PARAMETER = dev.totpguard.internal.web.TrustedBrowserCookies.BROWSER_PARAMETER;
+    /** The settings page's field naming one authenticator to remove, by its public id. */
+    static final String AUTHENTICATOR_PARAMETER = "authenticator";
+    /** The settings page's field with the label of an authenticator to add ("iPhone"). */
+    static final String LABEL_PARAMETER = "label";
 
     private static final String ATTRIBUTE_PREFIX = "totpguard.";
 

@@ -33,6 +33,12 @@ enum Route {
     REGENERATE("/regenerate", true, PageKind.MANAGE, PageRoutes::change),
     /** A current code, then the second factor off (policy OPTIONAL only). */
     DISABLE("/disable", true, PageKind.MANAGE, PageRoutes::change),
+    /** A current code and a label, then the QR code of a further authenticator. */
+    ADD_AUTHENTICATOR("/addauthenticator", true, PageKind.MANAGE, PageRoutes::addAuthenticator),
+    /** The further authenticator's first code: it signs in from then on. */
+    CONFIRM_AUTHENTICATOR("/confirmauthenticator", true, PageKind.ENROLL, PageRoutes::confirmAuthenticator),
+    /** A current code, then one authenticator removed (the last one only where the policy is OPTIONAL). */
+    REMOVE_AUTHENTICATOR("/removeauthenticator", true, PageKind.MANAGE, PageRoutes::removeAuthenticator),
     /** Forgets one trusted browser ("remember this browser"). */
     FORGET_BROWSER("/forget", true, PageKind.MANAGE, PageRoutes::forgetBrowsers),
     /** Forgets every trusted browser of the user. */

@@ -23,6 +23,8 @@ final class SessionState {
     static final String REENROLL = "dev.totpguard.filter.reenroll";
     /** {@link EnrollmentNonce}: the enrollment this session started; only this session can see and confirm it. */
     static final String ENROLLMENT = "dev.totpguard.filter.enrollment";
+    /** {@link EnrollmentNonce}: the further authenticator this session started adding; only it can see and confirm it. */
+    static final String ADDITION = "dev.totpguard.filter.addition";
     /** String: the same-origin path and query to return to after the code. */
     static final String RETURN_TARGET = "dev.totpguard.filter.return";
     /**

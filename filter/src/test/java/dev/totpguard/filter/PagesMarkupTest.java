@@ -26,7 +26,7 @@ class PagesMarkupTest {
     private static final Pages PAGES = new Pages(SETTINGS, new SecureRandom(), "rendering", new Object());
     private static final Pages.Context CONTEXT = new Pages.Context("alice", "csrf-token", null, 6, 30, "SHA1", "/ctx/totpguard");
     private static final Page.Enroll ENROLL = new Page.Enroll(Page.Reply.OK, "data:image/png;base64,AAAA",
-            "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example", "JBSW Y3DP EHPK 3PXP", "Example", "alice");
+            "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example", "JBSW Y3DP EHPK 3PXP", "Example", "alice", Route.CONFIRM);
 
     private static String html(Page page) {
         ResourceBundle bundle = new Messages(SETTINGS.messagesBundle(), SETTINGS.locales()).bundle("en");
@@ -54,7 +54,7 @@ class PagesMarkupTest {
     @Test
     void aWrongFirstCodeIsSaidAtTheEnrollmentsField() {
         String html = html(new Page.Enroll(Page.Reply.notice("enroll.invalid"), ENROLL.qrDataUri(), ENROLL.otpauthUri(),
-                ENROLL.groupedKey(), "Example", "alice"));
+                ENROLL.groupedKey(), "Example", "alice", Route.CONFIRM));
         assertInvalidField(html, "code", "code",
                 "That code does not match. Check the time on your phone and try the current code again.");
     }

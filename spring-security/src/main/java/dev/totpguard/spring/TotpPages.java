@@ -127,6 +127,8 @@ final class TotpPages {
         values.put("key", enrollment.groupedKey());
         values.put("issuer", enrollment.issuer());
         values.put("account", enrollment.account());
+        // The filter confirms a further authenticator elsewhere; here every enrollment is confirmed at /confirm.
+        values.put("confirmUrl", view.pagesUrl() + CONFIRM);
         values.put("qrAlt", Messages.text(bundle, "enroll.qr.alt", enrollment.issuer(), enrollment.account()));
         TotpParameters parameters = view.policy().parameters();
         values.put("type", Messages.text(bundle, "enroll.type.value", parameters.digits(),

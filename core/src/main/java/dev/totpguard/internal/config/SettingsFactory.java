@@ -148,6 +148,7 @@ public final class SettingsFactory {
                 .ifPresent(policy::enrollmentTimeout);
         settings.duration(TotpGuardSettings.SESSIONS_REFRESH, Duration.ZERO, TwoFactorPolicy.MAX_SESSION_REFRESH).ifPresent(policy::sessionRefresh);
         settings.integer(TotpGuardSettings.TRUSTED_BROWSER_DAYS, 0, TwoFactorPolicy.MAX_TRUSTED_BROWSER_DAYS).ifPresent(policy::trustedBrowserDays);
+        settings.integer(TotpGuardSettings.AUTHENTICATORS_MAX, 1, TwoFactorPolicy.MAX_AUTHENTICATORS).ifPresent(policy::maxAuthenticators);
         policy.passwordLimits(
                 settings.integer(TotpGuardSettings.PASSWORD_ACCOUNT_ATTEMPTS, 0, 100_000).orElse(defaults.passwordAttemptsPerAccount()),
                 settings.integer(TotpGuardSettings.PASSWORD_ADDRESS_ATTEMPTS, 0, 100_000).orElse(defaults.passwordAttemptsPerAddress()),

@@ -1,5 +1,6 @@
 package dev.totpguard.internal.web;
 
+import dev.totpguard.Authenticator;
 import dev.totpguard.TwoFactorService;
 import dev.totpguard.Verification;
 import dev.totpguard.recovery.RecoveryCodes;
@@ -34,7 +35,7 @@ public final class SettingsPage {
     /** The form that forgets every trusted browser of the user: the pages path plus {@code /forgetall}. */
     public static final String FORGET_BROWSERS = "forgetall";
 
-    /** Dates of trusted browsers: day and minute in UTC, the same on every node. */
+    /** Dates on the page (authenticators, trusted browsers): day and minute in UTC, the same on every node. */
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
 
@@ -93,6 +94,52 @@ public final class SettingsPage {
         values.put("activeText", Messages.text(bundle, "manage.active", recoveryCodesLeft));
         // Without trusted browsers ("remember this browser") the section is left out; see the other values(...).
         values.put("trusted", null);
+        // The filter's authenticators replace this with theirs (authenticators below).
+        values.put("authenticators", null);
+        return values;
+    }
+
+    /**
+     * The template's {@code authenticators} value: the account's authenticators, each with a form that removes it with a
+     * current code, and below the policy's limit a form that adds one (a label and a current code); at the limit a note
+     * instead.
+     *
+     * @param refusedId the authenticator whose removal was refused, or {@code null}
+     * @param refusedAdd non-{@code null} when the addition was refused
+     * @param refusal what was wrong (said at that form's code field), or {@code null}
+     */
+    public static Map<String, Object> authenticators(ResourceBundle bundle, List<Authenticator> authenticators, int max,
+            String removeUrl, String addUrl, String idParameter, String labelParameter, String refusedId, String refusedAdd,
+            String refusal) {
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Authenticator authenticator : authenticators) {
+            Map<String, Object> item = new HashMap<>();
+            item.put("id", authenticator.id());
+            item.put("parameter", idParameter);
+            item.put("action", removeUrl);
+            String label = authenticator.label().orElse(Messages.text(bundle, "manage.authenticators.unnamed"));
+            item.put("text", authenticator.lastUsedAt()
+                    .map(used -> Messages.text(bundle, "manage.authenticators.item.used", label, WHEN.format(authenticator.addedAt()),
+                            WHEN.format(used)))
+                    .orElse(Messages.text(bundle, "manage.authenticators.item", label, WHEN.format(authenticator.addedAt()))));
+            item.put("error", authenticator.id().equals(refusedId) ? refusal : null);
+            items.add(item);
+        }
+        Map<String, Object> values = new HashMap<>();
+        values.put("items", items);
+        values.put("note", Messages.text(bundle, "manage.authenticators.note", max));
+        if (authenticators.size() < max) {
+            Map<String, Object> add = new HashMap<>();
+            add.put("action", addUrl);
+            add.put("labelParameter", labelParameter);
+            add.put("labelMaxLength", 100);
+            add.put("error", refusedAdd != null ? refusal : null);
+            values.put("add", add);
+            values.put("limit", null);
+        } else {
+            values.put("add", null);
+            values.put("limit", refusedAdd != null && refusal != null ? refusal : Messages.text(bundle, "manage.authenticators.limit", max));
+        }
         return values;
     }
 

@@ -41,6 +41,18 @@ class SettingsFactoryTest {
                 .hasEnrollmentGrace(), "no grace by default");
     }
 
+    @Test
+    void theAuthenticatorLimitIsReadFromOneToTwentyAndIsFiveByDefault() {
+        assertEquals(5, SettingsFactory.policy(Settings.of(Map.of(), "context parameter")).maxAuthenticators());
+        assertEquals(2, SettingsFactory.policy(Settings.of(Map.of(TotpGuardSettings.AUTHENTICATORS_MAX, "2"), "context parameter"))
+                .maxAuthenticators());
+        for (String bad : new String[] {"0", "21", "five"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> SettingsFactory.policy(
+                    Settings.of(Map.of(TotpGuardSettings.AUTHENTICATORS_MAX, bad), "context parameter")));
+            assertTrue(refused.getMessage().contains("totpguard.authenticators.max"), refused.getMessage());
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "REQUIRED|totpguard.enforcement.grace.days|91|from 0 to 90",

@@ -173,10 +173,17 @@ public final class MailNotifier implements Notifier {
         String account = recipient.username();
         String when = WHEN.format(notification.time());
         Notification.Kind kind = notification.kind();
-        // {2} of the texts that have it: the administrator of a reset, the end of a lock.
-        String detail = kind == Notification.Kind.RESET ? actor(notification)
-                : kind == Notification.Kind.LOCKED ? notification.lockedUntil().map(WHEN::format).orElse("?") : "";
-        String what = Text.of(key(kind) + ".text", account, when, detail).in(bundle);
+        // {2} of the texts that have it: the administrator of a reset, the end of a lock, the authenticator's label;
+        // {3}: the administrator who removed an authenticator, in the text for that case.
+        String detail = switch (kind) {
+            case RESET -> actor(notification);
+            case LOCKED -> notification.lockedUntil().map(WHEN::format).orElse("?");
+            case AUTHENTICATOR_ADDED, AUTHENTICATOR_REMOVED -> authenticator(notification, bundle);
+            default -> "";
+        };
+        boolean removedByAnother = kind == Notification.Kind.AUTHENTICATOR_REMOVED && notification.actor().isPresent();
+        String what = Text.of(removedByAnother ? "mail.authenticatorRemovedBy.text" : key(kind) + ".text", account, when,
+                detail, removedByAnother ? actor(notification) : "").in(bundle);
         if (kind == Notification.Kind.RECOVERY_CODE_USED) {
             what += " " + notification.remainingRecoveryCodes().stream().mapToObj(left -> Text.of("mail.recoveryCodesLeft", left).in(bundle))
                     .findFirst().orElse("");
@@ -188,6 +195,11 @@ public final class MailNotifier implements Notifier {
         text.append("\n").append(Text.of("mail.notYou").in(bundle)).append("\n\n");
         text.append("-- \n").append(Text.of("mail.signature").in(bundle)).append("\n");
         return text.toString();
+    }
+
+    /** The label of the authenticator added or removed, as its owner named it, or a generic word if it has none. */
+    private static String authenticator(Notification notification, ResourceBundle bundle) {
+        return notification.authenticator().map(MailNotifier::printable).orElse(Text.of("mail.authenticatorUnnamed").in(bundle));
     }
 
     /** The administrator who made the change: full name and user name, or the user name alone if they are gone. */
@@ -211,6 +223,8 @@ public final class MailNotifier implements Notifier {
             case RECOVERY_CODES_REGENERATED -> "mail.recoveryCodesRegenerated";
             case LOCKED -> "mail.locked";
             case TRUSTED_BROWSER_ADDED -> "mail.trustedBrowserAdded";
+            case AUTHENTICATOR_ADDED -> "mail.authenticatorAdded";
+            case AUTHENTICATOR_REMOVED -> "mail.authenticatorRemoved";
         };
     }
 

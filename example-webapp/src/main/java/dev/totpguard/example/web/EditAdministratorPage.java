@@ -6,6 +6,7 @@ import dev.totpguard.internal.template.Template;
 import dev.totpguard.internal.web.AppCompatibility;
 import dev.totpguard.internal.web.Messages;
 import dev.totpguard.otp.TotpParameters;
+import dev.totpguard.Authenticator;
 import dev.totpguard.store.TrustedBrowser;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,17 +48,26 @@ record EditAdministratorPage(String username, String name, String email, Optiona
      *     once it is active: CVE-2023-3597)
      * @param trustedBrowsers the browsers that skip this administrator's code at sign-in ("remember this browser"),
      *     each with a button that forgets it, for the administrator and for the others
+     * @param authenticators the administrator's authenticators; another administrator may remove one of several (an
+     *     administrator's action, like a reset), the owner changes them on TOTP Guard's settings page with a code
      */
     record TwoFactor(boolean own, State state, Optional<Instant> confirmedAt, Optional<Instant> lockedUntil,
-                     int recoveryCodesLeft, Optional<PendingEnrollment> pending, List<TrustedBrowser> trustedBrowsers) {
+                     int recoveryCodesLeft, Optional<PendingEnrollment> pending, List<TrustedBrowser> trustedBrowsers,
+                     List<Authenticator> authenticators) {
 
         TwoFactor(boolean own, State state, Optional<Instant> confirmedAt, Optional<Instant> lockedUntil,
                 int recoveryCodesLeft, Optional<PendingEnrollment> pending) {
             this(own, state, confirmedAt, lockedUntil, recoveryCodesLeft, pending, List.of());
         }
 
+        TwoFactor(boolean own, State state, Optional<Instant> confirmedAt, Optional<Instant> lockedUntil,
+                int recoveryCodesLeft, Optional<PendingEnrollment> pending, List<TrustedBrowser> trustedBrowsers) {
+            this(own, state, confirmedAt, lockedUntil, recoveryCodesLeft, pending, trustedBrowsers, List.of());
+        }
+
         TwoFactor {
             trustedBrowsers = List.copyOf(trustedBrowsers);
+            authenticators = List.copyOf(authenticators);
         }
     }
 
@@ -132,6 +142,13 @@ record EditAdministratorPage(String username, String name, String email, Optiona
                         .with("id", browser.id())
                         .with("text", Text.of("edit.trusted.item", Text.verbatim(browser.label()), Format.time(browser.createdAt()),
                                 Format.time(browser.expiresAt()))).map()).toList())
+                .with("anyAuthenticators", !twoFactor.authenticators().isEmpty())
+                .with("ownAuthenticators", own)
+                .with("authenticators", twoFactor.authenticators().stream().map(authenticator -> new PageValues()
+                        .with("id", authenticator.id())
+                        .with("removable", !own && twoFactor.authenticators().size() > 1)
+                        .with("text", Text.of("edit.authenticators.item",
+                                Text.verbatim(authenticator.label().orElse("")), Format.time(authenticator.addedAt()))).map()).toList())
                 .with("helpSection", HelpPage.section());
         return FieldProblem.addTo(values, atField, "name", "email", "token_code", "regenerate_code", "disable_code").map();
     }

@@ -146,7 +146,8 @@ final class EditAdministratorServlet extends HttpServlet {
         }
         EditAdministratorPage.TwoFactor section = new EditAdministratorPage.TwoFactor(own, twoFactor.state(), twoFactor.confirmedAt(),
                 twoFactor.lockedUntil().filter(until -> until.isAfter(now)), twoFactor.recoveryCodesRemaining(), pending,
-                twoFactor.isActive() ? app.twoFactor().trustedBrowsers(username) : java.util.List.of());
+                twoFactor.isActive() ? app.twoFactor().trustedBrowsers(username) : java.util.List.of(),
+                twoFactor.isActive() ? app.twoFactor().authenticators(username) : java.util.List.of());
         app.pages().admin(request, response, status, new EditAdministratorPage(username, name, email, notice, problem, section,
                 Paths.edit(context, username), Paths.resetTwoFactor(context, username)));
     }

@@ -14,6 +14,7 @@ final class Notices {
     static final String UNLOCKED = "unlocked";
     static final String UNCHANGED = "unchanged";
     static final String FORGOTTEN = "forgotten";
+    static final String AUTHENTICATOR_REMOVED = "authenticatorRemoved";
 
     private Notices() {
     }
@@ -21,7 +22,7 @@ final class Notices {
     /** The notice of a key, or empty for a key that is none of these (nothing from the URL is ever shown). */
     static Optional<Text> text(String key) {
         return switch (key) {
-            case DISABLED, RESET, UNLOCKED, UNCHANGED, FORGOTTEN -> Optional.of(Text.of("notice." + key));
+            case DISABLED, RESET, UNLOCKED, UNCHANGED, FORGOTTEN, AUTHENTICATOR_REMOVED -> Optional.of(Text.of("notice." + key));
             default -> Optional.empty();
         };
     }

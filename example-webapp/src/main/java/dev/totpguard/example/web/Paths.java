@@ -27,21 +27,25 @@ final class Paths {
     static final String STYLESHEET = "/static/admin.css";
     /** The example's logo, in its header and in the header of TOTP Guard's own pages. */
     static final String LOGO = "/static/logo.svg";
+    /** TOTP Guard's own settings page (the filter's pages), where an administrator adds or removes an authenticator. */
+    static final String TOTP_GUARD_SETTINGS = "/totpguard/manage";
 
     /**
      * The privileged actions, page and form alike: adding an administrator (with a password of the actor's choice),
-     * removing or unlocking another administrator's second factor, and the "Require two-factor authentication"
+     * removing or unlocking another administrator's second factor or removing one of their authenticators, and the
+     * "Require two-factor authentication"
      * setting. Each needs the acting administrator's own second factor, entered within TOTP Guard's step-up age
      * ({@code totpguard.filter.step-up.paths}); an administrator without one is told to set it up first.
      */
-    static final List<String> PRIVILEGED = List.of(NEW_ADMINISTRATOR, TWO_FACTOR + "reset", TWO_FACTOR + "unlock", SECURITY_SETTINGS);
+    static final List<String> PRIVILEGED = List.of(NEW_ADMINISTRATOR, TWO_FACTOR + "reset", TWO_FACTOR + "unlock",
+            TWO_FACTOR + "remove-authenticator", SECURITY_SETTINGS);
 
     /** The pages that {@link #links} names, by the name the templates use. */
     private static final Map<String, String> LINKED = Map.ofEntries(Map.entry("login", LOGIN), Map.entry("logout", LOGOUT),
             Map.entry("admin", ADMIN), Map.entry("setup", SETUP), Map.entry("staff", STAFF), Map.entry("administrators", ADMINISTRATORS),
             Map.entry("newAdministrator", NEW_ADMINISTRATOR), Map.entry("twoFactor", TWO_FACTOR), Map.entry("auditLog", AUDIT_LOG),
             Map.entry("securitySettings", SECURITY_SETTINGS), Map.entry("help", HELP), Map.entry("stylesheet", STYLESHEET),
-            Map.entry("logo", LOGO));
+            Map.entry("logo", LOGO), Map.entry("totpGuardSettings", TOTP_GUARD_SETTINGS));
 
     /** The anchor of the "Two-Factor Authentication" section on the Edit page. */
     static final String TWO_FACTOR_ANCHOR = "two-factor";

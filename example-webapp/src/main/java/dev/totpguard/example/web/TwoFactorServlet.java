@@ -1,6 +1,7 @@
 package dev.totpguard.example.web;
 
 import dev.totpguard.example.data.Text;
+import dev.totpguard.LastAuthenticatorException;
 import dev.totpguard.TwoFactorStatus;
 import dev.totpguard.Verification;
 import dev.totpguard.example.data.Administrator;
@@ -21,7 +22,8 @@ import java.util.Optional;
  *       administrator only, never for a user named in the form.</li>
  *   <li>{@code recovery-codes}, {@code disable}: the signed-in administrator's own factor; both need a current
  *       token code, not only the session (NIST SP 800-63B 6.1.2.1, security requirement 23).</li>
- *   <li>{@code reset} (GET asks for confirmation, POST does it) and {@code unlock}: another administrator's factor.</li>
+ *   <li>{@code reset} (GET asks for confirmation, POST does it), {@code unlock} and {@code remove-authenticator} (one of
+ *       several): another administrator's factor.</li>
  * </ul>
  * The {@code TwoFactorService} reports each of these changes to the audit log itself.
  */
@@ -114,6 +116,23 @@ final class TwoFactorServlet extends HttpServlet {
                     // No notice when nothing was forgotten (an id of another administrator's browser, or a stale one).
                     response.sendRedirect(Paths.edit(context, username) + (forgotten ? "&notice=" + Notices.FORGOTTEN : "")
                             + "#" + Paths.TWO_FACTOR_ANCHOR);
+                }
+                case "/remove-authenticator" -> {
+                    // Another administrator's authenticator, one of several (a lost phone): an administrator's action
+                    // like a reset, in the acting one's name; the owner removes their own on TOTP Guard's settings page.
+                    Optional<Administrator> target = other(request, response);
+                    if (target.isPresent()) {
+                        String username = target.get().username();
+                        boolean removed;
+                        try {
+                            removed = app.twoFactor().removeAuthenticator(username, request.getParameter("authenticator"), self);
+                        } catch (LastAuthenticatorException e) {
+                            refuse(request, response, HttpServletResponse.SC_CONFLICT, Text.of("twoFactor.lastAuthenticator"));
+                            return;
+                        }
+                        response.sendRedirect(Paths.edit(context, username) + (removed ? "&notice=" + Notices.AUTHENTICATOR_REMOVED : "")
+                                + "#" + Paths.TWO_FACTOR_ANCHOR);
+                    }
                 }
                 case "/unlock" -> {
                     Optional<Administrator> target = other(request, response);

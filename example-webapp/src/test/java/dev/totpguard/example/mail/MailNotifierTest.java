@@ -215,6 +215,35 @@ class MailNotifierTest {
     }
 
     @Test
+    void addingAndRemovingAnAuthenticatorMailsWhichOneByItsLabel() throws Exception {
+        TwoFactorService service = service(notifications(mailServer.getSmtp().getPort(), Optional.empty()));
+        Enrollment phone = enroll(service, "alice", new ArrayList<>());
+        mail(1);
+        Enrollment backup = service.startAuthenticator(service.verify("alice", code(phone), ADDRESS), "backup YubiKey app");
+        secrets.add(backup.otpAuthUri().secret().toBase32());
+        assertTrue(service.confirmAuthenticator("alice", backup.nonce(), code(backup), ADDRESS).isAccepted());
+
+        MimeMessage added = mail(2);
+        assertEquals("An authenticator was added to your account", added.getSubject());
+        assertTrue(body(added).contains("the authenticator \"backup YubiKey app\" was added to your administrator account alice"),
+                body(added));
+        assertTrue(body(added).contains("The request came from the address " + ADDRESS + "."), body(added));
+
+        String backupId = service.authenticators("alice").get(1).id();
+        assertTrue(service.removeAuthenticator("alice", backupId, "root"));
+        MimeMessage removed = mail(3);
+        assertEquals("An authenticator was removed from your account", removed.getSubject());
+        assertTrue(body(removed).contains("the administrator Root Admin (root) removed the authenticator \"backup YubiKey app\""),
+                body(removed));
+        for (MimeMessage mail : mailServer.getReceivedMessages()) {
+            String all = mail.getSubject() + "\n" + body(mail);
+            for (String secret : secrets) {
+                assertFalse(all.contains(secret), "a mail holds a secret: " + all);
+            }
+        }
+    }
+
+    @Test
     void theMailSpeaksThePageLanguage() throws Exception {
         TwoFactorService service = service(notifications(mailServer.getSmtp().getPort(), Optional.of(Locale.GERMAN)));
         enroll(service, "alice", new ArrayList<>());

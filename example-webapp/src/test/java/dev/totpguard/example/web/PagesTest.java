@@ -116,6 +116,30 @@ class PagesTest {
     }
 
     @Test
+    void anotherAdministratorsAuthenticatorsAreListedEachWithAFormThatRemovesItAndTheOwnerIsSentToTheSettingsPage() {
+        List<dev.totpguard.Authenticator> authenticators = List.of(
+                new dev.totpguard.Authenticator("c0123", Optional.of("iPhone"), TIME, Optional.empty()),
+                new dev.totpguard.Authenticator("backup_id", Optional.of("backup app"), TIME, Optional.of(TIME)));
+        Document other = Jsoup.parse(adminPage(edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.empty(), 3,
+                Optional.empty(), List.of(), authenticators))));
+        assertEquals(2, other.select("#authenticators-title + ul li").size(), other::toString);
+        assertTrue(other.select("#authenticators-title + ul li").get(1).text().startsWith("backup app, added "), other::toString);
+        assertEquals("backup_id", other.getElementById("remove-authenticator-backup_id").selectFirst("input[name=authenticator]").attr("value"));
+        assertEquals(HOSTILE, other.getElementById("remove-authenticator-backup_id").selectFirst("input[name=user]").attr("value"));
+        assertTrue(other.getElementById("remove-authenticator-backup_id").attr("action").endsWith("two-factor/remove-authenticator"));
+        assertTrue(other.select("a[href$=/totpguard/manage]").isEmpty(), "only the owner is sent to the settings page");
+
+        Document own = Jsoup.parse(adminPage(edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 3,
+                Optional.empty(), List.of(), authenticators))));
+        assertTrue(own.select("form[id^=remove-authenticator-]").isEmpty(), "the owner removes theirs with a code, on the settings page");
+        assertEquals(1, own.select("a[href$=/totpguard/manage]").size(), own::toString);
+
+        Document last = Jsoup.parse(adminPage(edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.empty(), 3,
+                Optional.empty(), List.of(), authenticators.subList(0, 1)))));
+        assertTrue(last.select("form[id^=remove-authenticator-]").isEmpty(), "the last one goes by Disable, not by Remove");
+    }
+
+    @Test
     void formFieldsGetTheirValuesBackWhole() {
         Document edit = Jsoup.parse(adminPage(edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.empty(), 0,
                 Optional.of(new PendingEnrollment(HOSTILE, HOSTILE, HOSTILE, HOSTILE, HOSTILE, TotpParameters.DEFAULT))))));

@@ -1,0 +1,10 @@
+package dev.totpguard.filter;
+
+/** {@link SeveralAuthenticatorsContract} on embedded Jetty. */
+class JettySeveralAuthenticatorsIT extends SeveralAuthenticatorsContract {
+
+    @Override
+    String containerKind() {
+        return "jetty";
+    }
+}

@@ -1,0 +1,10 @@
+package dev.totpguard.filter;
+
+/** {@link SeveralAuthenticatorsContract} on embedded Tomcat. */
+class TomcatSeveralAuthenticatorsIT extends SeveralAuthenticatorsContract {
+
+    @Override
+    String containerKind() {
+        return "tomcat";
+    }
+}
