@@ -162,4 +162,31 @@ abstract class SeveralAuthenticatorsContract {
                 last::toString);
         assertEquals(1, fixture.service().authenticators(user).size());
     }
+
+    /**
+     * A lost phone: its owner proves the removal with a recovery code (the field takes letters), which is then used up;
+     * the removed phone's code no longer signs in.
+     */
+    @Test
+    void aLostPhoneIsRemovedWithARecoveryCode() throws Exception {
+        String user = application.newUser("user");
+        List<String> recoveryCodes = fixture.enroll(user);
+        Browser browser = signedIn(user);
+        addSecond(browser, user, "backup app");
+        String lostId = fixture.service().authenticators(user).get(0).id();
+
+        Response manage = browser.get(MANAGE);
+        assertFalse(manage.body().contains("pattern=\"[0-9 ]*\""), "a recovery code is letters too: " + manage);
+        assertTrue(manage.body().contains("<label for=\"code-remove-" + lostId + "\">Code from your app or a recovery code</label>"),
+                manage::toString);
+        Response removed = browser.post("/totpguard/removeauthenticator", Map.of("totpguard_csrf", manage.csrf(),
+                "authenticator", lostId, "code", recoveryCodes.get(0)));
+
+        assertEquals(200, removed.status(), removed::toString);
+        assertTrue(removed.body().contains("The authenticator is removed"), removed::toString);
+        assertEquals(List.of(Optional.of("backup app")), fixture.service().authenticators(user).stream().map(Authenticator::label).toList());
+        Response again = browser.post("/totpguard/removeauthenticator", Map.of("totpguard_csrf", browser.get(MANAGE).csrf(),
+                "authenticator", fixture.service().authenticators(user).get(0).id(), "code", recoveryCodes.get(0)));
+        assertEquals(1, fixture.service().authenticators(user).size(), "a used recovery code proves nothing: " + again);
+    }
 }
