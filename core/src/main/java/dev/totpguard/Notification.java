@@ -105,7 +105,8 @@ public record Notification(Kind kind, String user, Optional<String> actor, Insta
 
     /** This notification in {@code language}, the language of the page on which the change was made (or empty). */
     public Notification withLanguage(Optional<Locale> language) {
-        return new Notification(kind, user, actor, time, clientAddress, remainingRecoveryCodes, lockedUntil, language);
+        return new Notification(kind, user, actor, time, clientAddress, remainingRecoveryCodes, lockedUntil, language,
+                authenticator);
     }
 
     @Override

@@ -272,6 +272,21 @@ class NotifyingTwoFactorListenerTest {
         assertEquals(Optional.of(Locale.GERMAN), delivered.peek().language());
     }
 
+    /** The page's language is added to the notification without losing the authenticator's label (it once did). */
+    @Test
+    void anAuthenticatorsLabelSurvivesThePagesLanguage() {
+        LinkedBlockingQueue<Notification> delivered = new LinkedBlockingQueue<>();
+        NotifyingTwoFactorListener notifying = NotifyingTwoFactorListener.builder(delivered::add)
+                .language(() -> Optional.of(Locale.GERMAN)).build();
+        opened.add(notifying);
+        notifying.onEvent(TwoFactorEvent.builder(TwoFactorEvent.Type.AUTHENTICATOR_ADDED, "ida", START).detail("iPhone").build());
+        notifying.close();
+
+        Notification added = delivered.peek();
+        assertEquals(Optional.of("iPhone"), added.authenticator(), String.valueOf(added));
+        assertEquals(Optional.of(Locale.GERMAN), added.language());
+    }
+
     @Test
     void andThenTellsTheSecondListenerEvenWhenTheFirstThrows() {
         RecordingListener second = new RecordingListener();
