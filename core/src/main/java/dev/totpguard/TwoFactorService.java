@@ -931,7 +931,8 @@ public final class TwoFactorService implements AutoCloseable {
      * removed included). The last one goes only where the policy makes the second factor optional
      * ({@link TwoFactorPolicy.Enforcement#OPTIONAL}), and then as {@link #disable} (recovery codes too). Removing the one
      * enrolled first while others remain puts the oldest other one in its place, in one transaction. The account's
-     * trusted browsers are forgotten; the acting session goes on.
+     * sessions end on every node ({@link #sessionsValidAfter} moves on, as after a new secret) and its trusted browsers are
+     * forgotten; the caller keeps the acting session, which has just given a code, under the new value.
      *
      * @param proof the accepted {@link #verify} of a code the user just gave on the page that asks, at most a minute old
      * @return {@code false} if the user has no authenticator with this id (a malformed id included)
@@ -1002,7 +1003,9 @@ public final class TwoFactorService implements AutoCloseable {
             }
             TwoFactorEvent.Builder event = event(TwoFactorEvent.Type.AUTHENTICATOR_REMOVED, user, now).detail(label);
             fire(actor == null ? event : event.actor(actor));
-            forgetTrustedBrowsers(user, now, "authenticator removed");
+            // Like a new secret, a removal ends the account's sessions, on every node: one a lost phone's code (or a trusted
+            // browser) opened must not outlive it. The caller keeps its own session, which has just given a code.
+            revoke(user, now, "authenticator removed", actor);
             return true;
         }
         throw new StoreException("The authenticators of user '" + user + "' kept changing while one was removed");

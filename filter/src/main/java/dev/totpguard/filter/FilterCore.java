@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 
 /**
  * What {@link Gate} and {@link PageRoutes} share: the settings, the service, the clock, the pages, the
@@ -34,10 +35,12 @@ final class FilterCore {
     final long halfAuthTimeoutMillis;
     final long maxAgeMillis;
     final long stepUpMaxAgeMillis;
+    private final BooleanSupplier requiredAtRunTime;
 
     FilterCore(FilterSettings settings, TwoFactorService service, UserResolver users, Clock clock,
-            SecureRandom random, String renderingAttribute, Object renderingToken) {
+            SecureRandom random, String renderingAttribute, Object renderingToken, BooleanSupplier requiredAtRunTime) {
         this.settings = settings;
+        this.requiredAtRunTime = requiredAtRunTime;
         this.service = service;
         this.users = users;
         this.clock = clock;
@@ -50,6 +53,15 @@ final class FilterCore {
 
     boolean isRequired() {
         return service.policy().enforcement() == TwoFactorPolicy.Enforcement.REQUIRED;
+    }
+
+    /**
+     * Whether the user must keep a second factor: policy {@code REQUIRED}, or the application's own run-time setting
+     * ({@link TotpFilter.Builder#requiredAtRunTime}). The settings page then refuses turning it off and removing the last
+     * authenticator.
+     */
+    boolean mustKeepFactor() {
+        return isRequired() || requiredAtRunTime.getAsBoolean();
     }
 
     /** A user without a second factor must enroll: policy REQUIRED, or the login said so. */

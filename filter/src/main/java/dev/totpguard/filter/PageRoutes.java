@@ -405,7 +405,7 @@ final class PageRoutes {
             throws StoreException {
         List<TrustedBrowser> browsers = status.isActive() ? core.service.trustedBrowsers(user) : List.of();
         List<Authenticator> authenticators = status.isActive() ? core.service.authenticators(user) : List.of();
-        return new Page.Manage(reply, status.isActive(), status.recoveryCodesRemaining(), !core.isRequired(), refused,
+        return new Page.Manage(reply, status.isActive(), status.recoveryCodesRemaining(), !core.mustKeepFactor(), refused,
                 browsers, core.service.policy().trustedBrowserDays() > 0, authenticators,
                 core.service.policy().maxAuthenticators(), refusedAuthenticator);
     }
@@ -524,7 +524,7 @@ final class PageRoutes {
                         "manage.authenticators.gone"), null, user), user);
                 return;
             }
-            if (authenticators.size() == 1 && core.isRequired()) {
+            if (authenticators.size() == 1 && core.mustKeepFactor()) {
                 core.render(request, response, managePage(status, Page.Reply.status(HttpServletResponse.SC_FORBIDDEN,
                         "manage.authenticators.last"), route, user, id), user);
                 return;
@@ -546,11 +546,9 @@ final class PageRoutes {
             }
             FilterCore.LOG.log(Level.INFO, "User {0} removed an authenticator", user);
             TwoFactorStatus after = core.service.status(user);
-            if (!after.isActive()) {
-                // The last one went as a disable, which ended the account's sessions; this one, which has just given a
-                // current code, goes on under the new revocation value.
-                core.keepLogin(session, core.verifiedNow(user, session.getId()));
-            }
+            // The removal (or, for the last one, the disable) ended the account's sessions; this one, which has just
+            // given a current code, goes on under the new revocation value.
+            core.keepLogin(session, core.verifiedNow(user, session.getId()));
             core.render(request, response, managePage(after, Page.Reply.notice(after.isActive()
                     ? "manage.authenticators.removed" : "manage.disable.done"), null, user), user);
         } catch (StoreException | RuntimeException e) {
@@ -661,7 +659,7 @@ final class PageRoutes {
                 FilterCore.redirect(request, response, core.pages.url(request, Route.MANAGE));
                 return;
             }
-            if (route == Route.DISABLE && core.isRequired()) {
+            if (route == Route.DISABLE && core.mustKeepFactor()) {
                 core.render(request, response, managePage(status,
                         Page.Reply.status(HttpServletResponse.SC_FORBIDDEN, "manage.required"), null, user), user);
                 return;

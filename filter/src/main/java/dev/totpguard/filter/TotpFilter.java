@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.Set;
 
 /**
@@ -133,7 +134,7 @@ public final class TotpFilter implements Filter {
         AccountResolver accounts = builder.accountResolver != null ? builder.accountResolver
                 : accountResolver(settings.accountResolverClass(), builder.source, TotpFilter.class.getClassLoader());
         configure(settings, builder.service, AccountUsers.of(users, accounts),
-                builder.random != null ? builder.random : new SecureRandom());
+                builder.random != null ? builder.random : new SecureRandom(), builder.requiredAtRunTime);
     }
 
     /** For embedded servers and frameworks that build their filters in code. */
@@ -142,8 +143,10 @@ public final class TotpFilter implements Filter {
     }
 
     /** The filter measures session ages with the service's clock, so both agree on "now". */
-    private void configure(FilterSettings settings, TwoFactorService service, UserResolver users, SecureRandom random) {
-        this.core = new FilterCore(settings, service, users, service.clock(), random, RENDERING_ATTRIBUTE, renderingToken);
+    private void configure(FilterSettings settings, TwoFactorService service, UserResolver users, SecureRandom random,
+            BooleanSupplier requiredAtRunTime) {
+        this.core = new FilterCore(settings, service, users, service.clock(), random, RENDERING_ATTRIBUTE, renderingToken,
+                requiredAtRunTime);
         this.gate = new Gate(core);
         this.routes = new PageRoutes(core);
         this.pagesPattern = PathPatterns.parse(settings.pagesPath() + "/*", false);
@@ -209,7 +212,7 @@ public final class TotpFilter implements Filter {
             throw new ServletException("TOTP Guard filter: cannot start the two-factor service: " + e.getMessage(), e);
         }
         ownedService = service;
-        configure(filterSettings, service, users, new SecureRandom());
+        configure(filterSettings, service, users, new SecureRandom(), () -> false);
         FilterCore.LOG.log(Level.INFO, "TOTP Guard filter started: {0}", filterSettings);
     }
 
@@ -535,6 +538,7 @@ public final class TotpFilter implements Filter {
         private Settings source = Settings.of(Map.of(), "setting");
         private UserResolver userResolver;
         private AccountResolver accountResolver;
+        private BooleanSupplier requiredAtRunTime = () -> false;
         private SecureRandom random;
 
         private Builder() {
@@ -715,6 +719,19 @@ public final class TotpFilter implements Filter {
          */
         public Builder accountResolver(AccountResolver accountResolver) {
             this.accountResolver = Objects.requireNonNull(accountResolver, "accountResolver");
+            return this;
+        }
+
+        /**
+         * For an application that requires the second factor by a setting of its own, switched at run time, while the
+         * service's policy stays {@code OPTIONAL} (so that the application can lead users without it to enrollment
+         * in its own way, with a grace period): while {@code required} answers {@code true}, the settings page refuses
+         * turning the factor off and removing the last authenticator, as under a {@code REQUIRED} policy. It is asked
+         * on each such request; it should answer {@code true} when it cannot tell (fail closed). Enrollment of users
+         * without a factor stays the application's. Default: only the policy counts.
+         */
+        public Builder requiredAtRunTime(BooleanSupplier required) {
+            this.requiredAtRunTime = Objects.requireNonNull(required, "required");
             return this;
         }
 

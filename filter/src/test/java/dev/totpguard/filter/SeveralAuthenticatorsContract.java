@@ -189,4 +189,70 @@ abstract class SeveralAuthenticatorsContract {
                 "authenticator", fixture.service().authenticators(user).get(0).id(), "code", recoveryCodes.get(0)));
         assertEquals(1, fixture.service().authenticators(user).size(), "a used recovery code proves nothing: " + again);
     }
+
+    /**
+     * Removing an authenticator ends the sessions of the account, on the next request, so one that a lost phone's code
+     * opened does not outlive the phone; the session that removed it goes on.
+     */
+    @Test
+    void removingOneEndsTheSessionsItOpened() throws Exception {
+        String user = application.newUser("user");
+        fixture.enroll(user);
+        Browser lostPhoneSession = signedIn(user);
+        fixture.nextStep();
+        Browser owner = signedIn(user);
+        addSecond(owner, user, "backup app");
+        String firstId = fixture.service().authenticators(user).get(0).id();
+
+        Response removed = owner.post("/totpguard/removeauthenticator", Map.of("totpguard_csrf", owner.get(MANAGE).csrf(),
+                "authenticator", firstId, "code", fixture.code(second(user))));
+        fixture.nextStep();
+        assertTrue(removed.body().contains("The authenticator is removed"), removed::toString);
+
+        Response after = lostPhoneSession.get("/admin/start");
+        assertTrue(after.isRedirect(), () -> "the session the removed phone opened goes on: " + after);
+        Pages.assertAdminContent(owner.get("/admin/start"));
+    }
+
+    /**
+     * An application that requires the factor by a setting of its own (policy OPTIONAL, as the example's "Require
+     * two-factor authentication") tells the filter: its settings page then neither turns the factor off nor removes the
+     * last authenticator, whatever the proof.
+     */
+    @Test
+    void aRunTimeRequirementKeepsTheLastOne() throws Exception {
+        TwoFactorPolicy optional = TwoFactorPolicy.builder().enforcement(TwoFactorPolicy.Enforcement.OPTIONAL)
+                .issuer("TOTP Guard Test").addressLimit(0, Duration.ofMinutes(15)).build();
+        java.util.concurrent.atomic.AtomicBoolean required = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (GuardedApplication runTime = GuardedApplication.on(containerKind(),
+                () -> TwoFactorFixture.h2(optional, new dev.totpguard.LoggingTwoFactorListener()),
+                fixture -> new WebContainer.Deployment(WebContainer.TEST_WEBAPP).initializer(TotpFilter.initializer(
+                        TotpFilter.builder().service(fixture.service()).requiredAtRunTime(required::get).build()))).start()) {
+            TwoFactorFixture own = runTime.fixture();
+            String user = runTime.newUser("user");
+            own.enroll(user);
+            Browser browser = runTime.browser(containerKind());
+            Login.bothFactors(browser, own, user, "/admin/start");
+            own.nextStep();
+            Response manage = browser.get(MANAGE);
+            assertFalse(manage.body().contains("/totpguard/disable\""), "no turning off offered: " + manage);
+            assertTrue(manage.body().contains("This site requires two-factor authentication; it cannot be turned off."), manage::toString);
+
+            Response disable = browser.post("/totpguard/disable", Map.of("totpguard_csrf", manage.csrf(), "code", own.code(user)));
+            own.nextStep();
+            assertEquals(403, disable.status(), disable::toString);
+            String id = own.service().authenticators(user).get(0).id();
+            Response remove = browser.post("/totpguard/removeauthenticator", Map.of("totpguard_csrf", browser.get(MANAGE).csrf(),
+                    "authenticator", id, "code", own.code(user)));
+            own.nextStep();
+            assertEquals(403, remove.status(), remove::toString);
+            assertTrue(own.service().status(user).isActive());
+
+            required.set(false);
+            Response off = browser.post("/totpguard/disable", Map.of("totpguard_csrf", browser.get(MANAGE).csrf(),
+                    "code", own.code(user)));
+            assertEquals(200, off.status(), off::toString);
+            assertFalse(own.service().status(user).isActive(), "with the setting off, the policy (OPTIONAL) decides");
+        }
+    }
 }

@@ -110,7 +110,7 @@ public final class ExampleWebApp implements ServletContextListener {
             CsrfProtection csrf = new CsrfProtection(CsrfFilter.SESSION_ATTRIBUTE, new SecureRandom());
             Pages pages = new Pages(csrf);
             SiteSettings siteSettings = new SiteSettings(dataSource);
-            TotpFilter secondFactor = SecondFactorFilter.build(twoFactor, contextSettings, CONTEXT_PARAMETER);
+            TotpFilter secondFactor = SecondFactorFilter.build(twoFactor, siteSettings, contextSettings, CONTEXT_PARAMETER);
             App app = new App(twoFactor, new AdminAccounts(dataSource, PasswordHash.builder().build(), clock), audit, siteSettings, grace, pages,
                     withoutFilter ? SessionSteps.withoutFilter() : new SessionSteps(secondFactor), clock);
             register(context, app, csrf, secondFactor, withoutFilter);
