@@ -1060,9 +1060,14 @@ public final class TwoFactorService implements AutoCloseable {
         String text = label.strip();
         for (int i = 0; i < text.length() && clean.length() < SecretRecord.MAX_LABEL_LENGTH; i++) {
             char c = text.charAt(i);
-            if (!Character.isISOControl(c)) {
+            // Control characters, and formatting ones (a right-to-left override, zero-width spaces) that would make the
+            // label on the page or in a mail read as something else.
+            if (!Character.isISOControl(c) && Character.getType(c) != Character.FORMAT) {
                 clean.append(c);
             }
+        }
+        if (!clean.isEmpty() && Character.isHighSurrogate(clean.charAt(clean.length() - 1))) {
+            clean.setLength(clean.length() - 1);
         }
         String result = clean.toString().strip();
         return result.isEmpty() ? null : result;

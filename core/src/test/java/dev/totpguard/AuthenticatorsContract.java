@@ -107,6 +107,19 @@ abstract class AuthenticatorsContract {
         assertEquals(10, service.status("alice").recoveryCodesRemaining(), "recovery codes stay per account");
     }
 
+    /**
+     * A label is shown to the user and mailed to them: control and invisible formatting characters go (a right-to-left
+     * override, U+202E, would show "ppa kcab" as something else; a zero-width space hides in a look-alike).
+     */
+    @Test
+    void aLabelKeepsNoControlOrFormattingCharacters() throws Exception {
+        TwoFactorService service = service();
+        Enrollment phone = enrolled(service, "alice", "iPhone");
+        added(service, "alice", phone, "back\u202Eup\u200B\r\napp\u0000");
+
+        assertEquals(Optional.of("backupapp"), service.authenticators("alice").get(1).label());
+    }
+
     @Test
     void aCodeIsOneTimePerAuthenticatorAndTheOthersStayUsable() throws Exception {
         TwoFactorService service = service();
