@@ -14,7 +14,6 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.UnsupportedEncodingException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
@@ -37,9 +36,12 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>A mail says what changed, for which account, when, by whom (an administrator's reset) and from which address;
  * it never holds a secret, a code, a recovery code or a link (nothing in it signs in or can be mistaken for a way
- * to). The subject is a fixed text of the bundle; names and addresses from the directory go into headers only
- * through Jakarta Mail's address API, after a check that refuses line breaks and other control characters, so a
- * name cannot add a header or a recipient. Every network wait is bounded ({@link #TIMEOUT}). With TLS (SMTPS or
+ * to). It never carries a display name either: the full names of the directory are free text, which another
+ * administrator may have chosen ("URGENT: verify at https://..."), so the reader is greeted by the account's user
+ * name, the acting administrator is named by user name, and {@code To:} holds the bare address. The subject is a
+ * fixed text of the bundle; addresses from the directory go into headers only through Jakarta Mail's address API,
+ * after a check that refuses line breaks and other control characters, so an address cannot add a header or a
+ * recipient. Every network wait is bounded ({@link #TIMEOUT}). With TLS (SMTPS or
  * STARTTLS, which is then required) the server's certificate and its name are checked, against the settings' trust
  * store or else Java's default CAs: a server that fails either gets no mail, and the failure is the caller's to count.
  *
@@ -66,7 +68,7 @@ public final class MailNotifier implements Notifier {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.clock = Objects.requireNonNull(clock, "clock");
         try {
-            this.from = address(settings.from(), null);
+            this.from = address(settings.from());
         } catch (MessagingException e) {
             throw new IllegalArgumentException("Not a plain e-mail address: " + settings.from(), e);
         }
@@ -135,7 +137,9 @@ public final class MailNotifier implements Notifier {
         ResourceBundle bundle = messages.bundle(notification.language().map(Locale::toLanguageTag).orElse(null));
         MimeMessage message = new MimeMessage(session);
         message.setFrom(from);
-        message.setRecipient(Message.RecipientType.TO, address(recipient.email(), recipient.name()));
+        // The address alone: a display name is free text another administrator may have chosen (a "verify at ..." or an
+        // RFC 2047 encoded word), and a mail about the account's security must carry nothing such a person wrote.
+        message.setRecipient(Message.RecipientType.TO, address(recipient.email()));
         message.setSubject(Text.of(key(notification.kind()) + ".subject").in(bundle), "UTF-8");
         message.setSentDate(Date.from(clock.instant()));
         // RFC 3834: an automatic message, which vacation responders do not answer.
@@ -182,7 +186,8 @@ public final class MailNotifier implements Notifier {
                     .findFirst().orElse("");
         }
         StringBuilder text = new StringBuilder(512);
-        text.append(Text.of("mail.greeting", printable(recipient.name())).in(bundle)).append("\n\n");
+        // Greeted by the user name, which the directory restricts, never by the free-text name (see send).
+        text.append(Text.of("mail.greeting", account).in(bundle)).append("\n\n");
         text.append(what.strip()).append("\n");
         notification.clientAddress().ifPresent(address -> text.append(Text.of("mail.from", printable(address)).in(bundle)).append("\n"));
         text.append("\n").append(Text.of("mail.notYou").in(bundle)).append("\n\n");
@@ -190,15 +195,12 @@ public final class MailNotifier implements Notifier {
         return text.toString();
     }
 
-    /** The administrator who made the change: full name and user name, or the user name alone if they are gone. */
-    private String actor(Notification notification) {
-        String username = notification.actor().orElse("?");
-        try {
-            return directory.find(username).map(admin -> printable(admin.name()) + " (" + admin.username() + ")").orElse(printable(username));
-        } catch (DataAccessException e) {
-            // The mail still goes out, naming the administrator by the user name the event carries.
-            return printable(username);
-        }
+    /**
+     * The administrator who made the change, by user name only: the full name is free text that administrator chose,
+     * and would let them write into someone else's security mail.
+     */
+    private static String actor(Notification notification) {
+        return printable(notification.actor().orElse("?"));
     }
 
     /** The bundle key of a kind's mail, to which ".subject" and ".text" are appended. */
@@ -215,10 +217,10 @@ public final class MailNotifier implements Notifier {
     }
 
     /**
-     * A header address: refused with any control character (CR and LF would end the header and start another), then
-     * parsed strictly as one plain address; the name is encoded by Jakarta Mail (RFC 2047), its controls replaced.
+     * A header address, without a display name: refused with any control character (CR and LF would end the header
+     * and start another), then parsed strictly as one plain address.
      */
-    public static InternetAddress address(String email, String name) throws AddressException {
+    public static InternetAddress address(String email) throws AddressException {
         if (email.chars().anyMatch(Character::isISOControl)) {
             throw new AddressException("An e-mail address with a control character");
         }
@@ -228,13 +230,6 @@ public final class MailNotifier implements Notifier {
         }
         InternetAddress address = parsed[0];
         address.validate();
-        if (name != null) {
-            try {
-                address.setPersonal(printable(name), "UTF-8");
-            } catch (UnsupportedEncodingException e) {
-                throw new AssertionError("Every Java platform has UTF-8", e);
-            }
-        }
         return address;
     }
 
