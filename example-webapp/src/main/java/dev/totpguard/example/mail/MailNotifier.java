@@ -23,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.ResourceBundle;
 import javax.net.ssl.SSLContext;
@@ -33,6 +34,8 @@ import javax.net.ssl.TrustManagerFactory;
  * Sends each {@link Notification} as a plain-text e-mail to the administrator's address in the {@link AdminDirectory},
  * through an SMTP server with Jakarta Mail (Eclipse Angus). The text comes from the example's bundle
  * ({@link Text#BUNDLE}), in the language of the page on which the change was made, else English.
+ *
+ * <p>{@link #sendAddressChanged} also tells an old address that the account's e-mail address was changed.
  *
  * <p>A mail says what changed, for which account, when, by whom (an administrator's reset) and from which address;
  * it never holds a secret, a code, a recovery code or a link (nothing in it signs in or can be mistaken for a way
@@ -135,21 +138,51 @@ public final class MailNotifier implements Notifier {
         Administrator recipient = directory.find(notification.user())
                 .orElseThrow(() -> new AddressException("No administrator with an e-mail address for this account"));
         ResourceBundle bundle = messages.bundle(notification.language().map(Locale::toLanguageTag).orElse(null));
+        deliver(recipient.email(), Text.of(key(notification.kind()) + ".subject").in(bundle), body(notification, recipient, bundle));
+    }
+
+    /**
+     * Tells the OLD address that the account's e-mail address was changed: to what (masked, {@link #masked}), when,
+     * by which administrator (user name) and from which client address. Like every mail here, no link and no code:
+     * the reader who did not make the change is told to turn to another administrator.
+     */
+    public void sendAddressChanged(AddressChange change) throws MessagingException {
+        ResourceBundle bundle = messages.bundle(change.language().map(Locale::toLanguageTag).orElse(null));
+        String what = Text.of("mail.emailChanged.text", change.user(), WHEN.format(change.time()), masked(change.newEmail()),
+                printable(change.actor())).in(bundle);
+        deliver(change.oldEmail(), Text.of("mail.emailChanged.subject").in(bundle),
+                text(change.user(), what, change.clientAddress(), bundle));
+    }
+
+    /** One plain-text mail to the bare address {@code to}. */
+    private void deliver(String to, String subject, String text) throws MessagingException {
         MimeMessage message = new MimeMessage(session);
         message.setFrom(from);
         // The address alone: a display name is free text another administrator may have chosen (a "verify at ..." or an
         // RFC 2047 encoded word), and a mail about the account's security must carry nothing such a person wrote.
-        message.setRecipient(Message.RecipientType.TO, address(recipient.email()));
-        message.setSubject(Text.of(key(notification.kind()) + ".subject").in(bundle), "UTF-8");
+        message.setRecipient(Message.RecipientType.TO, address(to));
+        message.setSubject(subject, "UTF-8");
         message.setSentDate(Date.from(clock.instant()));
         // RFC 3834: an automatic message, which vacation responders do not answer.
         message.setHeader("Auto-Submitted", "auto-generated");
-        message.setText(body(notification, recipient, bundle), "UTF-8");
+        message.setText(text, "UTF-8");
         message.saveChanges();
         try (Transport transport = session.getTransport()) {
             connect(transport);
             transport.sendMessage(message, message.getAllRecipients());
         }
+    }
+
+    /**
+     * An address as the old one's mail shows the new one: its first character, {@code ***}, and the domain
+     * ({@code a***@example.com}), enough for the owner to recognise it and little for whoever reads the old mailbox.
+     */
+    static String masked(String email) {
+        int at = email.lastIndexOf('@');
+        if (at <= 0) {
+            return "***";
+        }
+        return printable(email.substring(0, email.offsetByCodePoints(0, 1))) + "***" + printable(email.substring(at));
     }
 
     /**
@@ -185,11 +218,15 @@ public final class MailNotifier implements Notifier {
             what += " " + notification.remainingRecoveryCodes().stream().mapToObj(left -> Text.of("mail.recoveryCodesLeft", left).in(bundle))
                     .findFirst().orElse("");
         }
+        return text(account, what, notification.clientAddress(), bundle);
+    }
+
+    /** Greeting (by user name, see {@link #deliver}), what happened, where from, what to do if it was not the reader. */
+    private static String text(String account, String what, Optional<String> clientAddress, ResourceBundle bundle) {
         StringBuilder text = new StringBuilder(512);
-        // Greeted by the user name, which the directory restricts, never by the free-text name (see send).
         text.append(Text.of("mail.greeting", account).in(bundle)).append("\n\n");
         text.append(what.strip()).append("\n");
-        notification.clientAddress().ifPresent(address -> text.append(Text.of("mail.from", printable(address)).in(bundle)).append("\n"));
+        clientAddress.ifPresent(address -> text.append(Text.of("mail.from", printable(address)).in(bundle)).append("\n"));
         text.append("\n").append(Text.of("mail.notYou").in(bundle)).append("\n\n");
         text.append("-- \n").append(Text.of("mail.signature").in(bundle)).append("\n");
         return text.toString();

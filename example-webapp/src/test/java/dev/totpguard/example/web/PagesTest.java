@@ -66,6 +66,7 @@ class PagesTest {
                 new MessagePage(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE, HOSTILE_TEXT),
                 new MessagePage(HOSTILE_TEXT, HOSTILE_TEXT),
                 new ResetConfirmationPage(HOSTILE, HOSTILE),
+                new ChangeEmailPage(HOSTILE, HOSTILE, HOSTILE, Optional.of(new FieldProblem("email", HOSTILE_TEXT)), HOSTILE, HOSTILE),
                 new SecuritySettingsPage(true, true, 14, 5),
                 new SecuritySettingsPage(false, false, 0, 0));
     }
