@@ -144,7 +144,8 @@ final class EditAdministratorServlet extends HttpServlet {
      * {@link TwoFactorServlet} when a Token Code of its forms was wrong, so the error sits at that field.
      */
     static void page(App app, HttpServletRequest request, HttpServletResponse response, int status, Administrator administrator,
-                     String name, String email, Optional<Text> notice, Optional<FieldProblem> problem) throws IOException, StoreException {
+                     String name, String email, Optional<Text> notice, Optional<FieldProblem> problem)
+            throws IOException, StoreException, DataAccessException {
         String context = request.getContextPath();
         String username = administrator.username();
         boolean own = username.equals(request.getRemoteUser());
@@ -160,7 +161,7 @@ final class EditAdministratorServlet extends HttpServlet {
         }
         EditAdministratorPage.TwoFactor section = new EditAdministratorPage.TwoFactor(own, twoFactor.state(), twoFactor.confirmedAt(),
                 twoFactor.lockedUntil().filter(until -> until.isAfter(now)), twoFactor.recoveryCodesRemaining(), pending,
-                twoFactor.isActive() ? app.twoFactor().trustedBrowsers(username) : java.util.List.of());
+                twoFactor.isActive() ? app.twoFactor().trustedBrowsers(username) : java.util.List.of(), !app.settings().requireTwoFactor());
         app.pages().admin(request, response, status, new EditAdministratorPage(username, name, email, notice, problem, section,
                 Paths.edit(context, username), Paths.resetTwoFactor(context, username)));
     }
