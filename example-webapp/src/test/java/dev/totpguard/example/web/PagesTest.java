@@ -58,6 +58,7 @@ class PagesTest {
                 edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.of(TIME), 0, Optional.of(enrollment))),
                 edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.empty(), 0, Optional.empty())),
                 edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 7, Optional.empty())),
+                edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 7, Optional.empty(), List.of(), false)),
                 edit(new TwoFactor(false, State.NONE, Optional.empty(), Optional.empty(), 0, Optional.empty())),
                 edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.of(TIME), 3, Optional.empty())),
                 edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.empty(), 3, Optional.empty(),
