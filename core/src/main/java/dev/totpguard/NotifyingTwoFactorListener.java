@@ -83,13 +83,46 @@ public final class NotifyingTwoFactorListener implements TwoFactorListener, Auto
         }
     }
 
-    private void deliver(Notification notification) {
+    /**
+     * Queues a message of the application's own about a user's account, one that no {@link TwoFactorEvent} stands
+     * for (the example mails the old address when an administrator's e-mail address changes): it goes out on the same
+     * thread, behind the same bounded queue, after the notifications queued before it, and is counted and logged like
+     * them. Never blocks; a full queue drops it, logs and counts.
+     *
+     * @param what names the message in log lines, e.g. {@code EMAIL_CHANGED}; never a secret
+     * @param user whom it is about, for log lines
+     * @param message sends it; an exception counts as a failure
+     */
+    public void queue(String what, String user, Message message) {
+        Objects.requireNonNull(what, "what");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(message, "message");
         try {
-            notifier.send(notification);
+            executor.execute(() -> deliver(what, user, message));
+        } catch (RejectedExecutionException e) {
+            dropped.incrementAndGet();
+            logger.log(Level.WARNING, "Notification " + clean(what) + " for user \"" + clean(user)
+                    + "\" dropped: " + (executor.isShutdown() ? "the notifier is closed" : "the queue is full"));
+        }
+    }
+
+    /** A message of the application's own, for {@link #queue}: sends itself, or throws. */
+    @FunctionalInterface
+    public interface Message {
+        void send() throws Exception;
+    }
+
+    private void deliver(Notification notification) {
+        deliver(notification.kind().name(), notification.user(), () -> notifier.send(notification));
+    }
+
+    private void deliver(String what, String user, Message message) {
+        try {
+            message.send();
             sent.incrementAndGet();
         } catch (Exception e) {
             failed.incrementAndGet();
-            logger.log(Level.WARNING, "Notification " + notification.kind() + " for user \"" + clean(notification.user()) + "\" failed: "
+            logger.log(Level.WARNING, "Notification " + clean(what) + " for user \"" + clean(user) + "\" failed: "
                     + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + clean(e.getMessage())));
         }
     }

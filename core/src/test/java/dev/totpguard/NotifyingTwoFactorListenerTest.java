@@ -131,6 +131,39 @@ class NotifyingTwoFactorListenerTest {
         assertTrue(audit.count(TwoFactorEvent.Type.CODE_REFUSED) >= 5, "the audit listener before it heard everything: " + audit.types());
     }
 
+    /**
+     * A message of the application's own (the example's "your e-mail address was changed") goes out like a
+     * notification: off the caller's thread, after what was queued before it, counted; one that throws is counted
+     * and logged by the name it was given, never with its user's control characters.
+     */
+    @Test
+    void anApplicationsOwnMessageGoesOutInOrderOffTheCallersThreadAndIsCounted() throws Exception {
+        LinkedBlockingQueue<String> delivered = new LinkedBlockingQueue<>();
+        Thread caller = Thread.currentThread();
+        List<Thread> senders = new CopyOnWriteArrayList<>();
+        RecordingLogger log = new RecordingLogger();
+        NotifyingTwoFactorListener notifying = NotifyingTwoFactorListener.builder(notification -> delivered.add(notification.kind().name()))
+                .logger(log).build();
+        opened.add(notifying);
+        TwoFactorService service = service(store, notifying);
+        enroll(service, "frank");
+        notifying.queue("EMAIL_CHANGED", "frank", () -> {
+            senders.add(Thread.currentThread());
+            delivered.add("EMAIL_CHANGED");
+        });
+        notifying.queue("EMAIL_CHANGED", "fr\nank", () -> {
+            throw new IllegalStateException("no mail server");
+        });
+        notifying.close();
+
+        assertEquals(List.of("ENROLLED", "EMAIL_CHANGED"), List.copyOf(delivered));
+        assertFalse(senders.contains(caller), "sent on the listener's own thread");
+        assertEquals(2, notifying.sent());
+        assertEquals(1, notifying.failed());
+        assertEquals(List.of("WARNING Notification EMAIL_CHANGED for user \"fr?ank\" failed: java.lang.IllegalStateException: no mail server"),
+                log.lines());
+    }
+
     @Test
     void theNotifierRunsOnlyOnceTheStoreHoldsTheChange() throws Exception {
         LinkedBlockingQueue<String> seen = new LinkedBlockingQueue<>();

@@ -224,6 +224,27 @@ abstract class EnforcementGraceContract {
         assertEquals("/admin/setup/staff/administrators", erin.get("/admin/setup/staff/administrators").path());
     }
 
+    /**
+     * With the setting on, an enrolled administrator cannot turn their own second factor off (attacker's pass: "Turn
+     * off" answered 200, notice=disabled, and the account was then password-only within the grace): the Edit page
+     * offers no form but says why, and the POST with a right code is refused (403) and changes nothing.
+     */
+    @Test
+    @Order(8)
+    void withTheSettingOnNobodyTurnsTheirOwnSecondFactorOff() throws Exception {
+        WebClient.Page edit = admin.get(EDIT + "?user=admin");
+        assertEquals(200, edit.status(), edit.text());
+        assertTrue(edit.document().select("form[action$=two-factor/disable]").isEmpty(), "no Turn off form: " + edit.text());
+        assertTrue(edit.text().contains("Two-factor authentication is required for all administrators, so you cannot turn yours off."),
+                edit.text());
+        String csrf = edit.document().select("input[name=totpguard_csrf]").val();
+        java.net.http.HttpResponse<String> refused = admin.raw("POST", "/admin/setup/staff/administrators/two-factor/disable",
+                "totpguard_csrf=" + csrf + "&token_code=" + adminApp.next());
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("so you cannot turn yours off"), refused.body());
+        person().loginToTokenPage("admin", PASSWORD);
+    }
+
     private void execute(String sql) throws SQLException {
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.execute();

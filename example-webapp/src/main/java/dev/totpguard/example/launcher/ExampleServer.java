@@ -144,6 +144,7 @@ final class ExampleServer {
         webApp.setAttribute(ExampleWebApp.ENFORCEMENT_GRACE_ATTRIBUTE, installation.enforcementGrace());
         if (installation.notifications().isPresent()) {
             webApp.setAttribute(ExampleWebApp.PAGE_LANGUAGE_ATTRIBUTE, installation.pageLanguage());
+            webApp.setAttribute(ExampleWebApp.ADDRESS_CHANGE_MAILS_ATTRIBUTE, installation.addressChangeMails());
         }
         if (options.withoutTotpFilter()) {
             webApp.setAttribute(ExampleWebApp.WITHOUT_TOTP_FILTER_ATTRIBUTE, Boolean.TRUE);

@@ -17,6 +17,7 @@ import dev.totpguard.example.data.DataAccessException;
 import dev.totpguard.example.data.DataSources;
 import dev.totpguard.example.data.ExampleSchema;
 import dev.totpguard.example.data.Text;
+import dev.totpguard.example.mail.AddressChangeMails;
 import dev.totpguard.example.mail.MailNotifier;
 import dev.totpguard.example.mail.PageLanguage;
 import dev.totpguard.example.web.EnforcementGrace;
@@ -75,10 +76,11 @@ final class Installation implements AutoCloseable {
     private final Optional<NotifyingTwoFactorListener> notifications;
     private final PageLanguage pageLanguage;
     private final EnforcementGrace enforcementGrace;
+    private final AddressChangeMails addressChangeMails;
 
     private Installation(LauncherOptions options, HikariDataSource dataSource, JdbcCredentialStore store, TwoFactorService twoFactor, AdminAccounts accounts,
                          AuditLog audit, Clock clock, TwoFactorListener listener, Optional<NotifyingTwoFactorListener> notifications,
-                         PageLanguage pageLanguage, EnforcementGrace enforcementGrace) {
+                         PageLanguage pageLanguage, EnforcementGrace enforcementGrace, AddressChangeMails addressChangeMails) {
         this.options = options;
         this.dataSource = dataSource;
         this.store = store;
@@ -90,6 +92,7 @@ final class Installation implements AutoCloseable {
         this.notifications = notifications;
         this.pageLanguage = pageLanguage;
         this.enforcementGrace = enforcementGrace;
+        this.addressChangeMails = addressChangeMails;
     }
 
     /**
@@ -136,12 +139,15 @@ final class Installation implements AutoCloseable {
             AuditLog audit = new AuditLog(dataSource);
             AdminAccounts accounts = new AdminAccounts(dataSource, PasswordHash.builder().build(), clock);
             PageLanguage pageLanguage = new PageLanguage();
-            Optional<NotifyingTwoFactorListener> notifications = notifications(options, accounts, pageLanguage, clock);
+            Optional<MailNotifier> mail = mail(options, accounts, clock);
+            Optional<NotifyingTwoFactorListener> notifications = mail.map(sender -> NotifyingTwoFactorListener.builder(sender)
+                    .language(pageLanguage::current).build());
             TwoFactorListener audited = new AuditListener(audit);
             TwoFactorListener listener = notifications.isPresent() ? audited.andThen(notifications.get()) : audited;
             TwoFactorService twoFactor = service(options, store, keyRing, listener, clock);
             Installation installation = new Installation(options, dataSource, store, twoFactor, accounts, audit, clock, listener, notifications,
-                    pageLanguage, enforcementGrace(options, store, keyRing, listener, clock, accounts));
+                    pageLanguage, enforcementGrace(options, store, keyRing, listener, clock, accounts),
+                    mail.map(sender -> AddressChangeMails.of(sender, notifications.get(), pageLanguage)).orElse(AddressChangeMails.none()));
             if (forServer) {
                 installation.createFirstAdministrator(terminal);
             }
@@ -159,17 +165,15 @@ final class Installation implements AutoCloseable {
     }
 
     /**
-     * The notification mails of the {@code --smtp-*} flags, after the audit log: sent on a thread of their own once a
-     * change is stored, so a slow or dead mail server never holds up a login or a change. Empty without
-     * {@code --smtp-host}.
+     * The notification mails of the {@code --smtp-*} flags, after the audit log: sent on a thread of their own (a
+     * {@link NotifyingTwoFactorListener}) once a change is stored, so a slow or dead mail server never holds up a login
+     * or a change. Empty without {@code --smtp-host}.
      */
-    private static Optional<NotifyingTwoFactorListener> notifications(LauncherOptions options, AdminAccounts accounts, PageLanguage pageLanguage,
-            Clock clock) throws StartupException {
+    private static Optional<MailNotifier> mail(LauncherOptions options, AdminAccounts accounts, Clock clock) throws StartupException {
         if (options.smtp().isEmpty()) {
             return Optional.empty();
         }
-        MailNotifier mail = new MailNotifier(options.smtp().get().settings(), accounts.directory(), clock);
-        return Optional.of(NotifyingTwoFactorListener.builder(mail).language(pageLanguage::current).build());
+        return Optional.of(new MailNotifier(options.smtp().get().settings(), accounts.directory(), clock));
     }
 
     private static TwoFactorService service(LauncherOptions options, JdbcCredentialStore store, KeyRing keyRing,
@@ -453,6 +457,11 @@ final class Installation implements AutoCloseable {
     /** The grace period of "Require two-factor authentication" (none without the grace flags). */
     EnforcementGrace enforcementGrace() {
         return enforcementGrace;
+    }
+
+    /** The mail to the old address when an administrator's e-mail address changes (none without {@code --smtp-host}). */
+    AddressChangeMails addressChangeMails() {
+        return addressChangeMails;
     }
 
     /** The page language the notification mails are written in; the web application's filter sets it per request. */

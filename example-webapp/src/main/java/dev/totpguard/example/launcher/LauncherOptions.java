@@ -652,7 +652,7 @@ final class LauncherOptions {
                 throw new UsageException(SMTP_HOST_FLAG + " needs " + SMTP_FROM_FLAG + " ADDRESS, the sender of the notification mails.");
             }
             try {
-                MailNotifier.address(from, null);
+                MailNotifier.address(from);
             } catch (AddressException e) {
                 throw new UsageException(SMTP_FROM_FLAG + " expects one plain e-mail address such as totpguard@example.com, not '"
                         + from.replaceAll("\\p{Cntrl}", "?") + "'.");

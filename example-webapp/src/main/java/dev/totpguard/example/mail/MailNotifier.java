@@ -14,7 +14,6 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.UnsupportedEncodingException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
@@ -24,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.ResourceBundle;
 import javax.net.ssl.SSLContext;
@@ -35,11 +35,16 @@ import javax.net.ssl.TrustManagerFactory;
  * through an SMTP server with Jakarta Mail (Eclipse Angus). The text comes from the example's bundle
  * ({@link Text#BUNDLE}), in the language of the page on which the change was made, else English.
  *
+ * <p>{@link #sendAddressChanged} also tells an old address that the account's e-mail address was changed.
+ *
  * <p>A mail says what changed, for which account, when, by whom (an administrator's reset) and from which address;
  * it never holds a secret, a code, a recovery code or a link (nothing in it signs in or can be mistaken for a way
- * to). The subject is a fixed text of the bundle; names and addresses from the directory go into headers only
- * through Jakarta Mail's address API, after a check that refuses line breaks and other control characters, so a
- * name cannot add a header or a recipient. Every network wait is bounded ({@link #TIMEOUT}). With TLS (SMTPS or
+ * to). It never carries a display name either: the full names of the directory are free text, which another
+ * administrator may have chosen ("URGENT: verify at https://..."), so the reader is greeted by the account's user
+ * name, the acting administrator is named by user name, and {@code To:} holds the bare address. The subject is a
+ * fixed text of the bundle; addresses from the directory go into headers only through Jakarta Mail's address API,
+ * after a check that refuses line breaks and other control characters, so an address cannot add a header or a
+ * recipient. Every network wait is bounded ({@link #TIMEOUT}). With TLS (SMTPS or
  * STARTTLS, which is then required) the server's certificate and its name are checked, against the settings' trust
  * store or else Java's default CAs: a server that fails either gets no mail, and the failure is the caller's to count.
  *
@@ -66,7 +71,7 @@ public final class MailNotifier implements Notifier {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.clock = Objects.requireNonNull(clock, "clock");
         try {
-            this.from = address(settings.from(), null);
+            this.from = address(settings.from());
         } catch (MessagingException e) {
             throw new IllegalArgumentException("Not a plain e-mail address: " + settings.from(), e);
         }
@@ -133,19 +138,51 @@ public final class MailNotifier implements Notifier {
         Administrator recipient = directory.find(notification.user())
                 .orElseThrow(() -> new AddressException("No administrator with an e-mail address for this account"));
         ResourceBundle bundle = messages.bundle(notification.language().map(Locale::toLanguageTag).orElse(null));
+        deliver(recipient.email(), Text.of(key(notification.kind()) + ".subject").in(bundle), body(notification, recipient, bundle));
+    }
+
+    /**
+     * Tells the OLD address that the account's e-mail address was changed: to what (masked, {@link #masked}), when,
+     * by which administrator (user name) and from which client address. Like every mail here, no link and no code:
+     * the reader who did not make the change is told to turn to another administrator.
+     */
+    public void sendAddressChanged(AddressChange change) throws MessagingException {
+        ResourceBundle bundle = messages.bundle(change.language().map(Locale::toLanguageTag).orElse(null));
+        String what = Text.of("mail.emailChanged.text", change.user(), WHEN.format(change.time()), masked(change.newEmail()),
+                printable(change.actor())).in(bundle);
+        deliver(change.oldEmail(), Text.of("mail.emailChanged.subject").in(bundle),
+                text(change.user(), what, change.clientAddress(), bundle));
+    }
+
+    /** One plain-text mail to the bare address {@code to}. */
+    private void deliver(String to, String subject, String text) throws MessagingException {
         MimeMessage message = new MimeMessage(session);
         message.setFrom(from);
-        message.setRecipient(Message.RecipientType.TO, address(recipient.email(), recipient.name()));
-        message.setSubject(Text.of(key(notification.kind()) + ".subject").in(bundle), "UTF-8");
+        // The address alone: a display name is free text another administrator may have chosen (a "verify at ..." or an
+        // RFC 2047 encoded word), and a mail about the account's security must carry nothing such a person wrote.
+        message.setRecipient(Message.RecipientType.TO, address(to));
+        message.setSubject(subject, "UTF-8");
         message.setSentDate(Date.from(clock.instant()));
         // RFC 3834: an automatic message, which vacation responders do not answer.
         message.setHeader("Auto-Submitted", "auto-generated");
-        message.setText(body(notification, recipient, bundle), "UTF-8");
+        message.setText(text, "UTF-8");
         message.saveChanges();
         try (Transport transport = session.getTransport()) {
             connect(transport);
             transport.sendMessage(message, message.getAllRecipients());
         }
+    }
+
+    /**
+     * An address as the old one's mail shows the new one: its first character, {@code ***}, and the domain
+     * ({@code a***@example.com}), enough for the owner to recognise it and little for whoever reads the old mailbox.
+     */
+    static String masked(String email) {
+        int at = email.lastIndexOf('@');
+        if (at <= 0) {
+            return "***";
+        }
+        return printable(email.substring(0, email.offsetByCodePoints(0, 1))) + "***" + printable(email.substring(at));
     }
 
     /**
@@ -188,10 +225,15 @@ public final class MailNotifier implements Notifier {
             what += " " + notification.remainingRecoveryCodes().stream().mapToObj(left -> Text.of("mail.recoveryCodesLeft", left).in(bundle))
                     .findFirst().orElse("");
         }
+        return text(account, what, notification.clientAddress(), bundle);
+    }
+
+    /** Greeting (by user name, see {@link #deliver}), what happened, where from, what to do if it was not the reader. */
+    private static String text(String account, String what, Optional<String> clientAddress, ResourceBundle bundle) {
         StringBuilder text = new StringBuilder(512);
-        text.append(Text.of("mail.greeting", printable(recipient.name())).in(bundle)).append("\n\n");
+        text.append(Text.of("mail.greeting", account).in(bundle)).append("\n\n");
         text.append(what.strip()).append("\n");
-        notification.clientAddress().ifPresent(address -> text.append(Text.of("mail.from", printable(address)).in(bundle)).append("\n"));
+        clientAddress.ifPresent(address -> text.append(Text.of("mail.from", printable(address)).in(bundle)).append("\n"));
         text.append("\n").append(Text.of("mail.notYou").in(bundle)).append("\n\n");
         text.append("-- \n").append(Text.of("mail.signature").in(bundle)).append("\n");
         return text.toString();
@@ -202,15 +244,12 @@ public final class MailNotifier implements Notifier {
         return notification.authenticator().map(MailNotifier::printable).orElse(Text.of("mail.authenticatorUnnamed").in(bundle));
     }
 
-    /** The administrator who made the change: full name and user name, or the user name alone if they are gone. */
-    private String actor(Notification notification) {
-        String username = notification.actor().orElse("?");
-        try {
-            return directory.find(username).map(admin -> printable(admin.name()) + " (" + admin.username() + ")").orElse(printable(username));
-        } catch (DataAccessException e) {
-            // The mail still goes out, naming the administrator by the user name the event carries.
-            return printable(username);
-        }
+    /**
+     * The administrator who made the change, by user name only: the full name is free text that administrator chose,
+     * and would let them write into someone else's security mail.
+     */
+    private static String actor(Notification notification) {
+        return printable(notification.actor().orElse("?"));
     }
 
     /** The bundle key of a kind's mail, to which ".subject" and ".text" are appended. */
@@ -229,10 +268,10 @@ public final class MailNotifier implements Notifier {
     }
 
     /**
-     * A header address: refused with any control character (CR and LF would end the header and start another), then
-     * parsed strictly as one plain address; the name is encoded by Jakarta Mail (RFC 2047), its controls replaced.
+     * A header address, without a display name: refused with any control character (CR and LF would end the header
+     * and start another), then parsed strictly as one plain address.
      */
-    public static InternetAddress address(String email, String name) throws AddressException {
+    public static InternetAddress address(String email) throws AddressException {
         if (email.chars().anyMatch(Character::isISOControl)) {
             throw new AddressException("An e-mail address with a control character");
         }
@@ -242,13 +281,6 @@ public final class MailNotifier implements Notifier {
         }
         InternetAddress address = parsed[0];
         address.validate();
-        if (name != null) {
-            try {
-                address.setPersonal(printable(name), "UTF-8");
-            } catch (UnsupportedEncodingException e) {
-                throw new AssertionError("Every Java platform has UTF-8", e);
-            }
-        }
         return address;
     }
 

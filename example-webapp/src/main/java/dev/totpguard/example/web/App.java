@@ -6,6 +6,7 @@ import dev.totpguard.example.data.AuditEntry;
 import dev.totpguard.example.data.AuditLog;
 import dev.totpguard.example.data.DataAccessException;
 import dev.totpguard.example.data.SiteSettings;
+import dev.totpguard.example.mail.AddressChangeMails;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * thread-safe.
  */
 record App(TwoFactorService twoFactor, AdminAccounts accounts, AuditLog audit, SiteSettings settings, EnforcementGrace grace, Pages pages,
-           SessionSteps sessions, Clock clock) {
+           SessionSteps sessions, AddressChangeMails addressChangeMails, Clock clock) {
 
     private static final System.Logger LOG = System.getLogger(App.class.getName());
 
@@ -29,6 +30,7 @@ record App(TwoFactorService twoFactor, AdminAccounts accounts, AuditLog audit, S
         Objects.requireNonNull(grace, "grace");
         Objects.requireNonNull(pages, "pages");
         Objects.requireNonNull(sessions, "sessions");
+        Objects.requireNonNull(addressChangeMails, "addressChangeMails");
         Objects.requireNonNull(clock, "clock");
     }
 

@@ -48,12 +48,14 @@ record EditAdministratorPage(String username, String name, String email, Optiona
      *     once it is active: CVE-2023-3597)
      * @param trustedBrowsers the browsers that skip this administrator's code at sign-in ("remember this browser"),
      *     each with a button that forgets it, for the administrator and for the others
-     * @param authenticators the administrator's authenticators; another administrator may remove one of several (an
+ * @param authenticators the administrator's authenticators; another administrator may remove one of several (an
      *     administrator's action, like a reset), the owner changes them on TOTP Guard's settings page with a code
+     * @param mayTurnOff whether the owner may turn their own factor off: not while "Require two-factor authentication"
+     *     is on (the form is then replaced by a sentence saying why)
      */
     record TwoFactor(boolean own, State state, Optional<Instant> confirmedAt, Optional<Instant> lockedUntil,
                      int recoveryCodesLeft, Optional<PendingEnrollment> pending, List<TrustedBrowser> trustedBrowsers,
-                     List<Authenticator> authenticators) {
+                     List<Authenticator> authenticators, boolean mayTurnOff) {
 
         TwoFactor(boolean own, State state, Optional<Instant> confirmedAt, Optional<Instant> lockedUntil,
                 int recoveryCodesLeft, Optional<PendingEnrollment> pending) {
@@ -62,7 +64,7 @@ record EditAdministratorPage(String username, String name, String email, Optiona
 
         TwoFactor(boolean own, State state, Optional<Instant> confirmedAt, Optional<Instant> lockedUntil,
                 int recoveryCodesLeft, Optional<PendingEnrollment> pending, List<TrustedBrowser> trustedBrowsers) {
-            this(own, state, confirmedAt, lockedUntil, recoveryCodesLeft, pending, trustedBrowsers, List.of());
+            this(own, state, confirmedAt, lockedUntil, recoveryCodesLeft, pending, trustedBrowsers, List.of(), true);
         }
 
         TwoFactor {
@@ -106,7 +108,10 @@ record EditAdministratorPage(String username, String name, String email, Optiona
             fields.add("token_code");
         }
         if (ownActive) {
-            fields.addAll(List.of("regenerate_code", "disable_code"));
+            fields.add("regenerate_code");
+            if (twoFactor.mayTurnOff()) {
+                fields.add("disable_code");
+            }
         }
         Optional<FieldProblem> atField = problem.filter(p -> fields.contains(p.field()));
         PageValues values = new PageValues()
@@ -132,6 +137,7 @@ record EditAdministratorPage(String username, String name, String email, Optiona
                 .with("otherNoneText", Text.of("edit.otherNone", username))
                 .with("otherEnrolledText", Text.of("edit.otherEnrolled", username))
                 .with("ownActive", ownActive)
+                .with("mayTurnOff", twoFactor.mayTurnOff())
                 .with("otherNone", !own && state == State.NONE)
                 .with("otherEnrolled", !own && state != State.NONE)
                 .with("active", state == State.ACTIVE)

@@ -24,6 +24,9 @@ import java.util.Optional;
  * shown only while the set-up is pending, never again once it is active (CVE-2023-3597). A correct code activates
  * the factor and shows the recovery codes once; a wrong one keeps the same secret for another try and saves
  * nothing.
+ *
+ * <p>A changed e-mail address is not saved here: the name is, and the browser goes on to {@link ChangeEmailServlet},
+ * a privileged page that asks for the acting administrator's fresh code and tells the old address.
  */
 final class EditAdministratorServlet extends HttpServlet {
 
@@ -87,16 +90,27 @@ final class EditAdministratorServlet extends HttpServlet {
                 page(app, request, response, HttpServletResponse.SC_BAD_REQUEST, administrator, name, email, Optional.empty(), problem);
                 return;
             }
+            // The e-mail address is where the account's security mails go: it changes only on the privileged page
+            // (ChangeEmailServlet), behind the acting administrator's fresh code. The name saves here.
+            boolean emailChanged = !email.equals(administrator.email());
+            if (codeGiven && emailChanged) {
+                page(app, request, response, HttpServletResponse.SC_BAD_REQUEST, administrator, name, email, Optional.empty(),
+                        Optional.of(new FieldProblem("email", Text.of("edit.emailOnItsOwn"))));
+                return;
+            }
             if (!codeGiven) {
                 String edit = Paths.edit(request.getContextPath(), administrator.username());
-                if (name.equals(administrator.name()) && email.equals(administrator.email())) {
+                if (name.equals(administrator.name()) && !emailChanged) {
                     // "Your changes were saved." would claim a change that did not happen.
                     response.sendRedirect(edit + "&notice=" + Notices.UNCHANGED);
                     return;
                 }
-                app.accounts().directory().update(administrator.username(), name, email);
-                app.audit(request, administrator.username(), "PROFILE_UPDATED", null);
-                response.sendRedirect(edit + "&saved=1");
+                if (!name.equals(administrator.name())) {
+                    app.accounts().directory().update(administrator.username(), name, administrator.email());
+                    app.audit(request, administrator.username(), "PROFILE_UPDATED", null);
+                }
+                response.sendRedirect(emailChanged ? Paths.changeEmail(request.getContextPath(), administrator.username(), email)
+                        : edit + "&saved=1");
                 return;
             }
             EnrollmentResult result = app.twoFactor().confirmEnrollment(self, SessionSteps.enrollmentNonce(request, self), code,
@@ -130,7 +144,8 @@ final class EditAdministratorServlet extends HttpServlet {
      * {@link TwoFactorServlet} when a Token Code of its forms was wrong, so the error sits at that field.
      */
     static void page(App app, HttpServletRequest request, HttpServletResponse response, int status, Administrator administrator,
-                     String name, String email, Optional<Text> notice, Optional<FieldProblem> problem) throws IOException, StoreException {
+                     String name, String email, Optional<Text> notice, Optional<FieldProblem> problem)
+            throws IOException, StoreException, DataAccessException {
         String context = request.getContextPath();
         String username = administrator.username();
         boolean own = username.equals(request.getRemoteUser());
@@ -147,7 +162,8 @@ final class EditAdministratorServlet extends HttpServlet {
         EditAdministratorPage.TwoFactor section = new EditAdministratorPage.TwoFactor(own, twoFactor.state(), twoFactor.confirmedAt(),
                 twoFactor.lockedUntil().filter(until -> until.isAfter(now)), twoFactor.recoveryCodesRemaining(), pending,
                 twoFactor.isActive() ? app.twoFactor().trustedBrowsers(username) : java.util.List.of(),
-                twoFactor.isActive() ? app.twoFactor().authenticators(username) : java.util.List.of());
+                twoFactor.isActive() ? app.twoFactor().authenticators(username) : java.util.List.of(),
+                !app.settings().requireTwoFactor());
         app.pages().admin(request, response, status, new EditAdministratorPage(username, name, email, notice, problem, section,
                 Paths.edit(context, username), Paths.resetTwoFactor(context, username)));
     }

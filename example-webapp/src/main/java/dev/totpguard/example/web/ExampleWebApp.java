@@ -13,6 +13,7 @@ import dev.totpguard.example.data.AuditLog;
 import dev.totpguard.example.data.DataAccessException;
 import dev.totpguard.example.data.DataSources;
 import dev.totpguard.example.data.SiteSettings;
+import dev.totpguard.example.mail.AddressChangeMails;
 import dev.totpguard.example.mail.PageLanguage;
 import dev.totpguard.filter.CsrfProtection;
 import dev.totpguard.filter.TotpFilter;
@@ -71,6 +72,12 @@ public final class ExampleWebApp implements ServletContextListener {
      */
     public static final String PAGE_LANGUAGE_ATTRIBUTE = "dev.totpguard.example.PageLanguage";
 
+    /**
+     * Context attribute: the launcher's {@link AddressChangeMails}, which tells an old address that an administrator's
+     * e-mail address changed. Without it (no mail server, or the WAR deployed on its own) no such mail goes out.
+     */
+    public static final String ADDRESS_CHANGE_MAILS_ATTRIBUTE = "dev.totpguard.example.AddressChangeMails";
+
     /** What the settings are called in messages. */
     private static final String CONTEXT_PARAMETER = "context parameter";
 
@@ -88,6 +95,8 @@ public final class ExampleWebApp implements ServletContextListener {
         TwoFactorService twoFactor = (TwoFactorService) context.getAttribute(TWO_FACTOR_ATTRIBUTE);
         EnforcementGrace grace = context.getAttribute(ENFORCEMENT_GRACE_ATTRIBUTE) instanceof EnforcementGrace given
                 ? given : EnforcementGrace.none();
+        AddressChangeMails addressChangeMails = context.getAttribute(ADDRESS_CHANGE_MAILS_ATTRIBUTE) instanceof AddressChangeMails given
+                ? given : AddressChangeMails.none();
         boolean withoutFilter = Boolean.TRUE.equals(context.getAttribute(WITHOUT_TOTP_FILTER_ATTRIBUTE));
         try {
             if (dataSource == null) {
@@ -112,7 +121,7 @@ public final class ExampleWebApp implements ServletContextListener {
             SiteSettings siteSettings = new SiteSettings(dataSource);
             TotpFilter secondFactor = SecondFactorFilter.build(twoFactor, siteSettings, contextSettings, CONTEXT_PARAMETER);
             App app = new App(twoFactor, new AdminAccounts(dataSource, PasswordHash.builder().build(), clock), audit, siteSettings, grace, pages,
-                    withoutFilter ? SessionSteps.withoutFilter() : new SessionSteps(secondFactor), clock);
+                    withoutFilter ? SessionSteps.withoutFilter() : new SessionSteps(secondFactor), addressChangeMails, clock);
             register(context, app, csrf, secondFactor, withoutFilter);
         } catch (DataAccessException | StoreException e) {
             closeOwn();
@@ -144,6 +153,7 @@ public final class ExampleWebApp implements ServletContextListener {
         addServlet(context, "administrators", new AdministratorsServlet(app), Paths.ADMINISTRATORS);
         formServlets.add(addServlet(context, "new-administrator", new NewAdministratorServlet(app), Paths.NEW_ADMINISTRATOR));
         formServlets.add(addServlet(context, "edit-administrator", new EditAdministratorServlet(app), Paths.EDIT_ADMINISTRATOR));
+        formServlets.add(addServlet(context, "change-email", new ChangeEmailServlet(app), Paths.CHANGE_EMAIL));
         formServlets.add(addServlet(context, "two-factor", new TwoFactorServlet(app), Paths.TWO_FACTOR + "*"));
         addServlet(context, "audit-log", new AuditLogServlet(app), Paths.AUDIT_LOG);
         formServlets.add(addServlet(context, "security-settings", new SecuritySettingsServlet(app), Paths.SECURITY_SETTINGS));

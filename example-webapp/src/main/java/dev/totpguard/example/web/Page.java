@@ -12,7 +12,7 @@ import java.util.Objects;
  * the layout. The template escapes every value; a model never holds markup other than a rendered template.
  * Implementations are immutable records, one per page, each with its template in a resource beside this class.
  */
-sealed interface Page permits AdministratorsPage, AuditLogPage, DashboardPage, EditAdministratorPage, HelpPage,
+sealed interface Page permits AdministratorsPage, AuditLogPage, ChangeEmailPage, DashboardPage, EditAdministratorPage, HelpPage,
         LoginPage, MenuPage, MessagePage, NewAdministratorPage, RecoveryCodesPage, ResetConfirmationPage,
         SecuritySettingsPage {
 

@@ -21,6 +21,8 @@ final class Paths {
     static final String NEW_ADMINISTRATOR = "/admin/setup/staff/administrators/new";
     static final String EDIT_ADMINISTRATOR = "/admin/setup/staff/administrators/edit";
     static final String TWO_FACTOR = "/admin/setup/staff/administrators/two-factor/";
+    /** Changing an administrator's e-mail address (one's own or another's): the address the security mails go to. */
+    static final String CHANGE_EMAIL = "/admin/setup/staff/administrators/email";
     static final String AUDIT_LOG = "/admin/setup/staff/audit-log";
     static final String SECURITY_SETTINGS = "/admin/setup/security";
     static final String HELP = "/admin/help";
@@ -32,13 +34,13 @@ final class Paths {
 
     /**
      * The privileged actions, page and form alike: adding an administrator (with a password of the actor's choice),
-     * removing or unlocking another administrator's second factor or removing one of their authenticators, and the
-     * "Require two-factor authentication"
+     * removing or unlocking another administrator's second factor or removing one of their authenticators, changing an
+     * e-mail address (where the mails about an account's security go), and the "Require two-factor authentication"
      * setting. Each needs the acting administrator's own second factor, entered within TOTP Guard's step-up age
      * ({@code totpguard.filter.step-up.paths}); an administrator without one is told to set it up first.
      */
     static final List<String> PRIVILEGED = List.of(NEW_ADMINISTRATOR, TWO_FACTOR + "reset", TWO_FACTOR + "unlock",
-            TWO_FACTOR + "remove-authenticator", SECURITY_SETTINGS);
+            TWO_FACTOR + "remove-authenticator", CHANGE_EMAIL, SECURITY_SETTINGS);
 
     /** The pages that {@link #links} names, by the name the templates use. */
     private static final Map<String, String> LINKED = Map.ofEntries(Map.entry("login", LOGIN), Map.entry("logout", LOGOUT),
@@ -64,6 +66,11 @@ final class Paths {
 
     static String editTwoFactor(String contextPath, String username) {
         return edit(contextPath, username) + "#" + TWO_FACTOR_ANCHOR;
+    }
+
+    /** The page that changes {@code username}'s e-mail address, its field filled with {@code email}. */
+    static String changeEmail(String contextPath, String username, String email) {
+        return contextPath + CHANGE_EMAIL + "?user=" + query(username) + "&email=" + query(email);
     }
 
     /** The confirmation page of "Disable" for another administrator's second factor. */

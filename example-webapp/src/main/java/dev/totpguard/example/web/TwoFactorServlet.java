@@ -81,6 +81,12 @@ final class TwoFactorServlet extends HttpServlet {
                     }
                 }
                 case "/disable" -> {
+                    if (app.settings().requireTwoFactor()) {
+                        // As TOTP Guard's own pages refuse under REQUIRED: turned off, the account would be password-only
+                        // (and within a grace, free to stay so). Checked before the code, which is then not used up.
+                        refuse(request, response, HttpServletResponse.SC_FORBIDDEN, Text.of("edit.disable.required"));
+                        return;
+                    }
                     if (ownCodeAccepted(request, response, "disable_code", Text.of("twoFactor.wrongCode.disable"))) {
                         app.twoFactor().disable(self);
                         // The disable ended this administrator's other sessions, on every node; this one goes on.

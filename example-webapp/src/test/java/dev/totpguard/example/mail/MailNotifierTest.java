@@ -162,13 +162,13 @@ class MailNotifierTest {
         List<String> codes = new ArrayList<>();
         Enrollment enrollment = enroll(service, "alice", codes);
         MimeMessage enrolled = mail(1);
-        assertArrayEquals(new Address[] {new InternetAddress("alice@example.com", "Alice Example", "UTF-8")},
+        assertArrayEquals(new Address[] {new InternetAddress("alice@example.com")},
                 enrolled.getRecipients(Message.RecipientType.TO));
         assertArrayEquals(new Address[] {new InternetAddress(FROM)}, enrolled.getFrom());
         assertEquals("Two-factor authentication was set up for your account", enrolled.getSubject());
         assertEquals("auto-generated", enrolled.getHeader("Auto-Submitted", null));
         String text = body(enrolled);
-        assertTrue(text.startsWith("Hello Alice Example,"), text);
+        assertTrue(text.startsWith("Hello alice,"), text);
         assertTrue(text.contains("administrator account alice on 2026-12-04 09:30 UTC"), text);
         assertTrue(text.contains("The request came from the address " + ADDRESS + "."), text);
 
@@ -191,7 +191,7 @@ class MailNotifierTest {
         service.reset("alice", "root");
         MimeMessage reset = mail(5);
         assertEquals("An administrator removed your two-factor authentication", reset.getSubject());
-        assertTrue(body(reset).contains("The administrator Root Admin (root) removed"), body(reset));
+        assertTrue(body(reset).contains("The administrator root removed"), body(reset));
 
         enroll(service, "alice", new ArrayList<>());
         assertEquals("Two-factor authentication was set up for your account", mail(6).getSubject());
@@ -249,7 +249,7 @@ class MailNotifierTest {
         enroll(service, "alice", new ArrayList<>());
         MimeMessage enrolled = mail(1);
         assertEquals("Für Ihr Konto wurde die Zwei-Faktor-Authentifizierung eingerichtet", enrolled.getSubject());
-        assertTrue(body(enrolled).startsWith("Hallo Alice Example,"), body(enrolled));
+        assertTrue(body(enrolled).startsWith("Hallo alice,"), body(enrolled));
     }
 
     @Test
@@ -267,6 +267,39 @@ class MailNotifierTest {
         assertNull(mail.getHeader("X-Injected"));
     }
 
+    /**
+     * Full names are free text another administrator may choose: a "verify at https://..." sentence or an RFC 2047
+     * encoded word in the reader's name or in the acting administrator's must reach no header and no line of any mail.
+     */
+    @Test
+    void noFreeTextNameReachesAnyMailHeaderOrBody() throws Exception {
+        String lure = "Admin. URGENT: verify at https://evil.example/verify and reply with your token code";
+        String encoded = "=?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString("Support Desk".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "?=";
+        setProfile("alice", lure + " " + encoded, "alice@example.com");
+        setProfile("root", encoded + " " + lure, "root@example.com");
+        NotifyingTwoFactorListener notifications = notifications(mailServer.getSmtp().getPort(), Optional.empty());
+        TwoFactorService service = service(notifications);
+        enroll(service, "alice", new ArrayList<>());
+        service.reset("alice", "root");
+        mail(2);
+        notifications.close();
+
+        for (MimeMessage mail : mailServer.getReceivedMessages()) {
+            StringBuilder headers = new StringBuilder();
+            for (java.util.Enumeration<String> lines = mail.getAllHeaderLines(); lines.hasMoreElements(); ) {
+                headers.append(lines.nextElement()).append('\n');
+            }
+            String all = headers + "\n" + mail.getSubject() + "\n" + body(mail);
+            for (String written : List.of("evil.example", "URGENT", "=?UTF-8?B?", "Support Desk", "Admin.")) {
+                assertFalse(all.contains(written), "\"" + written + "\" reached a mail: " + all);
+            }
+            assertEquals(new InternetAddress("alice@example.com"), mail.getRecipients(Message.RecipientType.TO)[0]);
+            assertNull(((InternetAddress) mail.getRecipients(Message.RecipientType.TO)[0]).getPersonal(), "no display name");
+            assertTrue(body(mail).startsWith("Hello alice,"), body(mail));
+        }
+        assertTrue(body(mailServer.getReceivedMessages()[1]).contains("The administrator root removed"));
+    }
+
     @Test
     void aStoredAddressWithLineBreaksIsRefusedNotSent() throws Exception {
         setProfile("alice", "Alice Example", "alice@example.com\r\nBcc: mallory@example.net");
@@ -276,9 +309,9 @@ class MailNotifierTest {
 
         assertEquals(1, notifications.failed());
         assertEquals(0, mailServer.getReceivedMessages().length);
-        assertThrows(AddressException.class, () -> MailNotifier.address("a@example.com\nBcc: b@example.com", null));
-        assertThrows(AddressException.class, () -> MailNotifier.address("Eve <eve@example.com>", null), "a name is no plain address");
-        assertThrows(AddressException.class, () -> MailNotifier.address("a@example.com, b@example.com", null));
+        assertThrows(AddressException.class, () -> MailNotifier.address("a@example.com\nBcc: b@example.com"));
+        assertThrows(AddressException.class, () -> MailNotifier.address("Eve <eve@example.com>"), "a name is no plain address");
+        assertThrows(AddressException.class, () -> MailNotifier.address("a@example.com, b@example.com"));
     }
 
     @Test

@@ -58,6 +58,7 @@ class PagesTest {
                 edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.of(TIME), 0, Optional.of(enrollment))),
                 edit(new TwoFactor(true, State.PENDING, Optional.empty(), Optional.empty(), 0, Optional.empty())),
                 edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 7, Optional.empty())),
+                edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 7, Optional.empty(), List.of(), List.of(), false)),
                 edit(new TwoFactor(false, State.NONE, Optional.empty(), Optional.empty(), 0, Optional.empty())),
                 edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.of(TIME), 3, Optional.empty())),
                 edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.empty(), 3, Optional.empty(),
@@ -66,6 +67,7 @@ class PagesTest {
                 new MessagePage(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE, HOSTILE_TEXT),
                 new MessagePage(HOSTILE_TEXT, HOSTILE_TEXT),
                 new ResetConfirmationPage(HOSTILE, HOSTILE),
+                new ChangeEmailPage(HOSTILE, HOSTILE, HOSTILE, Optional.of(new FieldProblem("email", HOSTILE_TEXT)), HOSTILE, HOSTILE),
                 new SecuritySettingsPage(true, true, 14, 5),
                 new SecuritySettingsPage(false, false, 0, 0));
     }
@@ -121,7 +123,7 @@ class PagesTest {
                 new dev.totpguard.Authenticator("c0123", Optional.of("iPhone"), TIME, Optional.empty()),
                 new dev.totpguard.Authenticator("backup_id", Optional.of("backup app"), TIME, Optional.of(TIME)));
         Document other = Jsoup.parse(adminPage(edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.empty(), 3,
-                Optional.empty(), List.of(), authenticators))));
+                Optional.empty(), List.of(), authenticators, true))));
         assertEquals(2, other.select("#authenticators-title + ul li").size(), other::toString);
         assertTrue(other.select("#authenticators-title + ul li").get(1).text().startsWith("backup app, added "), other::toString);
         assertEquals("backup_id", other.getElementById("remove-authenticator-backup_id").selectFirst("input[name=authenticator]").attr("value"));
@@ -130,12 +132,12 @@ class PagesTest {
         assertTrue(other.select("a[href$=/totpguard/manage]").isEmpty(), "only the owner is sent to the settings page");
 
         Document own = Jsoup.parse(adminPage(edit(new TwoFactor(true, State.ACTIVE, Optional.of(TIME), Optional.empty(), 3,
-                Optional.empty(), List.of(), authenticators))));
+                Optional.empty(), List.of(), authenticators, true))));
         assertTrue(own.select("form[id^=remove-authenticator-]").isEmpty(), "the owner removes theirs with a code, on the settings page");
         assertEquals(1, own.select("a[href$=/totpguard/manage]").size(), own::toString);
 
         Document last = Jsoup.parse(adminPage(edit(new TwoFactor(false, State.ACTIVE, Optional.of(TIME), Optional.empty(), 3,
-                Optional.empty(), List.of(), authenticators.subList(0, 1)))));
+                Optional.empty(), List.of(), authenticators.subList(0, 1), true))));
         assertTrue(last.select("form[id^=remove-authenticator-]").isEmpty(), "the last one goes by Disable, not by Remove");
     }
 
