@@ -4,10 +4,7 @@ import dev.totpguard.internal.web.TrustedBrowserCookies;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.AbstractMap;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,15 +22,7 @@ final class TrustedBrowserCookie {
 
     /** The well-formed tokens in the request's cookies, at most two (see {@link TrustedBrowserCookies#tokens}). */
     static List<String> tokens(HttpServletRequest request) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies == null) {
-            return List.of();
-        }
-        List<Map.Entry<String, String>> pairs = new ArrayList<>(cookies.length);
-        for (Cookie cookie : cookies) {
-            pairs.add(new AbstractMap.SimpleImmutableEntry<>(cookie.getName(), cookie.getValue()));
-        }
-        return TrustedBrowserCookies.tokens(pairs);
+        return TrustedBrowserCookies.tokens(request.getCookies());
     }
 
     /**

@@ -25,10 +25,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.AbstractMap;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
@@ -614,15 +611,7 @@ final class TotpFactorFilter extends OncePerRequestFilter {
     }
 
     private static List<String> trustTokens(HttpServletRequest request) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies == null) {
-            return List.of();
-        }
-        List<Map.Entry<String, String>> pairs = new ArrayList<>(cookies.length);
-        for (Cookie cookie : cookies) {
-            pairs.add(new AbstractMap.SimpleImmutableEntry<>(cookie.getName(), cookie.getValue()));
-        }
-        return TrustedBrowserCookies.tokens(pairs);
+        return TrustedBrowserCookies.tokens(request.getCookies());
     }
 
     /**

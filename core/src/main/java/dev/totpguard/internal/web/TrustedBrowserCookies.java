@@ -1,6 +1,8 @@
 package dev.totpguard.internal.web;
 
 import dev.totpguard.TwoFactorService;
+import jakarta.servlet.http.Cookie;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +37,18 @@ public final class TrustedBrowserCookies {
     private static final int USER_AGENT_PREFIX = 512;
 
     private TrustedBrowserCookies() {
+    }
+
+    /** {@link #tokens(List)} of a servlet request's cookies ({@code HttpServletRequest.getCookies()}, {@code null} for none). */
+    public static List<String> tokens(Cookie[] cookies) {
+        if (cookies == null) {
+            return List.of();
+        }
+        List<Map.Entry<String, String>> pairs = new ArrayList<>(cookies.length);
+        for (Cookie cookie : cookies) {
+            pairs.add(new AbstractMap.SimpleImmutableEntry<>(cookie.getName(), cookie.getValue()));
+        }
+        return tokens(pairs);
     }
 
     /**
