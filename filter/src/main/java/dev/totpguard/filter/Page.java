@@ -242,7 +242,7 @@ sealed interface Page permits Page.Token, Page.Recovery, Page.Enroll, Page.Codes
                 values.put("authenticators", SettingsPage.authenticators(bundle, authenticators, maxAuthenticators,
                         context.url(Route.REMOVE_AUTHENTICATOR), context.url(Route.ADD_AUTHENTICATOR), Pages.AUTHENTICATOR_PARAMETER,
                         Pages.LABEL_PARAMETER, refused == Route.REMOVE_AUTHENTICATOR ? refusedAuthenticator : null,
-                        refused == Route.ADD_AUTHENTICATOR ? "add" : null, refusal));
+                        refused == Route.ADD_AUTHENTICATOR ? "add" : null, refusal, !disableAllowed));
             }
             return values;
         }

@@ -107,13 +107,17 @@ public final class SettingsPage {
      * @param refusedId the authenticator whose removal was refused, or {@code null}
      * @param refusedAdd non-{@code null} when the addition was refused
      * @param refusal what was wrong (said at that form's code field), or {@code null}
+     * @param keepLast whether the factor is required, so that a last authenticator is listed without a Remove form
      */
     public static Map<String, Object> authenticators(ResourceBundle bundle, List<Authenticator> authenticators, int max,
             String removeUrl, String addUrl, String idParameter, String labelParameter, String refusedId, String refusedAdd,
-            String refusal) {
+            String refusal, boolean keepLast) {
         List<Map<String, Object>> items = new ArrayList<>();
+        // Where the factor is required, the last one is listed without a Remove form (its POST would be refused anyway).
+        boolean removable = !(keepLast && authenticators.size() == 1);
         for (Authenticator authenticator : authenticators) {
             Map<String, Object> item = new HashMap<>();
+            item.put("removable", removable);
             item.put("id", authenticator.id());
             item.put("parameter", idParameter);
             item.put("action", removeUrl);
