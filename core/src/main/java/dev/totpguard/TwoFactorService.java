@@ -266,10 +266,8 @@ public final class TwoFactorService implements AutoCloseable {
             // the account's, one for all of them.
             List<Candidate> candidates = new ArrayList<>();
             candidates.add(new Candidate(null, credential.active().get(), credential.generation(), credential.lastUsedStep()));
-            for (StoredAuthenticator further : store.authenticators(user)) {
-                if (further.isActive()) {
-                    candidates.add(new Candidate(further.id(), further.secret(), further.generation(), further.lastUsedStep()));
-                }
+            for (StoredAuthenticator further : activeAuthenticators(user)) {
+                candidates.add(new Candidate(further.id(), further.secret(), further.generation(), further.lastUsedStep()));
             }
             for (int race = 0; race < MAX_RACES; race++) {
                 // Each candidate is checked, matching or not: the time taken depends on how many authenticators the
@@ -826,11 +824,9 @@ public final class TwoFactorService implements AutoCloseable {
         SecretRecord first = credential.active().get();
         authenticators.add(new Authenticator(firstId(user, credential.generation()), first.deviceLabel(),
                 credential.confirmedAt().get(), lastUsedAt(credential.lastUsedStep(), first)));
-        for (StoredAuthenticator further : store.authenticators(user)) {
-            if (further.isActive()) {
-                authenticators.add(new Authenticator(further.id(), further.secret().deviceLabel(), further.confirmedAt(),
-                        lastUsedAt(further.lastUsedStep(), further.secret())));
-            }
+        for (StoredAuthenticator further : activeAuthenticators(user)) {
+            authenticators.add(new Authenticator(further.id(), further.secret().deviceLabel(), further.confirmedAt(),
+                    lastUsedAt(further.lastUsedStep(), further.secret())));
         }
         return authenticators;
     }
@@ -965,12 +961,7 @@ public final class TwoFactorService implements AutoCloseable {
             if (credential == null) {
                 return false;
             }
-            List<StoredAuthenticator> further = new ArrayList<>();
-            for (StoredAuthenticator stored : store.authenticators(user)) {
-                if (stored.isActive()) {
-                    further.add(stored);
-                }
-            }
+            List<StoredAuthenticator> further = activeAuthenticators(user);
             boolean first = id.equals(firstId(user, credential.generation()));
             StoredAuthenticator removed = further.stream().filter(stored -> stored.id().equals(id)).findFirst().orElse(null);
             if (!first && removed == null) {
@@ -1009,6 +1000,11 @@ public final class TwoFactorService implements AutoCloseable {
             return true;
         }
         throw new StoreException("The authenticators of user '" + user + "' kept changing while one was removed");
+    }
+
+    /** The user's confirmed further authenticators (not a pending addition), in the store's order. */
+    private List<StoredAuthenticator> activeAuthenticators(String user) throws StoreException {
+        return store.authenticators(user).stream().filter(StoredAuthenticator::isActive).toList();
     }
 
     /** The user of a fresh accepted proof, or {@link IllegalArgumentException} with {@code message}. */

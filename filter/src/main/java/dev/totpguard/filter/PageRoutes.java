@@ -500,9 +500,9 @@ final class PageRoutes {
     }
 
     /**
-     * Removes one authenticator (by its public id in the form) with a current code from any of them. The last one goes
-     * only where the policy is OPTIONAL, and then as a disable. The account's trusted browsers are forgotten; this
-     * session goes on.
+     * Removes one authenticator (by its public id in the form) with a current code from any of them, or a recovery code.
+     * The last one goes only where the factor is not required ({@link FilterCore#mustKeepFactor}), and then as a
+     * disable. The account's other sessions end and its trusted browsers are forgotten; this session goes on.
      */
     void removeAuthenticator(HttpServletRequest request, HttpServletResponse response, Route route)
             throws IOException, ServletException {
